@@ -1,1 +1,43 @@
-fn main(){}
+//! `plexus`: the command line of the Plexus network.
+//!
+//! `main` only parses arguments, runs the command and turns its result into an exit code:
+//! 0 on success, 1 when a check the user asked for came out negative (a signature that does not
+//! verify), 2 on any error.
+
+mod cli;
+mod commands;
+mod output;
+mod prompt;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    init_tracing(&cli.global);
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (e.g. `plexus wallet list | head`) is not a failure.
+            if err
+                .chain()
+                .filter_map(|e| e.downcast_ref::<std::io::Error>())
+                .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(global: &cli::GlobalArgs) {
+    let default = if global.verbose { "debug" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

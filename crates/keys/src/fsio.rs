@@ -30,9 +30,9 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8], overwrite: bool) -> io::R
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     create_private_dir(dir)?;
-    let name = path.file_name().ok_or_else(|| {
-        io::Error::new(io::ErrorKind::InvalidInput, "the path names no file")
-    })?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
     let tmp = dir.join(format!(
         ".{}.tmp-{}-{:016x}",
         name.to_string_lossy(),

@@ -194,7 +194,8 @@ pub fn decode(bytes: &[u8], password: Option<&Password>) -> Result<KeyMaterial, 
 }
 
 fn decode_json(bytes: &[u8]) -> Result<KeyMaterial, FormatError> {
-    let json: Json = serde_json::from_slice(bytes).map_err(|e| FormatError::Json(json_problem(&e)))?;
+    let json: Json =
+        serde_json::from_slice(bytes).map_err(|e| FormatError::Json(json_problem(&e)))?;
     let crypto = match json.crypto_type {
         None => CryptoType::Sr25519,
         Some(code) => CryptoType::from_code(code).ok_or_else(|| FormatError::Field {
@@ -202,9 +203,11 @@ fn decode_json(bytes: &[u8]) -> Result<KeyMaterial, FormatError> {
             problem: format!("{code} is neither 0 (ed25519) nor 1 (sr25519)"),
         })?,
     };
-    let field_err = |field: &'static str| move |e: KeyError| FormatError::Field {
-        field,
-        problem: e.to_string(),
+    let field_err = |field: &'static str| {
+        move |e: KeyError| FormatError::Field {
+            field,
+            problem: e.to_string(),
+        }
     };
     let pair = if let Some(phrase) = &json.secret_phrase {
         Some(Keypair::from_phrase(crypto, phrase).map_err(field_err("secretPhrase"))?)
@@ -219,8 +222,18 @@ fn decode_json(bytes: &[u8]) -> Result<KeyMaterial, FormatError> {
     // Every public field present must name one key, and the secret's key if there is one.
     let mut account = pair.as_ref().map(Keypair::account);
     let publics = [
-        ("accountId", json.account_id.as_deref().map(|s| parse_account_hex("accountId", s))),
-        ("publicKey", json.public_key.as_deref().map(|s| parse_account_hex("publicKey", s))),
+        (
+            "accountId",
+            json.account_id
+                .as_deref()
+                .map(|s| parse_account_hex("accountId", s)),
+        ),
+        (
+            "publicKey",
+            json.public_key
+                .as_deref()
+                .map(|s| parse_account_hex("publicKey", s)),
+        ),
         (
             "ss58Address",
             json.ss58_address.as_deref().map(|s| {
@@ -350,12 +363,14 @@ impl Keyfile {
     ) -> Result<(), KeyfileError> {
         let json = encode_pair(pair);
         let bytes = match password {
-            Some(password) => Zeroizing::new(nacl::encrypt(&json, password.as_bytes()).map_err(
-                |error| KeyfileError::Format {
-                    path: self.path.clone(),
-                    error: error.into(),
-                },
-            )?),
+            Some(password) => {
+                Zeroizing::new(nacl::encrypt(&json, password.as_bytes()).map_err(|error| {
+                    KeyfileError::Format {
+                        path: self.path.clone(),
+                        error: error.into(),
+                    }
+                })?)
+            }
             None => json,
         };
         self.write_bytes(&bytes, overwrite)
@@ -385,7 +400,10 @@ mod tests {
     fn test_pair_json_round_trip() {
         let pair = dev_pair();
         let json: serde_json::Value = serde_json::from_slice(&encode_pair(&pair)).unwrap();
-        assert_eq!(json["ss58Address"], "5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV");
+        assert_eq!(
+            json["ss58Address"],
+            "5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV"
+        );
         assert_eq!(json["secretPhrase"], DEV_PHRASE);
         assert_eq!(json["cryptoType"], 1);
         let KeyMaterial::Pair(back) = decode(&encode_pair(&pair), None).unwrap() else {
@@ -401,11 +419,15 @@ mod tests {
         let mut json: serde_json::Value = serde_json::from_slice(&encode_pair(&pair)).unwrap();
         json.as_object_mut().unwrap().remove("secretPhrase");
         let bytes = serde_json::to_vec(&json).unwrap();
-        let KeyMaterial::Pair(from_seed) = decode(&bytes, None).unwrap() else { panic!() };
+        let KeyMaterial::Pair(from_seed) = decode(&bytes, None).unwrap() else {
+            panic!()
+        };
         assert_eq!(from_seed.seed(), pair.seed());
         json.as_object_mut().unwrap().remove("secretSeed");
         let bytes = serde_json::to_vec(&json).unwrap();
-        let KeyMaterial::Pair(from_private) = decode(&bytes, None).unwrap() else { panic!() };
+        let KeyMaterial::Pair(from_private) = decode(&bytes, None).unwrap() else {
+            panic!()
+        };
         assert_eq!(from_private.account(), pair.account());
         assert!(from_private.seed().is_none());
     }
@@ -427,23 +449,48 @@ mod tests {
     fn test_bad_keyfiles_name_the_problem() {
         let full = encode_pair(&dev_pair());
         let truncated = &full[..full.len() / 2];
-        assert!(matches!(decode(truncated, None), Err(FormatError::Json(m)) if m.starts_with("truncated JSON")));
-        assert!(matches!(decode(b"$XYZ1abc", None), Err(FormatError::UnknownEncryption(p)) if p == "$XYZ1abc"));
-        assert!(matches!(decode(b"$NACLxx", None), Err(FormatError::NeedsPassword)));
+        assert!(
+            matches!(decode(truncated, None), Err(FormatError::Json(m)) if m.starts_with("truncated JSON"))
+        );
+        assert!(
+            matches!(decode(b"$XYZ1abc", None), Err(FormatError::UnknownEncryption(p)) if p == "$XYZ1abc")
+        );
+        assert!(matches!(
+            decode(b"$NACLxx", None),
+            Err(FormatError::NeedsPassword)
+        ));
         assert_eq!(
             decode(b"$NACLxx", Some(&Password::new("pw".into()))).unwrap_err(),
             FormatError::Nacl(NaclError::Truncated(7))
         );
-        assert_eq!(decode(b"gAAAAAB", None).unwrap_err(), FormatError::LegacyEncryption("Fernet"));
+        assert_eq!(
+            decode(b"gAAAAAB", None).unwrap_err(),
+            FormatError::LegacyEncryption("Fernet")
+        );
         assert_eq!(decode(b"{}", None).unwrap_err(), FormatError::Empty);
         let bad_phrase = br#"{"secretPhrase": "bottom drive obey lake"}"#;
-        assert!(matches!(decode(bad_phrase, None), Err(FormatError::Field { field: "secretPhrase", .. })));
+        assert!(matches!(
+            decode(bad_phrase, None),
+            Err(FormatError::Field {
+                field: "secretPhrase",
+                ..
+            })
+        ));
         let mut json: serde_json::Value = serde_json::from_slice(&full).unwrap();
         json["ss58Address"] = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY".into();
         let mismatched = serde_json::to_vec(&json).unwrap();
-        assert_eq!(decode(&mismatched, None).unwrap_err(), FormatError::Mismatch("ss58Address"));
+        assert_eq!(
+            decode(&mismatched, None).unwrap_err(),
+            FormatError::Mismatch("ss58Address")
+        );
         let bad_type = br#"{"ss58Address": "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", "cryptoType": 7}"#;
-        assert!(matches!(decode(bad_type, None), Err(FormatError::Field { field: "cryptoType", .. })));
+        assert!(matches!(
+            decode(bad_type, None),
+            Err(FormatError::Field {
+                field: "cryptoType",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -456,12 +503,22 @@ mod tests {
 
         file.write_pair(&dev_pair(), None, false).unwrap();
         let other = Keypair::from_uri(CryptoType::Sr25519, "//Bob").unwrap();
-        assert!(matches!(file.write_pair(&other, None, false), Err(KeyfileError::Exists(_))));
-        assert_eq!(file.read(None).unwrap().public().account, dev_pair().account());
+        assert!(matches!(
+            file.write_pair(&other, None, false),
+            Err(KeyfileError::Exists(_))
+        ));
+        assert_eq!(
+            file.read(None).unwrap().public().account,
+            dev_pair().account()
+        );
 
         std::fs::write(file.path(), b"{\"secretSeed\": \"0x12").unwrap();
         let err = file.read(None).unwrap_err();
-        assert!(err.to_string().contains("hotkeys/default: not a keyfile: truncated JSON"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("hotkeys/default: not a keyfile: truncated JSON"),
+            "{err}"
+        );
 
         std::fs::write(file.path(), vec![b' '; MAX_KEYFILE_LEN as usize + 1]).unwrap();
         assert!(matches!(file.read(None), Err(KeyfileError::TooLarge(..))));

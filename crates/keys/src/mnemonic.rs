@@ -127,7 +127,10 @@ mod tests {
             let again = Mnemonic::parse(m.phrase()).unwrap();
             assert_eq!(*again.mini_secret(""), *m.mini_secret(""));
         }
-        assert_eq!(Mnemonic::generate(13).unwrap_err(), MnemonicError::WordCount(13));
+        assert_eq!(
+            Mnemonic::generate(13).unwrap_err(),
+            MnemonicError::WordCount(13)
+        );
     }
 
     #[test]
@@ -139,10 +142,19 @@ mod tests {
     #[test]
     fn test_bad_phrases_name_the_problem() {
         let unknown = DEV_PHRASE.replace("lake", "lakes");
-        assert_eq!(Mnemonic::parse(&unknown).unwrap_err(), MnemonicError::UnknownWord(4));
+        assert_eq!(
+            Mnemonic::parse(&unknown).unwrap_err(),
+            MnemonicError::UnknownWord(4)
+        );
         let swapped = DEV_PHRASE.replace("bottom drive", "drive bottom");
-        assert_eq!(Mnemonic::parse(&swapped).unwrap_err(), MnemonicError::Checksum);
+        assert_eq!(
+            Mnemonic::parse(&swapped).unwrap_err(),
+            MnemonicError::Checksum
+        );
         let short = "bottom drive obey";
-        assert_eq!(Mnemonic::parse(short).unwrap_err(), MnemonicError::WordCount(3));
+        assert_eq!(
+            Mnemonic::parse(short).unwrap_err(),
+            MnemonicError::WordCount(3)
+        );
     }
 }

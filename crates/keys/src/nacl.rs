@@ -70,7 +70,9 @@ pub fn decrypt(file: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, NaclE
     let (nonce, sealed) = file[PREFIX.len()..].split_at(NONCE_LEN);
     let key = derive_key(password)?;
     let cipher = XSalsa20Poly1305::new(key.as_ref().into());
-    let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| NaclError::Truncated(file.len()))?;
+    let nonce: [u8; NONCE_LEN] = nonce
+        .try_into()
+        .map_err(|_| NaclError::Truncated(file.len()))?;
     cipher
         .decrypt(&nonce.into(), sealed)
         .map(Zeroizing::new)
@@ -89,11 +91,17 @@ mod tests {
         assert_eq!(sealed.len(), MIN_LEN + 7);
         assert!(sealed.starts_with(PREFIX));
         assert_eq!(&*decrypt(&sealed, b"correct horse").unwrap(), b"{\"k\":1}");
-        assert_eq!(decrypt(&sealed, b"wrong").unwrap_err(), NaclError::Authentication);
+        assert_eq!(
+            decrypt(&sealed, b"wrong").unwrap_err(),
+            NaclError::Authentication
+        );
     }
 
     #[test]
     fn test_truncated_rejected_before_key_derivation() {
-        assert_eq!(decrypt(b"$NACLshort", b"pw").unwrap_err(), NaclError::Truncated(10));
+        assert_eq!(
+            decrypt(b"$NACLshort", b"pw").unwrap_err(),
+            NaclError::Truncated(10)
+        );
     }
 }

@@ -271,7 +271,10 @@ impl Keypair {
         match crypto {
             CryptoType::Sr25519 => {
                 let secret = schnorrkel::SecretKey::from_bytes(bytes).map_err(|_| {
-                    KeyError::PrivateKey(crypto, "expected 64 bytes: a canonical scalar and a nonce")
+                    KeyError::PrivateKey(
+                        crypto,
+                        "expected 64 bytes: a canonical scalar and a nonce",
+                    )
                 })?;
                 Ok(Self::from_sr25519_secret(secret))
             }
@@ -284,7 +287,10 @@ impl Keypair {
                 let mut pair = Self::from_seed(crypto, seed);
                 pair.seed = None;
                 if bytes.len() == 64 && bytes[32..] != pair.public.account.0 {
-                    return Err(KeyError::PrivateKey(crypto, "its public half does not match"));
+                    return Err(KeyError::PrivateKey(
+                        crypto,
+                        "its public half does not match",
+                    ));
                 }
                 Ok(pair)
             }
@@ -342,7 +348,11 @@ impl Keypair {
 
 impl fmt::Debug for Keypair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Keypair({}, {}, secret redacted)", self.public.crypto, self.public.account)
+        write!(
+            f,
+            "Keypair({}, {}, secret redacted)",
+            self.public.crypto, self.public.account
+        )
     }
 }
 
@@ -360,7 +370,12 @@ mod tests {
     use crate::DEV_PHRASE;
 
     fn pub_hex(uri: &str) -> String {
-        hex::encode(Keypair::from_uri(CryptoType::Sr25519, uri).unwrap().account().0)
+        hex::encode(
+            Keypair::from_uri(CryptoType::Sr25519, uri)
+                .unwrap()
+                .account()
+                .0,
+        )
     }
 
     #[test]
@@ -370,7 +385,10 @@ mod tests {
             hex::encode(pair.account().0),
             "46ebddef8cd9bb167dc30878d7113b7e168e6f0646beffd77d69d39bad76b47a"
         );
-        assert_eq!(pair.account().to_ss58(), "5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV");
+        assert_eq!(
+            pair.account().to_ss58(),
+            "5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV"
+        );
         assert_eq!(
             hex::encode(pair.seed().unwrap()),
             "fac7959dbfe72f052e5a0c3c8d6530f202b02fd8f9f5ca3580ec8deb7797479e"
@@ -381,12 +399,21 @@ mod tests {
     #[test]
     fn test_dev_accounts() {
         let expected = [
-            ("//Alice", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
+            (
+                "//Alice",
+                "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+            ),
             ("//Bob", "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"),
-            ("//Charlie", "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y"),
+            (
+                "//Charlie",
+                "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y",
+            ),
             ("//Dave", "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy"),
             ("//Eve", "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw"),
-            ("//Ferdie", "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL"),
+            (
+                "//Ferdie",
+                "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL",
+            ),
         ];
         for (uri, ss58) in expected {
             let pair = Keypair::from_uri(CryptoType::Sr25519, uri).unwrap();
@@ -405,7 +432,10 @@ mod tests {
             pub_hex(&format!("{DEV_PHRASE}///pw")),
             "f059637e84952f13fb7cdc6a646b09692f9bc23cc17eea2055b62ecc478f0e13"
         );
-        assert_eq!(pub_hex("//hard/soft"), pub_hex(&format!("{DEV_PHRASE}//hard/soft")));
+        assert_eq!(
+            pub_hex("//hard/soft"),
+            pub_hex(&format!("{DEV_PHRASE}//hard/soft"))
+        );
     }
 
     #[test]
@@ -458,8 +488,15 @@ mod tests {
 
     #[test]
     fn test_bad_seed_rejected() {
-        for bad in ["0x12", "1234", "0xzz00000000000000000000000000000000000000000000000000000000000000"] {
-            assert_eq!(Keypair::from_seed_hex(CryptoType::Sr25519, bad).unwrap_err(), KeyError::Seed);
+        for bad in [
+            "0x12",
+            "1234",
+            "0xzz00000000000000000000000000000000000000000000000000000000000000",
+        ] {
+            assert_eq!(
+                Keypair::from_seed_hex(CryptoType::Sr25519, bad).unwrap_err(),
+                KeyError::Seed
+            );
         }
     }
 }

@@ -91,7 +91,10 @@ fn xor_with(data: &[u8], key: &[u8]) -> Zeroizing<Vec<u8>> {
 
 /// The value to store in [`env_var_name`]`(path)` so that [`from_env`] yields `password`.
 pub fn env_value(path: &Path, password: &Password) -> String {
-    STANDARD.encode(&*xor_with(password.as_bytes(), env_var_name(path).as_bytes()))
+    STANDARD.encode(&*xor_with(
+        password.as_bytes(),
+        env_var_name(path).as_bytes(),
+    ))
 }
 
 /// The password for the keyfile at `path` from its `BT_PW_…` variable, if set and well-formed.

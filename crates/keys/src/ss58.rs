@@ -132,8 +132,14 @@ mod tests {
 
     #[test]
     fn test_malformed_addresses_rejected() {
-        assert!(matches!(AccountId::from_ss58("0OIl"), Err(Ss58Error::Base58(_))));
-        assert!(matches!(AccountId::from_ss58("5Grwva"), Err(Ss58Error::Length(_))));
+        assert!(matches!(
+            AccountId::from_ss58("0OIl"),
+            Err(Ss58Error::Base58(_))
+        ));
+        assert!(matches!(
+            AccountId::from_ss58("5Grwva"),
+            Err(Ss58Error::Length(_))
+        ));
         // Polkadot (prefix 0) form of Alice's key.
         let polkadot = "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5";
         assert_eq!(AccountId::from_ss58(polkadot), Err(Ss58Error::Prefix(0)));

@@ -143,8 +143,14 @@ mod tests {
 
     #[test]
     fn test_malformed_uris_rejected() {
-        assert_eq!(SecretUri::parse("a-b//x").err(), Some(UriError::PhraseCharacters));
+        assert_eq!(
+            SecretUri::parse("a-b//x").err(),
+            Some(UriError::PhraseCharacters)
+        );
         assert_eq!(SecretUri::parse("//a//").err(), Some(UriError::Junction(3)));
-        assert_eq!(SecretUri::parse("phrase/").err(), Some(UriError::Junction(6)));
+        assert_eq!(
+            SecretUri::parse("phrase/").err(),
+            Some(UriError::Junction(6))
+        );
     }
 }

@@ -72,7 +72,12 @@ pub struct Wallet {
 
 impl fmt::Debug for Wallet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Wallet({}, hotkey {})", self.dir().display(), self.hotkey)
+        write!(
+            f,
+            "Wallet({}, hotkey {})",
+            self.dir().display(),
+            self.hotkey
+        )
     }
 }
 
@@ -151,7 +156,11 @@ impl Wallet {
 
     /// The current hotkey's public file.
     pub fn hotkeypub_file(&self) -> Keyfile {
-        Keyfile::new(self.dir().join(HOTKEYS).join(format!("{}{PUB_SUFFIX}", self.hotkey)))
+        Keyfile::new(
+            self.dir()
+                .join(HOTKEYS)
+                .join(format!("{}{PUB_SUFFIX}", self.hotkey)),
+        )
     }
 
     /// The same wallet with another current hotkey.
@@ -168,7 +177,13 @@ impl Wallet {
         password: Option<&Password>,
         overwrite: bool,
     ) -> Result<(), WalletError> {
-        write_with_public(&self.coldkey_file(), &self.coldkeypub_file(), pair, password, overwrite)
+        write_with_public(
+            &self.coldkey_file(),
+            &self.coldkeypub_file(),
+            pair,
+            password,
+            overwrite,
+        )
     }
 
     /// Writes only `coldkeypub.txt`.
@@ -183,7 +198,13 @@ impl Wallet {
         password: Option<&Password>,
         overwrite: bool,
     ) -> Result<(), WalletError> {
-        write_with_public(&self.hotkey_file(), &self.hotkeypub_file(), pair, password, overwrite)
+        write_with_public(
+            &self.hotkey_file(),
+            &self.hotkeypub_file(),
+            pair,
+            password,
+            overwrite,
+        )
     }
 
     /// The coldkey's public key, from `coldkeypub.txt`, or else from a plain coldkey file.
@@ -226,7 +247,9 @@ pub fn wallet_names(path: &Path) -> Result<Vec<String>, WalletError> {
     let mut names = Vec::new();
     for name in dir_entries(&path)? {
         let dir = path.join(&name);
-        if dir.join(COLDKEY).is_file() || dir.join(COLDKEYPUB).is_file() || dir.join(HOTKEYS).is_dir()
+        if dir.join(COLDKEY).is_file()
+            || dir.join(COLDKEYPUB).is_file()
+            || dir.join(HOTKEYS).is_dir()
         {
             names.push(name);
         }
@@ -289,14 +312,16 @@ fn public_of(public: &Keyfile, secret: &Keyfile) -> Result<PublicKey, WalletErro
     match public.read(None) {
         Ok(material) => Ok(material.public()),
         Err(KeyfileError::NotFound(_)) if secret.exists() => {
-            Ok(secret.read(None).map_err(|e| match e {
-                // Without a public file, an encrypted secret cannot tell its public key.
-                KeyfileError::Format { .. } if secret.is_encrypted().unwrap_or(false) => {
-                    WalletError::Keyfile(KeyfileError::NotFound(public.path().to_path_buf()))
-                }
-                e => e.into(),
-            })?
-            .public())
+            Ok(secret
+                .read(None)
+                .map_err(|e| match e {
+                    // Without a public file, an encrypted secret cannot tell its public key.
+                    KeyfileError::Format { .. } if secret.is_encrypted().unwrap_or(false) => {
+                        WalletError::Keyfile(KeyfileError::NotFound(public.path().to_path_buf()))
+                    }
+                    e => e.into(),
+                })?
+                .public())
         }
         Err(e) => Err(e.into()),
     }
@@ -324,36 +349,64 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let wallet = Wallet::new(dir.path(), "alice", "miner1").unwrap();
         wallet.set_coldkey(&pair("//Alice"), None, false).unwrap();
-        wallet.set_hotkey(&pair("//Alice//miner1"), None, false).unwrap();
-        wallet.with_hotkey("miner2").unwrap().set_hotkey(&pair("//Alice//miner2"), None, false).unwrap();
-        for file in ["coldkey", "coldkeypub.txt", "hotkeys/miner1", "hotkeys/miner1pub.txt"] {
+        wallet
+            .set_hotkey(&pair("//Alice//miner1"), None, false)
+            .unwrap();
+        wallet
+            .with_hotkey("miner2")
+            .unwrap()
+            .set_hotkey(&pair("//Alice//miner2"), None, false)
+            .unwrap();
+        for file in [
+            "coldkey",
+            "coldkeypub.txt",
+            "hotkeys/miner1",
+            "hotkeys/miner1pub.txt",
+        ] {
             assert!(dir.path().join("alice").join(file).is_file(), "{file}");
         }
         assert_eq!(wallet_names(dir.path()).unwrap(), vec!["alice"]);
         assert_eq!(wallet.hotkey_names().unwrap(), vec!["miner1", "miner2"]);
-        assert_eq!(wallet.coldkeypub().unwrap().account, pair("//Alice").account());
-        assert_eq!(wallet.hotkey(None).unwrap().account(), pair("//Alice//miner1").account());
+        assert_eq!(
+            wallet.coldkeypub().unwrap().account,
+            pair("//Alice").account()
+        );
+        assert_eq!(
+            wallet.hotkey(None).unwrap().account(),
+            pair("//Alice//miner1").account()
+        );
     }
 
     #[test]
     fn test_existing_keys_are_never_overwritten_silently() {
         let dir = tempfile::tempdir().unwrap();
         let wallet = Wallet::new(dir.path(), "w", "h").unwrap();
-        wallet.set_coldkeypub(&pair("//Alice").public(), false).unwrap();
+        wallet
+            .set_coldkeypub(&pair("//Alice").public(), false)
+            .unwrap();
         // coldkeypub.txt exists, so nothing is written, not even the coldkey.
         let err = wallet.set_coldkey(&pair("//Bob"), None, false).unwrap_err();
         assert!(err.to_string().contains("coldkeypub.txt"), "{err}");
         assert!(!wallet.coldkey_file().exists());
         wallet.set_coldkey(&pair("//Bob"), None, true).unwrap();
-        assert_eq!(wallet.coldkeypub().unwrap().account, pair("//Bob").account());
+        assert_eq!(
+            wallet.coldkeypub().unwrap().account,
+            pair("//Bob").account()
+        );
     }
 
     #[test]
     fn test_public_only_coldkey_cannot_sign() {
         let dir = tempfile::tempdir().unwrap();
         let wallet = Wallet::new(dir.path(), "w", "h").unwrap();
-        wallet.coldkey_file().write_public(&pair("//Alice").public(), false).unwrap();
-        assert!(matches!(wallet.coldkey(None), Err(WalletError::PublicOnly(_))));
+        wallet
+            .coldkey_file()
+            .write_public(&pair("//Alice").public(), false)
+            .unwrap();
+        assert!(matches!(
+            wallet.coldkey(None),
+            Err(WalletError::PublicOnly(_))
+        ));
     }
 
     #[test]
@@ -370,7 +423,10 @@ mod tests {
     #[test]
     fn test_expand_home() {
         let home = std::env::var("HOME").unwrap();
-        assert_eq!(expand_home(Path::new("~/.bittensor/wallets")), Path::new(&home).join(".bittensor/wallets"));
+        assert_eq!(
+            expand_home(Path::new("~/.bittensor/wallets")),
+            Path::new(&home).join(".bittensor/wallets")
+        );
         assert_eq!(expand_home(Path::new("/abs")), Path::new("/abs"));
     }
 }

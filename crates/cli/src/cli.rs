@@ -1,0 +1,241 @@
+//! What the user typed: clap definitions of every command and flag.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use plexus_keys::{wallet, CryptoType};
+use std::path::PathBuf;
+
+/// Plexus: an open network for decentralized AI.
+#[derive(Debug, Parser)]
+#[command(name = "plexus", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// Never prompt: take secrets from BT_PW_… variables or standard input, fail otherwise.
+    #[arg(long, short = 'y', global = true, visible_alias = "yes")]
+    pub(crate) no_prompt: bool,
+    /// Print only the essential result.
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+    /// Log debug information to standard error.
+    #[arg(long, short, global = true)]
+    pub(crate) verbose: bool,
+    #[command(flatten)]
+    pub(crate) wallet: WalletArgs,
+}
+
+/// Which wallet and hotkey to use.
+#[derive(Debug, Args)]
+pub(crate) struct WalletArgs {
+    /// Folder holding the wallets.
+    #[arg(long, global = true, env = "BT_WALLET_PATH", default_value = wallet::DEFAULT_WALLET_PATH, value_name = "PATH")]
+    pub(crate) wallet_path: PathBuf,
+    /// Wallet (coldkey) name.
+    #[arg(long, global = true, env = "BT_WALLET_NAME", default_value = wallet::DEFAULT_WALLET_NAME, visible_alias = "name", value_name = "NAME")]
+    pub(crate) wallet_name: String,
+    /// Hotkey name.
+    #[arg(long, global = true, env = "BT_WALLET_HOTKEY", default_value = wallet::DEFAULT_HOTKEY, visible_alias = "wallet-hotkey", value_name = "NAME")]
+    pub(crate) hotkey: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Create, restore, inspect and use wallets (coldkeys and hotkeys).
+    #[command(subcommand)]
+    Wallet(WalletCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WalletCommand {
+    /// Create a wallet: a new coldkey (encrypted) and a new hotkey.
+    Create(NewKeyArgs),
+    /// Create a new coldkey (encrypted unless --no-password).
+    NewColdkey(NewKeyArgs),
+    /// Create a new hotkey (plain unless --use-password).
+    NewHotkey(NewKeyArgs),
+    /// Restore a coldkey from its mnemonic, seed or secret URI.
+    RegenColdkey(RegenArgs),
+    /// Restore only the coldkey's public file, from an address or public key.
+    RegenColdkeypub(RegenPubArgs),
+    /// Restore a hotkey from its mnemonic, seed or secret URI.
+    RegenHotkey(RegenArgs),
+    /// List the wallets and their hotkeys with addresses.
+    List,
+    /// Show one wallet: addresses, key types, encryption.
+    Show(ShowArgs),
+    /// Sign a message with the coldkey (or the hotkey).
+    Sign(SignArgs),
+    /// Verify a signature of a message.
+    Verify(VerifyArgs),
+}
+
+/// Signature scheme names on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum CryptoArg {
+    Sr25519,
+    Ed25519,
+}
+
+impl From<CryptoArg> for CryptoType {
+    fn from(arg: CryptoArg) -> Self {
+        match arg {
+            CryptoArg::Sr25519 => CryptoType::Sr25519,
+            CryptoArg::Ed25519 => CryptoType::Ed25519,
+        }
+    }
+}
+
+/// Options of commands that write a key.
+#[derive(Debug, Args)]
+pub(crate) struct WriteArgs {
+    /// Replace keys that already exist (their old secrets are lost unless backed up).
+    #[arg(long)]
+    pub(crate) overwrite: bool,
+    /// Store the coldkey unencrypted (not recommended).
+    #[arg(long, conflicts_with = "use_password")]
+    pub(crate) no_password: bool,
+    /// Encrypt the hotkey with a password too.
+    #[arg(long)]
+    pub(crate) use_password: bool,
+    /// Signature scheme of the new key.
+    #[arg(long, value_enum, default_value = "sr25519")]
+    pub(crate) crypto_type: CryptoArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NewKeyArgs {
+    /// Words in the new mnemonic: 12, 15, 18, 21 or 24.
+    #[arg(long, default_value_t = 12, value_parser = parse_word_count)]
+    pub(crate) n_words: usize,
+    #[command(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+fn parse_word_count(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if plexus_keys::WORD_COUNTS.contains(&n) => Ok(n),
+        _ => Err("a mnemonic has 12, 15, 18, 21 or 24 words".into()),
+    }
+}
+
+#[derive(Debug, Args)]
+#[group(id = "source", multiple = false)]
+pub(crate) struct RegenArgs {
+    /// The mnemonic (quote it, or give the words separately). Prompted for if no source is given.
+    #[arg(long, num_args = 1.., value_name = "WORDS", group = "source")]
+    pub(crate) mnemonic: Option<Vec<String>>,
+    /// The 32-byte seed as 0x-prefixed hex.
+    #[arg(long, value_name = "HEX", group = "source")]
+    pub(crate) seed: Option<String>,
+    /// A secret URI such as //Alice (development keys).
+    #[arg(long, value_name = "URI", group = "source")]
+    pub(crate) uri: Option<String>,
+    #[command(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "public", multiple = false, required = true)]
+pub(crate) struct RegenPubArgs {
+    /// The coldkey's SS58 address.
+    #[arg(long, value_name = "ADDRESS", group = "public")]
+    pub(crate) ss58: Option<String>,
+    /// The coldkey's public key as 0x-prefixed hex.
+    #[arg(long, value_name = "HEX", group = "public")]
+    pub(crate) public_key: Option<String>,
+    /// Signature scheme of the key.
+    #[arg(long, value_enum, default_value = "sr25519")]
+    pub(crate) crypto_type: CryptoArg,
+    /// Replace an existing coldkeypub.txt.
+    #[arg(long)]
+    pub(crate) overwrite: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// Also decrypt and print the coldkey's mnemonic (or the hotkey's, with --use-hotkey).
+    #[arg(long)]
+    pub(crate) reveal_mnemonic: bool,
+    /// With --reveal-mnemonic: the hotkey's instead of the coldkey's.
+    #[arg(long, requires = "reveal_mnemonic")]
+    pub(crate) use_hotkey: bool,
+}
+
+/// How a message is given.
+#[derive(Debug, Args)]
+pub(crate) struct MessageArgs {
+    /// The message (UTF-8 text, or hex bytes with --hex).
+    #[arg(long, short)]
+    pub(crate) message: String,
+    /// The message is 0x-prefixed or bare hex bytes.
+    #[arg(long)]
+    pub(crate) hex: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    #[command(flatten)]
+    pub(crate) message: MessageArgs,
+    /// Sign with the hotkey instead of the coldkey.
+    #[arg(long)]
+    pub(crate) use_hotkey: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub(crate) message: MessageArgs,
+    /// The signature as hex (64 bytes).
+    #[arg(long, short)]
+    pub(crate) signature: String,
+    /// The signer's SS58 address or 0x public key; default: the wallet's coldkey (or hotkey).
+    #[arg(long, short)]
+    pub(crate) address: Option<String>,
+    /// With no --address: the wallet's hotkey instead of its coldkey.
+    #[arg(long, conflicts_with = "address")]
+    pub(crate) use_hotkey: bool,
+    /// Signature scheme, when --address is given.
+    #[arg(long, value_enum, default_value = "sr25519")]
+    pub(crate) crypto_type: CryptoArg,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn test_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn test_bad_word_count_rejected() {
+        let err =
+            Cli::try_parse_from(["plexus", "wallet", "create", "--n-words", "13"]).unwrap_err();
+        assert!(err.to_string().contains("12, 15, 18, 21 or 24"));
+    }
+
+    #[test]
+    fn test_regen_sources_are_exclusive() {
+        let args = [
+            "plexus",
+            "wallet",
+            "regen-coldkey",
+            "--seed",
+            "0x00",
+            "--uri",
+            "//Alice",
+        ];
+        assert!(Cli::try_parse_from(args).is_err());
+    }
+}

@@ -1,0 +1,458 @@
+//! `plexus wallet …`: create, restore, list, show, sign and verify, in btcli's spirit.
+
+use super::Context;
+use crate::cli::{
+    MessageArgs, NewKeyArgs, RegenArgs, RegenPubArgs, ShowArgs, SignArgs, VerifyArgs,
+    WalletCommand, WriteArgs,
+};
+use anyhow::{anyhow, bail, Context as _, Result};
+use plexus_keys::{
+    wallet::wallet_names, AccountId, CryptoType, KeyMaterial, Keyfile, Keypair, Password,
+    PublicKey, Signature, Wallet,
+};
+use serde_json::{json, Value};
+use std::{fmt::Write as _, process::ExitCode};
+
+const MNEMONIC_WARNING: &str = "WARNING: the mnemonic is the only way to recover this key if its file is lost. \
+Write it down and keep it offline: anyone who reads it controls the key. It will not be shown again.";
+
+pub(crate) fn run(cmd: WalletCommand, ctx: &Context) -> Result<ExitCode> {
+    match cmd {
+        WalletCommand::Create(args) => create(ctx, &args, true, true),
+        WalletCommand::NewColdkey(args) => create(ctx, &args, true, false),
+        WalletCommand::NewHotkey(args) => create(ctx, &args, false, true),
+        WalletCommand::RegenColdkey(args) => regen(ctx, &args, Role::Coldkey),
+        WalletCommand::RegenHotkey(args) => regen(ctx, &args, Role::Hotkey),
+        WalletCommand::RegenColdkeypub(args) => regen_coldkeypub(ctx, &args),
+        WalletCommand::List => list(ctx),
+        WalletCommand::Show(args) => show(ctx, &args),
+        WalletCommand::Sign(args) => sign(ctx, &args),
+        WalletCommand::Verify(args) => {
+            return Ok(if verify(ctx, &args)? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+    }?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Coldkey,
+    Hotkey,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Coldkey => "coldkey",
+            Self::Hotkey => "hotkey",
+        }
+    }
+
+    fn file(self, wallet: &Wallet) -> Keyfile {
+        match self {
+            Self::Coldkey => wallet.coldkey_file(),
+            Self::Hotkey => wallet.hotkey_file(),
+        }
+    }
+
+    fn public_file(self, wallet: &Wallet) -> Keyfile {
+        match self {
+            Self::Coldkey => wallet.coldkeypub_file(),
+            Self::Hotkey => wallet.hotkeypub_file(),
+        }
+    }
+
+    /// Coldkeys are encrypted unless asked not to be; hotkeys only when asked to be.
+    fn encrypted(self, write: &WriteArgs) -> bool {
+        match self {
+            Self::Coldkey => !write.no_password,
+            Self::Hotkey => write.use_password,
+        }
+    }
+}
+
+/// Fails before anything is generated or written if a key of `role` is already there.
+fn refuse_existing(ctx: &Context, role: Role, overwrite: bool) -> Result<()> {
+    if overwrite {
+        return Ok(());
+    }
+    for file in [role.file(&ctx.wallet), role.public_file(&ctx.wallet)] {
+        if file.exists() {
+            bail!(
+                "{}: a {} already exists; pass --overwrite to replace it (its secret is lost unless backed up) or choose another {}",
+                file.path().display(),
+                role.name(),
+                if role == Role::Coldkey { "--wallet-name" } else { "--hotkey" },
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes `pair` as the wallet's `role` key, asking for a new password if it is to be encrypted.
+fn store(ctx: &Context, role: Role, pair: &Keypair, write: &WriteArgs) -> Result<Value> {
+    let file = role.file(&ctx.wallet);
+    let password = if role.encrypted(write) {
+        Some(ctx.prompter.new_password(file.path())?)
+    } else {
+        None
+    };
+    if password.is_some() {
+        ctx.out.note(&format!(
+            "Encrypting the {} (this takes a few seconds)…",
+            role.name()
+        ));
+    }
+    match role {
+        Role::Coldkey => ctx
+            .wallet
+            .set_coldkey(pair, password.as_ref(), write.overwrite)?,
+        Role::Hotkey => ctx
+            .wallet
+            .set_hotkey(pair, password.as_ref(), write.overwrite)?,
+    }
+    Ok(json!({
+        "role": role.name(),
+        "path": file.path(),
+        "ss58Address": pair.account().to_ss58(),
+        "cryptoType": pair.crypto().to_string(),
+        "encrypted": password.is_some(),
+    }))
+}
+
+fn describe_key(value: &Value) -> String {
+    format!(
+        "{} {}\n  address    {}\n  file       {}{}\n",
+        "Created",
+        value["role"].as_str().unwrap_or_default(),
+        value["ss58Address"].as_str().unwrap_or_default(),
+        value["path"].as_str().unwrap_or_default(),
+        if value["encrypted"] == true {
+            " (encrypted)"
+        } else {
+            ""
+        },
+    )
+}
+
+fn create(ctx: &Context, args: &NewKeyArgs, coldkey: bool, hotkey: bool) -> Result<()> {
+    let roles: Vec<Role> = [(coldkey, Role::Coldkey), (hotkey, Role::Hotkey)]
+        .into_iter()
+        .filter_map(|(wanted, role)| wanted.then_some(role))
+        .collect();
+    for &role in &roles {
+        refuse_existing(ctx, role, args.write.overwrite)?;
+    }
+    let mut created = Vec::new();
+    let mut text = String::new();
+    for role in roles {
+        let (pair, mnemonic) = Keypair::generate(args.write.crypto_type.into(), args.n_words)?;
+        let mut value = store(ctx, role, &pair, &args.write)?;
+        let _ = write!(
+            text,
+            "{}  mnemonic   {}\n\n",
+            describe_key(&value),
+            mnemonic.phrase()
+        );
+        value["mnemonic"] = mnemonic.phrase().into();
+        created.push(value);
+    }
+    ctx.out.note(MNEMONIC_WARNING);
+    ctx.out.result(
+        json!({ "wallet": ctx.wallet.name(), "keys": created }),
+        || text,
+    )?;
+    Ok(())
+}
+
+fn regen(ctx: &Context, args: &RegenArgs, role: Role) -> Result<()> {
+    refuse_existing(ctx, role, args.write.overwrite)?;
+    let crypto: CryptoType = args.write.crypto_type.into();
+    let pair = if let Some(words) = &args.mnemonic {
+        Keypair::from_phrase(crypto, &words.join(" "))?
+    } else if let Some(seed) = &args.seed {
+        Keypair::from_seed_hex(crypto, seed)?
+    } else if let Some(uri) = &args.uri {
+        Keypair::from_uri(crypto, uri)?
+    } else {
+        let secret = ctx.prompter.secret("Mnemonic or 0x seed: ")?;
+        if secret.trim_start().starts_with("0x") {
+            Keypair::from_seed_hex(crypto, &secret)?
+        } else {
+            Keypair::from_phrase(crypto, &secret)?
+        }
+    };
+    let value = store(ctx, role, &pair, &args.write)?;
+    ctx.out.result(value.clone(), || {
+        describe_key(&value).replacen("Created", "Restored", 1)
+    })?;
+    Ok(())
+}
+
+fn parse_account(text: &str) -> Result<AccountId> {
+    let text = text.trim();
+    if let Some(digits) = text.strip_prefix("0x") {
+        let bytes = hex::decode(digits).map_err(|_| anyhow!("{text}: not a hex public key"))?;
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| anyhow!("{text}: a public key is 32 bytes (64 hex digits)"))?;
+        return Ok(AccountId(key));
+    }
+    AccountId::from_ss58(text).with_context(|| format!("{text}: not a valid SS58 address"))
+}
+
+fn regen_coldkeypub(ctx: &Context, args: &RegenPubArgs) -> Result<()> {
+    let text = args
+        .ss58
+        .as_deref()
+        .or(args.public_key.as_deref())
+        .unwrap_or_default();
+    let public = PublicKey {
+        crypto: args.crypto_type.into(),
+        account: parse_account(text)?,
+    };
+    let file = ctx.wallet.coldkeypub_file();
+    if !args.overwrite && file.exists() {
+        bail!(
+            "{}: already exists; pass --overwrite to replace it",
+            file.path().display()
+        );
+    }
+    ctx.wallet.set_coldkeypub(&public, args.overwrite)?;
+    let value = json!({ "path": file.path(), "ss58Address": public.account.to_ss58() });
+    ctx.out.result(value, || {
+        format!(
+            "Restored coldkeypub\n  address    {}\n  file       {}\n",
+            public.account,
+            file.path().display()
+        )
+    })?;
+    Ok(())
+}
+
+/// A key's public half for display, with a readable problem instead of failing the listing.
+fn public_or_problem(result: Result<PublicKey, plexus_keys::WalletError>) -> (Value, String) {
+    match result {
+        Ok(public) => (json!(public.account.to_ss58()), public.account.to_ss58()),
+        Err(e) => (Value::Null, format!("<{e}>")),
+    }
+}
+
+fn encrypted(file: &Keyfile) -> Option<bool> {
+    file.exists().then(|| file.is_encrypted().unwrap_or(false))
+}
+
+fn wallet_summary(wallet: &Wallet) -> Result<(Value, Vec<(String, String)>)> {
+    let (coldkey, coldkey_text) = public_or_problem(wallet.coldkeypub());
+    let mut hotkeys = Vec::new();
+    let mut rows = Vec::new();
+    for name in wallet.hotkey_names()? {
+        let hot = wallet.with_hotkey(&name)?;
+        let (address, text) = public_or_problem(hot.hotkeypub());
+        hotkeys.push(json!({ "name": name, "ss58Address": address, "encrypted": encrypted(&hot.hotkey_file()) }));
+        rows.push((name, text));
+    }
+    let value = json!({
+        "name": wallet.name(),
+        "path": wallet.dir(),
+        "coldkey": coldkey,
+        "coldkeyEncrypted": encrypted(&wallet.coldkey_file()),
+        "hotkeys": hotkeys,
+    });
+    rows.insert(0, (wallet.name().to_string(), coldkey_text));
+    Ok((value, rows))
+}
+
+fn list(ctx: &Context) -> Result<()> {
+    let root = ctx
+        .wallet
+        .dir()
+        .parent()
+        .map(ToOwned::to_owned)
+        .unwrap_or_default();
+    let names = wallet_names(&root)?;
+    let mut wallets = Vec::new();
+    // (tree prefix and name, address) per line, padded to one address column at the end.
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let wallet = Wallet::new(&root, name, plexus_keys::wallet::DEFAULT_HOTKEY)?;
+        let (value, rows) = wallet_summary(&wallet)?;
+        let last_wallet = i + 1 == names.len();
+        for (j, (label, address)) in rows.into_iter().enumerate() {
+            let branch = match j {
+                0 if last_wallet => "└── ",
+                0 => "├── ",
+                _ => {
+                    let indent = if last_wallet { "    " } else { "│   " };
+                    let hook = if j + 1 == value["hotkeys"].as_array().map_or(0, Vec::len) + 1 {
+                        "└── "
+                    } else {
+                        "├── "
+                    };
+                    lines.push((format!("{indent}{hook}{label}"), address));
+                    continue;
+                }
+            };
+            lines.push((format!("{branch}{label}"), address));
+        }
+        wallets.push(value);
+    }
+    let width = lines
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut text = format!("Wallets in {}\n", root.display());
+    if names.is_empty() {
+        text.push_str("  (none: create one with `plexus wallet create`)\n");
+    }
+    for (label, address) in &lines {
+        let pad = width - label.chars().count();
+        let _ = writeln!(text, "{label}{:pad$}  {address}", "");
+    }
+    ctx.out
+        .result(json!({ "path": root, "wallets": wallets }), || text)?;
+    Ok(())
+}
+
+/// Loads the wallet's coldkey or hotkey, asking for its password if it is encrypted.
+fn load_secret(ctx: &Context, role: Role) -> Result<Keypair> {
+    let file = role.file(&ctx.wallet);
+    let password: Option<Password> = if file.is_encrypted()? {
+        Some(ctx.prompter.existing_password(file.path())?)
+    } else {
+        None
+    };
+    let pair = match role {
+        Role::Coldkey => ctx.wallet.coldkey(password.as_ref())?,
+        Role::Hotkey => ctx.wallet.hotkey(password.as_ref())?,
+    };
+    Ok(pair)
+}
+
+fn show(ctx: &Context, args: &ShowArgs) -> Result<()> {
+    let wallet = &ctx.wallet;
+    if !wallet.dir().is_dir() {
+        bail!(
+            "{}: no such wallet (see `plexus wallet list`)",
+            wallet.dir().display()
+        );
+    }
+    let (mut value, rows) = wallet_summary(wallet)?;
+    let crypto = match wallet.coldkeypub_file().read(None) {
+        Ok(KeyMaterial::Public(public)) => Some(public.crypto.to_string()),
+        Ok(KeyMaterial::Pair(pair)) => Some(pair.crypto().to_string()),
+        Err(_) => None,
+    };
+    value["coldkeyCryptoType"] = json!(crypto);
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "Wallet {} ({})",
+        wallet.name(),
+        wallet.dir().display()
+    );
+    let encryption = match value["coldkeyEncrypted"].as_bool() {
+        Some(true) => "encrypted",
+        Some(false) => "NOT encrypted",
+        None => "no coldkey file, public key only",
+    };
+    let _ = writeln!(
+        text,
+        "  coldkey  {}  ({}, {})",
+        rows[0].1,
+        crypto.as_deref().unwrap_or("?"),
+        encryption
+    );
+    for (name, address) in &rows[1..] {
+        let _ = writeln!(text, "  hotkey   {address}  {name}");
+    }
+    if args.reveal_mnemonic {
+        let role = if args.use_hotkey {
+            Role::Hotkey
+        } else {
+            Role::Coldkey
+        };
+        let pair = load_secret(ctx, role)?;
+        let phrase = pair.phrase().map(str::to_string);
+        let _ = writeln!(
+            text,
+            "  {} mnemonic  {}",
+            role.name(),
+            phrase
+                .as_deref()
+                .unwrap_or("(none stored: the key was made from a seed, a private key or a URI)")
+        );
+        value["mnemonic"] = json!(phrase);
+    }
+    ctx.out.result(value, || text)?;
+    Ok(())
+}
+
+fn message_bytes(args: &MessageArgs) -> Result<Vec<u8>> {
+    if args.hex {
+        hex::decode(args.message.trim().trim_start_matches("0x"))
+            .map_err(|_| anyhow!("--message is not hex (drop --hex to sign text)"))
+    } else {
+        Ok(args.message.as_bytes().to_vec())
+    }
+}
+
+fn sign(ctx: &Context, args: &SignArgs) -> Result<()> {
+    let role = if args.use_hotkey {
+        Role::Hotkey
+    } else {
+        Role::Coldkey
+    };
+    let message = message_bytes(&args.message)?;
+    let pair = load_secret(ctx, role)?;
+    let signature = pair.sign(&message);
+    let value = json!({
+        "signer": pair.account().to_ss58(),
+        "cryptoType": pair.crypto().to_string(),
+        "signature": signature.to_hex(),
+    });
+    ctx.out.result(value, || {
+        if ctx.out.is_json() {
+            String::new()
+        } else {
+            format!(
+                "signer     {}\nsignature  {}\n",
+                pair.account(),
+                signature.to_hex()
+            )
+        }
+    })?;
+    Ok(())
+}
+
+/// Whether the signature verifies; a signature that does not is a result, not an error.
+fn verify(ctx: &Context, args: &VerifyArgs) -> Result<bool> {
+    let message = message_bytes(&args.message)?;
+    let signature = Signature::from_hex(&args.signature)
+        .ok_or_else(|| anyhow!("--signature must be 64 bytes of hex (128 hex digits)"))?;
+    let public = match &args.address {
+        Some(address) => PublicKey {
+            crypto: args.crypto_type.into(),
+            account: parse_account(address)?,
+        },
+        None if args.use_hotkey => ctx.wallet.hotkeypub()?,
+        None => ctx.wallet.coldkeypub()?,
+    };
+    let valid = public.verify(&message, &signature);
+    ctx.out.result(
+        json!({ "signer": public.account.to_ss58(), "valid": valid }),
+        || {
+            format!(
+                "{} signature by {}\n",
+                if valid { "valid" } else { "NOT a valid" },
+                public.account
+            )
+        },
+    )?;
+    Ok(valid)
+}
