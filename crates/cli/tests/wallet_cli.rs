@@ -1,0 +1,471 @@
+//! The `plexus wallet` commands, driven like a user drives them: the real binary, real files.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::{
+    io::Write,
+    os::unix::fs::PermissionsExt,
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+};
+
+const DEV_PHRASE: &str = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+}
+
+impl Env {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn wallets(&self) -> PathBuf {
+        self.dir.path().join("wallets")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_plexus"));
+        cmd.env_clear()
+            .env("HOME", self.dir.path())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .arg("--wallet-path")
+            .arg(self.wallets())
+            .args(args);
+        cmd
+    }
+
+    fn run_with(&self, args: &[&str], stdin: &str, envs: &[(String, String)]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.envs(envs.iter().cloned())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = child.wait_with_output().unwrap();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, "", &[])
+    }
+
+    fn ok(&self, args: &[&str]) -> Run {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "{args:?} failed: {}", run.stderr);
+        run
+    }
+
+    fn fails(&self, args: &[&str], code: i32) -> Run {
+        let run = self.run(args);
+        assert_eq!(run.code, code, "{args:?}: {}{}", run.stdout, run.stderr);
+        run
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn test_create_list_show_sign_verify_plain() {
+    let env = Env::new();
+    let created = env
+        .ok(&[
+            "--json",
+            "wallet",
+            "create",
+            "--no-password",
+            "--n-words",
+            "24",
+        ])
+        .json();
+    let keys = created["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0]["mnemonic"].as_str().unwrap().split(' ').count(), 24);
+    let coldkey = keys[0]["ss58Address"].as_str().unwrap().to_string();
+    let hotkey = keys[1]["ss58Address"].as_str().unwrap().to_string();
+
+    let wallet = env.wallets().join("default");
+    assert_eq!(mode(&wallet), 0o700);
+    for file in [
+        "coldkey",
+        "coldkeypub.txt",
+        "hotkeys/default",
+        "hotkeys/defaultpub.txt",
+    ] {
+        assert_eq!(mode(&wallet.join(file)), 0o600, "{file}");
+    }
+
+    let listed = env.ok(&["wallet", "list"]).stdout;
+    assert!(
+        listed.contains(&coldkey) && listed.contains(&hotkey),
+        "{listed}"
+    );
+    let shown = env.ok(&["--json", "wallet", "show"]).json();
+    assert_eq!(shown["coldkey"], coldkey.as_str());
+    assert_eq!(shown["hotkeys"][0]["ss58Address"], hotkey.as_str());
+    assert!(shown.get("mnemonic").is_none());
+
+    let signed = env
+        .ok(&["--json", "wallet", "sign", "--use-hotkey", "-m", "hello"])
+        .json();
+    assert_eq!(signed["signer"], hotkey.as_str());
+    let sig = signed["signature"].as_str().unwrap();
+    let verified = env
+        .ok(&[
+            "--json",
+            "wallet",
+            "verify",
+            "--use-hotkey",
+            "-m",
+            "hello",
+            "-s",
+            sig,
+        ])
+        .json();
+    assert_eq!(verified["valid"], true);
+    env.fails(
+        &["wallet", "verify", "-a", &hotkey, "-m", "hullo", "-s", sig],
+        1,
+    );
+    // Signed by the hotkey, so it is not the coldkey's signature.
+    env.fails(&["wallet", "verify", "-m", "hello", "-s", sig], 1);
+}
+
+#[test]
+fn test_regen_from_mnemonic_seed_uri_and_stdin() {
+    let env = Env::new();
+    let regen = env
+        .ok(&[
+            "--json",
+            "--wallet-name",
+            "dev",
+            "wallet",
+            "regen-coldkey",
+            "--no-password",
+            "--mnemonic",
+            DEV_PHRASE,
+        ])
+        .json();
+    assert_eq!(
+        regen["ss58Address"],
+        "5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV"
+    );
+    let seed = "0xfac7959dbfe72f052e5a0c3c8d6530f202b02fd8f9f5ca3580ec8deb7797479e";
+    let from_seed = env
+        .ok(&[
+            "--json",
+            "--wallet-name",
+            "dev",
+            "--hotkey",
+            "s",
+            "wallet",
+            "regen-hotkey",
+            "--seed",
+            seed,
+        ])
+        .json();
+    assert_eq!(
+        from_seed["ss58Address"],
+        "5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV"
+    );
+    let alice = env
+        .ok(&[
+            "--json",
+            "--wallet-name",
+            "dev",
+            "--hotkey",
+            "a",
+            "wallet",
+            "regen-hotkey",
+            "--uri",
+            "//Alice",
+        ])
+        .json();
+    assert_eq!(
+        alice["ss58Address"],
+        "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+    );
+    // With no source on the command line, the mnemonic is read from standard input.
+    let piped = env.run_with(
+        &[
+            "--json",
+            "--wallet-name",
+            "dev",
+            "--hotkey",
+            "p",
+            "wallet",
+            "regen-hotkey",
+        ],
+        &format!("{DEV_PHRASE}\n"),
+        &[],
+    );
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert_eq!(
+        piped.json()["ss58Address"],
+        "5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV"
+    );
+    let pubonly = env
+        .ok(&[
+            "--json",
+            "--wallet-name",
+            "watch",
+            "wallet",
+            "regen-coldkeypub",
+            "--ss58",
+            "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+        ])
+        .json();
+    assert_eq!(
+        pubonly["ss58Address"],
+        "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+    );
+    let shown = env
+        .ok(&["--json", "--wallet-name", "watch", "wallet", "show"])
+        .json();
+    assert_eq!(
+        shown["coldkey"],
+        "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+    );
+}
+
+#[test]
+fn test_existing_keys_are_not_overwritten_without_flag() {
+    let env = Env::new();
+    env.ok(&["wallet", "create", "--no-password"]);
+    let coldkey = env.wallets().join("default/coldkey");
+    let before = std::fs::read(&coldkey).unwrap();
+    for args in [
+        &["wallet", "create", "--no-password"][..],
+        &["wallet", "new-coldkey", "--no-password"],
+        &["wallet", "regen-coldkey", "--no-password", "--uri", "//Bob"],
+        &["wallet", "new-hotkey"],
+        &[
+            "wallet",
+            "regen-coldkeypub",
+            "--ss58",
+            "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+        ],
+    ] {
+        let run = env.fails(args, 2);
+        assert!(run.stderr.contains("--overwrite"), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read(&coldkey).unwrap(), before);
+    env.ok(&[
+        "wallet",
+        "regen-coldkey",
+        "--no-password",
+        "--uri",
+        "//Bob",
+        "--overwrite",
+    ]);
+    let shown = env.ok(&["--json", "wallet", "show"]).json();
+    assert_eq!(
+        shown["coldkey"],
+        "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
+    );
+}
+
+#[test]
+fn test_bad_input_gets_clear_errors() {
+    let env = Env::new();
+    let bad_word = DEV_PHRASE.replace("lake", "lakes");
+    let run = env.fails(
+        &[
+            "wallet",
+            "regen-coldkey",
+            "--no-password",
+            "--mnemonic",
+            &bad_word,
+        ],
+        2,
+    );
+    assert!(
+        run.stderr
+            .contains("word 4 is not in the BIP-39 English word list"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("lakes"),
+        "the secret input is echoed: {}",
+        run.stderr
+    );
+    let swapped = DEV_PHRASE.replace("bottom drive", "drive bottom");
+    let run = env.fails(
+        &[
+            "wallet",
+            "regen-coldkey",
+            "--no-password",
+            "--mnemonic",
+            &swapped,
+        ],
+        2,
+    );
+    assert!(run.stderr.contains("checksum"), "{}", run.stderr);
+    let run = env.fails(
+        &[
+            "wallet",
+            "regen-coldkey",
+            "--no-password",
+            "--seed",
+            "0x1234",
+        ],
+        2,
+    );
+    assert!(run.stderr.contains("64 hex digits"), "{}", run.stderr);
+    let run = env.fails(
+        &[
+            "wallet",
+            "regen-coldkeypub",
+            "--ss58",
+            "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQX",
+        ],
+        2,
+    );
+    assert!(run.stderr.contains("bad checksum"), "{}", run.stderr);
+    let run = env.fails(&["wallet", "new-coldkey", "--n-words", "11"], 2);
+    assert!(
+        run.stderr.contains("12, 15, 18, 21 or 24"),
+        "{}",
+        run.stderr
+    );
+    let run = env.fails(&["--wallet-name", "../x", "wallet", "show"], 2);
+    assert!(run.stderr.contains("invalid wallet name"), "{}", run.stderr);
+
+    env.ok(&[
+        "wallet",
+        "regen-coldkey",
+        "--no-password",
+        "--uri",
+        "//Alice",
+    ]);
+    let coldkey = env.wallets().join("default/coldkey");
+    let good = std::fs::read(&coldkey).unwrap();
+    let cases: [(&[u8], &str); 4] = [
+        (&good[..good.len() / 2], "not a keyfile: truncated JSON"),
+        (b"$SECRETBOX0123456789", "unknown encryption prefix"),
+        (b"$NACL0123", "truncated: 9 bytes"),
+        (b"not json at all", "not a keyfile: invalid JSON"),
+    ];
+    for (bytes, expected) in cases {
+        std::fs::write(&coldkey, bytes).unwrap();
+        let run = env.run_with(&["wallet", "sign", "-m", "x"], "pw\n", &[]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(coldkey.to_str().unwrap()),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+    // A folder where the keyfile should be: unreadable as a file.
+    std::fs::remove_file(&coldkey).unwrap();
+    std::fs::create_dir(&coldkey).unwrap();
+    let run = env.fails(&["wallet", "sign", "-m", "x"], 2);
+    assert!(
+        run.stderr.contains(coldkey.to_str().unwrap()),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Three Argon2 operations: create an encrypted coldkey, sign with the right password, fail with a wrong one.
+#[test]
+fn test_encrypted_coldkey_password_from_env_and_stdin() {
+    let env = Env::new();
+    let coldkey = env.wallets().join("enc/coldkey");
+    let password = plexus_keys::Password::new("Plexus-test-2026".into());
+    let var = (
+        plexus_keys::password::env_var_name(&coldkey),
+        plexus_keys::password::env_value(&coldkey, &password),
+    );
+    let created = env.run_with(
+        &["--json", "--wallet-name", "enc", "wallet", "new-coldkey"],
+        "",
+        &[var.clone()],
+    );
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let created = created.json();
+    let address = created["keys"][0]["ss58Address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mnemonic = created["keys"][0]["mnemonic"].as_str().unwrap().to_string();
+    assert_eq!(created["keys"][0]["encrypted"], true);
+    let bytes = std::fs::read(&coldkey).unwrap();
+    assert!(bytes.starts_with(b"$NACL"));
+    assert!(!String::from_utf8_lossy(&bytes).contains(&mnemonic[..10]));
+    assert_eq!(mode(&coldkey), 0o600);
+
+    // Listing needs no password: the public file answers.
+    let listed = env.ok(&["wallet", "list"]).stdout;
+    assert!(listed.contains(&address));
+
+    let signed = env.run_with(
+        &[
+            "--json",
+            "--wallet-name",
+            "enc",
+            "wallet",
+            "sign",
+            "-m",
+            "hi",
+        ],
+        "",
+        &[var],
+    );
+    assert_eq!(signed.code, 0, "{}", signed.stderr);
+    assert_eq!(signed.json()["signer"], address.as_str());
+    for word in mnemonic.split(' ') {
+        assert!(
+            !signed.stdout.contains(&format!(" {word} ")),
+            "secret printed: {}",
+            signed.stdout
+        );
+    }
+
+    let wrong = env.run_with(
+        &["--wallet-name", "enc", "wallet", "sign", "-m", "hi"],
+        "not-the-password\n",
+        &[],
+    );
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong.stderr.contains(coldkey.to_str().unwrap()),
+        "{}",
+        wrong.stderr
+    );
+    assert!(wrong.stderr.contains("wrong password"), "{}", wrong.stderr);
+    assert_eq!(std::fs::read(&coldkey).unwrap(), bytes);
+}
