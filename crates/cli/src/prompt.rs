@@ -66,11 +66,11 @@ impl Prompter {
         Ok(Password::new(secret.to_string()))
     }
 
-    /// A password for a new encrypted keyfile, checked for strength and confirmed when typed.
+    /// A password for a new encrypted keyfile. One that is typed or piped is checked for
+    /// strength (and confirmed when typed); one set deliberately in `BT_PW_…` is taken as it is,
+    /// as Bittensor's tools take it.
     pub(crate) fn new_password(&self, keyfile: &Path) -> Result<Password> {
         if let Some(password) = password::from_env(keyfile) {
-            password::check_strength(&String::from_utf8_lossy(password.as_bytes()))
-                .with_context(|| format!("the password in {}", password::env_var_name(keyfile)))?;
             return Ok(password);
         }
         const ATTEMPTS: usize = 3;

@@ -133,8 +133,10 @@ struct Json {
     secret_seed: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ss58_address: Option<String>,
+    // Bittensor writes a number; some tools write it as a string ("0").
     #[serde(skip_serializing_if = "Option::is_none")]
-    crypto_type: Option<u64>,
+    #[zeroize(skip)]
+    crypto_type: Option<serde_json::Value>,
 }
 
 impl Json {
@@ -196,12 +198,16 @@ pub fn decode(bytes: &[u8], password: Option<&Password>) -> Result<KeyMaterial, 
 fn decode_json(bytes: &[u8]) -> Result<KeyMaterial, FormatError> {
     let json: Json =
         serde_json::from_slice(bytes).map_err(|e| FormatError::Json(json_problem(&e)))?;
-    let crypto = match json.crypto_type {
-        None => CryptoType::Sr25519,
-        Some(code) => CryptoType::from_code(code).ok_or_else(|| FormatError::Field {
-            field: "cryptoType",
-            problem: format!("{code} is neither 0 (ed25519) nor 1 (sr25519)"),
-        })?,
+    let crypto = match &json.crypto_type {
+        None | Some(serde_json::Value::Null) => CryptoType::Sr25519,
+        Some(value) => value
+            .as_u64()
+            .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+            .and_then(CryptoType::from_code)
+            .ok_or_else(|| FormatError::Field {
+                field: "cryptoType",
+                problem: format!("{value} is neither 0 (ed25519) nor 1 (sr25519)"),
+            })?,
     };
     let field_err = |field: &'static str| {
         move |e: KeyError| FormatError::Field {

@@ -266,7 +266,7 @@ impl Keypair {
     /// The keypair of a keyfile's `privateKey` bytes.
     ///
     /// sr25519: schnorrkel's 64-byte canonical form (scalar ‖ nonce).
-    /// ed25519: the 32-byte seed, or 64 bytes of seed ‖ public key.
+    /// ed25519: the 32-byte seed (what Bittensor writes), or 64 bytes of seed ‖ public key.
     pub fn from_private_key(crypto: CryptoType, bytes: &[u8]) -> Result<Self, KeyError> {
         match crypto {
             CryptoType::Sr25519 => {
@@ -326,7 +326,7 @@ impl Keypair {
     pub fn private_key(&self) -> Zeroizing<Vec<u8>> {
         match &self.secret {
             Secret::Sr25519(secret) => Zeroizing::new(secret.to_bytes().to_vec()),
-            Secret::Ed25519(key) => Zeroizing::new(key.to_keypair_bytes().to_vec()),
+            Secret::Ed25519(key) => Zeroizing::new(key.to_bytes().to_vec()),
         }
     }
 
@@ -464,6 +464,27 @@ mod tests {
             let wrapped = pair.sign(b"<Bytes>hi</Bytes>");
             assert!(pair.public().verify(b"hi", &wrapped));
         }
+    }
+
+    #[test]
+    fn test_ed25519_keyfile_private_key_is_the_seed() {
+        // RFC 8032 test 1: the seed, its public key and the signature of the empty message.
+        let seed = "0x9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+        let pair = Keypair::from_seed_hex(CryptoType::Ed25519, seed).unwrap();
+        assert_eq!(format!("0x{}", hex::encode(&*pair.private_key())), seed);
+        assert_eq!(
+            pair.account().to_ss58(),
+            "5Gw54ghuAHodDGAS91DUxqvKa6PeT9bhDdns3ztBupY8pSyn"
+        );
+        assert_eq!(
+            pair.sign(b"").to_hex(),
+            "0xe5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+        );
+        let from_phrase = Keypair::from_phrase(CryptoType::Ed25519, DEV_PHRASE).unwrap();
+        assert_eq!(
+            from_phrase.account().to_ss58(),
+            "5DFJF7tY4bpbpcKPJcBTQaKuCDEPCpiz8TRjpmLeTtweqmXL"
+        );
     }
 
     #[test]

@@ -120,6 +120,15 @@ mod tests {
     }
 
     #[test]
+    fn test_env_value_matches_bittensor_wallet() {
+        // Computed by bittensor-wallet 4.1.1's `save_password_to_env`.
+        let path = Path::new("/tmp/x/wallets/w1/coldkey");
+        assert_eq!(env_var_name(path), "BT_PW__TMP_X_WALLETS_W1_COLDKEY");
+        let value = env_value(path, &Password::new("hunter2hunter2".into()));
+        assert_eq!(value, "KiExJDItbTw4Pis9LWU=");
+    }
+
+    #[test]
     fn test_env_value_round_trip() {
         let path = Path::new("/tmp/plexus-password-test/w/coldkey");
         let value = env_value(path, &Password::new("hunter2hunter2".into()));

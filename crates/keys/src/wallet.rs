@@ -81,13 +81,15 @@ impl fmt::Debug for Wallet {
     }
 }
 
-/// Replaces a leading `~` with the home folder, as Bittensor's tools do.
+/// Replaces a leading `~` with the home folder and drops empty and `.` components, as
+/// Bittensor's tools do. The exact string matters: it names the `BT_PW_…` variable.
 pub fn expand_home(path: &Path) -> PathBuf {
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    match (path.strip_prefix("~"), home) {
+    let expanded = match (path.strip_prefix("~"), home) {
         (Ok(rest), Some(home)) => home.join(rest),
         _ => path.to_path_buf(),
-    }
+    };
+    expanded.components().collect()
 }
 
 fn check_name(kind: &'static str, name: &str) -> Result<(), WalletError> {
@@ -428,5 +430,7 @@ mod tests {
             Path::new(&home).join(".bittensor/wallets")
         );
         assert_eq!(expand_home(Path::new("/abs")), Path::new("/abs"));
+        let messy = expand_home(Path::new("/tmp/x//./wallets/"));
+        assert_eq!(messy.to_str(), Some("/tmp/x/wallets"));
     }
 }
