@@ -146,7 +146,7 @@ fn test_plexus_wallets_load_in_python_packages() {
             "--mnemonic",
             mnemonic.phrase(),
         ],
-        &[password.clone()],
+        std::slice::from_ref(&password),
     );
     let hot = env
         .ok(&[
@@ -211,7 +211,7 @@ fn test_plexus_wallets_load_in_python_packages() {
         let loaded = package.driver(
             env.dir.path(),
             &["load", p, "rs", "miner"],
-            &[password.clone()],
+            std::slice::from_ref(&password),
         );
         let who = package.requirement;
         assert_same_key(&loaded["coldkey"], &coldkey, &format!("{who} coldkey"));

@@ -1,5 +1,6 @@
 //! Integration tests of the `plexus` binary: one test binary, one module per area.
 
+// Helpers outside `#[test]` functions panic on failure too: that is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod python_interop;

@@ -319,7 +319,7 @@ fn test_encrypted_coldkey_password_from_env_and_stdin() {
     let created = env.run_with(
         &["--json", "--wallet-name", "enc", "wallet", "new-coldkey"],
         "",
-        &[var.clone()],
+        std::slice::from_ref(&var),
     );
     assert_eq!(created.code, 0, "{}", created.stderr);
     let created = created.json();

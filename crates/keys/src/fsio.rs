@@ -65,7 +65,6 @@ fn write_then_place(tmp: &Path, path: &Path, bytes: &[u8], overwrite: bool) -> i
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -23,6 +23,8 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 pub const MAX_KEYFILE_LEN: u64 = 64 * 1024;
 
 /// What a keyfile holds.
+// Short-lived (read, then unpacked at once), so the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum KeyMaterial {
     /// A secret key (and so its public key).
@@ -393,7 +395,6 @@ impl Keyfile {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::DEV_PHRASE;

@@ -105,7 +105,6 @@ impl std::fmt::Debug for Mnemonic {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::DEV_PHRASE;

@@ -364,7 +364,6 @@ fn parse_seed_hex(s: &str) -> Result<Zeroizing<[u8; 32]>, KeyError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::DEV_PHRASE;

@@ -107,7 +107,6 @@ pub fn from_env(path: &Path) -> Option<Password> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

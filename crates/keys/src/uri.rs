@@ -113,7 +113,6 @@ fn parse_path(mut rest: &str, mut offset: usize) -> Result<Vec<Junction>, UriErr
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -337,7 +337,6 @@ fn secret_of(file: &Keyfile, password: Option<&Password>) -> Result<Keypair, Wal
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::pair::CryptoType;
