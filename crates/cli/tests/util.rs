@@ -56,12 +56,8 @@ impl Env {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
+        // The command may exit before reading its input (e.g. on a bad keyfile): a closed pipe is fine.
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
         let Output {
             status,
             stdout,
