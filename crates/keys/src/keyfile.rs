@@ -500,6 +500,51 @@ mod tests {
         ));
     }
 
+    /// Minifuzz: mutated keyfiles (flipped, cut, spliced bytes) give errors or keys, never panics.
+    #[test]
+    fn test_decode_mutated_keyfiles_never_panics() {
+        let plain = encode_pair(&dev_pair());
+        let public = encode_public(&dev_pair().public());
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut n_ok, mut n_err) = (0, 0);
+        for i in 0..5_000 {
+            let mut bytes = if i % 2 == 0 {
+                plain.to_vec()
+            } else {
+                public.clone()
+            };
+            for _ in 0..(next() % 4 + 1) {
+                let at = (next() as usize) % bytes.len().max(1);
+                match next() % 4 {
+                    0 => bytes[at] = next() as u8,
+                    1 => bytes.truncate(at),
+                    2 => bytes.insert(at, b"{}[]\":,0x$"[(next() % 10) as usize]),
+                    _ => {
+                        bytes.remove(at.min(bytes.len().saturating_sub(1)));
+                    }
+                }
+                if bytes.is_empty() {
+                    break;
+                }
+            }
+            // No password: a mutation into `$NACL` must not start a 512 MiB key derivation here.
+            match decode(&bytes, None) {
+                Ok(_) => n_ok += 1,
+                Err(_) => n_err += 1,
+            }
+        }
+        assert!(
+            n_err > 1_000,
+            "mutations should mostly break the file ({n_ok} ok, {n_err} errors)"
+        );
+    }
+
     #[test]
     fn test_keyfile_on_disk_errors_name_the_file() {
         let dir = tempfile::tempdir().unwrap();
