@@ -52,6 +52,24 @@ pub(crate) enum Command {
     /// Create, restore, inspect and use wallets (coldkeys and hotkeys).
     #[command(subcommand)]
     Wallet(WalletCommand),
+    /// Yuma Consensus tools for subnet designers.
+    #[command(subcommand)]
+    Yuma(YumaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum YumaCommand {
+    /// Replay a yuma-scenario/1 file: one JSON line per epoch step (or a table per epoch).
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReplayArgs {
+    /// The scenario file.
+    pub(crate) scenario: PathBuf,
+    /// Print a readable table per epoch instead of JSON lines.
+    #[arg(long)]
+    pub(crate) table: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! Commands: each a short function over library calls, with the resolved [`Context`].
 
 mod wallet;
+mod yuma;
 
 use crate::{
     cli::{Cli, Command, GlobalArgs},
@@ -34,5 +35,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     let ctx = Context::resolve(&cli.global)?;
     match cli.command {
         Command::Wallet(cmd) => wallet::run(cmd, &ctx),
+        Command::Yuma(cmd) => yuma::run(cmd),
     }
 }

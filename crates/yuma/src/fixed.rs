@@ -1,0 +1,301 @@
+//! The reference chain's fixed-point numbers, bit for bit.
+//!
+//! [`I32F32`] is a signed 64-bit integer with 32 fractional bits, [`I64F64`] a signed 128-bit
+//! integer with 64. Their operations reproduce `substrate_fixed`'s exactly, because Yuma's outputs
+//! are compared with the reference bit by bit:
+//!
+//! * multiplication takes the full-width product and shifts right (floor toward −∞);
+//! * division computes `(a << FRAC) / b` in a wider integer, truncating toward zero;
+//! * `safe_div` gives 0 on division by zero *and* on overflow;
+//! * conversion to an integer floors, saturating at the target's bounds;
+//! * sums of vectors use plain (wrapping) addition, as the reference's iterator `sum` does in a
+//!   release build.
+//!
+//! No floating point is used anywhere.
+
+use std::{cmp::Ordering, fmt};
+
+const FRAC: u32 = 32;
+
+/// A signed fixed-point number with 32 integer and 32 fractional bits.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct I32F32(i64);
+
+impl I32F32 {
+    /// Zero.
+    pub const ZERO: Self = Self(0);
+    /// One.
+    pub const ONE: Self = Self(1 << FRAC);
+    /// The largest value.
+    pub const MAX: Self = Self(i64::MAX);
+
+    /// The number whose raw representation is `bits` (value × 2³²).
+    pub const fn from_bits(bits: i64) -> Self {
+        Self(bits)
+    }
+
+    /// The raw representation.
+    pub const fn to_bits(self) -> i64 {
+        self.0
+    }
+
+    /// An integer, saturating at the bounds.
+    pub fn from_int(n: i64) -> Self {
+        Self(n.saturating_mul(1 << FRAC))
+    }
+
+    /// Addition saturating at the bounds.
+    pub fn saturating_add(self, rhs: Self) -> Self {
+        Self(self.0.saturating_add(rhs.0))
+    }
+
+    /// Subtraction saturating at the bounds.
+    pub fn saturating_sub(self, rhs: Self) -> Self {
+        Self(self.0.saturating_sub(rhs.0))
+    }
+
+    /// Addition wrapping on overflow (the reference's plain `+` in a release build).
+    pub fn wrapping_add(self, rhs: Self) -> Self {
+        Self(self.0.wrapping_add(rhs.0))
+    }
+
+    fn wide_mul(self, rhs: Self) -> i128 {
+        (i128::from(self.0) * i128::from(rhs.0)) >> FRAC
+    }
+
+    /// Multiplication (floor), `None` on overflow.
+    pub fn checked_mul(self, rhs: Self) -> Option<Self> {
+        i64::try_from(self.wide_mul(rhs)).ok().map(Self)
+    }
+
+    /// Multiplication (floor) saturating at the bounds.
+    pub fn saturating_mul(self, rhs: Self) -> Self {
+        Self(saturate_i64(self.wide_mul(rhs)))
+    }
+
+    fn wide_div(self, rhs: Self) -> Option<i128> {
+        if rhs.0 == 0 {
+            return None;
+        }
+        Some((i128::from(self.0) << FRAC) / i128::from(rhs.0))
+    }
+
+    /// Division truncating toward zero, `None` on division by zero or overflow.
+    pub fn checked_div(self, rhs: Self) -> Option<Self> {
+        self.wide_div(rhs)
+            .and_then(|q| i64::try_from(q).ok())
+            .map(Self)
+    }
+
+    /// Division that gives 0 on division by zero or overflow (the reference's `safe_div`).
+    pub fn safe_div(self, rhs: Self) -> Self {
+        self.checked_div(rhs).unwrap_or_default()
+    }
+
+    /// Division saturating at the bounds; a zero divisor saturates by the dividend's sign.
+    pub fn saturating_div(self, rhs: Self) -> Self {
+        match self.wide_div(rhs) {
+            Some(q) => Self(saturate_i64(q)),
+            None if self.0 < 0 => Self(i64::MIN),
+            None => Self::MAX,
+        }
+    }
+
+    /// Rounds to the nearest integer, ties away from zero.
+    pub fn round(self) -> Self {
+        let half = 1i64 << (FRAC - 1);
+        let mask = !((1i64 << FRAC) - 1);
+        if self.0 >= 0 {
+            Self(self.0.saturating_add(half) & mask)
+        } else {
+            Self(-((self.0.saturating_neg().saturating_add(half)) & mask))
+        }
+    }
+
+    /// The integer part (floor), saturating to `u16`.
+    pub fn to_u16(self) -> u16 {
+        let floor = self.0 >> FRAC;
+        u16::try_from(floor.clamp(0, i64::from(u16::MAX))).unwrap_or(u16::MAX)
+    }
+
+    /// The integer part (floor), saturating to `u64`.
+    pub fn to_u64(self) -> u64 {
+        u64::try_from((self.0 >> FRAC).max(0)).unwrap_or(0)
+    }
+
+    /// Narrows an [`I64F64`], dropping 32 fractional bits (floor), saturating.
+    pub fn from_i64f64(x: I64F64) -> Self {
+        Self(saturate_i64(x.0 >> 32))
+    }
+
+    /// `x / 65535`: a stored u16 proportion as a number in [0, 1].
+    pub fn from_u16_proportion(x: u16) -> Self {
+        Self::from_int(i64::from(x)).safe_div(Self::from_int(i64::from(u16::MAX)))
+    }
+
+    /// `floor(x × 65535)`, saturating: a number in [0, 1] as a stored u16 proportion.
+    pub fn to_u16_proportion(self) -> u16 {
+        self.saturating_mul(Self::from_int(i64::from(u16::MAX)))
+            .to_u16()
+    }
+}
+
+fn saturate_i64(x: i128) -> i64 {
+    i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
+}
+
+impl fmt::Debug for I32F32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "I32F32({:#x})", self.0)
+    }
+}
+
+/// Sum with plain wrapping addition, as the reference sums vectors.
+pub fn sum(values: impl IntoIterator<Item = I32F32>) -> I32F32 {
+    values.into_iter().fold(I32F32::ZERO, I32F32::wrapping_add)
+}
+
+/// A signed fixed-point number with 64 integer and 64 fractional bits (stake weights).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct I64F64(i128);
+
+impl I64F64 {
+    /// The number whose raw representation is `bits` (value × 2⁶⁴).
+    pub const fn from_bits(bits: i128) -> Self {
+        Self(bits)
+    }
+
+    /// The raw representation.
+    pub const fn to_bits(self) -> i128 {
+        self.0
+    }
+
+    /// An integer amount (such as a stake in RAO), saturating at the type's bounds.
+    pub fn from_u64(n: u64) -> Self {
+        Self(
+            i128::from(n)
+                .checked_shl(64)
+                .filter(|_| n <= i64::MAX as u64)
+                .unwrap_or(i128::MAX),
+        )
+    }
+
+    /// The integer part (floor), saturating to `u64`.
+    pub fn to_u64(self) -> u64 {
+        u64::try_from((self.0 >> 64).max(0)).unwrap_or(u64::MAX)
+    }
+
+    /// `self / total` for `0 <= self <= total`; 0 when `total` is 0 (the reference's `safe_div`).
+    pub(crate) fn proportion_of(self, total: Self) -> Self {
+        if total.0 <= 0 || self.0 < 0 {
+            return Self(0);
+        }
+        Self(div_frac64(self.0.unsigned_abs(), total.0.unsigned_abs()).unwrap_or(0))
+    }
+}
+
+/// `floor(a × 2⁶⁴ / b)` for `b > 0`, by long division so that no 256-bit type is needed.
+fn div_frac64(a: u128, b: u128) -> Option<i128> {
+    let mut q = a / b;
+    let mut r = a % b;
+    for _ in 0..64 {
+        q = q.checked_shl(1)?;
+        // r < b < 2^127, so the shift cannot overflow.
+        r <<= 1;
+        if r >= b {
+            r -= b;
+            q |= 1;
+        }
+    }
+    i128::try_from(q).ok()
+}
+
+impl fmt::Debug for I64F64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "I64F64({:#x})", self.0)
+    }
+}
+
+/// `e^x` as the reference computes it (`substrate_fixed::transcendental::exp`): a Taylor series
+/// with 30 terms in I32F32, the reciprocal for negative `x`; `None` where the reference errs.
+pub fn exp(x: I32F32) -> Option<I32F32> {
+    if x == I32F32::ZERO {
+        return Some(I32F32::ONE);
+    }
+    if x == I32F32::ONE {
+        // The constant e, as an I9F23 widened to I32F32.
+        return Some(I32F32::from_bits(22_802_600 << 9));
+    }
+    let neg = x.0 < 0;
+    let operand = if neg { I32F32(x.0.checked_neg()?) } else { x };
+    let mut result = operand.0.checked_add(I32F32::ONE.0).map(I32F32)?;
+    let mut term = operand;
+    for i in 2..i64::from(FRAC) {
+        term = term.checked_mul(operand)?;
+        term = term.checked_div(I32F32::from_int(i))?;
+        result = result.0.checked_add(term.0).map(I32F32)?;
+    }
+    if neg {
+        result = I32F32::ONE.checked_div(result)?;
+    }
+    Some(result)
+}
+
+/// `exp` with its input clamped to [−20, 20]; 0 or the maximum where `exp` fails.
+pub fn exp_safe(x: I32F32) -> I32F32 {
+    let x = x.clamp(I32F32::from_int(-20), I32F32::from_int(20));
+    exp(x).unwrap_or(if x <= I32F32::ZERO {
+        I32F32::ZERO
+    } else {
+        I32F32::MAX
+    })
+}
+
+/// `max(low, min(high, value))`, in that order, as the reference clamps.
+pub fn clamp_value(value: I32F32, low: I32F32, high: I32F32) -> I32F32 {
+    match value.cmp(&high) {
+        Ordering::Greater => high,
+        _ => value,
+    }
+    .max(low)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_mul_floors_and_div_truncates() {
+        let third = I32F32::ONE.safe_div(I32F32::from_int(3));
+        assert_eq!(third.to_bits(), 0x5555_5555);
+        assert_eq!(
+            third.saturating_mul(I32F32::from_int(3)).to_bits(),
+            0xffff_ffff
+        );
+        let minus = I32F32::from_int(-1).safe_div(I32F32::from_int(3));
+        assert_eq!(minus.to_bits(), -0x5555_5555);
+        assert_eq!(I32F32::ONE.safe_div(I32F32::ZERO), I32F32::ZERO);
+        assert_eq!(I32F32::MAX.safe_div(I32F32::from_bits(1)), I32F32::ZERO);
+    }
+
+    #[test]
+    fn test_round_ties_away_from_zero() {
+        let half = I32F32::from_bits(1 << 31);
+        assert_eq!(half.round(), I32F32::ONE);
+        assert_eq!(I32F32::from_bits((1 << 31) - 1).round(), I32F32::ZERO);
+        assert_eq!(I32F32::from_bits(-(1 << 31)).round(), I32F32::from_int(-1));
+    }
+
+    #[test]
+    fn test_stake_proportion_is_exact() {
+        let p = I64F64::from_u64(1).proportion_of(I64F64::from_u64(3));
+        assert_eq!(p.to_bits(), 0x5555_5555_5555_5555);
+        assert_eq!(
+            I64F64::from_u64(5)
+                .proportion_of(I64F64::from_u64(0))
+                .to_bits(),
+            0
+        );
+        assert_eq!(I32F32::from_i64f64(p).to_bits(), 0x5555_5555);
+    }
+}
