@@ -6,3 +6,4 @@
 mod python_interop;
 mod util;
 mod wallet;
+mod yuma;
