@@ -66,17 +66,19 @@ pub(crate) fn alpha_sigmoid(
     clamp_value(alpha, low, high)
 }
 
-/// Dense per-entry alphas, walking each row with a cursor that assumes ascending columns, as
-/// the reference does (an unsorted row can hide entries from it).
-fn liquid_alphas(
-    hp: &Hyperparameters,
-    weights: &[Row],
-    bonds: &[Row],
-    consensus: &[I32F32],
-) -> Vec<Vec<I32F32>> {
+/// Yuma3's EMA with liquid alpha: `mat_ema_alpha_sparse` over per-entry alphas from
+/// `alpha_sigmoid`.
+///
+/// The reference computes a dense alpha matrix by walking each row with cursors that assume
+/// ascending columns (so an unsorted row can hide entries from them), then reads it only at the
+/// columns of the new row. This computes alpha at exactly those columns: the cursors' positions
+/// depend only on the largest column asked so far, so skipping the others changes nothing, and
+/// the cost follows the number of weights instead of n².
+fn liquid_ema(hp: &Hyperparameters, new: &[Row], old: &[Row], consensus: &[I32F32]) -> Vec<Row> {
     let steepness = I32F32::from_int(i64::from(hp.alpha_sigmoid_steepness));
     let low = I32F32::from_u16_proportion(hp.alpha_low);
     let high = I32F32::from_u16_proportion(hp.alpha_high);
+    let columns = consensus.len();
     fn cursor(row: &Row, pos: &mut usize, j: u16) -> I32F32 {
         while let Some(&(i, v)) = row.get(*pos) {
             if i < j {
@@ -87,19 +89,43 @@ fn liquid_alphas(
         }
         I32F32::ZERO
     }
-    weights
-        .iter()
-        .zip(bonds)
-        .map(|(w_row, b_row)| {
+    let mut alpha = vec![I32F32::ZERO; columns];
+    let mut decayed = vec![I32F32::ZERO; columns];
+    let mut asked: Vec<u16> = Vec::new();
+    new.iter()
+        .zip(old)
+        .map(|(new_row, old_row)| {
+            asked.clear();
+            asked.extend(
+                new_row
+                    .iter()
+                    .map(|e| e.0)
+                    .filter(|&j| usize::from(j) < columns),
+            );
+            asked.sort_unstable();
+            asked.dedup();
             let (mut wp, mut bp) = (0, 0);
-            consensus
+            for &j in &asked {
+                let w = cursor(new_row, &mut wp, j);
+                let b = cursor(old_row, &mut bp, j);
+                let c = consensus[usize::from(j)];
+                alpha[usize::from(j)] = alpha_sigmoid(c, w, b, low, high, steepness);
+                decayed[usize::from(j)] = I32F32::ZERO;
+            }
+            for &(j, v) in old_row {
+                // Only columns of the new row are read below; others may hold stale values.
+                if asked.binary_search(&j).is_ok() {
+                    let a = alpha[usize::from(j)];
+                    decayed[usize::from(j)] = I32F32::ONE.saturating_sub(a).saturating_mul(v);
+                }
+            }
+            new_row
                 .iter()
-                .enumerate()
-                .map(|(j, &c)| {
-                    let j = u16::try_from(j).unwrap_or(u16::MAX);
-                    let w = cursor(w_row, &mut wp, j);
-                    let b = cursor(b_row, &mut bp, j);
-                    alpha_sigmoid(c, w, b, low, high, steepness)
+                .filter(|e| usize::from(e.0) < columns)
+                .filter_map(|&(j, v)| {
+                    let inc = alpha[usize::from(j)].saturating_mul(v).max(I32F32::ZERO);
+                    let x = decayed[usize::from(j)].saturating_add(inc).min(I32F32::ONE);
+                    (x > I32F32::ZERO).then_some((j, x))
                 })
                 .collect()
         })
@@ -221,8 +247,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             .for_each(|row| row.retain(|&(j, _)| !recently_registered(j)));
         let liquid = hp.liquid_alpha && consensus.iter().any(|c| *c != I32F32::ZERO);
         let ema = if liquid {
-            let alphas = liquid_alphas(hp, &weights_for_bonds, &bonds, &consensus);
-            sparse::mat_ema_alpha(&weights_for_bonds, &bonds, &alphas)
+            liquid_ema(hp, &weights_for_bonds, &bonds, &consensus)
         } else {
             sparse::mat_ema(&weights_for_bonds, &bonds, ema_alpha(hp))
         };
@@ -318,4 +343,229 @@ fn share_of(share: I32F32, amount: u64) -> u64 {
         return 0;
     };
     u64::try_from((bits * u128::from(amount)) >> 32).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift) for property tests.
+    pub(crate) struct Gen(pub(crate) u64);
+
+    impl Gen {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        pub(crate) fn below(&mut self, n: u64) -> u64 {
+            self.next() % n.max(1)
+        }
+
+        /// A sparse row in random (not necessarily ascending) order, with explicit zeros,
+        /// duplicates and, if `wide`, columns beyond `n`.
+        pub(crate) fn row(&mut self, n: usize, wide: bool) -> Row {
+            let len = self.below(n as u64 + 2);
+            (0..len)
+                .map(|_| {
+                    let limit = if wide { n as u64 + 3 } else { n as u64 };
+                    let j = self.below(limit) as u16;
+                    let v = match self.below(5) {
+                        0 => I32F32::ZERO,
+                        1 => I32F32::ONE,
+                        _ => I32F32::from_bits(self.below(1 << 32) as i64),
+                    };
+                    (j, v)
+                })
+                .collect()
+        }
+    }
+
+    /// The reference's dense liquid-alpha path, loop for loop: alphas for every column through
+    /// the cursors, then `mat_ema_alpha_sparse`.
+    fn naive_liquid_ema(
+        hp: &Hyperparameters,
+        new: &[Row],
+        old: &[Row],
+        consensus: &[I32F32],
+    ) -> Vec<Row> {
+        let steepness = I32F32::from_int(i64::from(hp.alpha_sigmoid_steepness));
+        let low = I32F32::from_u16_proportion(hp.alpha_low);
+        let high = I32F32::from_u16_proportion(hp.alpha_high);
+        let alphas: Vec<Vec<I32F32>> = new
+            .iter()
+            .zip(old)
+            .map(|(w_row, b_row)| {
+                let mut w_it = w_row.iter().peekable();
+                let mut b_it = b_row.iter().peekable();
+                (0..consensus.len())
+                    .map(|jp| {
+                        let j = jp as u16;
+                        let mut w = I32F32::ZERO;
+                        while let Some(&&(i, v)) = w_it.peek() {
+                            if i < j {
+                                w_it.next();
+                            } else {
+                                if i == j {
+                                    w = v;
+                                }
+                                break;
+                            }
+                        }
+                        let mut b = I32F32::ZERO;
+                        while let Some(&&(i, v)) = b_it.peek() {
+                            if i < j {
+                                b_it.next();
+                            } else {
+                                if i == j {
+                                    b = v;
+                                }
+                                break;
+                            }
+                        }
+                        alpha_sigmoid(consensus[jp], w, b, low, high, steepness)
+                    })
+                    .collect()
+            })
+            .collect();
+        new.iter()
+            .zip(old)
+            .zip(&alphas)
+            .map(|((new_row, old_row), alpha_row)| {
+                let mut decayed = vec![I32F32::ZERO; alpha_row.len()];
+                for &(j, v) in old_row {
+                    if let (Some(&a), Some(cell)) =
+                        (alpha_row.get(j as usize), decayed.get_mut(j as usize))
+                    {
+                        *cell = I32F32::ONE.saturating_sub(a).saturating_mul(v);
+                    }
+                }
+                new_row
+                    .iter()
+                    .filter_map(|&(j, v)| {
+                        let a = *alpha_row.get(j as usize)?;
+                        let d = *decayed.get(j as usize)?;
+                        let x = d
+                            .saturating_add(a.saturating_mul(v).max(I32F32::ZERO))
+                            .min(I32F32::ONE);
+                        (x > I32F32::ZERO).then_some((j, x))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn test_liquid_ema_matches_the_dense_reference_loops() {
+        let mut g = Gen(0x1234_5678_9abc_def1);
+        let hp = Hyperparameters::default();
+        for _ in 0..300 {
+            let n = 1 + g.below(12) as usize;
+            let new: Vec<Row> = (0..n).map(|_| g.row(n, false)).collect();
+            let old: Vec<Row> = (0..n).map(|_| g.row(n, true)).collect();
+            let consensus: Vec<I32F32> = (0..n)
+                .map(|_| I32F32::from_bits(g.below(1 << 32) as i64))
+                .collect();
+            assert_eq!(
+                liquid_ema(&hp, &new, &old, &consensus),
+                naive_liquid_ema(&hp, &new, &old, &consensus)
+            );
+        }
+    }
+
+    fn base_inputs(n: u16) -> Inputs {
+        Inputs {
+            n,
+            block: 100,
+            hyperparameters: Hyperparameters::default(),
+            stake: (0..n)
+                .map(|i| I64F64::from_u64(u64::from(i) * 1000 + 1))
+                .collect(),
+            block_at_registration: vec![0; usize::from(n)],
+            last_update: vec![50; usize::from(n)],
+            validator_permit: vec![true; usize::from(n)],
+            weights: (0..n).map(|i| vec![((i + 1) % n, 65535)]).collect(),
+            bonds: vec![Vec::new(); usize::from(n)],
+            owner_uid: None,
+            last_mechanism_step_block: 0,
+            rao_emission: 1_000_000_000,
+            commit_blocks: None,
+        }
+    }
+
+    #[test]
+    fn test_inconsistent_inputs_are_padded_truncated_or_skipped() {
+        let mut inputs = base_inputs(4);
+        // Short and long per-uid vectors, rows beyond n, columns beyond n, duplicate dests.
+        inputs.stake.truncate(2);
+        inputs.last_update.push(7);
+        inputs.validator_permit.truncate(1);
+        inputs.block_at_registration = vec![];
+        inputs.weights = vec![
+            vec![(1, 10), (1, 20), (9, 5)],
+            vec![(0, 1)],
+            vec![],
+            vec![],
+            vec![(0, 1)],
+        ];
+        inputs.bonds = vec![vec![(70, 5), (1, 9)], vec![], vec![], vec![], vec![(0, 1)]];
+        inputs.owner_uid = Some(40);
+        inputs.commit_blocks = Some(vec![1]);
+        let out = epoch(&inputs);
+        for v in [
+            &out.consensus,
+            &out.incentive,
+            &out.dividends,
+            &out.validator_trust,
+        ] {
+            assert_eq!(v.len(), 4);
+        }
+        assert_eq!(out.emission.len(), 4);
+        assert_eq!(out.bonds.len(), 4);
+        // Only uid 0 had a previous permit, so only its (duplicated) weights count: uid 1 earns all.
+        assert_eq!(out.incentive, vec![0, 65535, 0, 0]);
+        assert_eq!(out.server_emission[1], 500_000_000);
+    }
+
+    #[test]
+    fn test_random_inputs_never_panic_and_conserve_emission() {
+        let mut g = Gen(0xfeed_beef_0bad_cafe);
+        for round in 0..200 {
+            let n = 1 + g.below(20) as u16;
+            let mut inputs = base_inputs(n);
+            let nn = usize::from(n);
+            inputs.hyperparameters.yuma3 = round % 2 == 0;
+            inputs.hyperparameters.liquid_alpha = round % 3 == 0;
+            inputs.hyperparameters.bonds_penalty = [0, 32768, 65535][round % 3];
+            inputs.hyperparameters.max_allowed_validators = 1 + g.below(8) as u16;
+            inputs.owner_uid = (round % 4 == 0).then(|| g.below(u64::from(n) + 2) as u16);
+            inputs.stake = (0..nn)
+                .map(|_| I64F64::from_u64(g.below(1 << 40)))
+                .collect();
+            inputs.last_update = (0..nn).map(|_| g.below(120)).collect();
+            inputs.block_at_registration = (0..nn).map(|_| g.below(120)).collect();
+            inputs.validator_permit = (0..nn).map(|_| g.below(3) > 0).collect();
+            let to_u16 = |row: Row| {
+                row.into_iter()
+                    .map(|(j, v)| (j, v.to_u16_proportion()))
+                    .collect()
+            };
+            inputs.weights = (0..nn).map(|_| to_u16(g.row(nn, true))).collect();
+            inputs.bonds = (0..nn).map(|_| to_u16(g.row(nn, true))).collect();
+            let out = epoch(&inputs);
+            let total: u64 = out
+                .server_emission
+                .iter()
+                .chain(&out.validator_emission)
+                .sum();
+            // Each share is floored separately: at most one RAO lost per uid and side.
+            assert!(total <= inputs.rao_emission, "round {round}: {total}");
+            assert!(
+                total + 2 * u64::from(n) >= inputs.rao_emission || total == 0,
+                "round {round}: {total}"
+            );
+        }
+    }
 }

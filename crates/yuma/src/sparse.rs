@@ -253,41 +253,6 @@ pub(crate) fn mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
         .collect()
 }
 
-/// Per-entry EMA (`mat_ema_alpha_sparse`): only the entries of the new row survive, each
-/// `min(1, (1 − α_ij) × old_ij + max(0, α_ij × new_ij))` when positive, in the new row's order.
-pub(crate) fn mat_ema_alpha(new: &[Row], old: &[Row], alpha: &[Vec<I32F32>]) -> Vec<Row> {
-    if new.len() != old.len() || new.len() != alpha.len() {
-        return new.to_vec();
-    }
-    let mut decayed: Vec<I32F32> = Vec::new();
-    new.iter()
-        .zip(old)
-        .zip(alpha)
-        .map(|((new_row, old_row), alpha_row)| {
-            decayed.clear();
-            decayed.resize(alpha_row.len(), I32F32::ZERO);
-            for &(j, v) in old_row {
-                if let (Some(&a), Some(cell)) = (
-                    alpha_row.get(usize::from(j)),
-                    decayed.get_mut(usize::from(j)),
-                ) {
-                    *cell = I32F32::ONE.saturating_sub(a).saturating_mul(v);
-                }
-            }
-            new_row
-                .iter()
-                .filter_map(|&(j, v)| {
-                    let a = *alpha_row.get(usize::from(j))?;
-                    let d = *decayed.get(usize::from(j))?;
-                    let inc = a.saturating_mul(v).max(I32F32::ZERO);
-                    let x = d.saturating_add(inc).min(I32F32::ONE);
-                    (x > I32F32::ZERO).then_some((j, x))
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// Stake-weighted median of every column over validators with positive stake
 /// (`weighted_median_col_sparse`): the largest score that validators holding more than
 /// `majority` of the stake gave at least.
@@ -404,6 +369,93 @@ pub(crate) fn weighted_median(
         iterations += 1;
         if iterations > limit {
             return I32F32::ZERO;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::epoch::tests::Gen;
+
+    /// The reference's dense `interpolate_sparse` loop.
+    fn naive_interpolate(m1: &[Row], m2: &[Row], columns: usize, ratio: I32F32) -> Vec<Row> {
+        if ratio == I32F32::ZERO {
+            return m1.to_vec();
+        }
+        if ratio == I32F32::ONE || m1.len() != m2.len() {
+            return m2.to_vec();
+        }
+        m1.iter()
+            .zip(m2)
+            .map(|(r1, r2)| {
+                let mut d1 = vec![I32F32::ZERO; columns];
+                let mut d2 = vec![I32F32::ZERO; columns];
+                r1.iter().for_each(|&(j, v)| {
+                    if let Some(c) = d1.get_mut(j as usize) {
+                        *c = v
+                    }
+                });
+                r2.iter().for_each(|&(j, v)| {
+                    if let Some(c) = d2.get_mut(j as usize) {
+                        *c = v
+                    }
+                });
+                (0..columns)
+                    .filter_map(|j| {
+                        let x =
+                            d1[j].saturating_add(ratio.saturating_mul(d2[j].saturating_sub(d1[j])));
+                        (x > I32F32::ZERO).then_some((j as u16, x))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The reference's dense `mat_ema_sparse` loop.
+    fn naive_mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
+        let n = new.len();
+        let one_minus = I32F32::ONE.saturating_sub(alpha);
+        new.iter()
+            .enumerate()
+            .map(|(i, new_row)| {
+                let mut acc = vec![I32F32::ZERO; n];
+                for &(j, v) in new_row {
+                    if let Some(c) = acc.get_mut(j as usize) {
+                        *c = c.saturating_add(alpha.saturating_mul(v));
+                    }
+                }
+                for &(j, v) in old.get(i).map(Vec::as_slice).unwrap_or_default() {
+                    if let Some(c) = acc.get_mut(j as usize) {
+                        *c = c.saturating_add(one_minus.saturating_mul(v));
+                    }
+                }
+                (0..n)
+                    .filter(|&j| acc[j] > I32F32::ZERO)
+                    .map(|j| (j as u16, acc[j]))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn test_sparse_shortcuts_match_the_dense_reference_loops() {
+        let mut g = Gen(0x0ddb_a11c_0ffe_e123);
+        for _ in 0..500 {
+            let n = 1 + g.below(10) as usize;
+            let m1: Vec<Row> = (0..n).map(|_| g.row(n, true)).collect();
+            let m2: Vec<Row> = (0..n).map(|_| g.row(n, true)).collect();
+            let ratio = [
+                I32F32::ZERO,
+                I32F32::ONE,
+                I32F32::from_bits(g.below(1 << 32) as i64),
+            ][g.below(3) as usize];
+            assert_eq!(
+                interpolate(&m1, &m2, n, ratio),
+                naive_interpolate(&m1, &m2, n, ratio)
+            );
+            let alpha = I32F32::from_bits(g.below(1 << 32) as i64);
+            assert_eq!(mat_ema(&m1, &m2, alpha), naive_mat_ema(&m1, &m2, alpha));
         }
     }
 }
