@@ -225,7 +225,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
 
     // 2.6 Bonds, common part.
     let penalty = I32F32::from_u16_proportion(hp.bonds_penalty);
-    let weights_for_bonds = sparse::interpolate(&weights, &clipped, n, penalty);
+    let weights_for_bonds = sparse::interpolate(weights, clipped, n, penalty);
     let last_tempo = if inputs.last_mechanism_step_block == 0 {
         block.saturating_sub(tempo)
     } else {
@@ -267,7 +267,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             .iter_mut()
             .for_each(|row| row.retain(|&(j, _)| !recently_registered(j)));
         sparse::col_normalize(&mut bonds, n);
-        let mut delta = sparse::row_hadamard(&weights_for_bonds, &active_stake);
+        let mut delta = sparse::row_hadamard(weights_for_bonds, &active_stake);
         sparse::col_normalize(&mut delta, n);
         let mut ema = sparse::mat_ema(&delta, &bonds, ema_alpha(hp));
         sparse::col_normalize(&mut ema, n);
@@ -364,11 +364,12 @@ pub(crate) mod tests {
             self.next() % n.max(1)
         }
 
-        /// A sparse row in random (not necessarily ascending) order, with explicit zeros,
-        /// duplicates and, if `wide`, columns beyond `n`.
+        /// A sparse row, half the time strictly ascending, otherwise in random order with
+        /// duplicates; with explicit zeros and, if `wide`, columns beyond `n`.
         pub(crate) fn row(&mut self, n: usize, wide: bool) -> Row {
             let len = self.below(n as u64 + 2);
-            (0..len)
+            let sorted = self.below(2) == 0;
+            let mut row: Row = (0..len)
                 .map(|_| {
                     let limit = if wide { n as u64 + 3 } else { n as u64 };
                     let j = self.below(limit) as u16;
@@ -379,7 +380,12 @@ pub(crate) mod tests {
                     };
                     (j, v)
                 })
-                .collect()
+                .collect();
+            if sorted {
+                row.sort_by_key(|e| e.0);
+                row.dedup_by_key(|e| e.0);
+            }
+            row
         }
     }
 

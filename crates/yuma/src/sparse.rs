@@ -4,7 +4,7 @@
 //! which is not necessarily ascending and may hold explicit zeros. Columns at or beyond the
 //! matrix width are skipped where the reference skips them (every lookup is bounds-checked).
 
-use crate::fixed::{sum, I32F32};
+use crate::fixed::{sum, Divisor, I32F32};
 
 /// One sparse row.
 pub(crate) type Row = Vec<(u16, I32F32)>;
@@ -16,15 +16,14 @@ fn get(v: &[I32F32], j: u16) -> I32F32 {
 /// Divides every element by the sum, unless the sum is 0.
 pub(crate) fn normalize(x: &mut [I32F32]) {
     let total = sum(x.iter().copied());
-    if total != I32F32::ZERO {
-        x.iter_mut().for_each(|v| *v = v.safe_div(total));
-    }
+    normalize_using_sum(x, total);
 }
 
 /// Divides every element by `total`, unless it is 0.
 pub(crate) fn normalize_using_sum(x: &mut [I32F32], total: I32F32) {
     if total != I32F32::ZERO {
-        x.iter_mut().for_each(|v| *v = v.safe_div(total));
+        let d = Divisor::new(total);
+        x.iter_mut().for_each(|v| *v = d.safe_div_into(*v));
     }
 }
 
@@ -54,7 +53,8 @@ pub(crate) fn row_normalize(m: &mut [Row]) {
     for row in m.iter_mut() {
         let total = sum(row.iter().map(|e| e.1));
         if total > I32F32::ZERO {
-            row.iter_mut().for_each(|e| e.1 = e.1.safe_div(total));
+            let d = Divisor::new(total);
+            row.iter_mut().for_each(|e| e.1 = d.safe_div_into(e.1));
         }
     }
 }
@@ -67,10 +67,18 @@ pub(crate) fn col_normalize(m: &mut [Row], columns: usize) {
             *s = s.saturating_add(v);
         }
     }
+    divide_columns(m, &sums);
+}
+
+/// Each entry divided by its column's divisor where that is non-zero.
+fn divide_columns(m: &mut [Row], divisors: &[I32F32]) {
+    let prepared: Vec<Option<Divisor>> = divisors
+        .iter()
+        .map(|&d| (d != I32F32::ZERO).then(|| Divisor::new(d)))
+        .collect();
     for e in m.iter_mut().flatten() {
-        let denom = get(&sums, e.0);
-        if denom != I32F32::ZERO {
-            e.1 = e.1.safe_div(denom);
+        if let Some(Some(d)) = prepared.get(usize::from(e.0)) {
+            e.1 = d.safe_div_into(e.1);
         }
     }
 }
@@ -85,12 +93,7 @@ pub(crate) fn col_max_upscale(m: &mut [Row], columns: usize) {
             }
         }
     }
-    for e in m.iter_mut().flatten() {
-        let denom = get(&maxes, e.0);
-        if denom != I32F32::ZERO {
-            e.1 = e.1.safe_div(denom);
-        }
-    }
+    divide_columns(m, &maxes);
 }
 
 /// Entries `w_ij` clipped to `c_j`; dropped where `c_j < w_ij` and `c_j <= 0`.
@@ -150,12 +153,13 @@ pub(crate) fn mat_vec_mul(m: &[Row], v: &[I32F32]) -> Vec<Row> {
         .collect()
 }
 
-/// Each row `i` scaled by `v_i`.
-pub(crate) fn row_hadamard(m: &[Row], v: &[I32F32]) -> Vec<Row> {
-    m.iter()
-        .zip(v)
-        .map(|(row, &s)| row.iter().map(|&(j, x)| (j, x.saturating_mul(s))).collect())
-        .collect()
+/// Each row `i` scaled by `v_i`; rows without a `v_i` are dropped.
+pub(crate) fn row_hadamard(mut m: Vec<Row>, v: &[I32F32]) -> Vec<Row> {
+    m.truncate(v.len());
+    for (row, &s) in m.iter_mut().zip(v) {
+        row.iter_mut().for_each(|e| e.1 = e.1.saturating_mul(s));
+    }
+    m
 }
 
 /// `a_i × b_i`, 0 where the product overflows.
@@ -168,30 +172,28 @@ pub(crate) fn vec_mul(a: &[I32F32], b: &[I32F32]) -> Vec<I32F32> {
 
 /// `m1 + ratio × (m2 − m1)` densely, keeping positive entries in ascending column order;
 /// `ratio` 0 returns `m1` and 1 returns `m2` unchanged (explicit zeros and order included).
-pub(crate) fn interpolate(m1: &[Row], m2: &[Row], columns: usize, ratio: I32F32) -> Vec<Row> {
+pub(crate) fn interpolate(m1: Vec<Row>, m2: Vec<Row>, columns: usize, ratio: I32F32) -> Vec<Row> {
     if ratio == I32F32::ZERO {
-        return m1.to_vec();
+        return m1;
     }
     if ratio == I32F32::ONE || m1.len() != m2.len() {
-        return m2.to_vec();
+        return m2;
     }
     let mut dense1 = vec![I32F32::ZERO; columns];
     let mut dense2 = vec![I32F32::ZERO; columns];
     let mut touched: Vec<u16> = Vec::new();
     m1.iter()
-        .zip(m2)
+        .zip(&m2)
         .map(|(r1, r2)| {
             // Only touched columns can differ from zero; reset them after use.
             for (row, dense) in [(r1, &mut dense1), (r2, &mut dense2)] {
                 for &(j, v) in row {
                     if let Some(cell) = dense.get_mut(usize::from(j)) {
                         *cell = v;
-                        touched.push(j);
                     }
                 }
             }
-            touched.sort_unstable();
-            touched.dedup();
+            sorted_columns(r1, r2, columns, &mut touched);
             let out = touched
                 .iter()
                 .filter_map(|&j| {
@@ -211,6 +213,44 @@ pub(crate) fn interpolate(m1: &[Row], m2: &[Row], columns: usize, ratio: I32F32)
         .collect()
 }
 
+/// The distinct columns `< columns` of two rows, ascending, into `out`: a linear merge when
+/// both rows are strictly ascending (as stored rows usually are), a sort otherwise.
+fn sorted_columns(a: &[(u16, I32F32)], b: &[(u16, I32F32)], columns: usize, out: &mut Vec<u16>) {
+    out.clear();
+    let ascending = |r: &[(u16, I32F32)]| r.windows(2).all(|w| w[0].0 < w[1].0);
+    if ascending(a) && ascending(b) {
+        let (mut i, mut k) = (0, 0);
+        while i < a.len() || k < b.len() {
+            let j = match (a.get(i), b.get(k)) {
+                (Some(x), Some(y)) if x.0 == y.0 => {
+                    i += 1;
+                    k += 1;
+                    x.0
+                }
+                (Some(x), Some(y)) if x.0 < y.0 => {
+                    i += 1;
+                    x.0
+                }
+                (Some(x), None) => {
+                    i += 1;
+                    x.0
+                }
+                (_, Some(y)) => {
+                    k += 1;
+                    y.0
+                }
+                (None, None) => break,
+            };
+            out.push(j);
+        }
+    } else {
+        out.extend(a.iter().chain(b).map(|e| e.0));
+        out.sort_unstable();
+        out.dedup();
+    }
+    out.retain(|&j| usize::from(j) < columns);
+}
+
 /// `alpha × new + (1 − alpha) × old` over the union of entries, positive results kept in
 /// ascending column order (`mat_ema_sparse`).
 pub(crate) fn mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
@@ -224,19 +264,15 @@ pub(crate) fn mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
             for &(j, v) in new_row {
                 if let Some(cell) = acc.get_mut(usize::from(j)) {
                     *cell = cell.saturating_add(alpha.saturating_mul(v));
-                    touched.push(j);
                 }
             }
-            if let Some(old_row) = old_rows.next() {
-                for &(j, v) in old_row {
-                    if let Some(cell) = acc.get_mut(usize::from(j)) {
-                        *cell = cell.saturating_add(one_minus_alpha.saturating_mul(v));
-                        touched.push(j);
-                    }
+            let old_row = old_rows.next().map_or(&[][..], Vec::as_slice);
+            for &(j, v) in old_row {
+                if let Some(cell) = acc.get_mut(usize::from(j)) {
+                    *cell = cell.saturating_add(one_minus_alpha.saturating_mul(v));
                 }
             }
-            touched.sort_unstable();
-            touched.dedup();
+            sorted_columns(new_row, old_row, columns, &mut touched);
             let out = touched
                 .iter()
                 .filter_map(|&j| {
@@ -256,7 +292,150 @@ pub(crate) fn mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
 /// Stake-weighted median of every column over validators with positive stake
 /// (`weighted_median_col_sparse`): the largest score that validators holding more than
 /// `majority` of the stake gave at least.
+///
+/// The reference runs a quickselect over a dense column of every voter's score. Its answer
+/// depends only on the data: it is the smallest score `p` whose cumulative stake
+/// `G(p) = stake(score <= p)` exceeds `minority = stake_sum − majority`, or the largest score if
+/// none does (all sums are exact integer sums). This computes exactly that from the non-zero
+/// entries alone, in place, so the cost follows the number of weights. Rows with repeated or
+/// unsorted columns take the reference's dense route, whose "last entry wins" rule they need.
 pub(crate) fn weighted_median_cols(
+    stake: &[I32F32],
+    score: &[Row],
+    columns: usize,
+    majority: I32F32,
+) -> Vec<I32F32> {
+    let ascending = |r: &Row| r.windows(2).all(|w| w[0].0 < w[1].0);
+    if !score.iter().all(ascending) {
+        return weighted_median_cols_dense(stake, score, columns, majority);
+    }
+    let mut use_stake: Vec<I32F32> = stake
+        .iter()
+        .copied()
+        .filter(|s| *s > I32F32::ZERO)
+        .collect();
+    normalize(&mut use_stake);
+    let stake_sum = sum(use_stake.iter().copied());
+    let minority = stake_sum.saturating_sub(majority);
+    let n_voters = use_stake.len();
+    if n_voters == 0 {
+        return vec![I32F32::ZERO; columns];
+    }
+    let voters: Vec<(&Row, I32F32)> = stake
+        .iter()
+        .zip(score)
+        .filter(|(s, _)| **s > I32F32::ZERO)
+        .zip(&use_stake)
+        .map(|((_, row), &voter_stake)| (row, voter_stake))
+        .collect();
+    // Columns are gathered a block at a time, walking every voter's (ascending) row with a
+    // cursor, so that the transposed block stays in cache.
+    const BLOCK: usize = 64;
+    let mut cursors = vec![0usize; n_voters];
+    let mut counts = [0usize; BLOCK + 1];
+    let mut entries: Vec<(I32F32, I32F32)> = Vec::new();
+    let mut median = Vec::with_capacity(columns);
+    for block_start in (0..columns).step_by(BLOCK) {
+        let block_end = (block_start + BLOCK).min(columns);
+        counts.iter_mut().for_each(|c| *c = 0);
+        for ((row, _), cursor) in voters.iter().zip(&cursors) {
+            for &(c, v) in row.get(*cursor..).unwrap_or_default() {
+                let c = usize::from(c);
+                if c >= block_end {
+                    break;
+                }
+                if c >= block_start && v != I32F32::ZERO {
+                    counts[c - block_start + 1] += 1;
+                }
+            }
+        }
+        for k in 0..BLOCK {
+            counts[k + 1] += counts[k];
+        }
+        let mut fill = counts;
+        entries.clear();
+        entries.resize(counts[BLOCK], (I32F32::ZERO, I32F32::ZERO));
+        for ((row, voter_stake), cursor) in voters.iter().zip(&mut cursors) {
+            while let Some(&(c, v)) = row.get(*cursor) {
+                let c = usize::from(c);
+                if c >= block_end {
+                    break;
+                }
+                if c >= block_start && v != I32F32::ZERO {
+                    entries[fill[c - block_start]] = (v, *voter_stake);
+                    fill[c - block_start] += 1;
+                }
+                *cursor += 1;
+            }
+        }
+        for k in 0..block_end - block_start {
+            let column = &mut entries[counts[k]..counts[k + 1]];
+            let nonzero_stake = column.iter().fold(I32F32::ZERO, |a, e| a.wrapping_add(e.1));
+            let zero_stake =
+                stake_sum.wrapping_add(I32F32::from_bits(nonzero_stake.to_bits().wrapping_neg()));
+            let zeros_present = column.len() < n_voters;
+            median.push(
+                if column.is_empty() || (zeros_present && zero_stake > minority) {
+                    I32F32::ZERO
+                } else {
+                    let below = if zeros_present {
+                        zero_stake
+                    } else {
+                        I32F32::ZERO
+                    };
+                    smallest_score_above(column, below, minority)
+                },
+            );
+        }
+    }
+    median
+}
+
+/// The smallest score `p` in `entries` with `below + stake(score <= p) > minority`, or the
+/// largest score if there is none; `entries` (score, stake) is reordered in place.
+fn smallest_score_above(
+    mut entries: &mut [(I32F32, I32F32)],
+    mut below: I32F32,
+    minority: I32F32,
+) -> I32F32 {
+    loop {
+        let len = entries.len();
+        let pivot = entries[len / 2].0;
+        // Three-way partition: [..lt) below the pivot, [lt..gt) equal, [gt..) above.
+        let (mut lt, mut i, mut gt) = (0, 0, len);
+        let (mut less, mut equal) = (I32F32::ZERO, I32F32::ZERO);
+        while i < gt {
+            let (s, w) = entries[i];
+            if s < pivot {
+                less = less.saturating_add(w);
+                entries.swap(lt, i);
+                lt += 1;
+                i += 1;
+            } else if s > pivot {
+                gt -= 1;
+                entries.swap(i, gt);
+            } else {
+                equal = equal.saturating_add(w);
+                i += 1;
+            }
+        }
+        if below.saturating_add(less) > minority {
+            if lt == 0 {
+                return pivot;
+            }
+            entries = &mut entries[..lt];
+        } else if below.saturating_add(less).saturating_add(equal) > minority || gt == len {
+            return pivot;
+        } else {
+            below = below.saturating_add(less).saturating_add(equal);
+            entries = &mut entries[gt..];
+        }
+    }
+}
+
+/// The reference's route: a dense column of every voter's score (a later duplicate entry
+/// overwrites an earlier one) and its quickselect.
+fn weighted_median_cols_dense(
     stake: &[I32F32],
     score: &[Row],
     columns: usize,
@@ -271,7 +450,6 @@ pub(crate) fn weighted_median_cols(
     let stake_sum = sum(use_stake.iter().copied());
     let minority = stake_sum.saturating_sub(majority);
     let n_voters = use_stake.len();
-    // Column-major scores of the positive-stake validators (k counts them in uid order).
     let mut use_score = vec![I32F32::ZERO; columns * n_voters];
     let mut k = 0;
     for (s, row) in stake.iter().zip(score) {
@@ -439,6 +617,44 @@ mod tests {
     }
 
     #[test]
+    fn test_weighted_median_matches_the_reference_quickselect() {
+        let mut g = Gen(0x7e57_ab1e_5eed_0042);
+        for round in 0..2_000 {
+            let n = 1 + g.below(12) as usize;
+            let mut rows: Vec<Row> = (0..n).map(|_| g.row(n, true)).collect();
+            // Strictly ascending rows, so that the fast route is the one compared.
+            rows.iter_mut().for_each(|r| {
+                r.sort_by_key(|e| e.0);
+                r.dedup_by_key(|e| e.0);
+            });
+            // Stakes with zeros, ties and tiny values; scores with many ties.
+            let stake: Vec<I32F32> = (0..n)
+                .map(|_| match g.below(4) {
+                    0 => I32F32::ZERO,
+                    1 => I32F32::from_bits(1),
+                    _ => I32F32::from_bits(g.below(1 << 32) as i64),
+                })
+                .collect();
+            if round % 2 == 0 {
+                rows.iter_mut().for_each(|r| {
+                    r.iter_mut()
+                        .for_each(|e| e.1 = I32F32::from_bits((g.below(4) as i64) << 30))
+                });
+            }
+            let majority = [
+                I32F32::ZERO,
+                I32F32::ONE,
+                I32F32::from_bits(g.below(1 << 33) as i64),
+            ][g.below(3) as usize];
+            assert_eq!(
+                weighted_median_cols(&stake, &rows, n, majority),
+                weighted_median_cols_dense(&stake, &rows, n, majority),
+                "round {round}"
+            );
+        }
+    }
+
+    #[test]
     fn test_sparse_shortcuts_match_the_dense_reference_loops() {
         let mut g = Gen(0x0ddb_a11c_0ffe_e123);
         for _ in 0..500 {
@@ -451,7 +667,7 @@ mod tests {
                 I32F32::from_bits(g.below(1 << 32) as i64),
             ][g.below(3) as usize];
             assert_eq!(
-                interpolate(&m1, &m2, n, ratio),
+                interpolate(m1.clone(), m2.clone(), n, ratio),
                 naive_interpolate(&m1, &m2, n, ratio)
             );
             let alpha = I32F32::from_bits(g.below(1 << 32) as i64);
