@@ -1,11 +1,13 @@
 //! What the user typed: clap definitions of every command and flag.
+//!
+//! No `Debug` here: arguments can hold secrets (`--mnemonic`, `--seed`).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use plexus_keys::{wallet, CryptoType};
 use std::path::PathBuf;
 
 /// Plexus: an open network for decentralized AI.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "plexus", version, about, propagate_version = true)]
 pub(crate) struct Cli {
     #[command(flatten)]
@@ -15,7 +17,7 @@ pub(crate) struct Cli {
 }
 
 /// Flags every command accepts.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct GlobalArgs {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
@@ -34,7 +36,7 @@ pub(crate) struct GlobalArgs {
 }
 
 /// Which wallet and hotkey to use.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct WalletArgs {
     /// Folder holding the wallets.
     #[arg(long, global = true, env = "BT_WALLET_PATH", default_value = wallet::DEFAULT_WALLET_PATH, value_name = "PATH")]
@@ -47,7 +49,7 @@ pub(crate) struct WalletArgs {
     pub(crate) hotkey: String,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub(crate) enum Command {
     /// Create, restore, inspect and use wallets (coldkeys and hotkeys).
     #[command(subcommand)]
@@ -57,13 +59,13 @@ pub(crate) enum Command {
     Yuma(YumaCommand),
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub(crate) enum YumaCommand {
     /// Replay a yuma-scenario/1 file: one JSON line per epoch step (or a table per epoch).
     Replay(ReplayArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct ReplayArgs {
     /// The scenario file.
     pub(crate) scenario: PathBuf,
@@ -72,7 +74,7 @@ pub(crate) struct ReplayArgs {
     pub(crate) table: bool,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub(crate) enum WalletCommand {
     /// Create a wallet: a new coldkey (encrypted) and a new hotkey.
     Create(NewKeyArgs),
@@ -113,7 +115,7 @@ impl From<CryptoArg> for CryptoType {
 }
 
 /// Options of commands that write a key.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct WriteArgs {
     /// Replace keys that already exist (their old secrets are lost unless backed up).
     #[arg(long)]
@@ -129,7 +131,7 @@ pub(crate) struct WriteArgs {
     pub(crate) crypto_type: CryptoArg,
 }
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct NewKeyArgs {
     /// Words in the new mnemonic: 12, 15, 18, 21 or 24.
     #[arg(long, default_value_t = 12, value_parser = parse_word_count)]
@@ -145,7 +147,7 @@ fn parse_word_count(s: &str) -> Result<usize, String> {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 #[group(id = "source", multiple = false)]
 pub(crate) struct RegenArgs {
     /// The mnemonic (quote it, or give the words separately). Prompted for if no source is given.
@@ -161,7 +163,7 @@ pub(crate) struct RegenArgs {
     pub(crate) write: WriteArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 #[group(id = "public", multiple = false, required = true)]
 pub(crate) struct RegenPubArgs {
     /// The coldkey's SS58 address.
@@ -178,7 +180,7 @@ pub(crate) struct RegenPubArgs {
     pub(crate) overwrite: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct ShowArgs {
     /// Also decrypt and print the coldkey's mnemonic (or the hotkey's, with --use-hotkey).
     #[arg(long)]
@@ -189,7 +191,7 @@ pub(crate) struct ShowArgs {
 }
 
 /// How a message is given.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct MessageArgs {
     /// The message (UTF-8 text, or hex bytes with --hex).
     #[arg(long, short)]
@@ -199,7 +201,7 @@ pub(crate) struct MessageArgs {
     pub(crate) hex: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct SignArgs {
     #[command(flatten)]
     pub(crate) message: MessageArgs,
@@ -208,7 +210,7 @@ pub(crate) struct SignArgs {
     pub(crate) use_hotkey: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub(crate) struct VerifyArgs {
     #[command(flatten)]
     pub(crate) message: MessageArgs,
@@ -238,8 +240,10 @@ mod tests {
 
     #[test]
     fn test_bad_word_count_rejected() {
-        let err =
-            Cli::try_parse_from(["plexus", "wallet", "create", "--n-words", "13"]).unwrap_err();
+        let Err(err) = Cli::try_parse_from(["plexus", "wallet", "create", "--n-words", "13"])
+        else {
+            panic!("13 words accepted");
+        };
         assert!(err.to_string().contains("12, 15, 18, 21 or 24"));
     }
 

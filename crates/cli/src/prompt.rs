@@ -15,22 +15,35 @@ use zeroize::Zeroizing;
 
 /// Where secrets come from.
 pub(crate) struct Prompter {
-    interactive: bool,
+    terminal: bool,
+    no_prompt: bool,
 }
 
 impl Prompter {
     pub(crate) fn new(no_prompt: bool) -> Self {
         Self {
-            interactive: !no_prompt && std::io::stdin().is_terminal(),
+            terminal: std::io::stdin().is_terminal(),
+            no_prompt,
         }
+    }
+
+    fn interactive(&self) -> bool {
+        self.terminal && !self.no_prompt
     }
 
     /// One secret line: prompted for without echo, or read from standard input.
     pub(crate) fn secret(&self, prompt: &str) -> Result<Zeroizing<String>> {
-        if self.interactive {
+        if self.interactive() {
             return Ok(Zeroizing::new(
                 rpassword::prompt_password(prompt).context("reading from the terminal")?,
             ));
+        }
+        if self.terminal {
+            // Reading a terminal without the prompt would echo the secret as it is typed.
+            bail!(
+                "{} is needed, and --no-prompt forbids asking for it",
+                prompt.trim_end_matches([':', ' '])
+            );
         }
         let mut line = Zeroizing::new(String::new());
         let n = std::io::stdin()
@@ -49,13 +62,20 @@ impl Prompter {
         Ok(line)
     }
 
-    /// The password of an existing encrypted keyfile.
-    pub(crate) fn existing_password(&self, keyfile: &Path) -> Result<Password> {
-        if let Some(password) = password::from_env(keyfile) {
-            return Ok(password);
+    /// A password typed or piped: surrounding whitespace is dropped, as Bittensor's wallet
+    /// tools drop it, so that a wallet's password means the same in both.
+    fn password_line(&self, prompt: &str) -> Result<Password> {
+        let line = self.secret(prompt)?;
+        Ok(Password::new(line.trim().to_string()))
+    }
+
+    /// The password of an existing encrypted keyfile, and whether it came from `BT_PW_…`.
+    pub(crate) fn existing_password(&self, keyfile: &Path) -> Result<(Password, bool)> {
+        if let Some(password) = password::from_env(keyfile)? {
+            return Ok((password, true));
         }
-        let secret = self
-            .secret(&format!("Password for {}: ", keyfile.display()))
+        let password = self
+            .password_line(&format!("Password for {}: ", keyfile.display()))
             .with_context(|| {
                 format!(
                     "{} is encrypted: enter its password in a terminal, pipe it to standard input, or set {}",
@@ -63,34 +83,35 @@ impl Prompter {
                     password::env_var_name(keyfile)
                 )
             })?;
-        Ok(Password::new(secret.to_string()))
+        Ok((password, false))
     }
 
     /// A password for a new encrypted keyfile. One that is typed or piped is checked for
     /// strength (and confirmed when typed); one set deliberately in `BT_PW_…` is taken as it is,
     /// as Bittensor's tools take it.
     pub(crate) fn new_password(&self, keyfile: &Path) -> Result<Password> {
-        if let Some(password) = password::from_env(keyfile) {
+        if let Some(password) = password::from_env(keyfile)? {
             return Ok(password);
         }
         const ATTEMPTS: usize = 3;
         for _ in 0..ATTEMPTS {
-            let first = self.secret(&format!("New password for {}: ", keyfile.display()))?;
-            if let Err(weak) = password::check_strength(&first) {
-                if !self.interactive {
+            let first = self.password_line(&format!("New password for {}: ", keyfile.display()))?;
+            if let Err(weak) = password::check_strength(&String::from_utf8_lossy(first.as_bytes()))
+            {
+                if !self.interactive() {
                     return Err(weak.into());
                 }
                 eprintln!("{weak}");
                 continue;
             }
-            if self.interactive {
-                let again = self.secret("Repeat the password: ")?;
-                if *again != *first {
+            if self.interactive() {
+                let again = self.password_line("Repeat the password: ")?;
+                if again.as_bytes() != first.as_bytes() {
                     eprintln!("The passwords differ; try again.");
                     continue;
                 }
             }
-            return Ok(Password::new(first.to_string()));
+            return Ok(first);
         }
         bail!("no acceptable password after {ATTEMPTS} attempts")
     }

@@ -17,9 +17,18 @@ pub(crate) const FILE_MODE: u32 = 0o600;
 /// Mode of wallet folders.
 pub(crate) const DIR_MODE: u32 = 0o700;
 
-/// Creates `dir` and its missing parents with mode 0700.
+/// Creates `dir` and its missing parents with mode 0700, and makes `dir` itself 0700 if it
+/// already existed with a looser mode (older tools created wallet folders 0755).
 pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
-    DirBuilder::new().recursive(true).mode(DIR_MODE).create(dir)
+    DirBuilder::new()
+        .recursive(true)
+        .mode(DIR_MODE)
+        .create(dir)?;
+    let mode = fs::metadata(dir)?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode & 0o700))?;
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` atomically with mode 0600; fails with `AlreadyExists` if the file
@@ -78,12 +87,14 @@ mod tests {
         assert_eq!(mode(&path), FILE_MODE);
         assert_eq!(mode(&dir.path().join("a/b")), DIR_MODE);
 
+        fs::set_permissions(dir.path().join("a/b"), fs::Permissions::from_mode(0o755)).unwrap();
         let err = write_private(&path, b"two", false).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(fs::read(&path).unwrap(), b"one");
 
         write_private(&path, b"three", true).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"three");
+        assert_eq!(mode(&dir.path().join("a/b")), DIR_MODE);
         // Only the key remains: no temporary files left behind.
         assert_eq!(fs::read_dir(dir.path().join("a/b")).unwrap().count(), 1);
     }

@@ -169,6 +169,11 @@ pub fn encode_public(public: &PublicKey) -> Vec<u8> {
     serde_json::to_vec(&Json::public(public)).unwrap_or_default()
 }
 
+/// Whether keyfile bytes need a password to read (`$NACL`; other schemes fail without asking).
+pub fn needs_password(bytes: &[u8]) -> bool {
+    bytes.starts_with(nacl::PREFIX)
+}
+
 /// Whether keyfile bytes are encrypted (in any scheme, known or not).
 pub fn is_encrypted(bytes: &[u8]) -> bool {
     bytes.starts_with(b"$") || bytes.starts_with(b"gAAAAA")
@@ -227,6 +232,24 @@ fn decode_json(bytes: &[u8]) -> Result<KeyMaterial, FormatError> {
     } else {
         None
     };
+    // Lower-precedence secrets must agree with the one used.
+    if let Some(pair) = &pair {
+        if let (Some(phrase_seed), Some(seed)) = (pair.seed(), json.secret_seed.as_deref()) {
+            if json.secret_phrase.is_some()
+                && format!("0x{}", hex::encode(phrase_seed)) != seed.to_lowercase()
+            {
+                return Err(FormatError::Mismatch("secretSeed"));
+            }
+        }
+        if let Some(private) = json.private_key.as_deref() {
+            let stored = Zeroizing::new(parse_hex("privateKey", private)?);
+            if json.secret_phrase.is_some() || json.secret_seed.is_some() {
+                if *stored != **pair.private_key() {
+                    return Err(FormatError::Mismatch("privateKey"));
+                }
+            }
+        }
+    }
     // Every public field present must name one key, and the secret's key if there is one.
     let mut account = pair.as_ref().map(Keypair::account);
     let publics = [
@@ -347,6 +370,11 @@ impl Keyfile {
             .read_to_end(&mut bytes)
             .map_err(|e| self.io_err(e))?;
         Ok(bytes)
+    }
+
+    /// Whether reading the file needs a password.
+    pub fn needs_password(&self) -> Result<bool, KeyfileError> {
+        Ok(needs_password(&self.read_bytes()?))
     }
 
     /// Whether the file is encrypted.
@@ -484,6 +512,14 @@ mod tests {
             })
         ));
         let mut json: serde_json::Value = serde_json::from_slice(&full).unwrap();
+        let mut seed_json = json.clone();
+        seed_json["secretSeed"] =
+            "0x00000000000000000000000000000000000000000000000000000000000000ff".into();
+        let bad_seed = serde_json::to_vec(&seed_json).unwrap();
+        assert_eq!(
+            decode(&bad_seed, None).unwrap_err(),
+            FormatError::Mismatch("secretSeed")
+        );
         json["ss58Address"] = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY".into();
         let mismatched = serde_json::to_vec(&json).unwrap();
         assert_eq!(

@@ -5,7 +5,7 @@
 //! (t = 8, m = 512 MiB, p = 1) over the password and a salt that is the same for every wallet.
 //! Each operation therefore costs about 512 MiB and several seconds, by design.
 
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use crypto_secretbox::{
     aead::{Aead, KeyInit},
     XSalsa20Poly1305,
@@ -43,9 +43,16 @@ fn derive_key(password: &[u8]) -> Result<Zeroizing<[u8; 32]>, NaclError> {
     let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, 1, Some(32))
         .map_err(|_| NaclError::KeyDerivation("invalid parameters"))?;
     let argon = Argon2::new(Algorithm::Argon2i, Version::V0x13, params);
+    // 512 MiB: allocate fallibly, so that a small machine gets an error rather than an abort.
+    let n_blocks = ARGON2_MEMORY_KIB as usize;
+    let mut memory: Vec<Block> = Vec::new();
+    memory
+        .try_reserve_exact(n_blocks)
+        .map_err(|_| NaclError::KeyDerivation("cannot allocate the 512 MiB it needs"))?;
+    memory.resize(n_blocks, Block::default());
     let mut key = Zeroizing::new([0u8; 32]);
     argon
-        .hash_password_into(password, &SALT, key.as_mut())
+        .hash_password_into_with_memory(password, &SALT, key.as_mut(), &mut memory)
         .map_err(|_| NaclError::KeyDerivation("argon2 failed"))?;
     Ok(key)
 }

@@ -17,7 +17,7 @@ pub const MIN_LEN: usize = 6;
 pub struct Password(Zeroizing<String>);
 
 impl Password {
-    /// Wraps a password (trailing newline characters are not stripped here).
+    /// Wraps a password exactly as given.
     pub fn new(password: String) -> Self {
         Self(Zeroizing::new(password))
     }
@@ -45,7 +45,9 @@ pub enum WeakPassword {
     TooSimple,
 }
 
-/// Checks a new password: at least six characters and not trivially guessable.
+/// Checks a new password: at least six characters (Bittensor's minimum) and not trivially
+/// guessable. Plexus refuses passwords btcli's own scorer lets through, such as `aaaaaa`: the
+/// salt is the same for every wallet, so weak passwords are cheap to attack in bulk.
 pub fn check_strength(password: &str) -> Result<(), WeakPassword> {
     let n_chars = password.chars().count();
     if n_chars < MIN_LEN {
@@ -97,13 +99,30 @@ pub fn env_value(path: &Path, password: &Password) -> String {
     ))
 }
 
-/// The password for the keyfile at `path` from its `BT_PW_…` variable, if set and well-formed.
-pub fn from_env(path: &Path) -> Option<Password> {
+/// A `BT_PW_…` variable that is set but does not hold an encoded password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is set but is not a base64-encoded password (as bittensor-wallet's save_password_to_env writes it)")]
+pub struct MalformedEnvPassword(pub String);
+
+/// The password for the keyfile at `path` from its `BT_PW_…` variable, if set.
+pub fn from_env(path: &Path) -> Result<Option<Password>, MalformedEnvPassword> {
+    from_lookup(path, |name| std::env::var_os(name))
+}
+
+fn from_lookup(
+    path: &Path,
+    lookup: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Result<Option<Password>, MalformedEnvPassword> {
     let name = env_var_name(path);
-    let value = Zeroizing::new(std::env::var(&name).ok()?);
-    let bytes = Zeroizing::new(STANDARD.decode(value.trim()).ok()?);
+    let Some(value) = lookup(&name) else {
+        return Ok(None);
+    };
+    let malformed = || MalformedEnvPassword(name.clone());
+    let value = Zeroizing::new(value.into_string().map_err(|_| malformed())?);
+    let bytes = Zeroizing::new(STANDARD.decode(value.trim()).map_err(|_| malformed())?);
     let plain = xor_with(&bytes, name.as_bytes());
-    String::from_utf8(plain.to_vec()).ok().map(Password::new)
+    let text = String::from_utf8(plain.to_vec()).map_err(|_| malformed())?;
+    Ok(Some(Password::new(text)))
 }
 
 #[cfg(test)]
@@ -128,12 +147,23 @@ mod tests {
     }
 
     #[test]
-    fn test_env_value_round_trip() {
+    fn test_env_value_round_trip_and_malformed_values() {
         let path = Path::new("/tmp/plexus-password-test/w/coldkey");
         let value = env_value(path, &Password::new("hunter2hunter2".into()));
-        std::env::set_var(env_var_name(path), value);
-        assert_eq!(from_env(path).unwrap().as_bytes(), b"hunter2hunter2");
-        assert!(from_env(Path::new("/tmp/plexus-password-test/other/coldkey")).is_none());
+        let name = env_var_name(path);
+        let env = |v: &str| {
+            let (name, v) = (name.clone(), std::ffi::OsString::from(v));
+            move |n: &str| (n == name).then(|| v.clone())
+        };
+        let found = from_lookup(path, env(&value)).unwrap().unwrap();
+        assert_eq!(found.as_bytes(), b"hunter2hunter2");
+        assert!(from_lookup(Path::new("/tmp/other/coldkey"), env(&value))
+            .unwrap()
+            .is_none());
+        let err = from_lookup(path, env("not base64!")).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("BT_PW__TMP_PLEXUS-PASSWORD-TEST_W_COLDKEY is set"));
     }
 
     #[test]

@@ -53,6 +53,10 @@ impl AccountId {
 
     /// Parses an SS58 address, verifying prefix and checksum.
     pub fn from_ss58(s: &str) -> Result<Self, Ss58Error> {
+        // A 35-byte payload is at most 48 base58 digits; refuse long input before decoding it.
+        if s.trim().len() > 64 {
+            return Err(Ss58Error::Length(s.trim().len() * 3 / 4));
+        }
         let raw = bs58::decode(s.trim())
             .into_vec()
             .map_err(|e| Ss58Error::Base58(e.to_string()))?;

@@ -46,6 +46,9 @@ pub enum WalletError {
         /// Why it is refused.
         reason: &'static str,
     },
+    /// `~` in the wallet path, and no home folder to replace it.
+    #[error("{0}: the home folder is unknown; give an absolute --wallet-path")]
+    NoHome(PathBuf),
     /// A keyfile problem (the error names the file).
     #[error(transparent)]
     Keyfile(#[from] KeyfileError),
@@ -82,10 +85,10 @@ impl fmt::Debug for Wallet {
 }
 
 /// Replaces a leading `~` with the home folder and drops empty and `.` components, as
-/// Bittensor's tools do. The exact string matters: it names the `BT_PW_…` variable.
+/// `bittensor` 11 does (it builds paths with `pathlib`). The exact string matters: it names the
+/// `BT_PW_…` variable. Without a home folder the `~` stays, and [`Wallet::new`] refuses it.
 pub fn expand_home(path: &Path) -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let expanded = match (path.strip_prefix("~"), home) {
+    let expanded = match (path.strip_prefix("~"), std::env::home_dir()) {
         (Ok(rest), Some(home)) => home.join(rest),
         _ => path.to_path_buf(),
     };
@@ -99,6 +102,12 @@ fn check_name(kind: &'static str, name: &str) -> Result<(), WalletError> {
         Some("it names a folder, not a file")
     } else if name.contains('/') || name.contains('\0') {
         Some("it may not contain '/' or NUL")
+    } else if name.starts_with('.') {
+        Some(
+            "it may not start with '.' (such files are hidden and reserved for writes in progress)",
+        )
+    } else if kind == "hotkey" && name.ends_with(PUB_SUFFIX) {
+        Some("a name ending in 'pub.txt' would clash with another hotkey's public file")
     } else if name.len() > 200 {
         Some("it is longer than 200 bytes")
     } else {
@@ -119,8 +128,12 @@ impl Wallet {
     pub fn new(path: &Path, name: &str, hotkey: &str) -> Result<Self, WalletError> {
         check_name("wallet", name)?;
         check_name("hotkey", hotkey)?;
+        let expanded = expand_home(path);
+        if expanded.starts_with("~") {
+            return Err(WalletError::NoHome(path.to_path_buf()));
+        }
         Ok(Self {
-            path: expand_home(path),
+            path: expanded,
             name: name.to_string(),
             hotkey: hotkey.to_string(),
         })
@@ -412,13 +425,15 @@ mod tests {
 
     #[test]
     fn test_bad_names_rejected() {
-        for bad in ["", "..", "a/b", "x\0y"] {
+        for bad in ["", "..", "a/b", "x\0y", ".hidden"] {
             assert!(matches!(
                 Wallet::new(Path::new("/tmp"), bad, "h"),
                 Err(WalletError::InvalidName { kind: "wallet", .. })
             ));
         }
         assert!(Wallet::new(Path::new("/tmp"), "ok", "../escape").is_err());
+        assert!(Wallet::new(Path::new("/tmp"), "ok", "minerpub.txt").is_err());
+        assert!(Wallet::new(Path::new("/tmp"), "walletpub.txt", "ok").is_ok());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::cli::{
 use anyhow::{anyhow, bail, Context as _, Result};
 use plexus_keys::{
     wallet::wallet_names, AccountId, CryptoType, KeyMaterial, Keyfile, Keypair, Password,
-    PublicKey, Signature, Wallet,
+    PublicKey, Signature, Wallet, WalletError,
 };
 use serde_json::{json, Value};
 use std::{fmt::Write as _, process::ExitCode};
@@ -93,14 +93,26 @@ fn refuse_existing(ctx: &Context, role: Role, overwrite: bool) -> Result<()> {
     Ok(())
 }
 
-/// Writes `pair` as the wallet's `role` key, asking for a new password if it is to be encrypted.
-fn store(ctx: &Context, role: Role, pair: &Keypair, write: &WriteArgs) -> Result<Value> {
-    let file = role.file(&ctx.wallet);
-    let password = if role.encrypted(write) {
-        Some(ctx.prompter.new_password(file.path())?)
+/// The new password for the wallet's `role` key, if it is to be encrypted.
+fn new_password(ctx: &Context, role: Role, write: &WriteArgs) -> Result<Option<Password>> {
+    if role.encrypted(write) {
+        Ok(Some(
+            ctx.prompter.new_password(role.file(&ctx.wallet).path())?,
+        ))
     } else {
-        None
-    };
+        Ok(None)
+    }
+}
+
+/// Writes `pair` as the wallet's `role` key, encrypted under `password` if one is given.
+fn store(
+    ctx: &Context,
+    role: Role,
+    pair: &Keypair,
+    password: Option<&Password>,
+    overwrite: bool,
+) -> Result<Value> {
+    let file = role.file(&ctx.wallet);
     if password.is_some() {
         ctx.out.note(&format!(
             "Encrypting the {} (this takes a few seconds)…",
@@ -108,16 +120,12 @@ fn store(ctx: &Context, role: Role, pair: &Keypair, write: &WriteArgs) -> Result
         ));
     }
     match role {
-        Role::Coldkey => ctx
-            .wallet
-            .set_coldkey(pair, password.as_ref(), write.overwrite)?,
-        Role::Hotkey => ctx
-            .wallet
-            .set_hotkey(pair, password.as_ref(), write.overwrite)?,
+        Role::Coldkey => ctx.wallet.set_coldkey(pair, password, overwrite)?,
+        Role::Hotkey => ctx.wallet.set_hotkey(pair, password, overwrite)?,
     }
     Ok(json!({
         "role": role.name(),
-        "path": file.path(),
+        "path": file.path().display().to_string(),
         "ss58Address": pair.account().to_ss58(),
         "cryptoType": pair.crypto().to_string(),
         "encrypted": password.is_some(),
@@ -147,26 +155,52 @@ fn create(ctx: &Context, args: &NewKeyArgs, coldkey: bool, hotkey: bool) -> Resu
     for &role in &roles {
         refuse_existing(ctx, role, args.write.overwrite)?;
     }
+    // Every question first: once a key is written, nothing may stop its mnemonic being shown.
+    let mut passwords = Vec::new();
+    for &role in &roles {
+        passwords.push(new_password(ctx, role, &args.write)?);
+    }
     let mut created = Vec::new();
     let mut text = String::new();
-    for role in roles {
-        let (pair, mnemonic) = Keypair::generate(args.write.crypto_type.into(), args.n_words)?;
-        let mut value = store(ctx, role, &pair, &args.write)?;
-        let _ = write!(
-            text,
-            "{}  mnemonic   {}\n\n",
-            describe_key(&value),
-            mnemonic.phrase()
-        );
-        value["mnemonic"] = mnemonic.phrase().into();
-        created.push(value);
+    let mut failure = None;
+    for (role, password) in roles.into_iter().zip(&passwords) {
+        let stored = Keypair::generate(args.write.crypto_type.into(), args.n_words)
+            .map_err(anyhow::Error::from)
+            .and_then(|(pair, mnemonic)| {
+                Ok((
+                    store(ctx, role, &pair, password.as_ref(), args.write.overwrite)?,
+                    mnemonic,
+                ))
+            });
+        match stored {
+            Ok((mut value, mnemonic)) => {
+                let _ = write!(
+                    text,
+                    "{}  mnemonic   {}\n\n",
+                    describe_key(&value),
+                    mnemonic.phrase()
+                );
+                value["mnemonic"] = mnemonic.phrase().into();
+                created.push(value);
+            }
+            Err(e) => {
+                failure = Some(e.context(format!("creating the {}", role.name())));
+                break;
+            }
+        }
     }
-    ctx.out.note(MNEMONIC_WARNING);
-    ctx.out.result(
-        json!({ "wallet": ctx.wallet.name(), "keys": created }),
-        || text,
-    )?;
-    Ok(())
+    if !created.is_empty() {
+        eprintln!("{MNEMONIC_WARNING}");
+        let value =
+            json!({ "wallet": ctx.wallet.name(), "keys": created, "warning": MNEMONIC_WARNING });
+        ctx.out
+            .result(value, || format!("{text}{MNEMONIC_WARNING}\n"))?;
+    }
+    match failure {
+        Some(e) if !text.is_empty() => Err(e.context("the keys shown above were created")),
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 fn regen(ctx: &Context, args: &RegenArgs, role: Role) -> Result<()> {
@@ -186,7 +220,8 @@ fn regen(ctx: &Context, args: &RegenArgs, role: Role) -> Result<()> {
             Keypair::from_phrase(crypto, &secret)?
         }
     };
-    let value = store(ctx, role, &pair, &args.write)?;
+    let password = new_password(ctx, role, &args.write)?;
+    let value = store(ctx, role, &pair, password.as_ref(), args.write.overwrite)?;
     ctx.out.result(value.clone(), || {
         describe_key(&value).replacen("Created", "Restored", 1)
     })?;
@@ -223,7 +258,7 @@ fn regen_coldkeypub(ctx: &Context, args: &RegenPubArgs) -> Result<()> {
         );
     }
     ctx.wallet.set_coldkeypub(&public, args.overwrite)?;
-    let value = json!({ "path": file.path(), "ss58Address": public.account.to_ss58() });
+    let value = json!({ "path": file.path().display().to_string(), "ss58Address": public.account.to_ss58() });
     ctx.out.result(value, || {
         format!(
             "Restored coldkeypub\n  address    {}\n  file       {}\n",
@@ -242,23 +277,37 @@ fn public_or_problem(result: Result<PublicKey, plexus_keys::WalletError>) -> (Va
     }
 }
 
+/// Whether the file is encrypted; `None` when there is no file or it cannot be read.
 fn encrypted(file: &Keyfile) -> Option<bool> {
-    file.exists().then(|| file.is_encrypted().unwrap_or(false))
+    file.is_encrypted().ok()
 }
 
 fn wallet_summary(wallet: &Wallet) -> Result<(Value, Vec<(String, String)>)> {
     let (coldkey, coldkey_text) = public_or_problem(wallet.coldkeypub());
     let mut hotkeys = Vec::new();
     let mut rows = Vec::new();
-    for name in wallet.hotkey_names()? {
-        let hot = wallet.with_hotkey(&name)?;
-        let (address, text) = public_or_problem(hot.hotkeypub());
-        hotkeys.push(json!({ "name": name, "ss58Address": address, "encrypted": encrypted(&hot.hotkey_file()) }));
+    let names = match wallet.hotkey_names() {
+        Ok(names) => names,
+        Err(e) => {
+            rows.push(("hotkeys".to_string(), format!("<{e}>")));
+            Vec::new()
+        }
+    };
+    for name in names {
+        let (address, text) = match wallet.with_hotkey(&name) {
+            Ok(hot) => {
+                let (address, text) = public_or_problem(hot.hotkeypub());
+                hotkeys.push(json!({ "name": name, "ss58Address": address, "encrypted": encrypted(&hot.hotkey_file()) }));
+                (address, text)
+            }
+            Err(e) => (Value::Null, format!("<{e}>")),
+        };
+        let _ = address;
         rows.push((name, text));
     }
     let value = json!({
         "name": wallet.name(),
-        "path": wallet.dir(),
+        "path": wallet.dir().display().to_string(),
         "coldkey": coldkey,
         "coldkeyEncrypted": encrypted(&wallet.coldkey_file()),
         "hotkeys": hotkeys,
@@ -279,8 +328,14 @@ fn list(ctx: &Context) -> Result<()> {
     // (tree prefix and name, address) per line, padded to one address column at the end.
     let mut lines: Vec<(String, String)> = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        let wallet = Wallet::new(&root, name, plexus_keys::wallet::DEFAULT_HOTKEY)?;
-        let (value, rows) = wallet_summary(&wallet)?;
+        // One odd folder must not hide the others: its problem is shown on its line.
+        let (value, rows) = match Wallet::new(&root, name, plexus_keys::wallet::DEFAULT_HOTKEY) {
+            Ok(wallet) => wallet_summary(&wallet)?,
+            Err(e) => (
+                json!({ "name": name, "error": e.to_string() }),
+                vec![(name.clone(), format!("<{e}>"))],
+            ),
+        };
         let last_wallet = i + 1 == names.len();
         for (j, (label, address)) in rows.into_iter().enumerate() {
             let branch = match j {
@@ -314,24 +369,36 @@ fn list(ctx: &Context) -> Result<()> {
         let pad = width - label.chars().count();
         let _ = writeln!(text, "{label}{:pad$}  {address}", "");
     }
-    ctx.out
-        .result(json!({ "path": root, "wallets": wallets }), || text)?;
+    ctx.out.result(
+        json!({ "path": root.display().to_string(), "wallets": wallets }),
+        || text,
+    )?;
     Ok(())
 }
 
 /// Loads the wallet's coldkey or hotkey, asking for its password if it is encrypted.
 fn load_secret(ctx: &Context, role: Role) -> Result<Keypair> {
     let file = role.file(&ctx.wallet);
-    let password: Option<Password> = if file.is_encrypted()? {
-        Some(ctx.prompter.existing_password(file.path())?)
+    // Only `$NACL` files take a password; other encodings fail with their own error first.
+    let (password, from_env) = if file.needs_password()? {
+        let (password, from_env) = ctx.prompter.existing_password(file.path())?;
+        (Some(password), from_env)
     } else {
-        None
+        (None, false)
     };
-    let pair = match role {
-        Role::Coldkey => ctx.wallet.coldkey(password.as_ref())?,
-        Role::Hotkey => ctx.wallet.hotkey(password.as_ref())?,
+    let loaded = match role {
+        Role::Coldkey => ctx.wallet.coldkey(password.as_ref()),
+        Role::Hotkey => ctx.wallet.hotkey(password.as_ref()),
     };
-    Ok(pair)
+    match loaded {
+        Err(WalletError::Keyfile(e)) if from_env && e.is_wrong_password() => {
+            Err(anyhow::Error::from(e).context(format!(
+                "the password came from {}",
+                plexus_keys::password::env_var_name(file.path())
+            )))
+        }
+        other => Ok(other?),
+    }
 }
 
 fn show(ctx: &Context, args: &ShowArgs) -> Result<()> {
