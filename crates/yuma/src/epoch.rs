@@ -28,10 +28,11 @@ fn rows_of(
         .iter()
         .take(n)
         .map(|row| {
-            row.iter()
+            let entries = row
+                .iter()
                 .filter(|e| keep(e.0))
-                .map(|&(j, v)| (j, value(v)))
-                .collect()
+                .map(|&(j, v)| (j, value(v)));
+            sparse::collect_row(row.len(), entries)
         })
         .collect();
     rows.resize(n, Vec::new());
@@ -119,15 +120,15 @@ fn liquid_ema(hp: &Hyperparameters, new: &[Row], old: &[Row], consensus: &[I32F3
                     decayed[usize::from(j)] = I32F32::ONE.saturating_sub(a).saturating_mul(v);
                 }
             }
-            new_row
+            let entries = new_row
                 .iter()
                 .filter(|e| usize::from(e.0) < columns)
                 .filter_map(|&(j, v)| {
                     let inc = alpha[usize::from(j)].saturating_mul(v).max(I32F32::ZERO);
                     let x = decayed[usize::from(j)].saturating_add(inc).min(I32F32::ONE);
                     (x > I32F32::ZERO).then_some((j, x))
-                })
-                .collect()
+                });
+            sparse::collect_row(new_row.len(), entries)
         })
         .collect()
 }

@@ -13,6 +13,18 @@ fn get(v: &[I32F32], j: u16) -> I32F32 {
     v.get(usize::from(j)).copied().unwrap_or_default()
 }
 
+/// A row from an iterator of at most `capacity` entries, allocated once.
+pub(crate) fn collect_row(capacity: usize, entries: impl Iterator<Item = (u16, I32F32)>) -> Row {
+    let mut row = Vec::with_capacity(capacity);
+    row.extend(entries);
+    row
+}
+
+/// Whether a row's columns are strictly ascending (so it has no repeated column).
+pub(crate) fn is_ascending(row: &[(u16, I32F32)]) -> bool {
+    row.windows(2).all(|w| w[0].0 < w[1].0)
+}
+
 /// Divides every element by the sum, unless the sum is 0.
 pub(crate) fn normalize(x: &mut [I32F32]) {
     let total = sum(x.iter().copied());
@@ -100,16 +112,17 @@ pub(crate) fn col_max_upscale(m: &mut [Row], columns: usize) {
 pub(crate) fn col_clip(m: &[Row], threshold: &[I32F32]) -> Vec<Row> {
     m.iter()
         .map(|row| {
-            row.iter()
-                .filter_map(|&(j, v)| {
+            collect_row(
+                row.len(),
+                row.iter().filter_map(|&(j, v)| {
                     let th = get(threshold, j);
                     if th < v {
                         (th > I32F32::ZERO).then_some((j, th))
                     } else {
                         Some((j, v))
                     }
-                })
-                .collect()
+                }),
+            )
         })
         .collect()
 }
@@ -143,12 +156,13 @@ pub(crate) fn matmul_transpose(m: &[Row], v: &[I32F32]) -> Vec<I32F32> {
 pub(crate) fn mat_vec_mul(m: &[Row], v: &[I32F32]) -> Vec<Row> {
     m.iter()
         .map(|row| {
-            row.iter()
-                .filter_map(|&(j, x)| {
+            collect_row(
+                row.len(),
+                row.iter().filter_map(|&(j, x)| {
                     let p = x.saturating_mul(*v.get(usize::from(j))?);
                     (p != I32F32::ZERO).then_some((j, p))
-                })
-                .collect()
+                }),
+            )
         })
         .collect()
 }
@@ -194,15 +208,15 @@ pub(crate) fn interpolate(m1: Vec<Row>, m2: Vec<Row>, columns: usize, ratio: I32
                 }
             }
             sorted_columns(r1, r2, columns, &mut touched);
-            let out = touched
-                .iter()
-                .filter_map(|&j| {
+            let out = collect_row(
+                touched.len(),
+                touched.iter().filter_map(|&j| {
                     let v1 = get(&dense1, j);
                     let v2 = get(&dense2, j);
                     let x = v1.saturating_add(ratio.saturating_mul(v2.saturating_sub(v1)));
                     (x > I32F32::ZERO).then_some((j, x))
-                })
-                .collect();
+                }),
+            );
             for &j in &touched {
                 dense1[usize::from(j)] = I32F32::ZERO;
                 dense2[usize::from(j)] = I32F32::ZERO;
@@ -217,8 +231,7 @@ pub(crate) fn interpolate(m1: Vec<Row>, m2: Vec<Row>, columns: usize, ratio: I32
 /// both rows are strictly ascending (as stored rows usually are), a sort otherwise.
 fn sorted_columns(a: &[(u16, I32F32)], b: &[(u16, I32F32)], columns: usize, out: &mut Vec<u16>) {
     out.clear();
-    let ascending = |r: &[(u16, I32F32)]| r.windows(2).all(|w| w[0].0 < w[1].0);
-    if ascending(a) && ascending(b) {
+    if is_ascending(a) && is_ascending(b) {
         let (mut i, mut k) = (0, 0);
         while i < a.len() || k < b.len() {
             let j = match (a.get(i), b.get(k)) {
@@ -261,32 +274,77 @@ pub(crate) fn mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
     let mut old_rows = old.iter();
     new.iter()
         .map(|new_row| {
+            let old_row = old_rows.next().map_or(&[][..], Vec::as_slice);
+            if is_ascending(new_row) && is_ascending(old_row) {
+                return ema_merge(new_row, old_row, alpha, one_minus_alpha, columns);
+            }
             for &(j, v) in new_row {
                 if let Some(cell) = acc.get_mut(usize::from(j)) {
                     *cell = cell.saturating_add(alpha.saturating_mul(v));
                 }
             }
-            let old_row = old_rows.next().map_or(&[][..], Vec::as_slice);
             for &(j, v) in old_row {
                 if let Some(cell) = acc.get_mut(usize::from(j)) {
                     *cell = cell.saturating_add(one_minus_alpha.saturating_mul(v));
                 }
             }
             sorted_columns(new_row, old_row, columns, &mut touched);
-            let out = touched
-                .iter()
-                .filter_map(|&j| {
+            let out = collect_row(
+                touched.len(),
+                touched.iter().filter_map(|&j| {
                     let v = get(&acc, j);
                     (v > I32F32::ZERO).then_some((j, v))
-                })
-                .collect();
+                }),
+            );
             for &j in &touched {
                 acc[usize::from(j)] = I32F32::ZERO;
             }
-            touched.clear();
             out
         })
         .collect()
+}
+
+/// [`mat_ema`] of one pair of strictly ascending rows, by merging them.
+fn ema_merge(
+    new: &[(u16, I32F32)],
+    old: &[(u16, I32F32)],
+    alpha: I32F32,
+    one_minus_alpha: I32F32,
+    columns: usize,
+) -> Row {
+    let mut out = Vec::with_capacity(new.len().max(old.len()));
+    let (mut i, mut k) = (0, 0);
+    loop {
+        let (j, v) = match (new.get(i), old.get(k)) {
+            (Some(&(jn, vn)), Some(&(jo, vo))) if jn == jo => {
+                i += 1;
+                k += 1;
+                (
+                    jn,
+                    I32F32::ZERO
+                        .saturating_add(alpha.saturating_mul(vn))
+                        .saturating_add(one_minus_alpha.saturating_mul(vo)),
+                )
+            }
+            (Some(&(jn, vn)), Some(&(jo, _))) if jn < jo => {
+                i += 1;
+                (jn, alpha.saturating_mul(vn))
+            }
+            (Some(&(jn, vn)), None) => {
+                i += 1;
+                (jn, alpha.saturating_mul(vn))
+            }
+            (_, Some(&(jo, vo))) => {
+                k += 1;
+                (jo, one_minus_alpha.saturating_mul(vo))
+            }
+            (None, None) => break,
+        };
+        if usize::from(j) < columns && v > I32F32::ZERO {
+            out.push((j, v));
+        }
+    }
+    out
 }
 
 /// Stake-weighted median of every column over validators with positive stake
@@ -305,8 +363,7 @@ pub(crate) fn weighted_median_cols(
     columns: usize,
     majority: I32F32,
 ) -> Vec<I32F32> {
-    let ascending = |r: &Row| r.windows(2).all(|w| w[0].0 < w[1].0);
-    if !score.iter().all(ascending) {
+    if !score.iter().all(|r| is_ascending(r)) {
         return weighted_median_cols_dense(stake, score, columns, majority);
     }
     let mut use_stake: Vec<I32F32> = stake
