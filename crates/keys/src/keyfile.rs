@@ -243,10 +243,9 @@ fn decode_json(bytes: &[u8]) -> Result<KeyMaterial, FormatError> {
         }
         if let Some(private) = json.private_key.as_deref() {
             let stored = Zeroizing::new(parse_hex("privateKey", private)?);
-            if json.secret_phrase.is_some() || json.secret_seed.is_some() {
-                if *stored != **pair.private_key() {
-                    return Err(FormatError::Mismatch("privateKey"));
-                }
+            let derived = json.secret_phrase.is_some() || json.secret_seed.is_some();
+            if derived && *stored != **pair.private_key() {
+                return Err(FormatError::Mismatch("privateKey"));
             }
         }
     }
