@@ -219,13 +219,21 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
     // 2.5 Consensus, clipping, validator trust, incentive.
     let kappa = I32F32::from_u16_proportion(hp.kappa);
     let consensus = sparse::weighted_median_cols(&active_stake, &weights, n, kappa);
-    let clipped = sparse::col_clip(&weights, &consensus);
+    let penalty = I32F32::from_u16_proportion(hp.bonds_penalty);
+    // With the default penalty of 1 the unclipped weights are not needed again: clip in place.
+    let (weights, clipped) = if penalty == I32F32::ONE {
+        let mut clipped = weights;
+        sparse::col_clip_in_place(&mut clipped, &consensus);
+        (Vec::new(), clipped)
+    } else {
+        let clipped = sparse::col_clip(&weights, &consensus);
+        (weights, clipped)
+    };
     let validator_trust = sparse::row_sums(&clipped);
     let mut incentive = sparse::matmul(&clipped, &active_stake, n);
     sparse::normalize(&mut incentive);
 
     // 2.6 Bonds, common part.
-    let penalty = I32F32::from_u16_proportion(hp.bonds_penalty);
     let weights_for_bonds = sparse::interpolate(weights, clipped, n, penalty);
     let last_tempo = if inputs.last_mechanism_step_block == 0 {
         block.saturating_sub(tempo)
@@ -250,11 +258,9 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
         let ema = if liquid {
             liquid_ema(hp, &weights_for_bonds, &bonds, &consensus)
         } else {
-            sparse::mat_ema(&weights_for_bonds, &bonds, ema_alpha(hp))
+            sparse::mat_ema(weights_for_bonds, &bonds, ema_alpha(hp))
         };
-        let mut ema_norm = ema.clone();
-        sparse::col_normalize(&mut ema_norm, n);
-        let per_validator = sparse::row_sums(&sparse::mat_vec_mul(&ema_norm, &incentive));
+        let per_validator = sparse::col_normalized_row_dot(&ema, &incentive, n);
         (sparse::vec_mul(&per_validator, &active_stake), ema)
     } else {
         // 2.7 Classic: column-normalized bonds, stake-scaled column-normalized delta.
@@ -270,7 +276,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
         sparse::col_normalize(&mut bonds, n);
         let mut delta = sparse::row_hadamard(weights_for_bonds, &active_stake);
         sparse::col_normalize(&mut delta, n);
-        let mut ema = sparse::mat_ema(&delta, &bonds, ema_alpha(hp));
+        let mut ema = sparse::mat_ema(delta, &bonds, ema_alpha(hp));
         sparse::col_normalize(&mut ema, n);
         let dividends = sparse::matmul_transpose(&ema, &incentive);
         sparse::col_max_upscale(&mut ema, n);

@@ -127,6 +127,48 @@ pub(crate) fn col_clip(m: &[Row], threshold: &[I32F32]) -> Vec<Row> {
         .collect()
 }
 
+/// [`col_clip`] in place.
+pub(crate) fn col_clip_in_place(m: &mut [Row], threshold: &[I32F32]) {
+    for row in m.iter_mut() {
+        row.retain_mut(|(j, v)| {
+            let th = get(threshold, *j);
+            if th < *v {
+                *v = th;
+                th > I32F32::ZERO
+            } else {
+                true
+            }
+        });
+    }
+}
+
+/// `Σ_j (m_ij / colsum_j) × v_j` per row: the row sums of `mat_vec_mul` over the
+/// column-normalized matrix, without building either matrix.
+pub(crate) fn col_normalized_row_dot(m: &[Row], v: &[I32F32], columns: usize) -> Vec<I32F32> {
+    let mut sums = vec![I32F32::ZERO; columns];
+    for &(j, x) in m.iter().flatten() {
+        if let Some(s) = sums.get_mut(usize::from(j)) {
+            *s = s.saturating_add(x);
+        }
+    }
+    let divisors: Vec<Option<Divisor>> = sums
+        .iter()
+        .map(|&d| (d != I32F32::ZERO).then(|| Divisor::new(d)))
+        .collect();
+    m.iter()
+        .map(|row| {
+            sum(row.iter().filter_map(|&(j, x)| {
+                let vj = *v.get(usize::from(j))?;
+                let normalized = match divisors.get(usize::from(j)) {
+                    Some(Some(d)) => d.safe_div_into(x),
+                    _ => x,
+                };
+                Some(normalized.saturating_mul(vj))
+            }))
+        })
+        .collect()
+}
+
 /// `r_j = Σ_i s_i × m_ij` (saturating).
 pub(crate) fn matmul(m: &[Row], s: &[I32F32], columns: usize) -> Vec<I32F32> {
     let mut result = vec![I32F32::ZERO; columns];
@@ -148,21 +190,6 @@ pub(crate) fn matmul_transpose(m: &[Row], v: &[I32F32]) -> Vec<I32F32> {
             row.iter().fold(I32F32::ZERO, |acc, &(j, x)| {
                 acc.saturating_add(get(v, j).saturating_mul(x))
             })
-        })
-        .collect()
-}
-
-/// Each entry `m_ij × v_j`, zero products dropped.
-pub(crate) fn mat_vec_mul(m: &[Row], v: &[I32F32]) -> Vec<Row> {
-    m.iter()
-        .map(|row| {
-            collect_row(
-                row.len(),
-                row.iter().filter_map(|&(j, x)| {
-                    let p = x.saturating_mul(*v.get(usize::from(j))?);
-                    (p != I32F32::ZERO).then_some((j, p))
-                }),
-            )
         })
         .collect()
 }
@@ -266,19 +293,21 @@ fn sorted_columns(a: &[(u16, I32F32)], b: &[(u16, I32F32)], columns: usize, out:
 
 /// `alpha × new + (1 − alpha) × old` over the union of entries, positive results kept in
 /// ascending column order (`mat_ema_sparse`).
-pub(crate) fn mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
+pub(crate) fn mat_ema(mut new: Vec<Row>, old: &[Row], alpha: I32F32) -> Vec<Row> {
     let columns = new.len();
     let one_minus_alpha = I32F32::ONE.saturating_sub(alpha);
     let mut acc = vec![I32F32::ZERO; columns];
     let mut touched: Vec<u16> = Vec::new();
-    let mut old_rows = old.iter();
-    new.iter()
-        .map(|new_row| {
-            let old_row = old_rows.next().map_or(&[][..], Vec::as_slice);
-            if is_ascending(new_row) && is_ascending(old_row) {
-                return ema_merge(new_row, old_row, alpha, one_minus_alpha, columns);
-            }
-            for &(j, v) in new_row {
+    // Each result row is built in `out` and swapped with its input row, whose allocation is
+    // then reused for the next result.
+    let mut out: Row = Vec::new();
+    for (i, new_row) in new.iter_mut().enumerate() {
+        let old_row = old.get(i).map_or(&[][..], Vec::as_slice);
+        out.clear();
+        if is_ascending(new_row) && is_ascending(old_row) {
+            ema_merge(new_row, old_row, alpha, one_minus_alpha, columns, &mut out);
+        } else {
+            for &(j, v) in new_row.iter() {
                 if let Some(cell) = acc.get_mut(usize::from(j)) {
                     *cell = cell.saturating_add(alpha.saturating_mul(v));
                 }
@@ -289,30 +318,29 @@ pub(crate) fn mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
                 }
             }
             sorted_columns(new_row, old_row, columns, &mut touched);
-            let out = collect_row(
-                touched.len(),
-                touched.iter().filter_map(|&j| {
-                    let v = get(&acc, j);
-                    (v > I32F32::ZERO).then_some((j, v))
-                }),
-            );
             for &j in &touched {
+                let v = get(&acc, j);
+                if v > I32F32::ZERO {
+                    out.push((j, v));
+                }
                 acc[usize::from(j)] = I32F32::ZERO;
             }
-            out
-        })
-        .collect()
+        }
+        std::mem::swap(new_row, &mut out);
+    }
+    new
 }
 
-/// [`mat_ema`] of one pair of strictly ascending rows, by merging them.
+/// [`mat_ema`] of one pair of strictly ascending rows, by merging them, appended to `out`.
 fn ema_merge(
     new: &[(u16, I32F32)],
     old: &[(u16, I32F32)],
     alpha: I32F32,
     one_minus_alpha: I32F32,
     columns: usize,
-) -> Row {
-    let mut out = Vec::with_capacity(new.len().max(old.len()));
+    out: &mut Row,
+) {
+    out.reserve(new.len().max(old.len()));
     let (mut i, mut k) = (0, 0);
     loop {
         let (j, v) = match (new.get(i), old.get(k)) {
@@ -344,7 +372,6 @@ fn ema_merge(
             out.push((j, v));
         }
     }
-    out
 }
 
 /// Stake-weighted median of every column over validators with positive stake
@@ -450,43 +477,58 @@ pub(crate) fn weighted_median_cols(
 
 /// The smallest score `p` in `entries` with `below + stake(score <= p) > minority`, or the
 /// largest score if there is none; `entries` (score, stake) is reordered in place.
+///
+/// A most-significant-digit radix select: each round sums the stake per 8-bit digit of the
+/// scores still in play (no data-dependent branches), finds the digit where the cumulative stake
+/// crosses `minority`, and keeps only that digit's entries. All sums are exact integers.
 fn smallest_score_above(
-    mut entries: &mut [(I32F32, I32F32)],
-    mut below: I32F32,
+    entries: &mut [(I32F32, I32F32)],
+    below: I32F32,
     minority: I32F32,
 ) -> I32F32 {
+    let total = entries
+        .iter()
+        .fold(0i128, |a, e| a + i128::from(e.1.to_bits()));
+    let minority = i128::from(minority.to_bits());
+    let mut acc = i128::from(below.to_bits());
+    let key = |e: &(I32F32, I32F32)| e.0.to_bits().max(0) as u64;
+    let max = entries.iter().map(key).max().unwrap_or(0);
+    if acc + total <= minority {
+        return I32F32::from_bits(max as i64);
+    }
+    let mut len = entries.len();
+    let top_bits = 64 - max.leading_zeros();
+    let mut shift = top_bits.saturating_sub(1) / 8 * 8;
     loop {
-        let len = entries.len();
-        let pivot = entries[len / 2].0;
-        // Three-way partition: [..lt) below the pivot, [lt..gt) equal, [gt..) above.
-        let (mut lt, mut i, mut gt) = (0, 0, len);
-        let (mut less, mut equal) = (I32F32::ZERO, I32F32::ZERO);
-        while i < gt {
-            let (s, w) = entries[i];
-            if s < pivot {
-                less = less.saturating_add(w);
-                entries.swap(lt, i);
-                lt += 1;
-                i += 1;
-            } else if s > pivot {
-                gt -= 1;
-                entries.swap(i, gt);
-            } else {
-                equal = equal.saturating_add(w);
-                i += 1;
+        let live = &mut entries[..len];
+        // Stakes are at most 1 (2^32) and a column has fewer than 2^16 voters: i64 suffices.
+        let mut hist = [0i64; 256];
+        let mut count = [0u32; 256];
+        for e in live.iter() {
+            let d = ((key(e) >> shift) & 0xff) as usize;
+            hist[d] = hist[d].wrapping_add(e.1.to_bits());
+            count[d] += 1;
+        }
+        // The first non-empty digit at which the cumulative stake exceeds `minority` (if `acc`
+        // already does, that is simply the smallest digit present).
+        let mut digit = 0;
+        while digit < 255 && (count[digit] == 0 || acc + i128::from(hist[digit]) <= minority) {
+            acc += i128::from(hist[digit]);
+            digit += 1;
+        }
+        // Keep the entries of that digit (at the front of the slice).
+        let mut kept = 0;
+        for k in 0..live.len() {
+            if (key(&live[k]) >> shift) & 0xff == digit as u64 {
+                live.swap(kept, k);
+                kept += 1;
             }
         }
-        if below.saturating_add(less) > minority {
-            if lt == 0 {
-                return pivot;
-            }
-            entries = &mut entries[..lt];
-        } else if below.saturating_add(less).saturating_add(equal) > minority || gt == len {
-            return pivot;
-        } else {
-            below = below.saturating_add(less).saturating_add(equal);
-            entries = &mut entries[gt..];
+        len = kept;
+        if shift == 0 || len <= 1 {
+            return entries[0].0;
         }
+        shift -= 8;
     }
 }
 
@@ -676,8 +718,8 @@ mod tests {
     #[test]
     fn test_weighted_median_matches_the_reference_quickselect() {
         let mut g = Gen(0x7e57_ab1e_5eed_0042);
-        for round in 0..2_000 {
-            let n = 1 + g.below(12) as usize;
+        for round in 0..6_000 {
+            let n = 1 + g.below(24) as usize;
             let mut rows: Vec<Row> = (0..n).map(|_| g.row(n, true)).collect();
             // Strictly ascending rows, so that the fast route is the one compared.
             rows.iter_mut().for_each(|r| {
@@ -711,6 +753,42 @@ mod tests {
         }
     }
 
+    /// The reference's `mat_vec_mul_sparse`: each entry `m_ij × v_j`, zero products dropped.
+    fn mat_vec_mul(m: &[Row], v: &[I32F32]) -> Vec<Row> {
+        m.iter()
+            .map(|row| {
+                collect_row(
+                    row.len(),
+                    row.iter().filter_map(|&(j, x)| {
+                        let p = x.saturating_mul(*v.get(usize::from(j))?);
+                        (p != I32F32::ZERO).then_some((j, p))
+                    }),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn test_fused_helpers_match_their_composition() {
+        let mut g = Gen(0x5eed_f00d_1234_4321);
+        for _ in 0..500 {
+            let n = 1 + g.below(10) as usize;
+            let m: Vec<Row> = (0..n).map(|_| g.row(n, true)).collect();
+            let v: Vec<I32F32> = (0..n)
+                .map(|_| I32F32::from_bits(g.below(1 << 33) as i64))
+                .collect();
+            let mut normalized = m.clone();
+            col_normalize(&mut normalized, n);
+            assert_eq!(
+                col_normalized_row_dot(&m, &v, n),
+                row_sums(&mat_vec_mul(&normalized, &v))
+            );
+            let mut in_place = m.clone();
+            col_clip_in_place(&mut in_place, &v);
+            assert_eq!(in_place, col_clip(&m, &v));
+        }
+    }
+
     #[test]
     fn test_sparse_shortcuts_match_the_dense_reference_loops() {
         let mut g = Gen(0x0ddb_a11c_0ffe_e123);
@@ -728,7 +806,10 @@ mod tests {
                 naive_interpolate(&m1, &m2, n, ratio)
             );
             let alpha = I32F32::from_bits(g.below(1 << 32) as i64);
-            assert_eq!(mat_ema(&m1, &m2, alpha), naive_mat_ema(&m1, &m2, alpha));
+            assert_eq!(
+                mat_ema(m1.clone(), &m2, alpha),
+                naive_mat_ema(&m1, &m2, alpha)
+            );
         }
     }
 }
