@@ -14,7 +14,6 @@
 //! No floating point is used anywhere.
 
 use std::{cmp::Ordering, fmt};
-use strength_reduce::StrengthReducedU64;
 
 const FRAC: u32 = 32;
 
@@ -141,44 +140,72 @@ impl I32F32 {
     }
 }
 
+/// `ceil(2¹²⁸ / d)`, with which `floor(n / d)` is one multiplication for every 64-bit `n`
+/// (Lemire, Kaser and Kurz, "Faster remainder by direct computation", 2019, Theorem 1 with
+/// N = 64 and F = 128); 0 for `d < 2`, which needs 2¹²⁸ and takes the plain route instead.
+fn reciprocal(d: u64) -> u128 {
+    if d < 2 {
+        0
+    } else {
+        u128::MAX / u128::from(d) + 1
+    }
+}
+
+/// `floor(n / d)` from `reciprocal(d)`.
+#[inline]
+fn divide(c: u128, n: u64) -> u64 {
+    let n = u128::from(n);
+    let lo = (c & u128::from(u64::MAX)) * n;
+    let hi = (c >> 64) * n;
+    // hi + (lo >> 64) < 2^128: no overflow.
+    ((hi + (lo >> 64)) >> 64) as u64
+}
+
 /// A divisor used for many [`I32F32::safe_div`]s (a column sum, a row sum), with the same
 /// results but much faster: `safe_div` needs a 128-bit division, which costs tens of
 /// nanoseconds; this replaces it, for the common operands, by a multiplication with a
-/// precomputed reciprocal (exact, by `strength_reduce`).
+/// precomputed reciprocal.
+#[derive(Clone, Copy)]
 pub struct Divisor {
     d: I32F32,
     /// For dividends in [0, 1): `(a << 32) / d` fits in 64 bits.
-    fraction: Option<StrengthReducedU64>,
-    /// For integer dividends of an integer divisor: the common factor 2³² cancels.
-    integer: Option<StrengthReducedU64>,
+    fraction: u128,
+    /// For integer dividends of an integer divisor, where the common factor 2³² cancels.
+    integer: u128,
 }
 
 impl Divisor {
     /// Prepares division by `d`.
     pub fn new(d: I32F32) -> Self {
-        let positive = u64::try_from(d.0).ok().filter(|&d| d > 0);
+        let positive = u64::try_from(d.0).unwrap_or(0);
         Self {
             d,
-            fraction: positive.map(StrengthReducedU64::new),
-            integer: positive
-                .filter(|d| d & 0xffff_ffff == 0)
-                .map(|d| StrengthReducedU64::new(d >> FRAC)),
+            fraction: reciprocal(positive),
+            integer: if positive & 0xffff_ffff == 0 {
+                reciprocal(positive >> FRAC)
+            } else {
+                0
+            },
         }
     }
 
+    /// The divisor.
+    pub fn get(&self) -> I32F32 {
+        self.d
+    }
+
     /// Exactly `a.safe_div(d)`.
+    #[inline]
     pub fn safe_div_into(&self, a: I32F32) -> I32F32 {
-        let quotient = match (u64::try_from(a.0), &self.fraction, &self.integer) {
-            (Ok(a), Some(reduced), _) if a < 1 << FRAC => Some((a << FRAC) / *reduced),
-            (Ok(a), _, Some(reduced)) if a & 0xffff_ffff == 0 && a >> FRAC < 1 << FRAC => {
-                Some((a >> FRAC << FRAC) / *reduced)
-            }
-            _ => None,
+        let quotient = if (0..1 << FRAC).contains(&a.0) && self.fraction != 0 {
+            divide(self.fraction, (a.0 as u64) << FRAC)
+        } else if a.0 >= 0 && a.0 & 0xffff_ffff == 0 && a.0 >> FRAC < 1 << FRAC && self.integer != 0
+        {
+            divide(self.integer, a.0 as u64)
+        } else {
+            return a.safe_div(self.d);
         };
-        match quotient {
-            Some(q) => i64::try_from(q).map(I32F32).unwrap_or_default(),
-            None => a.safe_div(self.d),
-        }
+        i64::try_from(quotient).map(I32F32).unwrap_or_default()
     }
 }
 
@@ -329,15 +356,17 @@ mod tests {
             x ^= x << 17;
             x
         };
-        let samples = |r: u64| match r % 6 {
+        let samples = |r: u64| match r % 8 {
             0 => I32F32::from_int((r >> 8) as i64 % 70_000),
+            6 => I32F32::from_bits(1 << (r >> 8) % 63),
+            7 => I32F32::from_bits(i64::MAX - (r >> 8) as i64 % 1000),
             1 => I32F32::from_bits((r >> 8) as i64 % (1 << 32)),
             2 => I32F32::from_bits(r as i64),
             3 => I32F32::ONE,
             4 => I32F32::ZERO,
             _ => I32F32::from_bits(-((r >> 8) as i64 % (1 << 40))),
         };
-        for _ in 0..20_000 {
+        for _ in 0..100_000 {
             let d = samples(next());
             let divisor = Divisor::new(d);
             for _ in 0..5 {

@@ -84,13 +84,14 @@ pub(crate) fn col_normalize(m: &mut [Row], columns: usize) {
 
 /// Each entry divided by its column's divisor where that is non-zero.
 fn divide_columns(m: &mut [Row], divisors: &[I32F32]) {
-    let prepared: Vec<Option<Divisor>> = divisors
-        .iter()
-        .map(|&d| (d != I32F32::ZERO).then(|| Divisor::new(d)))
-        .collect();
-    for e in m.iter_mut().flatten() {
-        if let Some(Some(d)) = prepared.get(usize::from(e.0)) {
-            e.1 = d.safe_div_into(e.1);
+    let prepared: Vec<Divisor> = divisors.iter().map(|&d| Divisor::new(d)).collect();
+    for row in m.iter_mut() {
+        for e in row.iter_mut() {
+            if let Some(d) = prepared.get(usize::from(e.0)) {
+                if d.get() != I32F32::ZERO {
+                    e.1 = d.safe_div_into(e.1);
+                }
+            }
         }
     }
 }
@@ -414,31 +415,15 @@ pub(crate) fn weighted_median_cols(
         .collect();
     // Columns are gathered a block at a time, walking every voter's (ascending) row with a
     // cursor, so that the transposed block stays in cache.
-    const BLOCK: usize = 64;
+    // A block's columns each get `n_voters` slots (a column has at most one entry per voter).
+    const BLOCK: usize = 16;
     let mut cursors = vec![0usize; n_voters];
-    let mut counts = [0usize; BLOCK + 1];
-    let mut entries: Vec<(I32F32, I32F32)> = Vec::new();
+    let mut lens;
+    let mut entries: Vec<(I32F32, I32F32)> = vec![(I32F32::ZERO, I32F32::ZERO); BLOCK * n_voters];
     let mut median = Vec::with_capacity(columns);
     for block_start in (0..columns).step_by(BLOCK) {
         let block_end = (block_start + BLOCK).min(columns);
-        counts.iter_mut().for_each(|c| *c = 0);
-        for ((row, _), cursor) in voters.iter().zip(&cursors) {
-            for &(c, v) in row.get(*cursor..).unwrap_or_default() {
-                let c = usize::from(c);
-                if c >= block_end {
-                    break;
-                }
-                if c >= block_start && v != I32F32::ZERO {
-                    counts[c - block_start + 1] += 1;
-                }
-            }
-        }
-        for k in 0..BLOCK {
-            counts[k + 1] += counts[k];
-        }
-        let mut fill = counts;
-        entries.clear();
-        entries.resize(counts[BLOCK], (I32F32::ZERO, I32F32::ZERO));
+        lens = [0; BLOCK];
         for ((row, voter_stake), cursor) in voters.iter().zip(&mut cursors) {
             while let Some(&(c, v)) = row.get(*cursor) {
                 let c = usize::from(c);
@@ -446,14 +431,15 @@ pub(crate) fn weighted_median_cols(
                     break;
                 }
                 if c >= block_start && v != I32F32::ZERO {
-                    entries[fill[c - block_start]] = (v, *voter_stake);
-                    fill[c - block_start] += 1;
+                    let local = c - block_start;
+                    entries[local * n_voters + lens[local]] = (v, *voter_stake);
+                    lens[local] += 1;
                 }
                 *cursor += 1;
             }
         }
         for k in 0..block_end - block_start {
-            let column = &mut entries[counts[k]..counts[k + 1]];
+            let column = &mut entries[k * n_voters..k * n_voters + lens[k]];
             let nonzero_stake = column.iter().fold(I32F32::ZERO, |a, e| a.wrapping_add(e.1));
             let zero_stake =
                 stake_sum.wrapping_add(I32F32::from_bits(nonzero_stake.to_bits().wrapping_neg()));
