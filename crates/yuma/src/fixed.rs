@@ -358,7 +358,7 @@ mod tests {
         };
         let samples = |r: u64| match r % 8 {
             0 => I32F32::from_int((r >> 8) as i64 % 70_000),
-            6 => I32F32::from_bits(1 << (r >> 8) % 63),
+            6 => I32F32::from_bits(1 << ((r >> 8) % 63)),
             7 => I32F32::from_bits(i64::MAX - (r >> 8) as i64 % 1000),
             1 => I32F32::from_bits((r >> 8) as i64 % (1 << 32)),
             2 => I32F32::from_bits(r as i64),
