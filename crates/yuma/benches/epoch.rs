@@ -20,7 +20,8 @@ impl Gen {
     }
 }
 
-fn subnet(n: u16, validators: u16, yuma3: bool) -> Inputs {
+/// A subnet whose validators each weight `per_validator` uids (all of them when it is `n`).
+fn subnet(n: u16, validators: u16, per_validator: u16, yuma3: bool) -> Inputs {
     let mut g = Gen(0x5eed_0000_0000_0001 ^ u64::from(n) ^ (u64::from(validators) << 16));
     let nn = usize::from(n);
     let stake = (0..n)
@@ -35,7 +36,9 @@ fn subnet(n: u16, validators: u16, yuma3: bool) -> Inputs {
     let weights = (0..n)
         .map(|uid| {
             if uid < validators {
-                (0..n).map(|j| (j, (g.next() % 65_536) as u16)).collect()
+                let stride = n / per_validator;
+                let offset = (g.next() % u64::from(stride)) as u16;
+                (0..per_validator).map(|k| (k * stride + offset, (g.next() % 65_536) as u16)).collect()
             } else {
                 Vec::new()
             }
@@ -75,10 +78,16 @@ fn bench_epoch(c: &mut Criterion) {
     group.sample_size(10);
     for (n, validators) in [(256, 64), (1024, 64), (4096, 256)] {
         for (label, yuma3) in [("classic", false), ("yuma3+liquid", true)] {
-            let inputs = subnet(n, validators, yuma3);
+            let inputs = subnet(n, validators, n, yuma3);
             let id = BenchmarkId::new(label, format!("neurons={n} validators={validators}"));
             group.bench_with_input(id, &inputs, |b, inputs| b.iter(|| epoch(black_box(inputs))));
         }
+    }
+    // Cost follows the number of weights: the same subnet with 64 weights per validator.
+    for (label, yuma3) in [("classic", false), ("yuma3+liquid", true)] {
+        let inputs = subnet(4096, 256, 64, yuma3);
+        let id = BenchmarkId::new(label, "neurons=4096 validators=256 weights/validator=64");
+        group.bench_with_input(id, &inputs, |b, inputs| b.iter(|| epoch(black_box(inputs))));
     }
     group.finish();
 }
