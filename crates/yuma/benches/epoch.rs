@@ -38,7 +38,9 @@ fn subnet(n: u16, validators: u16, per_validator: u16, yuma3: bool) -> Inputs {
             if uid < validators {
                 let stride = n / per_validator;
                 let offset = (g.next() % u64::from(stride)) as u16;
-                (0..per_validator).map(|k| (k * stride + offset, (g.next() % 65_536) as u16)).collect()
+                (0..per_validator)
+                    .map(|k| (k * stride + offset, (g.next() % 65_536) as u16))
+                    .collect()
             } else {
                 Vec::new()
             }
