@@ -3,7 +3,8 @@
 //! A key file is written to a temporary file in the same folder (mode 0600), synced, and then
 //! moved into place, so a crash leaves either the old file or the new one, never half of one.
 //! Without `overwrite`, the final step is a hard link, which fails if the target exists, so an
-//! existing key can never be replaced by accident, even by a concurrent writer.
+//! existing key can never be replaced by accident, even by a concurrent writer (on filesystems
+//! without hard links, the file is created exclusively instead).
 
 use std::{
     fs::{self, DirBuilder, File, OpenOptions},
@@ -67,9 +68,22 @@ fn write_then_place(tmp: &Path, path: &Path, bytes: &[u8], overwrite: bool) -> i
     file.sync_all()?;
     drop(file);
     if overwrite {
-        fs::rename(tmp, path)
-    } else {
-        fs::hard_link(tmp, path)
+        return fs::rename(tmp, path);
+    }
+    match fs::hard_link(tmp, path) {
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+            // Some filesystems (FAT, exFAT: cold-storage sticks) have no hard links. There the
+            // file is created exclusively and written in place: never clobbering, though a crash
+            // mid-write can leave a partial file.
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(FILE_MODE)
+                .open(path)?;
+            file.write_all(bytes)?;
+            file.sync_all()
+        }
+        result => result,
     }
 }
 
