@@ -2,7 +2,7 @@
 //! neuron replacement, bond resets, hyperparameter changes, epochs) applied in order. Each epoch
 //! step yields one [`Line`], the conformance suite's output format.
 
-use crate::{epoch, fixed::I64F64, max_upscale, Hyperparameters, Inputs};
+use crate::{epoch, fixed::I64F64, max_upscale, Hyperparameters, Inputs, Outputs};
 use serde::{Deserialize, Serialize};
 
 /// Largest `n` a scenario may declare (uids are u16).
@@ -127,31 +127,17 @@ pub struct Scenario {
     steps: Vec<StepEntry>,
 }
 
-/// The output of one epoch step.
+/// The output of one epoch step: its place, then the epoch's outputs (the conformance format
+/// reads the fields it knows and ignores the others).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Line {
     /// Index of the epoch step in `steps`.
     pub step: usize,
     /// The epoch's block.
     pub block: u64,
-    /// Consensus per uid.
-    pub consensus: Vec<u16>,
-    /// Incentive per uid.
-    pub incentive: Vec<u16>,
-    /// Dividends per uid.
-    pub dividends: Vec<u16>,
-    /// Validator trust per uid.
-    pub validator_trust: Vec<u16>,
-    /// Emission per uid (RAO).
-    pub emission: Vec<u64>,
-    /// Miner emission per uid (RAO).
-    pub server_emission: Vec<u64>,
-    /// Validator emission per uid (RAO).
-    pub validator_emission: Vec<u64>,
-    /// New permits.
-    pub validator_permit: Vec<bool>,
-    /// Stored bond rows.
-    pub bonds: Vec<Vec<(u16, u16)>>,
+    /// What the epoch computed.
+    #[serde(flatten)]
+    pub outputs: Outputs,
 }
 
 impl Scenario {
@@ -303,21 +289,13 @@ impl State {
                     rao_emission,
                     commit_blocks: None,
                 };
-                let out = epoch(&inputs);
-                self.validator_permit.clone_from(&out.validator_permit);
-                self.bonds.clone_from(&out.bonds);
+                let outputs = epoch(&inputs);
+                self.validator_permit.clone_from(&outputs.validator_permit);
+                self.bonds.clone_from(&outputs.bonds);
                 return Ok(Some(Line {
                     step: index,
                     block: *block,
-                    consensus: out.consensus,
-                    incentive: out.incentive,
-                    dividends: out.dividends,
-                    validator_trust: out.validator_trust,
-                    emission: out.emission,
-                    server_emission: out.server_emission,
-                    validator_emission: out.validator_emission,
-                    validator_permit: out.validator_permit,
-                    bonds: out.bonds,
+                    outputs,
                 }));
             }
         }

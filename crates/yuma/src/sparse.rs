@@ -375,6 +375,19 @@ fn ema_merge(
     }
 }
 
+/// The normalized positive stakes (the voters, in uid order), their sum and the minority
+/// `sum − majority` that the weighted median compares cumulative stake against.
+fn voter_stakes(stake: &[I32F32], majority: I32F32) -> (Vec<I32F32>, I32F32, I32F32) {
+    let mut use_stake: Vec<I32F32> = stake
+        .iter()
+        .copied()
+        .filter(|s| *s > I32F32::ZERO)
+        .collect();
+    normalize(&mut use_stake);
+    let stake_sum = sum(use_stake.iter().copied());
+    (use_stake, stake_sum, stake_sum.saturating_sub(majority))
+}
+
 /// Stake-weighted median of every column over validators with positive stake
 /// (`weighted_median_col_sparse`): the largest score that validators holding more than
 /// `majority` of the stake gave at least.
@@ -394,14 +407,7 @@ pub(crate) fn weighted_median_cols(
     if !score.iter().all(|r| is_ascending(r)) {
         return weighted_median_cols_dense(stake, score, columns, majority);
     }
-    let mut use_stake: Vec<I32F32> = stake
-        .iter()
-        .copied()
-        .filter(|s| *s > I32F32::ZERO)
-        .collect();
-    normalize(&mut use_stake);
-    let stake_sum = sum(use_stake.iter().copied());
-    let minority = stake_sum.saturating_sub(majority);
+    let (use_stake, stake_sum, minority) = voter_stakes(stake, majority);
     let n_voters = use_stake.len();
     if n_voters == 0 {
         return vec![I32F32::ZERO; columns];
@@ -526,14 +532,7 @@ fn weighted_median_cols_dense(
     columns: usize,
     majority: I32F32,
 ) -> Vec<I32F32> {
-    let mut use_stake: Vec<I32F32> = stake
-        .iter()
-        .copied()
-        .filter(|s| *s > I32F32::ZERO)
-        .collect();
-    normalize(&mut use_stake);
-    let stake_sum = sum(use_stake.iter().copied());
-    let minority = stake_sum.saturating_sub(majority);
+    let (use_stake, stake_sum, minority) = voter_stakes(stake, majority);
     let n_voters = use_stake.len();
     let mut use_score = vec![I32F32::ZERO; columns * n_voters];
     let mut k = 0;

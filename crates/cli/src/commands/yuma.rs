@@ -67,23 +67,20 @@ fn table(line: &Line) -> String {
         "validator RAO",
         "bonds"
     );
-    for uid in 0..line.consensus.len() {
+    let o = &line.outputs;
+    for uid in 0..o.consensus.len() {
         let _ = writeln!(
             out,
             "{:>5}  {:>6}  {:>9}  {:>9}  {:>9}  {:>9}  {:>16}  {:>16}  {:>5}",
             uid,
-            if line.validator_permit[uid] {
-                "yes"
-            } else {
-                ""
-            },
-            percent(line.consensus[uid]),
-            percent(line.incentive[uid]),
-            percent(line.dividends[uid]),
-            percent(line.validator_trust[uid]),
-            line.server_emission[uid],
-            line.validator_emission[uid],
-            line.bonds[uid].len(),
+            if o.validator_permit[uid] { "yes" } else { "" },
+            percent(o.consensus[uid]),
+            percent(o.incentive[uid]),
+            percent(o.dividends[uid]),
+            percent(o.validator_trust[uid]),
+            o.server_emission[uid],
+            o.validator_emission[uid],
+            o.bonds[uid].len(),
         );
     }
     out.push('\n');
