@@ -190,30 +190,29 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
 
     // 2.4 Weights: only columns < n; forbidden rows emptied; diagonal dropped (owner's kept);
     // votes older than the target's registration dropped; commit-reveal mask; row-normalized.
-    let n16 = inputs.n;
-    let mut weights = rows_of(
-        &inputs.weights,
-        n,
-        |j| j < n16,
-        |v| I32F32::from_int(i64::from(v)),
-    );
-    for (i, row) in weights.iter_mut().enumerate() {
-        if forbid[i] {
-            row.clear();
-            continue;
-        }
-        let cutoff_block = inputs
-            .commit_blocks
-            .as_ref()
-            .map(|c| c.get(i).copied().unwrap_or(0));
-        row.retain(|&(j, _)| {
-            let j = usize::from(j);
-            let reg = registered.get(j).copied().unwrap_or(0);
-            (i != j || owner == Some(i))
-                && last_update[i] > reg
-                && cutoff_block.is_none_or(|cb| cb >= reg)
-        });
-    }
+    // One filtering pass applies every mask (they commute and keep the entries' order).
+    let commit_blocks = inputs.commit_blocks.as_deref();
+    let mut weights: Vec<Row> = (0..n)
+        .map(|i| {
+            let row = inputs.weights.get(i).map_or(&[][..], Vec::as_slice);
+            if forbid[i] {
+                return Vec::new();
+            }
+            let commit_block = commit_blocks.map(|c| c.get(i).copied().unwrap_or(0));
+            let kept = row.iter().filter(|&&(j, _)| {
+                let j = usize::from(j);
+                let reg = registered.get(j).copied().unwrap_or(0);
+                j < n
+                    && (i != j || owner == Some(i))
+                    && last_update[i] > reg
+                    && commit_block.is_none_or(|cb| cb >= reg)
+            });
+            sparse::collect_row(
+                row.len(),
+                kept.map(|&(j, v)| (j, I32F32::from_int(i64::from(v)))),
+            )
+        })
+        .collect();
     sparse::row_normalize(&mut weights);
 
     // 2.5 Consensus, clipping, validator trust, incentive.
@@ -245,15 +244,12 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
 
     let (mut dividends, ema_bonds) = if hp.yuma3 {
         // 2.8 Yuma3: bonds as proportions, EMA on the weights themselves.
-        let mut bonds = rows_of(
+        let bonds = rows_of(
             &inputs.bonds,
             n,
-            |_| true,
+            |j| !recently_registered(j),
             |v| I32F32::from_int(i64::from(v)).safe_div(I32F32::from_int(i64::from(u16::MAX))),
         );
-        bonds
-            .iter_mut()
-            .for_each(|row| row.retain(|&(j, _)| !recently_registered(j)));
         let liquid = hp.liquid_alpha && consensus.iter().any(|c| *c != I32F32::ZERO);
         let ema = if liquid {
             liquid_ema(hp, &weights_for_bonds, &bonds, &consensus)
@@ -267,19 +263,15 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
         let mut bonds = rows_of(
             &inputs.bonds,
             n,
-            |_| true,
+            |j| !recently_registered(j),
             |v| I32F32::from_int(i64::from(v)),
         );
-        bonds
-            .iter_mut()
-            .for_each(|row| row.retain(|&(j, _)| !recently_registered(j)));
         sparse::col_normalize(&mut bonds, n);
         let mut delta = sparse::row_hadamard(weights_for_bonds, &active_stake);
         sparse::col_normalize(&mut delta, n);
         let mut ema = sparse::mat_ema(delta, &bonds, ema_alpha(hp));
-        sparse::col_normalize(&mut ema, n);
-        let dividends = sparse::matmul_transpose(&ema, &incentive);
-        sparse::col_max_upscale(&mut ema, n);
+        let (dividends, col_max) = sparse::col_normalize_dot_max(&mut ema, &incentive, n);
+        sparse::divide_columns(&mut ema, &col_max);
         (dividends, ema)
     };
     sparse::normalize(&mut dividends);

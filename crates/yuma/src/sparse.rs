@@ -83,7 +83,7 @@ pub(crate) fn col_normalize(m: &mut [Row], columns: usize) {
 }
 
 /// Each entry divided by its column's divisor where that is non-zero.
-fn divide_columns(m: &mut [Row], divisors: &[I32F32]) {
+pub(crate) fn divide_columns(m: &mut [Row], divisors: &[I32F32]) {
     let prepared: Vec<Divisor> = divisors.iter().map(|&d| Divisor::new(d)).collect();
     for row in m.iter_mut() {
         for e in row.iter_mut() {
@@ -94,19 +94,6 @@ fn divide_columns(m: &mut [Row], divisors: &[I32F32]) {
             }
         }
     }
-}
-
-/// Each column divided by its maximum where that is non-zero.
-pub(crate) fn col_max_upscale(m: &mut [Row], columns: usize) {
-    let mut maxes = vec![I32F32::ZERO; columns];
-    for &(j, v) in m.iter().flatten() {
-        if let Some(mx) = maxes.get_mut(usize::from(j)) {
-            if *mx < v {
-                *mx = v;
-            }
-        }
-    }
-    divide_columns(m, &maxes);
 }
 
 /// Entries `w_ij` clipped to `c_j`; dropped where `c_j < w_ij` and `c_j <= 0`.
@@ -126,6 +113,43 @@ pub(crate) fn col_clip(m: &[Row], threshold: &[I32F32]) -> Vec<Row> {
             )
         })
         .collect()
+}
+
+/// Column-normalizes `m`, and returns what the reference computes from the result next:
+/// `matmul_transpose(m, v)` and each column's maximum (for `col_max_upscale`), in one pass.
+pub(crate) fn col_normalize_dot_max(
+    m: &mut [Row],
+    v: &[I32F32],
+    columns: usize,
+) -> (Vec<I32F32>, Vec<I32F32>) {
+    let mut sums = vec![I32F32::ZERO; columns];
+    for &(j, x) in m.iter().flatten() {
+        if let Some(s) = sums.get_mut(usize::from(j)) {
+            *s = s.saturating_add(x);
+        }
+    }
+    let divisors: Vec<Divisor> = sums.iter().map(|&d| Divisor::new(d)).collect();
+    let mut maxes = vec![I32F32::ZERO; columns];
+    let dots = m
+        .iter_mut()
+        .map(|row| {
+            let mut acc = I32F32::ZERO;
+            for e in row.iter_mut() {
+                let j = usize::from(e.0);
+                if let Some(d) = divisors.get(j) {
+                    if d.get() != I32F32::ZERO {
+                        e.1 = d.safe_div_into(e.1);
+                    }
+                    if maxes[j] < e.1 {
+                        maxes[j] = e.1;
+                    }
+                }
+                acc = acc.saturating_add(get(v, e.0).saturating_mul(e.1));
+            }
+            acc
+        })
+        .collect();
+    (dots, maxes)
 }
 
 /// [`col_clip`] in place.
@@ -182,17 +206,6 @@ pub(crate) fn matmul(m: &[Row], s: &[I32F32], columns: usize) -> Vec<I32F32> {
         }
     }
     result
-}
-
-/// `d_i = Σ_j m_ij × v_j` (saturating).
-pub(crate) fn matmul_transpose(m: &[Row], v: &[I32F32]) -> Vec<I32F32> {
-    m.iter()
-        .map(|row| {
-            row.iter().fold(I32F32::ZERO, |acc, &(j, x)| {
-                acc.saturating_add(get(v, j).saturating_mul(x))
-            })
-        })
-        .collect()
 }
 
 /// Each row `i` scaled by `v_i`; rows without a `v_i` are dropped.
@@ -751,6 +764,52 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    // The reference's `inplace_col_max_upscale_sparse` and `matmul_transpose_sparse`.
+    /// Each column divided by its maximum where that is non-zero.
+    fn col_max_upscale(m: &mut [Row], columns: usize) {
+        let mut maxes = vec![I32F32::ZERO; columns];
+        for &(j, v) in m.iter().flatten() {
+            if let Some(mx) = maxes.get_mut(usize::from(j)) {
+                if *mx < v {
+                    *mx = v;
+                }
+            }
+        }
+        divide_columns(m, &maxes);
+    }
+
+    /// `d_i = Σ_j m_ij × v_j` (saturating).
+    fn matmul_transpose(m: &[Row], v: &[I32F32]) -> Vec<I32F32> {
+        m.iter()
+            .map(|row| {
+                row.iter().fold(I32F32::ZERO, |acc, &(j, x)| {
+                    acc.saturating_add(get(v, j).saturating_mul(x))
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn test_col_normalize_dot_max_matches_its_composition() {
+        let mut g = Gen(0xabad_1dea_5eed_0007);
+        for _ in 0..500 {
+            let n = 1 + g.below(10) as usize;
+            let m: Vec<Row> = (0..n).map(|_| g.row(n, true)).collect();
+            let v: Vec<I32F32> = (0..n)
+                .map(|_| I32F32::from_bits(g.below(1 << 33) as i64))
+                .collect();
+            let mut expected = m.clone();
+            col_normalize(&mut expected, n);
+            let expected_dots = matmul_transpose(&expected, &v);
+            col_max_upscale(&mut expected, n);
+            let mut fused = m.clone();
+            let (dots, maxes) = col_normalize_dot_max(&mut fused, &v, n);
+            divide_columns(&mut fused, &maxes);
+            assert_eq!(dots, expected_dots);
+            assert_eq!(fused, expected);
+        }
     }
 
     #[test]
