@@ -198,19 +198,19 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             if forbid[i] {
                 return Vec::new();
             }
-            let commit_block = commit_blocks.map(|c| c.get(i).copied().unwrap_or(0));
-            let kept = row.iter().filter(|&&(j, _)| {
-                let j = usize::from(j);
-                let reg = registered.get(j).copied().unwrap_or(0);
-                j < n
-                    && (i != j || owner == Some(i))
-                    && last_update[i] > reg
-                    && commit_block.is_none_or(|cb| cb >= reg)
-            });
-            sparse::collect_row(
-                row.len(),
-                kept.map(|&(j, v)| (j, I32F32::from_int(i64::from(v)))),
-            )
+            let commit_block = commit_blocks.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(0));
+            let updated = last_update[i];
+            let mut kept = Vec::with_capacity(row.len());
+            for &(j, v) in row {
+                let Some(&reg) = registered.get(usize::from(j)) else {
+                    continue; // j >= n
+                };
+                let self_weight = usize::from(j) == i && owner != Some(i);
+                if !self_weight && updated > reg && commit_block >= reg {
+                    kept.push((j, I32F32::from_int(i64::from(v))));
+                }
+            }
+            kept
         })
         .collect();
     sparse::row_normalize(&mut weights);
