@@ -390,7 +390,7 @@ pub(crate) mod tests {
 
     /// The reference's dense liquid-alpha path, loop for loop: alphas for every column through
     /// the cursors, then `mat_ema_alpha_sparse`.
-    fn naive_liquid_ema(
+    pub(crate) fn naive_liquid_ema(
         hp: &Hyperparameters,
         new: &[Row],
         old: &[Row],
@@ -571,6 +571,183 @@ pub(crate) mod tests {
                 total + 2 * u64::from(n) >= inputs.rao_emission || total == 0,
                 "round {round}: {total}"
             );
+        }
+    }
+
+    /// The epoch composed step by step from the reference's own loops (the dense weighted
+    /// median, dense interpolation and EMAs, unfused normalisations), to check the fused and
+    /// sparse production path against.
+    fn naive_epoch(inputs: &Inputs) -> (Vec<I32F32>, Vec<I32F32>, Vec<I32F32>, Vec<Row>) {
+        use crate::sparse::tests as naive;
+        let n = usize::from(inputs.n);
+        let hp = &inputs.hyperparameters;
+        let owner = inputs.owner_uid.map(usize::from).filter(|&o| o < n);
+        let cutoff = (hp
+            .activity_cutoff_factor_milli
+            .saturating_mul(u64::from(hp.tempo))
+            / 1000)
+            .max(1);
+        let last_update = padded(&inputs.last_update, n);
+        let registered = padded(&inputs.block_at_registration, n);
+        let mut stake64 = padded(&inputs.stake, n);
+        for (i, s) in stake64.iter_mut().enumerate() {
+            if owner != Some(i) && s.to_u64() < hp.stake_threshold {
+                *s = I64F64::default();
+            }
+        }
+        let total = stake64.iter().fold(I64F64::default(), |a, b| {
+            I64F64::from_bits(a.to_bits() + b.to_bits())
+        });
+        let stake: Vec<I32F32> = stake64
+            .iter()
+            .map(|s| I32F32::from_i64f64(s.proportion_of(total)))
+            .collect();
+        let mut permits = padded(&inputs.validator_permit, n);
+        if let Some(o) = owner {
+            permits[o] = true;
+        }
+        let mut active: Vec<I32F32> = (0..n)
+            .map(|i| {
+                if last_update[i] + cutoff < inputs.block || !permits[i] {
+                    I32F32::ZERO
+                } else {
+                    stake[i]
+                }
+            })
+            .collect();
+        sparse::normalize(&mut active);
+        // Weights: load, then each mask in the reference's order.
+        let mut w: Vec<Row> = (0..n)
+            .map(|i| {
+                inputs.weights.get(i).map_or(Vec::new(), |r| {
+                    r.iter()
+                        .filter(|e| usize::from(e.0) < n)
+                        .map(|&(j, v)| (j, I32F32::from_int(i64::from(v))))
+                        .collect()
+                })
+            })
+            .collect();
+        for (i, row) in w.iter_mut().enumerate() {
+            if !permits[i] {
+                row.clear();
+            }
+            row.retain(|e| usize::from(e.0) != i || owner == Some(i));
+            row.retain(|e| last_update[i] > registered[usize::from(e.0)]);
+        }
+        sparse::row_normalize(&mut w);
+        let kappa = I32F32::from_u16_proportion(hp.kappa);
+        let consensus = sparse::weighted_median_cols_dense(&active, &w, n, kappa);
+        let clipped = sparse::col_clip(&w, &consensus);
+        let mut incentive = sparse::matmul(&clipped, &active, n);
+        sparse::normalize(&mut incentive);
+        let penalty = I32F32::from_u16_proportion(hp.bonds_penalty);
+        let wfb = naive::naive_interpolate(&w, &clipped, n, penalty);
+        let last_tempo = inputs.block.saturating_sub(u64::from(hp.tempo));
+        let fresh = |j: u16| last_tempo <= registered.get(usize::from(j)).copied().unwrap_or(0);
+        let load = |scale: bool| -> Vec<Row> {
+            (0..n)
+                .map(|i| {
+                    inputs.bonds.get(i).map_or(Vec::new(), |r| {
+                        r.iter()
+                            .map(|&(j, v)| {
+                                let x = I32F32::from_int(i64::from(v));
+                                (
+                                    j,
+                                    if scale {
+                                        x.safe_div(I32F32::from_int(65535))
+                                    } else {
+                                        x
+                                    },
+                                )
+                            })
+                            .filter(|e| !fresh(e.0))
+                            .collect()
+                    })
+                })
+                .collect()
+        };
+        let (mut dividends, ema) = if hp.yuma3 {
+            let bonds = load(true);
+            let ema = if hp.liquid_alpha && consensus.iter().any(|c| *c != I32F32::ZERO) {
+                naive_liquid_ema(hp, &wfb, &bonds, &consensus)
+            } else {
+                naive::naive_mat_ema(&wfb, &bonds, ema_alpha(hp))
+            };
+            let mut norm = ema.clone();
+            sparse::col_normalize(&mut norm, n);
+            let per = sparse::row_sums(&naive::mat_vec_mul(&norm, &incentive));
+            (sparse::vec_mul(&per, &active), ema)
+        } else {
+            let mut bonds = load(false);
+            sparse::col_normalize(&mut bonds, n);
+            let mut delta: Vec<Row> = wfb
+                .iter()
+                .zip(&active)
+                .map(|(r, s)| r.iter().map(|&(j, x)| (j, x.saturating_mul(*s))).collect())
+                .collect();
+            sparse::col_normalize(&mut delta, n);
+            let mut ema = naive::naive_mat_ema(&delta, &bonds, ema_alpha(hp));
+            sparse::col_normalize(&mut ema, n);
+            let d = naive::matmul_transpose(&ema, &incentive);
+            naive::col_max_upscale(&mut ema, n);
+            (d, ema)
+        };
+        sparse::normalize(&mut dividends);
+        (consensus, incentive, dividends, ema)
+    }
+
+    #[test]
+    fn test_epoch_matches_the_unfused_reference_composition() {
+        let mut g = Gen(0x0123_4567_89ab_cdef);
+        for round in 0..400 {
+            let n = 1 + g.below(24) as u16;
+            let nn = usize::from(n);
+            let mut inputs = base_inputs(n);
+            inputs.hyperparameters.yuma3 = (round / 2) % 2 == 0;
+            inputs.hyperparameters.liquid_alpha = (round / 2) % 4 == 0;
+            inputs.hyperparameters.bonds_penalty = [0, 32768, 65535, 1][(round / 3) % 4];
+            inputs.hyperparameters.kappa = [32_767, 0, 65_535, 20_000][(round / 4) % 4];
+            inputs.owner_uid = (round % 3 == 0).then(|| g.below(u64::from(n)) as u16);
+            inputs.stake = (0..nn)
+                .map(|_| I64F64::from_u64(g.below(1 << 40)))
+                .collect();
+            inputs.last_update = (0..nn).map(|_| 60 + g.below(60)).collect();
+            inputs.block_at_registration = (0..nn).map(|_| g.below(100)).collect();
+            inputs.validator_permit = (0..nn).map(|_| g.below(4) > 0).collect();
+            let to_u16 = |row: Row| -> Vec<(u16, u16)> {
+                row.into_iter()
+                    .map(|(j, v)| (j, v.to_u16_proportion()))
+                    .collect()
+            };
+            let mut row = |sorted: bool| {
+                let mut r = g.row(nn, true);
+                if sorted {
+                    r.sort_by_key(|e| e.0);
+                    r.dedup_by_key(|e| e.0);
+                }
+                to_u16(r)
+            };
+            // Every other round has only ascending rows, the stored shape the fast paths need.
+            let sorted = round % 2 == 1;
+            inputs.weights = (0..nn).map(|_| row(sorted)).collect();
+            inputs.bonds = (0..nn).map(|_| row(sorted)).collect();
+            let (consensus, incentive, dividends, ema) = naive_epoch(&inputs);
+            let out = epoch(&inputs);
+            let u16s =
+                |v: &[I32F32]| -> Vec<u16> { v.iter().map(|x| x.to_u16_proportion()).collect() };
+            assert_eq!(out.consensus, u16s(&consensus), "round {round}: consensus");
+            assert_eq!(out.incentive, u16s(&incentive), "round {round}: incentive");
+            assert_eq!(out.dividends, u16s(&dividends), "round {round}: dividends");
+            for (i, row) in ema.iter().enumerate() {
+                let expected: Vec<(u16, u16)> = if out.validator_permit[i] {
+                    row.iter()
+                        .map(|&(j, v)| (j, v.to_u16_proportion()))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                assert_eq!(out.bonds[i], expected, "round {round}: bonds of uid {i}");
+            }
         }
     }
 }

@@ -539,7 +539,7 @@ fn smallest_score_above(
 
 /// The reference's route: a dense column of every voter's score (a later duplicate entry
 /// overwrites an earlier one) and its quickselect.
-fn weighted_median_cols_dense(
+pub(crate) fn weighted_median_cols_dense(
     stake: &[I32F32],
     score: &[Row],
     columns: usize,
@@ -649,12 +649,17 @@ pub(crate) fn weighted_median(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::epoch::tests::Gen;
 
     /// The reference's dense `interpolate_sparse` loop.
-    fn naive_interpolate(m1: &[Row], m2: &[Row], columns: usize, ratio: I32F32) -> Vec<Row> {
+    pub(crate) fn naive_interpolate(
+        m1: &[Row],
+        m2: &[Row],
+        columns: usize,
+        ratio: I32F32,
+    ) -> Vec<Row> {
         if ratio == I32F32::ZERO {
             return m1.to_vec();
         }
@@ -688,7 +693,7 @@ mod tests {
     }
 
     /// The reference's dense `mat_ema_sparse` loop.
-    fn naive_mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
+    pub(crate) fn naive_mat_ema(new: &[Row], old: &[Row], alpha: I32F32) -> Vec<Row> {
         let n = new.len();
         let one_minus = I32F32::ONE.saturating_sub(alpha);
         new.iter()
@@ -752,7 +757,7 @@ mod tests {
     }
 
     /// The reference's `mat_vec_mul_sparse`: each entry `m_ij × v_j`, zero products dropped.
-    fn mat_vec_mul(m: &[Row], v: &[I32F32]) -> Vec<Row> {
+    pub(crate) fn mat_vec_mul(m: &[Row], v: &[I32F32]) -> Vec<Row> {
         m.iter()
             .map(|row| {
                 collect_row(
@@ -768,7 +773,7 @@ mod tests {
 
     // The reference's `inplace_col_max_upscale_sparse` and `matmul_transpose_sparse`.
     /// Each column divided by its maximum where that is non-zero.
-    fn col_max_upscale(m: &mut [Row], columns: usize) {
+    pub(crate) fn col_max_upscale(m: &mut [Row], columns: usize) {
         let mut maxes = vec![I32F32::ZERO; columns];
         for &(j, v) in m.iter().flatten() {
             if let Some(mx) = maxes.get_mut(usize::from(j)) {
@@ -781,7 +786,7 @@ mod tests {
     }
 
     /// `d_i = Σ_j m_ij × v_j` (saturating).
-    fn matmul_transpose(m: &[Row], v: &[I32F32]) -> Vec<I32F32> {
+    pub(crate) fn matmul_transpose(m: &[Row], v: &[I32F32]) -> Vec<I32F32> {
         m.iter()
             .map(|row| {
                 row.iter().fold(I32F32::ZERO, |acc, &(j, x)| {
