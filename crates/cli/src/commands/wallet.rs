@@ -190,7 +190,10 @@ fn create(ctx: &Context, args: &NewKeyArgs, coldkey: bool, hotkey: bool) -> Resu
         }
     }
     if !created.is_empty() {
-        eprintln!("{MNEMONIC_WARNING}");
+        // People read the warning beside the mnemonic; programs get it on stderr as well.
+        if ctx.out.is_json() {
+            eprintln!("{MNEMONIC_WARNING}");
+        }
         let value =
             json!({ "wallet": ctx.wallet.name(), "keys": created, "warning": MNEMONIC_WARNING });
         ctx.out
