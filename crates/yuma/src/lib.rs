@@ -174,6 +174,15 @@ pub struct Outputs {
     pub bonds: Vec<Vec<(u16, u16)>>,
 }
 
+/// Bonds reset (`do_reset_bonds`): removes column `uid` from every bond row, keeping the other
+/// entries in order. The reference does this when a hotkey publishes a metadata commitment on a
+/// subnet with bonds reset on, so that the new owner of a uid does not inherit the old bonds.
+pub fn reset_bonds(bonds: &mut [Vec<(u16, u16)>], uid: u16) {
+    for row in bonds {
+        row.retain(|e| e.0 != uid);
+    }
+}
+
 /// `vec_u16_max_upscale_to_u16`: how `set_weights` scales a row so that its maximum is 65535.
 pub fn max_upscale(values: &[u16]) -> Vec<u16> {
     let fixed: Vec<I32F32> = values

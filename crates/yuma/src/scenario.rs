@@ -2,7 +2,7 @@
 //! neuron replacement, bond resets, hyperparameter changes, epochs) applied in order. Each epoch
 //! step yields one [`Line`], the conformance suite's output format.
 
-use crate::{epoch, fixed::I64F64, max_upscale, Hyperparameters, Inputs, Outputs};
+use crate::{epoch, fixed::I64F64, max_upscale, reset_bonds, Hyperparameters, Inputs, Outputs};
 use serde::{Deserialize, Serialize};
 
 /// Largest `n` a scenario may declare (uids are u16).
@@ -265,11 +265,7 @@ impl State {
                 self.last_update[i] = *block;
                 self.stake[i] = *stake;
             }
-            Step::ResetBonds { uid } => {
-                for row in &mut self.bonds {
-                    row.retain(|e| e.0 != *uid);
-                }
-            }
+            Step::ResetBonds { uid } => reset_bonds(&mut self.bonds, *uid),
             Step::SetHyperparameter { name, value } => {
                 self.set_hyperparameter(index, name, value)?
             }
