@@ -4,7 +4,7 @@ Runs under either `bittensor-wallet` (4.x) or `bittensor` (11.x, keys from `bitt
 whichever the interpreter's virtualenv holds, and prints one JSON object as the last line of its output.
 
   create  PATH NAME HOTKEY PASSWORD   encrypted coldkey + plain hotkey; prints their keyfile data
-  load    PATH NAME HOTKEY            coldkey (password from BT_PW_...), coldkeypub, hotkey
+  load    PATH NAME HOTKEY            coldkey (password from BT_PW_...), public files, hotkey
   hotkey  PATH NAME HOTKEY            the hotkey alone
   sign    PATH NAME HOTKEY MESSAGE    the hotkey's signature of MESSAGE (hex)
   verify  SS58 MESSAGE SIGHEX CRYPTO  whether the signature verifies
@@ -54,6 +54,7 @@ def load(path, name, hotkey):
     return {
         "coldkey": keyfile_data(wallet.coldkey),
         "coldkeypub": wallet.coldkeypub.ss58_address,
+        "hotkeypub": wallet.hotkeypub.ss58_address,
         "hotkey": keyfile_data(wallet.hotkey),
     }
 
