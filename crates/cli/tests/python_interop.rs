@@ -220,7 +220,10 @@ fn test_plexus_wallets_load_in_python_packages() {
             "{who} coldkeypub"
         );
         assert_same_key(&loaded["hotkey"], &hotkey, &format!("{who} hotkey"));
-        assert_eq!(loaded["hotkeypub"], hotkey["ss58Address"], "{who} hotkey public file");
+        assert_eq!(
+            loaded["hotkeypub"], hotkey["ss58Address"],
+            "{who} hotkey public file"
+        );
 
         let ed_loaded = package.driver(env.dir.path(), &["hotkey", p, "rs", "ed"], &[]);
         assert_eq!(
