@@ -73,13 +73,21 @@ pub(crate) fn row_normalize(m: &mut [Row]) {
 
 /// Each column divided by its (saturating) sum where that is non-zero.
 pub(crate) fn col_normalize(m: &mut [Row], columns: usize) {
+    let sums = col_sums(m, columns);
+    divide_columns(m, &sums);
+}
+
+/// Each column's (saturating) sum; entries beyond `columns` are skipped.
+fn col_sums(m: &[Row], columns: usize) -> Vec<I32F32> {
     let mut sums = vec![I32F32::ZERO; columns];
-    for &(j, v) in m.iter().flatten() {
-        if let Some(s) = sums.get_mut(usize::from(j)) {
-            *s = s.saturating_add(v);
+    for row in m {
+        for &(j, v) in row {
+            if let Some(s) = sums.get_mut(usize::from(j)) {
+                *s = s.saturating_add(v);
+            }
         }
     }
-    divide_columns(m, &sums);
+    sums
 }
 
 /// Each entry divided by its column's divisor where that is non-zero.
@@ -122,13 +130,7 @@ pub(crate) fn col_normalize_dot_max(
     v: &[I32F32],
     columns: usize,
 ) -> (Vec<I32F32>, Vec<I32F32>) {
-    let mut sums = vec![I32F32::ZERO; columns];
-    for &(j, x) in m.iter().flatten() {
-        if let Some(s) = sums.get_mut(usize::from(j)) {
-            *s = s.saturating_add(x);
-        }
-    }
-    let divisors: Vec<Divisor> = sums.iter().map(|&d| Divisor::new(d)).collect();
+    let divisors: Vec<Divisor> = col_sums(m, columns).into_iter().map(Divisor::new).collect();
     let mut maxes = vec![I32F32::ZERO; columns];
     let dots = m
         .iter_mut()
@@ -170,12 +172,7 @@ pub(crate) fn col_clip_in_place(m: &mut [Row], threshold: &[I32F32]) {
 /// `Σ_j (m_ij / colsum_j) × v_j` per row: the row sums of `mat_vec_mul` over the
 /// column-normalized matrix, without building either matrix.
 pub(crate) fn col_normalized_row_dot(m: &[Row], v: &[I32F32], columns: usize) -> Vec<I32F32> {
-    let mut sums = vec![I32F32::ZERO; columns];
-    for &(j, x) in m.iter().flatten() {
-        if let Some(s) = sums.get_mut(usize::from(j)) {
-            *s = s.saturating_add(x);
-        }
-    }
+    let sums = col_sums(m, columns);
     let divisors: Vec<Option<Divisor>> = sums
         .iter()
         .map(|&d| (d != I32F32::ZERO).then(|| Divisor::new(d)))
