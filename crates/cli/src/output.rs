@@ -14,17 +14,18 @@ impl Output {
         Self { json, quiet }
     }
 
-    /// Prints `value` as JSON, or `text` for people. `text` is built only when needed.
-    pub(crate) fn result(
+    /// Prints `value` as JSON, or `text` for people. `text` is built only when needed (and may
+    /// be a zeroizing string when it holds a secret).
+    pub(crate) fn result<T: AsRef<str>>(
         &self,
         value: Value,
-        text: impl FnOnce() -> String,
+        text: impl FnOnce() -> T,
     ) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();
         if self.json {
             writeln!(stdout, "{value:#}")
         } else {
-            write!(stdout, "{}", text())
+            stdout.write_all(text().as_ref().as_bytes())
         }
     }
 

@@ -12,6 +12,7 @@ use plexus_keys::{
 };
 use serde_json::{json, Value};
 use std::{fmt::Write as _, process::ExitCode};
+use zeroize::Zeroizing;
 
 const MNEMONIC_WARNING: &str = "WARNING: the mnemonic is the only way to recover this key if its file is lost. \
 Write it down and keep it offline: anyone who reads it controls the key. It will not be shown again.";
@@ -161,7 +162,7 @@ fn create(ctx: &Context, args: &NewKeyArgs, coldkey: bool, hotkey: bool) -> Resu
         passwords.push(new_password(ctx, role, &args.write)?);
     }
     let mut created = Vec::new();
-    let mut text = String::new();
+    let mut text = Zeroizing::new(String::new());
     let mut failure = None;
     for (role, password) in roles.into_iter().zip(&passwords) {
         let stored = Keypair::generate(args.write.crypto_type.into(), args.n_words)
@@ -175,7 +176,7 @@ fn create(ctx: &Context, args: &NewKeyArgs, coldkey: bool, hotkey: bool) -> Resu
         match stored {
             Ok((mut value, mnemonic)) => {
                 let _ = write!(
-                    text,
+                    *text,
                     "{}  mnemonic   {}\n\n",
                     describe_key(&value),
                     mnemonic.phrase()
@@ -196,8 +197,9 @@ fn create(ctx: &Context, args: &NewKeyArgs, coldkey: bool, hotkey: bool) -> Resu
         }
         let value =
             json!({ "wallet": ctx.wallet.name(), "keys": created, "warning": MNEMONIC_WARNING });
-        ctx.out
-            .result(value, || format!("{text}{MNEMONIC_WARNING}\n"))?;
+        ctx.out.result(value, || {
+            Zeroizing::new(format!("{}{MNEMONIC_WARNING}\n", *text))
+        })?;
     }
     match failure {
         Some(e) if !text.is_empty() => Err(e.context("the keys shown above were created")),
@@ -210,7 +212,7 @@ fn regen(ctx: &Context, args: &RegenArgs, role: Role) -> Result<()> {
     refuse_existing(ctx, role, args.write.overwrite)?;
     let crypto: CryptoType = args.write.crypto_type.into();
     let pair = if let Some(words) = &args.mnemonic {
-        Keypair::from_phrase(crypto, &words.join(" "))?
+        Keypair::from_phrase(crypto, &Zeroizing::new(words.join(" ")))?
     } else if let Some(seed) = &args.seed {
         Keypair::from_seed_hex(crypto, seed)?
     } else if let Some(uri) = &args.uri {
@@ -419,7 +421,8 @@ fn show(ctx: &Context, args: &ShowArgs) -> Result<()> {
         Err(_) => None,
     };
     value["coldkeyCryptoType"] = json!(crypto);
-    let mut text = String::new();
+    // Holds the mnemonic with --reveal-mnemonic.
+    let mut text = Zeroizing::new(String::new());
     let _ = writeln!(
         text,
         "Wallet {} ({})",
@@ -448,14 +451,12 @@ fn show(ctx: &Context, args: &ShowArgs) -> Result<()> {
             Role::Coldkey
         };
         let pair = load_secret(ctx, role)?;
-        let phrase = pair.phrase().map(str::to_string);
+        let phrase = pair.phrase();
         let _ = writeln!(
-            text,
+            *text,
             "  {} mnemonic  {}",
             role.name(),
-            phrase
-                .as_deref()
-                .unwrap_or("(none stored: the key was made from a seed, a private key or a URI)")
+            phrase.unwrap_or("(none stored: the key was made from a seed, a private key or a URI)")
         );
         value["mnemonic"] = json!(phrase);
     }
