@@ -10,7 +10,7 @@ use crate::{
     nacl::{self, NaclError},
     pair::{CryptoType, KeyError, Keypair, PublicKey},
     password::Password,
-    ss58::AccountId,
+    AccountId,
 };
 use serde::{Deserialize, Serialize};
 use std::{

@@ -30,7 +30,6 @@ mod mnemonic;
 pub mod nacl;
 mod pair;
 pub mod password;
-mod ss58;
 mod uri;
 pub mod wallet;
 
@@ -38,6 +37,6 @@ pub use keyfile::{KeyMaterial, Keyfile, KeyfileError};
 pub use mnemonic::{Mnemonic, MnemonicError, WORD_COUNTS};
 pub use pair::{CryptoType, KeyError, Keypair, PublicKey, Signature};
 pub use password::Password;
-pub use ss58::{AccountId, Ss58Error, PREFIX as SS58_PREFIX};
+pub use plexus_primitives::{AccountId, Ss58Error, SS58_PREFIX};
 pub use uri::{SecretUri, UriError, DEV_PHRASE};
 pub use wallet::{Wallet, WalletError};

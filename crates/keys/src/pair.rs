@@ -6,8 +6,8 @@
 
 use crate::{
     mnemonic::{Mnemonic, MnemonicError},
-    ss58::AccountId,
     uri::{Junction, SecretUri, UriError},
+    AccountId,
 };
 use blake2::{digest::consts::U32, Blake2b, Digest};
 use parity_scale_codec::Encode;

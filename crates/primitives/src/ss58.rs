@@ -6,6 +6,7 @@
 //! mistyped address is rejected instead of sending funds to a key nobody holds.
 
 use blake2::{Blake2b512, Digest};
+use parity_scale_codec::{Decode, Encode};
 use std::{fmt, str::FromStr};
 
 /// The SS58 prefix Bittensor (and Plexus) addresses carry.
@@ -32,7 +33,7 @@ pub enum Ss58Error {
 }
 
 /// A 32-byte account id (an sr25519 or ed25519 public key) with its SS58 text form.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
 pub struct AccountId(pub [u8; 32]);
 
 impl AccountId {
@@ -99,6 +100,20 @@ impl fmt::Display for AccountId {
 impl fmt::Debug for AccountId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "AccountId({})", self.to_ss58())
+    }
+}
+
+/// JSON (genesis files, RPC) carries account ids as SS58 addresses.
+impl serde::Serialize for AccountId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_ss58())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccountId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Self::from_ss58(&text).map_err(serde::de::Error::custom)
     }
 }
 

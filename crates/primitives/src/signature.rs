@@ -1,0 +1,112 @@
+//! sr25519 signature checks, one at a time or batched.
+//!
+//! Signatures are schnorrkel's under the signing context `substrate`, the one every Substrate and
+//! Bittensor wallet uses, so a key made by any of them signs Plexus transactions. Batch
+//! verification checks many signatures with one multi-scalar multiplication; it answers only
+//! "all valid" or "not all valid", so callers fall back to single checks to find the culprit.
+
+use crate::AccountId;
+use parity_scale_codec::{Decode, Encode};
+use std::fmt;
+
+const SIGNING_CONTEXT: &[u8] = b"substrate";
+
+/// A 64-byte sr25519 signature.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub struct Signature(pub [u8; 64]);
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature(0x{})", hex::encode(self.0))
+    }
+}
+
+/// Whether `signature` is `signer`'s sr25519 signature of `message`. Malformed keys or
+/// signatures are simply invalid.
+pub fn verify(signer: &AccountId, message: &[u8], signature: &Signature) -> bool {
+    let Ok(key) = schnorrkel::PublicKey::from_bytes(signer.as_bytes()) else {
+        return false;
+    };
+    let Ok(sig) = schnorrkel::Signature::from_bytes(&signature.0) else {
+        return false;
+    };
+    key.verify_simple(SIGNING_CONTEXT, message, &sig).is_ok()
+}
+
+/// Whether every `(signer, message, signature)` is valid, checked as one batch.
+///
+/// The batch uses random weights, so a forged signature passes with negligible probability and
+/// the answer never depends on the randomness for honest input.
+pub fn verify_batch(items: &[(AccountId, &[u8], Signature)]) -> bool {
+    let mut keys = Vec::with_capacity(items.len());
+    let mut sigs = Vec::with_capacity(items.len());
+    let mut transcripts = Vec::with_capacity(items.len());
+    let context = schnorrkel::signing_context(SIGNING_CONTEXT);
+    for (signer, message, signature) in items {
+        let (Ok(key), Ok(sig)) = (
+            schnorrkel::PublicKey::from_bytes(signer.as_bytes()),
+            schnorrkel::Signature::from_bytes(&signature.0),
+        ) else {
+            return false;
+        };
+        keys.push(key);
+        sigs.push(sig);
+        transcripts.push(context.bytes(message));
+    }
+    schnorrkel::verify_batch(transcripts, &sigs, &keys, false).is_ok()
+}
+
+/// Signs `message` with a schnorrkel keypair under the `substrate` context; for tests and tools
+/// that hold raw schnorrkel keys (wallets sign through `plexus-keys`).
+pub fn sign(keypair: &schnorrkel::Keypair, message: &[u8]) -> Signature {
+    Signature(keypair.sign_simple(SIGNING_CONTEXT, message).to_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keypair(seed: u8) -> schnorrkel::Keypair {
+        schnorrkel::MiniSecretKey::from_bytes(&[seed; 32])
+            .unwrap()
+            .expand_to_keypair(schnorrkel::ExpansionMode::Ed25519)
+    }
+
+    fn account(pair: &schnorrkel::Keypair) -> AccountId {
+        AccountId(pair.public.to_bytes())
+    }
+
+    #[test]
+    fn test_single_and_batch_agree() {
+        let pairs: Vec<_> = (1..=8).map(keypair).collect();
+        let messages: Vec<Vec<u8>> = (0..8u8).map(|i| vec![i; 10 + i as usize]).collect();
+        let mut items: Vec<_> = pairs
+            .iter()
+            .zip(&messages)
+            .map(|(p, m)| (account(p), m.as_slice(), sign(p, m)))
+            .collect();
+        assert!(items.iter().all(|(a, m, s)| verify(a, m, s)));
+        assert!(verify_batch(&items));
+
+        // One wrong message spoils the batch and its own single check only.
+        items[3].1 = b"tampered";
+        assert!(!verify_batch(&items));
+        assert!(!verify(&items[3].0, items[3].1, &items[3].2));
+        assert!(verify(&items[4].0, items[4].1, &items[4].2));
+    }
+
+    #[test]
+    fn test_garbage_key_or_signature_is_invalid() {
+        let pair = keypair(9);
+        let sig = sign(&pair, b"m");
+        // 0xff… is not a valid Ristretto point encoding.
+        assert!(!verify(&AccountId([0xff; 32]), b"m", &sig));
+        assert!(!verify(&account(&pair), b"m", &Signature([0xff; 64])));
+        assert!(!verify_batch(&[(
+            AccountId([0xff; 32]),
+            b"m".as_slice(),
+            sig
+        )]));
+        assert!(verify_batch(&[]));
+    }
+}

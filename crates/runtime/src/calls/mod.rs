@@ -1,0 +1,122 @@
+//! What each call does. Every function here either succeeds or returns a [`DispatchError`]
+//! having possibly written some state; the caller rolls such partial writes back.
+
+mod balances;
+mod neurons;
+mod subnets;
+mod weights;
+
+pub use weights::{commit_hash, MAX_UNREVEALED_COMMITS};
+
+use crate::chain::Events;
+use crate::state::State;
+use crate::{Call, DispatchError, GovernanceCall, Phase};
+use plexus_primitives::{AccountId, BlockNumber};
+
+/// Runs `call` signed by `who` in block `block`.
+pub(crate) fn dispatch(
+    state: &mut State,
+    who: AccountId,
+    call: &Call,
+    block: BlockNumber,
+    phase: Phase,
+    events: &mut Events,
+) -> Result<(), DispatchError> {
+    let mut cx = Context {
+        state,
+        who,
+        block,
+        phase,
+        events,
+    };
+    match call {
+        Call::Transfer { dest, value } => cx.transfer(*dest, *value, false),
+        Call::TransferKeepAlive { dest, value } => cx.transfer(*dest, *value, true),
+        Call::TransferAll { dest, keep_alive } => cx.transfer_all(*dest, *keep_alive),
+        Call::RegisterNetwork { hotkey } => cx.register_network(*hotkey),
+        Call::StartCall { netuid } => cx.start_call(*netuid),
+        Call::SetSubnetIdentity { netuid, identity } => cx.set_subnet_identity(*netuid, identity),
+        Call::SetHyperparameter { netuid, value } => cx.set_hyperparameter(*netuid, value, true),
+        Call::BurnedRegister { netuid, hotkey } => cx.burned_register(*netuid, *hotkey),
+        Call::ServeAxon {
+            netuid,
+            version,
+            ip,
+            port,
+            ip_type,
+            protocol,
+        } => cx.serve_axon(*netuid, *version, *ip, *port, *ip_type, *protocol),
+        Call::SetWeights {
+            netuid,
+            dests,
+            weights,
+            version_key,
+        } => cx.set_weights(*netuid, dests, weights, *version_key),
+        Call::CommitWeights {
+            netuid,
+            commit_hash,
+        } => cx.commit_weights(*netuid, *commit_hash),
+        Call::RevealWeights {
+            netuid,
+            uids,
+            values,
+            salt,
+            version_key,
+        } => cx.reveal_weights(*netuid, uids, values, salt, *version_key),
+        Call::BatchCommitWeights {
+            netuids,
+            commit_hashes,
+        } => {
+            if netuids.len() != commit_hashes.len() {
+                return Err(DispatchError::BatchLengthMismatch);
+            }
+            netuids
+                .iter()
+                .zip(commit_hashes)
+                .try_for_each(|(netuid, hash)| cx.commit_weights(*netuid, *hash))
+        }
+        Call::BatchRevealWeights {
+            netuid,
+            uids_list,
+            values_list,
+            salts_list,
+            version_keys,
+        } => {
+            let n = uids_list.len();
+            if values_list.len() != n || salts_list.len() != n || version_keys.len() != n {
+                return Err(DispatchError::BatchLengthMismatch);
+            }
+            (0..n).try_for_each(|i| {
+                cx.reveal_weights(
+                    *netuid,
+                    &uids_list[i],
+                    &values_list[i],
+                    &salts_list[i],
+                    version_keys[i],
+                )
+            })
+        }
+        Call::Governance(call) => match call {
+            GovernanceCall::SetChainParams(params) => cx.set_chain_params(params),
+            GovernanceCall::SetHyperparameter { netuid, value } => {
+                cx.set_hyperparameter(*netuid, value, false)
+            }
+            GovernanceCall::SetKey(new) => cx.set_governance_key(*new),
+        },
+    }
+}
+
+/// A call in progress: the state, who signed, where in which block.
+pub(crate) struct Context<'a> {
+    pub(crate) state: &'a mut State,
+    pub(crate) who: AccountId,
+    pub(crate) block: BlockNumber,
+    pub(crate) phase: Phase,
+    pub(crate) events: &'a mut Events,
+}
+
+impl Context<'_> {
+    fn emit(&mut self, event: crate::Event) {
+        self.events.push((self.phase, event));
+    }
+}

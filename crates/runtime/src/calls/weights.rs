@@ -1,0 +1,312 @@
+//! Weights: direct setting, hash commit-reveal, and the commit mask the epoch applies.
+
+use super::Context;
+use crate::state::State;
+use crate::types::WeightCommit;
+use crate::{DispatchError, Event};
+use parity_scale_codec::Encode;
+use plexus_primitives::{blake2_256, AccountId, NetUid, Uid, H256};
+
+/// Most unrevealed commits one hotkey may queue on one subnet.
+pub const MAX_UNREVEALED_COMMITS: usize = 10;
+
+/// The hash a validator commits to: `BLAKE2b-256(SCALE(hotkey, netuid, uids, values, salt,
+/// version_key))`, byte for byte the reference's, so Bittensor's own commit tools work.
+pub fn commit_hash(
+    hotkey: &AccountId,
+    netuid: NetUid,
+    uids: &[u16],
+    values: &[u16],
+    salt: &[u16],
+    version_key: u64,
+) -> H256 {
+    blake2_256(&(hotkey, netuid, uids, values, salt, version_key).encode())
+}
+
+/// `weights` scaled so they sum to about 65535, as the reference's `normalize_weights` does.
+fn normalized_max(weights: &[u16]) -> u16 {
+    let sum: u64 = weights.iter().map(|w| u64::from(*w)).sum();
+    if sum == 0 {
+        return 0;
+    }
+    weights
+        .iter()
+        .map(|w| u16::try_from(u64::from(*w) * u64::from(u16::MAX) / sum).unwrap_or(u16::MAX))
+        .max()
+        .unwrap_or(0)
+}
+
+impl State {
+    /// The weight row of `(netuid, uid)`: (dest uid, weight) in the order it was set.
+    pub fn weights(&self, netuid: NetUid, uid: Uid) -> &[(u16, u16)] {
+        self.weights.get(&(netuid, uid)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The bond row of `(netuid, uid)`.
+    pub fn bonds(&self, netuid: NetUid, uid: Uid) -> &[(u16, u16)] {
+        self.bonds.get(&(netuid, uid)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The unrevealed commits of `hotkey` on `netuid`, oldest first.
+    pub fn weight_commits(&self, netuid: NetUid, hotkey: &AccountId) -> &[WeightCommit] {
+        self.weight_commits
+            .get(&(netuid, *hotkey))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Stake weight backing `hotkey` on `netuid`, in rao. Nothing can be staked yet, so it is
+    /// zero for every hotkey; the staking part of the runtime supplies the real figure.
+    pub fn stake_weight(&self, _netuid: NetUid, _hotkey: &AccountId) -> u64 {
+        0
+    }
+
+    /// For each uid of `netuid`, the block of its validator's earliest commit that can still be
+    /// revealed, or `u64::MAX` if none: the epoch drops weights on uids registered after it
+    /// (reference-chain §2.4 step 5).
+    pub fn commit_mask(&self, netuid: NetUid) -> Vec<u64> {
+        let Some(subnet) = self.subnets.get(&netuid) else {
+            return Vec::new();
+        };
+        let period = self
+            .hyperparams
+            .get(&netuid)
+            .map_or(1, |h| h.reveal_period_epochs);
+        (0..subnet.n)
+            .map(|uid| {
+                self.neuron(netuid, uid)
+                    .map(|n| self.weight_commits(netuid, &n.hotkey))
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|c| subnet.epoch_index <= c.epoch.saturating_add(period))
+                    .map(|c| c.block)
+                    .min()
+                    .unwrap_or(u64::MAX)
+            })
+            .collect()
+    }
+}
+
+impl Context<'_> {
+    fn registered_uid(&self, netuid: NetUid) -> Result<Uid, DispatchError> {
+        self.subnet(netuid)?;
+        self.state
+            .uid(netuid, &self.who)
+            .ok_or(DispatchError::NotRegistered(netuid))
+    }
+
+    fn commit_reveal_on(&self, netuid: NetUid) -> bool {
+        self.state
+            .hyperparams
+            .get(&netuid)
+            .is_some_and(|h| h.commit_reveal)
+    }
+
+    /// The weights rate limit: a neuron waits `weights_rate_limit` blocks after its last
+    /// weights, commit or registration.
+    fn check_weights_rate_limit(&self, netuid: NetUid, uid: Uid) -> Result<(), DispatchError> {
+        let limit = self
+            .state
+            .hyperparams
+            .get(&netuid)
+            .map_or(0, |h| h.weights_rate_limit);
+        let last = self.state.neuron(netuid, uid).map_or(0, |n| n.last_update);
+        let allowed_at = last.saturating_add(limit);
+        if last != 0 && self.block < allowed_at {
+            return Err(DispatchError::RateLimited { allowed_at });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn set_weights(
+        &mut self,
+        netuid: NetUid,
+        dests: &[u16],
+        weights: &[u16],
+        version_key: u64,
+    ) -> Result<(), DispatchError> {
+        self.subnet(netuid)?;
+        if self.commit_reveal_on(netuid) {
+            return Err(DispatchError::CommitRevealMismatch(true));
+        }
+        self.store_weights(netuid, dests, weights, version_key, true)
+    }
+
+    /// The checks of the reference's `set_weights` in its order, then the store. `direct` is
+    /// false for a reveal: no rate limit and `last_update` stays the commit's.
+    fn store_weights(
+        &mut self,
+        netuid: NetUid,
+        dests: &[u16],
+        weights: &[u16],
+        version_key: u64,
+        direct: bool,
+    ) -> Result<(), DispatchError> {
+        let subnet = self.subnet(netuid)?;
+        let (n, owner_hotkey) = (subnet.n, subnet.owner_hotkey);
+        let hp = self
+            .state
+            .hyperparams
+            .get(&netuid)
+            .cloned()
+            .unwrap_or_default();
+        if dests.len() != weights.len() {
+            return Err(DispatchError::WeightsLengthMismatch {
+                uids: dests.len() as u32,
+                weights: weights.len() as u32,
+            });
+        }
+        if dests.len() > usize::from(n) {
+            return Err(DispatchError::TooManyWeights {
+                got: dests.len() as u32,
+                n,
+            });
+        }
+        let uid = self
+            .state
+            .uid(netuid, &self.who)
+            .ok_or(DispatchError::NotRegistered(netuid))?;
+        let is_owner = self.who == owner_hotkey;
+        let threshold = self.state.params.get().stake_threshold;
+        let stake = self.state.stake_weight(netuid, &self.who);
+        if !is_owner && stake < threshold {
+            return Err(DispatchError::NotEnoughStakeToSetWeights { stake, threshold });
+        }
+        if hp.weights_version_key != 0 && version_key < hp.weights_version_key {
+            return Err(DispatchError::IncorrectWeightsVersion {
+                expected: hp.weights_version_key,
+                got: version_key,
+            });
+        }
+        if direct {
+            self.check_weights_rate_limit(netuid, uid)?;
+        }
+        let self_weight = dests.len() == 1 && dests[0] == uid;
+        let permit = self
+            .state
+            .neuron(netuid, uid)
+            .is_some_and(|n| n.validator_permit);
+        if !self_weight && !is_owner && !permit {
+            return Err(DispatchError::NoValidatorPermit);
+        }
+        let mut seen = vec![false; usize::from(n)];
+        for dest in dests {
+            let slot = seen
+                .get_mut(usize::from(*dest))
+                .ok_or(DispatchError::UidNotFound(*dest))?;
+            if *slot {
+                return Err(DispatchError::DuplicateUids(*dest));
+            }
+            *slot = true;
+        }
+        let min = hp.min_allowed_weights.min(n);
+        if !self_weight && dests.len() < usize::from(min) {
+            return Err(DispatchError::NotEnoughWeights {
+                got: dests.len() as u32,
+                min,
+            });
+        }
+        let upscaled = plexus_yuma::max_upscale(weights);
+        if !self_weight
+            && hp.max_weight_limit < u16::MAX
+            && normalized_max(&upscaled) > hp.max_weight_limit
+        {
+            return Err(DispatchError::MaxWeightExceeded(hp.max_weight_limit));
+        }
+        let row: Vec<(u16, u16)> = dests.iter().copied().zip(upscaled).collect();
+        self.state.weights.insert((netuid, uid), row);
+        if direct {
+            self.state
+                .neurons
+                .mutate(&(netuid, uid), |n| n.last_update = self.block);
+        }
+        self.emit(Event::WeightsSet { netuid, uid });
+        Ok(())
+    }
+
+    pub(crate) fn commit_weights(
+        &mut self,
+        netuid: NetUid,
+        hash: H256,
+    ) -> Result<(), DispatchError> {
+        let uid = self.registered_uid(netuid)?;
+        if !self.commit_reveal_on(netuid) {
+            return Err(DispatchError::CommitRevealMismatch(false));
+        }
+        self.check_weights_rate_limit(netuid, uid)?;
+        let (epoch, period) = self.epoch_and_period(netuid);
+        let mut queue = self.state.weight_commits(netuid, &self.who).to_vec();
+        queue.retain(|c| epoch <= c.epoch.saturating_add(period));
+        if queue.len() >= MAX_UNREVEALED_COMMITS {
+            return Err(DispatchError::TooManyUnrevealedCommits);
+        }
+        queue.push(WeightCommit {
+            hash,
+            epoch,
+            block: self.block,
+        });
+        self.state.weight_commits.insert((netuid, self.who), queue);
+        self.state
+            .neurons
+            .mutate(&(netuid, uid), |n| n.last_update = self.block);
+        self.emit(Event::WeightsCommitted {
+            netuid,
+            hotkey: self.who,
+            hash,
+        });
+        Ok(())
+    }
+
+    fn epoch_and_period(&self, netuid: NetUid) -> (u64, u64) {
+        let epoch = self.state.subnet(netuid).map_or(0, |s| s.epoch_index);
+        let period = self
+            .state
+            .hyperparams
+            .get(&netuid)
+            .map_or(1, |h| h.reveal_period_epochs);
+        (epoch, period)
+    }
+
+    pub(crate) fn reveal_weights(
+        &mut self,
+        netuid: NetUid,
+        uids: &[u16],
+        values: &[u16],
+        salt: &[u16],
+        version_key: u64,
+    ) -> Result<(), DispatchError> {
+        self.registered_uid(netuid)?;
+        if !self.commit_reveal_on(netuid) {
+            return Err(DispatchError::CommitRevealMismatch(false));
+        }
+        let hash = commit_hash(&self.who, netuid, uids, values, salt, version_key);
+        let (epoch, period) = self.epoch_and_period(netuid);
+        let queue = self.state.weight_commits(netuid, &self.who);
+        let position = queue
+            .iter()
+            .position(|c| c.hash == hash)
+            .ok_or(DispatchError::NoMatchingCommit)?;
+        let reveal_epoch = queue[position].epoch.saturating_add(period);
+        if epoch > reveal_epoch {
+            return Err(DispatchError::CommitExpired);
+        }
+        if epoch < reveal_epoch {
+            return Err(DispatchError::RevealTooEarly {
+                epoch: reveal_epoch,
+            });
+        }
+        // Revealing a commit discards it and every older one.
+        let rest = queue[position + 1..].to_vec();
+        if rest.is_empty() {
+            self.state.weight_commits.remove(&(netuid, self.who));
+        } else {
+            self.state.weight_commits.insert((netuid, self.who), rest);
+        }
+        self.store_weights(netuid, uids, values, version_key, false)?;
+        self.emit(Event::WeightsRevealed {
+            netuid,
+            hotkey: self.who,
+            hash,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,337 @@
+//! The chain: a state, the head it is at, and the rules for moving it one block forward.
+
+use crate::block::{transactions_root, Block, Header};
+use crate::state::{Mark, State};
+use crate::tx::{check_batch, CheckedTransaction, SignedTransaction};
+use crate::types::{Globals, SystemInfo};
+use crate::{dispatch, BlockError, ChainParams, Event, Genesis, InvalidTransaction, Phase};
+use plexus_primitives::{AccountId, Balance, BlockNumber, H256};
+
+/// Events of a block, each with where it happened.
+pub type Events = Vec<(Phase, Event)>;
+
+/// What applying a block produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockOutcome {
+    /// The block's header (with its state root).
+    pub header: Header,
+    /// Everything that happened, in order.
+    pub events: Events,
+}
+
+/// The chain's state machine at some head.
+pub struct Chain {
+    state: State,
+    head: Header,
+    genesis_hash: H256,
+}
+
+impl Chain {
+    /// Builds block 0 from a genesis configuration.
+    pub fn from_genesis(genesis: &Genesis) -> Result<Self, crate::GenesisError> {
+        genesis.validate()?;
+        let mut state = State::default();
+        let mut total: Balance = 0;
+        for (account, balance) in &genesis.balances {
+            state.balances.insert(*account, *balance);
+            total = total.saturating_add(*balance);
+        }
+        state.globals.set(Globals {
+            chain_id: genesis.chain_id.clone(),
+            total_issuance: total,
+            sudo: genesis.governance,
+            last_lock: genesis.params.network_min_lock,
+            last_lock_block: 0,
+        });
+        state.params.set(genesis.params.clone());
+        state.system.set(SystemInfo {
+            block: 0,
+            timestamp: genesis.timestamp,
+            parent_hash: H256::ZERO,
+        });
+        let state_root = state.root();
+        state.forget();
+        let head = Header {
+            number: 0,
+            parent_hash: H256::ZERO,
+            timestamp: genesis.timestamp,
+            transactions_root: transactions_root(&[]),
+            state_root,
+        };
+        Ok(Self {
+            genesis_hash: head.hash(),
+            state,
+            head,
+        })
+    }
+
+    /// The state at the head.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The head's header.
+    pub fn head(&self) -> &Header {
+        &self.head
+    }
+
+    /// The genesis block's hash: every transaction names it.
+    pub fn genesis_hash(&self) -> H256 {
+        self.genesis_hash
+    }
+
+    /// Checks a transaction against the head state as if it were the first of the next block,
+    /// without changing anything: what a mempool asks before accepting it.
+    pub fn validate_transaction(
+        &mut self,
+        tx: &CheckedTransaction,
+    ) -> Result<(), InvalidTransaction> {
+        let block = self.head.number + 1;
+        let mark = self.state.mark();
+        let mut events = Events::new();
+        let result = self.apply_transaction(tx, 0, block, &mut events);
+        self.state.rollback(mark);
+        result
+    }
+
+    /// Applies a block from the network: all of it, or nothing.
+    pub fn apply_block(&mut self, block: &Block) -> Result<BlockOutcome, BlockError> {
+        let max = self.state.params.get().max_block_transactions;
+        if block.transactions.len() > max as usize {
+            return Err(BlockError::TooManyTransactions {
+                got: block.transactions.len(),
+                max,
+            });
+        }
+        let checked = check_batch(block.transactions.clone())
+            .map_err(|(index, error)| BlockError::InvalidTransaction { index, error })?;
+        self.apply_checked_block(&block.header, &checked)
+    }
+
+    /// Applies a block whose signatures were already checked (by [`check_batch`]).
+    pub fn apply_checked_block(
+        &mut self,
+        header: &Header,
+        transactions: &[CheckedTransaction],
+    ) -> Result<BlockOutcome, BlockError> {
+        self.check_header(header.number, header.parent_hash, header.timestamp)?;
+        let signed: Vec<SignedTransaction> =
+            transactions.iter().map(|t| t.signed().clone()).collect();
+        if transactions_root(&signed) != header.transactions_root {
+            return Err(BlockError::TransactionsRootMismatch);
+        }
+        let start = self.state.mark();
+        let mut events = self.initialize_block(header.number, header.timestamp);
+        for (index, tx) in transactions.iter().enumerate() {
+            if let Err(error) = self.apply_transaction(tx, index as u32, header.number, &mut events)
+            {
+                self.abandon(start);
+                return Err(BlockError::InvalidTransaction { index, error });
+            }
+        }
+        let computed = self.state.root();
+        if computed != header.state_root {
+            self.abandon(start);
+            return Err(BlockError::StateRootMismatch {
+                expected: header.state_root,
+                computed,
+            });
+        }
+        self.state.forget();
+        self.head = header.clone();
+        Ok(BlockOutcome {
+            header: header.clone(),
+            events,
+        })
+    }
+
+    /// Builds the next block from candidate transactions, leaving out those that are invalid at
+    /// their turn, and applies it. Returns the block and what it did.
+    pub fn build_block(
+        &mut self,
+        timestamp: u64,
+        candidates: Vec<CheckedTransaction>,
+    ) -> Result<(Block, BlockOutcome), BlockError> {
+        let number = self.head.number + 1;
+        let parent_hash = self.head.hash();
+        self.check_header(number, parent_hash, timestamp)?;
+        let max = self.state.params.get().max_block_transactions as usize;
+        let mut events = self.initialize_block(number, timestamp);
+        let mut included = Vec::new();
+        for tx in candidates {
+            if included.len() >= max {
+                break;
+            }
+            let mark = self.state.mark();
+            let events_len = events.len();
+            match self.apply_transaction(&tx, included.len() as u32, number, &mut events) {
+                Ok(()) => included.push(tx.signed().clone()),
+                Err(_) => {
+                    self.state.rollback(mark);
+                    events.truncate(events_len);
+                }
+            }
+        }
+        let state_root = self.state.root();
+        self.state.forget();
+        let header = Header {
+            number,
+            parent_hash,
+            timestamp,
+            transactions_root: transactions_root(&included),
+            state_root,
+        };
+        self.head = header.clone();
+        Ok((
+            Block {
+                header: header.clone(),
+                transactions: included,
+            },
+            BlockOutcome { header, events },
+        ))
+    }
+
+    fn check_header(
+        &self,
+        number: BlockNumber,
+        parent_hash: H256,
+        timestamp: u64,
+    ) -> Result<(), BlockError> {
+        if number != self.head.number + 1 {
+            return Err(BlockError::WrongHeight {
+                head: self.head.number,
+                got: number,
+            });
+        }
+        let expected = self.head.hash();
+        if parent_hash != expected {
+            return Err(BlockError::WrongParent {
+                expected,
+                got: parent_hash,
+            });
+        }
+        if timestamp <= self.head.timestamp {
+            return Err(BlockError::TimestampNotIncreasing {
+                parent: self.head.timestamp,
+                got: timestamp,
+            });
+        }
+        Ok(())
+    }
+
+    /// Rolls the whole block back and brings the root's tree back with it.
+    fn abandon(&mut self, start: Mark) {
+        self.state.rollback(start);
+        self.state.root();
+        self.state.forget();
+    }
+
+    /// The per-block step that runs before the transactions.
+    fn initialize_block(&mut self, number: BlockNumber, timestamp: u64) -> Events {
+        self.state.system.set(SystemInfo {
+            block: number,
+            timestamp,
+            parent_hash: self.head.hash(),
+        });
+        let mut events = Events::new();
+        self.state.on_initialize(number, &mut events);
+        events
+    }
+
+    /// Validates and executes one transaction. On `Err` the caller rolls back.
+    fn apply_transaction(
+        &mut self,
+        tx: &CheckedTransaction,
+        index: u32,
+        block: BlockNumber,
+        events: &mut Events,
+    ) -> Result<(), InvalidTransaction> {
+        let t = tx.transaction();
+        let params: ChainParams = self.state.params.get();
+        if t.genesis_hash != self.genesis_hash {
+            return Err(InvalidTransaction::WrongGenesis {
+                expected: self.genesis_hash,
+                got: t.genesis_hash,
+            });
+        }
+        if tx.encoded_len() > params.max_transaction_bytes {
+            return Err(InvalidTransaction::TooBig {
+                size: tx.encoded_len() as usize,
+                max: params.max_transaction_bytes,
+            });
+        }
+        if let Some(valid_until) = t.valid_until {
+            if block > valid_until {
+                return Err(InvalidTransaction::Expired { valid_until, block });
+            }
+        }
+        let expected = self.state.nonce(&t.signer);
+        if t.nonce < expected {
+            return Err(InvalidTransaction::StaleNonce {
+                expected,
+                got: t.nonce,
+            });
+        }
+        if t.nonce > expected {
+            return Err(InvalidTransaction::FutureNonce {
+                expected,
+                got: t.nonce,
+            });
+        }
+        if matches!(t.call, crate::Call::Governance(_))
+            && self.state.globals.get_ref().and_then(|g| g.sudo) != Some(t.signer)
+        {
+            return Err(InvalidTransaction::NotGovernance);
+        }
+        let phase = Phase::Transaction(index);
+        let mark = self.state.mark();
+        let events_len = events.len();
+        self.state.nonces.insert(t.signer, expected + 1);
+        if t.call.is_free() {
+            let result = dispatch(&mut self.state, t.signer, &t.call, block, phase, events);
+            return match result {
+                Ok(()) => {
+                    events.push((phase, Event::TransactionSucceeded { hash: tx.hash() }));
+                    Ok(())
+                }
+                Err(error) => {
+                    self.state.rollback(mark);
+                    events.truncate(events_len);
+                    Err(InvalidTransaction::FreeCallFails(error))
+                }
+            };
+        }
+        let fee = params
+            .base_fee
+            .saturating_add(params.byte_fee.saturating_mul(u64::from(tx.encoded_len())));
+        let balance = self.state.balance(&t.signer);
+        if balance < fee {
+            self.state.rollback(mark);
+            return Err(InvalidTransaction::CannotPayFee { fee, balance });
+        }
+        self.state.burn(&t.signer, fee, phase, events);
+        events.push((phase, Event::FeePaid { who: t.signer, fee }));
+        let paid = self.state.mark();
+        let paid_events = events.len();
+        match dispatch(&mut self.state, t.signer, &t.call, block, phase, events) {
+            Ok(()) => events.push((phase, Event::TransactionSucceeded { hash: tx.hash() })),
+            Err(error) => {
+                self.state.rollback(paid);
+                events.truncate(paid_events);
+                events.push((
+                    phase,
+                    Event::TransactionFailed {
+                        hash: tx.hash(),
+                        error,
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The account's next nonce at the head.
+    pub fn next_nonce(&self, account: &AccountId) -> u64 {
+        self.state.nonce(account)
+    }
+}

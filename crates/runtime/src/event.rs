@@ -1,0 +1,156 @@
+//! What happened in a block, for wallets, indexers and the explorer.
+
+use crate::{ChainParams, DispatchError, Hyperparameter};
+use parity_scale_codec::{Decode, Encode};
+use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid, H256};
+use serde::Serialize;
+
+/// Where in the block an event happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// The per-block step before the transactions (price decay, epochs).
+    Initialization,
+    /// The transaction at this index.
+    Transaction(u32),
+}
+
+/// One thing that happened.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A fee was paid and burned.
+    FeePaid {
+        /// Who paid.
+        who: AccountId,
+        /// How much.
+        fee: Balance,
+    },
+    /// The transaction's call succeeded.
+    TransactionSucceeded {
+        /// Its hash.
+        hash: H256,
+    },
+    /// The transaction's call failed; only its fee and nonce took effect.
+    TransactionFailed {
+        /// Its hash.
+        hash: H256,
+        /// Why.
+        error: DispatchError,
+    },
+    /// Balance moved between accounts.
+    Transfer {
+        /// Sender.
+        from: AccountId,
+        /// Recipient.
+        to: AccountId,
+        /// Amount.
+        amount: Balance,
+    },
+    /// An account fell below the existential deposit and was removed; its dust was burned.
+    AccountReaped {
+        /// The account.
+        account: AccountId,
+        /// Burned remainder.
+        dust: Balance,
+    },
+    /// A subnet was registered.
+    NetworkAdded {
+        /// Its netuid.
+        netuid: NetUid,
+        /// Owner coldkey.
+        owner: AccountId,
+        /// TAO locked.
+        lock: Balance,
+    },
+    /// A subnet was pruned to make room; its lock went back to its owner.
+    NetworkRemoved {
+        /// Its netuid.
+        netuid: NetUid,
+        /// TAO returned to the owner.
+        refunded: Balance,
+        /// TAO burned (the registration fees its pool held).
+        burned: Balance,
+    },
+    /// The owner started emission.
+    FirstEmissionBlockSet {
+        /// The subnet.
+        netuid: NetUid,
+        /// First emitting block.
+        block: BlockNumber,
+    },
+    /// The owner set the subnet's identity.
+    SubnetIdentitySet {
+        /// The subnet.
+        netuid: NetUid,
+    },
+    /// A hyperparameter changed.
+    HyperparameterSet {
+        /// The subnet.
+        netuid: NetUid,
+        /// The new value.
+        value: Hyperparameter,
+    },
+    /// Governance replaced the chain parameters.
+    ChainParamsSet {
+        /// The new parameters.
+        params: ChainParams,
+    },
+    /// Governance handed its key to another account (or gave it up).
+    GovernanceKeyChanged {
+        /// The new governance account.
+        new: Option<AccountId>,
+    },
+    /// A hotkey took a uid.
+    NeuronRegistered {
+        /// The subnet.
+        netuid: NetUid,
+        /// Its uid.
+        uid: Uid,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The hotkey it replaced, if the subnet was full.
+        replaced: Option<AccountId>,
+        /// Registration price paid.
+        burned: Balance,
+    },
+    /// A neuron published its axon.
+    AxonServed {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey.
+        hotkey: AccountId,
+    },
+    /// A neuron's weights were stored.
+    WeightsSet {
+        /// The subnet.
+        netuid: NetUid,
+        /// The neuron.
+        uid: Uid,
+    },
+    /// A weight commit was queued.
+    WeightsCommitted {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The commit hash.
+        hash: H256,
+    },
+    /// A commit was revealed and its weights stored.
+    WeightsRevealed {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The commit hash.
+        hash: H256,
+    },
+    /// A subnet's epoch ran.
+    EpochRun {
+        /// The subnet.
+        netuid: NetUid,
+        /// The epoch's index.
+        epoch: u64,
+    },
+}

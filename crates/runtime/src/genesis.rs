@@ -1,0 +1,92 @@
+//! The genesis configuration: who holds what at block 0, who governs, and the chain parameters.
+
+use crate::ChainParams;
+use plexus_primitives::{AccountId, Balance, TOTAL_SUPPLY};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+/// A chain's starting point, read from JSON.
+///
+/// ```json
+/// { "chain_id": "plexus-local", "timestamp": 1767225600000,
+///   "governance": "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+///   "balances": [["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", 1000000000000000]],
+///   "params": { "network_rate_limit": 0 } }
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Genesis {
+    /// Distinguishes chains that otherwise start alike; part of the genesis hash.
+    pub chain_id: String,
+    /// Timestamp of block 0, milliseconds since the Unix epoch.
+    pub timestamp: u64,
+    /// The governance ("sudo") account, if any.
+    #[serde(default)]
+    pub governance: Option<AccountId>,
+    /// Starting balances in rao.
+    #[serde(default)]
+    pub balances: Vec<(AccountId, Balance)>,
+    /// Chain parameters; omitted fields take their defaults.
+    #[serde(default)]
+    pub params: ChainParams,
+}
+
+/// Why a genesis configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum GenesisError {
+    /// Not valid JSON for a [`Genesis`].
+    #[error("genesis is not valid: {0}")]
+    Json(#[from] serde_json::Error),
+    /// An account appears twice.
+    #[error("account {0} appears twice in balances")]
+    DuplicateAccount(AccountId),
+    /// A balance below the existential deposit.
+    #[error("balance of {account} is {balance} rao, below the existential deposit {minimum}")]
+    BelowExistentialDeposit {
+        /// The account.
+        account: AccountId,
+        /// Its balance.
+        balance: Balance,
+        /// The existential deposit.
+        minimum: Balance,
+    },
+    /// More than the total supply.
+    #[error("balances add up to more than the 21M TAO total supply")]
+    OverSupply,
+    /// Parameters that cannot work.
+    #[error("invalid chain parameters: {0}")]
+    Params(String),
+}
+
+impl Genesis {
+    /// Parses genesis JSON and checks it.
+    pub fn from_json(text: &str) -> Result<Self, GenesisError> {
+        let genesis: Self = serde_json::from_str(text)?;
+        genesis.validate()?;
+        Ok(genesis)
+    }
+
+    /// Checks balances and parameters.
+    pub fn validate(&self) -> Result<(), GenesisError> {
+        self.params.validate().map_err(GenesisError::Params)?;
+        let mut seen = BTreeSet::new();
+        let mut total: Balance = 0;
+        for (account, balance) in &self.balances {
+            if !seen.insert(*account) {
+                return Err(GenesisError::DuplicateAccount(*account));
+            }
+            if *balance < self.params.existential_deposit {
+                return Err(GenesisError::BelowExistentialDeposit {
+                    account: *account,
+                    balance: *balance,
+                    minimum: self.params.existential_deposit,
+                });
+            }
+            total = total
+                .checked_add(*balance)
+                .filter(|t| *t <= TOTAL_SUPPLY)
+                .ok_or(GenesisError::OverSupply)?;
+        }
+        Ok(())
+    }
+}

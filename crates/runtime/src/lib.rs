@@ -1,0 +1,56 @@
+//! Plexus's state machine: a pure, deterministic library that applies blocks of signed
+//! transactions to the chain state.
+//!
+//! A [`Chain`] starts from a [`Genesis`] and moves forward one [`Block`] at a time with
+//! [`Chain::apply_block`] (all of the block or none of it) or, for a proposer,
+//! [`Chain::build_block`]. Transactions ([`SignedTransaction`]) carry a [`Call`]; their
+//! signatures are checked without state ([`check_batch`]), then each is validated (genesis,
+//! nonce, expiry, fee) and executed. The [`State`] is a set of ordered, journaled maps whose
+//! Merkle root every header commits to.
+//!
+//! The rules follow Bittensor's chain (accounts, subnets, neurons, weights and commit-reveal);
+//! where Plexus chooses differently the item's documentation says so.
+//!
+//! # What this is not
+//! No I/O, no clock (time comes from block headers), no threads, no floats, no consensus
+//! engine, no storage engine: `node` drives it and `store` persists [`State::entries`].
+//!
+//! # Example
+//! ```
+//! use plexus_runtime::{Chain, Genesis};
+//!
+//! let genesis = Genesis::from_json(r#"{"chain_id": "doc", "timestamp": 1}"#).unwrap();
+//! let mut chain = Chain::from_genesis(&genesis).unwrap();
+//! let (block, _) = chain.build_block(2, Vec::new()).unwrap();
+//! assert_eq!(block.header.number, 1);
+//! assert_eq!(chain.head().state_root, block.header.state_root);
+//! ```
+
+mod block;
+mod calls;
+mod chain;
+mod error;
+mod event;
+mod genesis;
+mod hyperparams;
+mod params;
+mod query;
+mod state;
+mod tx;
+mod types;
+
+pub use block::{transactions_root, Block, Header};
+pub(crate) use calls::dispatch;
+pub use calls::{commit_hash, MAX_UNREVEALED_COMMITS};
+pub use chain::{BlockOutcome, Chain, Events};
+pub use error::{BlockError, DispatchError, InvalidTransaction};
+pub use event::{Event, Phase};
+pub use genesis::{Genesis, GenesisError};
+pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};
+pub use params::ChainParams;
+pub use query::{Metagraph, NeuronInfo};
+pub use state::State;
+pub use tx::{
+    check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
+};
+pub use types::{AxonInfo, Globals, Neuron, Subnet, SubnetIdentity, SystemInfo, WeightCommit};

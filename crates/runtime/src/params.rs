@@ -1,0 +1,89 @@
+//! Chain-wide parameters: set at genesis, changed only by governance.
+
+use parity_scale_codec::{Decode, Encode};
+use plexus_primitives::{Balance, RAO_PER_TAO};
+use serde::{Deserialize, Serialize};
+
+/// Parameters that apply to the whole chain rather than to one subnet.
+///
+/// The defaults are the reference chain's runtime values (reference-chain §2.14) where it has
+/// one, and Plexus's own choices (fees, size limits) where it does not.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChainParams {
+    /// The smallest balance an account may hold; an account that falls below it is removed and
+    /// the dust burned.
+    pub existential_deposit: Balance,
+    /// Fee every paying transaction burns, before the per-byte part.
+    pub base_fee: Balance,
+    /// Fee per byte of the encoded signed transaction.
+    pub byte_fee: Balance,
+    /// Largest encoded signed transaction accepted, in bytes.
+    pub max_transaction_bytes: u32,
+    /// Most transactions in one block.
+    pub max_block_transactions: u32,
+    /// Most subnets (netuid 0 excluded) before registering one prunes the weakest.
+    pub subnet_limit: u16,
+    /// Floor of the subnet lock cost.
+    pub network_min_lock: Balance,
+    /// Blocks over which the lock cost decays from its doubled value back down by one `last_lock`.
+    pub network_lock_reduction_interval: u64,
+    /// Blocks between two subnet registrations.
+    pub network_rate_limit: u64,
+    /// Blocks after registration during which a subnet cannot be pruned.
+    pub network_immunity_period: u64,
+    /// Blocks after registration before the owner may call `start_call`.
+    pub start_call_delay: u64,
+    /// Minimum stake weight (rao) to set weights; the owner hotkey is exempt.
+    pub stake_threshold: u64,
+    /// An owner may change one hyperparameter once per this many tempos.
+    pub owner_hyperparam_rate_limit: u16,
+    /// Blocks before each epoch during which owners may not change hyperparameters.
+    pub admin_freeze_window: u16,
+    /// Most subnet epochs run in one block; the rest wait for the next block.
+    pub max_epochs_per_block: u16,
+}
+
+impl Default for ChainParams {
+    fn default() -> Self {
+        Self {
+            existential_deposit: 500,
+            base_fee: 100_000,
+            byte_fee: 1_000,
+            max_transaction_bytes: 64 * 1024,
+            max_block_transactions: 10_000,
+            subnet_limit: 128,
+            network_min_lock: 1_000 * RAO_PER_TAO,
+            network_lock_reduction_interval: 14 * 7_200,
+            network_rate_limit: 7_200,
+            network_immunity_period: 1_296_000,
+            start_call_delay: 0,
+            stake_threshold: 0,
+            owner_hyperparam_rate_limit: 2,
+            admin_freeze_window: 10,
+            max_epochs_per_block: 2,
+        }
+    }
+}
+
+impl ChainParams {
+    /// Checks the values the chain could not run with.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.existential_deposit == 0 {
+            return Err("existential_deposit must be at least 1 rao".into());
+        }
+        if !(1024..=4 * 1024 * 1024).contains(&self.max_transaction_bytes) {
+            return Err("max_transaction_bytes must be in 1024..=4194304".into());
+        }
+        if self.max_block_transactions == 0 {
+            return Err("max_block_transactions must be at least 1".into());
+        }
+        if self.network_lock_reduction_interval == 0 {
+            return Err("network_lock_reduction_interval must be at least 1".into());
+        }
+        if self.max_epochs_per_block == 0 {
+            return Err("max_epochs_per_block must be at least 1".into());
+        }
+        Ok(())
+    }
+}

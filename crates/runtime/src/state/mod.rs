@@ -1,0 +1,110 @@
+//! The chain state: typed, journaled, ordered maps, and the Merkle root that commits to them.
+//!
+//! Each map is one storage item, named like the reference chain's where one exists. The root
+//! covers every entry of every map (see [`trie`]); it is updated from the entries a block
+//! touched, so its cost follows the block, not the state's size.
+
+mod map;
+mod trie;
+
+pub(crate) use map::{Map, Value};
+
+use crate::types::{Globals, Neuron, Subnet, SystemInfo, WeightCommit};
+use crate::{ChainParams, HyperparameterKind, Hyperparameters};
+use plexus_primitives::{blake2_256, blake2_256_parts, AccountId, Balance, NetUid, Uid, H256};
+use trie::Trie;
+
+macro_rules! state {
+    ($( $(#[$doc:meta])* $name:ident : $ty:ty, )*) => {
+        /// The whole chain state after some block.
+        #[derive(Default)]
+        pub struct State {
+            $( $(#[$doc])* pub(crate) $name: $ty, )*
+            trie: Trie,
+        }
+
+        /// A point in the current block to roll the state back to.
+        #[derive(Clone, Copy)]
+        pub(crate) struct Mark { $( $name: usize, )* }
+
+        impl State {
+            pub(crate) fn mark(&self) -> Mark {
+                Mark { $( $name: self.$name.mark(), )* }
+            }
+
+            pub(crate) fn rollback(&mut self, mark: Mark) {
+                $( self.$name.rollback(mark.$name); )*
+            }
+
+            /// The root of the state as it is now. Folds the entries written since the last
+            /// [`State::forget`] into the tree; after a rollback it brings the tree back too.
+            pub(crate) fn root(&mut self) -> H256 {
+                $(
+                    for (key, value) in self.$name.touched() {
+                        let leaf = leaf_key(stringify!($name), &key);
+                        match value {
+                            Some(value) => self.trie.insert(leaf, blake2_256(&value)),
+                            None => self.trie.remove(&leaf),
+                        }
+                    }
+                )*
+                self.trie.root()
+            }
+
+            /// Makes the writes so far permanent (call after [`State::root`]).
+            pub(crate) fn forget(&mut self) {
+                $( self.$name.forget(); )*
+            }
+
+            /// Every entry as `(item name, encoded key, encoded value)`, in a fixed order: what a
+            /// store persists and [`State::from_entries`] reads back.
+            pub fn entries(&self) -> impl Iterator<Item = (&'static str, Vec<u8>, Vec<u8>)> + '_ {
+                std::iter::empty()
+                    $( .chain(self.$name.encoded_entries().map(|(k, v)| (stringify!($name), k, v))) )*
+            }
+
+            /// Number of entries in the state.
+            pub fn entry_count(&self) -> usize {
+                self.trie.len()
+            }
+        }
+    };
+}
+
+fn leaf_key(item: &str, key: &[u8]) -> H256 {
+    blake2_256_parts(&[item.as_bytes(), b":", key])
+}
+
+state! {
+    /// Block number, timestamp and parent hash of the block being applied.
+    system: Value<SystemInfo>,
+    /// Issuance, governance key and the subnet-lock history.
+    globals: Value<Globals>,
+    /// Chain-wide parameters.
+    params: Value<ChainParams>,
+    /// Free balance of every account that holds at least the existential deposit.
+    balances: Map<AccountId, Balance>,
+    /// The next nonce of every account that ever signed a transaction; kept forever, so a
+    /// transaction can never be replayed.
+    nonces: Map<AccountId, u64>,
+    /// Subnets by netuid.
+    subnets: Map<NetUid, Subnet>,
+    /// Each subnet's hyperparameters.
+    hyperparams: Map<NetUid, Hyperparameters>,
+    /// Block at which the owner last changed each hyperparameter (owner rate limit).
+    hyperparam_last_set: Map<(NetUid, HyperparameterKind), u64>,
+    /// Neurons by (netuid, uid).
+    neurons: Map<(NetUid, Uid), Neuron>,
+    /// The uid of each hotkey registered on a subnet.
+    uids: Map<(NetUid, AccountId), Uid>,
+    /// The coldkey that owns each hotkey.
+    hotkey_owner: Map<AccountId, AccountId>,
+    /// The hotkeys each coldkey owns, as (coldkey, hotkey).
+    owned_hotkeys: Map<(AccountId, AccountId), ()>,
+    /// Weight rows: (netuid, uid) → (dest uid, max-upscaled weight), in the caller's order.
+    weights: Map<(NetUid, Uid), Vec<(u16, u16)>>,
+    /// Bond rows: (netuid, uid) → (dest uid, bond).
+    bonds: Map<(NetUid, Uid), Vec<(u16, u16)>>,
+    /// Unrevealed hash commits of each hotkey on each subnet, oldest first.
+    weight_commits: Map<(NetUid, AccountId), Vec<WeightCommit>>,
+}

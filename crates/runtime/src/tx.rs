@@ -1,0 +1,339 @@
+//! Transactions: calls, their canonical encoding, signatures and stateless checks.
+//!
+//! A transaction is SCALE-encoded. The signer signs `b"plexus/tx" ‖ SCALE(Transaction)` with
+//! sr25519 (context `substrate`). Decoding is strict: trailing bytes, non-canonical encodings
+//! and oversized input are rejected, so each transaction has exactly one byte form and one hash.
+//! Signature checks need no state, so they can run (batched) before execution, on another core.
+
+use crate::{ChainParams, Hyperparameter, InvalidTransaction, SubnetIdentity};
+use parity_scale_codec::{Decode, DecodeLimit, Encode};
+use plexus_primitives::{blake2_256, AccountId, Balance, BlockNumber, NetUid, Signature, H256};
+use serde::Serialize;
+
+const SIGNING_DOMAIN: &[u8] = b"plexus/tx";
+
+/// How deeply a transaction's types nest, with room to spare; bounds the decoder's recursion.
+const DECODE_DEPTH: u32 = 16;
+
+/// What a transaction asks the chain to do. The signer is the coldkey or the hotkey as each
+/// variant says.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+#[serde(tag = "call", rename_all = "snake_case")]
+pub enum Call {
+    /// Coldkey: send `value` rao; the sender may drop below the existential deposit (and be
+    /// removed).
+    #[codec(index = 0)]
+    Transfer {
+        /// Recipient.
+        dest: AccountId,
+        /// Amount in rao.
+        value: Balance,
+    },
+    /// Coldkey: send `value` rao, keeping the sender at or above the existential deposit.
+    #[codec(index = 1)]
+    TransferKeepAlive {
+        /// Recipient.
+        dest: AccountId,
+        /// Amount in rao.
+        value: Balance,
+    },
+    /// Coldkey: send everything (less the existential deposit if `keep_alive`).
+    #[codec(index = 2)]
+    TransferAll {
+        /// Recipient.
+        dest: AccountId,
+        /// Whether the sender keeps the existential deposit.
+        keep_alive: bool,
+    },
+    /// Coldkey: register a new subnet, locking the current lock cost; `hotkey` becomes uid 0.
+    #[codec(index = 10)]
+    RegisterNetwork {
+        /// The owner's hotkey.
+        hotkey: AccountId,
+    },
+    /// Owner coldkey: start the subnet's emission from the next block.
+    #[codec(index = 11)]
+    StartCall {
+        /// The subnet.
+        netuid: NetUid,
+    },
+    /// Owner coldkey: describe the subnet.
+    #[codec(index = 12)]
+    SetSubnetIdentity {
+        /// The subnet.
+        netuid: NetUid,
+        /// The description.
+        identity: SubnetIdentity,
+    },
+    /// Owner coldkey: change one hyperparameter.
+    #[codec(index = 13)]
+    SetHyperparameter {
+        /// The subnet.
+        netuid: NetUid,
+        /// The new value.
+        value: Hyperparameter,
+    },
+    /// Coldkey: register `hotkey` on a subnet, paying the current registration price.
+    #[codec(index = 20)]
+    BurnedRegister {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey to register (owned by the signer, or not yet owned by anyone).
+        hotkey: AccountId,
+    },
+    /// Hotkey (free): publish where the neuron serves.
+    #[codec(index = 21)]
+    ServeAxon {
+        /// The subnet.
+        netuid: NetUid,
+        /// Software version.
+        version: u32,
+        /// Address (IPv4 in the low 32 bits).
+        ip: u128,
+        /// Port.
+        port: u16,
+        /// 4 or 6.
+        ip_type: u8,
+        /// Wire protocol.
+        protocol: u8,
+    },
+    /// Hotkey (free): set weights directly (commit-reveal off).
+    #[codec(index = 30)]
+    SetWeights {
+        /// The subnet.
+        netuid: NetUid,
+        /// Uids weighted.
+        dests: Vec<u16>,
+        /// Their weights.
+        weights: Vec<u16>,
+        /// The validator's version key.
+        version_key: u64,
+    },
+    /// Hotkey (free): commit to weights to reveal later.
+    #[codec(index = 31)]
+    CommitWeights {
+        /// The subnet.
+        netuid: NetUid,
+        /// Hash of the weights (see [`commit_hash`](crate::commit_hash)).
+        commit_hash: H256,
+    },
+    /// Hotkey (free): reveal committed weights.
+    #[codec(index = 32)]
+    RevealWeights {
+        /// The subnet.
+        netuid: NetUid,
+        /// Uids weighted.
+        uids: Vec<u16>,
+        /// Their weights.
+        values: Vec<u16>,
+        /// The salt committed with them.
+        salt: Vec<u16>,
+        /// The version key committed with them.
+        version_key: u64,
+    },
+    /// Hotkey (free): commit on several subnets.
+    #[codec(index = 33)]
+    BatchCommitWeights {
+        /// The subnets.
+        netuids: Vec<NetUid>,
+        /// One hash per subnet.
+        commit_hashes: Vec<H256>,
+    },
+    /// Hotkey (free): reveal several commits on one subnet.
+    #[codec(index = 34)]
+    BatchRevealWeights {
+        /// The subnet.
+        netuid: NetUid,
+        /// Uids of each reveal.
+        uids_list: Vec<Vec<u16>>,
+        /// Weights of each reveal.
+        values_list: Vec<Vec<u16>>,
+        /// Salt of each reveal.
+        salts_list: Vec<Vec<u16>>,
+        /// Version key of each reveal.
+        version_keys: Vec<u64>,
+    },
+    /// Governance (free): a privileged change.
+    #[codec(index = 40)]
+    Governance(GovernanceCall),
+}
+
+/// Changes only the governance account may make.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+#[serde(tag = "governance_call", rename_all = "snake_case")]
+pub enum GovernanceCall {
+    /// Replace the chain parameters.
+    #[codec(index = 0)]
+    SetChainParams(ChainParams),
+    /// Set any hyperparameter of any subnet, without the owner's rate limits.
+    #[codec(index = 1)]
+    SetHyperparameter {
+        /// The subnet.
+        netuid: NetUid,
+        /// The new value.
+        value: Hyperparameter,
+    },
+    /// Hand governance to another account, or to nobody.
+    #[codec(index = 2)]
+    SetKey(Option<AccountId>),
+}
+
+impl Call {
+    /// Whether the call pays no fee. Free calls must succeed to be valid (see
+    /// [`InvalidTransaction::FreeCallFails`]).
+    pub fn is_free(&self) -> bool {
+        matches!(
+            self,
+            Self::ServeAxon { .. }
+                | Self::SetWeights { .. }
+                | Self::CommitWeights { .. }
+                | Self::RevealWeights { .. }
+                | Self::BatchCommitWeights { .. }
+                | Self::BatchRevealWeights { .. }
+                | Self::Governance(_)
+        )
+    }
+}
+
+/// The signed part of a transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Transaction {
+    /// Who signs and pays.
+    pub signer: AccountId,
+    /// The signer's next nonce.
+    pub nonce: u64,
+    /// Hash of the chain's genesis block, so the transaction is valid on one chain only.
+    pub genesis_hash: H256,
+    /// Last block in which it may be included, if limited.
+    pub valid_until: Option<BlockNumber>,
+    /// What to do.
+    pub call: Call,
+}
+
+impl Transaction {
+    /// The bytes the signer signs.
+    pub fn signing_payload(&self) -> Vec<u8> {
+        let mut payload = SIGNING_DOMAIN.to_vec();
+        self.encode_to(&mut payload);
+        payload
+    }
+}
+
+/// A transaction with its signature, as sent over the wire and stored in blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct SignedTransaction {
+    /// The transaction.
+    pub transaction: Transaction,
+    /// The signer's sr25519 signature of [`Transaction::signing_payload`].
+    pub signature: Signature,
+}
+
+impl SignedTransaction {
+    /// Decodes wire bytes, refusing anything longer than `max_bytes` or not canonical.
+    pub fn decode_bytes(bytes: &[u8], max_bytes: u32) -> Result<Self, InvalidTransaction> {
+        if bytes.len() > max_bytes as usize {
+            return Err(InvalidTransaction::TooBig {
+                size: bytes.len(),
+                max: max_bytes,
+            });
+        }
+        let tx = Self::decode_all_with_depth_limit(DECODE_DEPTH, &mut &bytes[..])
+            .map_err(|e| InvalidTransaction::Malformed(e.to_string()))?;
+        // SCALE has a few encodings that decode to the same value (non-minimal compact
+        // lengths); requiring the re-encoding to match gives one byte form per transaction.
+        if tx.encode() != bytes {
+            return Err(InvalidTransaction::Malformed(
+                "non-canonical encoding".into(),
+            ));
+        }
+        Ok(tx)
+    }
+
+    /// The transaction's hash: BLAKE2b-256 of its encoding.
+    pub fn hash(&self) -> H256 {
+        blake2_256(&self.encode())
+    }
+
+    /// Checks the signature alone.
+    pub fn check(self) -> Result<CheckedTransaction, InvalidTransaction> {
+        let encoded = self.encode();
+        if !plexus_primitives::verify(
+            &self.transaction.signer,
+            &self.transaction.signing_payload(),
+            &self.signature,
+        ) {
+            return Err(InvalidTransaction::BadSignature);
+        }
+        Ok(CheckedTransaction::new(self, &encoded))
+    }
+}
+
+/// A transaction whose signature has been verified; only [`SignedTransaction::check`] and
+/// [`check_batch`] make one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedTransaction {
+    signed: SignedTransaction,
+    hash: H256,
+    encoded_len: u32,
+}
+
+impl CheckedTransaction {
+    fn new(signed: SignedTransaction, encoded: &[u8]) -> Self {
+        Self {
+            hash: blake2_256(encoded),
+            encoded_len: u32::try_from(encoded.len()).unwrap_or(u32::MAX),
+            signed,
+        }
+    }
+
+    /// The transaction.
+    pub fn transaction(&self) -> &Transaction {
+        &self.signed.transaction
+    }
+
+    /// The signed form.
+    pub fn signed(&self) -> &SignedTransaction {
+        &self.signed
+    }
+
+    /// Its hash.
+    pub fn hash(&self) -> H256 {
+        self.hash
+    }
+
+    /// Its encoded length in bytes (what the per-byte fee charges).
+    pub fn encoded_len(&self) -> u32 {
+        self.encoded_len
+    }
+}
+
+/// Checks many signatures with one batch verification; if the batch fails, finds the first bad
+/// one and reports its index.
+pub fn check_batch(
+    txs: Vec<SignedTransaction>,
+) -> Result<Vec<CheckedTransaction>, (usize, InvalidTransaction)> {
+    let payloads: Vec<Vec<u8>> = txs
+        .iter()
+        .map(|tx| tx.transaction.signing_payload())
+        .collect();
+    let items: Vec<_> = txs
+        .iter()
+        .zip(&payloads)
+        .map(|(tx, p)| (tx.transaction.signer, p.as_slice(), tx.signature))
+        .collect();
+    if !plexus_primitives::verify_batch(&items) {
+        if let Some(bad) = items
+            .iter()
+            .position(|(who, msg, sig)| !plexus_primitives::verify(who, msg, sig))
+        {
+            return Err((bad, InvalidTransaction::BadSignature));
+        }
+    }
+    Ok(txs
+        .into_iter()
+        .map(|tx| {
+            let encoded = tx.encode();
+            CheckedTransaction::new(tx, &encoded)
+        })
+        .collect())
+}

@@ -1,0 +1,124 @@
+//! The records the state stores.
+
+use parity_scale_codec::{Decode, Encode};
+use plexus_primitives::{AccountId, Balance, BlockNumber, H256};
+use serde::{Deserialize, Serialize};
+
+/// What the chain knows about the block being applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct SystemInfo {
+    /// Height of the block.
+    pub block: BlockNumber,
+    /// Its timestamp, milliseconds since the Unix epoch, as its proposer set it.
+    pub timestamp: u64,
+    /// Hash of its parent's header.
+    pub parent_hash: H256,
+}
+
+/// Chain-wide bookkeeping.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct Globals {
+    /// The chain's name, fixed at genesis.
+    pub chain_id: String,
+    /// All TAO in existence: every balance plus every subnet's TAO.
+    pub total_issuance: Balance,
+    /// The governance account, if any.
+    pub sudo: Option<AccountId>,
+    /// Lock paid for the last subnet registered.
+    pub last_lock: Balance,
+    /// Block of the last subnet registration (0: never).
+    pub last_lock_block: BlockNumber,
+}
+
+/// A subnet's identity, as its owner describes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
+pub struct SubnetIdentity {
+    /// Display name.
+    pub name: String,
+    /// Source repository.
+    pub github_repo: String,
+    /// How to reach the owner.
+    pub contact: String,
+    /// Web site.
+    pub url: String,
+    /// Discord handle or invite.
+    pub discord: String,
+    /// What the subnet does.
+    pub description: String,
+    /// Logo address.
+    pub logo_url: String,
+    /// Anything else.
+    pub additional: String,
+}
+
+/// A subnet: a competition for one kind of AI work.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct Subnet {
+    /// The coldkey that registered it and controls its hyperparameters.
+    pub owner_coldkey: AccountId,
+    /// The owner's hotkey, registered as uid 0 and never pruned.
+    pub owner_hotkey: AccountId,
+    /// Block of registration.
+    pub registered_at: BlockNumber,
+    /// TAO the owner locked to register it.
+    pub locked: Balance,
+    /// TAO the subnet holds: the lock plus registration burns (its pool's reserve).
+    pub tao: Balance,
+    /// Block from which the subnet emits, once the owner has called `start_call`.
+    pub first_emission_block: Option<BlockNumber>,
+    /// Owner-supplied identity.
+    pub identity: Option<SubnetIdentity>,
+    /// Number of uids in use (`SubnetworkN`).
+    pub n: u16,
+    /// Current price of a registration.
+    pub burn: Balance,
+    /// Block of the last epoch (or the staggered start).
+    pub last_epoch_block: BlockNumber,
+    /// Number of epochs run so far.
+    pub epoch_index: u64,
+}
+
+/// Where a neuron serves requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct AxonInfo {
+    /// Block at which it was last served.
+    pub block: BlockNumber,
+    /// Software version the neuron reports.
+    pub version: u32,
+    /// IPv4 (in the low 32 bits) or IPv6 address.
+    pub ip: u128,
+    /// TCP port.
+    pub port: u16,
+    /// 4 or 6.
+    pub ip_type: u8,
+    /// Wire protocol identifier.
+    pub protocol: u8,
+}
+
+/// A neuron: one hotkey's seat on a subnet.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct Neuron {
+    /// The hotkey in the seat.
+    pub hotkey: AccountId,
+    /// Block at which the hotkey took the seat.
+    pub registered_at: BlockNumber,
+    /// Block of the neuron's last weights (or commit); registration sets it.
+    pub last_update: BlockNumber,
+    /// Whether the last epoch gave it a validator permit.
+    pub validator_permit: bool,
+    /// Its emission at the last epoch (rao of alpha): what pruning ranks by.
+    pub emission: Balance,
+    /// Where it serves, if it has said.
+    pub axon: Option<AxonInfo>,
+}
+
+/// One hash commit of weights, waiting to be revealed.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct WeightCommit {
+    /// `BLAKE2b-256(SCALE(hotkey, netuid, uids, values, salt, version_key))`.
+    pub hash: H256,
+    /// The subnet's epoch index when committed (counting an epoch that runs in the same block).
+    pub epoch: u64,
+    /// Block of the commit.
+    pub block: BlockNumber,
+}
