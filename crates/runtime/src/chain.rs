@@ -65,6 +65,27 @@ impl Chain {
         })
     }
 
+    /// A chain at `head` with `state` (read back from storage). Fails if the state's root is
+    /// not the head's.
+    pub fn resume(
+        state: State,
+        state_root: H256,
+        head: Header,
+        genesis_hash: H256,
+    ) -> Result<Self, BlockError> {
+        if state_root != head.state_root {
+            return Err(BlockError::StateRootMismatch {
+                expected: head.state_root,
+                computed: state_root,
+            });
+        }
+        Ok(Self {
+            state,
+            head,
+            genesis_hash,
+        })
+    }
+
     /// The state at the head.
     pub fn state(&self) -> &State {
         &self.state

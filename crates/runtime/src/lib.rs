@@ -49,7 +49,7 @@ pub use genesis::{Genesis, GenesisError};
 pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};
 pub use params::ChainParams;
 pub use query::{Metagraph, NeuronInfo};
-pub use state::State;
+pub use state::{State, StateDecodeError};
 pub use tx::{
     check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
 };

@@ -4,7 +4,7 @@
 //! back exactly what it changed, and the end of a block knows exactly which entries to rehash
 //! into the state root. Iteration is always in key order.
 
-use parity_scale_codec::Encode;
+use parity_scale_codec::{Decode, DecodeAll, Encode};
 use std::collections::BTreeMap;
 use std::ops::RangeBounds;
 
@@ -127,6 +127,20 @@ impl<K: Ord + Clone + Encode, V: Clone + Encode> Map<K, V> {
     }
 }
 
+impl<K: Ord + Clone + Encode + Decode, V: Clone + Encode + Decode> Map<K, V> {
+    /// Adds an entry from its encoding (a state read back from storage).
+    pub(crate) fn insert_encoded(
+        &mut self,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<(), parity_scale_codec::Error> {
+        let key = K::decode_all(&mut &key[..])?;
+        let value = V::decode_all(&mut &value[..])?;
+        self.insert(key, value);
+        Ok(())
+    }
+}
+
 /// A single journaled value, for chain-wide items.
 pub(crate) struct Value<T>(Map<(), T>);
 
@@ -178,6 +192,16 @@ impl<T: Clone + Encode + Default> Value<T> {
 
     pub(crate) fn encoded_entries(&self) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> + '_ {
         self.0.encoded_entries()
+    }
+}
+
+impl<T: Clone + Encode + Decode + Default> Value<T> {
+    pub(crate) fn insert_encoded(
+        &mut self,
+        key: &[u8],
+        value: &[u8],
+    ) -> Result<(), parity_scale_codec::Error> {
+        self.0.insert_encoded(key, value)
     }
 }
 

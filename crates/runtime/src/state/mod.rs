@@ -63,12 +63,48 @@ macro_rules! state {
                     $( .chain(self.$name.encoded_entries().map(|(k, v)| (stringify!($name), k, v))) )*
             }
 
+            /// Rebuilds a state from [`State::entries`], computing its root from nothing.
+            pub fn from_entries<'a>(
+                entries: impl IntoIterator<Item = (&'a str, &'a [u8], &'a [u8])>,
+            ) -> Result<(Self, H256), StateDecodeError> {
+                let mut state = Self::default();
+                for (item, key, value) in entries {
+                    let result = match item {
+                        $( stringify!($name) => state.$name.insert_encoded(key, value), )*
+                        other => return Err(StateDecodeError::UnknownItem(other.to_string())),
+                    };
+                    result.map_err(|e| StateDecodeError::Entry {
+                        item: item.to_string(),
+                        reason: e.to_string(),
+                    })?;
+                }
+                let root = state.root();
+                state.forget();
+                Ok((state, root))
+            }
+
             /// Number of entries in the state.
             pub fn entry_count(&self) -> usize {
                 self.trie.len()
             }
         }
     };
+}
+
+/// Stored entries that do not make a state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StateDecodeError {
+    /// An item name this runtime does not have.
+    #[error("unknown state item {0:?}")]
+    UnknownItem(String),
+    /// An entry that does not decode as its item's key and value.
+    #[error("entry of {item} does not decode: {reason}")]
+    Entry {
+        /// The item.
+        item: String,
+        /// The decoder's complaint.
+        reason: String,
+    },
 }
 
 fn leaf_key(item: &str, key: &[u8]) -> H256 {

@@ -256,14 +256,14 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             let key = h(x % 300);
-            if x % 3 == 0 {
+            if x.is_multiple_of(3) {
                 trie.remove(&key);
                 model.remove(&key);
             } else {
                 trie.insert(key, h(step));
                 model.insert(key, h(step));
             }
-            if step % 97 == 0 {
+            if step.is_multiple_of(97) {
                 assert_eq!(trie.root(), reference_root(&model), "step {step}");
             }
             assert_eq!(trie.len(), model.len());

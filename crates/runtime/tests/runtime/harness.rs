@@ -1,0 +1,198 @@
+//! A test network: keys by small numbers, a chain from genesis, and helpers that sign, submit
+//! and build blocks the way a node would.
+
+use std::sync::OnceLock;
+
+use plexus_primitives::{sign, AccountId, Balance, NetUid, RAO_PER_TAO};
+use plexus_runtime::{
+    Block, BlockOutcome, Call, Chain, ChainParams, DispatchError, Event, Genesis,
+    InvalidTransaction, Phase, SignedTransaction, Transaction,
+};
+
+pub(crate) const TAO: Balance = RAO_PER_TAO;
+
+pub(crate) fn keypair(seed: u8) -> schnorrkel::Keypair {
+    schnorrkel::MiniSecretKey::from_bytes(&[seed; 32])
+        .unwrap()
+        .expand_to_keypair(schnorrkel::ExpansionMode::Ed25519)
+}
+
+pub(crate) fn account(seed: u8) -> AccountId {
+    static ACCOUNTS: OnceLock<Vec<AccountId>> = OnceLock::new();
+    ACCOUNTS.get_or_init(|| {
+        (0..=255u8)
+            .map(|s| AccountId(keypair(s).public.to_bytes()))
+            .collect()
+    })[usize::from(seed)]
+}
+
+/// The governance key.
+pub(crate) const GOV: u8 = 200;
+
+pub(crate) struct Net {
+    pub(crate) chain: Chain,
+    pub(crate) timestamp: u64,
+}
+
+impl Net {
+    /// Accounts 1..=20 hold 1M TAO each; governance is `GOV` (with 1000 TAO).
+    pub(crate) fn new(params: ChainParams) -> Self {
+        let mut balances: Vec<(AccountId, Balance)> =
+            (1..=20).map(|s| (account(s), 1_000_000 * TAO)).collect();
+        balances.push((account(GOV), 1000 * TAO));
+        let genesis = Genesis {
+            chain_id: "test".into(),
+            timestamp: 1_000,
+            governance: Some(account(GOV)),
+            balances,
+            params,
+        };
+        Self {
+            chain: Chain::from_genesis(&genesis).unwrap(),
+            timestamp: 1_000,
+        }
+    }
+
+    /// Parameters that make subnet tests quick: no network rate limit, a 1 TAO lock floor.
+    pub(crate) fn quick() -> Self {
+        Self::new(ChainParams {
+            network_rate_limit: 0,
+            network_min_lock: TAO,
+            ..ChainParams::default()
+        })
+    }
+
+    pub(crate) fn block_number(&self) -> u64 {
+        self.chain.head().number
+    }
+
+    pub(crate) fn tx_with(
+        &self,
+        seed: u8,
+        nonce: u64,
+        valid_until: Option<u64>,
+        call: Call,
+    ) -> SignedTransaction {
+        let transaction = Transaction {
+            signer: account(seed),
+            nonce,
+            genesis_hash: self.chain.genesis_hash(),
+            valid_until,
+            call,
+        };
+        let signature = sign(&keypair(seed), &transaction.signing_payload());
+        SignedTransaction {
+            transaction,
+            signature,
+        }
+    }
+
+    pub(crate) fn tx(&self, seed: u8, call: Call) -> SignedTransaction {
+        self.tx_with(seed, self.chain.next_nonce(&account(seed)), None, call)
+    }
+
+    /// Builds and applies the next block with these transactions (invalid ones left out).
+    pub(crate) fn block(&mut self, txs: Vec<SignedTransaction>) -> (Block, BlockOutcome) {
+        self.timestamp += 12_000;
+        let checked = txs.into_iter().map(|t| t.check().unwrap()).collect();
+        self.chain.build_block(self.timestamp, checked).unwrap()
+    }
+
+    /// Empty blocks until the head is `number`.
+    pub(crate) fn advance_to(&mut self, number: u64) {
+        while self.block_number() < number {
+            self.block(Vec::new());
+        }
+    }
+
+    /// Submits one transaction as a node would: validate, then include it in the next block.
+    /// Returns the transaction's events, or why it is invalid.
+    pub(crate) fn submit(
+        &mut self,
+        tx: SignedTransaction,
+    ) -> Result<Vec<Event>, InvalidTransaction> {
+        let checked = tx.check()?;
+        self.chain.validate_transaction(&checked)?;
+        let (block, outcome) = self.block(vec![checked.signed().clone()]);
+        assert_eq!(
+            block.transactions.len(),
+            1,
+            "a valid transaction is included"
+        );
+        Ok(outcome
+            .events
+            .into_iter()
+            .filter(|(phase, _)| *phase == Phase::Transaction(0))
+            .map(|(_, e)| e)
+            .collect())
+    }
+
+    /// Submits a call and expects it to succeed; returns its events.
+    pub(crate) fn ok(&mut self, seed: u8, call: Call) -> Vec<Event> {
+        let events = self
+            .submit(self.tx(seed, call.clone()))
+            .unwrap_or_else(|e| {
+                panic!("{call:?} is invalid: {e}");
+            });
+        if let Some(Event::TransactionFailed { error, .. }) = events.last() {
+            panic!("{call:?} failed: {error}");
+        }
+        events
+    }
+
+    /// Submits a call and expects it to fail (a paid failure, or for a free call, invalid).
+    pub(crate) fn fails(&mut self, seed: u8, call: Call) -> DispatchError {
+        match self.submit(self.tx(seed, call.clone())) {
+            Err(InvalidTransaction::FreeCallFails(e)) => e,
+            Err(other) => panic!("{call:?} invalid for another reason: {other}"),
+            Ok(events) => match events.last() {
+                Some(Event::TransactionFailed { error, .. }) => error.clone(),
+                _ => panic!("{call:?} succeeded: {events:?}"),
+            },
+        }
+    }
+
+    /// Registers a subnet owned by coldkey `owner` with hotkey `hotkey`; returns its netuid.
+    pub(crate) fn subnet(&mut self, owner: u8, hotkey: u8) -> NetUid {
+        let events = self.ok(
+            owner,
+            Call::RegisterNetwork {
+                hotkey: account(hotkey),
+            },
+        );
+        events
+            .iter()
+            .find_map(|e| match e {
+                Event::NetworkAdded { netuid, .. } => Some(*netuid),
+                _ => None,
+            })
+            .unwrap()
+    }
+
+    pub(crate) fn register(&mut self, coldkey: u8, netuid: NetUid, hotkey: u8) -> u16 {
+        let events = self.ok(
+            coldkey,
+            Call::BurnedRegister {
+                netuid,
+                hotkey: account(hotkey),
+            },
+        );
+        events
+            .iter()
+            .find_map(|e| match e {
+                Event::NeuronRegistered { uid, .. } => Some(*uid),
+                _ => None,
+            })
+            .unwrap()
+    }
+
+    /// Total issuance equals every balance plus every subnet's TAO.
+    pub(crate) fn assert_supply_conserved(&self) {
+        let state = self.chain.state();
+        let balances: u128 = (0..=255u8)
+            .map(|s| u128::from(state.balance(&account(s))))
+            .sum();
+        let subnets: u128 = state.subnets().map(|(_, s)| u128::from(s.tao)).sum();
+        assert_eq!(u128::from(state.total_issuance()), balances + subnets);
+    }
+}

@@ -1,0 +1,12 @@
+//! The runtime's behaviour, driven through signed transactions and built blocks.
+
+// Test helpers outside #[test] functions panic on purpose when the chain misbehaves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod harness;
+
+mod blocks;
+mod properties;
+mod subnets;
+mod transactions;
+mod weights;
