@@ -142,23 +142,10 @@ impl I32F32 {
 
 /// `ceil(2¹²⁸ / d)`, with which `floor(n / d)` is one multiplication for every 64-bit `n`
 /// (Lemire, Kaser and Kurz, "Faster remainder by direct computation", 2019, Theorem 1 with
-/// N = 64 and F = 128); 0 for `d < 2`, which needs 2¹²⁸ and takes the plain route instead.
-fn reciprocal(d: u64) -> u128 {
-    if d < 2 {
-        0
-    } else {
-        u128::MAX / u128::from(d) + 1
-    }
-}
-
-/// `floor(n / d)` from `reciprocal(d)`.
-#[inline]
-fn divide(c: u128, n: u64) -> u64 {
-    let n = u128::from(n);
-    let lo = (c & u128::from(u64::MAX)) * n;
-    let hi = (c >> 64) * n;
-    // hi + (lo >> 64) < 2^128: no overflow.
-    ((hi + (lo >> 64)) >> 64) as u64
+/// N = 64 and F = 128), as its high and low halves; `None` for `d < 2`, which needs 2¹²⁸.
+fn reciprocal(d: u64) -> Option<(u64, u64)> {
+    let c = (d >= 2).then(|| u128::MAX / u128::from(d) + 1)?;
+    Some(((c >> 64) as u64, c as u64))
 }
 
 /// A divisor used for many [`I32F32::safe_div`]s (a column sum, a row sum), with the same
@@ -168,24 +155,30 @@ fn divide(c: u128, n: u64) -> u64 {
 #[derive(Clone, Copy)]
 pub struct Divisor {
     d: I32F32,
-    /// For dividends in [0, 1): `(a << 32) / d` fits in 64 bits.
-    fraction: u128,
-    /// For integer dividends of an integer divisor, where the common factor 2³² cancels.
-    integer: u128,
+    /// `reciprocal(m)`, where `m` is `d` or, for an integer `d`, its integer part.
+    hi: u64,
+    lo: u64,
+    /// Whether `m` is the integer part of `d`. Then the common factor 2³² cancels:
+    /// `(a << 32) / d = a / m` for every `a >= 0`. Otherwise `(a << 32) / m` needs `a < 2³²` to
+    /// fit the 64 bits the reciprocal covers.
+    integer: bool,
+    /// No reciprocal exists (`m < 2`) or is needed (`m == 1` with an integer `d`).
+    plain: bool,
 }
 
 impl Divisor {
     /// Prepares division by `d`.
     pub fn new(d: I32F32) -> Self {
         let positive = u64::try_from(d.0).unwrap_or(0);
+        let integer = positive != 0 && positive & 0xffff_ffff == 0;
+        let m = if integer { positive >> FRAC } else { positive };
+        let (hi, lo) = reciprocal(m).unwrap_or((0, 0));
         Self {
             d,
-            fraction: reciprocal(positive),
-            integer: if positive & 0xffff_ffff == 0 {
-                reciprocal(positive >> FRAC)
-            } else {
-                0
-            },
+            hi,
+            lo,
+            integer,
+            plain: m < 2,
         }
     }
 
@@ -197,15 +190,32 @@ impl Divisor {
     /// Exactly `a.safe_div(d)`.
     #[inline]
     pub fn safe_div_into(&self, a: I32F32) -> I32F32 {
-        let quotient = if (0..1 << FRAC).contains(&a.0) && self.fraction != 0 {
-            divide(self.fraction, (a.0 as u64) << FRAC)
-        } else if a.0 >= 0 && a.0 & 0xffff_ffff == 0 && a.0 >> FRAC < 1 << FRAC && self.integer != 0
-        {
-            divide(self.integer, a.0 as u64)
-        } else {
+        let Ok(a64) = u64::try_from(a.0) else {
             return a.safe_div(self.d);
         };
-        i64::try_from(quotient).map(I32F32).unwrap_or_default()
+        if self.integer {
+            if self.plain {
+                // d = 1: the quotient is the dividend.
+                return a;
+            }
+            return I32F32(self.divide(a64) as i64);
+        }
+        if self.plain || a64 >> FRAC != 0 {
+            return a.safe_div(self.d);
+        }
+        i64::try_from(self.divide(a64 << FRAC))
+            .map(I32F32)
+            .unwrap_or_default()
+    }
+
+    /// `floor(n / m)`.
+    #[inline]
+    fn divide(&self, n: u64) -> u64 {
+        let n = u128::from(n);
+        let lo = u128::from(self.lo) * n;
+        let hi = u128::from(self.hi) * n;
+        // hi + (lo >> 64) < 2^128: no overflow.
+        ((hi + (lo >> 64)) >> 64) as u64
     }
 }
 
