@@ -69,8 +69,19 @@ impl I32F32 {
     }
 
     /// Multiplication (floor) saturating at the bounds.
+    #[inline]
     pub fn saturating_mul(self, rhs: Self) -> Self {
-        Self(saturate_i64(self.wide_mul(rhs)))
+        let product = i128::from(self.0) * i128::from(rhs.0);
+        let floor = (product >> FRAC) as i64;
+        // The shifted product fits exactly when the bits above it are its sign extended: a
+        // cheaper test than comparing with both bounds.
+        if (product >> (FRAC + 63)) as i64 == floor >> 63 {
+            Self(floor)
+        } else if product < 0 {
+            Self(i64::MIN)
+        } else {
+            Self::MAX
+        }
     }
 
     fn wide_div(self, rhs: Self) -> Option<i128> {
@@ -158,12 +169,21 @@ pub struct Divisor {
     /// `reciprocal(m)`, where `m` is `d` or, for an integer `d`, its integer part.
     hi: u64,
     lo: u64,
-    /// Whether `m` is the integer part of `d`. Then the common factor 2³² cancels:
-    /// `(a << 32) / d = a / m` for every `a >= 0`. Otherwise `(a << 32) / m` needs `a < 2³²` to
-    /// fit the 64 bits the reciprocal covers.
-    integer: bool,
-    /// No reciprocal exists (`m < 2`) or is needed (`m == 1` with an integer `d`).
-    plain: bool,
+    route: Route,
+}
+
+#[derive(Clone, Copy)]
+enum Route {
+    /// `d` is an integer `m >= 2`: the common factor 2³² cancels, `(a << 32) / d = a / m` for
+    /// every `a >= 0`, and the quotient, at most `a`, fits.
+    Integer,
+    /// `(a << 32) / m` for `0 <= a < 2³²`, which fits the 64 bits the reciprocal covers; with
+    /// `m >= 2` the quotient is below 2⁶³.
+    Fraction,
+    /// `d` is 1: the quotient is the dividend.
+    One,
+    /// `d < 2⁻³¹`, no reciprocal.
+    Plain,
 }
 
 impl Divisor {
@@ -173,13 +193,13 @@ impl Divisor {
         let integer = positive != 0 && positive & 0xffff_ffff == 0;
         let m = if integer { positive >> FRAC } else { positive };
         let (hi, lo) = reciprocal(m).unwrap_or((0, 0));
-        Self {
-            d,
-            hi,
-            lo,
-            integer,
-            plain: m < 2,
-        }
+        let route = match (integer, m >= 2) {
+            (true, true) => Route::Integer,
+            (true, false) => Route::One,
+            (false, true) => Route::Fraction,
+            (false, false) => Route::Plain,
+        };
+        Self { d, hi, lo, route }
     }
 
     /// The divisor.
@@ -190,22 +210,14 @@ impl Divisor {
     /// Exactly `a.safe_div(d)`.
     #[inline]
     pub fn safe_div_into(&self, a: I32F32) -> I32F32 {
-        let Ok(a64) = u64::try_from(a.0) else {
-            return a.safe_div(self.d);
-        };
-        if self.integer {
-            if self.plain {
-                // d = 1: the quotient is the dividend.
-                return a;
+        match self.route {
+            Route::Integer if a.0 >= 0 => I32F32(self.divide(a.0 as u64) as i64),
+            Route::Fraction if (0..1 << FRAC).contains(&a.0) => {
+                I32F32(self.divide((a.0 as u64) << FRAC) as i64)
             }
-            return I32F32(self.divide(a64) as i64);
+            Route::One => a,
+            _ => a.safe_div(self.d),
         }
-        if self.plain || a64 >> FRAC != 0 {
-            return a.safe_div(self.d);
-        }
-        i64::try_from(self.divide(a64 << FRAC))
-            .map(I32F32)
-            .unwrap_or_default()
     }
 
     /// `floor(n / m)`.
@@ -355,6 +367,35 @@ mod tests {
         assert_eq!(minus.to_bits(), -0x5555_5555);
         assert_eq!(I32F32::ONE.safe_div(I32F32::ZERO), I32F32::ZERO);
         assert_eq!(I32F32::MAX.safe_div(I32F32::from_bits(1)), I32F32::ZERO);
+    }
+
+    #[test]
+    fn test_saturating_mul_saturates_exactly_at_the_bounds() {
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let sample = |r: u64| match r % 4 {
+            0 => (r >> 2) as i64 >> ((r >> 8) % 64),
+            1 => -((r >> 2) as i64 >> ((r >> 8) % 64)),
+            2 => [i64::MIN, i64::MAX, 0, 1, -1, 1 << 32, -(1 << 32)][(r >> 8) as usize % 7],
+            _ => r as i64,
+        };
+        for _ in 0..200_000 {
+            let (a, b) = (sample(next()), sample(next()));
+            let exact = (i128::from(a) * i128::from(b)) >> 32;
+            let expected = exact.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+            assert_eq!(
+                I32F32::from_bits(a)
+                    .saturating_mul(I32F32::from_bits(b))
+                    .to_bits(),
+                expected,
+                "{a} * {b}"
+            );
+        }
     }
 
     #[test]

@@ -85,14 +85,16 @@ pub(crate) struct ColumnDivisors(Vec<Divisor>);
 
 impl ColumnDivisors {
     pub(crate) fn new(divisors: &[I32F32]) -> Self {
-        Self(divisors.iter().map(|&d| Divisor::new(d)).collect())
+        // Division by 1 leaves every entry as it is.
+        let divisor = |d| Divisor::new(if d == I32F32::ZERO { I32F32::ONE } else { d });
+        Self(divisors.iter().map(|&d| divisor(d)).collect())
     }
 
     #[inline]
     pub(crate) fn divide(&self, j: u16, v: I32F32) -> I32F32 {
         match self.0.get(usize::from(j)) {
-            Some(d) if d.get() != I32F32::ZERO => d.safe_div_into(v),
-            _ => v,
+            Some(d) => d.safe_div_into(v),
+            None => v,
         }
     }
 }
@@ -116,24 +118,25 @@ pub(crate) fn col_clip_row_sums_matmul(
         .map(|(i, row)| {
             let s_i = s.get(i).copied().unwrap_or_default();
             let mut total = I32F32::ZERO;
-            row.retain_mut(|(j, v)| {
-                let th = get(threshold, *j);
-                if th < *v {
+            let mut kept = 0;
+            for k in 0..row.len() {
+                let (j, mut v) = row[k];
+                let th = get(threshold, j);
+                if th < v {
                     if th <= I32F32::ZERO {
-                        return false;
+                        continue;
                     }
-                    *v = th;
+                    v = th;
                 }
-                total = total.wrapping_add(*v);
-                let product = s_i.saturating_mul(*v);
-                if let Some(r) = ranks.get_mut(usize::from(*j)) {
+                total = total.wrapping_add(v);
+                let product = s_i.saturating_mul(v);
+                if let Some(r) = ranks.get_mut(usize::from(j)) {
                     *r = r.saturating_add(product);
                 }
-                if scale {
-                    *v = product;
-                }
-                true
-            });
+                row[kept] = (j, if scale { product } else { v });
+                kept += 1;
+            }
+            row.truncate(kept);
             total
         })
         .collect();
@@ -199,14 +202,21 @@ pub(crate) fn col_normalize_dot_upscale(
         .zip(keep.iter().copied().chain(std::iter::repeat(false)))
         .map(|(row, keep)| {
             let mut dot = I32F32::ZERO;
-            let mut stored = Vec::with_capacity(if keep { row.len() } else { 0 });
-            for &(j, x) in row {
+            let mut add = |j, x| {
                 let normalized = by_sum.divide(j, x);
                 dot = dot.saturating_add(get(v, j).saturating_mul(normalized));
-                if keep {
-                    stored.push((j, by_max.divide(j, normalized).to_u16_proportion()));
-                }
-            }
+                normalized
+            };
+            let stored = if keep {
+                row.iter()
+                    .map(|&(j, x)| (j, by_max.divide(j, add(j, x)).to_u16_proportion()))
+                    .collect()
+            } else {
+                row.iter().for_each(|&(j, x)| {
+                    add(j, x);
+                });
+                Vec::new()
+            };
             (dot, stored)
         })
         .unzip()
@@ -314,8 +324,7 @@ pub(crate) fn mat_ema<T: Copy>(
 ) -> (Vec<Row>, Vec<I32F32>, Vec<I32F32>) {
     let columns = new.len();
     let one_minus_alpha = I32F32::ONE.saturating_sub(alpha);
-    let mut sums = vec![I32F32::ZERO; columns];
-    let mut maxes = vec![I32F32::ZERO; columns];
+    let mut stats = vec![(I32F32::ZERO, I32F32::ZERO); columns];
     let mut acc = vec![I32F32::ZERO; columns];
     let mut touched: Vec<u16> = Vec::new();
     // Each result row is built in `out` and swapped with its input row, whose allocation is
@@ -325,12 +334,10 @@ pub(crate) fn mat_ema<T: Copy>(
         let old_row = old.get(i).map_or(&[][..], AsRef::as_ref);
         out.clear();
         let mut emit = |j: u16, v: I32F32| {
-            if let (Some(s), Some(m)) =
-                (sums.get_mut(usize::from(j)), maxes.get_mut(usize::from(j)))
-            {
+            if let Some((sum, max)) = stats.get_mut(usize::from(j)) {
                 if v > I32F32::ZERO {
-                    *s = s.saturating_add(v);
-                    *m = (*m).max(v);
+                    *sum = sum.saturating_add(v);
+                    *max = (*max).max(v);
                     out.push((j, v));
                 }
             }
@@ -338,35 +345,36 @@ pub(crate) fn mat_ema<T: Copy>(
         if is_ascending(new_row) && is_ascending(old_row) {
             // Merge the two rows.
             let (mut a, mut b) = (0, 0);
-            loop {
-                match (new_row.get(a), old_row.get(b)) {
-                    (Some(&(jn, vn)), Some(&(jo, vo))) if jn == jo => {
-                        a += 1;
-                        b += 1;
-                        let from_new = alpha.saturating_mul(new_value(jn, vn));
-                        let v = match old_value(jo, vo) {
+            while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
+                if jn < jo {
+                    a += 1;
+                    emit(jn, alpha.saturating_mul(new_value(jn, vn)));
+                } else if jo < jn {
+                    b += 1;
+                    if let Some(vo) = old_value(jo, vo) {
+                        emit(jo, one_minus_alpha.saturating_mul(vo));
+                    }
+                } else {
+                    a += 1;
+                    b += 1;
+                    let from_new = alpha.saturating_mul(new_value(jn, vn));
+                    emit(
+                        jn,
+                        match old_value(jo, vo) {
                             Some(vo) => I32F32::ZERO
                                 .saturating_add(from_new)
                                 .saturating_add(one_minus_alpha.saturating_mul(vo)),
                             None => from_new,
-                        };
-                        emit(jn, v);
-                    }
-                    (Some(&(jn, vn)), Some(&(jo, _))) if jn < jo => {
-                        a += 1;
-                        emit(jn, alpha.saturating_mul(new_value(jn, vn)));
-                    }
-                    (Some(&(jn, vn)), None) => {
-                        a += 1;
-                        emit(jn, alpha.saturating_mul(new_value(jn, vn)));
-                    }
-                    (_, Some(&(jo, vo))) => {
-                        b += 1;
-                        if let Some(vo) = old_value(jo, vo) {
-                            emit(jo, one_minus_alpha.saturating_mul(vo));
-                        }
-                    }
-                    (None, None) => break,
+                        },
+                    );
+                }
+            }
+            for &(j, v) in &new_row[a..] {
+                emit(j, alpha.saturating_mul(new_value(j, v)));
+            }
+            for &(j, v) in &old_row[b..] {
+                if let Some(v) = old_value(j, v) {
+                    emit(j, one_minus_alpha.saturating_mul(v));
                 }
             }
         } else {
@@ -388,6 +396,7 @@ pub(crate) fn mat_ema<T: Copy>(
         }
         std::mem::swap(new_row, &mut out);
     }
+    let (sums, maxes) = stats.into_iter().unzip();
     (new, sums, maxes)
 }
 
@@ -505,10 +514,14 @@ fn smallest_score_above(
         return I32F32::from_bits(max as i64);
     }
     let mut len = entries.len();
-    let top_bits = 64 - max.leading_zeros();
-    let mut shift = top_bits.saturating_sub(1) / 8 * 8;
+    // The first round reads the 8 highest bits any score has. All scores in play agree on the
+    // bits above a round's digit, so a next digit that overlaps them orders as well.
+    let mut shift = (64 - max.leading_zeros()).saturating_sub(8);
     loop {
         let live = &mut entries[..len];
+        if live.len() <= 8 {
+            return smallest_score_above_sorted(live, acc, minority, key);
+        }
         // Stakes are at most 1 (2^32) and a column has fewer than 2^16 voters: i64 suffices.
         let mut hist = [0i64; 256];
         let mut count = [0u32; 256];
@@ -536,8 +549,32 @@ fn smallest_score_above(
         if shift == 0 || len <= 1 {
             return entries[0].0;
         }
-        shift -= 8;
+        shift = shift.saturating_sub(8);
     }
+}
+
+/// [`smallest_score_above`] of a few entries, whose cumulative stake (from `acc`) exceeds
+/// `minority` at the largest key at the latest: sorted by key, the first key at which it does.
+fn smallest_score_above_sorted(
+    entries: &mut [(I32F32, I32F32)],
+    mut acc: i128,
+    minority: i128,
+    key: impl Fn(&(I32F32, I32F32)) -> u64,
+) -> I32F32 {
+    entries.sort_by_key(&key);
+    let mut k = 0;
+    while let Some(first) = entries.get(k) {
+        let group = key(first);
+        let score = first.0;
+        while let Some(e) = entries.get(k).filter(|e| key(e) == group) {
+            acc += i128::from(e.1.to_bits());
+            k += 1;
+        }
+        if acc > minority {
+            return score;
+        }
+    }
+    entries.last().map_or(I32F32::ZERO, |e| e.0)
 }
 
 /// The reference's route: a dense column of every voter's score (a later duplicate entry
