@@ -5,7 +5,7 @@
 
 use crate::{
     fixed::{exp_safe, sum, I32F32, I64F64},
-    sparse::{self, Row},
+    sparse::{self, ColumnDivisors, Row},
     Hyperparameters, Inputs, Outputs,
 };
 
@@ -220,16 +220,23 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
     let consensus = sparse::weighted_median_cols(&active_stake, &weights, n, kappa);
     let penalty = I32F32::from_u16_proportion(hp.bonds_penalty);
     // With the default penalty of 1 the unclipped weights are not needed again: clip in place.
-    let (weights, clipped) = if penalty == I32F32::ONE {
-        let mut clipped = weights;
-        sparse::col_clip_in_place(&mut clipped, &consensus);
-        (Vec::new(), clipped)
+    let (weights, mut clipped) = if penalty == I32F32::ONE {
+        (Vec::new(), weights)
     } else {
-        let clipped = sparse::col_clip(&weights, &consensus);
+        let clipped = weights.clone();
         (weights, clipped)
     };
-    let validator_trust = sparse::row_sums(&clipped);
-    let mut incentive = sparse::matmul(&clipped, &active_stake, n);
+    // Classic bonds with the default penalty need the clipped weights only scaled by stake, and
+    // the ranks are those very products summed by column: produce both in one pass.
+    let scaled_for_bonds = !hp.yuma3 && penalty == I32F32::ONE;
+    let (validator_trust, ranks) = sparse::col_clip_row_sums_matmul(
+        &mut clipped,
+        &consensus,
+        &active_stake,
+        n,
+        scaled_for_bonds,
+    );
+    let mut incentive = ranks.clone();
     sparse::normalize(&mut incentive);
 
     // 2.6 Bonds, common part.
@@ -242,7 +249,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
     let recently_registered =
         |j: u16| last_tempo <= registered.get(usize::from(j)).copied().unwrap_or(0);
 
-    let (mut dividends, ema_bonds) = if hp.yuma3 {
+    let (mut dividends, bonds) = if hp.yuma3 {
         // 2.8 Yuma3: bonds as proportions, EMA on the weights themselves.
         let bonds = rows_of(
             &inputs.bonds,
@@ -251,28 +258,68 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             |v| I32F32::from_int(i64::from(v)).safe_div(I32F32::from_int(i64::from(u16::MAX))),
         );
         let liquid = hp.liquid_alpha && consensus.iter().any(|c| *c != I32F32::ZERO);
-        let ema = if liquid {
-            liquid_ema(hp, &weights_for_bonds, &bonds, &consensus)
+        let (ema, sums) = if liquid {
+            let ema = liquid_ema(hp, &weights_for_bonds, &bonds, &consensus);
+            let sums = sparse::col_sums(&ema, n);
+            (ema, sums)
         } else {
-            sparse::mat_ema(weights_for_bonds, &bonds, ema_alpha(hp))
+            let (ema, sums, _) = sparse::mat_ema(
+                weights_for_bonds,
+                |_, v| v,
+                &bonds,
+                |_, v| Some(v),
+                ema_alpha(hp),
+            );
+            (ema, sums)
         };
-        let per_validator = sparse::col_normalized_row_dot(&ema, &incentive, n);
-        (sparse::vec_mul(&per_validator, &active_stake), ema)
+        let per_validator = sparse::col_normalized_row_dot(&ema, &sums, &incentive);
+        let stored = ema
+            .iter()
+            .zip(&new_permits)
+            .map(|(row, permit)| {
+                if *permit {
+                    row.iter()
+                        .map(|&(j, v)| (j, v.to_u16_proportion()))
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        (sparse::vec_mul(&per_validator, &active_stake), stored)
     } else {
-        // 2.7 Classic: column-normalized bonds, stake-scaled column-normalized delta.
-        let mut bonds = rows_of(
-            &inputs.bonds,
-            n,
-            |j| !recently_registered(j),
-            |v| I32F32::from_int(i64::from(v)),
+        // 2.7 Classic: column-normalized bonds, stake-scaled column-normalized delta. The
+        // stored bond rows are read in place and both normalisations are done as the EMA reads
+        // the entries.
+        let stored_bonds = &inputs.bonds[..inputs.bonds.len().min(n)];
+        let kept: Vec<bool> = (0..n).map(|j| !recently_registered(j as u16)).collect();
+        let mut bond_sums = vec![I32F32::ZERO; n];
+        for &(j, v) in stored_bonds.iter().flatten() {
+            if let (Some(s), Some(true)) =
+                (bond_sums.get_mut(usize::from(j)), kept.get(usize::from(j)))
+            {
+                *s = s.saturating_add(I32F32::from_int(i64::from(v)));
+            }
+        }
+        let bond_divisors = ColumnDivisors::new(&bond_sums);
+        let (delta, delta_sums) = if scaled_for_bonds {
+            (weights_for_bonds, ranks)
+        } else {
+            sparse::row_hadamard_col_sums(weights_for_bonds, &active_stake, n)
+        };
+        let delta_divisors = ColumnDivisors::new(&delta_sums);
+        let (ema, sums, maxes) = sparse::mat_ema(
+            delta,
+            |j, v| delta_divisors.divide(j, v),
+            stored_bonds,
+            // Columns at or beyond n are dropped by the EMA anyway.
+            |j, v| {
+                let keep = kept.get(usize::from(j)).copied().unwrap_or(false);
+                keep.then(|| bond_divisors.divide(j, I32F32::from_int(i64::from(v))))
+            },
+            ema_alpha(hp),
         );
-        sparse::col_normalize(&mut bonds, n);
-        let mut delta = sparse::row_hadamard(weights_for_bonds, &active_stake);
-        sparse::col_normalize(&mut delta, n);
-        let mut ema = sparse::mat_ema(delta, &bonds, ema_alpha(hp));
-        let (dividends, col_max) = sparse::col_normalize_dot_max(&mut ema, &incentive, n);
-        sparse::divide_columns(&mut ema, &col_max);
-        (dividends, ema)
+        sparse::col_normalize_dot_upscale(&ema, &sums, &maxes, &incentive, &new_permits)
     };
     sparse::normalize(&mut dividends);
 
@@ -306,20 +353,6 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
     };
 
     let to_u16 = |v: &[I32F32]| -> Vec<u16> { v.iter().map(|x| x.to_u16_proportion()).collect() };
-    let bonds = ema_bonds
-        .iter()
-        .zip(&new_permits)
-        .map(|(row, permit)| {
-            if *permit {
-                row.iter()
-                    .map(|&(j, v)| (j, v.to_u16_proportion()))
-                    .collect()
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-
     Outputs {
         stake_weight: to_u16(&stake),
         active: inactive.iter().map(|i| !i).collect(),
@@ -637,8 +670,8 @@ pub(crate) mod tests {
         sparse::row_normalize(&mut w);
         let kappa = I32F32::from_u16_proportion(hp.kappa);
         let consensus = sparse::weighted_median_cols_dense(&active, &w, n, kappa);
-        let clipped = sparse::col_clip(&w, &consensus);
-        let mut incentive = sparse::matmul(&clipped, &active, n);
+        let clipped = naive::col_clip(&w, &consensus);
+        let mut incentive = naive::matmul(&clipped, &active, n);
         sparse::normalize(&mut incentive);
         let penalty = I32F32::from_u16_proportion(hp.bonds_penalty);
         let wfb = naive::naive_interpolate(&w, &clipped, n, penalty);
@@ -674,20 +707,20 @@ pub(crate) mod tests {
                 naive::naive_mat_ema(&wfb, &bonds, ema_alpha(hp))
             };
             let mut norm = ema.clone();
-            sparse::col_normalize(&mut norm, n);
-            let per = sparse::row_sums(&naive::mat_vec_mul(&norm, &incentive));
+            naive::col_normalize(&mut norm, n);
+            let per = naive::row_sums(&naive::mat_vec_mul(&norm, &incentive));
             (sparse::vec_mul(&per, &active), ema)
         } else {
             let mut bonds = load(false);
-            sparse::col_normalize(&mut bonds, n);
+            naive::col_normalize(&mut bonds, n);
             let mut delta: Vec<Row> = wfb
                 .iter()
                 .zip(&active)
                 .map(|(r, s)| r.iter().map(|&(j, x)| (j, x.saturating_mul(*s))).collect())
                 .collect();
-            sparse::col_normalize(&mut delta, n);
+            naive::col_normalize(&mut delta, n);
             let mut ema = naive::naive_mat_ema(&delta, &bonds, ema_alpha(hp));
-            sparse::col_normalize(&mut ema, n);
+            naive::col_normalize(&mut ema, n);
             let d = naive::matmul_transpose(&ema, &incentive);
             naive::col_max_upscale(&mut ema, n);
             (d, ema)

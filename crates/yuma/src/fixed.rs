@@ -69,8 +69,19 @@ impl I32F32 {
     }
 
     /// Multiplication (floor) saturating at the bounds.
+    #[inline]
     pub fn saturating_mul(self, rhs: Self) -> Self {
-        Self(saturate_i64(self.wide_mul(rhs)))
+        let product = i128::from(self.0) * i128::from(rhs.0);
+        let floor = (product >> FRAC) as i64;
+        // The shifted product fits exactly when the bits above it are its sign extended: a
+        // cheaper test than comparing with both bounds.
+        if (product >> (FRAC + 63)) as i64 == floor >> 63 {
+            Self(floor)
+        } else if product < 0 {
+            Self(i64::MIN)
+        } else {
+            Self::MAX
+        }
     }
 
     fn wide_div(self, rhs: Self) -> Option<i128> {
@@ -142,23 +153,10 @@ impl I32F32 {
 
 /// `ceil(2¹²⁸ / d)`, with which `floor(n / d)` is one multiplication for every 64-bit `n`
 /// (Lemire, Kaser and Kurz, "Faster remainder by direct computation", 2019, Theorem 1 with
-/// N = 64 and F = 128); 0 for `d < 2`, which needs 2¹²⁸ and takes the plain route instead.
-fn reciprocal(d: u64) -> u128 {
-    if d < 2 {
-        0
-    } else {
-        u128::MAX / u128::from(d) + 1
-    }
-}
-
-/// `floor(n / d)` from `reciprocal(d)`.
-#[inline]
-fn divide(c: u128, n: u64) -> u64 {
-    let n = u128::from(n);
-    let lo = (c & u128::from(u64::MAX)) * n;
-    let hi = (c >> 64) * n;
-    // hi + (lo >> 64) < 2^128: no overflow.
-    ((hi + (lo >> 64)) >> 64) as u64
+/// N = 64 and F = 128), as its high and low halves; `None` for `d < 2`, which needs 2¹²⁸.
+fn reciprocal(d: u64) -> Option<(u64, u64)> {
+    let c = (d >= 2).then(|| u128::MAX / u128::from(d) + 1)?;
+    Some(((c >> 64) as u64, c as u64))
 }
 
 /// A divisor used for many [`I32F32::safe_div`]s (a column sum, a row sum), with the same
@@ -168,25 +166,40 @@ fn divide(c: u128, n: u64) -> u64 {
 #[derive(Clone, Copy)]
 pub struct Divisor {
     d: I32F32,
-    /// For dividends in [0, 1): `(a << 32) / d` fits in 64 bits.
-    fraction: u128,
-    /// For integer dividends of an integer divisor, where the common factor 2³² cancels.
-    integer: u128,
+    /// `reciprocal(m)`, where `m` is `d` or, for an integer `d`, its integer part.
+    hi: u64,
+    lo: u64,
+    route: Route,
+}
+
+#[derive(Clone, Copy)]
+enum Route {
+    /// `d` is an integer `m >= 2`: the common factor 2³² cancels, `(a << 32) / d = a / m` for
+    /// every `a >= 0`, and the quotient, at most `a`, fits.
+    Integer,
+    /// `(a << 32) / m` for `0 <= a < 2³²`, which fits the 64 bits the reciprocal covers; with
+    /// `m >= 2` the quotient is below 2⁶³.
+    Fraction,
+    /// `d` is 1: the quotient is the dividend.
+    One,
+    /// `d < 2⁻³¹`, no reciprocal.
+    Plain,
 }
 
 impl Divisor {
     /// Prepares division by `d`.
     pub fn new(d: I32F32) -> Self {
         let positive = u64::try_from(d.0).unwrap_or(0);
-        Self {
-            d,
-            fraction: reciprocal(positive),
-            integer: if positive & 0xffff_ffff == 0 {
-                reciprocal(positive >> FRAC)
-            } else {
-                0
-            },
-        }
+        let integer = positive != 0 && positive & 0xffff_ffff == 0;
+        let m = if integer { positive >> FRAC } else { positive };
+        let (hi, lo) = reciprocal(m).unwrap_or((0, 0));
+        let route = match (integer, m >= 2) {
+            (true, true) => Route::Integer,
+            (true, false) => Route::One,
+            (false, true) => Route::Fraction,
+            (false, false) => Route::Plain,
+        };
+        Self { d, hi, lo, route }
     }
 
     /// The divisor.
@@ -197,15 +210,24 @@ impl Divisor {
     /// Exactly `a.safe_div(d)`.
     #[inline]
     pub fn safe_div_into(&self, a: I32F32) -> I32F32 {
-        let quotient = if (0..1 << FRAC).contains(&a.0) && self.fraction != 0 {
-            divide(self.fraction, (a.0 as u64) << FRAC)
-        } else if a.0 >= 0 && a.0 & 0xffff_ffff == 0 && a.0 >> FRAC < 1 << FRAC && self.integer != 0
-        {
-            divide(self.integer, a.0 as u64)
-        } else {
-            return a.safe_div(self.d);
-        };
-        i64::try_from(quotient).map(I32F32).unwrap_or_default()
+        match self.route {
+            Route::Integer if a.0 >= 0 => I32F32(self.divide(a.0 as u64) as i64),
+            Route::Fraction if (0..1 << FRAC).contains(&a.0) => {
+                I32F32(self.divide((a.0 as u64) << FRAC) as i64)
+            }
+            Route::One => a,
+            _ => a.safe_div(self.d),
+        }
+    }
+
+    /// `floor(n / m)`.
+    #[inline]
+    fn divide(&self, n: u64) -> u64 {
+        let n = u128::from(n);
+        let lo = u128::from(self.lo) * n;
+        let hi = u128::from(self.hi) * n;
+        // hi + (lo >> 64) < 2^128: no overflow.
+        ((hi + (lo >> 64)) >> 64) as u64
     }
 }
 
@@ -345,6 +367,35 @@ mod tests {
         assert_eq!(minus.to_bits(), -0x5555_5555);
         assert_eq!(I32F32::ONE.safe_div(I32F32::ZERO), I32F32::ZERO);
         assert_eq!(I32F32::MAX.safe_div(I32F32::from_bits(1)), I32F32::ZERO);
+    }
+
+    #[test]
+    fn test_saturating_mul_saturates_exactly_at_the_bounds() {
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let sample = |r: u64| match r % 4 {
+            0 => (r >> 2) as i64 >> ((r >> 8) % 64),
+            1 => -((r >> 2) as i64 >> ((r >> 8) % 64)),
+            2 => [i64::MIN, i64::MAX, 0, 1, -1, 1 << 32, -(1 << 32)][(r >> 8) as usize % 7],
+            _ => r as i64,
+        };
+        for _ in 0..200_000 {
+            let (a, b) = (sample(next()), sample(next()));
+            let exact = (i128::from(a) * i128::from(b)) >> 32;
+            let expected = exact.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+            assert_eq!(
+                I32F32::from_bits(a)
+                    .saturating_mul(I32F32::from_bits(b))
+                    .to_bits(),
+                expected,
+                "{a} * {b}"
+            );
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub(crate) fn collect_row(capacity: usize, entries: impl Iterator<Item = (u16, I
 }
 
 /// Whether a row's columns are strictly ascending (so it has no repeated column).
-pub(crate) fn is_ascending(row: &[(u16, I32F32)]) -> bool {
+pub(crate) fn is_ascending<T>(row: &[(u16, T)]) -> bool {
     row.windows(2).all(|w| w[0].0 < w[1].0)
 }
 
@@ -55,11 +55,6 @@ pub(crate) fn is_topk_nonzero(x: &[I32F32], k: usize) -> Vec<bool> {
     result
 }
 
-/// Each row's entries summed.
-pub(crate) fn row_sums(m: &[Row]) -> Vec<I32F32> {
-    m.iter().map(|row| sum(row.iter().map(|e| e.1))).collect()
-}
-
 /// Each row with a positive sum divided by it.
 pub(crate) fn row_normalize(m: &mut [Row]) {
     for row in m.iter_mut() {
@@ -71,14 +66,8 @@ pub(crate) fn row_normalize(m: &mut [Row]) {
     }
 }
 
-/// Each column divided by its (saturating) sum where that is non-zero.
-pub(crate) fn col_normalize(m: &mut [Row], columns: usize) {
-    let sums = col_sums(m, columns);
-    divide_columns(m, &sums);
-}
-
 /// Each column's (saturating) sum; entries beyond `columns` are skipped.
-fn col_sums(m: &[Row], columns: usize) -> Vec<I32F32> {
+pub(crate) fn col_sums(m: &[Row], columns: usize) -> Vec<I32F32> {
     let mut sums = vec![I32F32::ZERO; columns];
     for row in m {
         for &(j, v) in row {
@@ -90,128 +79,147 @@ fn col_sums(m: &[Row], columns: usize) -> Vec<I32F32> {
     sums
 }
 
-/// Each entry divided by its column's divisor where that is non-zero.
-pub(crate) fn divide_columns(m: &mut [Row], divisors: &[I32F32]) {
-    let prepared: Vec<Divisor> = divisors.iter().map(|&d| Divisor::new(d)).collect();
-    for row in m.iter_mut() {
-        for e in row.iter_mut() {
-            if let Some(d) = prepared.get(usize::from(e.0)) {
-                if d.get() != I32F32::ZERO {
-                    e.1 = d.safe_div_into(e.1);
-                }
-            }
+/// One divisor per column, as the reference's column normalisations apply them: entries of a
+/// column whose divisor is 0, or beyond the table, are left as they are.
+pub(crate) struct ColumnDivisors(Vec<Divisor>);
+
+impl ColumnDivisors {
+    pub(crate) fn new(divisors: &[I32F32]) -> Self {
+        // Division by 1 leaves every entry as it is.
+        let divisor = |d| Divisor::new(if d == I32F32::ZERO { I32F32::ONE } else { d });
+        Self(divisors.iter().map(|&d| divisor(d)).collect())
+    }
+
+    #[inline]
+    pub(crate) fn divide(&self, j: u16, v: I32F32) -> I32F32 {
+        match self.0.get(usize::from(j)) {
+            Some(d) => d.safe_div_into(v),
+            None => v,
         }
     }
 }
 
-/// Entries `w_ij` clipped to `c_j`; dropped where `c_j < w_ij` and `c_j <= 0`.
-pub(crate) fn col_clip(m: &[Row], threshold: &[I32F32]) -> Vec<Row> {
-    m.iter()
-        .map(|row| {
-            collect_row(
-                row.len(),
-                row.iter().filter_map(|&(j, v)| {
-                    let th = get(threshold, j);
-                    if th < v {
-                        (th > I32F32::ZERO).then_some((j, th))
-                    } else {
-                        Some((j, v))
-                    }
-                }),
-            )
-        })
-        .collect()
-}
-
-/// Column-normalizes `m`, and returns what the reference computes from the result next:
-/// `matmul_transpose(m, v)` and each column's maximum (for `col_max_upscale`), in one pass.
-pub(crate) fn col_normalize_dot_max(
+/// Clips `m` in place (`col_clip`: `w_ij` clipped to `c_j`, dropped where `c_j < w_ij` and
+/// `c_j <= 0`) and returns, from the same pass, what the reference computes from the clipped
+/// matrix next: each row's sum and `r_j = Σ_i s_i × m_ij` (saturating) over `columns`. With
+/// `scale`, each entry is left multiplied by its row's `s_i` (`row_hadamard`), the very product
+/// `r` sums: `r` is then also the column sums of the result.
+pub(crate) fn col_clip_row_sums_matmul(
     m: &mut [Row],
-    v: &[I32F32],
+    threshold: &[I32F32],
+    s: &[I32F32],
     columns: usize,
+    scale: bool,
 ) -> (Vec<I32F32>, Vec<I32F32>) {
-    let divisors: Vec<Divisor> = col_sums(m, columns).into_iter().map(Divisor::new).collect();
-    let mut maxes = vec![I32F32::ZERO; columns];
-    let dots = m
+    let mut ranks = vec![I32F32::ZERO; columns];
+    let row_sums = m
         .iter_mut()
-        .map(|row| {
-            let mut acc = I32F32::ZERO;
-            for e in row.iter_mut() {
-                let j = usize::from(e.0);
-                if let Some(d) = divisors.get(j) {
-                    if d.get() != I32F32::ZERO {
-                        e.1 = d.safe_div_into(e.1);
+        .enumerate()
+        .map(|(i, row)| {
+            let s_i = s.get(i).copied().unwrap_or_default();
+            let mut total = I32F32::ZERO;
+            let mut kept = 0;
+            for k in 0..row.len() {
+                let (j, mut v) = row[k];
+                let th = get(threshold, j);
+                if th < v {
+                    if th <= I32F32::ZERO {
+                        continue;
                     }
-                    if maxes[j] < e.1 {
-                        maxes[j] = e.1;
-                    }
+                    v = th;
                 }
-                acc = acc.saturating_add(get(v, e.0).saturating_mul(e.1));
+                total = total.wrapping_add(v);
+                let product = s_i.saturating_mul(v);
+                if let Some(r) = ranks.get_mut(usize::from(j)) {
+                    *r = r.saturating_add(product);
+                }
+                row[kept] = (j, if scale { product } else { v });
+                kept += 1;
             }
-            acc
+            row.truncate(kept);
+            total
         })
         .collect();
-    (dots, maxes)
+    (row_sums, ranks)
 }
 
-/// [`col_clip`] in place.
-pub(crate) fn col_clip_in_place(m: &mut [Row], threshold: &[I32F32]) {
-    for row in m.iter_mut() {
-        row.retain_mut(|(j, v)| {
-            let th = get(threshold, *j);
-            if th < *v {
-                *v = th;
-                th > I32F32::ZERO
-            } else {
-                true
-            }
-        });
-    }
-}
-
-/// `Σ_j (m_ij / colsum_j) × v_j` per row: the row sums of `mat_vec_mul` over the
-/// column-normalized matrix, without building either matrix.
-pub(crate) fn col_normalized_row_dot(m: &[Row], v: &[I32F32], columns: usize) -> Vec<I32F32> {
-    let sums = col_sums(m, columns);
-    let divisors: Vec<Option<Divisor>> = sums
-        .iter()
-        .map(|&d| (d != I32F32::ZERO).then(|| Divisor::new(d)))
-        .collect();
+/// `Σ_j (m_ij / sums_j) × v_j` per row: the row sums of `mat_vec_mul` over the matrix
+/// column-normalized by its column sums `sums`, without building either matrix.
+pub(crate) fn col_normalized_row_dot(m: &[Row], sums: &[I32F32], v: &[I32F32]) -> Vec<I32F32> {
+    let divisors = ColumnDivisors::new(sums);
     m.iter()
         .map(|row| {
             sum(row.iter().filter_map(|&(j, x)| {
                 let vj = *v.get(usize::from(j))?;
-                let normalized = match divisors.get(usize::from(j)) {
-                    Some(Some(d)) => d.safe_div_into(x),
-                    _ => x,
-                };
-                Some(normalized.saturating_mul(vj))
+                Some(divisors.divide(j, x).saturating_mul(vj))
             }))
         })
         .collect()
 }
 
-/// `r_j = Σ_i s_i × m_ij` (saturating).
-pub(crate) fn matmul(m: &[Row], s: &[I32F32], columns: usize) -> Vec<I32F32> {
-    let mut result = vec![I32F32::ZERO; columns];
-    for (i, row) in m.iter().enumerate() {
-        let scale = s.get(i).copied().unwrap_or_default();
-        for &(j, v) in row {
-            if let Some(r) = result.get_mut(usize::from(j)) {
-                *r = r.saturating_add(scale.saturating_mul(v));
+/// Each row `i` scaled by `v_i` (rows without a `v_i` are dropped), with the column sums of
+/// the result over `columns`.
+pub(crate) fn row_hadamard_col_sums(
+    mut m: Vec<Row>,
+    v: &[I32F32],
+    columns: usize,
+) -> (Vec<Row>, Vec<I32F32>) {
+    m.truncate(v.len());
+    let mut sums = vec![I32F32::ZERO; columns];
+    for (row, &s) in m.iter_mut().zip(v) {
+        for e in row.iter_mut() {
+            e.1 = e.1.saturating_mul(s);
+            if let Some(c) = sums.get_mut(usize::from(e.0)) {
+                *c = c.saturating_add(e.1);
             }
         }
     }
-    result
+    (m, sums)
 }
 
-/// Each row `i` scaled by `v_i`; rows without a `v_i` are dropped.
-pub(crate) fn row_hadamard(mut m: Vec<Row>, v: &[I32F32]) -> Vec<Row> {
-    m.truncate(v.len());
-    for (row, &s) in m.iter_mut().zip(v) {
-        row.iter_mut().for_each(|e| e.1 = e.1.saturating_mul(s));
-    }
-    m
+/// The end of classic bonds, in one pass: `m` column-normalized by its column sums `sums`, then
+/// `matmul_transpose` of that with `v` (the dividends) and, for the rows `keep` selects (the
+/// others are left empty), that column-max-upscaled as stored u16 proportions.
+///
+/// `maxes` are `m`'s column maxima. The entries are positive, so each is at most its column's
+/// sum, and division by a sum is then monotonic and overflow-free: a column's normalized maximum
+/// is its maximum normalized.
+pub(crate) fn col_normalize_dot_upscale(
+    m: &[Row],
+    sums: &[I32F32],
+    maxes: &[I32F32],
+    v: &[I32F32],
+    keep: &[bool],
+) -> (Vec<I32F32>, Vec<Vec<(u16, u16)>>) {
+    let by_sum = ColumnDivisors::new(sums);
+    let normalized_maxes: Vec<I32F32> = maxes
+        .iter()
+        .zip(0u16..)
+        .map(|(&x, j)| by_sum.divide(j, x))
+        .collect();
+    let by_max = ColumnDivisors::new(&normalized_maxes);
+    m.iter()
+        .zip(keep.iter().copied().chain(std::iter::repeat(false)))
+        .map(|(row, keep)| {
+            let mut dot = I32F32::ZERO;
+            let mut add = |j, x| {
+                let normalized = by_sum.divide(j, x);
+                dot = dot.saturating_add(get(v, j).saturating_mul(normalized));
+                normalized
+            };
+            let stored = if keep {
+                row.iter()
+                    .map(|&(j, x)| (j, by_max.divide(j, add(j, x)).to_u16_proportion()))
+                    .collect()
+            } else {
+                row.iter().for_each(|&(j, x)| {
+                    add(j, x);
+                });
+                Vec::new()
+            };
+            (dot, stored)
+        })
+        .unzip()
 }
 
 /// `a_i × b_i`, 0 where the product overflows.
@@ -267,7 +275,7 @@ pub(crate) fn interpolate(m1: Vec<Row>, m2: Vec<Row>, columns: usize, ratio: I32
 
 /// The distinct columns `< columns` of two rows, ascending, into `out`: a linear merge when
 /// both rows are strictly ascending (as stored rows usually are), a sort otherwise.
-fn sorted_columns(a: &[(u16, I32F32)], b: &[(u16, I32F32)], columns: usize, out: &mut Vec<u16>) {
+fn sorted_columns<A, B>(a: &[(u16, A)], b: &[(u16, B)], columns: usize, out: &mut Vec<u16>) {
     out.clear();
     if is_ascending(a) && is_ascending(b) {
         let (mut i, mut k) = (0, 0);
@@ -295,7 +303,7 @@ fn sorted_columns(a: &[(u16, I32F32)], b: &[(u16, I32F32)], columns: usize, out:
             out.push(j);
         }
     } else {
-        out.extend(a.iter().chain(b).map(|e| e.0));
+        out.extend(a.iter().map(|e| e.0).chain(b.iter().map(|e| e.0)));
         out.sort_unstable();
         out.dedup();
     }
@@ -303,86 +311,93 @@ fn sorted_columns(a: &[(u16, I32F32)], b: &[(u16, I32F32)], columns: usize, out:
 }
 
 /// `alpha × new + (1 − alpha) × old` over the union of entries, positive results kept in
-/// ascending column order (`mat_ema_sparse`).
-pub(crate) fn mat_ema(mut new: Vec<Row>, old: &[Row], alpha: I32F32) -> Vec<Row> {
+/// ascending column order (`mat_ema_sparse`). Entries are read through `new_value` and
+/// `old_value`, which transform them as the reference's steps before the EMA would (a column
+/// normalisation, say; `None` drops an old entry). Also returns the result's column sums
+/// (saturating) and maxima.
+pub(crate) fn mat_ema<T: Copy>(
+    mut new: Vec<Row>,
+    new_value: impl Fn(u16, I32F32) -> I32F32,
+    old: &[impl AsRef<[(u16, T)]>],
+    old_value: impl Fn(u16, T) -> Option<I32F32>,
+    alpha: I32F32,
+) -> (Vec<Row>, Vec<I32F32>, Vec<I32F32>) {
     let columns = new.len();
     let one_minus_alpha = I32F32::ONE.saturating_sub(alpha);
+    let mut stats = vec![(I32F32::ZERO, I32F32::ZERO); columns];
     let mut acc = vec![I32F32::ZERO; columns];
     let mut touched: Vec<u16> = Vec::new();
     // Each result row is built in `out` and swapped with its input row, whose allocation is
     // then reused for the next result.
     let mut out: Row = Vec::new();
     for (i, new_row) in new.iter_mut().enumerate() {
-        let old_row = old.get(i).map_or(&[][..], Vec::as_slice);
+        let old_row = old.get(i).map_or(&[][..], AsRef::as_ref);
         out.clear();
+        let mut emit = |j: u16, v: I32F32| {
+            if let Some((sum, max)) = stats.get_mut(usize::from(j)) {
+                if v > I32F32::ZERO {
+                    *sum = sum.saturating_add(v);
+                    *max = (*max).max(v);
+                    out.push((j, v));
+                }
+            }
+        };
         if is_ascending(new_row) && is_ascending(old_row) {
-            ema_merge(new_row, old_row, alpha, one_minus_alpha, columns, &mut out);
+            // Merge the two rows.
+            let (mut a, mut b) = (0, 0);
+            while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
+                if jn < jo {
+                    a += 1;
+                    emit(jn, alpha.saturating_mul(new_value(jn, vn)));
+                } else if jo < jn {
+                    b += 1;
+                    if let Some(vo) = old_value(jo, vo) {
+                        emit(jo, one_minus_alpha.saturating_mul(vo));
+                    }
+                } else {
+                    a += 1;
+                    b += 1;
+                    let from_new = alpha.saturating_mul(new_value(jn, vn));
+                    emit(
+                        jn,
+                        match old_value(jo, vo) {
+                            Some(vo) => I32F32::ZERO
+                                .saturating_add(from_new)
+                                .saturating_add(one_minus_alpha.saturating_mul(vo)),
+                            None => from_new,
+                        },
+                    );
+                }
+            }
+            for &(j, v) in &new_row[a..] {
+                emit(j, alpha.saturating_mul(new_value(j, v)));
+            }
+            for &(j, v) in &old_row[b..] {
+                if let Some(v) = old_value(j, v) {
+                    emit(j, one_minus_alpha.saturating_mul(v));
+                }
+            }
         } else {
             for &(j, v) in new_row.iter() {
                 if let Some(cell) = acc.get_mut(usize::from(j)) {
-                    *cell = cell.saturating_add(alpha.saturating_mul(v));
+                    *cell = cell.saturating_add(alpha.saturating_mul(new_value(j, v)));
                 }
             }
             for &(j, v) in old_row {
-                if let Some(cell) = acc.get_mut(usize::from(j)) {
+                if let (Some(cell), Some(v)) = (acc.get_mut(usize::from(j)), old_value(j, v)) {
                     *cell = cell.saturating_add(one_minus_alpha.saturating_mul(v));
                 }
             }
             sorted_columns(new_row, old_row, columns, &mut touched);
             for &j in &touched {
-                let v = get(&acc, j);
-                if v > I32F32::ZERO {
-                    out.push((j, v));
-                }
+                emit(j, get(&acc, j));
                 acc[usize::from(j)] = I32F32::ZERO;
             }
         }
         std::mem::swap(new_row, &mut out);
     }
-    new
-}
-
-/// [`mat_ema`] of one pair of strictly ascending rows, by merging them, appended to `out`.
-fn ema_merge(
-    new: &[(u16, I32F32)],
-    old: &[(u16, I32F32)],
-    alpha: I32F32,
-    one_minus_alpha: I32F32,
-    columns: usize,
-    out: &mut Row,
-) {
-    out.reserve(new.len().max(old.len()));
-    let (mut i, mut k) = (0, 0);
-    loop {
-        let (j, v) = match (new.get(i), old.get(k)) {
-            (Some(&(jn, vn)), Some(&(jo, vo))) if jn == jo => {
-                i += 1;
-                k += 1;
-                (
-                    jn,
-                    I32F32::ZERO
-                        .saturating_add(alpha.saturating_mul(vn))
-                        .saturating_add(one_minus_alpha.saturating_mul(vo)),
-                )
-            }
-            (Some(&(jn, vn)), Some(&(jo, _))) if jn < jo => {
-                i += 1;
-                (jn, alpha.saturating_mul(vn))
-            }
-            (Some(&(jn, vn)), None) => {
-                i += 1;
-                (jn, alpha.saturating_mul(vn))
-            }
-            (_, Some(&(jo, vo))) => {
-                k += 1;
-                (jo, one_minus_alpha.saturating_mul(vo))
-            }
-            (None, None) => break,
-        };
-        if usize::from(j) < columns && v > I32F32::ZERO {
-            out.push((j, v));
-        }
-    }
+    let (sums, maxes) = stats.into_iter().unzip();
+    (new, sums, maxes)
 }
 
 /// The normalized positive stakes (the voters, in uid order), their sum and the minority
@@ -499,10 +514,14 @@ fn smallest_score_above(
         return I32F32::from_bits(max as i64);
     }
     let mut len = entries.len();
-    let top_bits = 64 - max.leading_zeros();
-    let mut shift = top_bits.saturating_sub(1) / 8 * 8;
+    // The first round reads the 8 highest bits any score has. All scores in play agree on the
+    // bits above a round's digit, so a next digit that overlaps them orders as well.
+    let mut shift = (64 - max.leading_zeros()).saturating_sub(8);
     loop {
         let live = &mut entries[..len];
+        if live.len() <= 8 {
+            return smallest_score_above_sorted(live, acc, minority, key);
+        }
         // Stakes are at most 1 (2^32) and a column has fewer than 2^16 voters: i64 suffices.
         let mut hist = [0i64; 256];
         let mut count = [0u32; 256];
@@ -530,8 +549,32 @@ fn smallest_score_above(
         if shift == 0 || len <= 1 {
             return entries[0].0;
         }
-        shift -= 8;
+        shift = shift.saturating_sub(8);
     }
+}
+
+/// [`smallest_score_above`] of a few entries, whose cumulative stake (from `acc`) exceeds
+/// `minority` at the largest key at the latest: sorted by key, the first key at which it does.
+fn smallest_score_above_sorted(
+    entries: &mut [(I32F32, I32F32)],
+    mut acc: i128,
+    minority: i128,
+    key: impl Fn(&(I32F32, I32F32)) -> u64,
+) -> I32F32 {
+    entries.sort_by_key(&key);
+    let mut k = 0;
+    while let Some(first) = entries.get(k) {
+        let group = key(first);
+        let score = first.0;
+        while let Some(e) = entries.get(k).filter(|e| key(e) == group) {
+            acc += i128::from(e.1.to_bits());
+            k += 1;
+        }
+        if acc > minority {
+            return score;
+        }
+    }
+    entries.last().map_or(I32F32::ZERO, |e| e.0)
 }
 
 /// The reference's route: a dense column of every voter's score (a later duplicate entry
@@ -793,6 +836,73 @@ pub(crate) mod tests {
             .collect()
     }
 
+    // The reference's column normalisation, clipping, row sums and `matmul_sparse`.
+    /// Each column divided by its (saturating) sum where that is non-zero.
+    pub(crate) fn col_normalize(m: &mut [Row], columns: usize) {
+        let sums = col_sums(m, columns);
+        divide_columns(m, &sums);
+    }
+
+    /// Each entry divided by its column's divisor where that is non-zero.
+    pub(crate) fn divide_columns(m: &mut [Row], divisors: &[I32F32]) {
+        for row in m.iter_mut() {
+            for e in row.iter_mut() {
+                if let Some(&d) = divisors.get(usize::from(e.0)) {
+                    if d != I32F32::ZERO {
+                        e.1 = e.1.safe_div(d);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Entries `w_ij` clipped to `c_j`; dropped where `c_j < w_ij` and `c_j <= 0`.
+    pub(crate) fn col_clip(m: &[Row], threshold: &[I32F32]) -> Vec<Row> {
+        m.iter()
+            .map(|row| {
+                row.iter()
+                    .filter_map(|&(j, v)| {
+                        let th = get(threshold, j);
+                        if th < v {
+                            (th > I32F32::ZERO).then_some((j, th))
+                        } else {
+                            Some((j, v))
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Each row's entries summed.
+    pub(crate) fn row_sums(m: &[Row]) -> Vec<I32F32> {
+        m.iter().map(|row| sum(row.iter().map(|e| e.1))).collect()
+    }
+
+    /// `r_j = Σ_i s_i × m_ij` (saturating).
+    pub(crate) fn matmul(m: &[Row], s: &[I32F32], columns: usize) -> Vec<I32F32> {
+        let mut result = vec![I32F32::ZERO; columns];
+        for (i, row) in m.iter().enumerate() {
+            let scale = s.get(i).copied().unwrap_or_default();
+            for &(j, v) in row {
+                if let Some(r) = result.get_mut(usize::from(j)) {
+                    *r = r.saturating_add(scale.saturating_mul(v));
+                }
+            }
+        }
+        result
+    }
+
+    fn col_maxes(m: &[Row], columns: usize) -> Vec<I32F32> {
+        let mut maxes = vec![I32F32::ZERO; columns];
+        for &(j, v) in m.iter().flatten() {
+            if let Some(mx) = maxes.get_mut(usize::from(j)) {
+                *mx = (*mx).max(v);
+            }
+        }
+        maxes
+    }
+
     #[test]
     fn test_fused_helpers_match_their_composition() {
         let mut g = Gen(0x5eed_f00d_1234_4321);
@@ -802,31 +912,76 @@ pub(crate) mod tests {
             let v: Vec<I32F32> = (0..n)
                 .map(|_| I32F32::from_bits(g.below(1 << 33) as i64))
                 .collect();
-            let mut expected = m.clone();
+            let keep: Vec<bool> = (0..n).map(|_| g.below(4) > 0).collect();
+
+            // The end of classic bonds, on positive entries (an EMA's output).
+            let positive: Vec<Row> = m
+                .iter()
+                .map(|r| r.iter().copied().filter(|e| e.1 > I32F32::ZERO).collect())
+                .collect();
+            let mut expected = positive.clone();
             col_normalize(&mut expected, n);
             let expected_dots = matmul_transpose(&expected, &v);
-            let mut fused = m.clone();
-            let (dots, maxes) = col_normalize_dot_max(&mut fused, &v, n);
-            assert_eq!(dots, expected_dots);
             col_max_upscale(&mut expected, n);
-            divide_columns(&mut fused, &maxes);
-            assert_eq!(fused, expected);
+            let expected_stored: Vec<Vec<(u16, u16)>> = expected
+                .iter()
+                .zip(&keep)
+                .map(|(r, k)| {
+                    r.iter()
+                        .filter(|_| *k)
+                        .map(|&(j, x)| (j, x.to_u16_proportion()))
+                        .collect()
+                })
+                .collect();
+            let sums = col_sums(&positive, n);
+            let maxes = col_maxes(&positive, n);
+            assert_eq!(
+                col_normalize_dot_upscale(&positive, &sums, &maxes, &v, &keep),
+                (expected_dots, expected_stored)
+            );
+
             let mut normalized = m.clone();
             col_normalize(&mut normalized, n);
             assert_eq!(
-                col_normalized_row_dot(&m, &v, n),
+                col_normalized_row_dot(&m, &col_sums(&m, n), &v),
                 row_sums(&mat_vec_mul(&normalized, &v))
             );
+
             let mut in_place = m.clone();
-            col_clip_in_place(&mut in_place, &v);
-            assert_eq!(in_place, col_clip(&m, &v));
+            let clipped = col_clip(&m, &v);
+            let stake: Vec<I32F32> = (0..n)
+                .map(|_| I32F32::from_bits(g.below(1 << 32) as i64))
+                .collect();
+            let sums_and_ranks = (row_sums(&clipped), matmul(&clipped, &stake, n));
+            assert_eq!(
+                col_clip_row_sums_matmul(&mut in_place, &v, &stake, n, false),
+                sums_and_ranks
+            );
+            assert_eq!(in_place, clipped);
+            let mut scaled_in_place = m.clone();
+            let ranks = col_clip_row_sums_matmul(&mut scaled_in_place, &v, &stake, n, true).1;
+            assert_eq!(
+                (scaled_in_place, ranks),
+                row_hadamard_col_sums(clipped, &stake, n)
+            );
+
+            let scaled: Vec<Row> = m
+                .iter()
+                .zip(&stake)
+                .map(|(r, s)| r.iter().map(|&(j, x)| (j, x.saturating_mul(*s))).collect())
+                .collect();
+            let scaled_sums = col_sums(&scaled, n);
+            assert_eq!(
+                row_hadamard_col_sums(m.clone(), &stake, n),
+                (scaled, scaled_sums)
+            );
         }
     }
 
     #[test]
     fn test_sparse_shortcuts_match_the_dense_reference_loops() {
         let mut g = Gen(0x0ddb_a11c_0ffe_e123);
-        for _ in 0..500 {
+        for round in 0..1000 {
             let n = 1 + g.below(10) as usize;
             let m1: Vec<Row> = (0..n).map(|_| g.row(n, true)).collect();
             let m2: Vec<Row> = (0..n).map(|_| g.row(n, true)).collect();
@@ -840,10 +995,33 @@ pub(crate) mod tests {
                 naive_interpolate(&m1, &m2, n, ratio)
             );
             let alpha = I32F32::from_bits(g.below(1 << 32) as i64);
-            assert_eq!(
-                mat_ema(m1.clone(), &m2, alpha),
-                naive_mat_ema(&m1, &m2, alpha)
+            // Every other round, both inputs column-normalized first.
+            let (mut n1, mut n2) = (m1.clone(), m2.clone());
+            let (d1, d2) = if round % 2 == 0 {
+                (ColumnDivisors::new(&[]), ColumnDivisors::new(&[]))
+            } else {
+                col_normalize(&mut n1, n);
+                col_normalize(&mut n2, n);
+                (
+                    ColumnDivisors::new(&col_sums(&m1, n)),
+                    ColumnDivisors::new(&col_sums(&m2, n)),
+                )
+            };
+            // Old entries of some columns dropped as they are read.
+            let dropped = g.below(1 << n);
+            let kept = |j: u16| dropped >> j & 1 == 0;
+            n2.iter_mut().for_each(|r| r.retain(|e| kept(e.0)));
+            let expected = naive_mat_ema(&n1, &n2, alpha);
+            let expected_sums = col_sums(&expected, n);
+            let expected_maxes = col_maxes(&expected, n);
+            let ema = mat_ema(
+                m1.clone(),
+                |j, v| d1.divide(j, v),
+                &m2,
+                |j, v| kept(j).then(|| d2.divide(j, v)),
+                alpha,
             );
+            assert_eq!(ema, (expected, expected_sums, expected_maxes));
         }
     }
 }
