@@ -20,6 +20,7 @@ pub struct BlockOutcome {
 }
 
 /// The chain's state machine at some head.
+#[derive(Clone)]
 pub struct Chain {
     state: State,
     head: Header,

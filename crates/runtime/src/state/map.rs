@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::ops::RangeBounds;
 
 /// An ordered map whose writes can be rolled back to any earlier [`Map::mark`].
+#[derive(Clone)]
 pub(crate) struct Map<K, V> {
     entries: BTreeMap<K, V>,
     /// `(key, value before the write)`, oldest first, since the last [`Map::forget`].
@@ -142,6 +143,7 @@ impl<K: Ord + Clone + Encode + Decode, V: Clone + Encode + Decode> Map<K, V> {
 }
 
 /// A single journaled value, for chain-wide items.
+#[derive(Clone)]
 pub(crate) struct Value<T>(Map<(), T>);
 
 impl<T> Default for Value<T> {

@@ -17,7 +17,7 @@ use trie::Trie;
 macro_rules! state {
     ($( $(#[$doc:meta])* $name:ident : $ty:ty, )*) => {
         /// The whole chain state after some block.
-        #[derive(Default)]
+        #[derive(Default, Clone)]
         pub struct State {
             $( $(#[$doc])* pub(crate) $name: $ty, )*
             trie: Trie,

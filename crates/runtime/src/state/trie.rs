@@ -12,6 +12,7 @@
 
 use plexus_primitives::{blake2_256_parts, H256};
 
+#[derive(Clone)]
 enum Node {
     Leaf {
         key: H256,
@@ -27,7 +28,7 @@ enum Node {
 }
 
 /// The authenticated index of the state: leaf key hash → leaf hash.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Trie {
     root: Option<Node>,
     len: usize,

@@ -1,0 +1,213 @@
+//! Block processing: decoding, signature checks (batched and one by one) and execution of
+//! blocks of 1,000 transfers and of 1,000 `set_weights` on a 256-neuron subnet.
+
+// Benchmarks panic on setup failures by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use parity_scale_codec::Encode;
+use plexus_primitives::{sign, AccountId, RAO_PER_TAO};
+use plexus_runtime::{
+    check_batch, Call, Chain, ChainParams, Genesis, GovernanceCall, Hyperparameter,
+    SignedTransaction, Transaction,
+};
+use std::hint::black_box;
+
+const TXS: usize = 1_000;
+
+fn keypair(i: u32) -> schnorrkel::Keypair {
+    let mut seed = [7u8; 32];
+    seed[..4].copy_from_slice(&i.to_le_bytes());
+    schnorrkel::MiniSecretKey::from_bytes(&seed)
+        .unwrap()
+        .expand_to_keypair(schnorrkel::ExpansionMode::Ed25519)
+}
+
+fn account(pair: &schnorrkel::Keypair) -> AccountId {
+    AccountId(pair.public.to_bytes())
+}
+
+fn signed(chain: &Chain, pair: &schnorrkel::Keypair, nonce: u64, call: Call) -> SignedTransaction {
+    let transaction = Transaction {
+        signer: account(pair),
+        nonce,
+        genesis_hash: chain.genesis_hash(),
+        valid_until: None,
+        call,
+    };
+    let signature = sign(pair, &transaction.signing_payload());
+    SignedTransaction {
+        transaction,
+        signature,
+    }
+}
+
+/// A chain where accounts 0..2000 hold 1,000 TAO each and account 0 governs.
+fn genesis(pairs: &[schnorrkel::Keypair]) -> Chain {
+    let genesis = Genesis {
+        chain_id: "bench".into(),
+        timestamp: 1,
+        governance: Some(account(&pairs[0])),
+        balances: pairs
+            .iter()
+            .map(|p| (account(p), 1_000 * RAO_PER_TAO))
+            .collect(),
+        params: ChainParams {
+            network_min_lock: RAO_PER_TAO,
+            max_block_transactions: 100_000,
+            ..ChainParams::default()
+        },
+    };
+    Chain::from_genesis(&genesis).unwrap()
+}
+
+fn bench_block(c: &mut Criterion, name: &str, chain: &Chain, txs: Vec<SignedTransaction>) {
+    let encoded: Vec<Vec<u8>> = txs.iter().map(Encode::encode).collect();
+    let mut proposer = chain.clone();
+    let checked = check_batch(txs.clone()).unwrap();
+    let (block, _) = proposer.build_block(10_000, checked.clone()).unwrap();
+    assert_eq!(block.transactions.len(), TXS, "every transaction is valid");
+
+    let mut group = c.benchmark_group(format!("runtime::{name}"));
+    group.throughput(Throughput::Elements(TXS as u64));
+    group.sample_size(20);
+    group.bench_function("decode", |b| {
+        b.iter(|| {
+            for bytes in &encoded {
+                black_box(SignedTransaction::decode_bytes(bytes, 1 << 20).unwrap());
+            }
+        })
+    });
+    group.bench_function("verify batched", |b| {
+        b.iter_batched(
+            || txs.clone(),
+            |txs| black_box(check_batch(txs).unwrap()),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("verify one by one", |b| {
+        b.iter_batched(
+            || txs.clone(),
+            |txs| {
+                for tx in txs {
+                    black_box(tx.check().unwrap());
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("execute (with state root)", |b| {
+        b.iter_batched(
+            || chain.clone(),
+            |mut chain| black_box(chain.apply_checked_block(&block.header, &checked).unwrap()),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("decode+verify+execute", |b| {
+        b.iter_batched(
+            || chain.clone(),
+            |mut chain| {
+                let txs = encoded
+                    .iter()
+                    .map(|bytes| SignedTransaction::decode_bytes(bytes, 1 << 20).unwrap())
+                    .collect();
+                let checked = check_batch(txs).unwrap();
+                black_box(chain.apply_checked_block(&block.header, &checked).unwrap())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+fn transfers(c: &mut Criterion) {
+    let pairs: Vec<_> = (0..2 * TXS as u32).map(keypair).collect();
+    let chain = genesis(&pairs);
+    let txs = (0..TXS)
+        .map(|i| {
+            let call = Call::Transfer {
+                dest: account(&pairs[TXS + i]),
+                value: RAO_PER_TAO,
+            };
+            signed(&chain, &pairs[i], 0, call)
+        })
+        .collect();
+    bench_block(c, "transfers", &chain, txs);
+}
+
+/// A subnet of 256 neurons whose owner hotkey may set weights every block, then 1,000
+/// `set_weights` of 256 weights each.
+fn set_weights(c: &mut Criterion) {
+    let pairs: Vec<_> = (0..2 * TXS as u32).map(keypair).collect();
+    let mut chain = genesis(&pairs);
+    let owner = &pairs[1];
+    let hotkey = keypair(1_000_000);
+    let mut txs = vec![signed(
+        &chain,
+        owner,
+        0,
+        Call::RegisterNetwork {
+            hotkey: account(&hotkey),
+        },
+    )];
+    for (i, value) in [
+        Hyperparameter::CommitReveal(false),
+        Hyperparameter::WeightsRateLimit(0),
+        Hyperparameter::BurnIncreaseMult(1_000_000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let call = Call::Governance(GovernanceCall::SetHyperparameter { netuid: 1, value });
+        txs.push(signed(&chain, &pairs[0], i as u64, call));
+    }
+    for i in 0..255 {
+        let call = Call::BurnedRegister {
+            netuid: 1,
+            hotkey: account(&keypair(2_000_000 + i)),
+        };
+        txs.push(signed(&chain, &pairs[2 + i as usize], 0, call));
+    }
+    chain.build_block(2, check_batch(txs).unwrap()).unwrap();
+    assert_eq!(chain.state().subnet(1).unwrap().n, 256);
+    let start = chain.next_nonce(&account(&hotkey));
+    let dests: Vec<u16> = (0..256).collect();
+    let txs = (0..TXS as u64)
+        .map(|i| {
+            let weights = dests.iter().map(|d| (d * 7 + i as u16) % 1000).collect();
+            let call = Call::SetWeights {
+                netuid: 1,
+                dests: dests.clone(),
+                weights,
+                version_key: 0,
+            };
+            signed(&chain, &hotkey, start + i, call)
+        })
+        .collect();
+    bench_block(c, "set_weights n=256", &chain, txs);
+}
+
+fn schnorrkel_baseline(c: &mut Criterion) {
+    let pairs: Vec<_> = (0..TXS as u32).map(keypair).collect();
+    let messages: Vec<Vec<u8>> = (0..TXS).map(|i| vec![i as u8; 150]).collect();
+    let context = schnorrkel::signing_context(b"substrate");
+    let sigs: Vec<_> = pairs
+        .iter()
+        .zip(&messages)
+        .map(|(p, m)| p.sign(context.bytes(m)))
+        .collect();
+    let keys: Vec<_> = pairs.iter().map(|p| p.public).collect();
+    let mut group = c.benchmark_group("sr25519");
+    group.throughput(Throughput::Elements(TXS as u64));
+    group.sample_size(20);
+    group.bench_function("schnorrkel verify_batch (1,000 × 150 bytes)", |b| {
+        b.iter(|| {
+            let transcripts = messages.iter().map(|m| context.bytes(m));
+            schnorrkel::verify_batch(transcripts, &sigs, &keys, false).unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, transfers, set_weights, schnorrkel_baseline);
+criterion_main!(benches);
