@@ -114,6 +114,18 @@ proptest! {
         // Fresh nodes applying the blocks reach every root, every time.
         prop_assert_eq!(&replay(&blocks), &roots);
         prop_assert_eq!(&replay(&blocks), &roots);
+        // A node offered a corrupted copy of each block first rejects it untouched, then
+        // accepts the real one.
+        let mut node = Net::quick();
+        for block in &blocks {
+            let mut forged = block.clone();
+            forged.header.state_root.0[0] ^= 1;
+            let before = node.chain.head().clone();
+            prop_assert!(node.chain.apply_block(&forged).is_err());
+            prop_assert_eq!(node.chain.head(), &before);
+            node.chain.apply_block(block).unwrap();
+        }
+        prop_assert_eq!(node.chain.head().state_root, *roots.last().unwrap());
         // Nonces only grow: every included transaction used the next one.
         for block in &blocks {
             let mut last = std::collections::BTreeMap::new();

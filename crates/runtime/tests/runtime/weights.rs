@@ -298,3 +298,22 @@ fn test_replacing_a_neuron_clears_votes_for_it() {
         &[(1, 0), (2, 43690), (3, 65535)]
     );
 }
+
+#[test]
+fn test_stake_threshold_exempts_only_the_owner() {
+    let (mut net, netuid) = subnet(false);
+    net.ok(GOV, gov_set(netuid, Hyperparameter::WeightsRateLimit(0)));
+    let params = plexus_runtime::ChainParams {
+        stake_threshold: 1,
+        ..net.chain.state().chain_params()
+    };
+    net.ok(GOV, Call::Governance(GovernanceCall::SetChainParams(params)));
+    assert_eq!(
+        net.fails(102, weights(netuid, &[1], &[1])),
+        DispatchError::NotEnoughStakeToSetWeights {
+            stake: 0,
+            threshold: 1
+        }
+    );
+    net.ok(101, weights(netuid, &[1], &[1]));
+}
