@@ -90,3 +90,64 @@ impl Genesis {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+    const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+
+    #[test]
+    fn test_genesis_json_is_checked() {
+        let ok = format!(
+            r#"{{"chain_id": "t", "timestamp": 5, "governance": "{ALICE}",
+                "balances": [["{ALICE}", 1000], ["{BOB}", 500]],
+                "params": {{"network_rate_limit": 3}}}}"#
+        );
+        let genesis = Genesis::from_json(&ok).unwrap();
+        assert_eq!(genesis.params.network_rate_limit, 3);
+        assert_eq!(
+            genesis.params.subnet_limit, 128,
+            "unset fields keep defaults"
+        );
+
+        let duplicate = format!(
+            r#"{{"chain_id": "t", "timestamp": 5, "balances": [["{ALICE}", 1000], ["{ALICE}", 1000]]}}"#
+        );
+        assert!(matches!(
+            Genesis::from_json(&duplicate),
+            Err(GenesisError::DuplicateAccount(_))
+        ));
+        let dust =
+            format!(r#"{{"chain_id": "t", "timestamp": 5, "balances": [["{ALICE}", 499]]}}"#);
+        assert!(matches!(
+            Genesis::from_json(&dust),
+            Err(GenesisError::BelowExistentialDeposit { balance: 499, .. })
+        ));
+        let too_much = format!(
+            r#"{{"chain_id": "t", "timestamp": 5,
+                "balances": [["{ALICE}", 21000000000000000], ["{BOB}", 500]]}}"#
+        );
+        assert!(matches!(
+            Genesis::from_json(&too_much),
+            Err(GenesisError::OverSupply)
+        ));
+        let typo = r#"{"chain_id": "t", "timestamp": 5, "params": {"subnet_limt": 3}}"#;
+        assert!(matches!(
+            Genesis::from_json(typo),
+            Err(GenesisError::Json(_))
+        ));
+        let bad_address = r#"{"chain_id": "t", "timestamp": 5, "governance": "5Grwva"}"#;
+        assert!(matches!(
+            Genesis::from_json(bad_address),
+            Err(GenesisError::Json(_))
+        ));
+        let bad_params =
+            r#"{"chain_id": "t", "timestamp": 5, "params": {"max_epochs_per_block": 0}}"#;
+        assert!(matches!(
+            Genesis::from_json(bad_params),
+            Err(GenesisError::Params(_))
+        ));
+    }
+}

@@ -307,7 +307,10 @@ fn test_stake_threshold_exempts_only_the_owner() {
         stake_threshold: 1,
         ..net.chain.state().chain_params()
     };
-    net.ok(GOV, Call::Governance(GovernanceCall::SetChainParams(params)));
+    net.ok(
+        GOV,
+        Call::Governance(GovernanceCall::SetChainParams(params)),
+    );
     assert_eq!(
         net.fails(102, weights(netuid, &[1], &[1])),
         DispatchError::NotEnoughStakeToSetWeights {
