@@ -310,3 +310,30 @@ impl Context<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_commit_hash_is_blake2_of_the_scale_tuple() {
+        // Derived independently: BLAKE2b-256 over Alice's public key, netuid 7 (u16 LE), the
+        // three vectors (compact length, u16 LE items) and version key 42 (u64 LE).
+        let alice = AccountId::from_ss58("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY")
+            .unwrap_or(AccountId([0; 32]));
+        let hash = commit_hash(&alice, 7, &[0, 1, 2], &[100, 200, 65535], &[9, 8], 42);
+        assert_eq!(
+            hash.to_string(),
+            "0xaac570c5c350b3b168b8840c25fdc4edd6ffef3f76711b27a4f6683af59066c6"
+        );
+    }
+
+    #[test]
+    fn test_normalized_max() {
+        assert_eq!(normalized_max(&[]), 0);
+        assert_eq!(normalized_max(&[0, 0]), 0);
+        assert_eq!(normalized_max(&[1, 1]), 32767);
+        assert_eq!(normalized_max(&[3, 1]), 49151);
+        assert_eq!(normalized_max(&[65535]), 65535);
+    }
+}
