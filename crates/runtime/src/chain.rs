@@ -40,6 +40,7 @@ impl Chain {
         state.globals.set(Globals {
             chain_id: genesis.chain_id.clone(),
             total_issuance: total,
+            total_burned: 0,
             sudo: genesis.governance,
             last_lock: genesis.params.network_min_lock,
             last_lock_block: 0,

@@ -22,6 +22,9 @@ pub struct Globals {
     pub chain_id: String,
     /// All TAO in existence: every balance plus every subnet's TAO.
     pub total_issuance: Balance,
+    /// All TAO ever destroyed (fees, dust, fees held by pruned subnets); issuance plus this is
+    /// everything ever created.
+    pub total_burned: Balance,
     /// The governance account, if any.
     pub sudo: Option<AccountId>,
     /// Lock paid for the last subnet registered.

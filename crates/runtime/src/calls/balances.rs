@@ -42,9 +42,17 @@ impl State {
         }
     }
 
-    fn reduce_issuance(&mut self, amount: Balance) {
-        self.globals
-            .mutate(|g| g.total_issuance = g.total_issuance.saturating_sub(amount));
+    /// TAO destroyed since genesis.
+    pub fn total_burned(&self) -> Balance {
+        self.globals.get_ref().map_or(0, |g| g.total_burned)
+    }
+
+    /// Records `amount` as destroyed: gone from issuance, counted as burned.
+    pub(crate) fn reduce_issuance(&mut self, amount: Balance) {
+        self.globals.mutate(|g| {
+            g.total_issuance = g.total_issuance.saturating_sub(amount);
+            g.total_burned = g.total_burned.saturating_add(amount);
+        });
     }
 
     /// Destroys `amount` of `who`'s balance (fees). The caller checked that it is there.

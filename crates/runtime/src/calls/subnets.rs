@@ -170,9 +170,7 @@ impl Context<'_> {
         let refunded = subnet.locked.min(subnet.tao);
         let burned = subnet.tao - refunded;
         self.deposit(subnet.owner_coldkey, refunded);
-        self.state
-            .globals
-            .mutate(|g| g.total_issuance = g.total_issuance.saturating_sub(burned));
+        self.state.reduce_issuance(burned);
         for uid in 0..subnet.n {
             if let Some(neuron) = self.state.neurons.remove(&(netuid, uid)) {
                 self.state.uids.remove(&(netuid, neuron.hotkey));

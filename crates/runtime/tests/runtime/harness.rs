@@ -186,9 +186,12 @@ impl Net {
             .unwrap()
     }
 
-    /// Total issuance equals every balance plus every subnet's TAO.
+    /// Total issuance equals every balance plus every subnet's TAO, and with what was burned
+    /// makes up exactly the genesis supply.
     pub(crate) fn assert_supply_conserved(&self) {
         let state = self.chain.state();
+        let genesis = 20 * 1_000_000 * TAO + 1000 * TAO;
+        assert_eq!(state.total_issuance() + state.total_burned(), genesis);
         let balances: u128 = (0..=255u8)
             .map(|s| u128::from(state.balance(&account(s))))
             .sum();
