@@ -29,6 +29,7 @@
 mod block;
 mod calls;
 mod chain;
+mod emission;
 mod error;
 mod event;
 mod genesis;
@@ -43,6 +44,7 @@ pub use block::{transactions_root, Block, Header};
 pub(crate) use calls::dispatch;
 pub use calls::{commit_hash, MAX_UNREVEALED_COMMITS};
 pub use chain::{BlockOutcome, Chain, Events};
+pub use emission::block_emission;
 pub use error::{BlockError, DispatchError, InvalidTransaction};
 pub use event::{Event, Phase};
 pub use genesis::{Genesis, GenesisError};
