@@ -253,6 +253,14 @@ pub enum DispatchError {
     /// The matching commit's reveal epoch passed.
     #[error("the commit expired")]
     CommitExpired,
+    /// Less stake than the call moves.
+    #[error("not enough stake: {needed} needed, {available} available")]
+    NotEnoughStake {
+        /// Amount the call moves.
+        needed: Balance,
+        /// Stake held.
+        available: Balance,
+    },
     /// Chain parameters the chain could not run with.
     #[error("invalid chain parameters: {0}")]
     InvalidChainParams(String),

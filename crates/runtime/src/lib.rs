@@ -34,6 +34,7 @@ mod error;
 mod event;
 mod genesis;
 mod hyperparams;
+mod math;
 mod params;
 mod query;
 mod state;
@@ -55,4 +56,6 @@ pub use state::{State, StateDecodeError};
 pub use tx::{
     check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
 };
-pub use types::{AxonInfo, Globals, Neuron, Subnet, SubnetIdentity, SystemInfo, WeightCommit};
+pub use types::{
+    AxonInfo, Globals, Neuron, SharePool, Subnet, SubnetIdentity, SystemInfo, WeightCommit,
+};

@@ -125,3 +125,12 @@ pub struct WeightCommit {
     /// Block of the commit.
     pub block: BlockNumber,
 }
+
+/// Alpha staked through one hotkey on one subnet and the shares its nominators hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct SharePool {
+    /// Alpha the pool holds, rewards included.
+    pub alpha: Balance,
+    /// Shares issued; a nominator's stake is `alpha × their shares / shares`.
+    pub shares: u128,
+}

@@ -3,6 +3,7 @@
 
 mod balances;
 mod neurons;
+mod stake;
 mod subnets;
 mod weights;
 

@@ -9,7 +9,7 @@ mod trie;
 
 pub(crate) use map::{Map, Value};
 
-use crate::types::{Globals, Neuron, Subnet, SystemInfo, WeightCommit};
+use crate::types::{Globals, Neuron, SharePool, Subnet, SystemInfo, WeightCommit};
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
 use plexus_primitives::{blake2_256, blake2_256_parts, AccountId, Balance, NetUid, Uid, H256};
 use trie::Trie;
@@ -143,4 +143,8 @@ state! {
     bonds: Map<(NetUid, Uid), Vec<(u16, u16)>>,
     /// Unrevealed hash commits of each hotkey on each subnet, oldest first.
     weight_commits: Map<(NetUid, AccountId), Vec<WeightCommit>>,
+    /// Alpha staked through each hotkey on each subnet, as a share pool.
+    hotkey_alpha: Map<(AccountId, NetUid), SharePool>,
+    /// Shares of each (hotkey, subnet) pool held by each coldkey: (hotkey, netuid, coldkey).
+    alpha_shares: Map<(AccountId, NetUid, AccountId), u128>,
 }
