@@ -146,11 +146,13 @@ pub enum Event {
         /// The commit hash.
         hash: H256,
     },
-    /// A subnet's epoch ran.
+    /// A subnet's epoch ran and paid out its pending alpha.
     EpochRun {
         /// The subnet.
         netuid: NetUid,
         /// The epoch's index.
         epoch: u64,
+        /// Alpha paid out (staked to owner, miners and validators).
+        emission: Balance,
     },
 }

@@ -57,5 +57,6 @@ pub use tx::{
     check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
 };
 pub use types::{
-    AxonInfo, Globals, Neuron, SharePool, Subnet, SubnetIdentity, SystemInfo, WeightCommit,
+    AlphaSupply, AxonInfo, Globals, Neuron, NeuronEpoch, PendingEmission, SharePool, Subnet,
+    SubnetIdentity, SystemInfo, WeightCommit,
 };

@@ -42,6 +42,11 @@ pub struct ChainParams {
     pub admin_freeze_window: u16,
     /// Most subnet epochs run in one block; the rest wait for the next block.
     pub max_epochs_per_block: u16,
+    /// The subnet owner's cut of each block's alpha emission (u16 proportion; 18%).
+    pub subnet_owner_cut: u16,
+    /// Delegate take of hotkeys that never set one (u16 proportion; 18%), and the most any
+    /// hotkey may take.
+    pub max_delegate_take: u16,
 }
 
 impl Default for ChainParams {
@@ -62,6 +67,8 @@ impl Default for ChainParams {
             owner_hyperparam_rate_limit: 2,
             admin_freeze_window: 10,
             max_epochs_per_block: 2,
+            subnet_owner_cut: 11_796,
+            max_delegate_take: 11_796,
         }
     }
 }

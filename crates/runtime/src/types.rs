@@ -113,6 +113,55 @@ pub struct Neuron {
     pub emission: Balance,
     /// Where it serves, if it has said.
     pub axon: Option<AxonInfo>,
+    /// What the last epoch computed for it.
+    pub epoch: NeuronEpoch,
+}
+
+/// One neuron's results from the last epoch (u16 values are proportions of 65535).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct NeuronEpoch {
+    /// Normalised stake weight.
+    pub stake_weight: u16,
+    /// Whether it set weights within the activity cutoff.
+    pub active: bool,
+    /// Stake-weighted median of the weights it received.
+    pub consensus: u16,
+    /// Its share of the miners' emission.
+    pub incentive: u16,
+    /// Its share of the validators' emission.
+    pub dividends: u16,
+    /// How much of its weight survived clipping.
+    pub validator_trust: u16,
+}
+
+/// Subnet alpha not yet paid out, accumulated every block until the subnet's epoch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct PendingEmission {
+    /// For miners, by incentive.
+    pub server: Balance,
+    /// For validators and their nominators, by dividends.
+    pub validator: Balance,
+    /// For the subnet owner.
+    pub owner: Balance,
+}
+
+impl PendingEmission {
+    /// Everything pending.
+    pub fn total(&self) -> Balance {
+        self.server
+            .saturating_add(self.validator)
+            .saturating_add(self.owner)
+    }
+}
+
+/// Where a subnet's alpha is: every rao of alpha ever minted is in the pool, staked (or pending
+/// payout), or burned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct AlphaSupply {
+    /// Alpha ever minted.
+    pub issued: Balance,
+    /// Alpha destroyed: owner-hotkey incentive, rounding remainders, registration burns.
+    pub burned: Balance,
 }
 
 /// One hash commit of weights, waiting to be revealed.

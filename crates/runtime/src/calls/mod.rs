@@ -2,6 +2,7 @@
 //! having possibly written some state; the caller rolls such partial writes back.
 
 mod balances;
+mod coinbase;
 mod neurons;
 mod stake;
 mod subnets;

@@ -2,11 +2,10 @@
 //! hotkey ownership, axons, and the per-block registration price decay.
 
 use super::Context;
-use crate::chain::Events;
 use crate::hyperparams::PPM;
 use crate::state::State;
-use crate::types::{AxonInfo, Neuron};
-use crate::{DispatchError, Event, Phase};
+use crate::types::{AxonInfo, Neuron, NeuronEpoch};
+use crate::{DispatchError, Event};
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid};
 
 /// `(value × factor) >> 32`, saturating: a Q32 fixed-point product.
@@ -72,7 +71,7 @@ impl State {
 
     /// The hotkeys on `netuid` that are never pruned: the owner hotkey and the owner's
     /// longest-registered hotkeys, `immune_owner_uids_limit` in all.
-    fn immortal_hotkeys(&self, netuid: NetUid) -> Vec<AccountId> {
+    pub(crate) fn immortal_hotkeys(&self, netuid: NetUid) -> Vec<AccountId> {
         let (Some(subnet), Some(hp)) = (self.subnets.get(&netuid), self.hyperparams.get(&netuid))
         else {
             return Vec::new();
@@ -154,38 +153,6 @@ impl State {
             let burn = burn.max(hp.min_burn).min(hp.max_burn);
             if burn != subnet.burn {
                 self.subnets.mutate(&netuid, |s| s.burn = burn);
-            }
-        }
-    }
-
-    /// Runs the per-block step: price decay, then the epochs that are due.
-    pub(crate) fn on_initialize(&mut self, block: BlockNumber, events: &mut Events) {
-        self.decay_registration_prices(block);
-        self.schedule_epochs(block, events);
-    }
-
-    /// Advances the epoch of every subnet whose tempo has elapsed, at most
-    /// `max_epochs_per_block` per block in netuid order; the others stay due for the next block.
-    fn schedule_epochs(&mut self, block: BlockNumber, events: &mut Events) {
-        let budget = usize::from(self.params.get().max_epochs_per_block);
-        let due: Vec<NetUid> = self
-            .subnets
-            .iter()
-            .filter(|(netuid, s)| {
-                let tempo = self.hyperparams.get(netuid).map_or(0, |h| h.tempo);
-                tempo > 0 && block.saturating_sub(s.last_epoch_block) >= u64::from(tempo)
-            })
-            .map(|(netuid, _)| *netuid)
-            .take(budget)
-            .collect();
-        for netuid in due {
-            let epoch = self.subnets.mutate(&netuid, |s| {
-                s.last_epoch_block = block;
-                s.epoch_index += 1;
-                s.epoch_index
-            });
-            if let Some(epoch) = epoch {
-                events.push((Phase::Initialization, Event::EpochRun { netuid, epoch }));
             }
         }
     }
@@ -300,6 +267,7 @@ impl Context<'_> {
                 validator_permit: false,
                 emission: 0,
                 axon: None,
+                epoch: NeuronEpoch::default(),
             },
         );
         self.state.uids.insert((netuid, hotkey), uid);

@@ -54,10 +54,10 @@ impl State {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Stake weight backing `hotkey` on `netuid`, in rao. Nothing can be staked yet, so it is
-    /// zero for every hotkey; the staking part of the runtime supplies the real figure.
-    pub fn stake_weight(&self, _netuid: NetUid, _hotkey: &AccountId) -> u64 {
-        0
+    /// Stake weight backing `hotkey` on `netuid`, in rao of alpha: everything staked through
+    /// it (Plexus has no root network whose TAO stake would add to it).
+    pub fn stake_weight(&self, netuid: NetUid, hotkey: &AccountId) -> u64 {
+        self.hotkey_stake(hotkey, netuid)
     }
 
     /// For each uid of `netuid`, the block of its validator's earliest commit that can still be

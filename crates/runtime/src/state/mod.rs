@@ -9,7 +9,9 @@ mod trie;
 
 pub(crate) use map::{Map, Value};
 
-use crate::types::{Globals, Neuron, SharePool, Subnet, SystemInfo, WeightCommit};
+use crate::types::{
+    AlphaSupply, Globals, Neuron, PendingEmission, SharePool, Subnet, SystemInfo, WeightCommit,
+};
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
 use plexus_primitives::{blake2_256, blake2_256_parts, AccountId, Balance, NetUid, Uid, H256};
 use trie::Trie;
@@ -147,4 +149,10 @@ state! {
     hotkey_alpha: Map<(AccountId, NetUid), SharePool>,
     /// Shares of each (hotkey, subnet) pool held by each coldkey: (hotkey, netuid, coldkey).
     alpha_shares: Map<(AccountId, NetUid, AccountId), u128>,
+    /// Delegate take each hotkey set (the default applies to the others).
+    delegate_takes: Map<AccountId, u16>,
+    /// Alpha emitted to each subnet and not yet paid out.
+    pending_emission: Map<NetUid, PendingEmission>,
+    /// Alpha minted and burned per subnet.
+    alpha_supply: Map<NetUid, AlphaSupply>,
 }

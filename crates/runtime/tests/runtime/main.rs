@@ -6,6 +6,7 @@
 mod harness;
 
 mod blocks;
+mod economics;
 mod properties;
 mod subnets;
 mod transactions;

@@ -402,7 +402,7 @@ fn test_epochs_follow_tempo_and_the_per_block_budget() {
     assert!(outcome
         .events
         .iter()
-        .any(|(_, e)| matches!(e, Event::EpochRun { netuid, epoch: 1 } if *netuid == b)));
+        .any(|(_, e)| matches!(e, Event::EpochRun { netuid, epoch: 1, .. } if *netuid == b)));
     assert_eq!(net.chain.state().subnet(a).unwrap().epoch_index, 1);
 }
 

@@ -1,0 +1,78 @@
+//! Emission and epochs: alpha accumulates per block and each epoch pays it out as Yuma says.
+
+use crate::harness::*;
+use plexus_runtime::{Call, Event, GovernanceCall, Hyperparameter};
+
+fn gov_set(netuid: u16, value: Hyperparameter) -> Call {
+    Call::Governance(GovernanceCall::SetHyperparameter { netuid, value })
+}
+
+/// Every rao of the subnet's alpha is staked, pending or burned.
+fn assert_alpha_conserved(net: &Net, netuid: u16, hotkeys: &[u8]) {
+    let s = net.chain.state();
+    let staked: u64 = hotkeys
+        .iter()
+        .map(|h| s.hotkey_stake(&account(*h), netuid))
+        .sum();
+    let supply = s.alpha_supply(netuid);
+    assert_eq!(
+        supply.issued,
+        staked + s.pending_emission(netuid).total() + supply.burned
+    );
+}
+
+#[test]
+fn test_epochs_pay_owner_miners_and_validator() {
+    let mut net = Net::quick();
+    let netuid = net.subnet(1, 101);
+    net.ok(GOV, gov_set(netuid, Hyperparameter::CommitReveal(false)));
+    net.ok(GOV, gov_set(netuid, Hyperparameter::WeightsRateLimit(0)));
+    net.ok(GOV, gov_set(netuid, Hyperparameter::Tempo(20)));
+    for s in 2..=4 {
+        net.register(s, netuid, 100 + s);
+    }
+    // Nothing is emitted before the owner starts the subnet.
+    net.advance_to(net.block_number() + 5);
+    assert_eq!(net.chain.state().alpha_supply(netuid).issued, 0);
+    net.ok(1, Call::StartCall { netuid });
+    net.ok(
+        101,
+        Call::SetWeights {
+            netuid,
+            dests: vec![1, 2, 3],
+            weights: vec![1, 2, 3],
+            version_key: 0,
+        },
+    );
+    let hotkeys = [101, 102, 103, 104];
+    // Two epochs: the first pays only the owner's cut (nobody had stake to weigh votes with);
+    // from the second on, the owner hotkey's stake makes it the validator.
+    let mut epochs = Vec::new();
+    while epochs.len() < 3 {
+        let (_, outcome) = net.block(vec![]);
+        for (_, event) in outcome.events {
+            if let Event::EpochRun { emission, .. } = event {
+                epochs.push(emission);
+            }
+        }
+        assert_alpha_conserved(&net, netuid, &hotkeys);
+    }
+    let s = net.chain.state();
+    let miners: Vec<u64> = (102..=104)
+        .map(|h| s.stake(&account(h), &account(h - 100), netuid))
+        .collect();
+    // Incentive follows the owner's weights 1:2:3, within the rounding of u16 proportions.
+    assert!(miners[0] > 0);
+    for (k, m) in miners.iter().enumerate() {
+        let ideal = (k as u64 + 1) * miners[0];
+        assert!(m.abs_diff(ideal) <= ideal / 100_000, "{miners:?}");
+    }
+    // The owner's coldkey holds its cut and the dividends; nothing is left pending after the
+    // epoch except what accrued since.
+    let owner = s.stake(&account(101), &account(1), netuid);
+    assert!(owner > miners.iter().sum::<u64>());
+    let n0 = s.neuron(netuid, 0).unwrap();
+    assert!(n0.validator_permit);
+    assert!(n0.epoch.dividends > 0);
+    assert_eq!(s.neuron(netuid, 3).unwrap().epoch.incentive, 32_767);
+}
