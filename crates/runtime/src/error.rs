@@ -261,6 +261,17 @@ pub enum DispatchError {
         /// Stake held.
         available: Balance,
     },
+    /// The signer does not own the hotkey.
+    #[error("the signer does not own this hotkey")]
+    NotHotkeyOwner,
+    /// A take outside the allowed range, or not moving in the call's direction.
+    #[error("take {take} not allowed: must be {allowed}")]
+    InvalidTake {
+        /// The take asked for.
+        take: u16,
+        /// What is allowed.
+        allowed: String,
+    },
     /// Chain parameters the chain could not run with.
     #[error("invalid chain parameters: {0}")]
     InvalidChainParams(String),

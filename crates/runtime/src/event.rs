@@ -146,6 +146,13 @@ pub enum Event {
         /// The commit hash.
         hash: H256,
     },
+    /// A hotkey's delegate take changed.
+    DelegateTakeSet {
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The new take (u16 proportion).
+        take: u16,
+    },
     /// A subnet's epoch ran and paid out its pending alpha.
     EpochRun {
         /// The subnet.

@@ -57,6 +57,6 @@ pub use tx::{
     check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
 };
 pub use types::{
-    AlphaSupply, AxonInfo, Globals, Neuron, NeuronEpoch, PendingEmission, SharePool, Subnet,
-    SubnetIdentity, SystemInfo, WeightCommit,
+    AlphaSupply, AxonInfo, DelegateTake, Globals, Neuron, NeuronEpoch, PendingEmission, SharePool,
+    Subnet, SubnetIdentity, SystemInfo, WeightCommit,
 };

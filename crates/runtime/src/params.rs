@@ -47,6 +47,10 @@ pub struct ChainParams {
     /// Delegate take of hotkeys that never set one (u16 proportion; 18%), and the most any
     /// hotkey may take.
     pub max_delegate_take: u16,
+    /// The least take a hotkey may set.
+    pub min_delegate_take: u16,
+    /// Blocks between two increases of one hotkey's take.
+    pub delegate_take_rate_limit: u64,
 }
 
 impl Default for ChainParams {
@@ -69,6 +73,8 @@ impl Default for ChainParams {
             max_epochs_per_block: 2,
             subnet_owner_cut: 11_796,
             max_delegate_take: 11_796,
+            min_delegate_take: 0,
+            delegate_take_rate_limit: 216_000,
         }
     }
 }

@@ -153,6 +153,23 @@ pub enum Call {
         /// Version key of each reveal.
         version_keys: Vec<u64>,
     },
+    /// Coldkey owning `hotkey`: raise its delegate take (at most the chain's maximum, once per
+    /// `delegate_take_rate_limit` blocks).
+    #[codec(index = 50)]
+    IncreaseTake {
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The new take (u16 proportion).
+        take: u16,
+    },
+    /// Coldkey owning `hotkey`: lower its delegate take (at least the chain's minimum).
+    #[codec(index = 51)]
+    DecreaseTake {
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The new take (u16 proportion).
+        take: u16,
+    },
     /// Governance (free): a privileged change.
     #[codec(index = 40)]
     Governance(GovernanceCall),

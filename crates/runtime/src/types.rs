@@ -183,3 +183,12 @@ pub struct SharePool {
     /// Shares issued; a nominator's stake is `alpha × their shares / shares`.
     pub shares: u128,
 }
+
+/// The share of dividends a hotkey's owner keeps before its nominators share the rest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct DelegateTake {
+    /// The take (u16 proportion of 65535).
+    pub take: u16,
+    /// Block of the last increase (increases are rate-limited).
+    pub increased_at: BlockNumber,
+}

@@ -42,8 +42,7 @@ impl State {
     pub fn delegate_take(&self, hotkey: &AccountId) -> u16 {
         self.delegate_takes
             .get(hotkey)
-            .copied()
-            .unwrap_or_else(|| self.params.get().max_delegate_take)
+            .map_or_else(|| self.params.get().max_delegate_take, |t| t.take)
     }
 
     /// Mints this block's alpha for every subnet whose owner has started it.

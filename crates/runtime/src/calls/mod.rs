@@ -98,6 +98,8 @@ pub(crate) fn dispatch(
                 )
             })
         }
+        Call::IncreaseTake { hotkey, take } => cx.set_take(*hotkey, *take, true),
+        Call::DecreaseTake { hotkey, take } => cx.set_take(*hotkey, *take, false),
         Call::Governance(call) => match call {
             GovernanceCall::SetChainParams(params) => cx.set_chain_params(params),
             GovernanceCall::SetHyperparameter { netuid, value } => {

@@ -10,7 +10,8 @@ mod trie;
 pub(crate) use map::{Map, Value};
 
 use crate::types::{
-    AlphaSupply, Globals, Neuron, PendingEmission, SharePool, Subnet, SystemInfo, WeightCommit,
+    AlphaSupply, DelegateTake, Globals, Neuron, PendingEmission, SharePool, Subnet, SystemInfo,
+    WeightCommit,
 };
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
 use plexus_primitives::{blake2_256, blake2_256_parts, AccountId, Balance, NetUid, Uid, H256};
@@ -150,7 +151,7 @@ state! {
     /// Shares of each (hotkey, subnet) pool held by each coldkey: (hotkey, netuid, coldkey).
     alpha_shares: Map<(AccountId, NetUid, AccountId), u128>,
     /// Delegate take each hotkey set (the default applies to the others).
-    delegate_takes: Map<AccountId, u16>,
+    delegate_takes: Map<AccountId, DelegateTake>,
     /// Alpha emitted to each subnet and not yet paid out.
     pending_emission: Map<NetUid, PendingEmission>,
     /// Alpha minted and burned per subnet.

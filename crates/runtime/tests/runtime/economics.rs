@@ -76,3 +76,45 @@ fn test_epochs_pay_owner_miners_and_validator() {
     assert!(n0.epoch.dividends > 0);
     assert_eq!(s.neuron(netuid, 3).unwrap().epoch.incentive, 32_767);
 }
+
+#[test]
+fn test_delegate_take_bounds_and_rate_limit() {
+    let mut net = Net::new(plexus_runtime::ChainParams {
+        network_rate_limit: 0,
+        network_min_lock: TAO,
+        delegate_take_rate_limit: 10,
+        ..plexus_runtime::ChainParams::default()
+    });
+    let netuid = net.subnet(1, 101);
+    net.register(2, netuid, 102);
+    let hotkey = account(102);
+    let take = |take: u16| Call::DecreaseTake { hotkey, take };
+    assert_eq!(net.chain.state().delegate_take(&hotkey), 11_796);
+    assert_eq!(
+        net.fails(3, take(100)),
+        plexus_runtime::DispatchError::NotHotkeyOwner
+    );
+    assert!(matches!(
+        net.fails(2, take(11_796)),
+        plexus_runtime::DispatchError::InvalidTake { .. }
+    ));
+    net.ok(2, take(1_000));
+    assert_eq!(net.chain.state().delegate_take(&hotkey), 1_000);
+    let raise = |take: u16| Call::IncreaseTake { hotkey, take };
+    assert!(matches!(
+        net.fails(2, raise(11_797)),
+        plexus_runtime::DispatchError::InvalidTake { .. }
+    ));
+    net.ok(2, raise(2_000));
+    let at = net.block_number();
+    assert_eq!(
+        net.fails(2, raise(3_000)),
+        plexus_runtime::DispatchError::RateLimited {
+            allowed_at: at + 10
+        }
+    );
+    // Decreases are never rate-limited.
+    net.ok(2, take(500));
+    net.advance_to(at + 9);
+    net.ok(2, raise(3_000));
+}
