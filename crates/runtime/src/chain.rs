@@ -41,6 +41,7 @@ impl Chain {
             chain_id: genesis.chain_id.clone(),
             total_issuance: total,
             total_burned: 0,
+            total_minted: 0,
             sudo: genesis.governance,
             last_lock: genesis.params.network_min_lock,
             last_lock_block: 0,

@@ -4,7 +4,7 @@
 //! A *failed* one is in its block: its fee is paid and its nonce used, but its call changed
 //! nothing else, and a [`Event::TransactionFailed`](crate::Event) names the reason.
 
-use crate::HyperparameterKind;
+use crate::{HyperparameterKind, PoolError};
 use parity_scale_codec::{Decode, Encode};
 use plexus_primitives::{Balance, BlockNumber, NetUid, Uid, H256};
 use serde::Serialize;
@@ -261,6 +261,23 @@ pub enum DispatchError {
         /// Stake held.
         available: Balance,
     },
+    /// The subnet's owner has not called `start_call`: no pool trading yet.
+    #[error("subnet {0} has not started")]
+    SubnetNotStarted(NetUid),
+    /// The hotkey is not registered anywhere and owned by nobody.
+    #[error("unknown hotkey")]
+    HotkeyNotFound,
+    /// A stake (or the TAO a partial unstake returns) below the chain's minimum.
+    #[error("{amount} rao is below the minimum stake of {minimum}")]
+    StakeBelowMinimum {
+        /// The amount.
+        amount: Balance,
+        /// The minimum.
+        minimum: Balance,
+    },
+    /// The subnet's pool refused the swap.
+    #[error("swap refused: {0}")]
+    Swap(PoolError),
     /// The signer does not own the hotkey.
     #[error("the signer does not own this hotkey")]
     NotHotkeyOwner,
@@ -278,6 +295,12 @@ pub enum DispatchError {
     /// Batch arguments of different lengths.
     #[error("batch arguments differ in length")]
     BatchLengthMismatch,
+}
+
+impl From<PoolError> for DispatchError {
+    fn from(e: PoolError) -> Self {
+        Self::Swap(e)
+    }
 }
 
 /// Why a block is rejected; a rejected block leaves the state untouched.

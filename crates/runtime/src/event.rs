@@ -146,6 +146,49 @@ pub enum Event {
         /// The commit hash.
         hash: H256,
     },
+    /// TAO was staked.
+    StakeAdded {
+        /// The staker.
+        coldkey: AccountId,
+        /// The hotkey staked through.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// TAO spent, fee included.
+        tao: Balance,
+        /// Alpha received.
+        alpha: Balance,
+    },
+    /// Stake was sold for TAO.
+    StakeRemoved {
+        /// The staker.
+        coldkey: AccountId,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// TAO received.
+        tao: Balance,
+        /// Alpha sold.
+        alpha: Balance,
+    },
+    /// Stake moved between hotkeys, subnets or coldkeys.
+    StakeMoved {
+        /// Its owner before.
+        from_coldkey: AccountId,
+        /// The hotkey it was on.
+        from_hotkey: AccountId,
+        /// The subnet it was on.
+        from_netuid: NetUid,
+        /// Its owner now.
+        to_coldkey: AccountId,
+        /// The hotkey it is on now.
+        to_hotkey: AccountId,
+        /// The subnet it is on now.
+        to_netuid: NetUid,
+        /// Alpha now staked there.
+        alpha: Balance,
+    },
     /// A hotkey's delegate take changed.
     DelegateTakeSet {
         /// The hotkey.

@@ -36,6 +36,7 @@ mod genesis;
 mod hyperparams;
 mod math;
 mod params;
+mod pool;
 mod query;
 mod state;
 mod tx;
@@ -51,6 +52,7 @@ pub use event::{Event, Phase};
 pub use genesis::{Genesis, GenesisError};
 pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};
 pub use params::ChainParams;
+pub use pool::{limit_from_rao_per_alpha, Pool, PoolError, Swap};
 pub use query::{Metagraph, NeuronInfo};
 pub use state::{State, StateDecodeError};
 pub use tx::{

@@ -51,6 +51,15 @@ pub struct ChainParams {
     pub min_delegate_take: u16,
     /// Blocks between two increases of one hotkey's take.
     pub delegate_take_rate_limit: u64,
+    /// Smallest stake, in rao of TAO, that may be added (or taken out of a stake that stays).
+    pub min_stake: Balance,
+    /// Pool swap fee, parts of 65535 (33 ≈ 0.05%), at most 10_000.
+    pub swap_fee_rate: u16,
+    /// Largest weight of a new spot price in a subnet's moving price, parts per billion
+    /// (3000 = 0.000003).
+    pub moving_alpha_ppb: u64,
+    /// Blocks after a subnet starts at which its moving price reacts at half that weight.
+    pub ema_price_halving_blocks: u64,
 }
 
 impl Default for ChainParams {
@@ -75,6 +84,10 @@ impl Default for ChainParams {
             max_delegate_take: 11_796,
             min_delegate_take: 0,
             delegate_take_rate_limit: 216_000,
+            min_stake: 2_000_000,
+            swap_fee_rate: 33,
+            moving_alpha_ppb: 3_000,
+            ema_price_halving_blocks: 201_600,
         }
     }
 }
@@ -93,6 +106,9 @@ impl ChainParams {
         }
         if self.network_lock_reduction_interval == 0 {
             return Err("network_lock_reduction_interval must be at least 1".into());
+        }
+        if self.swap_fee_rate > 10_000 {
+            return Err("swap_fee_rate must be at most 10000".into());
         }
         if self.max_epochs_per_block == 0 {
             return Err("max_epochs_per_block must be at least 1".into());

@@ -153,6 +153,101 @@ pub enum Call {
         /// Version key of each reveal.
         version_keys: Vec<u64>,
     },
+    /// Coldkey: stake `amount` TAO through `hotkey` on a started subnet, buying its alpha.
+    #[codec(index = 60)]
+    AddStake {
+        /// The hotkey staked through (any registered or owned hotkey).
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// TAO to spend, rao.
+        amount: Balance,
+    },
+    /// Coldkey: as `AddStake`, paying at most `limit_price` rao per alpha; with
+    /// `allow_partial` buys what it can up to that price, otherwise all or nothing.
+    #[codec(index = 61)]
+    AddStakeLimit {
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// TAO to spend at most.
+        amount: Balance,
+        /// Highest price, rao per alpha.
+        limit_price: u64,
+        /// Whether a partial fill is acceptable.
+        allow_partial: bool,
+    },
+    /// Coldkey: unstake `amount` alpha from `hotkey` on `netuid`, selling it for TAO.
+    #[codec(index = 62)]
+    RemoveStake {
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// Alpha to sell.
+        amount: Balance,
+    },
+    /// Coldkey: as `RemoveStake`, accepting at least `limit_price` rao per alpha.
+    #[codec(index = 63)]
+    RemoveStakeLimit {
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// Alpha to sell at most.
+        amount: Balance,
+        /// Lowest price, rao per alpha.
+        limit_price: u64,
+        /// Whether a partial fill is acceptable.
+        allow_partial: bool,
+    },
+    /// Coldkey: move stake to another hotkey and/or subnet (across subnets: sold, then bought).
+    #[codec(index = 64)]
+    MoveStake {
+        /// The hotkey the stake is on.
+        origin_hotkey: AccountId,
+        /// The hotkey it moves to.
+        destination_hotkey: AccountId,
+        /// The subnet it is on.
+        origin_netuid: NetUid,
+        /// The subnet it moves to.
+        destination_netuid: NetUid,
+        /// Alpha to move.
+        amount: Balance,
+    },
+    /// Coldkey: give stake to another coldkey (same hotkey).
+    #[codec(index = 65)]
+    TransferStake {
+        /// The new owner.
+        destination_coldkey: AccountId,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The subnet it is on.
+        origin_netuid: NetUid,
+        /// The subnet it moves to.
+        destination_netuid: NetUid,
+        /// Alpha to move.
+        amount: Balance,
+    },
+    /// Coldkey: move stake to another subnet on the same hotkey.
+    #[codec(index = 66)]
+    SwapStake {
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The subnet it is on.
+        origin_netuid: NetUid,
+        /// The subnet it moves to.
+        destination_netuid: NetUid,
+        /// Alpha to move.
+        amount: Balance,
+    },
+    /// Coldkey: sell all stake through `hotkey` on every subnet.
+    #[codec(index = 67)]
+    UnstakeAll {
+        /// The hotkey.
+        hotkey: AccountId,
+    },
     /// Coldkey owning `hotkey`: raise its delegate take (at most the chain's maximum, once per
     /// `delegate_take_rate_limit` blocks).
     #[codec(index = 50)]

@@ -22,9 +22,12 @@ pub struct Globals {
     pub chain_id: String,
     /// All TAO in existence: every balance plus every subnet's TAO.
     pub total_issuance: Balance,
-    /// All TAO ever destroyed (fees, dust, fees held by pruned subnets); issuance plus this is
-    /// everything ever created.
+    /// All TAO ever destroyed (fees, dust, what pruned subnets held beyond their stakers' and
+    /// owner's share).
     pub total_burned: Balance,
+    /// All TAO minted by emission since genesis: genesis balances plus this is issuance plus
+    /// burned.
+    pub total_minted: Balance,
     /// The governance account, if any.
     pub sudo: Option<AccountId>,
     /// Lock paid for the last subnet registered.
@@ -65,8 +68,9 @@ pub struct Subnet {
     pub registered_at: BlockNumber,
     /// TAO the owner locked to register it.
     pub locked: Balance,
-    /// TAO the subnet holds: the lock plus registration burns (its pool's reserve).
-    pub tao: Balance,
+    /// Exponential moving average of the pool's spot price (capped at 1 TAO per alpha), Q64.64
+    /// TAO per alpha: what divides the chain's TAO emission between subnets.
+    pub moving_price: u128,
     /// Block from which the subnet emits, once the owner has called `start_call`.
     pub first_emission_block: Option<BlockNumber>,
     /// Owner-supplied identity.

@@ -42,6 +42,11 @@ impl State {
         }
     }
 
+    /// Chain-wide bookkeeping: issuance, burned and minted totals, governance, lock history.
+    pub fn globals(&self) -> crate::Globals {
+        self.globals.get()
+    }
+
     /// TAO destroyed since genesis.
     pub fn total_burned(&self) -> Balance {
         self.globals.get_ref().map_or(0, |g| g.total_burned)

@@ -2,9 +2,11 @@
 //! subnets accumulate their alpha emission, and the epochs that are due run Yuma Consensus and
 //! pay out.
 //!
-//! Each block a started subnet mints its alpha emission (its own halving schedule, see
-//! [`block_emission`]) into pending pots: the owner's cut (18%), then half of the rest for
-//! miners and half for validators. At the subnet's epoch the pots are drained: the `yuma` crate
+//! Each block the chain mints TAO (its halving schedule, see [`block_emission`]) and divides
+//! it between the started subnets by the moving averages of their prices; each subnet's TAO
+//! enters its pool together with freshly minted alpha at the current price. Each started subnet
+//! also mints its own alpha emission (the same schedule over its own supply) into pending pots:
+//! the owner's cut (18%), then half of the rest for miners and half for validators. At the subnet's epoch the pots are drained: the `yuma` crate
 //! computes incentive and dividends from the subnet's stake and weights, miners' incentive is
 //! staked to their hotkeys, validators' dividends are staked to theirs after the delegate take
 //! (so every nominator gains pro rata), and the owner's cut is staked to the owner hotkey.
@@ -21,7 +23,7 @@ impl State {
     /// Runs the per-block step.
     pub(crate) fn on_initialize(&mut self, block: BlockNumber, events: &mut Events) {
         self.decay_registration_prices(block);
-        self.emit_alpha(block);
+        self.emit(block);
         self.run_due_epochs(block, events);
     }
 
@@ -45,31 +47,131 @@ impl State {
             .map_or_else(|| self.params.get().max_delegate_take, |t| t.take)
     }
 
-    /// Mints this block's alpha for every subnet whose owner has started it.
-    fn emit_alpha(&mut self, block: BlockNumber) {
-        let owner_cut = u128::from(self.params.get().subnet_owner_cut);
-        let started: Vec<NetUid> = self
+    /// Mints this block's emission for every subnet whose owner has started it: TAO into the
+    /// subnets' pools (divided by their moving prices) with the alpha that keeps each price,
+    /// and each subnet's own alpha emission into its pending pots. Moving prices are updated
+    /// afterwards, so this block's emission used the previous ones.
+    fn emit(&mut self, block: BlockNumber) {
+        let started: Vec<(NetUid, u128)> = self
             .subnets
             .iter()
             .filter(|(_, s)| s.first_emission_block.is_some_and(|first| block >= first))
-            .map(|(netuid, _)| *netuid)
+            .map(|(netuid, s)| (*netuid, s.moving_price))
             .collect();
-        for netuid in started {
-            let mut supply = self.alpha_supply(netuid);
-            let amount = block_emission(supply.issued.saturating_sub(supply.burned));
-            if amount == 0 {
-                continue;
-            }
-            let owner = u64::try_from(u128::from(amount) * owner_cut / 65_535).unwrap_or(0);
-            let rest = amount - owner;
-            let server = rest / 2;
-            let mut pending = self.pending_emission(netuid);
-            pending.owner = pending.owner.saturating_add(owner);
-            pending.server = pending.server.saturating_add(server);
-            pending.validator = pending.validator.saturating_add(rest - server);
-            self.pending_emission.insert(netuid, pending);
-            supply.issued = supply.issued.saturating_add(amount);
-            self.alpha_supply.insert(netuid, supply);
+        if started.is_empty() {
+            return;
+        }
+        let tao_total = u128::from(block_emission(self.total_issuance()));
+        let price_sum: u128 = started.iter().map(|(_, p)| *p).sum();
+        let count = started.len() as u128;
+        for (netuid, moving_price) in &started {
+            let tao_share = if price_sum == 0 {
+                tao_total / count
+            } else {
+                mul_div(tao_total, *moving_price, price_sum).unwrap_or(0)
+            };
+            let alpha_emission = self.emit_alpha(*netuid);
+            self.inject(
+                *netuid,
+                u64::try_from(tao_share).unwrap_or(0),
+                alpha_emission,
+            );
+        }
+        for (netuid, _) in started {
+            self.update_moving_price(netuid, block);
+        }
+    }
+
+    /// Mints `netuid`'s alpha for this block into its pending pots: the owner's cut, then half
+    /// of the rest each for miners and validators. Returns the amount.
+    fn emit_alpha(&mut self, netuid: NetUid) -> Balance {
+        let owner_cut = u128::from(self.params.get().subnet_owner_cut);
+        let mut supply = self.alpha_supply(netuid);
+        let amount = block_emission(supply.issued.saturating_sub(supply.burned));
+        if amount == 0 {
+            return 0;
+        }
+        let owner = u64::try_from(u128::from(amount) * owner_cut / 65_535).unwrap_or(0);
+        let rest = amount - owner;
+        let server = rest / 2;
+        let mut pending = self.pending_emission(netuid);
+        pending.owner = pending.owner.saturating_add(owner);
+        pending.server = pending.server.saturating_add(server);
+        pending.validator = pending.validator.saturating_add(rest - server);
+        self.pending_emission.insert(netuid, pending);
+        supply.issued = supply.issued.saturating_add(amount);
+        self.alpha_supply.insert(netuid, supply);
+        amount
+    }
+
+    /// Adds `tao` to the subnet's pool with the alpha that keeps its price, minting both. The
+    /// alpha side is capped at the subnet's own alpha emission for the block (the pool never
+    /// grows faster than the token's schedule); TAO beyond what the cap allows is not minted
+    /// and stays in the schedule for later blocks.
+    fn inject(&mut self, netuid: NetUid, tao: Balance, alpha_cap: Balance) {
+        let Some(pool) = self.pool(netuid) else {
+            return;
+        };
+        let price = pool.spot_price();
+        if tao == 0 || price == 0 {
+            return;
+        }
+        let alpha = mul_div(u128::from(tao), 1 << 64, price)
+            .and_then(|a| u64::try_from(a).ok())
+            .unwrap_or(u64::MAX);
+        let (tao, alpha) = if alpha > alpha_cap {
+            let capped_tao = mul_div(u128::from(alpha_cap), price, 1 << 64)
+                .and_then(|t| u64::try_from(t).ok())
+                .unwrap_or(0);
+            (capped_tao, alpha_cap)
+        } else {
+            (tao, alpha)
+        };
+        if tao == 0 || alpha == 0 {
+            return;
+        }
+        let Ok(after) = pool.inject(tao, alpha) else {
+            return;
+        };
+        self.pools.insert(netuid, after);
+        self.globals.mutate(|g| {
+            g.total_issuance = g.total_issuance.saturating_add(tao);
+            g.total_minted = g.total_minted.saturating_add(tao);
+        });
+        let mut supply = self.alpha_supply(netuid);
+        supply.issued = supply.issued.saturating_add(alpha);
+        self.alpha_supply.insert(netuid, supply);
+    }
+
+    /// Moves the subnet's moving price toward its spot price (capped at 1 TAO per alpha), with
+    /// a weight that grows from 0 as the subnet ages, so a young subnet cannot pump its share.
+    fn update_moving_price(&mut self, netuid: NetUid, block: BlockNumber) {
+        const ONE: u128 = 1 << 64;
+        let params = self.params.get();
+        let (Some(subnet), Some(pool)) = (self.subnets.get(&netuid), self.pool(netuid)) else {
+            return;
+        };
+        let age = block.saturating_sub(
+            subnet
+                .first_emission_block
+                .unwrap_or(block)
+                .saturating_sub(1),
+        );
+        let max_weight = u128::from(params.moving_alpha_ppb) * ONE / 1_000_000_000;
+        let weight = mul_div(
+            max_weight,
+            u128::from(age),
+            u128::from(age) + u128::from(params.ema_price_halving_blocks),
+        )
+        .unwrap_or(0)
+        .min(ONE);
+        let spot = pool.spot_price().min(ONE);
+        let old = subnet.moving_price;
+        let new = mul_div(weight, spot, ONE)
+            .unwrap_or(0)
+            .saturating_add(mul_div(ONE - weight, old, ONE).unwrap_or(0));
+        if new != old {
+            self.subnets.mutate(&netuid, |s| s.moving_price = new);
         }
     }
 
@@ -254,9 +356,11 @@ impl State {
             )
             .unwrap_or(0);
             let coldkey = self.hotkey_owner(&neuron.hotkey).unwrap_or(neuron.hotkey);
+            // Nominators share the dividend after the take; the take then joins the owner's
+            // stake at the new value, so it does not also earn a share of itself.
             if self
-                .add_stake_alpha(neuron.hotkey, coldkey, netuid, take)
-                .and_then(|()| self.reward_hotkey(neuron.hotkey, netuid, share - take))
+                .reward_hotkey(neuron.hotkey, netuid, share - take)
+                .and_then(|()| self.add_stake_alpha(neuron.hotkey, coldkey, netuid, take))
                 .is_ok()
             {
                 paid += share;

@@ -5,6 +5,7 @@ mod balances;
 mod coinbase;
 mod neurons;
 mod stake;
+mod staking;
 mod subnets;
 mod weights;
 
@@ -14,6 +15,7 @@ use crate::chain::Events;
 use crate::state::State;
 use crate::{Call, DispatchError, GovernanceCall, Phase};
 use plexus_primitives::{AccountId, BlockNumber};
+use staking::PriceLimit;
 
 /// Runs `call` signed by `who` in block `block`.
 pub(crate) fn dispatch(
@@ -98,6 +100,88 @@ pub(crate) fn dispatch(
                 )
             })
         }
+        Call::AddStake {
+            hotkey,
+            netuid,
+            amount,
+        } => cx.add_stake(*hotkey, *netuid, *amount, PriceLimit::NONE),
+        Call::AddStakeLimit {
+            hotkey,
+            netuid,
+            amount,
+            limit_price,
+            allow_partial,
+        } => cx.add_stake(
+            *hotkey,
+            *netuid,
+            *amount,
+            PriceLimit {
+                limit: Some(*limit_price),
+                allow_partial: *allow_partial,
+            },
+        ),
+        Call::RemoveStake {
+            hotkey,
+            netuid,
+            amount,
+        } => cx.remove_stake(*hotkey, *netuid, *amount, PriceLimit::NONE),
+        Call::RemoveStakeLimit {
+            hotkey,
+            netuid,
+            amount,
+            limit_price,
+            allow_partial,
+        } => cx.remove_stake(
+            *hotkey,
+            *netuid,
+            *amount,
+            PriceLimit {
+                limit: Some(*limit_price),
+                allow_partial: *allow_partial,
+            },
+        ),
+        Call::MoveStake {
+            origin_hotkey,
+            destination_hotkey,
+            origin_netuid,
+            destination_netuid,
+            amount,
+        } => cx.move_stake(
+            *origin_hotkey,
+            *destination_hotkey,
+            who,
+            *origin_netuid,
+            *destination_netuid,
+            *amount,
+        ),
+        Call::TransferStake {
+            destination_coldkey,
+            hotkey,
+            origin_netuid,
+            destination_netuid,
+            amount,
+        } => cx.move_stake(
+            *hotkey,
+            *hotkey,
+            *destination_coldkey,
+            *origin_netuid,
+            *destination_netuid,
+            *amount,
+        ),
+        Call::SwapStake {
+            hotkey,
+            origin_netuid,
+            destination_netuid,
+            amount,
+        } => cx.move_stake(
+            *hotkey,
+            *hotkey,
+            who,
+            *origin_netuid,
+            *destination_netuid,
+            *amount,
+        ),
+        Call::UnstakeAll { hotkey } => cx.unstake_all(*hotkey),
         Call::IncreaseTake { hotkey, take } => cx.set_take(*hotkey, *take, true),
         Call::DecreaseTake { hotkey, take } => cx.set_take(*hotkey, *take, false),
         Call::Governance(call) => match call {

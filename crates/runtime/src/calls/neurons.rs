@@ -202,18 +202,35 @@ impl Context<'_> {
             )
         };
         self.withdraw(burn)?;
+        self.burn_registration(netuid, burn);
         let grown = u64::try_from(
             u128::from(burn) * u128::from(hp.burn_increase_mult_ppm) / u128::from(PPM),
         )
         .unwrap_or(u64::MAX)
         .max(hp.min_burn)
         .min(hp.max_burn);
-        self.state.subnets.mutate(&netuid, |s| {
-            s.tao = s.tao.saturating_add(burn);
-            s.burn = grown;
-        });
+        self.state.subnets.mutate(&netuid, |s| s.burn = grown);
         self.append_neuron(netuid, hotkey, replaced, burn);
         Ok(())
+    }
+
+    /// The registration price buys alpha from the subnet's pool, and that alpha is burned: the
+    /// TAO stays in the pool and raises the price for stakers. If the pool cannot take the
+    /// trade, the TAO is burned instead.
+    fn burn_registration(&mut self, netuid: NetUid, tao: Balance) {
+        let fee_rate = self.state.params.get().swap_fee_rate;
+        match self
+            .state
+            .pool(netuid)
+            .map(|pool| pool.buy(tao, fee_rate, None, false))
+        {
+            Some(Ok(swap)) => {
+                self.state.pools.insert(netuid, swap.pool_after);
+                self.state.reduce_issuance(swap.fee);
+                self.state.burn_alpha(netuid, swap.amount_out);
+            }
+            _ => self.state.reduce_issuance(tao),
+        }
     }
 
     /// Seats `hotkey` at a new uid, or at `replace` after clearing what its previous neuron

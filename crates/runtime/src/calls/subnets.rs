@@ -2,8 +2,10 @@
 //! hyperparameters and governance.
 
 use super::Context;
+use crate::math::mul_div;
 use crate::state::State;
-use crate::types::{Subnet, SubnetIdentity};
+use crate::types::{AlphaSupply, SharePool, Subnet, SubnetIdentity};
+use crate::Pool;
 use crate::{ChainParams, DispatchError, Event, Hyperparameter, Hyperparameters};
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, RAO_PER_TAO};
 
@@ -63,14 +65,14 @@ impl State {
         self.globals.get_ref().and_then(|g| g.sudo)
     }
 
-    /// The subnet a registration would prune at `block`: the oldest whose immunity has ended
-    /// (ties by netuid). Part 2 ranks by moving price first, as the reference does.
+    /// The subnet a registration would prune at `block`: among those whose immunity has ended,
+    /// the lowest moving price, then the earliest registration, then the lowest netuid.
     fn subnet_to_prune(&self, block: BlockNumber) -> Option<NetUid> {
         let immunity = self.params.get().network_immunity_period;
         self.subnets
             .iter()
             .filter(|(_, s)| block >= s.registered_at.saturating_add(immunity))
-            .min_by_key(|(netuid, s)| (s.registered_at, **netuid))
+            .min_by_key(|(netuid, s)| (s.moving_price, s.registered_at, **netuid))
             .map(|(netuid, _)| *netuid)
     }
 
@@ -138,7 +140,7 @@ impl Context<'_> {
                 owner_hotkey: hotkey,
                 registered_at: self.block,
                 locked: cost,
-                tao: cost,
+                moving_price: 0,
                 first_emission_block: None,
                 identity: None,
                 n: 0,
@@ -148,6 +150,7 @@ impl Context<'_> {
             },
         );
         self.state.hyperparams.insert(netuid, hyperparams);
+        self.seed_pool(netuid, cost);
         self.state.globals.mutate(|g| {
             g.last_lock = cost;
             g.last_lock_block = self.block;
@@ -161,14 +164,81 @@ impl Context<'_> {
         Ok(())
     }
 
-    /// Removes a subnet and everything on it; the owner gets the lock back and the rest of the
-    /// subnet's TAO (registration burns) is burned.
+    /// A new subnet's pool: the lock as TAO, and alpha at the median price of the existing
+    /// pools (1 TAO per alpha for the first), so a new subnet neither starts cheap nor dear.
+    fn seed_pool(&mut self, netuid: NetUid, tao: Balance) {
+        let mut prices: Vec<u128> = self
+            .state
+            .pools
+            .iter()
+            .filter(|(n, _)| **n != netuid)
+            .map(|(_, p)| p.spot_price())
+            .filter(|p| *p > 0)
+            .collect();
+        prices.sort_unstable();
+        let price = prices.get(prices.len() / 2).copied().unwrap_or(1 << 64);
+        let alpha = mul_div(u128::from(tao), 1 << 64, price)
+            .and_then(|a| u64::try_from(a).ok())
+            .unwrap_or(u64::MAX);
+        self.state.pools.insert(netuid, Pool::new(tao, alpha));
+        self.state.alpha_supply.insert(
+            netuid,
+            AlphaSupply {
+                issued: alpha,
+                burned: 0,
+            },
+        );
+    }
+
+    /// Removes a subnet and everything on it. Its pool's TAO goes to its stakers in proportion
+    /// to their alpha (pending emission counts as nobody's), then the owner gets back up to the
+    /// lock; whatever is left is burned.
     fn dissolve(&mut self, netuid: NetUid) {
         let Some(subnet) = self.state.subnets.remove(&netuid) else {
             return;
         };
-        let refunded = subnet.locked.min(subnet.tao);
-        let burned = subnet.tao - refunded;
+        let pool_tao = self.state.pools.remove(&netuid).map_or(0, |p| p.tao);
+        let pending = self
+            .state
+            .pending_emission
+            .remove(&netuid)
+            .map_or(0, |p| p.total());
+        self.state.alpha_supply.remove(&netuid);
+        let pools: Vec<(AccountId, SharePool)> = self
+            .state
+            .hotkey_alpha
+            .iter()
+            .filter(|((_, n), _)| *n == netuid)
+            .map(|((h, _), p)| (*h, *p))
+            .collect();
+        let staked: u128 = pools.iter().map(|(_, p)| u128::from(p.alpha)).sum();
+        let stakes: Vec<(AccountId, NetUid, AccountId)> = self
+            .state
+            .alpha_shares
+            .iter()
+            .filter(|((_, n, _), _)| *n == netuid)
+            .map(|(k, _)| *k)
+            .collect();
+        let mut left = pool_tao;
+        for key @ (hotkey, _, coldkey) in stakes {
+            let value = self.state.stake(&hotkey, &coldkey, netuid);
+            let tao = mul_div(
+                u128::from(pool_tao),
+                u128::from(value),
+                staked + u128::from(pending),
+            )
+            .and_then(|t| u64::try_from(t).ok())
+            .unwrap_or(0)
+            .min(left);
+            left -= tao;
+            self.deposit(coldkey, tao);
+            self.state.alpha_shares.remove(&key);
+        }
+        for (hotkey, _) in pools {
+            self.state.hotkey_alpha.remove(&(hotkey, netuid));
+        }
+        let refunded = subnet.locked.min(left);
+        let burned = left - refunded;
         self.deposit(subnet.owner_coldkey, refunded);
         self.state.reduce_issuance(burned);
         for uid in 0..subnet.n {

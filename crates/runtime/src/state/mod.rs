@@ -156,4 +156,6 @@ state! {
     pending_emission: Map<NetUid, PendingEmission>,
     /// Alpha minted and burned per subnet.
     alpha_supply: Map<NetUid, AlphaSupply>,
+    /// Each subnet's pool of TAO and alpha.
+    pools: Map<NetUid, crate::Pool>,
 }

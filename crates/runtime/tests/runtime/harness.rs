@@ -186,16 +186,39 @@ impl Net {
             .unwrap()
     }
 
-    /// Total issuance equals every balance plus every subnet's TAO, and with what was burned
-    /// makes up exactly the genesis supply.
+    /// Every rao ever issued is in exactly one place: a balance, a pool's TAO reserve, or
+    /// burned; and for every subnet, every rao of alpha ever minted is in its pool, staked,
+    /// pending payout, or burned.
     pub(crate) fn assert_supply_conserved(&self) {
         let state = self.chain.state();
         let genesis = 20 * 1_000_000 * TAO + 1000 * TAO;
-        assert_eq!(state.total_issuance() + state.total_burned(), genesis);
+        let minted = state.globals().total_minted;
+        assert_eq!(
+            state.total_issuance() + state.total_burned(),
+            genesis + minted
+        );
         let balances: u128 = (0..=255u8)
             .map(|s| u128::from(state.balance(&account(s))))
             .sum();
-        let subnets: u128 = state.subnets().map(|(_, s)| u128::from(s.tao)).sum();
-        assert_eq!(u128::from(state.total_issuance()), balances + subnets);
+        let pools: u128 = state
+            .subnets()
+            .map(|(n, _)| u128::from(state.pool(n).map_or(0, |p| p.tao)))
+            .sum();
+        assert_eq!(u128::from(state.total_issuance()), balances + pools);
+        for (netuid, _) in state.subnets() {
+            let supply = state.alpha_supply(netuid);
+            let staked: u128 = (0..=255u8)
+                .map(|h| u128::from(state.hotkey_stake(&account(h), netuid)))
+                .sum();
+            let pool = state.pool(netuid).map_or(0, |p| p.alpha);
+            assert_eq!(
+                u128::from(supply.issued),
+                u128::from(pool)
+                    + staked
+                    + u128::from(state.pending_emission(netuid).total())
+                    + u128::from(supply.burned),
+                "alpha of subnet {netuid}"
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@ mod harness;
 mod blocks;
 mod economics;
 mod properties;
+mod staking;
 mod subnets;
 mod transactions;
 mod weights;

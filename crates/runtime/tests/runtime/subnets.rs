@@ -24,7 +24,12 @@ fn test_register_network_locks_and_seats_the_owner() {
     let s = net.chain.state();
     let subnet = s.subnet(1).unwrap();
     assert_eq!(subnet.locked, TAO);
-    assert_eq!(subnet.tao, TAO);
+    assert_eq!(s.pool(1).unwrap().tao, TAO);
+    assert_eq!(
+        s.pool(1).unwrap().spot_price(),
+        1 << 64,
+        "the first pool starts at 1 TAO per alpha"
+    );
     assert_eq!(subnet.n, 1);
     assert_eq!(s.uid(1, &account(101)), Some(0));
     assert_eq!(s.hotkey_owner(&account(101)), Some(account(1)));

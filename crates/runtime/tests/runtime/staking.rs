@@ -1,0 +1,322 @@
+//! Staking through the subnet pools: every error path, round trips, and nominators sharing
+//! dividends after the delegate take.
+
+use crate::harness::*;
+use plexus_runtime::{Call, DispatchError, Event, GovernanceCall, Hyperparameter, PoolError};
+
+fn gov_set(netuid: u16, value: Hyperparameter) -> Call {
+    Call::Governance(GovernanceCall::SetHyperparameter { netuid, value })
+}
+
+fn add(hotkey: u8, netuid: u16, amount: u64) -> Call {
+    Call::AddStake {
+        hotkey: account(hotkey),
+        netuid,
+        amount,
+    }
+}
+
+fn remove(hotkey: u8, netuid: u16, amount: u64) -> Call {
+    Call::RemoveStake {
+        hotkey: account(hotkey),
+        netuid,
+        amount,
+    }
+}
+
+/// A started subnet (owner coldkey 1, hotkey 101) with a 1,000 TAO pool.
+fn started() -> (Net, u16) {
+    let mut net = Net::new(plexus_runtime::ChainParams {
+        network_rate_limit: 0,
+        network_min_lock: 1000 * TAO,
+        ..plexus_runtime::ChainParams::default()
+    });
+    let netuid = net.subnet(1, 101);
+    net.ok(1, Call::StartCall { netuid });
+    (net, netuid)
+}
+
+#[test]
+fn test_staking_errors_are_named() {
+    let mut net = Net::quick();
+    let netuid = net.subnet(1, 101);
+    assert_eq!(
+        net.fails(2, add(101, netuid, TAO)),
+        DispatchError::SubnetNotStarted(netuid)
+    );
+    assert_eq!(
+        net.fails(2, add(101, 9, TAO)),
+        DispatchError::UnknownSubnet(9)
+    );
+    net.ok(1, Call::StartCall { netuid });
+    assert_eq!(
+        net.fails(2, add(101, netuid, 1_999_999)),
+        DispatchError::StakeBelowMinimum {
+            amount: 1_999_999,
+            minimum: 2_000_000
+        }
+    );
+    assert_eq!(
+        net.fails(2, add(150, netuid, TAO)),
+        DispatchError::HotkeyNotFound
+    );
+    // The pool holds a few TAO (its lock and a few blocks of emission): more than 1000 times
+    // that is refused.
+    assert_eq!(
+        net.fails(2, add(101, netuid, 100_000 * TAO)),
+        DispatchError::Swap(PoolError::SwapInputTooLarge)
+    );
+    // A limit below the current price (1 TAO per alpha) cannot be met.
+    assert_eq!(
+        net.fails(
+            2,
+            Call::AddStakeLimit {
+                hotkey: account(101),
+                netuid,
+                amount: TAO / 10,
+                limit_price: TAO / 2,
+                allow_partial: false
+            }
+        ),
+        DispatchError::Swap(PoolError::PriceLimitExceeded)
+    );
+    assert!(matches!(
+        net.fails(2, add(101, netuid, 2_000_000 * TAO)),
+        DispatchError::InsufficientBalance { .. }
+    ));
+    assert_eq!(
+        net.fails(2, remove(101, netuid, 5)),
+        DispatchError::NotEnoughStake {
+            needed: 5,
+            available: 0
+        }
+    );
+    assert_eq!(
+        net.fails(
+            2,
+            Call::UnstakeAll {
+                hotkey: account(101)
+            }
+        ),
+        DispatchError::NotEnoughStake {
+            needed: 1,
+            available: 0
+        }
+    );
+    net.assert_supply_conserved();
+}
+
+#[test]
+fn test_stake_round_trip_costs_only_fees_and_slippage() {
+    let (mut net, netuid) = started();
+    let before = net.chain.state().balance(&account(2));
+    let events = net.ok(2, add(101, netuid, 10 * TAO));
+    let alpha = events
+        .iter()
+        .find_map(|e| match e {
+            Event::StakeAdded { alpha, .. } => Some(*alpha),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        net.chain.state().stake(&account(101), &account(2), netuid),
+        alpha
+    );
+    // Price 1 TAO per alpha, 1,000 TAO pool: 10 TAO buys a little under 10 alpha.
+    assert!(alpha < 10 * TAO && alpha > 9_800_000_000, "{alpha}");
+    net.assert_supply_conserved();
+    // A partial unstake must leave the minimum...
+    assert!(matches!(
+        net.fails(2, remove(101, netuid, 1_000_000)),
+        DispatchError::StakeBelowMinimum { .. }
+    ));
+    net.ok(
+        2,
+        Call::UnstakeAll {
+            hotkey: account(101),
+        },
+    );
+    assert_eq!(
+        net.chain.state().stake(&account(101), &account(2), netuid),
+        0
+    );
+    let after = net.chain.state().balance(&account(2));
+    let lost = before - after;
+    assert!(
+        lost > 0 && lost < TAO / 10,
+        "fees and slippage only: {lost}"
+    );
+    net.assert_supply_conserved();
+}
+
+#[test]
+fn test_partial_fill_up_to_the_limit() {
+    let (mut net, netuid) = started();
+    // Buying 100 TAO would move the price from 1.0 to about 1.21; stop at 1.1.
+    let events = net.ok(
+        2,
+        Call::AddStakeLimit {
+            hotkey: account(101),
+            netuid,
+            amount: 100 * TAO,
+            limit_price: 1_100_000_000,
+            allow_partial: true,
+        },
+    );
+    let tao = events
+        .iter()
+        .find_map(|e| match e {
+            Event::StakeAdded { tao, .. } => Some(*tao),
+            _ => None,
+        })
+        .unwrap();
+    // sqrt(1.1) × 1000 − 1000 ≈ 48.8 TAO enter the pool, plus the fee.
+    assert!(tao > 48 * TAO && tao < 50 * TAO, "{tao}");
+    let price = net.chain.state().pool(netuid).unwrap().spot_price();
+    let limit = plexus_runtime::limit_from_rao_per_alpha(1_100_000_000);
+    assert!(price <= limit && price > limit - limit / 1_000_000);
+    net.assert_supply_conserved();
+}
+
+#[test]
+fn test_move_transfer_and_swap_stake() {
+    let (mut net, a) = started();
+    let b = net.subnet(3, 103);
+    net.ok(3, Call::StartCall { netuid: b });
+    net.register(2, a, 102);
+    net.ok(2, add(101, a, 10 * TAO));
+    let held = net.chain.state().stake(&account(101), &account(2), a);
+    // Same subnet, other hotkey: alpha moves as is.
+    net.ok(
+        2,
+        Call::MoveStake {
+            origin_hotkey: account(101),
+            destination_hotkey: account(102),
+            origin_netuid: a,
+            destination_netuid: a,
+            amount: held / 2,
+        },
+    );
+    assert_eq!(
+        net.chain.state().stake(&account(102), &account(2), a),
+        held / 2
+    );
+    // To another coldkey.
+    net.ok(
+        2,
+        Call::TransferStake {
+            destination_coldkey: account(7),
+            hotkey: account(102),
+            origin_netuid: a,
+            destination_netuid: a,
+            amount: held / 4,
+        },
+    );
+    assert_eq!(
+        net.chain.state().stake(&account(102), &account(7), a),
+        held / 4
+    );
+    // Across subnets: sold on one pool, bought on the other.
+    net.ok(
+        2,
+        Call::SwapStake {
+            hotkey: account(101),
+            origin_netuid: a,
+            destination_netuid: b,
+            amount: held / 2,
+        },
+    );
+    let moved = net.chain.state().stake(&account(101), &account(2), b);
+    assert!(moved > 0);
+    assert_eq!(net.chain.state().stake(&account(101), &account(2), a), 0);
+    assert_eq!(
+        net.fails(
+            2,
+            Call::MoveStake {
+                origin_hotkey: account(101),
+                destination_hotkey: account(150),
+                origin_netuid: b,
+                destination_netuid: b,
+                amount: 1,
+            }
+        ),
+        DispatchError::HotkeyNotFound
+    );
+    net.assert_supply_conserved();
+}
+
+#[test]
+fn test_nominators_gain_pro_rata_after_the_take() {
+    let (mut net, netuid) = started();
+    net.ok(GOV, gov_set(netuid, Hyperparameter::CommitReveal(false)));
+    net.ok(GOV, gov_set(netuid, Hyperparameter::WeightsRateLimit(0)));
+    net.ok(GOV, gov_set(netuid, Hyperparameter::Tempo(20)));
+    for s in 2..=5 {
+        net.register(s, netuid, 100 + s);
+    }
+    // The validator's own coldkey and a nominator back hotkey 102.
+    net.ok(2, add(102, netuid, 100 * TAO));
+    net.ok(6, add(102, netuid, 50 * TAO));
+    let epoch_blocks = |net: &mut Net, count: usize| {
+        let mut seen = 0;
+        while seen < count {
+            let (_, outcome) = net.block(vec![]);
+            seen += outcome
+                .events
+                .iter()
+                .filter(|(_, e)| matches!(e, Event::EpochRun { .. }))
+                .count();
+            net.assert_supply_conserved();
+        }
+    };
+    // One epoch gives 102 its permit; then it votes.
+    epoch_blocks(&mut net, 1);
+    assert!(
+        net.chain
+            .state()
+            .neuron(netuid, 1)
+            .unwrap()
+            .validator_permit
+    );
+    net.ok(
+        102,
+        Call::SetWeights {
+            netuid,
+            dests: vec![2, 3, 4],
+            weights: vec![1, 1, 2],
+            version_key: 0,
+        },
+    );
+    epoch_blocks(&mut net, 1);
+    let s = net.chain.state();
+    let (own, nominated) = (
+        s.stake(&account(102), &account(2), netuid),
+        s.stake(&account(102), &account(6), netuid),
+    );
+    epoch_blocks(&mut net, 1);
+    let s = net.chain.state();
+    let (own2, nominated2) = (
+        s.stake(&account(102), &account(2), netuid),
+        s.stake(&account(102), &account(6), netuid),
+    );
+    let dividends = (own2 + nominated2) - (own + nominated);
+    assert!(dividends > 0);
+    let take = dividends as u128 * 11_796 / 65_535;
+    let expected = (dividends as u128 - take) * nominated as u128 / (own + nominated) as u128;
+    assert!(
+        (nominated2 - nominated) as u128 >= expected.saturating_sub(2)
+            && (nominated2 - nominated) as u128 <= expected + 2,
+        "nominator gained {}, expected {expected}",
+        nominated2 - nominated
+    );
+    // Miners were paid 1:1:2.
+    let miners: Vec<u64> = (103..=105)
+        .map(|h| s.stake(&account(h), &account(h - 100), netuid))
+        .collect();
+    assert!(miners[0] > 0);
+    assert!(miners[0].abs_diff(miners[1]) <= miners[0] / 100_000);
+    assert!(
+        miners[2].abs_diff(2 * miners[0]) <= miners[0] / 10_000,
+        "{miners:?}"
+    );
+}
