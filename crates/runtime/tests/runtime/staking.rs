@@ -320,3 +320,128 @@ fn test_nominators_gain_pro_rata_after_the_take() {
         "{miners:?}"
     );
 }
+
+/// The epoch the runtime is about to run on `netuid` at `block`, computed directly with the
+/// `yuma` crate from what the chain's queries show.
+fn expected_epoch(net: &Net, netuid: u16, block: u64) -> plexus_yuma::Outputs {
+    let s = net.chain.state();
+    let subnet = s.subnet(netuid).unwrap();
+    let hp = s.hyperparameters(netuid).unwrap();
+    let neurons: Vec<_> = (0..subnet.n)
+        .map(|uid| s.neuron(netuid, uid).unwrap())
+        .collect();
+    let pending = s.pending_emission(netuid);
+    let inputs = plexus_yuma::Inputs {
+        n: subnet.n,
+        block,
+        hyperparameters: plexus_yuma::Hyperparameters {
+            tempo: hp.tempo,
+            kappa: hp.kappa,
+            bonds_moving_average: hp.bonds_moving_average,
+            bonds_penalty: hp.bonds_penalty,
+            max_allowed_validators: hp.max_allowed_validators,
+            yuma3: hp.yuma3,
+            liquid_alpha: hp.liquid_alpha,
+            alpha_low: hp.alpha_low,
+            alpha_high: hp.alpha_high,
+            alpha_sigmoid_steepness: hp.alpha_sigmoid_steepness,
+            activity_cutoff_factor_milli: u64::from(hp.activity_cutoff_factor_milli),
+            stake_threshold: 0,
+        },
+        stake: neurons
+            .iter()
+            .map(|n| plexus_yuma::fixed::I64F64::from_u64(s.hotkey_stake(&n.hotkey, netuid)))
+            .collect(),
+        block_at_registration: neurons.iter().map(|n| n.registered_at).collect(),
+        last_update: neurons.iter().map(|n| n.last_update).collect(),
+        validator_permit: neurons.iter().map(|n| n.validator_permit).collect(),
+        weights: (0..subnet.n)
+            .map(|u| s.weights(netuid, u).to_vec())
+            .collect(),
+        bonds: (0..subnet.n).map(|u| s.bonds(netuid, u).to_vec()).collect(),
+        owner_uid: s.uid(netuid, &subnet.owner_hotkey),
+        last_mechanism_step_block: subnet.last_epoch_block,
+        // The block being built adds one more block of emission before the epoch drains it.
+        rao_emission: 0,
+        commit_blocks: None,
+    };
+    let mut inputs = inputs;
+    let per_block = plexus_runtime::block_emission(
+        s.alpha_supply(netuid).issued - s.alpha_supply(netuid).burned,
+    );
+    let owner = (u128::from(per_block) * 11_796 / 65_535) as u64;
+    let rest = per_block - owner;
+    inputs.rao_emission = pending.server + pending.validator + rest;
+    plexus_yuma::epoch(&inputs)
+}
+
+#[test]
+fn test_epoch_payouts_match_yuma_and_split_18_41_41() {
+    let (mut net, netuid) = started();
+    net.ok(GOV, gov_set(netuid, Hyperparameter::CommitReveal(false)));
+    net.ok(GOV, gov_set(netuid, Hyperparameter::WeightsRateLimit(0)));
+    net.ok(GOV, gov_set(netuid, Hyperparameter::Tempo(20)));
+    for s in 2..=5 {
+        net.register(s, netuid, 100 + s);
+    }
+    net.ok(2, add(102, netuid, 100 * TAO));
+    let epoch_at = |net: &Net| {
+        let s = net.chain.state().subnet(netuid).unwrap();
+        s.last_epoch_block + 20
+    };
+    net.advance_to(epoch_at(&net));
+    net.ok(
+        102,
+        Call::SetWeights {
+            netuid,
+            dests: vec![2, 3, 4],
+            weights: vec![3, 1, 2],
+            version_key: 0,
+        },
+    );
+    // Two epochs with the votes in, so bonds exist; check the third in detail.
+    net.advance_to(epoch_at(&net));
+    net.advance_to(epoch_at(&net) - 1);
+    let next = epoch_at(&net);
+    let expected = expected_epoch(&net, netuid, next);
+    let stakes = |net: &Net| -> Vec<u64> {
+        let s = net.chain.state();
+        (101..=105)
+            .map(|h| s.stake(&account(h), &account(h - 100), netuid))
+            .collect()
+    };
+    let before = stakes(&net);
+    let (_, outcome) = net.block(vec![]);
+    let paid = outcome
+        .events
+        .iter()
+        .find_map(|(_, e)| match e {
+            Event::EpochRun { emission, .. } => Some(*emission),
+            _ => None,
+        })
+        .unwrap();
+    let after = stakes(&net);
+    let gained: Vec<u64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+    // Miners (uids 2..=4) received exactly the epoch's server emission.
+    for uid in 2..=4usize {
+        assert!(
+            gained[uid].abs_diff(expected.server_emission[uid]) <= 1,
+            "uid {uid}: {} vs {}",
+            gained[uid],
+            expected.server_emission[uid]
+        );
+    }
+    // The validator, sole nominator of its hotkey, received the whole validator pot.
+    assert!(expected.validator_emission[1] > 0);
+    let miners: u64 = gained[2..=4].iter().sum();
+    let owner = gained[0];
+    let validator = gained[1];
+    let total = owner + miners + validator;
+    // Everything the epoch paid went to these stakes...
+    assert!(paid.abs_diff(total) <= 5, "{paid} paid, {total} received");
+    // ...split 18 / 41 / 41 (per ten thousand), within rounding.
+    for (part, share) in [(owner, 1800), (miners, 4100), (validator, 4100)] {
+        let actual = u128::from(part) * 10_000 / u128::from(total);
+        assert!(actual.abs_diff(share) <= 1, "{owner} {miners} {validator}");
+    }
+}
