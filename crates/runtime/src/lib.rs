@@ -44,7 +44,7 @@ mod types;
 
 pub use block::{transactions_root, Block, Header};
 pub(crate) use calls::dispatch;
-pub use calls::{commit_hash, MAX_UNREVEALED_COMMITS};
+pub use calls::{commit_hash, EPOCH_HISTORY, MAX_UNREVEALED_COMMITS};
 pub use chain::{BlockOutcome, Chain, Events};
 pub use emission::block_emission;
 pub use error::{BlockError, DispatchError, InvalidTransaction};
@@ -59,6 +59,6 @@ pub use tx::{
     check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
 };
 pub use types::{
-    AlphaSupply, AxonInfo, DelegateTake, Globals, Neuron, NeuronEpoch, PendingEmission, SharePool,
-    Subnet, SubnetIdentity, SystemInfo, WeightCommit,
+    AlphaSupply, AxonInfo, DelegateTake, EpochRecord, Globals, Neuron, NeuronEpoch,
+    PendingEmission, SharePool, Subnet, SubnetIdentity, SystemInfo, WeightCommit,
 };

@@ -196,3 +196,20 @@ pub struct DelegateTake {
     /// Block of the last increase (increases are rate-limited).
     pub increased_at: BlockNumber,
 }
+
+/// A subnet at one of its epochs: the series the explorer charts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct EpochRecord {
+    /// Block of the epoch.
+    pub block: BlockNumber,
+    /// Alpha paid out.
+    pub emission: Balance,
+    /// The pool's TAO reserve after the payout.
+    pub tao_reserve: Balance,
+    /// The pool's alpha reserve.
+    pub alpha_reserve: Balance,
+    /// Spot price, Q64.64 TAO per alpha.
+    pub price: u128,
+    /// Moving price, Q64.64 TAO per alpha.
+    pub moving_price: u128,
+}

@@ -14,10 +14,13 @@
 use crate::chain::Events;
 use crate::math::mul_div;
 use crate::state::State;
-use crate::types::{AlphaSupply, NeuronEpoch, PendingEmission};
+use crate::types::{AlphaSupply, EpochRecord, NeuronEpoch, PendingEmission};
 use crate::{block_emission, Event, Phase};
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid};
 use plexus_yuma::fixed::I64F64;
+
+/// How many epochs of each subnet's history the state keeps.
+pub const EPOCH_HISTORY: u64 = 1024;
 
 impl State {
     /// Runs the per-block step.
@@ -197,6 +200,7 @@ impl State {
             });
             let paid = self.run_epoch(netuid, block, previous);
             if let Some(epoch) = epoch {
+                self.record_epoch(netuid, epoch, block, paid);
                 events.push((
                     Phase::Initialization,
                     Event::EpochRun {
@@ -207,6 +211,31 @@ impl State {
                 ));
             }
         }
+    }
+
+    /// Keeps the last [`EPOCH_HISTORY`] epochs of each subnet for charts and audits.
+    fn record_epoch(&mut self, netuid: NetUid, epoch: u64, block: BlockNumber, paid: Balance) {
+        let pool = self.pool(netuid);
+        let record = EpochRecord {
+            block,
+            emission: paid,
+            tao_reserve: pool.map_or(0, |p| p.tao),
+            alpha_reserve: pool.map_or(0, |p| p.alpha),
+            price: pool.map_or(0, |p| p.spot_price()),
+            moving_price: self.subnets.get(&netuid).map_or(0, |s| s.moving_price),
+        };
+        self.epoch_history.insert((netuid, epoch), record);
+        if let Some(old) = epoch.checked_sub(EPOCH_HISTORY) {
+            self.epoch_history.remove(&(netuid, old));
+        }
+    }
+
+    /// The recorded epochs of `netuid`, oldest first, as (epoch index, record).
+    pub fn epoch_history(&self, netuid: NetUid) -> Vec<(u64, EpochRecord)> {
+        self.epoch_history
+            .range((netuid, 0)..=(netuid, u64::MAX))
+            .map(|((_, epoch), r)| (*epoch, *r))
+            .collect()
     }
 
     /// Runs Yuma Consensus on `netuid`, stores its results and pays out the pending alpha.

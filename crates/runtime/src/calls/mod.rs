@@ -9,6 +9,7 @@ mod staking;
 mod subnets;
 mod weights;
 
+pub use coinbase::EPOCH_HISTORY;
 pub use weights::{commit_hash, MAX_UNREVEALED_COMMITS};
 
 use crate::chain::Events;

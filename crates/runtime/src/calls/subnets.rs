@@ -204,6 +204,15 @@ impl Context<'_> {
             .remove(&netuid)
             .map_or(0, |p| p.total());
         self.state.alpha_supply.remove(&netuid);
+        let history: Vec<u64> = self
+            .state
+            .epoch_history(netuid)
+            .into_iter()
+            .map(|(epoch, _)| epoch)
+            .collect();
+        for epoch in history {
+            self.state.epoch_history.remove(&(netuid, epoch));
+        }
         let pools: Vec<(AccountId, SharePool)> = self
             .state
             .hotkey_alpha

@@ -10,8 +10,8 @@ mod trie;
 pub(crate) use map::{Map, Value};
 
 use crate::types::{
-    AlphaSupply, DelegateTake, Globals, Neuron, PendingEmission, SharePool, Subnet, SystemInfo,
-    WeightCommit,
+    AlphaSupply, DelegateTake, EpochRecord, Globals, Neuron, PendingEmission, SharePool, Subnet,
+    SystemInfo, WeightCommit,
 };
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
 use plexus_primitives::{blake2_256, blake2_256_parts, AccountId, Balance, NetUid, Uid, H256};
@@ -158,4 +158,6 @@ state! {
     alpha_supply: Map<NetUid, AlphaSupply>,
     /// Each subnet's pool of TAO and alpha.
     pools: Map<NetUid, crate::Pool>,
+    /// The last epochs of each subnet, by (netuid, epoch index).
+    epoch_history: Map<(NetUid, u64), EpochRecord>,
 }

@@ -67,6 +67,16 @@ fn test_epochs_pay_owner_miners_and_validator() {
     assert!(n0.validator_permit);
     assert!(n0.epoch.dividends > 0);
     assert_eq!(s.neuron(netuid, 3).unwrap().epoch.incentive, 32_767);
+    // The explorer's series: one record per epoch, with what it paid.
+    let history = s.epoch_history(netuid);
+    assert_eq!(history.len(), 3);
+    assert_eq!(
+        history.iter().map(|(_, r)| r.emission).collect::<Vec<_>>(),
+        epochs
+    );
+    assert!(history
+        .iter()
+        .all(|(_, r)| r.tao_reserve > 0 && r.price > 0));
 }
 
 #[test]
