@@ -52,7 +52,10 @@ pub use event::{Event, Phase};
 pub use genesis::{Genesis, GenesisError};
 pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};
 pub use params::ChainParams;
-pub use pool::{limit_from_rao_per_alpha, Pool, PoolError, Swap};
+pub use pool::{
+    limit_from_rao_per_alpha, Pool, PoolError, Swap, DEFAULT_FEE_RATE, MAX_FEE_RATE, MIN_RESERVE,
+    MIN_WEIGHT, PERQUINTILL,
+};
 pub use query::{Metagraph, NeuronInfo};
 pub use state::{State, StateDecodeError};
 pub use tx::{

@@ -85,7 +85,7 @@ impl Default for ChainParams {
             min_delegate_take: 0,
             delegate_take_rate_limit: 216_000,
             min_stake: 2_000_000,
-            swap_fee_rate: 33,
+            swap_fee_rate: crate::DEFAULT_FEE_RATE,
             moving_alpha_ppb: 3_000,
             ema_price_halving_blocks: 201_600,
         }
@@ -107,7 +107,7 @@ impl ChainParams {
         if self.network_lock_reduction_interval == 0 {
             return Err("network_lock_reduction_interval must be at least 1".into());
         }
-        if self.swap_fee_rate > 10_000 {
+        if self.swap_fee_rate > crate::MAX_FEE_RATE {
             return Err("swap_fee_rate must be at most 10000".into());
         }
         if self.max_epochs_per_block == 0 {
