@@ -42,6 +42,7 @@ impl Chain {
             total_issuance: total,
             total_burned: 0,
             total_minted: 0,
+            genesis_issuance: total,
             sudo: genesis.governance,
             last_lock: genesis.params.network_min_lock,
             last_lock_block: 0,
@@ -163,6 +164,7 @@ impl Chain {
         }
         self.state.forget();
         self.head = header.clone();
+        self.debug_check_supply();
         Ok(BlockOutcome {
             header: header.clone(),
             events,
@@ -206,6 +208,7 @@ impl Chain {
             state_root,
         };
         self.head = header.clone();
+        self.debug_check_supply();
         Ok((
             Block {
                 header: header.clone(),
@@ -213,6 +216,15 @@ impl Chain {
             },
             BlockOutcome { header, events },
         ))
+    }
+
+    /// In debug builds, every block ends with a full supply audit: a bug that loses or creates
+    /// a rao stops the tests at the block that did it.
+    fn debug_check_supply(&self) {
+        #[cfg(debug_assertions)]
+        if let Err(e) = self.state.check_supply() {
+            panic!("supply invariant broken at block {}: {e}", self.head.number);
+        }
     }
 
     fn check_header(

@@ -25,9 +25,10 @@ pub struct Globals {
     /// All TAO ever destroyed (fees, dust, what pruned subnets held beyond their stakers' and
     /// owner's share).
     pub total_burned: Balance,
-    /// All TAO minted by emission since genesis: genesis balances plus this is issuance plus
-    /// burned.
+    /// All TAO minted by emission since genesis.
     pub total_minted: Balance,
+    /// The TAO genesis created: with what was minted since, everything that ever existed.
+    pub genesis_issuance: Balance,
     /// The governance account, if any.
     pub sudo: Option<AccountId>,
     /// Lock paid for the last subnet registered.
