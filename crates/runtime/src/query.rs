@@ -1,7 +1,7 @@
 //! Read-only views assembled from several storage items.
 
 use crate::state::State;
-use crate::types::{AxonInfo, Subnet};
+use crate::types::{AxonInfo, NeuronEpoch, Subnet};
 use crate::Hyperparameters;
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid};
 use serde::Serialize;
@@ -23,6 +23,10 @@ pub struct NeuronInfo {
     pub validator_permit: bool,
     /// Emission at the last epoch.
     pub emission: Balance,
+    /// Alpha staked through its hotkey on this subnet.
+    pub stake: Balance,
+    /// Its consensus, incentive, dividends and trust from the last epoch.
+    pub epoch: NeuronEpoch,
     /// Where it serves.
     pub axon: Option<AxonInfo>,
     /// Its weights: (dest uid, weight).
@@ -40,6 +44,10 @@ pub struct Metagraph {
     pub subnet: Subnet,
     /// Its hyperparameters.
     pub hyperparameters: Hyperparameters,
+    /// Its pool, once seeded.
+    pub pool: Option<crate::Pool>,
+    /// Alpha waiting for the next epoch.
+    pub pending_emission: crate::PendingEmission,
     /// Every neuron, by uid.
     pub neurons: Vec<NeuronInfo>,
 }
@@ -64,6 +72,8 @@ impl State {
                     last_update: n.last_update,
                     validator_permit: n.validator_permit,
                     emission: n.emission,
+                    stake: self.hotkey_stake(&n.hotkey, netuid),
+                    epoch: n.epoch.clone(),
                     axon: n.axon.clone(),
                     weights: self.weights(netuid, uid).to_vec(),
                 })
@@ -73,6 +83,8 @@ impl State {
             netuid,
             block: self.block(),
             hyperparameters: self.hyperparameters(netuid)?.clone(),
+            pool: self.pool(netuid),
+            pending_emission: self.pending_emission(netuid),
             subnet,
             neurons,
         })

@@ -67,6 +67,9 @@ fn test_epochs_pay_owner_miners_and_validator() {
     assert!(n0.validator_permit);
     assert!(n0.epoch.dividends > 0);
     assert_eq!(s.neuron(netuid, 3).unwrap().epoch.incentive, 32_767);
+    let metagraph = s.metagraph(netuid).unwrap();
+    assert_eq!(metagraph.neurons[3].epoch.incentive, 32_767);
+    assert_eq!(metagraph.neurons[0].stake, owner);
     // The explorer's series: one record per epoch, with what it paid.
     let history = s.epoch_history(netuid);
     assert_eq!(history.len(), 3);

@@ -110,6 +110,11 @@ fn test_staking_errors_are_named() {
 fn test_stake_round_trip_costs_only_fees_and_slippage() {
     let (mut net, netuid) = started();
     let before = net.chain.state().balance(&account(2));
+    // The simulation answers what the next block will do (one block of emission later).
+    let mut next = net.chain.clone();
+    next.build_block(net.timestamp + 12_000, Vec::new())
+        .unwrap();
+    let simulated = next.state().simulate_buy(netuid, 10 * TAO).unwrap();
     let events = net.ok(2, add(101, netuid, 10 * TAO));
     let alpha = events
         .iter()
@@ -122,6 +127,7 @@ fn test_stake_round_trip_costs_only_fees_and_slippage() {
         net.chain.state().stake(&account(101), &account(2), netuid),
         alpha
     );
+    assert_eq!(simulated.amount_out, alpha);
     // Price 1 TAO per alpha, 1,000 TAO pool: 10 TAO buys a little under 10 alpha.
     assert!(alpha < 10 * TAO && alpha > 9_800_000_000, "{alpha}");
     net.assert_supply_conserved();
