@@ -402,6 +402,24 @@ impl Hyperparameters {
         Ok(())
     }
 
+    /// The parameters the epoch reads, with the chain's stake threshold.
+    pub fn for_epoch(&self, stake_threshold: u64) -> plexus_yuma::Hyperparameters {
+        plexus_yuma::Hyperparameters {
+            tempo: self.tempo,
+            kappa: self.kappa,
+            bonds_moving_average: self.bonds_moving_average,
+            bonds_penalty: self.bonds_penalty,
+            max_allowed_validators: self.max_allowed_validators,
+            yuma3: self.yuma3,
+            liquid_alpha: self.liquid_alpha,
+            alpha_low: self.alpha_low,
+            alpha_high: self.alpha_high,
+            alpha_sigmoid_steepness: self.alpha_sigmoid_steepness,
+            activity_cutoff_factor_milli: u64::from(self.activity_cutoff_factor_milli),
+            stake_threshold,
+        }
+    }
+
     /// The activity cutoff in blocks: `max(1, factor × tempo / 1000)`.
     pub fn activity_cutoff(&self) -> u64 {
         (u64::from(self.activity_cutoff_factor_milli) * u64::from(self.tempo) / 1000).max(1)

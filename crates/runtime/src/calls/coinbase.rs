@@ -300,20 +300,7 @@ impl State {
         let inputs = plexus_yuma::Inputs {
             n: subnet.n,
             block,
-            hyperparameters: plexus_yuma::Hyperparameters {
-                tempo: hp.tempo,
-                kappa: hp.kappa,
-                bonds_moving_average: hp.bonds_moving_average,
-                bonds_penalty: hp.bonds_penalty,
-                max_allowed_validators: hp.max_allowed_validators,
-                yuma3: hp.yuma3,
-                liquid_alpha: hp.liquid_alpha,
-                alpha_low: hp.alpha_low,
-                alpha_high: hp.alpha_high,
-                alpha_sigmoid_steepness: hp.alpha_sigmoid_steepness,
-                activity_cutoff_factor_milli: u64::from(hp.activity_cutoff_factor_milli),
-                stake_threshold: self.params.get().stake_threshold,
-            },
+            hyperparameters: hp.for_epoch(self.params.get().stake_threshold),
             stake: neurons
                 .iter()
                 .map(|n| I64F64::from_u64(self.hotkey_stake(&n.hotkey, netuid)))

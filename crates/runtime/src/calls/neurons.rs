@@ -179,12 +179,7 @@ impl Context<'_> {
     ) -> Result<(), DispatchError> {
         let subnet = self.subnet(netuid)?;
         let (burn, n) = (subnet.burn, subnet.n);
-        let hp = self
-            .state
-            .hyperparams
-            .get(&netuid)
-            .cloned()
-            .unwrap_or_default();
+        let hp = self.hyperparameters(netuid);
         if !hp.registration_allowed {
             return Err(DispatchError::RegistrationDisabled(netuid));
         }

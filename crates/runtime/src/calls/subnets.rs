@@ -82,6 +82,15 @@ impl State {
 }
 
 impl Context<'_> {
+    /// The subnet's hyperparameters (the defaults if it has none).
+    pub(crate) fn hyperparameters(&self, netuid: NetUid) -> Hyperparameters {
+        self.state
+            .hyperparams
+            .get(&netuid)
+            .cloned()
+            .unwrap_or_default()
+    }
+
     pub(crate) fn subnet(&self, netuid: NetUid) -> Result<&Subnet, DispatchError> {
         self.state
             .subnets
@@ -342,12 +351,7 @@ impl Context<'_> {
             self.subnet(netuid)?
         };
         let (n, last_epoch_block) = (subnet.n, subnet.last_epoch_block);
-        let mut hyperparams = self
-            .state
-            .hyperparams
-            .get(&netuid)
-            .cloned()
-            .unwrap_or_default();
+        let mut hyperparams = self.hyperparameters(netuid);
         let params = self.state.params.get();
         if by_owner {
             if kind.governance_only() {

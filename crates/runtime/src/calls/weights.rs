@@ -143,12 +143,7 @@ impl Context<'_> {
     ) -> Result<(), DispatchError> {
         let subnet = self.subnet(netuid)?;
         let (n, owner_hotkey) = (subnet.n, subnet.owner_hotkey);
-        let hp = self
-            .state
-            .hyperparams
-            .get(&netuid)
-            .cloned()
-            .unwrap_or_default();
+        let hp = self.hyperparameters(netuid);
         if dests.len() != weights.len() {
             return Err(DispatchError::WeightsLengthMismatch {
                 uids: dests.len() as u32,

@@ -340,20 +340,7 @@ fn expected_epoch(net: &Net, netuid: u16, block: u64) -> plexus_yuma::Outputs {
     let inputs = plexus_yuma::Inputs {
         n: subnet.n,
         block,
-        hyperparameters: plexus_yuma::Hyperparameters {
-            tempo: hp.tempo,
-            kappa: hp.kappa,
-            bonds_moving_average: hp.bonds_moving_average,
-            bonds_penalty: hp.bonds_penalty,
-            max_allowed_validators: hp.max_allowed_validators,
-            yuma3: hp.yuma3,
-            liquid_alpha: hp.liquid_alpha,
-            alpha_low: hp.alpha_low,
-            alpha_high: hp.alpha_high,
-            alpha_sigmoid_steepness: hp.alpha_sigmoid_steepness,
-            activity_cutoff_factor_milli: u64::from(hp.activity_cutoff_factor_milli),
-            stake_threshold: 0,
-        },
+        hyperparameters: hp.for_epoch(0),
         stake: neurons
             .iter()
             .map(|n| plexus_yuma::fixed::I64F64::from_u64(s.hotkey_stake(&n.hotkey, netuid)))
