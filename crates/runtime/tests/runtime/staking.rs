@@ -36,6 +36,19 @@ fn started() -> (Net, u16) {
     (net, netuid)
 }
 
+/// A started subnet with weights set directly (no commit-reveal, no rate limit), a tempo of 20
+/// and four more neurons: hotkeys 102..=105 at uids 1..=4, owned by coldkeys 2..=5.
+fn voting_subnet() -> (Net, u16) {
+    let (mut net, netuid) = started();
+    net.ok(GOV, gov_set(netuid, Hyperparameter::CommitReveal(false)));
+    net.ok(GOV, gov_set(netuid, Hyperparameter::WeightsRateLimit(0)));
+    net.ok(GOV, gov_set(netuid, Hyperparameter::Tempo(20)));
+    for s in 2..=5 {
+        net.register(s, netuid, 100 + s);
+    }
+    (net, netuid)
+}
+
 #[test]
 fn test_staking_errors_are_named() {
     let mut net = Net::quick();
@@ -253,13 +266,7 @@ fn test_move_transfer_and_swap_stake() {
 
 #[test]
 fn test_nominators_gain_pro_rata_after_the_take() {
-    let (mut net, netuid) = started();
-    net.ok(GOV, gov_set(netuid, Hyperparameter::CommitReveal(false)));
-    net.ok(GOV, gov_set(netuid, Hyperparameter::WeightsRateLimit(0)));
-    net.ok(GOV, gov_set(netuid, Hyperparameter::Tempo(20)));
-    for s in 2..=5 {
-        net.register(s, netuid, 100 + s);
-    }
+    let (mut net, netuid) = voting_subnet();
     // The validator's own coldkey and a nominator back hotkey 102.
     net.ok(2, add(102, netuid, 100 * TAO));
     net.ok(6, add(102, netuid, 50 * TAO));
@@ -370,13 +377,7 @@ fn expected_epoch(net: &Net, netuid: u16, block: u64) -> plexus_yuma::Outputs {
 
 #[test]
 fn test_epoch_payouts_match_yuma_and_split_18_41_41() {
-    let (mut net, netuid) = started();
-    net.ok(GOV, gov_set(netuid, Hyperparameter::CommitReveal(false)));
-    net.ok(GOV, gov_set(netuid, Hyperparameter::WeightsRateLimit(0)));
-    net.ok(GOV, gov_set(netuid, Hyperparameter::Tempo(20)));
-    for s in 2..=5 {
-        net.register(s, netuid, 100 + s);
-    }
+    let (mut net, netuid) = voting_subnet();
     net.ok(2, add(102, netuid, 100 * TAO));
     let epoch_at = |net: &Net| {
         let s = net.chain.state().subnet(netuid).unwrap();
