@@ -1,7 +1,7 @@
 //! The chain: a state, the head it is at, and the rules for moving it one block forward.
 
 use crate::block::{transactions_root, Block, Header};
-use crate::state::{Mark, State};
+use crate::state::{Mark, State, StateChange};
 use crate::tx::{check_batch, CheckedTransaction, SignedTransaction};
 use crate::types::{Globals, SystemInfo};
 use crate::{dispatch, BlockError, ChainParams, Event, Genesis, InvalidTransaction, Phase};
@@ -17,6 +17,8 @@ pub struct BlockOutcome {
     pub header: Header,
     /// Everything that happened, in order.
     pub events: Events,
+    /// Every state entry the block wrote, for a store to persist.
+    pub changes: Vec<StateChange>,
 }
 
 /// The chain's state machine at some head.
@@ -154,7 +156,7 @@ impl Chain {
                 return Err(BlockError::InvalidTransaction { index, error });
             }
         }
-        let computed = self.state.root();
+        let (computed, changes) = self.state.root_and_changes();
         if computed != header.state_root {
             self.abandon(start);
             return Err(BlockError::StateRootMismatch {
@@ -168,6 +170,7 @@ impl Chain {
         Ok(BlockOutcome {
             header: header.clone(),
             events,
+            changes,
         })
     }
 
@@ -198,7 +201,7 @@ impl Chain {
                 }
             }
         }
-        let state_root = self.state.root();
+        let (state_root, changes) = self.state.root_and_changes();
         self.state.forget();
         let header = Header {
             number,
@@ -214,7 +217,11 @@ impl Chain {
                 header: header.clone(),
                 transactions: included,
             },
-            BlockOutcome { header, events },
+            BlockOutcome {
+                header,
+                events,
+                changes,
+            },
         ))
     }
 

@@ -57,7 +57,7 @@ pub use pool::{
     MIN_WEIGHT, PERQUINTILL,
 };
 pub use query::{Metagraph, NeuronInfo};
-pub use state::{State, StateDecodeError};
+pub use state::{State, StateChange, StateDecodeError};
 pub use tx::{
     check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
 };

@@ -42,16 +42,24 @@ macro_rules! state {
             /// The root of the state as it is now. Folds the entries written since the last
             /// [`State::forget`] into the tree; after a rollback it brings the tree back too.
             pub(crate) fn root(&mut self) -> H256 {
+                self.root_and_changes().0
+            }
+
+            /// The root, and every entry written since the last [`State::forget`] with its
+            /// value now (`None`: removed): what a store writes to persist the block.
+            pub(crate) fn root_and_changes(&mut self) -> (H256, Vec<StateChange>) {
+                let mut changes = Vec::new();
                 $(
                     for (key, value) in self.$name.touched() {
                         let leaf = leaf_key(stringify!($name), &key);
-                        match value {
-                            Some(value) => self.trie.insert(leaf, blake2_256(&value)),
+                        match &value {
+                            Some(value) => self.trie.insert(leaf, blake2_256(value)),
                             None => self.trie.remove(&leaf),
                         }
+                        changes.push(StateChange { item: stringify!($name), key, value });
                     }
                 )*
-                self.trie.root()
+                (self.trie.root(), changes)
             }
 
             /// Makes the writes so far permanent (call after [`State::root`]).
@@ -92,6 +100,17 @@ macro_rules! state {
             }
         }
     };
+}
+
+/// One state entry a block wrote, encoded as in [`State::entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateChange {
+    /// The storage item.
+    pub item: &'static str,
+    /// The encoded key.
+    pub key: Vec<u8>,
+    /// The encoded value after the block; `None` if the entry was removed.
+    pub value: Option<Vec<u8>>,
 }
 
 /// Stored entries that do not make a state.

@@ -181,3 +181,37 @@ fn test_state_round_trips_through_its_entries() {
         Err(plexus_runtime::StateDecodeError::UnknownItem(_))
     ));
 }
+
+#[test]
+fn test_block_changes_turn_the_parent_state_into_the_child() {
+    use std::collections::BTreeMap;
+    let mut net = Net::quick();
+    let netuid = net.subnet(1, 101);
+    let entries = |net: &Net| -> BTreeMap<(&'static str, Vec<u8>), Vec<u8>> {
+        net.chain
+            .state()
+            .entries()
+            .map(|(i, k, v)| ((i, k), v))
+            .collect()
+    };
+    let mut parent = entries(&net);
+    let txs = vec![
+        net.tx(2, transfer(3, TAO)),
+        net.tx(
+            4,
+            Call::BurnedRegister {
+                netuid,
+                hotkey: account(104),
+            },
+        ),
+    ];
+    let (_, outcome) = net.block(txs);
+    assert!(!outcome.changes.is_empty());
+    for change in outcome.changes {
+        match change.value {
+            Some(value) => parent.insert((change.item, change.key), value),
+            None => parent.remove(&(change.item, change.key)),
+        };
+    }
+    assert_eq!(parent, entries(&net));
+}
