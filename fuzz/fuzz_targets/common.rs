@@ -26,6 +26,7 @@ pub fn sign_call(chain: &Chain, signer: u8, nonce: u64, call: Call) -> SignedTra
         nonce,
         genesis_hash: chain.genesis_hash(),
         valid_until: None,
+        tip: 0,
         call,
     };
     let signature = sign(pair, &transaction.signing_payload());

@@ -33,6 +33,7 @@ fn signed(chain: &Chain, pair: &schnorrkel::Keypair, nonce: u64, call: Call) -> 
         nonce,
         genesis_hash: chain.genesis_hash(),
         valid_until: None,
+        tip: 0,
         call,
     };
     let signature = sign(pair, &transaction.signing_payload());

@@ -47,6 +47,7 @@ impl Setup {
             nonce: *nonce,
             genesis_hash: self.chain.genesis_hash(),
             valid_until: None,
+            tip: 0,
             call,
         };
         *nonce += 1;

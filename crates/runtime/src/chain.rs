@@ -330,34 +330,34 @@ impl Chain {
         let mark = self.state.mark();
         let events_len = events.len();
         self.state.nonces.insert(t.signer, expected + 1);
-        if t.call.is_free() {
-            let result = dispatch(&mut self.state, t.signer, &t.call, block, phase, events);
-            return match result {
-                Ok(()) => {
-                    events.push((phase, Event::TransactionSucceeded { hash: tx.hash() }));
-                    Ok(())
-                }
-                Err(error) => {
-                    self.state.rollback(mark);
-                    events.truncate(events_len);
-                    Err(InvalidTransaction::FreeCallFails(error))
-                }
-            };
+        let free = t.call.is_free();
+        let fee = if free {
+            0
+        } else {
+            params
+                .base_fee
+                .saturating_add(params.byte_fee.saturating_mul(u64::from(tx.encoded_len())))
         }
-        let fee = params
-            .base_fee
-            .saturating_add(params.byte_fee.saturating_mul(u64::from(tx.encoded_len())));
-        let balance = self.state.balance(&t.signer);
-        if balance < fee {
-            self.state.rollback(mark);
-            return Err(InvalidTransaction::CannotPayFee { fee, balance });
+        .saturating_add(t.tip);
+        if fee > 0 {
+            let balance = self.state.balance(&t.signer);
+            if balance < fee {
+                self.state.rollback(mark);
+                return Err(InvalidTransaction::CannotPayFee { fee, balance });
+            }
+            self.state.burn(&t.signer, fee, phase, events);
+            events.push((phase, Event::FeePaid { who: t.signer, fee }));
         }
-        self.state.burn(&t.signer, fee, phase, events);
-        events.push((phase, Event::FeePaid { who: t.signer, fee }));
         let paid = self.state.mark();
         let paid_events = events.len();
         match dispatch(&mut self.state, t.signer, &t.call, block, phase, events) {
             Ok(()) => events.push((phase, Event::TransactionSucceeded { hash: tx.hash() })),
+            // A free call that fails is not a transaction at all: nothing of it stays.
+            Err(error) if free => {
+                self.state.rollback(mark);
+                events.truncate(events_len);
+                return Err(InvalidTransaction::FreeCallFails(error));
+            }
             Err(error) => {
                 self.state.rollback(paid);
                 events.truncate(paid_events);

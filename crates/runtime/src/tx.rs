@@ -318,6 +318,9 @@ pub struct Transaction {
     pub genesis_hash: H256,
     /// Last block in which it may be included, if limited.
     pub valid_until: Option<BlockNumber>,
+    /// Extra rao paid (and burned) on top of the fee, for priority in the mempool; free calls
+    /// may tip too.
+    pub tip: Balance,
     /// What to do.
     pub call: Call,
 }

@@ -45,6 +45,7 @@ fn tx(chain: &Chain, signer: u8, call: Call) -> SignedTransaction {
         nonce: chain.next_nonce(&account(signer)),
         genesis_hash: chain.genesis_hash(),
         valid_until: None,
+        tip: 0,
         call,
     };
     let signature = sign(&keypair(signer), &transaction.signing_payload());

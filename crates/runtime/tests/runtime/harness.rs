@@ -78,6 +78,7 @@ impl Net {
             nonce,
             genesis_hash: self.chain.genesis_hash(),
             valid_until,
+            tip: 0,
             call,
         };
         let signature = sign(&keypair(seed), &transaction.signing_payload());

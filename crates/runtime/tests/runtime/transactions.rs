@@ -293,3 +293,30 @@ fn test_governance_changes_params_and_key() {
         Err(InvalidTransaction::NotGovernance)
     );
 }
+
+#[test]
+fn test_tips_are_paid_on_top_and_free_calls_may_tip() {
+    let mut net = Net::quick();
+    let mut tx = net.tx(1, transfer(2, TAO));
+    tx.transaction.tip = 12_345;
+    let tx = resign(tx, 1);
+    let fee = fee_of(&net, &tx) + 12_345;
+    let events = net.submit(tx).unwrap();
+    assert!(events.contains(&Event::FeePaid {
+        who: account(1),
+        fee
+    }));
+    // A governance call is free; with a tip it pays just the tip.
+    let mut tx = net.tx(
+        GOV,
+        Call::Governance(GovernanceCall::SetKey(Some(account(GOV)))),
+    );
+    tx.transaction.tip = 7;
+    let tx = resign(tx, GOV);
+    let events = net.submit(tx).unwrap();
+    assert!(events.contains(&Event::FeePaid {
+        who: account(GOV),
+        fee: 7
+    }));
+    net.assert_supply_conserved();
+}
