@@ -220,16 +220,12 @@ impl Mempool {
             .by_account
             .iter()
             .map(|(account, queue)| {
-                let mut next = chain.next_nonce(account);
-                let mut run = std::collections::VecDeque::new();
-                for (nonce, entry) in queue.range(next..) {
-                    if *nonce != next {
-                        break;
-                    }
-                    run.push_back(entry);
-                    next += 1;
-                }
-                run
+                let first = chain.next_nonce(account);
+                (first..)
+                    .zip(queue.range(first..))
+                    .take_while(|(expected, (nonce, _))| expected == *nonce)
+                    .map(|(_, (_, entry))| entry)
+                    .collect::<std::collections::VecDeque<_>>()
             })
             .filter(|run| !run.is_empty())
             .collect();
