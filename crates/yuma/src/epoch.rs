@@ -192,7 +192,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
     // votes older than the target's registration dropped; commit-reveal mask; row-normalized.
     // One filtering pass applies every mask (they commute and keep the entries' order).
     let commit_blocks = inputs.commit_blocks.as_deref();
-    let mut weights: Vec<Row> = (0..n)
+    let weights: Vec<Row> = (0..n)
         .map(|i| {
             let row = inputs.weights.get(i).map_or(&[][..], Vec::as_slice);
             if forbid[i] {
@@ -210,10 +210,11 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
                     kept.push((j, I32F32::from_int(i64::from(v))));
                 }
             }
+            // Normalized while the row is in cache.
+            sparse::normalize_row(&mut kept);
             kept
         })
         .collect();
-    sparse::row_normalize(&mut weights);
 
     // 2.5 Consensus, clipping, validator trust, incentive.
     let kappa = I32F32::from_u16_proportion(hp.kappa);
@@ -667,7 +668,7 @@ pub(crate) mod tests {
             row.retain(|e| usize::from(e.0) != i || owner == Some(i));
             row.retain(|e| last_update[i] > registered[usize::from(e.0)]);
         }
-        sparse::row_normalize(&mut w);
+        w.iter_mut().for_each(sparse::normalize_row);
         let kappa = I32F32::from_u16_proportion(hp.kappa);
         let consensus = sparse::weighted_median_cols_dense(&active, &w, n, kappa);
         let clipped = naive::col_clip(&w, &consensus);

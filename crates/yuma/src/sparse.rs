@@ -4,7 +4,7 @@
 //! which is not necessarily ascending and may hold explicit zeros. Columns at or beyond the
 //! matrix width are skipped where the reference skips them (every lookup is bounds-checked).
 
-use crate::fixed::{sum, Divisor, I32F32};
+use crate::fixed::{sum, Divisor, Factor, I32F32};
 
 /// One sparse row.
 pub(crate) type Row = Vec<(u16, I32F32)>;
@@ -55,14 +55,12 @@ pub(crate) fn is_topk_nonzero(x: &[I32F32], k: usize) -> Vec<bool> {
     result
 }
 
-/// Each row with a positive sum divided by it.
-pub(crate) fn row_normalize(m: &mut [Row]) {
-    for row in m.iter_mut() {
-        let total = sum(row.iter().map(|e| e.1));
-        if total > I32F32::ZERO {
-            let d = Divisor::new(total);
-            row.iter_mut().for_each(|e| e.1 = d.safe_div_into(e.1));
-        }
+/// A row with a positive sum divided by it.
+pub(crate) fn normalize_row(row: &mut Row) {
+    let total = sum(row.iter().map(|e| e.1));
+    if total > I32F32::ZERO {
+        let d = Divisor::new(total);
+        row.iter_mut().for_each(|e| e.1 = d.safe_div_into(e.1));
     }
 }
 
@@ -116,7 +114,7 @@ pub(crate) fn col_clip_row_sums_matmul(
         .iter_mut()
         .enumerate()
         .map(|(i, row)| {
-            let s_i = s.get(i).copied().unwrap_or_default();
+            let s_i = Factor::new(s.get(i).copied().unwrap_or_default());
             let mut total = I32F32::ZERO;
             let mut kept = 0;
             for k in 0..row.len() {
@@ -129,7 +127,7 @@ pub(crate) fn col_clip_row_sums_matmul(
                     v = th;
                 }
                 total = total.wrapping_add(v);
-                let product = s_i.saturating_mul(v);
+                let product = s_i.mul(v);
                 if let Some(r) = ranks.get_mut(usize::from(j)) {
                     *r = r.saturating_add(product);
                 }
@@ -204,7 +202,8 @@ pub(crate) fn col_normalize_dot_upscale(
             let mut dot = I32F32::ZERO;
             let mut add = |j, x| {
                 let normalized = by_sum.divide(j, x);
-                dot = dot.saturating_add(get(v, j).saturating_mul(normalized));
+                // Each entry is at most its column's sum, so `normalized` is in [0, 1].
+                dot = dot.saturating_add(Factor::new(normalized).mul(get(v, j)));
                 normalized
             };
             let stored = if keep {
@@ -323,7 +322,8 @@ pub(crate) fn mat_ema<T: Copy>(
     alpha: I32F32,
 ) -> (Vec<Row>, Vec<I32F32>, Vec<I32F32>) {
     let columns = new.len();
-    let one_minus_alpha = I32F32::ONE.saturating_sub(alpha);
+    let one_minus_alpha = Factor::new(I32F32::ONE.saturating_sub(alpha));
+    let alpha = Factor::new(alpha);
     let mut stats = vec![(I32F32::ZERO, I32F32::ZERO); columns];
     let mut acc = vec![I32F32::ZERO; columns];
     let mut touched: Vec<u16> = Vec::new();
@@ -348,44 +348,44 @@ pub(crate) fn mat_ema<T: Copy>(
             while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
                 if jn < jo {
                     a += 1;
-                    emit(jn, alpha.saturating_mul(new_value(jn, vn)));
+                    emit(jn, alpha.mul(new_value(jn, vn)));
                 } else if jo < jn {
                     b += 1;
                     if let Some(vo) = old_value(jo, vo) {
-                        emit(jo, one_minus_alpha.saturating_mul(vo));
+                        emit(jo, one_minus_alpha.mul(vo));
                     }
                 } else {
                     a += 1;
                     b += 1;
-                    let from_new = alpha.saturating_mul(new_value(jn, vn));
+                    let from_new = alpha.mul(new_value(jn, vn));
                     emit(
                         jn,
                         match old_value(jo, vo) {
                             Some(vo) => I32F32::ZERO
                                 .saturating_add(from_new)
-                                .saturating_add(one_minus_alpha.saturating_mul(vo)),
+                                .saturating_add(one_minus_alpha.mul(vo)),
                             None => from_new,
                         },
                     );
                 }
             }
             for &(j, v) in &new_row[a..] {
-                emit(j, alpha.saturating_mul(new_value(j, v)));
+                emit(j, alpha.mul(new_value(j, v)));
             }
             for &(j, v) in &old_row[b..] {
                 if let Some(v) = old_value(j, v) {
-                    emit(j, one_minus_alpha.saturating_mul(v));
+                    emit(j, one_minus_alpha.mul(v));
                 }
             }
         } else {
             for &(j, v) in new_row.iter() {
                 if let Some(cell) = acc.get_mut(usize::from(j)) {
-                    *cell = cell.saturating_add(alpha.saturating_mul(new_value(j, v)));
+                    *cell = cell.saturating_add(alpha.mul(new_value(j, v)));
                 }
             }
             for &(j, v) in old_row {
                 if let (Some(cell), Some(v)) = (acc.get_mut(usize::from(j)), old_value(j, v)) {
-                    *cell = cell.saturating_add(one_minus_alpha.saturating_mul(v));
+                    *cell = cell.saturating_add(one_minus_alpha.mul(v));
                 }
             }
             sorted_columns(new_row, old_row, columns, &mut touched);
