@@ -446,11 +446,14 @@ pub(crate) fn weighted_median_cols(
         .collect();
     // Columns are gathered a block at a time, walking every voter's (ascending) row with a
     // cursor, so that the transposed block stays in cache.
-    // A block's columns each get `n_voters` slots (a column has at most one entry per voter).
+    // A block's columns each get `n_voters` slots (a column has at most one entry per voter),
+    // and a cache line more: with a power-of-two stride, the block's columns would all map to
+    // the same cache sets, and writing one entry to each would evict the others.
     const BLOCK: usize = 16;
+    let stride = n_voters + 4;
     let mut cursors = vec![0usize; n_voters];
     let mut lens;
-    let mut entries: Vec<(I32F32, I32F32)> = vec![(I32F32::ZERO, I32F32::ZERO); BLOCK * n_voters];
+    let mut entries: Vec<(I32F32, I32F32)> = vec![(I32F32::ZERO, I32F32::ZERO); BLOCK * stride];
     let mut median = Vec::with_capacity(columns);
     for block_start in (0..columns).step_by(BLOCK) {
         let block_end = (block_start + BLOCK).min(columns);
@@ -463,14 +466,14 @@ pub(crate) fn weighted_median_cols(
                 }
                 if c >= block_start && v != I32F32::ZERO {
                     let local = c - block_start;
-                    entries[local * n_voters + lens[local]] = (v, *voter_stake);
+                    entries[local * stride + lens[local]] = (v, *voter_stake);
                     lens[local] += 1;
                 }
                 *cursor += 1;
             }
         }
         for k in 0..block_end - block_start {
-            let column = &mut entries[k * n_voters..k * n_voters + lens[k]];
+            let column = &mut entries[k * stride..k * stride + lens[k]];
             let nonzero_stake = column.iter().fold(I32F32::ZERO, |a, e| a.wrapping_add(e.1));
             let zero_stake =
                 stake_sum.wrapping_add(I32F32::from_bits(nonzero_stake.to_bits().wrapping_neg()));
