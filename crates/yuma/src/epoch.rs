@@ -192,6 +192,8 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
     // votes older than the target's registration dropped; commit-reveal mask; row-normalized.
     // One filtering pass applies every mask (they commute and keep the entries' order).
     let commit_blocks = inputs.commit_blocks.as_deref();
+    // Whether every row is strictly ascending, which the fast routes below need.
+    let mut ascending = true;
     let weights: Vec<Row> = (0..n)
         .map(|i| {
             let row = inputs.weights.get(i).map_or(&[][..], Vec::as_slice);
@@ -201,12 +203,16 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             let commit_block = commit_blocks.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(0));
             let updated = last_update[i];
             let mut kept = Vec::with_capacity(row.len());
+            // The smallest column the next entry may have in an ascending row.
+            let mut next = 0;
             for &(j, v) in row {
                 let Some(&reg) = registered.get(usize::from(j)) else {
                     continue; // j >= n
                 };
                 let self_weight = usize::from(j) == i && owner != Some(i);
                 if !self_weight && updated > reg && commit_block >= reg {
+                    ascending &= u32::from(j) >= next;
+                    next = u32::from(j) + 1;
                     kept.push((j, I32F32::from_int(i64::from(v))));
                 }
             }
@@ -218,7 +224,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
 
     // 2.5 Consensus, clipping, validator trust, incentive.
     let kappa = I32F32::from_u16_proportion(hp.kappa);
-    let consensus = sparse::weighted_median_cols(&active_stake, &weights, n, kappa);
+    let consensus = sparse::weighted_median_cols(&active_stake, &weights, n, kappa, ascending);
     let penalty = I32F32::from_u16_proportion(hp.bonds_penalty);
     // With the default penalty of 1 the unclipped weights are not needed again: clip in place.
     let (weights, mut clipped) = if penalty == I32F32::ONE {
@@ -270,6 +276,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
                 &bonds,
                 |_, v| Some(v),
                 ema_alpha(hp),
+                false,
             );
             (ema, sums)
         };
@@ -295,11 +302,17 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
         let stored_bonds = &inputs.bonds[..inputs.bonds.len().min(n)];
         let kept: Vec<bool> = (0..n).map(|j| !recently_registered(j as u16)).collect();
         let mut bond_sums = vec![I32F32::ZERO; n];
-        for &(j, v) in stored_bonds.iter().flatten() {
-            if let (Some(s), Some(true)) =
-                (bond_sums.get_mut(usize::from(j)), kept.get(usize::from(j)))
-            {
-                *s = s.saturating_add(I32F32::from_int(i64::from(v)));
+        let mut bonds_ascending = true;
+        for row in stored_bonds {
+            let mut next = 0;
+            for &(j, v) in row {
+                bonds_ascending &= u32::from(j) >= next;
+                next = u32::from(j) + 1;
+                if let (Some(s), Some(true)) =
+                    (bond_sums.get_mut(usize::from(j)), kept.get(usize::from(j)))
+                {
+                    *s = s.saturating_add(I32F32::from_int(i64::from(v)));
+                }
             }
         }
         let bond_divisors = ColumnDivisors::new(&bond_sums);
@@ -319,6 +332,8 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
                 keep.then(|| bond_divisors.divide(j, I32F32::from_int(i64::from(v))))
             },
             ema_alpha(hp),
+            // The delta's rows keep the weights' order.
+            ascending && bonds_ascending,
         );
         sparse::col_normalize_dot_upscale(&ema, &sums, &maxes, &incentive, &new_permits)
     };

@@ -313,13 +313,15 @@ fn sorted_columns<A, B>(a: &[(u16, A)], b: &[(u16, B)], columns: usize, out: &mu
 /// ascending column order (`mat_ema_sparse`). Entries are read through `new_value` and
 /// `old_value`, which transform them as the reference's steps before the EMA would (a column
 /// normalisation, say; `None` drops an old entry). Also returns the result's column sums
-/// (saturating) and maxima.
+/// (saturating) and maxima. `ascending` tells that every row of both is known to be strictly
+/// ascending.
 pub(crate) fn mat_ema<T: Copy>(
     mut new: Vec<Row>,
     new_value: impl Fn(u16, I32F32) -> I32F32,
     old: &[impl AsRef<[(u16, T)]>],
     old_value: impl Fn(u16, T) -> Option<I32F32>,
     alpha: I32F32,
+    ascending: bool,
 ) -> (Vec<Row>, Vec<I32F32>, Vec<I32F32>) {
     let columns = new.len();
     let one_minus_alpha = Factor::new(I32F32::ONE.saturating_sub(alpha));
@@ -342,7 +344,7 @@ pub(crate) fn mat_ema<T: Copy>(
                 }
             }
         };
-        if is_ascending(new_row) && is_ascending(old_row) {
+        if ascending || (is_ascending(new_row) && is_ascending(old_row)) {
             // Merge the two rows.
             let (mut a, mut b) = (0, 0);
             while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
@@ -422,14 +424,16 @@ fn voter_stakes(stake: &[I32F32], majority: I32F32) -> (Vec<I32F32>, I32F32, I32
 /// `G(p) = stake(score <= p)` exceeds `minority = stake_sum − majority`, or the largest score if
 /// none does (all sums are exact integer sums). This computes exactly that from the non-zero
 /// entries alone, in place, so the cost follows the number of weights. Rows with repeated or
-/// unsorted columns take the reference's dense route, whose "last entry wins" rule they need.
+/// unsorted columns take the reference's dense route, whose "last entry wins" rule they need;
+/// `ascending` tells whether every row is strictly ascending.
 pub(crate) fn weighted_median_cols(
     stake: &[I32F32],
     score: &[Row],
     columns: usize,
     majority: I32F32,
+    ascending: bool,
 ) -> Vec<I32F32> {
-    if !score.iter().all(|r| is_ascending(r)) {
+    if !ascending {
         return weighted_median_cols_dense(stake, score, columns, majority);
     }
     let (use_stake, stake_sum, minority) = voter_stakes(stake, majority);
@@ -437,41 +441,49 @@ pub(crate) fn weighted_median_cols(
     if n_voters == 0 {
         return vec![I32F32::ZERO; columns];
     }
-    let voters: Vec<(&Row, I32F32)> = stake
+    // Each voter's entries not gathered yet, and its stake.
+    let mut voters: Vec<(&[(u16, I32F32)], I32F32)> = stake
         .iter()
         .zip(score)
         .filter(|(s, _)| **s > I32F32::ZERO)
         .zip(&use_stake)
-        .map(|((_, row), &voter_stake)| (row, voter_stake))
+        .map(|((_, row), &voter_stake)| (row.as_slice(), voter_stake))
         .collect();
-    // Columns are gathered a block at a time, walking every voter's (ascending) row with a
-    // cursor, so that the transposed block stays in cache.
+    // Columns are gathered a block at a time, walking every voter's (ascending) row, so that
+    // the transposed block stays in cache.
     // A block's columns each get `n_voters` slots (a column has at most one entry per voter),
     // and a cache line more: with a power-of-two stride, the block's columns would all map to
     // the same cache sets, and writing one entry to each would evict the others.
     const BLOCK: usize = 16;
     let stride = n_voters + 4;
-    let mut cursors = vec![0usize; n_voters];
-    let mut lens;
     let mut entries: Vec<(I32F32, I32F32)> = vec![(I32F32::ZERO, I32F32::ZERO); BLOCK * stride];
     let mut median = Vec::with_capacity(columns);
     for block_start in (0..columns).step_by(BLOCK) {
         let block_end = (block_start + BLOCK).min(columns);
-        lens = [0; BLOCK];
-        for ((row, voter_stake), cursor) in voters.iter().zip(&mut cursors) {
-            while let Some(&(c, v)) = row.get(*cursor) {
+        // Where each column's next entry goes.
+        let mut next: [usize; BLOCK] = std::array::from_fn(|k| k * stride);
+        for (rest, voter_stake) in &mut voters {
+            let mut taken = 0;
+            for &(c, v) in rest.iter() {
                 let c = usize::from(c);
                 if c >= block_end {
                     break;
                 }
-                if c >= block_start && v != I32F32::ZERO {
-                    let local = c - block_start;
-                    entries[local * stride + lens[local]] = (v, *voter_stake);
-                    lens[local] += 1;
+                taken += 1;
+                // The row is ascending and the columns before the block are gathered: `c` is
+                // in the block.
+                if let (true, Some(at)) =
+                    (v != I32F32::ZERO, next.get_mut(c.wrapping_sub(block_start)))
+                {
+                    if let Some(e) = entries.get_mut(*at) {
+                        *e = (v, *voter_stake);
+                    }
+                    *at += 1;
                 }
-                *cursor += 1;
             }
+            *rest = &rest[taken..];
         }
+        let lens: [usize; BLOCK] = std::array::from_fn(|k| next[k] - k * stride);
         for k in 0..block_end - block_start {
             let column = &mut entries[k * stride..k * stride + lens[k]];
             let nonzero_stake = column.iter().fold(I32F32::ZERO, |a, e| a.wrapping_add(e.1));
@@ -792,7 +804,7 @@ pub(crate) mod tests {
                 I32F32::from_bits(g.below(1 << 33) as i64),
             ][g.below(3) as usize];
             assert_eq!(
-                weighted_median_cols(&stake, &rows, n, majority),
+                weighted_median_cols(&stake, &rows, n, majority, true),
                 weighted_median_cols_dense(&stake, &rows, n, majority),
                 "round {round}"
             );
@@ -1023,6 +1035,7 @@ pub(crate) mod tests {
                 &m2,
                 |j, v| kept(j).then(|| d2.divide(j, v)),
                 alpha,
+                m1.iter().chain(&m2).all(|r| is_ascending(r)),
             );
             assert_eq!(ema, (expected, expected_sums, expected_maxes));
         }
