@@ -109,36 +109,46 @@ pub(crate) fn col_clip_row_sums_matmul(
     columns: usize,
     scale: bool,
 ) -> (Vec<I32F32>, Vec<I32F32>) {
-    let mut ranks = vec![I32F32::ZERO; columns];
+    // Each column's threshold beside its rank: one lookup per entry.
+    let mut by_column: Vec<(I32F32, I32F32)> = (0..columns)
+        .map(|j| (threshold.get(j).copied().unwrap_or_default(), I32F32::ZERO))
+        .collect();
     let row_sums = m
         .iter_mut()
         .enumerate()
         .map(|(i, row)| {
             let s_i = Factor::new(s.get(i).copied().unwrap_or_default());
             let mut total = I32F32::ZERO;
-            let mut kept = 0;
-            for k in 0..row.len() {
-                let (j, mut v) = row[k];
-                let th = get(threshold, j);
-                if th < v {
-                    if th <= I32F32::ZERO {
-                        continue;
-                    }
-                    v = th;
-                }
+            row.retain_mut(|e| {
+                let (threshold, rank) = match by_column.get_mut(usize::from(e.0)) {
+                    Some((threshold, rank)) => (*threshold, Some(rank)),
+                    None => (get(threshold, e.0), None),
+                };
+                let Some(v) = clip(e.1, threshold) else {
+                    return false;
+                };
                 total = total.wrapping_add(v);
                 let product = s_i.mul(v);
-                if let Some(r) = ranks.get_mut(usize::from(j)) {
-                    *r = r.saturating_add(product);
+                if let Some(rank) = rank {
+                    *rank = rank.saturating_add(product);
                 }
-                row[kept] = (j, if scale { product } else { v });
-                kept += 1;
-            }
-            row.truncate(kept);
+                e.1 = if scale { product } else { v };
+                true
+            });
             total
         })
         .collect();
-    (row_sums, ranks)
+    (row_sums, by_column.into_iter().map(|c| c.1).collect())
+}
+
+/// `col_clip` of one entry `v` of a column with threshold `c`: clipped to `c`, `None` (dropped)
+/// where `c < v` and `c <= 0`.
+fn clip(v: I32F32, c: I32F32) -> Option<I32F32> {
+    if c < v {
+        (c > I32F32::ZERO).then_some(c)
+    } else {
+        Some(v)
+    }
 }
 
 /// `Σ_j (m_ij / sums_j) × v_j` per row: the row sums of `mat_vec_mul` over the matrix
