@@ -81,11 +81,15 @@ pub(crate) fn col_sums(m: &[Row], columns: usize) -> Vec<I32F32> {
 /// column whose divisor is 0, or beyond the table, are left as they are.
 pub(crate) struct ColumnDivisors(Vec<Divisor>);
 
+/// Division by `d` as a column normalisation applies it: a zero `d` leaves the entries as
+/// they are, as division by 1 does.
+pub(crate) fn column_divisor(d: I32F32) -> Divisor {
+    Divisor::new(if d == I32F32::ZERO { I32F32::ONE } else { d })
+}
+
 impl ColumnDivisors {
     pub(crate) fn new(divisors: &[I32F32]) -> Self {
-        // Division by 1 leaves every entry as it is.
-        let divisor = |d| Divisor::new(if d == I32F32::ZERO { I32F32::ONE } else { d });
-        Self(divisors.iter().map(|&d| divisor(d)).collect())
+        Self(divisors.iter().map(|&d| column_divisor(d)).collect())
     }
 
     #[inline]
@@ -199,26 +203,39 @@ pub(crate) fn col_normalize_dot_upscale(
     v: &[I32F32],
     keep: &[bool],
 ) -> (Vec<I32F32>, Vec<Vec<(u16, u16)>>) {
-    let by_sum = ColumnDivisors::new(sums);
-    let normalized_maxes: Vec<I32F32> = maxes
+    // Per column, side by side (one lookup per entry): division by the sum, by the normalized
+    // maximum, and the column's weight in the dot product. A column beyond the tables is left
+    // as it is, as `ColumnDivisors` leaves it.
+    let by_column: Vec<(Divisor, Divisor, I32F32)> = sums
         .iter()
+        .zip(maxes)
         .zip(0u16..)
-        .map(|(&x, j)| by_sum.divide(j, x))
+        .map(|((&sum, &max), j)| {
+            let by_sum = column_divisor(sum);
+            (by_sum, column_divisor(by_sum.safe_div_into(max)), get(v, j))
+        })
         .collect();
-    let by_max = ColumnDivisors::new(&normalized_maxes);
+    let identity = Divisor::new(I32F32::ONE);
     m.iter()
         .zip(keep.iter().copied().chain(std::iter::repeat(false)))
         .map(|(row, keep)| {
             let mut dot = I32F32::ZERO;
-            let mut add = |j, x| {
-                let normalized = by_sum.divide(j, x);
+            let mut add = |j: u16, x| {
+                let (by_sum, by_max, weight) = match by_column.get(usize::from(j)) {
+                    Some((by_sum, by_max, weight)) => (by_sum, by_max, *weight),
+                    None => (&identity, &identity, get(v, j)),
+                };
+                let normalized = by_sum.safe_div_into(x);
                 // Each entry is at most its column's sum, so `normalized` is in [0, 1].
-                dot = dot.saturating_add(Factor::new(normalized).mul(get(v, j)));
-                normalized
+                dot = dot.saturating_add(Factor::new(normalized).mul(weight));
+                (normalized, by_max)
             };
             let stored = if keep {
                 row.iter()
-                    .map(|&(j, x)| (j, by_max.divide(j, add(j, x)).to_u16_proportion()))
+                    .map(|&(j, x)| {
+                        let (normalized, by_max) = add(j, x);
+                        (j, by_max.safe_div_into(normalized).to_u16_proportion())
+                    })
                     .collect()
             } else {
                 row.iter().for_each(|&(j, x)| {
