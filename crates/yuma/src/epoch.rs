@@ -202,20 +202,21 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             }
             let commit_block = commit_blocks.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(0));
             let updated = last_update[i];
+            // The owner keeps its self-weight.
+            let self_column = if owner == Some(i) { usize::MAX } else { i };
             let mut kept = Vec::with_capacity(row.len());
             // The smallest column the next entry may have in an ascending row.
             let mut next = 0;
-            for &(j, v) in row {
-                let Some(&reg) = registered.get(usize::from(j)) else {
-                    continue; // j >= n
-                };
-                let self_weight = usize::from(j) == i && owner != Some(i);
-                if !self_weight && updated > reg && commit_block >= reg {
+            kept.extend(row.iter().filter_map(|&(j, v)| {
+                // None for j >= n.
+                let reg = *registered.get(usize::from(j))?;
+                let keep = usize::from(j) != self_column && updated > reg && commit_block >= reg;
+                keep.then(|| {
                     ascending &= u32::from(j) >= next;
                     next = u32::from(j) + 1;
-                    kept.push((j, I32F32::from_int(i64::from(v))));
-                }
-            }
+                    (j, I32F32::from_int(i64::from(v)))
+                })
+            }));
             // Normalized while the row is in cache.
             sparse::normalize_row(&mut kept);
             kept

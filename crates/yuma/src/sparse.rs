@@ -359,8 +359,10 @@ pub(crate) fn mat_ema<T: Copy>(
     // Each result row is built in `out` and swapped with its input row, whose allocation is
     // then reused for the next result.
     let mut out: Row = Vec::new();
-    for (i, new_row) in new.iter_mut().enumerate() {
+    for (i, new_entries) in new.iter_mut().enumerate() {
         let old_row = old.get(i).map_or(&[][..], AsRef::as_ref);
+        // A slice, not the vector: its address stays in a register through `out`'s pushes.
+        let new_row = new_entries.as_slice();
         out.clear();
         let mut emit = |j: u16, v: I32F32| {
             if let Some((sum, max)) = stats.get_mut(usize::from(j)) {
@@ -423,7 +425,7 @@ pub(crate) fn mat_ema<T: Copy>(
                 acc[usize::from(j)] = I32F32::ZERO;
             }
         }
-        std::mem::swap(new_row, &mut out);
+        std::mem::swap(new_entries, &mut out);
     }
     let (sums, maxes) = stats.into_iter().unzip();
     (new, sums, maxes)
