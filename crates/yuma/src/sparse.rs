@@ -489,8 +489,11 @@ pub(crate) fn weighted_median_cols(
     let mut median = Vec::with_capacity(columns);
     for block_start in (0..columns).step_by(BLOCK) {
         let block_end = (block_start + BLOCK).min(columns);
-        // Where each column's next entry goes.
+        // Where each column's next entry goes, and the column's stake sum and largest score
+        // so far.
         let mut next: [usize; BLOCK] = std::array::from_fn(|k| k * stride);
+        let mut sums = [I32F32::ZERO; BLOCK];
+        let mut maxes = [0u64; BLOCK];
         for (rest, voter_stake) in &mut voters {
             let mut taken = 0;
             for &(c, v) in rest.iter() {
@@ -501,13 +504,14 @@ pub(crate) fn weighted_median_cols(
                 taken += 1;
                 // The row is ascending and the columns before the block are gathered: `c` is
                 // in the block.
-                if let (true, Some(at)) =
-                    (v != I32F32::ZERO, next.get_mut(c.wrapping_sub(block_start)))
-                {
+                let local = c.wrapping_sub(block_start);
+                if let (true, Some(at)) = (v != I32F32::ZERO, next.get_mut(local)) {
                     if let Some(e) = entries.get_mut(*at) {
                         *e = (v, *voter_stake);
                     }
                     *at += 1;
+                    sums[local] = sums[local].wrapping_add(*voter_stake);
+                    maxes[local] = maxes[local].max(score_key(v));
                 }
             }
             *rest = &rest[taken..];
@@ -515,7 +519,7 @@ pub(crate) fn weighted_median_cols(
         let lens: [usize; BLOCK] = std::array::from_fn(|k| next[k] - k * stride);
         for k in 0..block_end - block_start {
             let column = &mut entries[k * stride..k * stride + lens[k]];
-            let nonzero_stake = column.iter().fold(I32F32::ZERO, |a, e| a.wrapping_add(e.1));
+            let nonzero_stake = sums[k];
             let zero_stake =
                 stake_sum.wrapping_add(I32F32::from_bits(nonzero_stake.to_bits().wrapping_neg()));
             let zeros_present = column.len() < n_voters;
@@ -528,7 +532,7 @@ pub(crate) fn weighted_median_cols(
                     } else {
                         I32F32::ZERO
                     };
-                    smallest_score_above(column, below, minority)
+                    smallest_score_above(column, below, minority, nonzero_stake, maxes[k])
                 },
             );
         }
@@ -536,8 +540,16 @@ pub(crate) fn weighted_median_cols(
     median
 }
 
+/// The order of scores the median selects by (negative scores, which normalized weights never
+/// are, order as 0).
+fn score_key(score: I32F32) -> u64 {
+    score.to_bits().max(0) as u64
+}
+
 /// The smallest score `p` in `entries` with `below + stake(score <= p) > minority`, or the
-/// largest score if there is none; `entries` (score, stake) is reordered in place.
+/// largest score if there is none; `entries` (score, stake) is reordered in place. `total` is
+/// their stake sum (exact: stakes are normalized, each at most 1, and a column has fewer than
+/// 2¹⁶ of them) and `max` their largest [`score_key`].
 ///
 /// A most-significant-digit radix select: each round sums the stake per 8-bit digit of the
 /// scores still in play (no data-dependent branches), finds the digit where the cumulative stake
@@ -546,14 +558,13 @@ fn smallest_score_above(
     entries: &mut [(I32F32, I32F32)],
     below: I32F32,
     minority: I32F32,
+    total: I32F32,
+    max: u64,
 ) -> I32F32 {
-    let total = entries
-        .iter()
-        .fold(0i128, |a, e| a + i128::from(e.1.to_bits()));
+    let total = i128::from(total.to_bits());
     let minority = i128::from(minority.to_bits());
     let mut acc = i128::from(below.to_bits());
-    let key = |e: &(I32F32, I32F32)| e.0.to_bits().max(0) as u64;
-    let max = entries.iter().map(key).max().unwrap_or(0);
+    let key = |e: &(I32F32, I32F32)| score_key(e.0);
     if acc + total <= minority {
         return I32F32::from_bits(max as i64);
     }
