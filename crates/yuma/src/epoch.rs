@@ -4,7 +4,7 @@
 //! comment names the rule it implements. See the crate documentation for the contract.
 
 use crate::{
-    fixed::{exp_safe, sum, I32F32, I64F64},
+    fixed::{exp_safe, sum, Divisor, I32F32, I64F64},
     sparse::{self, ColumnDivisors, Row},
     Hyperparameters, Inputs, Outputs,
 };
@@ -316,7 +316,19 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
                 }
             }
         }
-        let bond_divisors = ColumnDivisors::new(&bond_sums);
+        // A column whose bonds are dropped divides them by 0, which gives 0: the EMA adds a zero
+        // term, keeps only positive results, and so gives what it gives without the entry.
+        let bond_divisors: Vec<Divisor> = bond_sums
+            .iter()
+            .zip(&kept)
+            .map(|(&s, &kept)| {
+                if kept {
+                    sparse::column_divisor(s)
+                } else {
+                    Divisor::new(I32F32::ZERO)
+                }
+            })
+            .collect();
         let (delta, delta_sums) = if scaled_for_bonds {
             (weights_for_bonds, ranks)
         } else {
@@ -329,8 +341,8 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             stored_bonds,
             // Columns at or beyond n are dropped by the EMA anyway.
             |j, v| {
-                let keep = kept.get(usize::from(j)).copied().unwrap_or(false);
-                keep.then(|| bond_divisors.divide(j, I32F32::from_int(i64::from(v))))
+                let by_bond_sum = bond_divisors.get(usize::from(j))?;
+                Some(by_bond_sum.safe_div_into(I32F32::from_int(i64::from(v))))
             },
             ema_alpha(hp),
             // The delta's rows keep the weights' order.
@@ -757,6 +769,8 @@ pub(crate) mod tests {
             inputs.hyperparameters.liquid_alpha = (round / 2) % 4 == 0;
             inputs.hyperparameters.bonds_penalty = [0, 32768, 65535, 1][(round / 3) % 4];
             inputs.hyperparameters.kappa = [32_767, 0, 65_535, 20_000][(round / 4) % 4];
+            // With a shorter tempo the bonds on columns registered before the last epoch stay.
+            inputs.hyperparameters.tempo = [360, 60, 20][(round / 8) % 3];
             inputs.owner_uid = (round % 3 == 0).then(|| g.below(u64::from(n)) as u16);
             inputs.stake = (0..nn)
                 .map(|_| I64F64::from_u64(g.below(1 << 40)))
