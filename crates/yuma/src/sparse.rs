@@ -122,23 +122,26 @@ pub(crate) fn col_clip_row_sums_matmul(
         .enumerate()
         .map(|(i, row)| {
             let s_i = Factor::new(s.get(i).copied().unwrap_or_default());
-            let mut total = I32F32::ZERO;
+            // Clipping first, then the sums in a loop of their own: accumulated inside
+            // `retain_mut`'s closure, the row sum would live in memory.
             row.retain_mut(|e| {
-                let (threshold, rank) = match by_column.get_mut(usize::from(e.0)) {
-                    Some((threshold, rank)) => (*threshold, Some(rank)),
-                    None => (get(threshold, e.0), None),
+                let threshold = match by_column.get(usize::from(e.0)) {
+                    Some((threshold, _)) => *threshold,
+                    None => get(threshold, e.0),
                 };
-                let Some(v) = clip(e.1, threshold) else {
-                    return false;
-                };
-                total = total.wrapping_add(v);
-                let product = s_i.mul(v);
-                if let Some(rank) = rank {
+                clip(e.1, threshold).map(|v| e.1 = v).is_some()
+            });
+            let mut total = I32F32::ZERO;
+            for e in row.iter_mut() {
+                total = total.wrapping_add(e.1);
+                let product = s_i.mul(e.1);
+                if let Some((_, rank)) = by_column.get_mut(usize::from(e.0)) {
                     *rank = rank.saturating_add(product);
                 }
-                e.1 = if scale { product } else { v };
-                true
-            });
+                if scale {
+                    e.1 = product;
+                }
+            }
             total
         })
         .collect();
