@@ -4,7 +4,7 @@
 //! comment names the rule it implements. See the crate documentation for the contract.
 
 use crate::{
-    fixed::{exp_safe, sum, I32F32, I64F64},
+    fixed::{exp_safe, sum, Divisor, I32F32, I64F64},
     sparse::{self, ColumnDivisors, Row},
     Hyperparameters, Inputs, Outputs,
 };
@@ -192,7 +192,9 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
     // votes older than the target's registration dropped; commit-reveal mask; row-normalized.
     // One filtering pass applies every mask (they commute and keep the entries' order).
     let commit_blocks = inputs.commit_blocks.as_deref();
-    let mut weights: Vec<Row> = (0..n)
+    // Whether every row is strictly ascending, which the fast routes below need.
+    let mut ascending = true;
+    let weights: Vec<Row> = (0..n)
         .map(|i| {
             let row = inputs.weights.get(i).map_or(&[][..], Vec::as_slice);
             if forbid[i] {
@@ -200,24 +202,30 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             }
             let commit_block = commit_blocks.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(0));
             let updated = last_update[i];
+            // The owner keeps its self-weight.
+            let self_column = if owner == Some(i) { usize::MAX } else { i };
             let mut kept = Vec::with_capacity(row.len());
-            for &(j, v) in row {
-                let Some(&reg) = registered.get(usize::from(j)) else {
-                    continue; // j >= n
-                };
-                let self_weight = usize::from(j) == i && owner != Some(i);
-                if !self_weight && updated > reg && commit_block >= reg {
-                    kept.push((j, I32F32::from_int(i64::from(v))));
-                }
-            }
+            // The smallest column the next entry may have in an ascending row.
+            let mut next = 0;
+            kept.extend(row.iter().filter_map(|&(j, v)| {
+                // None for j >= n.
+                let reg = *registered.get(usize::from(j))?;
+                let keep = usize::from(j) != self_column && updated > reg && commit_block >= reg;
+                keep.then(|| {
+                    ascending &= u32::from(j) >= next;
+                    next = u32::from(j) + 1;
+                    (j, I32F32::from_int(i64::from(v)))
+                })
+            }));
+            // Normalized while the row is in cache.
+            sparse::normalize_row(&mut kept);
             kept
         })
         .collect();
-    sparse::row_normalize(&mut weights);
 
     // 2.5 Consensus, clipping, validator trust, incentive.
     let kappa = I32F32::from_u16_proportion(hp.kappa);
-    let consensus = sparse::weighted_median_cols(&active_stake, &weights, n, kappa);
+    let consensus = sparse::weighted_median_cols(&active_stake, &weights, n, kappa, ascending);
     let penalty = I32F32::from_u16_proportion(hp.bonds_penalty);
     // With the default penalty of 1 the unclipped weights are not needed again: clip in place.
     let (weights, mut clipped) = if penalty == I32F32::ONE {
@@ -269,6 +277,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
                 &bonds,
                 |_, v| Some(v),
                 ema_alpha(hp),
+                false,
             );
             (ema, sums)
         };
@@ -294,14 +303,32 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
         let stored_bonds = &inputs.bonds[..inputs.bonds.len().min(n)];
         let kept: Vec<bool> = (0..n).map(|j| !recently_registered(j as u16)).collect();
         let mut bond_sums = vec![I32F32::ZERO; n];
-        for &(j, v) in stored_bonds.iter().flatten() {
-            if let (Some(s), Some(true)) =
-                (bond_sums.get_mut(usize::from(j)), kept.get(usize::from(j)))
-            {
-                *s = s.saturating_add(I32F32::from_int(i64::from(v)));
+        let mut bonds_ascending = true;
+        for row in stored_bonds {
+            let mut next = 0;
+            for &(j, v) in row {
+                bonds_ascending &= u32::from(j) >= next;
+                next = u32::from(j) + 1;
+                if let (Some(s), Some(true)) =
+                    (bond_sums.get_mut(usize::from(j)), kept.get(usize::from(j)))
+                {
+                    *s = s.saturating_add(I32F32::from_int(i64::from(v)));
+                }
             }
         }
-        let bond_divisors = ColumnDivisors::new(&bond_sums);
+        // A column whose bonds are dropped divides them by 0, which gives 0: the EMA adds a zero
+        // term, keeps only positive results, and so gives what it gives without the entry.
+        let bond_divisors: Vec<Divisor> = bond_sums
+            .iter()
+            .zip(&kept)
+            .map(|(&s, &kept)| {
+                if kept {
+                    sparse::column_divisor(s)
+                } else {
+                    Divisor::new(I32F32::ZERO)
+                }
+            })
+            .collect();
         let (delta, delta_sums) = if scaled_for_bonds {
             (weights_for_bonds, ranks)
         } else {
@@ -314,10 +341,12 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             stored_bonds,
             // Columns at or beyond n are dropped by the EMA anyway.
             |j, v| {
-                let keep = kept.get(usize::from(j)).copied().unwrap_or(false);
-                keep.then(|| bond_divisors.divide(j, I32F32::from_int(i64::from(v))))
+                let by_bond_sum = bond_divisors.get(usize::from(j))?;
+                Some(by_bond_sum.safe_div_into(I32F32::from_int(i64::from(v))))
             },
             ema_alpha(hp),
+            // The delta's rows keep the weights' order.
+            ascending && bonds_ascending,
         );
         sparse::col_normalize_dot_upscale(&ema, &sums, &maxes, &incentive, &new_permits)
     };
@@ -667,7 +696,7 @@ pub(crate) mod tests {
             row.retain(|e| usize::from(e.0) != i || owner == Some(i));
             row.retain(|e| last_update[i] > registered[usize::from(e.0)]);
         }
-        sparse::row_normalize(&mut w);
+        w.iter_mut().for_each(sparse::normalize_row);
         let kappa = I32F32::from_u16_proportion(hp.kappa);
         let consensus = sparse::weighted_median_cols_dense(&active, &w, n, kappa);
         let clipped = naive::col_clip(&w, &consensus);
@@ -740,6 +769,8 @@ pub(crate) mod tests {
             inputs.hyperparameters.liquid_alpha = (round / 2) % 4 == 0;
             inputs.hyperparameters.bonds_penalty = [0, 32768, 65535, 1][(round / 3) % 4];
             inputs.hyperparameters.kappa = [32_767, 0, 65_535, 20_000][(round / 4) % 4];
+            // With a shorter tempo the bonds on columns registered before the last epoch stay.
+            inputs.hyperparameters.tempo = [360, 60, 20][(round / 8) % 3];
             inputs.owner_uid = (round % 3 == 0).then(|| g.below(u64::from(n)) as u16);
             inputs.stake = (0..nn)
                 .map(|_| I64F64::from_u64(g.below(1 << 40)))

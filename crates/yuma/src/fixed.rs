@@ -145,9 +145,15 @@ impl I32F32 {
     }
 
     /// `floor(x × 65535)`, saturating: a number in [0, 1] as a stored u16 proportion.
+    #[inline]
     pub fn to_u16_proportion(self) -> u16 {
-        self.saturating_mul(Self::from_int(i64::from(u16::MAX)))
-            .to_u16()
+        match u64::try_from(self.0) {
+            // Within [0, 1] the product neither saturates nor exceeds 65535.
+            Ok(x) if x <= 1 << FRAC => ((x * u64::from(u16::MAX)) >> FRAC) as u16,
+            _ => self
+                .saturating_mul(Self::from_int(i64::from(u16::MAX)))
+                .to_u16(),
+        }
     }
 }
 
@@ -163,43 +169,51 @@ fn reciprocal(d: u64) -> Option<(u64, u64)> {
 /// results but much faster: `safe_div` needs a 128-bit division, which costs tens of
 /// nanoseconds; this replaces it, for the common operands, by a multiplication with a
 /// precomputed reciprocal.
+///
+/// Two cases cover the usual operands `0 <= a < limit`, with `m >= 2`:
+/// * `d` is an integer `m`: the common factor 2³² cancels, `(a << 32) / d = a / m` for every
+///   `a >= 0`, and the quotient, at most `a`, fits (`shift` 0, `limit` 2⁶³);
+/// * otherwise `m` is `d`'s raw value and `(a << 32) / m` needs `a < 2³²` for the dividend to
+///   fit the 64 bits the reciprocal covers; the quotient is then below 2⁶³ (`shift` 32,
+///   `limit` 2³²). A divisor of 1 takes this case too (`m` = 2³²).
+///
+/// Other operands (negative ones, and all of them for `d < 2⁻³¹`, `limit` 0) take `safe_div`.
+/// One compare selects the route, which a branch predictor learns for a whole loop.
 #[derive(Clone, Copy)]
 pub struct Divisor {
     d: I32F32,
-    /// `reciprocal(m)`, where `m` is `d` or, for an integer `d`, its integer part.
+    /// `reciprocal(m)`.
     hi: u64,
     lo: u64,
-    route: Route,
-}
-
-#[derive(Clone, Copy)]
-enum Route {
-    /// `d` is an integer `m >= 2`: the common factor 2³² cancels, `(a << 32) / d = a / m` for
-    /// every `a >= 0`, and the quotient, at most `a`, fits.
-    Integer,
-    /// `(a << 32) / m` for `0 <= a < 2³²`, which fits the 64 bits the reciprocal covers; with
-    /// `m >= 2` the quotient is below 2⁶³.
-    Fraction,
-    /// `d` is 1: the quotient is the dividend.
-    One,
-    /// `d < 2⁻³¹`, no reciprocal.
-    Plain,
+    shift: u32,
+    limit: u64,
 }
 
 impl Divisor {
     /// Prepares division by `d`.
     pub fn new(d: I32F32) -> Self {
         let positive = u64::try_from(d.0).unwrap_or(0);
-        let integer = positive != 0 && positive & 0xffff_ffff == 0;
-        let m = if integer { positive >> FRAC } else { positive };
-        let (hi, lo) = reciprocal(m).unwrap_or((0, 0));
-        let route = match (integer, m >= 2) {
-            (true, true) => Route::Integer,
-            (true, false) => Route::One,
-            (false, true) => Route::Fraction,
-            (false, false) => Route::Plain,
+        let (m, shift, limit) = if positive & 0xffff_ffff == 0 && positive >> FRAC >= 2 {
+            (positive >> FRAC, 0, 1 << 63)
+        } else {
+            (positive, FRAC, 1 << FRAC)
         };
-        Self { d, hi, lo, route }
+        match reciprocal(m) {
+            Some((hi, lo)) => Self {
+                d,
+                hi,
+                lo,
+                shift,
+                limit,
+            },
+            None => Self {
+                d,
+                hi: 0,
+                lo: 0,
+                shift,
+                limit: 0,
+            },
+        }
     }
 
     /// The divisor.
@@ -210,13 +224,12 @@ impl Divisor {
     /// Exactly `a.safe_div(d)`.
     #[inline]
     pub fn safe_div_into(&self, a: I32F32) -> I32F32 {
-        match self.route {
-            Route::Integer if a.0 >= 0 => I32F32(self.divide(a.0 as u64) as i64),
-            Route::Fraction if (0..1 << FRAC).contains(&a.0) => {
-                I32F32(self.divide((a.0 as u64) << FRAC) as i64)
-            }
-            Route::One => a,
-            _ => a.safe_div(self.d),
+        // A negative `a` is at least 2⁶³ as a u64.
+        let bits = a.0 as u64;
+        if bits < self.limit {
+            I32F32(self.divide(bits << self.shift) as i64)
+        } else {
+            a.safe_div(self.d)
         }
     }
 
@@ -228,6 +241,30 @@ impl Divisor {
         let hi = u128::from(self.hi) * n;
         // hi + (lo >> 64) < 2^128: no overflow.
         ((hi + (lo >> 64)) >> 64) as u64
+    }
+}
+
+/// Multiplication by a number `a` fixed for many products: exactly `a.saturating_mul(b)`.
+/// With `a` in [0, 1], every product lies between 0 and `b`, so it needs no saturation.
+#[derive(Clone, Copy)]
+pub(crate) struct Factor {
+    a: I32F32,
+    unit: bool,
+}
+
+impl Factor {
+    pub(crate) fn new(a: I32F32) -> Self {
+        let unit = (0..=I32F32::ONE.0).contains(&a.0);
+        Self { a, unit }
+    }
+
+    #[inline]
+    pub(crate) fn mul(self, b: I32F32) -> I32F32 {
+        if self.unit {
+            I32F32(((i128::from(self.a.0) * i128::from(b.0)) >> FRAC) as i64)
+        } else {
+            self.a.saturating_mul(b)
+        }
     }
 }
 
@@ -394,6 +431,34 @@ mod tests {
                     .to_bits(),
                 expected,
                 "{a} * {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn test_factor_matches_saturating_mul() {
+        let mut x = 0x1f83_d9ab_fb41_bd6b_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let sample = |r: u64| match r % 6 {
+            0 => I32F32::from_bits((r >> 8) as i64 % (1 << 33)),
+            1 => I32F32::ONE,
+            2 => I32F32::from_bits(i64::MIN + (r >> 8) as i64 % 3),
+            3 => I32F32::from_bits(i64::MAX - (r >> 8) as i64 % 3),
+            4 => I32F32::from_bits(-((r >> 8) as i64 % (1 << 33))),
+            _ => I32F32::from_bits(r as i64),
+        };
+        for _ in 0..100_000 {
+            let (a, b) = (sample(next()), sample(next()));
+            assert_eq!(Factor::new(a).mul(b), a.saturating_mul(b), "{a:?} * {b:?}");
+            assert_eq!(
+                a.to_u16_proportion(),
+                a.saturating_mul(I32F32::from_int(65535)).to_u16(),
+                "{a:?}"
             );
         }
     }

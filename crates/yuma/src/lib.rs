@@ -249,7 +249,8 @@ pub fn weighted_median_columns(
                 .collect()
         })
         .collect();
-    sparse::weighted_median_cols(stake, &rows, columns, kappa)
+    // Dense rows are ascending.
+    sparse::weighted_median_cols(stake, &rows, columns, kappa, true)
 }
 
 /// The liquid-alpha factor of one bond entry (`alpha_sigmoid`).

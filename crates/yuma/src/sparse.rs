@@ -4,7 +4,7 @@
 //! which is not necessarily ascending and may hold explicit zeros. Columns at or beyond the
 //! matrix width are skipped where the reference skips them (every lookup is bounds-checked).
 
-use crate::fixed::{sum, Divisor, I32F32};
+use crate::fixed::{sum, Divisor, Factor, I32F32};
 
 /// One sparse row.
 pub(crate) type Row = Vec<(u16, I32F32)>;
@@ -55,14 +55,12 @@ pub(crate) fn is_topk_nonzero(x: &[I32F32], k: usize) -> Vec<bool> {
     result
 }
 
-/// Each row with a positive sum divided by it.
-pub(crate) fn row_normalize(m: &mut [Row]) {
-    for row in m.iter_mut() {
-        let total = sum(row.iter().map(|e| e.1));
-        if total > I32F32::ZERO {
-            let d = Divisor::new(total);
-            row.iter_mut().for_each(|e| e.1 = d.safe_div_into(e.1));
-        }
+/// A row with a positive sum divided by it.
+pub(crate) fn normalize_row(row: &mut Row) {
+    let total = sum(row.iter().map(|e| e.1));
+    if total > I32F32::ZERO {
+        let d = Divisor::new(total);
+        row.iter_mut().for_each(|e| e.1 = d.safe_div_into(e.1));
     }
 }
 
@@ -83,11 +81,15 @@ pub(crate) fn col_sums(m: &[Row], columns: usize) -> Vec<I32F32> {
 /// column whose divisor is 0, or beyond the table, are left as they are.
 pub(crate) struct ColumnDivisors(Vec<Divisor>);
 
+/// Division by `d` as a column normalisation applies it: a zero `d` leaves the entries as
+/// they are, as division by 1 does.
+pub(crate) fn column_divisor(d: I32F32) -> Divisor {
+    Divisor::new(if d == I32F32::ZERO { I32F32::ONE } else { d })
+}
+
 impl ColumnDivisors {
     pub(crate) fn new(divisors: &[I32F32]) -> Self {
-        // Division by 1 leaves every entry as it is.
-        let divisor = |d| Divisor::new(if d == I32F32::ZERO { I32F32::ONE } else { d });
-        Self(divisors.iter().map(|&d| divisor(d)).collect())
+        Self(divisors.iter().map(|&d| column_divisor(d)).collect())
     }
 
     #[inline]
@@ -111,36 +113,49 @@ pub(crate) fn col_clip_row_sums_matmul(
     columns: usize,
     scale: bool,
 ) -> (Vec<I32F32>, Vec<I32F32>) {
-    let mut ranks = vec![I32F32::ZERO; columns];
+    // Each column's threshold beside its rank: one lookup per entry.
+    let mut by_column: Vec<(I32F32, I32F32)> = (0..columns)
+        .map(|j| (threshold.get(j).copied().unwrap_or_default(), I32F32::ZERO))
+        .collect();
     let row_sums = m
         .iter_mut()
         .enumerate()
         .map(|(i, row)| {
-            let s_i = s.get(i).copied().unwrap_or_default();
+            let s_i = Factor::new(s.get(i).copied().unwrap_or_default());
+            // Clipping first, then the sums in a loop of their own: accumulated inside
+            // `retain_mut`'s closure, the row sum would live in memory.
+            row.retain_mut(|e| {
+                let threshold = match by_column.get(usize::from(e.0)) {
+                    Some((threshold, _)) => *threshold,
+                    None => get(threshold, e.0),
+                };
+                clip(e.1, threshold).map(|v| e.1 = v).is_some()
+            });
             let mut total = I32F32::ZERO;
-            let mut kept = 0;
-            for k in 0..row.len() {
-                let (j, mut v) = row[k];
-                let th = get(threshold, j);
-                if th < v {
-                    if th <= I32F32::ZERO {
-                        continue;
-                    }
-                    v = th;
+            for e in row.iter_mut() {
+                total = total.wrapping_add(e.1);
+                let product = s_i.mul(e.1);
+                if let Some((_, rank)) = by_column.get_mut(usize::from(e.0)) {
+                    *rank = rank.saturating_add(product);
                 }
-                total = total.wrapping_add(v);
-                let product = s_i.saturating_mul(v);
-                if let Some(r) = ranks.get_mut(usize::from(j)) {
-                    *r = r.saturating_add(product);
+                if scale {
+                    e.1 = product;
                 }
-                row[kept] = (j, if scale { product } else { v });
-                kept += 1;
             }
-            row.truncate(kept);
             total
         })
         .collect();
-    (row_sums, ranks)
+    (row_sums, by_column.into_iter().map(|c| c.1).collect())
+}
+
+/// `col_clip` of one entry `v` of a column with threshold `c`: clipped to `c`, `None` (dropped)
+/// where `c < v` and `c <= 0`.
+fn clip(v: I32F32, c: I32F32) -> Option<I32F32> {
+    if c < v {
+        (c > I32F32::ZERO).then_some(c)
+    } else {
+        Some(v)
+    }
 }
 
 /// `Σ_j (m_ij / sums_j) × v_j` per row: the row sums of `mat_vec_mul` over the matrix
@@ -191,25 +206,39 @@ pub(crate) fn col_normalize_dot_upscale(
     v: &[I32F32],
     keep: &[bool],
 ) -> (Vec<I32F32>, Vec<Vec<(u16, u16)>>) {
-    let by_sum = ColumnDivisors::new(sums);
-    let normalized_maxes: Vec<I32F32> = maxes
+    // Per column, side by side (one lookup per entry): division by the sum, by the normalized
+    // maximum, and the column's weight in the dot product. A column beyond the tables is left
+    // as it is, as `ColumnDivisors` leaves it.
+    let by_column: Vec<(Divisor, Divisor, I32F32)> = sums
         .iter()
+        .zip(maxes)
         .zip(0u16..)
-        .map(|(&x, j)| by_sum.divide(j, x))
+        .map(|((&sum, &max), j)| {
+            let by_sum = column_divisor(sum);
+            (by_sum, column_divisor(by_sum.safe_div_into(max)), get(v, j))
+        })
         .collect();
-    let by_max = ColumnDivisors::new(&normalized_maxes);
+    let identity = Divisor::new(I32F32::ONE);
     m.iter()
         .zip(keep.iter().copied().chain(std::iter::repeat(false)))
         .map(|(row, keep)| {
             let mut dot = I32F32::ZERO;
-            let mut add = |j, x| {
-                let normalized = by_sum.divide(j, x);
-                dot = dot.saturating_add(get(v, j).saturating_mul(normalized));
-                normalized
+            let mut add = |j: u16, x| {
+                let (by_sum, by_max, weight) = match by_column.get(usize::from(j)) {
+                    Some((by_sum, by_max, weight)) => (by_sum, by_max, *weight),
+                    None => (&identity, &identity, get(v, j)),
+                };
+                let normalized = by_sum.safe_div_into(x);
+                // Each entry is at most its column's sum, so `normalized` is in [0, 1].
+                dot = dot.saturating_add(Factor::new(normalized).mul(weight));
+                (normalized, by_max)
             };
             let stored = if keep {
                 row.iter()
-                    .map(|&(j, x)| (j, by_max.divide(j, add(j, x)).to_u16_proportion()))
+                    .map(|&(j, x)| {
+                        let (normalized, by_max) = add(j, x);
+                        (j, by_max.safe_div_into(normalized).to_u16_proportion())
+                    })
                     .collect()
             } else {
                 row.iter().for_each(|&(j, x)| {
@@ -314,24 +343,29 @@ fn sorted_columns<A, B>(a: &[(u16, A)], b: &[(u16, B)], columns: usize, out: &mu
 /// ascending column order (`mat_ema_sparse`). Entries are read through `new_value` and
 /// `old_value`, which transform them as the reference's steps before the EMA would (a column
 /// normalisation, say; `None` drops an old entry). Also returns the result's column sums
-/// (saturating) and maxima.
+/// (saturating) and maxima. `ascending` tells that every row of both is known to be strictly
+/// ascending.
 pub(crate) fn mat_ema<T: Copy>(
     mut new: Vec<Row>,
     new_value: impl Fn(u16, I32F32) -> I32F32,
     old: &[impl AsRef<[(u16, T)]>],
     old_value: impl Fn(u16, T) -> Option<I32F32>,
     alpha: I32F32,
+    ascending: bool,
 ) -> (Vec<Row>, Vec<I32F32>, Vec<I32F32>) {
     let columns = new.len();
-    let one_minus_alpha = I32F32::ONE.saturating_sub(alpha);
+    let one_minus_alpha = Factor::new(I32F32::ONE.saturating_sub(alpha));
+    let alpha = Factor::new(alpha);
     let mut stats = vec![(I32F32::ZERO, I32F32::ZERO); columns];
     let mut acc = vec![I32F32::ZERO; columns];
     let mut touched: Vec<u16> = Vec::new();
     // Each result row is built in `out` and swapped with its input row, whose allocation is
     // then reused for the next result.
     let mut out: Row = Vec::new();
-    for (i, new_row) in new.iter_mut().enumerate() {
+    for (i, new_entries) in new.iter_mut().enumerate() {
         let old_row = old.get(i).map_or(&[][..], AsRef::as_ref);
+        // A slice, not the vector: its address stays in a register through `out`'s pushes.
+        let new_row = new_entries.as_slice();
         out.clear();
         let mut emit = |j: u16, v: I32F32| {
             if let Some((sum, max)) = stats.get_mut(usize::from(j)) {
@@ -342,50 +376,50 @@ pub(crate) fn mat_ema<T: Copy>(
                 }
             }
         };
-        if is_ascending(new_row) && is_ascending(old_row) {
+        if ascending || (is_ascending(new_row) && is_ascending(old_row)) {
             // Merge the two rows.
             let (mut a, mut b) = (0, 0);
             while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
                 if jn < jo {
                     a += 1;
-                    emit(jn, alpha.saturating_mul(new_value(jn, vn)));
+                    emit(jn, alpha.mul(new_value(jn, vn)));
                 } else if jo < jn {
                     b += 1;
                     if let Some(vo) = old_value(jo, vo) {
-                        emit(jo, one_minus_alpha.saturating_mul(vo));
+                        emit(jo, one_minus_alpha.mul(vo));
                     }
                 } else {
                     a += 1;
                     b += 1;
-                    let from_new = alpha.saturating_mul(new_value(jn, vn));
+                    let from_new = alpha.mul(new_value(jn, vn));
                     emit(
                         jn,
                         match old_value(jo, vo) {
                             Some(vo) => I32F32::ZERO
                                 .saturating_add(from_new)
-                                .saturating_add(one_minus_alpha.saturating_mul(vo)),
+                                .saturating_add(one_minus_alpha.mul(vo)),
                             None => from_new,
                         },
                     );
                 }
             }
             for &(j, v) in &new_row[a..] {
-                emit(j, alpha.saturating_mul(new_value(j, v)));
+                emit(j, alpha.mul(new_value(j, v)));
             }
             for &(j, v) in &old_row[b..] {
                 if let Some(v) = old_value(j, v) {
-                    emit(j, one_minus_alpha.saturating_mul(v));
+                    emit(j, one_minus_alpha.mul(v));
                 }
             }
         } else {
             for &(j, v) in new_row.iter() {
                 if let Some(cell) = acc.get_mut(usize::from(j)) {
-                    *cell = cell.saturating_add(alpha.saturating_mul(new_value(j, v)));
+                    *cell = cell.saturating_add(alpha.mul(new_value(j, v)));
                 }
             }
             for &(j, v) in old_row {
                 if let (Some(cell), Some(v)) = (acc.get_mut(usize::from(j)), old_value(j, v)) {
-                    *cell = cell.saturating_add(one_minus_alpha.saturating_mul(v));
+                    *cell = cell.saturating_add(one_minus_alpha.mul(v));
                 }
             }
             sorted_columns(new_row, old_row, columns, &mut touched);
@@ -394,7 +428,7 @@ pub(crate) fn mat_ema<T: Copy>(
                 acc[usize::from(j)] = I32F32::ZERO;
             }
         }
-        std::mem::swap(new_row, &mut out);
+        std::mem::swap(new_entries, &mut out);
     }
     let (sums, maxes) = stats.into_iter().unzip();
     (new, sums, maxes)
@@ -422,14 +456,16 @@ fn voter_stakes(stake: &[I32F32], majority: I32F32) -> (Vec<I32F32>, I32F32, I32
 /// `G(p) = stake(score <= p)` exceeds `minority = stake_sum − majority`, or the largest score if
 /// none does (all sums are exact integer sums). This computes exactly that from the non-zero
 /// entries alone, in place, so the cost follows the number of weights. Rows with repeated or
-/// unsorted columns take the reference's dense route, whose "last entry wins" rule they need.
+/// unsorted columns take the reference's dense route, whose "last entry wins" rule they need;
+/// `ascending` tells whether every row is strictly ascending.
 pub(crate) fn weighted_median_cols(
     stake: &[I32F32],
     score: &[Row],
     columns: usize,
     majority: I32F32,
+    ascending: bool,
 ) -> Vec<I32F32> {
-    if !score.iter().all(|r| is_ascending(r)) {
+    if !ascending {
         return weighted_median_cols_dense(stake, score, columns, majority);
     }
     let (use_stake, stake_sum, minority) = voter_stakes(stake, majority);
@@ -437,41 +473,56 @@ pub(crate) fn weighted_median_cols(
     if n_voters == 0 {
         return vec![I32F32::ZERO; columns];
     }
-    let voters: Vec<(&Row, I32F32)> = stake
+    // Each voter's entries not gathered yet, and its stake.
+    let mut voters: Vec<(&[(u16, I32F32)], I32F32)> = stake
         .iter()
         .zip(score)
         .filter(|(s, _)| **s > I32F32::ZERO)
         .zip(&use_stake)
-        .map(|((_, row), &voter_stake)| (row, voter_stake))
+        .map(|((_, row), &voter_stake)| (row.as_slice(), voter_stake))
         .collect();
-    // Columns are gathered a block at a time, walking every voter's (ascending) row with a
-    // cursor, so that the transposed block stays in cache.
-    // A block's columns each get `n_voters` slots (a column has at most one entry per voter).
+    // Columns are gathered a block at a time, walking every voter's (ascending) row, so that
+    // the transposed block stays in cache.
+    // A block's columns each get `n_voters` slots (a column has at most one entry per voter),
+    // and a cache line more: with a power-of-two stride, the block's columns would all map to
+    // the same cache sets, and writing one entry to each would evict the others.
     const BLOCK: usize = 16;
-    let mut cursors = vec![0usize; n_voters];
-    let mut lens;
-    let mut entries: Vec<(I32F32, I32F32)> = vec![(I32F32::ZERO, I32F32::ZERO); BLOCK * n_voters];
+    let stride = n_voters + 4;
+    let mut entries: Vec<(I32F32, I32F32)> = vec![(I32F32::ZERO, I32F32::ZERO); BLOCK * stride];
     let mut median = Vec::with_capacity(columns);
     for block_start in (0..columns).step_by(BLOCK) {
         let block_end = (block_start + BLOCK).min(columns);
-        lens = [0; BLOCK];
-        for ((row, voter_stake), cursor) in voters.iter().zip(&mut cursors) {
-            while let Some(&(c, v)) = row.get(*cursor) {
+        // Where each column's next entry goes, and the column's stake sum and largest score
+        // so far.
+        let mut next: [usize; BLOCK] = std::array::from_fn(|k| k * stride);
+        let mut sums = [I32F32::ZERO; BLOCK];
+        let mut maxes = [0u64; BLOCK];
+        for (rest, voter_stake) in &mut voters {
+            let mut taken = 0;
+            for &(c, v) in rest.iter() {
                 let c = usize::from(c);
                 if c >= block_end {
                     break;
                 }
-                if c >= block_start && v != I32F32::ZERO {
-                    let local = c - block_start;
-                    entries[local * n_voters + lens[local]] = (v, *voter_stake);
-                    lens[local] += 1;
+                taken += 1;
+                // The row is ascending and the columns before the block are gathered: `c` is
+                // in the block.
+                let local = c.wrapping_sub(block_start);
+                if let (true, Some(at)) = (v != I32F32::ZERO, next.get_mut(local)) {
+                    if let Some(e) = entries.get_mut(*at) {
+                        *e = (v, *voter_stake);
+                    }
+                    *at += 1;
+                    sums[local] = sums[local].wrapping_add(*voter_stake);
+                    maxes[local] = maxes[local].max(score_key(v));
                 }
-                *cursor += 1;
             }
+            *rest = &rest[taken..];
         }
+        let lens: [usize; BLOCK] = std::array::from_fn(|k| next[k] - k * stride);
         for k in 0..block_end - block_start {
-            let column = &mut entries[k * n_voters..k * n_voters + lens[k]];
-            let nonzero_stake = column.iter().fold(I32F32::ZERO, |a, e| a.wrapping_add(e.1));
+            let column = &mut entries[k * stride..k * stride + lens[k]];
+            let nonzero_stake = sums[k];
             let zero_stake =
                 stake_sum.wrapping_add(I32F32::from_bits(nonzero_stake.to_bits().wrapping_neg()));
             let zeros_present = column.len() < n_voters;
@@ -484,7 +535,7 @@ pub(crate) fn weighted_median_cols(
                     } else {
                         I32F32::ZERO
                     };
-                    smallest_score_above(column, below, minority)
+                    smallest_score_above(column, below, minority, nonzero_stake, maxes[k])
                 },
             );
         }
@@ -492,8 +543,16 @@ pub(crate) fn weighted_median_cols(
     median
 }
 
+/// The order of scores the median selects by (negative scores, which normalized weights never
+/// are, order as 0).
+fn score_key(score: I32F32) -> u64 {
+    score.to_bits().max(0) as u64
+}
+
 /// The smallest score `p` in `entries` with `below + stake(score <= p) > minority`, or the
-/// largest score if there is none; `entries` (score, stake) is reordered in place.
+/// largest score if there is none; `entries` (score, stake) is reordered in place. `total` is
+/// their stake sum (exact: stakes are normalized, each at most 1, and a column has fewer than
+/// 2¹⁶ of them) and `max` their largest [`score_key`].
 ///
 /// A most-significant-digit radix select: each round sums the stake per 8-bit digit of the
 /// scores still in play (no data-dependent branches), finds the digit where the cumulative stake
@@ -502,14 +561,13 @@ fn smallest_score_above(
     entries: &mut [(I32F32, I32F32)],
     below: I32F32,
     minority: I32F32,
+    total: I32F32,
+    max: u64,
 ) -> I32F32 {
-    let total = entries
-        .iter()
-        .fold(0i128, |a, e| a + i128::from(e.1.to_bits()));
+    let total = i128::from(total.to_bits());
     let minority = i128::from(minority.to_bits());
     let mut acc = i128::from(below.to_bits());
-    let key = |e: &(I32F32, I32F32)| e.0.to_bits().max(0) as u64;
-    let max = entries.iter().map(key).max().unwrap_or(0);
+    let key = |e: &(I32F32, I32F32)| score_key(e.0);
     if acc + total <= minority {
         return I32F32::from_bits(max as i64);
     }
@@ -789,7 +847,7 @@ pub(crate) mod tests {
                 I32F32::from_bits(g.below(1 << 33) as i64),
             ][g.below(3) as usize];
             assert_eq!(
-                weighted_median_cols(&stake, &rows, n, majority),
+                weighted_median_cols(&stake, &rows, n, majority, true),
                 weighted_median_cols_dense(&stake, &rows, n, majority),
                 "round {round}"
             );
@@ -1020,6 +1078,7 @@ pub(crate) mod tests {
                 &m2,
                 |j, v| kept(j).then(|| d2.divide(j, v)),
                 alpha,
+                m1.iter().chain(&m2).all(|r| is_ascending(r)),
             );
             assert_eq!(ema, (expected, expected_sums, expected_maxes));
         }
