@@ -331,14 +331,7 @@ impl Chain {
         let events_len = events.len();
         self.state.nonces.insert(t.signer, expected + 1);
         let free = t.call.is_free();
-        let fee = if free {
-            0
-        } else {
-            params
-                .base_fee
-                .saturating_add(params.byte_fee.saturating_mul(u64::from(tx.encoded_len())))
-        }
-        .saturating_add(t.tip);
+        let fee = params.fee(&t.call, tx.encoded_len(), t.tip);
         if fee > 0 {
             let balance = self.state.balance(&t.signer);
             if balance < fee {

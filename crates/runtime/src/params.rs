@@ -93,6 +93,18 @@ impl Default for ChainParams {
 }
 
 impl ChainParams {
+    /// The fee a transaction of `encoded_len` bytes carrying `call` and `tip` pays: base plus
+    /// per byte, nothing for free calls, plus the tip.
+    pub fn fee(&self, call: &crate::Call, encoded_len: u32, tip: Balance) -> Balance {
+        let base = if call.is_free() {
+            0
+        } else {
+            self.base_fee
+                .saturating_add(self.byte_fee.saturating_mul(u64::from(encoded_len)))
+        };
+        base.saturating_add(tip)
+    }
+
     /// Checks the values the chain could not run with.
     pub fn validate(&self) -> Result<(), String> {
         if self.existential_deposit == 0 {

@@ -16,7 +16,12 @@ fn transfer(to: u8, value: u64) -> Call {
 
 fn fee_of(net: &Net, tx: &SignedTransaction) -> u64 {
     let p = net.chain.state().chain_params();
-    p.base_fee + p.byte_fee * tx.encode().len() as u64
+    let by_hand = p.base_fee + p.byte_fee * tx.encode().len() as u64;
+    assert_eq!(
+        p.fee(&tx.transaction.call, tx.encode().len() as u32, 0),
+        by_hand
+    );
+    by_hand
 }
 
 #[test]
