@@ -377,8 +377,26 @@ pub(crate) fn mat_ema<T: Copy>(
             }
         };
         if ascending || (is_ascending(new_row) && is_ascending(old_row)) {
+            // Rows over the same columns (a validator's full weights and the bonds they made)
+            // pair up entry by entry, with fewer comparisons and cursors than the merge below,
+            // which takes over at the first column the rows do not share.
+            let mut paired = 0;
+            for (&(jn, vn), &(jo, vo)) in new_row.iter().zip(old_row) {
+                if jn != jo {
+                    break;
+                }
+                paired += 1;
+                let from_new = alpha.mul(new_value(jn, vn));
+                emit(
+                    jn,
+                    match old_value(jo, vo) {
+                        Some(vo) => from_new.saturating_add(one_minus_alpha.mul(vo)),
+                        None => from_new,
+                    },
+                );
+            }
             // Merge the two rows.
-            let (mut a, mut b) = (0, 0);
+            let (mut a, mut b) = (paired, paired);
             while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
                 if jn < jo {
                     a += 1;
