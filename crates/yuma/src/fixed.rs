@@ -236,11 +236,65 @@ impl Divisor {
     /// `floor(n / m)`.
     #[inline]
     fn divide(&self, n: u64) -> u64 {
-        let n = u128::from(n);
-        let lo = u128::from(self.lo) * n;
-        let hi = u128::from(self.hi) * n;
-        // hi + (lo >> 64) < 2^128: no overflow.
-        ((hi + (lo >> 64)) >> 64) as u64
+        divide(self.hi, self.lo, n)
+    }
+}
+
+/// `floor(n / m)` with `(hi, lo) = reciprocal(m)`.
+#[inline]
+fn divide(hi: u64, lo: u64, n: u64) -> u64 {
+    let n = u128::from(n);
+    let lo = u128::from(lo) * n;
+    let hi = u128::from(hi) * n;
+    // hi + (lo >> 64) < 2^128: no overflow.
+    ((hi + (lo >> 64)) >> 64) as u64
+}
+
+/// Division by a column's largest entry `m` followed by conversion to a stored u16 proportion,
+/// with the results of `m.safe_div` (an `m` of 0 leaving entries as they are) and
+/// [`I32F32::to_u16_proportion`], in one division instead of two.
+///
+/// For raw values `1 <= a <= m <= 2³²`, the quotient `y = floor(a·2³² / m)` is in [1, 2³²], and
+/// `floor(y·65535 / 2³²) = floor((y − 1) / 65537)`: with `y − 1 = 65537q + r`, `r < 65537`,
+/// and `2³² = 65535·65537 + 1`, `y·65535 = q·2³² + (r + 1)·65535 − q`, where
+/// `0 <= (r + 1)·65535 − q < 2³²` because `q <= 65535`. Nested floors by an integer divisor
+/// merge, so that is `floor((a·2³² − m) / (65537·m))`, one exact division of a 64-bit number
+/// by a constant. Other operands (none, for the entries of the column `m` is the maximum of)
+/// take the two steps.
+#[derive(Clone, Copy)]
+pub(crate) struct Upscale {
+    m: I32F32,
+    /// `m`'s raw value where the single division applies, else 0 (no `a` qualifies).
+    fast: u64,
+    /// `reciprocal(65537·m)`.
+    hi: u64,
+    lo: u64,
+}
+
+impl Upscale {
+    pub(crate) fn new(m: I32F32) -> Self {
+        let fast = u64::try_from(m.0)
+            .ok()
+            .filter(|&m| (1..=1 << FRAC).contains(&m))
+            .unwrap_or(0);
+        let (hi, lo) = reciprocal(fast * 65537).unwrap_or((0, 0));
+        Self { m, fast, hi, lo }
+    }
+
+    /// Exactly the stored proportion of `a` divided by `m`.
+    #[inline]
+    pub(crate) fn to_u16_proportion(self, a: I32F32) -> u16 {
+        let bits = a.0 as u64;
+        // 1 <= a <= m; a negative `a` is at least 2⁶³ as a u64.
+        if bits.wrapping_sub(1) < self.fast {
+            // a·2³² − m, which would overflow as `a << 32` for a = m = 2³².
+            let n = ((bits - 1) << FRAC) + ((1 << FRAC) - self.fast);
+            divide(self.hi, self.lo, n) as u16
+        } else if self.m == I32F32::ZERO {
+            a.to_u16_proportion()
+        } else {
+            a.safe_div(self.m).to_u16_proportion()
+        }
     }
 }
 
@@ -488,6 +542,47 @@ mod tests {
             for _ in 0..5 {
                 let a = samples(next());
                 assert_eq!(divisor.safe_div_into(a), a.safe_div(d), "{a:?} / {d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn test_upscale_matches_division_then_proportion() {
+        let mut x = 0x6a09_e667_f3bc_c908_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let sample = |r: u64| match r % 7 {
+            0 => I32F32::from_bits((r >> 8) as i64 % (1 << 33)),
+            1 => I32F32::ONE,
+            2 => I32F32::from_bits((r >> 8) as i64 % 70_000),
+            3 => I32F32::ONE.saturating_sub(I32F32::from_bits((r >> 8) as i64 % 3)),
+            4 => I32F32::from_bits(-((r >> 8) as i64 % (1 << 33))),
+            5 => I32F32::ZERO,
+            _ => I32F32::from_bits(r as i64),
+        };
+        for _ in 0..20_000 {
+            let m = sample(next());
+            let upscale = Upscale::new(m);
+            let by_max = Divisor::new(if m == I32F32::ZERO { I32F32::ONE } else { m });
+            for _ in 0..8 {
+                let r = next();
+                // Mostly entries at most `m`, as a column's entries are.
+                let a = if r % 4 == 0 {
+                    sample(next())
+                } else {
+                    I32F32::from_bits(
+                        m.to_bits().max(1) - (next() % m.to_bits().max(1) as u64) as i64,
+                    )
+                };
+                assert_eq!(
+                    upscale.to_u16_proportion(a),
+                    by_max.safe_div_into(a).to_u16_proportion(),
+                    "{a:?} / {m:?}"
+                );
             }
         }
     }

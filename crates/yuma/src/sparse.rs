@@ -4,7 +4,7 @@
 //! which is not necessarily ascending and may hold explicit zeros. Columns at or beyond the
 //! matrix width are skipped where the reference skips them (every lookup is bounds-checked).
 
-use crate::fixed::{sum, Divisor, Factor, I32F32};
+use crate::fixed::{sum, Divisor, Factor, Upscale, I32F32};
 
 /// One sparse row.
 pub(crate) type Row = Vec<(u16, I32F32)>;
@@ -209,16 +209,16 @@ pub(crate) fn col_normalize_dot_upscale(
     // Per column, side by side (one lookup per entry): division by the sum, by the normalized
     // maximum, and the column's weight in the dot product. A column beyond the tables is left
     // as it is, as `ColumnDivisors` leaves it.
-    let by_column: Vec<(Divisor, Divisor, I32F32)> = sums
+    let by_column: Vec<(Divisor, Upscale, I32F32)> = sums
         .iter()
         .zip(maxes)
         .zip(0u16..)
         .map(|((&sum, &max), j)| {
             let by_sum = column_divisor(sum);
-            (by_sum, column_divisor(by_sum.safe_div_into(max)), get(v, j))
+            (by_sum, Upscale::new(by_sum.safe_div_into(max)), get(v, j))
         })
         .collect();
-    let identity = Divisor::new(I32F32::ONE);
+    let identity = (Divisor::new(I32F32::ONE), Upscale::new(I32F32::ZERO));
     m.iter()
         .zip(keep.iter().copied().chain(std::iter::repeat(false)))
         .map(|(row, keep)| {
@@ -226,7 +226,7 @@ pub(crate) fn col_normalize_dot_upscale(
             let mut add = |j: u16, x| {
                 let (by_sum, by_max, weight) = match by_column.get(usize::from(j)) {
                     Some((by_sum, by_max, weight)) => (by_sum, by_max, *weight),
-                    None => (&identity, &identity, get(v, j)),
+                    None => (&identity.0, &identity.1, get(v, j)),
                 };
                 let normalized = by_sum.safe_div_into(x);
                 // Each entry is at most its column's sum, so `normalized` is in [0, 1].
@@ -237,7 +237,7 @@ pub(crate) fn col_normalize_dot_upscale(
                 row.iter()
                     .map(|&(j, x)| {
                         let (normalized, by_max) = add(j, x);
-                        (j, by_max.safe_div_into(normalized).to_u16_proportion())
+                        (j, by_max.to_u16_proportion(normalized))
                     })
                     .collect()
             } else {
