@@ -4,7 +4,7 @@
 //! comment names the rule it implements. See the crate documentation for the contract.
 
 use crate::{
-    fixed::{exp_safe, sum, Divisor, I32F32, I64F64},
+    fixed::{exp_safe, sum, U16Divisor, I32F32, I64F64},
     sparse::{self, ColumnDivisors, Row},
     Hyperparameters, Inputs, Outputs,
 };
@@ -309,24 +309,23 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             for &(j, v) in row {
                 bonds_ascending &= u32::from(j) >= next;
                 next = u32::from(j) + 1;
-                if let (Some(s), Some(true)) =
-                    (bond_sums.get_mut(usize::from(j)), kept.get(usize::from(j)))
-                {
+                // Dropped columns are summed too: their divisor ignores the sum.
+                if let Some(s) = bond_sums.get_mut(usize::from(j)) {
                     *s = s.saturating_add(I32F32::from_int(i64::from(v)));
                 }
             }
         }
         // A column whose bonds are dropped divides them by 0, which gives 0: the EMA adds a zero
         // term, keeps only positive results, and so gives what it gives without the entry.
-        let bond_divisors: Vec<Divisor> = bond_sums
+        let bond_divisors: Vec<U16Divisor> = bond_sums
             .iter()
             .zip(&kept)
             .map(|(&s, &kept)| {
-                if kept {
-                    sparse::column_divisor(s)
+                U16Divisor::new(if kept {
+                    sparse::column_divisor(s).get()
                 } else {
-                    Divisor::new(I32F32::ZERO)
-                }
+                    I32F32::ZERO
+                })
             })
             .collect();
         let (delta, delta_sums) = if scaled_for_bonds {
@@ -340,10 +339,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             |j, v| delta_divisors.divide(j, v),
             stored_bonds,
             // Columns at or beyond n are dropped by the EMA anyway.
-            |j, v| {
-                let by_bond_sum = bond_divisors.get(usize::from(j))?;
-                Some(by_bond_sum.safe_div_into(I32F32::from_int(i64::from(v))))
-            },
+            |j, v| Some(bond_divisors.get(usize::from(j))?.divide(v)),
             ema_alpha(hp),
             // The delta's rows keep the weights' order.
             ascending && bonds_ascending,

@@ -250,6 +250,52 @@ fn divide(hi: u64, lo: u64, n: u64) -> u64 {
     ((hi + (lo >> 64)) >> 64) as u64
 }
 
+/// Division of stored u16 values, read as integers, by a fixed `d` (a column of stored bonds'
+/// sum): exactly `I32F32::from_int(b).safe_div(d)`, with one multiplication where `d` is an
+/// integer `m` in [1, 2³²] or 0.
+///
+/// The quotient is then `floor(b·2³² / m)`. With `c = ceil(2^(F+32) / m)` and `2^F >= 2¹⁶·m`,
+/// `b·c / 2^F = b·2³²/m + b·e / (m·2^F)` for some `0 <= e < m`, and the second term is below
+/// `b / 2^F < 1/m`; the first is an integer plus at most `(m − 1)/m`, so the floors agree. `c`
+/// is below 2⁴⁹ + 1. A zero `d` gives 0 (`c` = 0), as `safe_div` does.
+#[derive(Clone, Copy)]
+pub(crate) struct U16Divisor {
+    c: u64,
+    shift: u32,
+    /// For other divisors.
+    general: Option<Divisor>,
+}
+
+impl U16Divisor {
+    pub(crate) fn new(d: I32F32) -> Self {
+        let m = u64::try_from(d.0 >> FRAC).unwrap_or(0);
+        if d.0 & 0xffff_ffff != 0 || !(1..=1 << FRAC).contains(&m) {
+            return Self {
+                c: 0,
+                shift: 0,
+                general: (d != I32F32::ZERO).then(|| Divisor::new(d)),
+            };
+        }
+        // The smallest F with 2^F >= 2¹⁶·m.
+        let shift = 16 + (64 - (m - 1).leading_zeros());
+        let c = ((1u128 << (shift + FRAC)) - 1) / u128::from(m) + 1;
+        Self {
+            c: c as u64,
+            shift,
+            general: None,
+        }
+    }
+
+    /// `I32F32::from_int(b).safe_div(d)`.
+    #[inline]
+    pub(crate) fn divide(&self, b: u16) -> I32F32 {
+        match self.general {
+            None => I32F32(((u128::from(b) * u128::from(self.c)) >> self.shift) as i64),
+            Some(d) => d.safe_div_into(I32F32::from_int(i64::from(b))),
+        }
+    }
+}
+
 /// Division by a column's largest entry `m` followed by conversion to a stored u16 proportion,
 /// with the results of `m.safe_div` (an `m` of 0 leaving entries as they are) and
 /// [`I32F32::to_u16_proportion`], in one division instead of two.
@@ -585,6 +631,40 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn test_u16_divisor_matches_safe_div() {
+        let mut x = 0xbb67_ae85_84ca_a73b_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut divisors = vec![0, 1, 2, 3, 65535, 65536, 1 << 31, (1 << 32) - 1, 1 << 32];
+        divisors.extend((0..40).map(|k| next() >> (32 + k % 32)));
+        let check = |d: I32F32, b: u16| {
+            assert_eq!(
+                U16Divisor::new(d).divide(b),
+                I32F32::from_int(i64::from(b)).safe_div(d),
+                "{b} / {d:?}"
+            );
+        };
+        for &m in &divisors {
+            let d = I32F32::from_int(m as i64);
+            for b in 0..=u16::MAX {
+                check(d, b);
+            }
+        }
+        // Divisors that are not integers in range take the general route.
+        for _ in 0..20_000 {
+            let d = I32F32::from_bits(next() as i64 >> (next() % 64));
+            check(d, next() as u16);
+            check(d.saturating_add(I32F32::ONE), next() as u16);
+        }
+        check(I32F32::from_int(1 << 33), 7);
+        check(I32F32::from_int(-3), 7);
     }
 
     #[test]
