@@ -218,7 +218,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
                 })
             }));
             // Normalized while the row is in cache.
-            sparse::normalize_row(&mut kept);
+            sparse::normalize_weights_row(&mut kept);
             kept
         })
         .collect();
@@ -692,7 +692,7 @@ pub(crate) mod tests {
             row.retain(|e| usize::from(e.0) != i || owner == Some(i));
             row.retain(|e| last_update[i] > registered[usize::from(e.0)]);
         }
-        w.iter_mut().for_each(sparse::normalize_row);
+        w.iter_mut().for_each(naive::normalize_row);
         let kappa = I32F32::from_u16_proportion(hp.kappa);
         let consensus = sparse::weighted_median_cols_dense(&active, &w, n, kappa);
         let clipped = naive::col_clip(&w, &consensus);

@@ -4,7 +4,7 @@
 //! which is not necessarily ascending and may hold explicit zeros. Columns at or beyond the
 //! matrix width are skipped where the reference skips them (every lookup is bounds-checked).
 
-use crate::fixed::{sum, Divisor, Factor, Upscale, I32F32};
+use crate::fixed::{sum, Divisor, Factor, U16Divisor, Upscale, I32F32};
 
 /// One sparse row.
 pub(crate) type Row = Vec<(u16, I32F32)>;
@@ -55,12 +55,14 @@ pub(crate) fn is_topk_nonzero(x: &[I32F32], k: usize) -> Vec<bool> {
     result
 }
 
-/// A row with a positive sum divided by it.
-pub(crate) fn normalize_row(row: &mut Row) {
+/// A row of stored weights (each entry `I32F32::from_int` of a u16) with a positive sum divided
+/// by it, as the reference's `normalize_row` does: the entries' integer parts are the u16s.
+pub(crate) fn normalize_weights_row(row: &mut Row) {
     let total = sum(row.iter().map(|e| e.1));
     if total > I32F32::ZERO {
-        let d = Divisor::new(total);
-        row.iter_mut().for_each(|e| e.1 = d.safe_div_into(e.1));
+        let d = U16Divisor::new(total);
+        row.iter_mut()
+            .for_each(|e| e.1 = d.divide((e.1.to_bits() >> 32) as u16));
     }
 }
 
@@ -768,6 +770,14 @@ pub(crate) fn weighted_median(
 pub(crate) mod tests {
     use super::*;
     use crate::epoch::tests::Gen;
+
+    /// A row with a positive sum divided by it (the reference's `normalize_row`).
+    pub(crate) fn normalize_row(row: &mut Row) {
+        let total = sum(row.iter().map(|e| e.1));
+        if total > I32F32::ZERO {
+            row.iter_mut().for_each(|e| e.1 = e.1.safe_div(total));
+        }
+    }
 
     /// The reference's dense `interpolate_sparse` loop.
     pub(crate) fn naive_interpolate(
