@@ -123,6 +123,8 @@ pub(crate) fn col_clip_row_sums_matmul(
         .iter_mut()
         .enumerate()
         .map(|(i, row)| {
+            // Locals, so that the stores to the table below do not make the loop reload them.
+            let (by_column, scale) = (by_column.as_mut_slice(), scale);
             let s_i = Factor::new(s.get(i).copied().unwrap_or_default());
             // Clipping first, then the sums in a loop of their own: accumulated inside
             // `retain_mut`'s closure, the row sum would live in memory.
