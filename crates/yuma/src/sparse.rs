@@ -226,6 +226,8 @@ pub(crate) fn col_normalize_dot_upscale(
     m.iter()
         .zip(keep.iter().copied().chain(std::iter::repeat(false)))
         .map(|(row, keep)| {
+            // A local slice, so that the loop does not reload the table's address.
+            let by_column = by_column.as_slice();
             let mut dot = I32F32::ZERO;
             let mut add = |j: u16, x| {
                 let (by_sum, by_max, weight) = match by_column.get(usize::from(j)) {
