@@ -522,6 +522,8 @@ pub(crate) fn weighted_median_cols(
         let mut sums = [I32F32::ZERO; BLOCK];
         let mut maxes = [0u64; BLOCK];
         for (rest, voter_stake) in &mut voters {
+            // A copy: read through the reference, it would be reloaded after every store.
+            let voter_stake = *voter_stake;
             let mut taken = 0;
             for &(c, v) in rest.iter() {
                 let c = usize::from(c);
@@ -534,10 +536,10 @@ pub(crate) fn weighted_median_cols(
                 let local = c.wrapping_sub(block_start);
                 if let (true, Some(at)) = (v != I32F32::ZERO, next.get_mut(local)) {
                     if let Some(e) = entries.get_mut(*at) {
-                        *e = (v, *voter_stake);
+                        *e = (v, voter_stake);
                     }
                     *at += 1;
-                    sums[local] = sums[local].wrapping_add(*voter_stake);
+                    sums[local] = sums[local].wrapping_add(voter_stake);
                     maxes[local] = maxes[local].max(score_key(v));
                 }
             }
