@@ -207,16 +207,19 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             let mut kept = Vec::with_capacity(row.len());
             // The smallest column the next entry may have in an ascending row.
             let mut next = 0;
+            // Locals, which stay in registers through the loop, unlike the captured ones.
+            let (registered, mut row_ascending) = (registered.as_slice(), true);
             kept.extend(row.iter().filter_map(|&(j, v)| {
                 // None for j >= n.
                 let reg = *registered.get(usize::from(j))?;
                 let keep = usize::from(j) != self_column && updated > reg && commit_block >= reg;
                 keep.then(|| {
-                    ascending &= u32::from(j) >= next;
+                    row_ascending &= u32::from(j) >= next;
                     next = u32::from(j) + 1;
                     (j, I32F32::from_int(i64::from(v)))
                 })
             }));
+            ascending &= row_ascending;
             // Normalized while the row is in cache.
             sparse::normalize_weights_row(&mut kept);
             kept
