@@ -4,7 +4,7 @@
 //! comment names the rule it implements. See the crate documentation for the contract.
 
 use crate::{
-    fixed::{exp_safe, sum, Divisor, I32F32, I64F64},
+    fixed::{exp_safe, sum, U16Divisor, I32F32, I64F64},
     sparse::{self, ColumnDivisors, Row},
     Hyperparameters, Inputs, Outputs,
 };
@@ -207,18 +207,21 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             let mut kept = Vec::with_capacity(row.len());
             // The smallest column the next entry may have in an ascending row.
             let mut next = 0;
+            // Locals, which stay in registers through the loop, unlike the captured ones.
+            let (registered, mut row_ascending) = (registered.as_slice(), true);
             kept.extend(row.iter().filter_map(|&(j, v)| {
                 // None for j >= n.
                 let reg = *registered.get(usize::from(j))?;
                 let keep = usize::from(j) != self_column && updated > reg && commit_block >= reg;
                 keep.then(|| {
-                    ascending &= u32::from(j) >= next;
+                    row_ascending &= u32::from(j) >= next;
                     next = u32::from(j) + 1;
                     (j, I32F32::from_int(i64::from(v)))
                 })
             }));
+            ascending &= row_ascending;
             // Normalized while the row is in cache.
-            sparse::normalize_row(&mut kept);
+            sparse::normalize_weights_row(&mut kept);
             kept
         })
         .collect();
@@ -309,24 +312,23 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             for &(j, v) in row {
                 bonds_ascending &= u32::from(j) >= next;
                 next = u32::from(j) + 1;
-                if let (Some(s), Some(true)) =
-                    (bond_sums.get_mut(usize::from(j)), kept.get(usize::from(j)))
-                {
+                // Dropped columns are summed too: their divisor ignores the sum.
+                if let Some(s) = bond_sums.get_mut(usize::from(j)) {
                     *s = s.saturating_add(I32F32::from_int(i64::from(v)));
                 }
             }
         }
         // A column whose bonds are dropped divides them by 0, which gives 0: the EMA adds a zero
         // term, keeps only positive results, and so gives what it gives without the entry.
-        let bond_divisors: Vec<Divisor> = bond_sums
+        let bond_divisors: Vec<U16Divisor> = bond_sums
             .iter()
             .zip(&kept)
             .map(|(&s, &kept)| {
-                if kept {
-                    sparse::column_divisor(s)
+                U16Divisor::new(if kept {
+                    sparse::column_divisor(s).get()
                 } else {
-                    Divisor::new(I32F32::ZERO)
-                }
+                    I32F32::ZERO
+                })
             })
             .collect();
         let (delta, delta_sums) = if scaled_for_bonds {
@@ -340,10 +342,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             |j, v| delta_divisors.divide(j, v),
             stored_bonds,
             // Columns at or beyond n are dropped by the EMA anyway.
-            |j, v| {
-                let by_bond_sum = bond_divisors.get(usize::from(j))?;
-                Some(by_bond_sum.safe_div_into(I32F32::from_int(i64::from(v))))
-            },
+            |j, v| Some(bond_divisors.get(usize::from(j))?.divide(v)),
             ema_alpha(hp),
             // The delta's rows keep the weights' order.
             ascending && bonds_ascending,
@@ -696,7 +695,7 @@ pub(crate) mod tests {
             row.retain(|e| usize::from(e.0) != i || owner == Some(i));
             row.retain(|e| last_update[i] > registered[usize::from(e.0)]);
         }
-        w.iter_mut().for_each(sparse::normalize_row);
+        w.iter_mut().for_each(naive::normalize_row);
         let kappa = I32F32::from_u16_proportion(hp.kappa);
         let consensus = sparse::weighted_median_cols_dense(&active, &w, n, kappa);
         let clipped = naive::col_clip(&w, &consensus);

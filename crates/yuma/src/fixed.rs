@@ -236,11 +236,111 @@ impl Divisor {
     /// `floor(n / m)`.
     #[inline]
     fn divide(&self, n: u64) -> u64 {
-        let n = u128::from(n);
-        let lo = u128::from(self.lo) * n;
-        let hi = u128::from(self.hi) * n;
-        // hi + (lo >> 64) < 2^128: no overflow.
-        ((hi + (lo >> 64)) >> 64) as u64
+        divide(self.hi, self.lo, n)
+    }
+}
+
+/// `floor(n / m)` with `(hi, lo) = reciprocal(m)`.
+#[inline]
+fn divide(hi: u64, lo: u64, n: u64) -> u64 {
+    let n = u128::from(n);
+    let lo = u128::from(lo) * n;
+    let hi = u128::from(hi) * n;
+    // hi + (lo >> 64) < 2^128: no overflow.
+    ((hi + (lo >> 64)) >> 64) as u64
+}
+
+/// Division of stored u16 values, read as integers, by a fixed `d` (a column of stored bonds'
+/// sum): exactly `I32F32::from_int(b).safe_div(d)`, with one multiplication where `d` is an
+/// integer `m` in [1, 2³²] or 0.
+///
+/// The quotient is then `floor(b·2³² / m)`. With `c = ceil(2^(F+32) / m)` and `2^F >= 2¹⁶·m`,
+/// `b·c / 2^F = b·2³²/m + b·e / (m·2^F)` for some `0 <= e < m`, and the second term is below
+/// `b / 2^F < 1/m`; the first is an integer plus at most `(m − 1)/m`, so the floors agree. `c`
+/// is below 2⁴⁹ + 1. A zero `d` gives 0 (`c` = 0), as `safe_div` does.
+#[derive(Clone, Copy)]
+pub(crate) struct U16Divisor {
+    c: u64,
+    shift: u32,
+    /// For other divisors.
+    general: Option<Divisor>,
+}
+
+impl U16Divisor {
+    pub(crate) fn new(d: I32F32) -> Self {
+        let m = u64::try_from(d.0 >> FRAC).unwrap_or(0);
+        if d.0 & 0xffff_ffff != 0 || !(1..=1 << FRAC).contains(&m) {
+            return Self {
+                c: 0,
+                shift: 0,
+                general: (d != I32F32::ZERO).then(|| Divisor::new(d)),
+            };
+        }
+        // The smallest F with 2^F >= 2¹⁶·m.
+        let shift = 16 + (64 - (m - 1).leading_zeros());
+        let c = ((1u128 << (shift + FRAC)) - 1) / u128::from(m) + 1;
+        Self {
+            c: c as u64,
+            shift,
+            general: None,
+        }
+    }
+
+    /// `I32F32::from_int(b).safe_div(d)`.
+    #[inline]
+    pub(crate) fn divide(&self, b: u16) -> I32F32 {
+        match self.general {
+            None => I32F32(((u128::from(b) * u128::from(self.c)) >> self.shift) as i64),
+            Some(d) => d.safe_div_into(I32F32::from_int(i64::from(b))),
+        }
+    }
+}
+
+/// Division by a column's largest entry `m` followed by conversion to a stored u16 proportion,
+/// with the results of `m.safe_div` (an `m` of 0 leaving entries as they are) and
+/// [`I32F32::to_u16_proportion`], in one division instead of two.
+///
+/// For raw values `1 <= a <= m <= 2³²`, the quotient `y = floor(a·2³² / m)` is in [1, 2³²], and
+/// `floor(y·65535 / 2³²) = floor((y − 1) / 65537)`: with `y − 1 = 65537q + r`, `r < 65537`,
+/// and `2³² = 65535·65537 + 1`, `y·65535 = q·2³² + (r + 1)·65535 − q`, where
+/// `0 <= (r + 1)·65535 − q < 2³²` because `q <= 65535`. Nested floors by an integer divisor
+/// merge, so that is `floor((a·2³² − m) / (65537·m))`, one exact division of a 64-bit number
+/// by a constant. Other operands (none, for the entries of the column `m` is the maximum of)
+/// take the two steps.
+#[derive(Clone, Copy)]
+pub(crate) struct Upscale {
+    m: I32F32,
+    /// `m`'s raw value where the single division applies, else 0 (no `a` qualifies).
+    fast: u64,
+    /// `reciprocal(65537·m)`.
+    hi: u64,
+    lo: u64,
+}
+
+impl Upscale {
+    pub(crate) fn new(m: I32F32) -> Self {
+        let fast = u64::try_from(m.0)
+            .ok()
+            .filter(|&m| (1..=1 << FRAC).contains(&m))
+            .unwrap_or(0);
+        let (hi, lo) = reciprocal(fast * 65537).unwrap_or((0, 0));
+        Self { m, fast, hi, lo }
+    }
+
+    /// Exactly the stored proportion of `a` divided by `m`.
+    #[inline]
+    pub(crate) fn to_u16_proportion(self, a: I32F32) -> u16 {
+        let bits = a.0 as u64;
+        // 1 <= a <= m; a negative `a` is at least 2⁶³ as a u64.
+        if bits.wrapping_sub(1) < self.fast {
+            // a·2³² − m, which would overflow as `a << 32` for a = m = 2³².
+            let n = ((bits - 1) << FRAC) + ((1 << FRAC) - self.fast);
+            divide(self.hi, self.lo, n) as u16
+        } else if self.m == I32F32::ZERO {
+            a.to_u16_proportion()
+        } else {
+            a.safe_div(self.m).to_u16_proportion()
+        }
     }
 }
 
@@ -490,6 +590,81 @@ mod tests {
                 assert_eq!(divisor.safe_div_into(a), a.safe_div(d), "{a:?} / {d:?}");
             }
         }
+    }
+
+    #[test]
+    fn test_upscale_matches_division_then_proportion() {
+        let mut x = 0x6a09_e667_f3bc_c908_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let sample = |r: u64| match r % 7 {
+            0 => I32F32::from_bits((r >> 8) as i64 % (1 << 33)),
+            1 => I32F32::ONE,
+            2 => I32F32::from_bits((r >> 8) as i64 % 70_000),
+            3 => I32F32::ONE.saturating_sub(I32F32::from_bits((r >> 8) as i64 % 3)),
+            4 => I32F32::from_bits(-((r >> 8) as i64 % (1 << 33))),
+            5 => I32F32::ZERO,
+            _ => I32F32::from_bits(r as i64),
+        };
+        for _ in 0..20_000 {
+            let m = sample(next());
+            let upscale = Upscale::new(m);
+            let by_max = Divisor::new(if m == I32F32::ZERO { I32F32::ONE } else { m });
+            for _ in 0..8 {
+                let r = next();
+                // Mostly entries at most `m`, as a column's entries are.
+                let a = if r % 4 == 0 {
+                    sample(next())
+                } else {
+                    I32F32::from_bits(
+                        m.to_bits().max(1) - (next() % m.to_bits().max(1) as u64) as i64,
+                    )
+                };
+                assert_eq!(
+                    upscale.to_u16_proportion(a),
+                    by_max.safe_div_into(a).to_u16_proportion(),
+                    "{a:?} / {m:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn test_u16_divisor_matches_safe_div() {
+        let mut x = 0xbb67_ae85_84ca_a73b_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut divisors = vec![0, 1, 2, 3, 65535, 65536, 1 << 31, (1 << 32) - 1, 1 << 32];
+        divisors.extend((0..40).map(|k| next() >> (32 + k % 32)));
+        let check = |d: I32F32, b: u16| {
+            assert_eq!(
+                U16Divisor::new(d).divide(b),
+                I32F32::from_int(i64::from(b)).safe_div(d),
+                "{b} / {d:?}"
+            );
+        };
+        for &m in &divisors {
+            let d = I32F32::from_int(m as i64);
+            for b in 0..=u16::MAX {
+                check(d, b);
+            }
+        }
+        // Divisors that are not integers in range take the general route.
+        for _ in 0..20_000 {
+            let d = I32F32::from_bits(next() as i64 >> (next() % 64));
+            check(d, next() as u16);
+            check(d.saturating_add(I32F32::ONE), next() as u16);
+        }
+        check(I32F32::from_int(1 << 33), 7);
+        check(I32F32::from_int(-3), 7);
     }
 
     #[test]

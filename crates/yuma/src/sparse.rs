@@ -4,7 +4,7 @@
 //! which is not necessarily ascending and may hold explicit zeros. Columns at or beyond the
 //! matrix width are skipped where the reference skips them (every lookup is bounds-checked).
 
-use crate::fixed::{sum, Divisor, Factor, I32F32};
+use crate::fixed::{sum, Divisor, Factor, U16Divisor, Upscale, I32F32};
 
 /// One sparse row.
 pub(crate) type Row = Vec<(u16, I32F32)>;
@@ -55,12 +55,14 @@ pub(crate) fn is_topk_nonzero(x: &[I32F32], k: usize) -> Vec<bool> {
     result
 }
 
-/// A row with a positive sum divided by it.
-pub(crate) fn normalize_row(row: &mut Row) {
+/// A row of stored weights (each entry `I32F32::from_int` of a u16) with a positive sum divided
+/// by it, as the reference's `normalize_row` does: the entries' integer parts are the u16s.
+pub(crate) fn normalize_weights_row(row: &mut Row) {
     let total = sum(row.iter().map(|e| e.1));
     if total > I32F32::ZERO {
-        let d = Divisor::new(total);
-        row.iter_mut().for_each(|e| e.1 = d.safe_div_into(e.1));
+        let d = U16Divisor::new(total);
+        row.iter_mut()
+            .for_each(|e| e.1 = d.divide((e.1.to_bits() >> 32) as u16));
     }
 }
 
@@ -121,6 +123,8 @@ pub(crate) fn col_clip_row_sums_matmul(
         .iter_mut()
         .enumerate()
         .map(|(i, row)| {
+            // Locals, so that the stores to the table below do not make the loop reload them.
+            let (by_column, scale) = (by_column.as_mut_slice(), scale);
             let s_i = Factor::new(s.get(i).copied().unwrap_or_default());
             // Clipping first, then the sums in a loop of their own: accumulated inside
             // `retain_mut`'s closure, the row sum would live in memory.
@@ -209,24 +213,26 @@ pub(crate) fn col_normalize_dot_upscale(
     // Per column, side by side (one lookup per entry): division by the sum, by the normalized
     // maximum, and the column's weight in the dot product. A column beyond the tables is left
     // as it is, as `ColumnDivisors` leaves it.
-    let by_column: Vec<(Divisor, Divisor, I32F32)> = sums
+    let by_column: Vec<(Divisor, Upscale, I32F32)> = sums
         .iter()
         .zip(maxes)
         .zip(0u16..)
         .map(|((&sum, &max), j)| {
             let by_sum = column_divisor(sum);
-            (by_sum, column_divisor(by_sum.safe_div_into(max)), get(v, j))
+            (by_sum, Upscale::new(by_sum.safe_div_into(max)), get(v, j))
         })
         .collect();
-    let identity = Divisor::new(I32F32::ONE);
+    let identity = (Divisor::new(I32F32::ONE), Upscale::new(I32F32::ZERO));
     m.iter()
         .zip(keep.iter().copied().chain(std::iter::repeat(false)))
         .map(|(row, keep)| {
+            // A local slice, so that the loop does not reload the table's address.
+            let by_column = by_column.as_slice();
             let mut dot = I32F32::ZERO;
             let mut add = |j: u16, x| {
                 let (by_sum, by_max, weight) = match by_column.get(usize::from(j)) {
                     Some((by_sum, by_max, weight)) => (by_sum, by_max, *weight),
-                    None => (&identity, &identity, get(v, j)),
+                    None => (&identity.0, &identity.1, get(v, j)),
                 };
                 let normalized = by_sum.safe_div_into(x);
                 // Each entry is at most its column's sum, so `normalized` is in [0, 1].
@@ -237,7 +243,7 @@ pub(crate) fn col_normalize_dot_upscale(
                 row.iter()
                     .map(|&(j, x)| {
                         let (normalized, by_max) = add(j, x);
-                        (j, by_max.safe_div_into(normalized).to_u16_proportion())
+                        (j, by_max.to_u16_proportion(normalized))
                     })
                     .collect()
             } else {
@@ -377,8 +383,26 @@ pub(crate) fn mat_ema<T: Copy>(
             }
         };
         if ascending || (is_ascending(new_row) && is_ascending(old_row)) {
+            // Rows over the same columns (a validator's full weights and the bonds they made)
+            // pair up entry by entry, with fewer comparisons and cursors than the merge below,
+            // which takes over at the first column the rows do not share.
+            let mut paired = 0;
+            for (&(jn, vn), &(jo, vo)) in new_row.iter().zip(old_row) {
+                if jn != jo {
+                    break;
+                }
+                paired += 1;
+                let from_new = alpha.mul(new_value(jn, vn));
+                emit(
+                    jn,
+                    match old_value(jo, vo) {
+                        Some(vo) => from_new.saturating_add(one_minus_alpha.mul(vo)),
+                        None => from_new,
+                    },
+                );
+            }
             // Merge the two rows.
-            let (mut a, mut b) = (0, 0);
+            let (mut a, mut b) = (paired, paired);
             while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
                 if jn < jo {
                     a += 1;
@@ -498,6 +522,8 @@ pub(crate) fn weighted_median_cols(
         let mut sums = [I32F32::ZERO; BLOCK];
         let mut maxes = [0u64; BLOCK];
         for (rest, voter_stake) in &mut voters {
+            // A copy: read through the reference, it would be reloaded after every store.
+            let voter_stake = *voter_stake;
             let mut taken = 0;
             for &(c, v) in rest.iter() {
                 let c = usize::from(c);
@@ -510,10 +536,10 @@ pub(crate) fn weighted_median_cols(
                 let local = c.wrapping_sub(block_start);
                 if let (true, Some(at)) = (v != I32F32::ZERO, next.get_mut(local)) {
                     if let Some(e) = entries.get_mut(*at) {
-                        *e = (v, *voter_stake);
+                        *e = (v, voter_stake);
                     }
                     *at += 1;
-                    sums[local] = sums[local].wrapping_add(*voter_stake);
+                    sums[local] = sums[local].wrapping_add(voter_stake);
                     maxes[local] = maxes[local].max(score_key(v));
                 }
             }
@@ -750,6 +776,14 @@ pub(crate) fn weighted_median(
 pub(crate) mod tests {
     use super::*;
     use crate::epoch::tests::Gen;
+
+    /// A row with a positive sum divided by it (the reference's `normalize_row`).
+    pub(crate) fn normalize_row(row: &mut Row) {
+        let total = sum(row.iter().map(|e| e.1));
+        if total > I32F32::ZERO {
+            row.iter_mut().for_each(|e| e.1 = e.1.safe_div(total));
+        }
+    }
 
     /// The reference's dense `interpolate_sparse` loop.
     pub(crate) fn naive_interpolate(
