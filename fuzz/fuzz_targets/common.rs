@@ -1,6 +1,6 @@
 //! A small chain shared by the targets: ten funded keys, one of them governing, and a subnet.
 
-use plexus_primitives::{sign, AccountId, RAO_PER_TAO};
+use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_runtime::{Call, Chain, ChainParams, Genesis, SignedTransaction, Transaction};
 use std::sync::OnceLock;
 
@@ -29,11 +29,7 @@ pub fn sign_call(chain: &Chain, signer: u8, nonce: u64, call: Call) -> SignedTra
         tip: 0,
         call,
     };
-    let signature = sign(pair, &transaction.signing_payload());
-    SignedTransaction {
-        transaction,
-        signature,
-    }
+    transaction.sign(pair)
 }
 
 /// Block 1 of a chain where key 0 governs, keys 0..10 hold 1,000 TAO and key 1 owns subnet 1

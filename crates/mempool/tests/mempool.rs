@@ -3,10 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use plexus_mempool::{AdmitError, Limits, Mempool};
-use plexus_primitives::{sign, AccountId, H256, RAO_PER_TAO};
+use plexus_primitives::{AccountId, H256, RAO_PER_TAO};
 use plexus_runtime::{
-    Call, Chain, ChainParams, CheckedTransaction, Genesis, InvalidTransaction, SignedTransaction,
-    Transaction,
+    Call, Chain, ChainParams, CheckedTransaction, Genesis, InvalidTransaction, Transaction,
 };
 
 fn keypair(i: u8) -> schnorrkel::Keypair {
@@ -44,13 +43,7 @@ fn transfer(genesis_hash: H256, from: u8, nonce: u64, tip: u64) -> CheckedTransa
             value: RAO_PER_TAO,
         },
     };
-    let signature = sign(&keypair(from), &transaction.signing_payload());
-    SignedTransaction {
-        transaction,
-        signature,
-    }
-    .check()
-    .unwrap()
+    transaction.sign(&keypair(from)).check().unwrap()
 }
 
 #[test]
@@ -196,13 +189,7 @@ fn test_prune_drops_transactions_a_block_made_invalid() {
             keep_alive: false,
         },
     };
-    let signature = sign(&keypair(7), &drain.signing_payload());
-    let drain = SignedTransaction {
-        transaction: drain,
-        signature,
-    }
-    .check()
-    .unwrap();
+    let drain = drain.sign(&keypair(7)).check().unwrap();
     chain.build_block(2, vec![drain]).unwrap();
     let dropped = pool.prune(&mut chain);
     assert_eq!(dropped.len(), 2);

@@ -6,7 +6,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use parity_scale_codec::Encode;
-use plexus_primitives::{sign, AccountId, RAO_PER_TAO};
+use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_runtime::{
     check_batch, Call, Chain, ChainParams, Genesis, GovernanceCall, Hyperparameter,
     SignedTransaction, Transaction,
@@ -36,11 +36,7 @@ fn signed(chain: &Chain, pair: &schnorrkel::Keypair, nonce: u64, call: Call) -> 
         tip: 0,
         call,
     };
-    let signature = sign(pair, &transaction.signing_payload());
-    SignedTransaction {
-        transaction,
-        signature,
-    }
+    transaction.sign(pair)
 }
 
 /// A chain where accounts 0..2000 hold 1,000 TAO each and account 0 governs.

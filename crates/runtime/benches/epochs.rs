@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use plexus_primitives::{sign, AccountId, RAO_PER_TAO};
+use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_runtime::{
     check_batch, Call, Chain, ChainParams, Event, Genesis, GovernanceCall, Hyperparameter,
     SignedTransaction, Transaction,
@@ -51,11 +51,7 @@ impl Setup {
             call,
         };
         *nonce += 1;
-        let signature = sign(&self.keys[&signer], &transaction.signing_payload());
-        SignedTransaction {
-            transaction,
-            signature,
-        }
+        transaction.sign(&self.keys[&signer])
     }
 
     fn block(&mut self, txs: Vec<SignedTransaction>) -> Vec<Event> {

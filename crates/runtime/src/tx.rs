@@ -332,6 +332,16 @@ impl Transaction {
         self.encode_to(&mut payload);
         payload
     }
+
+    /// Signs with a raw sr25519 keypair (tools and tests; wallets sign the
+    /// [`signing_payload`](Self::signing_payload) through `plexus-keys`).
+    pub fn sign(self, keypair: &schnorrkel::Keypair) -> SignedTransaction {
+        let signature = plexus_primitives::sign(keypair, &self.signing_payload());
+        SignedTransaction {
+            transaction: self,
+            signature,
+        }
+    }
 }
 
 /// A transaction with its signature, as sent over the wire and stored in blocks.

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_primitives::{sign, AccountId, RAO_PER_TAO};
+use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_runtime::{
     check_batch, Block, BlockOutcome, Call, Chain, ChainParams, Genesis, SignedTransaction,
     Transaction,
@@ -48,11 +48,7 @@ fn tx(chain: &Chain, signer: u8, call: Call) -> SignedTransaction {
         tip: 0,
         call,
     };
-    let signature = sign(&keypair(signer), &transaction.signing_payload());
-    SignedTransaction {
-        transaction,
-        signature,
-    }
+    transaction.sign(&keypair(signer))
 }
 
 /// Block `n` of a varied history: transfers every block, a subnet early, then registrations

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use plexus_primitives::{sign, AccountId, Balance, NetUid, RAO_PER_TAO};
+use plexus_primitives::{AccountId, Balance, NetUid, RAO_PER_TAO};
 use plexus_runtime::{
     Block, BlockOutcome, Call, Chain, ChainParams, DispatchError, Event, Genesis,
     InvalidTransaction, Phase, SignedTransaction, Transaction,
@@ -81,11 +81,7 @@ impl Net {
             tip: 0,
             call,
         };
-        let signature = sign(&keypair(seed), &transaction.signing_payload());
-        SignedTransaction {
-            transaction,
-            signature,
-        }
+        transaction.sign(&keypair(seed))
     }
 
     pub(crate) fn tx(&self, seed: u8, call: Call) -> SignedTransaction {
