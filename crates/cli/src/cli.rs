@@ -57,6 +57,105 @@ pub(crate) enum Command {
     /// Yuma Consensus tools for subnet designers.
     #[command(subcommand)]
     Yuma(YumaCommand),
+    /// Run a Plexus node: a validator of a network, or a one-validator dev chain.
+    #[command(subcommand)]
+    Node(NodeCommand),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum NodeCommand {
+    /// Print this node's validator key (creating it if needed), to list it in a chain spec.
+    Key(NodeKeyArgs),
+    /// Write a chain spec for a development network of the given validators.
+    Spec(NodeSpecArgs),
+    /// Create a data directory: validator key, chain spec and node configuration.
+    Init(NodeInitArgs),
+    /// Run the node until Ctrl-C or SIGTERM.
+    Run(NodeRunArgs),
+}
+
+fn default_data_dir() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+        .join(".plexus")
+        .join("node")
+}
+
+#[derive(Args)]
+pub(crate) struct NodeKeyArgs {
+    /// The node's data directory.
+    #[arg(long, default_value_os_t = default_data_dir(), value_name = "DIR")]
+    pub(crate) data_dir: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct NodeSpecArgs {
+    /// A validator's public key (from `plexus node key`); repeat for each.
+    #[arg(long, value_name = "HEX")]
+    pub(crate) validator: Vec<String>,
+    /// Name of the chain; part of its genesis hash.
+    #[arg(long, default_value = "plexus-local")]
+    pub(crate) chain_id: String,
+    /// Write here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub(crate) struct NodeInitArgs {
+    /// The node's data directory.
+    #[arg(long, default_value_os_t = default_data_dir(), value_name = "DIR")]
+    pub(crate) data_dir: PathBuf,
+    /// The network's chain spec (genesis and validators).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) chain_spec: Option<PathBuf>,
+    /// A one-validator development chain with funded dev accounts (//Alice … //Ferdie).
+    #[arg(long)]
+    pub(crate) dev: bool,
+    /// Where peers connect.
+    #[arg(long, default_value = "127.0.0.1:30400", value_name = "HOST:PORT")]
+    pub(crate) listen: std::net::SocketAddr,
+    /// Another validator, as PUBLIC_KEY@HOST:PORT; repeat for each.
+    #[arg(long, value_name = "KEY@HOST:PORT")]
+    pub(crate) peer: Vec<String>,
+    /// Where the JSON-RPC server listens.
+    #[arg(long, default_value = "127.0.0.1:9944", value_name = "HOST:PORT")]
+    pub(crate) rpc: std::net::SocketAddr,
+    /// Where Prometheus metrics are served.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub(crate) metrics: Option<std::net::SocketAddr>,
+    /// Target block time while idle, in milliseconds (blocks come at once when there is work).
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    pub(crate) block_time_ms: u64,
+    /// Keep the state of every height, not only the last 256.
+    #[arg(long)]
+    pub(crate) archive: bool,
+    /// Rewrite an existing configuration (the key and the chain data are kept).
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct NodeRunArgs {
+    /// The node's data directory.
+    #[arg(long, default_value_os_t = default_data_dir(), value_name = "DIR")]
+    pub(crate) data_dir: PathBuf,
+    /// Create a one-validator development chain in the data directory if it has none.
+    #[arg(long)]
+    pub(crate) dev: bool,
+    /// Override where peers connect.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub(crate) listen: Option<std::net::SocketAddr>,
+    /// Override where the JSON-RPC server listens.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub(crate) rpc: Option<std::net::SocketAddr>,
+    /// Override where Prometheus metrics are served.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub(crate) metrics: Option<std::net::SocketAddr>,
+    /// Override the idle block time, in milliseconds.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) block_time_ms: Option<u64>,
 }
 
 #[derive(Subcommand)]

@@ -132,6 +132,21 @@ impl Mempool {
         self.by_hash.contains_key(hash)
     }
 
+    /// The nonce an account's next transaction should use: `chain_next` (the account's next
+    /// nonce on chain) moved past the consecutive nonces this pool already holds for it.
+    pub fn next_nonce(&self, account: &AccountId, chain_next: u64) -> u64 {
+        let mut next = chain_next;
+        if let Some(queue) = self.by_account.get(account) {
+            for nonce in queue.range(chain_next..).map(|(nonce, _)| *nonce) {
+                if nonce != next {
+                    break;
+                }
+                next += 1;
+            }
+        }
+        next
+    }
+
     /// Admits `tx` if it is valid at `chain`'s head (or only waiting for earlier nonces).
     pub fn admit(&mut self, chain: &mut Chain, tx: CheckedTransaction) -> Result<H256, AdmitError> {
         let hash = tx.hash();

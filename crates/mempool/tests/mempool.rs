@@ -195,3 +195,17 @@ fn test_prune_drops_transactions_a_block_made_invalid() {
     assert_eq!(dropped.len(), 2);
     assert!(pool.is_empty());
 }
+
+#[test]
+fn test_next_nonce_skips_only_consecutive_pending_nonces() {
+    let mut chain = chain();
+    let g = chain.genesis_hash();
+    let mut pool = Mempool::new(Limits::default());
+    assert_eq!(pool.next_nonce(&account(1), 0), 0);
+    pool.admit(&mut chain, transfer(g, 1, 0, 0)).unwrap();
+    pool.admit(&mut chain, transfer(g, 1, 1, 0)).unwrap();
+    pool.admit(&mut chain, transfer(g, 1, 3, 0)).unwrap();
+    // 0 and 1 are taken; 2 is the gap a new transaction should fill.
+    assert_eq!(pool.next_nonce(&account(1), 0), 2);
+    assert_eq!(pool.next_nonce(&account(2), 0), 0);
+}

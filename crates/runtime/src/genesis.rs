@@ -2,7 +2,7 @@
 
 use crate::ChainParams;
 use plexus_primitives::{AccountId, Balance, TOTAL_SUPPLY};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// A chain's starting point, read from JSON.
@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 ///   "balances": [["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", 1000000000000000]],
 ///   "params": { "network_rate_limit": 0 } }
 /// ```
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Genesis {
     /// Distinguishes chains that otherwise start alike; part of the genesis hash.

@@ -1,5 +1,6 @@
 //! Commands: each a short function over library calls, with the resolved [`Context`].
 
+mod node;
 mod wallet;
 mod yuma;
 
@@ -36,5 +37,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Wallet(cmd) => wallet::run(cmd, &ctx),
         Command::Yuma(cmd) => yuma::run(cmd),
+        Command::Node(cmd) => node::run(cmd, &ctx),
     }
 }

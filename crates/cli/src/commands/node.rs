@@ -1,0 +1,279 @@
+//! `plexus node`: create a node's data directory and run it.
+//!
+//! A data directory holds `node-key` (the ed25519 consensus key, mode 0600), `chain-spec.json`
+//! (genesis and validators, identical on every node of a network), `node.json` (this node's
+//! addresses and peers), and the databases (`chain.redb`, `consensus/`).
+
+use crate::cli::{NodeCommand, NodeInitArgs, NodeKeyArgs, NodeRunArgs, NodeSpecArgs};
+use crate::commands::Context;
+use anyhow::{bail, Context as _, Result};
+use plexus_keys::{CryptoType, Keypair};
+use plexus_node::{ChainSpec, RunConfig, Timing, ValidatorKey};
+use plexus_primitives::{AccountId, RAO_PER_TAO};
+use plexus_runtime::{ChainParams, Genesis};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const KEY_FILE: &str = "node-key";
+const SPEC_FILE: &str = "chain-spec.json";
+const CONFIG_FILE: &str = "node.json";
+
+/// Development accounts funded by `--dev` chains: the well-known `//Alice` … `//Ferdie`.
+const DEV_ACCOUNTS: [&str; 6] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
+const DEV_BALANCE_TAO: u64 = 100_000;
+
+/// `node.json`: what differs between the nodes of one network.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NodeFile {
+    /// Where peers connect.
+    listen: SocketAddr,
+    /// The other validators.
+    #[serde(default)]
+    peers: Vec<Peer>,
+    /// Where the JSON-RPC server listens, if anywhere.
+    rpc: Option<SocketAddr>,
+    /// Where Prometheus metrics are served, if anywhere.
+    metrics: Option<SocketAddr>,
+    /// Target block time while idle, in milliseconds.
+    block_time_ms: u64,
+    /// Keep the state of every height (otherwise the last 256).
+    archive: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Peer {
+    key: String,
+    address: SocketAddr,
+}
+
+pub(crate) fn run(cmd: NodeCommand, ctx: &Context) -> Result<ExitCode> {
+    match cmd {
+        NodeCommand::Key(args) => key(args, ctx),
+        NodeCommand::Spec(args) => spec(args, ctx),
+        NodeCommand::Init(args) => init(&args, ctx).map(|_| ExitCode::SUCCESS),
+        NodeCommand::Run(args) => run_node(args, ctx),
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn dev_account(name: &str) -> Result<AccountId> {
+    Ok(Keypair::from_uri(CryptoType::Sr25519, &format!("//{name}"))?.account())
+}
+
+/// A chain spec for development: the given validators, the dev accounts funded, `//Alice` as
+/// governance, and short rate limits.
+fn dev_spec(chain_id: &str, validators: Vec<String>) -> Result<ChainSpec> {
+    let balances = DEV_ACCOUNTS
+        .iter()
+        .map(|name| Ok((dev_account(name)?, DEV_BALANCE_TAO * RAO_PER_TAO)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ChainSpec {
+        genesis: Genesis {
+            chain_id: chain_id.to_string(),
+            timestamp: now_ms(),
+            governance: Some(dev_account("Alice")?),
+            balances,
+            params: ChainParams::default(),
+        },
+        validators,
+    })
+}
+
+/// Loads the key in `dir`, creating it if there is none.
+fn ensure_key(dir: &Path) -> Result<ValidatorKey> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(KEY_FILE);
+    if path.exists() {
+        return Ok(ValidatorKey::load(&path)?);
+    }
+    let key = ValidatorKey::generate();
+    key.save(&path)?;
+    Ok(key)
+}
+
+fn key(args: NodeKeyArgs, ctx: &Context) -> Result<ExitCode> {
+    let key = ensure_key(&args.data_dir)?;
+    ctx.out.result(
+        serde_json::json!({ "validator_key": key.public_hex() }),
+        || format!("{}\n", key.public_hex()),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn spec(args: NodeSpecArgs, ctx: &Context) -> Result<ExitCode> {
+    if args.validator.is_empty() {
+        bail!("give at least one --validator (its public key from `plexus node key`)");
+    }
+    let spec = dev_spec(&args.chain_id, args.validator)?;
+    spec.validator_set()?;
+    let text = serde_json::to_string_pretty(&spec)?;
+    match args.output {
+        Some(path) => {
+            std::fs::write(&path, text + "\n")
+                .with_context(|| format!("writing {}", path.display()))?;
+            ctx.out
+                .result(serde_json::json!({ "chain_spec": path }), || {
+                    format!("chain spec written to {}\n", path.display())
+                })?;
+        }
+        None => println!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_peer(text: &str) -> Result<Peer> {
+    let (key, address) = text
+        .split_once('@')
+        .with_context(|| format!("peer {text:?}: expected KEY@HOST:PORT"))?;
+    let address = address
+        .parse()
+        .with_context(|| format!("peer {text:?}: {address:?} is not HOST:PORT"))?;
+    Ok(Peer {
+        key: key.to_string(),
+        address,
+    })
+}
+
+fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
+    let dir = &args.data_dir;
+    if dir.join(CONFIG_FILE).exists() && !args.force {
+        bail!(
+            "{} is already initialised (use --force to rewrite its configuration)",
+            dir.display()
+        );
+    }
+    let key = ensure_key(dir)?;
+    let spec = match (&args.chain_spec, args.dev) {
+        (Some(_), true) => bail!("--chain-spec and --dev exclude each other"),
+        (Some(path), false) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            ChainSpec::from_json(&text).with_context(|| format!("{}", path.display()))?
+        }
+        (None, true) => dev_spec("plexus-dev", vec![key.public_hex()])?,
+        (None, false) => bail!("give --chain-spec FILE, or --dev for a one-validator dev chain"),
+    };
+    if !spec
+        .validators
+        .iter()
+        .any(|v| v.trim_start_matches("0x") == key.public_hex())
+    {
+        eprintln!(
+            "note: this node's key {} is not a validator of the chain spec",
+            key.public_hex()
+        );
+    }
+    let peers = args
+        .peer
+        .iter()
+        .map(|p| parse_peer(p))
+        .collect::<Result<Vec<_>>>()?;
+    if args.block_time_ms == 0 {
+        bail!("--block-time-ms must be at least 1");
+    }
+    let config = NodeFile {
+        listen: args.listen,
+        peers,
+        rpc: Some(args.rpc),
+        metrics: args.metrics,
+        block_time_ms: args.block_time_ms,
+        archive: args.archive,
+    };
+    std::fs::write(
+        dir.join(SPEC_FILE),
+        serde_json::to_string_pretty(&spec)? + "\n",
+    )?;
+    std::fs::write(
+        dir.join(CONFIG_FILE),
+        serde_json::to_string_pretty(&config)? + "\n",
+    )?;
+    ctx.out.result(
+        serde_json::json!({
+            "data_dir": dir,
+            "validator_key": key.public_hex(),
+            "genesis_chain_id": spec.genesis.chain_id,
+        }),
+        || {
+            format!(
+                "initialised {}\nvalidator key: {}\n",
+                dir.display(),
+                key.public_hex()
+            )
+        },
+    )?;
+    Ok(key)
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
+}
+
+fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
+    let dir: PathBuf = args.data_dir.clone();
+    if !dir.join(CONFIG_FILE).exists() {
+        if !args.dev {
+            bail!(
+                "{} is not initialised: run `plexus node init --data-dir {}` first (or use --dev)",
+                dir.display(),
+                dir.display()
+            );
+        }
+        init(
+            &NodeInitArgs {
+                data_dir: dir.clone(),
+                chain_spec: None,
+                dev: true,
+                listen: args
+                    .listen
+                    .unwrap_or_else(|| ([127, 0, 0, 1], 30400).into()),
+                peer: Vec::new(),
+                rpc: args.rpc.unwrap_or_else(|| ([127, 0, 0, 1], 9944).into()),
+                metrics: args.metrics,
+                block_time_ms: args.block_time_ms.unwrap_or(1000),
+                archive: false,
+                force: false,
+            },
+            ctx,
+        )?;
+    }
+    let config: NodeFile = read_json(&dir.join(CONFIG_FILE))?;
+    let spec_text = std::fs::read_to_string(dir.join(SPEC_FILE))
+        .with_context(|| format!("reading {}", dir.join(SPEC_FILE).display()))?;
+    let spec = ChainSpec::from_json(&spec_text)?;
+    let key = ValidatorKey::load(&dir.join(KEY_FILE))?;
+    let block_time = Duration::from_millis(args.block_time_ms.unwrap_or(config.block_time_ms));
+    let run = RunConfig {
+        data_dir: dir,
+        spec,
+        key,
+        listen: args.listen.unwrap_or(config.listen),
+        peers: config
+            .peers
+            .into_iter()
+            .map(|p| (p.key, p.address))
+            .collect(),
+        timing: Timing::new(block_time),
+        retention: if config.archive {
+            plexus_store::Retention::Archive
+        } else {
+            plexus_store::Retention::Recent { heights: 256 }
+        },
+        mempool: plexus_mempool::Limits::default(),
+        metrics: args.metrics.or(config.metrics),
+        worker_threads: 2,
+    };
+    plexus_node::run(run, |_node| async {})?;
+    Ok(ExitCode::SUCCESS)
+}

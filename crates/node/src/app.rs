@@ -1,0 +1,212 @@
+//! The application consensus drives: it proposes blocks from the mempool and verifies proposals
+//! by executing them on their parent's state.
+//!
+//! States after blocks that are proposed or verified but not yet finalized are kept in a small
+//! cache keyed by digest, so a block is executed once whether we built it, verified it, or later
+//! commit it. A parent we do not know (after a restart, or a branch we never saw) is rebuilt by
+//! walking the ancestry back to a known state and replaying forward.
+
+use crate::block::{BlockDigest, PlexusBlock};
+use crate::node::Shared;
+use commonware_consensus::Heightable as _;
+use commonware_consensus::{
+    Application, marshal::ancestry::Ancestry, simplex::scheme::ed25519::Scheme,
+    simplex::types::Context,
+};
+use commonware_cryptography::{Digested, Digestible, ed25519};
+use commonware_runtime::Clock;
+use futures::StreamExt;
+use plexus_runtime::Chain;
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+use tracing::{debug, warn};
+
+/// How far ahead of our clock a proposal's timestamp may be before we wait for our clock.
+const MAX_DRIFT_MS: u64 = 2_000;
+
+/// Room left in a block for the header and length prefixes.
+const HEADER_ROOM: usize = 1024;
+
+/// The Commonware application: a cheap handle on the node's shared state.
+#[derive(Clone)]
+pub(crate) struct PlexusApp {
+    shared: Arc<Shared>,
+    /// How long a proposer with an empty mempool waits for transactions before building anyway.
+    empty_block_interval: Duration,
+}
+
+impl PlexusApp {
+    pub(crate) fn new(shared: Arc<Shared>, empty_block_interval: Duration) -> Self {
+        Self {
+            shared,
+            empty_block_interval,
+        }
+    }
+}
+
+fn now_ms(clock: &impl Clock) -> u64 {
+    clock
+        .current()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Where a parent's state comes from.
+enum ParentState {
+    Known(Box<Chain>),
+    /// The parent conflicts with what we have finalized: never valid.
+    Conflicts,
+    /// The ancestry ended before reaching a known state.
+    Unavailable,
+}
+
+impl PlexusApp {
+    /// The state after `parent`, replaying unknown ancestors from the stream if needed.
+    /// `ancestry` must yield `parent`'s ancestors, newest first, starting at `parent` itself.
+    async fn parent_state(
+        &self,
+        parent: &Digested<PlexusBlock>,
+        ancestry: &mut impl Ancestry<PlexusBlock>,
+    ) -> ParentState {
+        let mut pending: Vec<Digested<PlexusBlock>> = Vec::new();
+        let mut next = Some(parent.clone());
+        loop {
+            let Some(block) = next.take() else {
+                return ParentState::Unavailable;
+            };
+            match self
+                .shared
+                .lookup(&block.digest(), block.inner().height().get())
+            {
+                Lookup::Found(chain) => {
+                    return self.replay(*chain, pending);
+                }
+                Lookup::Conflicts => return ParentState::Conflicts,
+                Lookup::Unknown => {
+                    pending.push(block);
+                    next = ancestry.next().await;
+                }
+            }
+        }
+    }
+
+    /// Applies `pending` (newest first) on `chain`, caching each state.
+    fn replay(&self, mut chain: Chain, mut pending: Vec<Digested<PlexusBlock>>) -> ParentState {
+        while let Some(block) = pending.pop() {
+            match chain.apply_block(block.inner().block()) {
+                Ok(outcome) => self.shared.cache(block.digest(), &chain, outcome),
+                Err(error) => {
+                    // A notarized ancestor that does not execute: only a bug or a broken quorum.
+                    warn!(height = block.inner().header().number, %error, "ancestor failed to execute");
+                    return ParentState::Conflicts;
+                }
+            }
+        }
+        ParentState::Known(Box::new(chain))
+    }
+}
+
+/// What the shared state knows about a digest.
+pub(crate) enum Lookup {
+    Found(Box<Chain>),
+    Conflicts,
+    Unknown,
+}
+
+impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
+    type SigningScheme = Scheme;
+    type Context = Context<BlockDigest, ed25519::PublicKey>;
+    type Block = PlexusBlock;
+    type Input = ();
+
+    async fn propose(
+        &mut self,
+        (clock, _context): (E, Self::Context),
+        mut ancestry: impl Ancestry<PlexusBlock>,
+        _input: (),
+    ) -> Option<Digested<PlexusBlock>> {
+        let parent = ancestry.next().await?;
+        let chain = match self.parent_state(&parent, &mut ancestry).await {
+            ParentState::Known(chain) => chain,
+            ParentState::Conflicts | ParentState::Unavailable => {
+                debug!(
+                    height = parent.inner().header().number,
+                    "no state for the parent; skipping"
+                );
+                return None;
+            }
+        };
+        let max_bytes = crate::block::MAX_BLOCK_BYTES as usize - HEADER_ROOM;
+        let mut candidates = self.shared.ready(&chain, max_bytes);
+        if candidates.is_empty() {
+            // Hold the proposal until something arrives, or build an empty block after the
+            // interval: an idle chain should not spin out empty blocks as fast as it can.
+            let admitted = self.shared.admitted.notified();
+            futures::pin_mut!(admitted);
+            let sleep = clock.sleep(self.empty_block_interval);
+            futures::pin_mut!(sleep);
+            futures::future::select(admitted, sleep).await;
+            candidates = self.shared.ready(&chain, max_bytes);
+        }
+        let timestamp = now_ms(&clock).max(parent.inner().header().timestamp + 1);
+        let mut chain = *chain;
+        match chain.build_block(timestamp, candidates) {
+            Ok((block, outcome)) => {
+                let block = PlexusBlock::new(block);
+                let digest = block.digest();
+                self.shared.cache(digest, &chain, outcome);
+                self.shared.saw_head(block.header());
+                Some(Digested::precomputed(block, digest))
+            }
+            Err(error) => {
+                warn!(%error, "could not build a block");
+                None
+            }
+        }
+    }
+
+    async fn verify(
+        &mut self,
+        (clock, _context): (E, Self::Context),
+        mut ancestry: impl Ancestry<PlexusBlock>,
+    ) -> bool {
+        let Some(block) = ancestry.next().await else {
+            return false;
+        };
+        if let Lookup::Found(_) = self
+            .shared
+            .lookup(&block.digest(), block.inner().height().get())
+        {
+            return true; // Ours, or verified before.
+        }
+        let Some(parent) = ancestry.next().await else {
+            // The marshal always supplies the parent; keep the vote pending rather than guess.
+            return futures::future::pending().await;
+        };
+        // A timestamp too far in our future: wait for our clock instead of rejecting, so a
+        // validator whose clock lags does not refuse what the others accept.
+        let timestamp = block.inner().header().timestamp;
+        let now = now_ms(&clock);
+        if timestamp > now + MAX_DRIFT_MS {
+            clock
+                .sleep(Duration::from_millis(timestamp - now - MAX_DRIFT_MS))
+                .await;
+        }
+        let mut chain = match self.parent_state(&parent, &mut ancestry).await {
+            ParentState::Known(chain) => *chain,
+            ParentState::Conflicts => return false,
+            ParentState::Unavailable => return futures::future::pending().await,
+        };
+        match chain.apply_block(block.inner().block()) {
+            Ok(outcome) => {
+                self.shared.cache(block.digest(), &chain, outcome);
+                self.shared.saw_head(block.inner().header());
+                true
+            }
+            Err(error) => {
+                warn!(height = block.inner().header().number, %error, "rejecting an invalid block");
+                false
+            }
+        }
+    }
+}

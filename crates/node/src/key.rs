@@ -1,0 +1,123 @@
+//! The validator's consensus key: an ed25519 key kept in a file readable only by its owner.
+//!
+//! This key signs consensus votes, not transactions; it never holds funds. It is stored as the
+//! hex of its 32-byte seed (not encrypted: a validator must restart unattended), with mode 0600.
+
+use commonware_codec::{DecodeExt, Encode};
+use commonware_cryptography::{Signer as _, ed25519};
+use rand_core06::RngCore;
+use std::io::Write;
+use std::path::Path;
+use zeroize::Zeroizing;
+
+/// A validator's consensus key.
+#[derive(Clone)]
+pub struct ValidatorKey(pub(crate) ed25519::PrivateKey);
+
+/// Why a key file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    /// Reading or writing failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// The file does not hold a 32-byte hex seed.
+    #[error("{0}: not a validator key (expected 64 hex characters)")]
+    Malformed(String),
+}
+
+impl ValidatorKey {
+    /// A new key from the operating system's randomness.
+    pub fn generate() -> Self {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        rand_core06::OsRng.fill_bytes(seed.as_mut());
+        Self::from_seed(&seed)
+    }
+
+    fn from_seed(seed: &[u8; 32]) -> Self {
+        // Any 32 bytes are a valid ed25519 seed, so decoding cannot fail.
+        match ed25519::PrivateKey::decode(bytes::Bytes::copy_from_slice(seed)) {
+            Ok(key) => Self(key),
+            Err(_) => unreachable!("32 bytes always decode to an ed25519 seed"),
+        }
+    }
+
+    /// Reads a key file.
+    pub fn load(path: &Path) -> Result<Self, KeyFileError> {
+        let text =
+            Zeroizing::new(
+                std::fs::read_to_string(path).map_err(|source| KeyFileError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?,
+            );
+        let malformed = || KeyFileError::Malformed(path.display().to_string());
+        let bytes = Zeroizing::new(hex::decode(text.trim()).map_err(|_| malformed())?);
+        let seed: &[u8; 32] = bytes.as_slice().try_into().map_err(|_| malformed())?;
+        Ok(Self::from_seed(seed))
+    }
+
+    /// Writes the key to a new file only its owner can read; never overwrites.
+    pub fn save(&self, path: &Path) -> Result<(), KeyFileError> {
+        let io = |source| KeyFileError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(path).map_err(io)?;
+        let secret = Zeroizing::new(hex::encode(self.0.encode()));
+        file.write_all(secret.as_bytes()).map_err(io)?;
+        file.write_all(b"\n").map_err(io)?;
+        file.sync_all().map_err(io)
+    }
+
+    /// The public key, as hex: what a chain spec lists.
+    pub fn public_hex(&self) -> String {
+        hex::encode(self.0.public_key().encode())
+    }
+}
+
+/// A well-known key for simulations and tests, derived from a number. Never for real networks.
+pub fn insecure_key(seed: u64) -> ValidatorKey {
+    ValidatorKey(ed25519::PrivateKey::from_seed(seed))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn save_then_load_gives_the_same_key_and_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node-key");
+        let key = ValidatorKey::generate();
+        key.save(&path).unwrap();
+        assert_eq!(
+            ValidatorKey::load(&path).unwrap().public_hex(),
+            key.public_hex()
+        );
+        assert!(key.save(&path).is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&path, "not hex").unwrap();
+        assert!(matches!(
+            ValidatorKey::load(&path),
+            Err(KeyFileError::Malformed(_))
+        ));
+    }
+}

@@ -1,0 +1,187 @@
+//! Running a validator as a process: Commonware's tokio runtime, the authenticated `lookup`
+//! network with static peers, metrics, and graceful shutdown on SIGINT or SIGTERM.
+
+use crate::engine::{self, CHANNELS, Timing, ValidatorConfig};
+use crate::key::ValidatorKey;
+use crate::node::{Node, OpenError};
+use crate::spec::{ChainSpec, SpecError};
+use commonware_codec::DecodeExt as _;
+use commonware_cryptography::{ChaCha20Poly1305, Signer as _, ed25519};
+use commonware_p2p::{Address, AddressableManager as _, authenticated::lookup};
+use commonware_runtime::{Quota, Runner as _, Spawner as _, Supervisor as _, tokio};
+use commonware_stream::{
+    cups::{self, Cups},
+    sake::{self, Sake},
+};
+use commonware_utils::{NZU32, NZUsize, ordered::Map};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use tracing::{info, warn};
+
+/// Messages per second each peer may send on a channel. Upstream examples use 10, which caps a
+/// chain at a few blocks per second; these leave room for catching up after downtime.
+const QUOTAS: [u32; 5] = [256, 256, 128, 128, 64];
+
+/// How a validator process runs.
+pub struct RunConfig {
+    /// Where the chain store and consensus storage live.
+    pub data_dir: PathBuf,
+    /// The chain.
+    pub spec: ChainSpec,
+    /// This validator's consensus key.
+    pub key: ValidatorKey,
+    /// Where to accept peer connections.
+    pub listen: SocketAddr,
+    /// The other validators (public keys in hex) and where to reach them.
+    pub peers: Vec<(String, SocketAddr)>,
+    /// Consensus and block timings.
+    pub timing: Timing,
+    /// How much state history to keep.
+    pub retention: plexus_store::Retention,
+    /// Mempool limits.
+    pub mempool: plexus_mempool::Limits,
+    /// Where to serve Prometheus metrics, if anywhere.
+    pub metrics: Option<SocketAddr>,
+    /// Worker threads of the runtime.
+    pub worker_threads: usize,
+}
+
+/// Why a validator process stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The chain spec is unusable.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// The data directory cannot be opened.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// Consensus could not start.
+    #[error(transparent)]
+    Start(#[from] engine::StartError),
+    /// A peer list that is not usable.
+    #[error("peers: {0}")]
+    Peers(String),
+}
+
+/// Runs a validator until SIGINT/SIGTERM. `serve` is called once the node is open, inside the
+/// runtime, to start services on it (the RPC server); its future runs alongside consensus.
+pub fn run<F, Fut>(config: RunConfig, serve: F) -> Result<(), RunError>
+where
+    F: FnOnce(Node) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let validators = config.spec.validator_set()?;
+    let runtime = tokio::Config::new()
+        .with_storage_directory(config.data_dir.join("consensus"))
+        .with_worker_threads(config.worker_threads.max(1));
+    let runner = tokio::Runner::new(runtime);
+    runner.start(|context| async move {
+        let node = Node::open(
+            &config.data_dir.join("chain.redb"),
+            &config.spec.genesis,
+            config.retention,
+            config.mempool,
+        )?;
+        info!(
+            genesis = %node.genesis_hash(),
+            height = node.finalized().head().number,
+            "chain opened"
+        );
+
+        let key = config.key.0;
+        let me = key.public_key();
+        let mut addresses: Vec<(ed25519::PublicKey, Address)> =
+            vec![(me.clone(), config.listen.into())];
+        for (hex_key, address) in &config.peers {
+            let peer = hex::decode(hex_key.trim_start_matches("0x"))
+                .ok()
+                .and_then(|bytes| ed25519::PublicKey::decode(bytes::Bytes::from(bytes)).ok())
+                .ok_or_else(|| {
+                    RunError::Peers(format!("{hex_key} is not an ed25519 public key"))
+                })?;
+            if validators.position(&peer).is_none() {
+                warn!(peer = %hex_key, "peer is not a validator of this chain; ignoring it");
+                continue;
+            }
+            addresses.push((peer, (*address).into()));
+        }
+        let peers: Map<ed25519::PublicKey, Address> = Map::try_from(addresses)
+            .map_err(|_| RunError::Peers("the same key is listed twice".into()))?;
+
+        let namespace = engine::namespace(node.genesis_hash());
+        let handshake = Cups::<_, ChaCha20Poly1305>::new(
+            Sake {
+                signer: key.clone(),
+                synchrony_bound: Duration::from_secs(5),
+                max_handshake_age: Duration::from_secs(10),
+                version: sake::Version::V1,
+            },
+            cups::Version::V1,
+        );
+        let p2p = lookup::Config::local(
+            handshake,
+            &namespace,
+            config.listen,
+            NZUsize!(validators.len().max(1)),
+            engine::max_message_size(validators.len() as u32),
+            NZUsize!(1024),
+        );
+        let (mut network, mut oracle) = lookup::Network::new(context.child("p2p"), p2p);
+        oracle.track(0, peers);
+        let channels = CHANNELS.map(|id| {
+            let quota = QUOTAS[id as usize];
+            network.register(id, Quota::per_second(NZU32!(quota.max(1))))
+        });
+        network.start();
+
+        crate::metrics::register(&context.child("chain"), node.clone());
+        if let Some(address) = config.metrics {
+            crate::metrics::serve(context.child("metrics_server"), address);
+        }
+
+        context.child("services").spawn({
+            let node = node.clone();
+            move |_| serve(node)
+        });
+
+        let consensus = engine::start_validator(
+            context.child("validator"),
+            &node,
+            ValidatorConfig {
+                key,
+                validators,
+                partition_prefix: "plexus".into(),
+                timing: config.timing,
+            },
+            channels,
+            oracle.clone(),
+            oracle,
+            |finalizer| finalizer,
+        )
+        .await?;
+        info!(listen = %config.listen, "validator started");
+
+        shutdown_signal().await;
+        info!("shutting down");
+        drop(consensus);
+        let _ = context.stop(0, Some(Duration::from_secs(5))).await;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    use ::tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            ::tokio::select! {
+                _ = ::tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = ::tokio::signal::ctrl_c().await;
+        }
+    }
+}
