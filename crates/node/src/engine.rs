@@ -35,8 +35,15 @@ use rand_core::CryptoRng;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
-/// The five p2p channels a validator uses, in this order.
-pub const CHANNELS: [u64; 5] = [VOTES, CERTIFICATES, RESOLVER, BACKFILL, BROADCAST];
+/// The p2p channels a validator uses, in this order.
+pub const CHANNELS: [u64; 6] = [
+    VOTES,
+    CERTIFICATES,
+    RESOLVER,
+    BACKFILL,
+    BROADCAST,
+    TRANSACTIONS,
+];
 /// Simplex votes.
 pub const VOTES: u64 = 0;
 /// Simplex certificates.
@@ -47,6 +54,8 @@ pub const RESOLVER: u64 = 2;
 pub const BACKFILL: u64 = 3;
 /// Whole blocks from their proposer.
 pub const BROADCAST: u64 = 4;
+/// Batches of transactions submitted to one validator, for the others' mempools.
+pub const TRANSACTIONS: u64 = 5;
 
 /// A channel's sending and receiving halves.
 pub type Channel<S, R> = (S, R);
@@ -118,6 +127,8 @@ fn archive<C>(
 /// The largest message any validator sends; identical on every validator of a network.
 pub fn max_message_size(validators: u32) -> u32 {
     commonware_p2p::max_message_size(&[
+        // A transaction batch: its byte limit plus one largest transaction and a length prefix.
+        crate::gossip::MAX_BATCH_BYTES + 64 * 1024 + 16,
         simplex::max_payload_size::<Scheme, BlockDigest>(validators),
         marshal::max_payload_size::<Standard<PlexusBlock>, Scheme>(validators, &()),
     ])
@@ -155,7 +166,7 @@ pub async fn start_validator<E, S, R, B, P, W, Rep>(
     context: E,
     node: &Node,
     config: ValidatorConfig,
-    channels: [Channel<S, R>; 5],
+    channels: [Channel<S, R>; 6],
     blocker: B,
     peers: P,
     wrap: W,
@@ -179,7 +190,14 @@ where
     .ok_or(StartError::NotAValidator)?;
     let prefix = config.partition_prefix;
     let page_cache = CacheRef::new(NZU16!(16384), NZUsize!(1024));
-    let [votes, certificates, resolver_channel, backfill, broadcast] = channels;
+    let [
+        votes,
+        certificates,
+        resolver_channel,
+        backfill,
+        broadcast,
+        transactions,
+    ] = channels;
 
     let (resolver_rx, resolver) = marshal_resolver::init(
         context.child("marshal_resolver"),
@@ -267,6 +285,13 @@ where
             });
         }
     }
+
+    let (gossip, outgoing) = futures::channel::mpsc::unbounded();
+    node.shared().gossip_to(gossip);
+    context.child("gossip").spawn({
+        let shared = node.shared();
+        move |context| crate::gossip::run(context, shared, outgoing, transactions)
+    });
 
     let (finalizer, finalized_blocks) = Finalizer::new(node.shared());
     context.child("executor").spawn({

@@ -15,6 +15,7 @@
 mod app;
 pub mod block;
 pub mod engine;
+mod gossip;
 pub mod key;
 mod metrics;
 pub mod node;

@@ -16,7 +16,7 @@ use futures::StreamExt;
 use futures::channel::mpsc;
 use plexus_mempool::{AdmitError, Mempool};
 use plexus_primitives::{AccountId, H256};
-use plexus_runtime::{BlockOutcome, Chain, CheckedTransaction, Events, Header};
+use plexus_runtime::{BlockOutcome, Chain, CheckedTransaction, Events, Header, SignedTransaction};
 use plexus_store::{Store, StoreError};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -67,6 +67,8 @@ pub(crate) struct Shared {
     best: Mutex<Header>,
     notifications: broadcast::Sender<Notification>,
     tip: AtomicU64,
+    /// Where transactions submitted here go to reach the other validators.
+    gossip: Mutex<Option<mpsc::UnboundedSender<SignedTransaction>>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -89,6 +91,7 @@ impl Shared {
             admitted: Notify::new(),
             notifications,
             tip: AtomicU64::new(0),
+            gossip: Mutex::new(None),
         }
     }
 
@@ -114,10 +117,20 @@ impl Shared {
         self.tip.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn submit(&self, tx: CheckedTransaction) -> Result<H256, AdmitError> {
+    /// Starts sending transactions submitted here to peers.
+    pub(crate) fn gossip_to(&self, sender: mpsc::UnboundedSender<SignedTransaction>) {
+        *lock(&self.gossip) = Some(sender);
+    }
+
+    /// Admits a transaction to the mempool; `forward` sends it on to the other validators.
+    pub(crate) fn admit(&self, tx: CheckedTransaction, forward: bool) -> Result<H256, AdmitError> {
+        let signed = forward.then(|| tx.signed().clone());
         let mut chain = (*self.finalized()).clone();
         let hash = lock(&self.mempool).admit(&mut chain, tx)?;
         self.admitted.notify_waiters();
+        if let (Some(signed), Some(gossip)) = (signed, lock(&self.gossip).as_ref()) {
+            let _ = gossip.unbounded_send(signed);
+        }
         Ok(hash)
     }
 
@@ -474,7 +487,7 @@ impl Node {
 
     /// Admits a signature-checked transaction to the mempool.
     pub fn submit(&self, tx: CheckedTransaction) -> Result<H256, AdmitError> {
-        self.shared.submit(tx)
+        self.shared.admit(tx, true)
     }
 
     /// Whether a transaction waits in the mempool.

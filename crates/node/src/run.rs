@@ -22,7 +22,7 @@ use tracing::{info, warn};
 
 /// Messages per second each peer may send on a channel. Upstream examples use 10, which caps a
 /// chain at a few blocks per second; these leave room for catching up after downtime.
-const QUOTAS: [u32; 5] = [256, 256, 128, 128, 64];
+const QUOTAS: [u32; 6] = [256, 256, 128, 128, 64, 64];
 
 /// How a validator process runs.
 pub struct RunConfig {

@@ -262,7 +262,7 @@ async fn run_validator(context: deterministic::Context, engine: Engine) {
     });
     let key = sim.keys[index].clone();
     let validators = Set::from_iter_dedup(sim.keys.iter().map(|k| k.public_key()));
-    let channels: [_; 5] = channels.try_into().ok().unwrap();
+    let channels: [_; 6] = channels.try_into().ok().unwrap();
     let pk = key.public_key();
     let handle = start_validator(
         context.child("consensus"),
