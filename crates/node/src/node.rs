@@ -61,7 +61,7 @@ struct Inner {
 pub(crate) struct Shared {
     store: Store,
     inner: Mutex<Inner>,
-    mempool: Mutex<Mempool>,
+    mempool: Mutex<Pool>,
     /// Signalled when the mempool admits a transaction (wakes an idle proposer).
     pub(crate) admitted: Notify,
     best: Mutex<Header>,
@@ -69,6 +69,13 @@ pub(crate) struct Shared {
     tip: AtomicU64,
     /// Where transactions submitted here go to reach the other validators.
     gossip: Mutex<Option<mpsc::UnboundedSender<SignedTransaction>>>,
+}
+
+/// The mempool with the state it validates against: a private copy of the finalized state, so
+/// admission never copies the state and never waits for queries.
+struct Pool {
+    mempool: Mempool,
+    head: Chain,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -83,11 +90,14 @@ impl Shared {
         Self {
             store,
             best: Mutex::new(committed.head().clone()),
+            mempool: Mutex::new(Pool {
+                mempool,
+                head: committed.clone(),
+            }),
             inner: Mutex::new(Inner {
                 committed: Arc::new(committed),
                 specs: BTreeMap::new(),
             }),
-            mempool: Mutex::new(mempool),
             admitted: Notify::new(),
             notifications,
             tip: AtomicU64::new(0),
@@ -125,8 +135,11 @@ impl Shared {
     /// Admits a transaction to the mempool; `forward` sends it on to the other validators.
     pub(crate) fn admit(&self, tx: CheckedTransaction, forward: bool) -> Result<H256, AdmitError> {
         let signed = forward.then(|| tx.signed().clone());
-        let mut chain = (*self.finalized()).clone();
-        let hash = lock(&self.mempool).admit(&mut chain, tx)?;
+        let hash = {
+            let mut pool = lock(&self.mempool);
+            let Pool { mempool, head } = &mut *pool;
+            mempool.admit(head, tx)?
+        };
         self.admitted.notify_waiters();
         if let (Some(signed), Some(gossip)) = (signed, lock(&self.gossip).as_ref()) {
             let _ = gossip.unbounded_send(signed);
@@ -135,18 +148,18 @@ impl Shared {
     }
 
     pub(crate) fn is_pending(&self, hash: &H256) -> bool {
-        lock(&self.mempool).contains(hash)
+        lock(&self.mempool).mempool.contains(hash)
     }
 
     pub(crate) fn pending_nonce(&self, account: &AccountId) -> u64 {
         let chain = self.finalized();
         let next = chain.next_nonce(account);
-        lock(&self.mempool).next_nonce(account, next)
+        lock(&self.mempool).mempool.next_nonce(account, next)
     }
 
     pub(crate) fn mempool_status(&self) -> (usize, usize) {
         let pool = lock(&self.mempool);
-        (pool.len(), pool.bytes())
+        (pool.mempool.len(), pool.mempool.bytes())
     }
 
     pub(crate) fn saw_head(&self, header: &Header) {
@@ -162,7 +175,7 @@ impl Shared {
     /// Ready transactions on top of `chain`, at most `max_bytes` of them.
     pub(crate) fn ready(&self, chain: &Chain, max_bytes: usize) -> Vec<CheckedTransaction> {
         let max_count = chain.params().max_block_transactions as usize;
-        let mut candidates = lock(&self.mempool).ready(chain, max_count);
+        let mut candidates = lock(&self.mempool).mempool.ready(chain, max_count);
         let mut total = 0usize;
         candidates.retain(|tx| {
             total += tx.encoded_len() as usize;
@@ -270,10 +283,11 @@ impl Shared {
             .iter()
             .map(|t| t.hash())
             .collect();
-        let mut chain = chain;
         let dropped = {
             let mut pool = lock(&self.mempool);
-            pool.prune(&mut chain)
+            pool.head = chain.clone();
+            let Pool { mempool, head } = &mut *pool;
+            mempool.prune(head)
         };
         {
             let mut inner = lock(&self.inner);
