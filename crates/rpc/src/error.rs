@@ -118,8 +118,13 @@ impl ApiError {
 
     fn data(&self) -> Option<serde_json::Value> {
         match self {
-            Self::InvalidTransaction(e) => serde_json::to_value(e).ok(),
-            Self::SwapRejected(e) => serde_json::to_value(e).ok(),
+            // The runtime's own JSON when serde can write it; otherwise just the reason's name.
+            Self::InvalidTransaction(e) => Some(serde_json::to_value(e).unwrap_or_else(
+                |_| serde_json::json!({ "error": crate::server::variant_name(e) }),
+            )),
+            Self::SwapRejected(e) => Some(serde_json::to_value(e).unwrap_or_else(
+                |_| serde_json::json!({ "error": crate::server::variant_name(e) }),
+            )),
             Self::StatePruned { oldest, .. } => Some(serde_json::json!({ "oldest": oldest })),
             Self::PoolRejected(_)
             | Self::UnknownBlock(_)

@@ -23,6 +23,8 @@ use jsonrpsee_server::{
 };
 use limit::{ClientIp, RateLimitLayer, RateLimiter};
 use methods::Ctx;
+
+pub(crate) use convert::variant_name;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::task::{Context, Poll};

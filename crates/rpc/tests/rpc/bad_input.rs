@@ -92,6 +92,8 @@ async fn test_bad_transactions_are_rejected_before_the_pool() {
         // Bytes that are not a transaction.
         let err = h.client.submit_bytes(&[1, 2, 3]).await.unwrap_err();
         assert_eq!(err.code(), Some(INVALID_TRANSACTION));
+        let answer = h.call_raw("tx_submit", json!(["0x010203"])).await;
+        assert_eq!(answer["error"]["data"]["error"], "malformed");
         // Trailing garbage after a valid transaction.
         let mut bytes = transfer(&h).encode();
         bytes.push(0);
@@ -172,6 +174,14 @@ async fn test_unknown_block_subnet_and_refused_swap() {
             .await
             .unwrap_err();
         assert_eq!(err.code(), Some(SWAP_REJECTED));
+        let answer = h
+            .call_raw("state_simulateSwap", json!([netuid, "buy", "0"]))
+            .await;
+        assert_eq!(answer["error"]["data"]["error"], "swap");
+        assert!(answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("amount is zero"));
     })
     .await;
 }

@@ -129,6 +129,23 @@ async fn test_metagraph_matches_the_state() {
             }),
         ),
     ]);
+    h.node.block_with(vec![h.node.tx(
+        GOV,
+        Call::Governance(GovernanceCall::SetHyperparameter {
+            netuid,
+            value: Hyperparameter::WeightsRateLimit(0),
+        }),
+    )]);
+    // The owner hotkey may set weights without a validator permit.
+    h.node.block_with(vec![h.node.tx(
+        100,
+        Call::SetWeights {
+            netuid,
+            dests: vec![1, 2],
+            weights: vec![100, 300],
+            version_key: 0,
+        },
+    )]);
 
     let metagraph = h
         .client
@@ -194,6 +211,10 @@ async fn test_metagraph_matches_the_state() {
             Some(state.bonds(netuid, neuron.uid))
         );
     }
+    assert_eq!(
+        with_weights.neurons[0].weights.as_deref(),
+        Some(&[(1, 21_845), (2, 65_535)][..])
+    );
     assert!(h
         .client
         .metagraph(99, MetagraphOptions::default(), None)

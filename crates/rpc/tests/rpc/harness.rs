@@ -168,24 +168,27 @@ impl TestNode {
         netuid
     }
 
-    /// Registers `hotkeys` on `netuid`, paid by coldkeys 1..=20 in turn, many per block.
+    /// Registers `hotkeys` on `netuid`, paid by coldkeys 1..=20 in turn, 40 per block.
     pub(crate) fn register_many(&self, netuid: NetUid, hotkeys: impl IntoIterator<Item = u32>) {
         let hotkeys: Vec<u32> = hotkeys.into_iter().collect();
         for chunk in hotkeys.chunks(40) {
-            let txs = chunk
+            for (i, hotkey) in chunk.iter().enumerate() {
+                let tx = self.tx(
+                    1 + (i as u32 % 20),
+                    Call::BurnedRegister {
+                        netuid,
+                        hotkey: account(*hotkey),
+                    },
+                );
+                self.submit(tx.check().unwrap()).unwrap();
+            }
+            let (_, outcome) = self.produce_block();
+            let registered = outcome
+                .events
                 .iter()
-                .enumerate()
-                .map(|(i, h)| {
-                    self.tx(
-                        1 + (i as u32 % 20),
-                        Call::BurnedRegister {
-                            netuid,
-                            hotkey: account(*h),
-                        },
-                    )
-                })
-                .collect();
-            self.block_with(txs);
+                .filter(|(_, e)| matches!(e, Event::NeuronRegistered { .. }))
+                .count();
+            assert_eq!(registered, chunk.len());
         }
     }
 
