@@ -3,6 +3,7 @@
 //! Methods that read the store, rebuild older state or check signatures run on tokio's blocking
 //! pool; the rest answer from the snapshot on the connection's task.
 
+use super::cache::MetagraphCache;
 use super::convert::{call_name, record, tx_error};
 use super::params::Args;
 use super::queries;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 /// What every handler gets.
 pub(crate) struct Ctx<B> {
     pub(crate) backend: Arc<B>,
+    pub(crate) metagraphs: MetagraphCache,
 }
 
 type Answer<T> = Result<T, ErrorObjectOwned>;
@@ -115,8 +117,16 @@ pub(crate) fn register<B: Backend>(
         let netuid: NetUid = args.required("netuid")?;
         let options: MetagraphOptions = args.optional("options")?.unwrap_or_default();
         let at = args.optional("at")?;
-        Ok(view(&*ctx.backend, at)?
-            .with(|state, header| queries::metagraph(state, header.hash(), netuid, options)))
+        let view = view(&*ctx.backend, at)?;
+        let json = view.with(|state, header| {
+            let hash = header.hash();
+            ctx.metagraphs.get_or_build(hash, netuid, options, || {
+                queries::metagraph(state, hash, netuid, options)
+                    .map(|m| serde_json::value::to_raw_value(&m))
+                    .transpose()
+            })
+        });
+        json.map_err(|e| ApiError::Internal(e.to_string()).into())
     })?;
     blocking(module, "state_pool", 2, |ctx, mut args| {
         let netuid: NetUid = args.required("netuid")?;

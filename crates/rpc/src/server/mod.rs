@@ -6,6 +6,7 @@
 //!   ──▶ Backend (snapshot, store, mempool)
 //! ```
 
+mod cache;
 mod convert;
 mod limit;
 mod methods;
@@ -139,7 +140,10 @@ impl RpcServer {
 
 /// Every method and subscription over `backend`.
 fn methods<B: Backend>(backend: Arc<B>) -> Result<Methods, RegisterMethodError> {
-    let mut module = RpcModule::new(Ctx { backend });
+    let mut module = RpcModule::new(Ctx {
+        backend,
+        metagraphs: Default::default(),
+    });
     methods::register(&mut module)?;
     subscriptions::register(&mut module)?;
     Ok(module.into())

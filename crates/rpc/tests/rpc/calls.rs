@@ -221,6 +221,30 @@ async fn test_metagraph_matches_the_state() {
         .await
         .unwrap()
         .is_none());
+
+    // A new block, a new metagraph (answers are cached per block).
+    h.node.register_many(netuid, [106]);
+    let next = h
+        .client
+        .metagraph(netuid, MetagraphOptions::default(), None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.n, 7);
+    assert_eq!(next.neurons[6].hotkey, account(106));
+    assert_eq!(next.block, metagraph.block + 1);
+    // The old block's metagraph is still there with `at`.
+    let old = h
+        .client
+        .metagraph(
+            netuid,
+            MetagraphOptions::default(),
+            Some(plexus_rpc::types::BlockId::Hash(metagraph.block_hash)),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(old, metagraph);
 }
 
 #[tokio::test]

@@ -130,6 +130,11 @@ impl TestNode {
         (block, outcome)
     }
 
+    /// Signs `call` by key `n` with its next nonce and puts it straight into the mempool.
+    pub(crate) fn queue(&self, n: u32, call: Call) -> H256 {
+        self.submit(self.tx(n, call).check().unwrap()).unwrap()
+    }
+
     /// Puts transactions straight into the mempool and produces a block; panics if any is
     /// refused or left out.
     pub(crate) fn block_with(&self, txs: Vec<SignedTransaction>) -> BlockOutcome {
@@ -173,14 +178,13 @@ impl TestNode {
         let hotkeys: Vec<u32> = hotkeys.into_iter().collect();
         for chunk in hotkeys.chunks(40) {
             for (i, hotkey) in chunk.iter().enumerate() {
-                let tx = self.tx(
+                self.queue(
                     1 + (i as u32 % 20),
                     Call::BurnedRegister {
                         netuid,
                         hotkey: account(*hotkey),
                     },
                 );
-                self.submit(tx.check().unwrap()).unwrap();
             }
             let (_, outcome) = self.produce_block();
             let registered = outcome

@@ -125,3 +125,39 @@ async fn test_event_subscription_filters_by_account_and_subnet() {
         assert!(record.event.netuids().contains(&1), "{record:?}");
     }
 }
+
+#[tokio::test]
+async fn test_submit_and_watch_reports_dropped() {
+    let h = Harness::start().await;
+    let netuid = h.node.subnet(1, 100);
+    h.node.register_many(netuid, [101]);
+    let serve = |port| Call::ServeAxon {
+        netuid,
+        version: 1,
+        ip: u128::from(u32::from(std::net::Ipv4Addr::new(10, 0, 0, 1))),
+        port,
+        ip_type: 4,
+        protocol: 4,
+    };
+    // Two axon updates in a row: the second waits for the first's nonce, then breaks the
+    // serving rate limit once the first is in, so the pool drops it.
+    let first = h.node.tx(101, serve(8091));
+    h.client.submit(&first).await.unwrap();
+    let second = h.node.tx(101, serve(8092));
+    let mut watch = h.client.submit_and_watch(&second).await.unwrap();
+    assert_eq!(
+        next(&mut watch).await,
+        TxProgress::Pending {
+            hash: second.hash()
+        }
+    );
+    let (block, _) = h.node.produce_block();
+    assert_eq!(block.transactions, vec![first]);
+    assert_eq!(
+        next(&mut watch).await,
+        TxProgress::Dropped {
+            hash: second.hash()
+        }
+    );
+    assert!(h.client.transaction(second.hash()).await.unwrap().is_none());
+}
