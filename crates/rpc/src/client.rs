@@ -34,7 +34,7 @@ pub enum ClientError {
         /// Details, as JSON text, when the server gave some.
         data: Option<String>,
     },
-    /// The URL is not `http://` or `https://` with a host.
+    /// The URL is not `http://host:port` (TLS is not built in).
     #[error("invalid server URL {0:?}")]
     Url(String),
     /// Connecting, sending or receiving failed, or the answer did not parse.
@@ -101,15 +101,13 @@ impl ClientBuilder {
     }
 
     /// A client of the node at `url` (`http://host:port`; subscriptions use `ws://` on the
-    /// same address). Connects lazily.
+    /// same address). Connects lazily, so a node that is down fails the first call, not this.
     pub fn build(&self, url: &str) -> Result<Client, ClientError> {
-        let ws_url = if let Some(rest) = url.strip_prefix("http://") {
-            format!("ws://{rest}")
-        } else if let Some(rest) = url.strip_prefix("https://") {
-            format!("wss://{rest}")
-        } else {
+        // Plain HTTP only: the client is built without TLS (see the crate's documentation).
+        let Some(address) = url.strip_prefix("http://") else {
             return Err(ClientError::Url(url.to_string()));
         };
+        let ws_url = format!("ws://{address}");
         let http = HttpClientBuilder::default()
             .request_timeout(self.request_timeout)
             .max_response_size(self.max_response_bytes)
@@ -404,5 +402,25 @@ impl Client {
             "chain_unsubscribeEvents",
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_urls() {
+        assert!(Client::new("http://127.0.0.1:9944").is_ok());
+        for bad in [
+            "https://node.example:443",
+            "ws://127.0.0.1:9944",
+            "127.0.0.1:9944",
+        ] {
+            assert!(
+                matches!(Client::new(bad), Err(ClientError::Url(_))),
+                "{bad}"
+            );
+        }
     }
 }

@@ -11,9 +11,12 @@
 //! `state_` (accounts, stake, subnets, the metagraph, pools), `tx_` (fees, nonces, submission)
 //! and `system_`. Errors use JSON-RPC's codes plus the application codes in [`error`].
 //!
+//! The server lives here rather than in `node` so that it is tested end to end against the
+//! real runtime, store and mempool without consensus; the node only implements [`Backend`].
+//!
 //! # What this is not
 //! No chain rules (queries call `plexus-runtime`), no consensus, no mempool policy (the
-//! [`Backend`] admits), no TLS (put a proxy in front of a public node).
+//! [`Backend`] admits), no TLS on either end (put a TLS proxy in front of a public node).
 //!
 //! # Status
 //! Alpha: method names and JSON shapes may still change; `docs/rpc.md` is the reference.
