@@ -1,16 +1,17 @@
 //! Bad input of every kind gets the right JSON-RPC error and changes nothing: the state root,
 //! the head and the mempool are as before.
 
-use crate::harness::{account, Harness, TAO};
+use crate::harness::{account, Harness, TestNode, TAO};
 use parity_scale_codec::Encode;
 use plexus_rpc::error::{
     INVALID_PARAMS, INVALID_REQUEST, INVALID_TRANSACTION, METHOD_NOT_FOUND, OVERSIZED_REQUEST,
-    PARSE_ERROR, POOL_REJECTED, RATE_LIMITED, SWAP_REJECTED, TOO_BIG_BATCH, UNKNOWN_BLOCK,
-    UNKNOWN_SUBNET,
+    PARSE_ERROR, POOL_REJECTED, RATE_LIMITED, STATE_PRUNED, SWAP_REJECTED, TOO_BIG_BATCH,
+    TOO_MANY_SUBSCRIPTIONS, UNKNOWN_BLOCK, UNKNOWN_SUBNET,
 };
 use plexus_rpc::types::{BlockId, SwapDirection};
 use plexus_rpc::{Backend, RpcConfig};
 use plexus_runtime::Call;
+use plexus_store::Retention;
 use serde_json::{json, Value};
 
 fn code(answer: &Value) -> i64 {
@@ -233,4 +234,64 @@ async fn test_rate_limit_per_client() {
         assert_eq!(err.code(), Some(RATE_LIMITED));
     })
     .await;
+}
+
+#[tokio::test]
+async fn test_pruned_state_is_reported_with_the_oldest_kept() {
+    let node = TestNode::with_retention(Retention::Recent { heights: 2 });
+    let h = Harness::with_node(
+        RpcConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..RpcConfig::default()
+        },
+        node,
+    )
+    .await;
+    for _ in 0..5 {
+        h.node.produce_block();
+    }
+    unchanged(&h, async {
+        let answer = h.call_raw("state_account", json!([account(1), 1])).await;
+        assert_eq!(code(&answer), i64::from(STATE_PRUNED), "{answer}");
+        assert_eq!(answer["error"]["data"]["oldest"], 3);
+        let kept = h
+            .client
+            .account(account(1), Some(BlockId::Number(3)))
+            .await
+            .unwrap();
+        assert_eq!(kept.block, 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn test_subscriptions_per_connection_are_limited() {
+    let h = Harness::with_config(RpcConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        max_subscriptions_per_connection: 2,
+        ..RpcConfig::default()
+    })
+    .await;
+    // The client shares one WebSocket between its subscriptions.
+    let _heads = h.client.subscribe_new_heads().await.unwrap();
+    let _finalized = h.client.subscribe_finalized_heads().await.unwrap();
+    let err = h.client.subscribe_new_heads().await.unwrap_err();
+    assert_eq!(err.code(), Some(TOO_MANY_SUBSCRIPTIONS));
+}
+
+#[tokio::test]
+async fn test_connections_are_limited() {
+    let h = Harness::with_config(RpcConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        max_connections: 1,
+        ..RpcConfig::default()
+    })
+    .await;
+    h.client.health().await.unwrap();
+    // An open WebSocket holds the one connection; an HTTP call is turned away meanwhile.
+    let _heads = h.client.subscribe_new_heads().await.unwrap();
+    let (status, _) = h
+        .post(json!({"jsonrpc": "2.0", "id": 1, "method": "system_health"}).to_string())
+        .await;
+    assert_eq!(status, 429);
 }

@@ -50,6 +50,11 @@ impl TestNode {
     /// Accounts 1..=20 hold 1M TAO each, governance `GOV` 1000 TAO; subnets are cheap and
     /// quick to register.
     pub(crate) fn new() -> Arc<Self> {
+        Self::with_retention(Retention::Archive)
+    }
+
+    /// As [`TestNode::new`], keeping older states as `retention` says.
+    pub(crate) fn with_retention(retention: Retention) -> Arc<Self> {
         let mut balances: Vec<(AccountId, Balance)> =
             (1..=20).map(|n| (account(n), 1_000_000 * TAO)).collect();
         balances.push((account(GOV), 1000 * TAO));
@@ -66,7 +71,7 @@ impl TestNode {
         };
         let chain = Chain::from_genesis(&genesis).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("chain.redb"), Retention::Archive).unwrap();
+        let store = Store::open(&dir.path().join("chain.redb"), retention).unwrap();
         store.init(&chain).unwrap();
         let (notifications, _) = broadcast::channel(1024);
         Arc::new(Self {
@@ -267,7 +272,10 @@ impl Harness {
     }
 
     pub(crate) async fn with_config(config: RpcConfig) -> Self {
-        let node = TestNode::new();
+        Self::with_node(config, TestNode::new()).await
+    }
+
+    pub(crate) async fn with_node(config: RpcConfig, node: Arc<TestNode>) -> Self {
         let server = RpcServer::start(&config, node.clone()).await.unwrap();
         let client = Client::new(&format!("http://{}", server.local_addr())).unwrap();
         Self {
