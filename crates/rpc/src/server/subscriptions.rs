@@ -25,14 +25,20 @@ async fn send<T: Serialize>(sink: &SubscriptionSink, value: &T) -> bool {
     }
 }
 
-/// Forwards, until the client leaves, whatever `pick` makes of each notification. A lagging
-/// subscriber skips what it missed: heads and events are a stream, not a ledger (the store is).
+/// Accepts the subscription, then forwards, until the client leaves, whatever `pick` makes of
+/// each notification. A lagging subscriber skips what it missed: heads and events are a
+/// stream, not a ledger (the store is).
 async fn forward<B: Backend, T: Serialize>(
     backend: &B,
-    sink: SubscriptionSink,
+    pending: PendingSubscriptionSink,
     pick: impl Fn(Notification) -> Option<T>,
 ) {
+    // Listen before accepting: a client that acts on the acceptance (say, submits a
+    // transaction) must not be able to miss the block that follows.
     let mut notifications = backend.subscribe();
+    let Ok(sink) = pending.accept().await else {
+        return;
+    };
     loop {
         let notification = tokio::select! {
             () = sink.closed() => return,
@@ -103,10 +109,7 @@ pub(crate) fn register<B: Backend>(
             let Some((pending, _)) = parse(pending, Args::new(&params, 0)).await else {
                 return;
             };
-            let Ok(sink) = pending.accept().await else {
-                return;
-            };
-            forward(&*ctx.backend, sink, |n| match n {
+            forward(&*ctx.backend, pending, |n| match n {
                 Notification::NewHead(header) => Some(HeaderInfo::from(&header)),
                 _ => None,
             })
@@ -121,10 +124,7 @@ pub(crate) fn register<B: Backend>(
             let Some((pending, _)) = parse(pending, Args::new(&params, 0)).await else {
                 return;
             };
-            let Ok(sink) = pending.accept().await else {
-                return;
-            };
-            forward(&*ctx.backend, sink, |n| match n {
+            forward(&*ctx.backend, pending, |n| match n {
                 Notification::Finalized { header, .. } => Some(HeaderInfo::from(&header)),
                 _ => None,
             })
@@ -142,10 +142,7 @@ pub(crate) fn register<B: Backend>(
             let Some((pending, filter)) = parse(pending, parsed).await else {
                 return;
             };
-            let Ok(sink) = pending.accept().await else {
-                return;
-            };
-            forward(&*ctx.backend, sink, |n| filtered(&filter, n)).await;
+            forward(&*ctx.backend, pending, |n| filtered(&filter, n)).await;
         },
     )?;
     module.register_subscription(
