@@ -5,7 +5,7 @@
 
 use crate::types::{
     BlockEvents, BlockId, BlockInfo, EventFilter, FeeEstimate, HeaderInfo, Health, HexBytes,
-    Metagraph, MetagraphOptions, NextNonce, PoolInfo, StakeInfo, SubnetInfo, SubnetSummary,
+    Metagraph, MetagraphOptions, NextNonce, PoolInfo, Rao, StakeInfo, SubnetInfo, SubnetSummary,
     SwapDirection, SwapSimulation, SystemInfo, TransactionInfo, TxProgress,
 };
 use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
@@ -16,7 +16,6 @@ use parity_scale_codec::Encode;
 use plexus_primitives::{AccountId, Balance, NetUid, H256};
 use plexus_runtime::SignedTransaction;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
@@ -181,11 +180,6 @@ mod erased {
         }
     }
 }
-
-/// An amount parameter: rao as a decimal string.
-#[derive(Serialize)]
-#[serde(transparent)]
-struct Rao(#[serde(with = "crate::types::as_string")] Balance);
 
 impl Client {
     /// A client with default options; see [`ClientBuilder::build`].

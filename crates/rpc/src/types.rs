@@ -55,6 +55,11 @@ pub(crate) mod as_hex {
 #[serde(transparent)]
 pub struct HexBytes(#[serde(with = "as_hex")] pub Vec<u8>);
 
+/// An amount of rao as a parameter: a decimal string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Rao(#[serde(with = "as_string")] pub Balance);
+
 /// A block named by height or by hash (`12` or `"0x…"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]

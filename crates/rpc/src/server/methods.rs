@@ -11,14 +11,14 @@ use crate::backend::Backend;
 use crate::error::ApiError;
 use crate::types::{
     BlockId, BlockInfo, FeeEstimate, HeaderInfo, Health, HexBytes, Inclusion, MetagraphOptions,
-    NextNonce, SwapDirection, SystemInfo, TransactionDetails, TransactionInfo, TransactionSummary,
-    TxStatus,
+    NextNonce, Rao, SwapDirection, SystemInfo, TransactionDetails, TransactionInfo,
+    TransactionSummary, TxStatus,
 };
 use jsonrpsee_core::server::RpcModule;
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_types::ErrorObjectOwned;
 use parity_scale_codec::Encode;
-use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, H256};
+use plexus_primitives::{AccountId, BlockNumber, NetUid, H256};
 use plexus_runtime::{
     Chain, CheckedTransaction, Event, Events, Header, Phase, SignedTransaction, State,
 };
@@ -160,11 +160,6 @@ pub(crate) fn register<B: Backend>(
     })?;
     Ok(())
 }
-
-/// An amount parameter: a decimal string of rao.
-#[derive(serde::Deserialize)]
-#[serde(transparent)]
-struct Rao(#[serde(with = "crate::types::as_string")] Balance);
 
 pub(crate) fn health<B: Backend>(backend: &B) -> Health {
     let (pending_transactions, pending_bytes) = backend.mempool_status();
