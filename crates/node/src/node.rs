@@ -16,7 +16,8 @@ use futures::StreamExt;
 use futures::channel::mpsc;
 use plexus_mempool::{AdmitError, Mempool};
 use plexus_primitives::{AccountId, H256};
-use plexus_runtime::{BlockOutcome, Chain, CheckedTransaction, Events, Header, SignedTransaction};
+pub use plexus_rpc::Notification;
+use plexus_runtime::{BlockOutcome, Chain, CheckedTransaction, Header, SignedTransaction};
 use plexus_store::{Store, StoreError};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,24 +27,6 @@ use tracing::{error, info};
 
 /// Speculative states kept for proposed and verified blocks not yet finalized.
 const MAX_SPECULATIVE: usize = 64;
-
-/// What the node tells its observers (RPC subscriptions, tests).
-#[derive(Debug, Clone)]
-pub enum Notification {
-    /// A block was proposed or verified; it may still be dropped.
-    NewHead(Header),
-    /// A block was finalized and committed.
-    Finalized {
-        /// Its header.
-        header: Header,
-        /// What it did.
-        events: Events,
-        /// Hashes of its transactions, in order.
-        transactions: Vec<H256>,
-    },
-    /// Transactions left the mempool without being included.
-    Dropped(Vec<H256>),
-}
 
 /// The state after a block that is not final yet.
 struct Spec {
@@ -299,15 +282,17 @@ impl Shared {
         self.saw_head(&outcome.header);
         let _ = self.notifications.send(Notification::Finalized {
             header: outcome.header,
-            events: outcome.events,
-            transactions: transactions.clone(),
+            events: Arc::new(outcome.events),
+            transactions: Arc::new(transactions.clone()),
         });
         let dropped: Vec<H256> = dropped
             .into_iter()
             .filter(|hash| !transactions.contains(hash))
             .collect();
         if !dropped.is_empty() {
-            let _ = self.notifications.send(Notification::Dropped(dropped));
+            let _ = self
+                .notifications
+                .send(Notification::Dropped(Arc::new(dropped)));
         }
         Ok(())
     }
@@ -466,6 +451,11 @@ impl Node {
         self.shared.finalized().genesis_hash()
     }
 
+    /// The state after the last finalized block.
+    pub fn finalized(&self) -> Arc<Chain> {
+        self.shared.finalized()
+    }
+
     /// Block 0 as consensus sees it.
     pub fn genesis_block(&self) -> PlexusBlock {
         let header = match self.shared.store.header(0) {
@@ -479,48 +469,42 @@ impl Node {
         })
     }
 
-    /// The state after the last finalized block.
-    pub fn finalized(&self) -> Arc<Chain> {
-        self.shared.finalized()
-    }
-
-    /// The durable store.
-    pub fn store(&self) -> &Store {
-        self.shared.store()
-    }
-
-    /// The newest block proposed or verified, final or not.
-    pub fn best_head(&self) -> Header {
-        self.shared.best_head()
-    }
-
     /// Height of the newest finalization consensus has announced (the store may lag briefly).
     pub fn finalized_tip(&self) -> u64 {
         self.shared.finalized_tip()
     }
+}
 
-    /// Admits a signature-checked transaction to the mempool.
-    pub fn submit(&self, tx: CheckedTransaction) -> Result<H256, AdmitError> {
+impl plexus_rpc::Backend for Node {
+    fn finalized(&self) -> Arc<Chain> {
+        self.shared.finalized()
+    }
+
+    fn store(&self) -> &Store {
+        self.shared.store()
+    }
+
+    fn best_head(&self) -> Header {
+        self.shared.best_head()
+    }
+
+    fn submit(&self, tx: CheckedTransaction) -> Result<H256, AdmitError> {
         self.shared.admit(tx, true)
     }
 
-    /// Whether a transaction waits in the mempool.
-    pub fn is_pending(&self, hash: &H256) -> bool {
+    fn is_pending(&self, hash: &H256) -> bool {
         self.shared.is_pending(hash)
     }
 
-    /// The nonce an account's next transaction should use, counting its pending ones.
-    pub fn pending_nonce(&self, account: &AccountId) -> u64 {
+    fn pending_nonce(&self, account: &AccountId) -> u64 {
         self.shared.pending_nonce(account)
     }
 
-    /// (count, bytes) of the mempool.
-    pub fn mempool_status(&self) -> (usize, usize) {
+    fn mempool_status(&self) -> (usize, usize) {
         self.shared.mempool_status()
     }
 
-    /// New heads, finalized blocks and dropped transactions from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Notification> {
+    fn subscribe(&self) -> broadcast::Receiver<Notification> {
         self.shared.subscribe()
     }
 }

@@ -14,9 +14,9 @@ use commonware_stream::{
     sake::{self, Sake},
 };
 use commonware_utils::{NZU32, NZUsize, ordered::Map};
-use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use tracing::{info, warn};
 
@@ -44,6 +44,8 @@ pub struct RunConfig {
     pub mempool: plexus_mempool::Limits,
     /// Where to serve Prometheus metrics, if anywhere.
     pub metrics: Option<SocketAddr>,
+    /// The JSON-RPC server, if any.
+    pub rpc: Option<plexus_rpc::RpcConfig>,
     /// Worker threads of the runtime.
     pub worker_threads: usize,
 }
@@ -63,15 +65,13 @@ pub enum RunError {
     /// A peer list that is not usable.
     #[error("peers: {0}")]
     Peers(String),
+    /// The RPC server could not start.
+    #[error("rpc: {0}")]
+    Rpc(#[from] plexus_rpc::ServerError),
 }
 
-/// Runs a validator until SIGINT/SIGTERM. `serve` is called once the node is open, inside the
-/// runtime, to start services on it (the RPC server); its future runs alongside consensus.
-pub fn run<F, Fut>(config: RunConfig, serve: F) -> Result<(), RunError>
-where
-    F: FnOnce(Node) -> Fut + Send + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
+/// Runs a validator until SIGINT/SIGTERM.
+pub fn run(config: RunConfig) -> Result<(), RunError> {
     let validators = config.spec.validator_set()?;
     let runtime = tokio::Config::new()
         .with_storage_directory(config.data_dir.join("consensus"))
@@ -141,10 +141,14 @@ where
             crate::metrics::serve(context.child("metrics_server"), address);
         }
 
-        context.child("services").spawn({
-            let node = node.clone();
-            move |_| serve(node)
-        });
+        let rpc = match &config.rpc {
+            Some(rpc) => {
+                let server = plexus_rpc::RpcServer::start(rpc, Arc::new(node.clone())).await?;
+                info!(address = %server.local_addr(), "JSON-RPC listening (HTTP and WebSocket)");
+                Some(server)
+            }
+            None => None,
+        };
 
         let consensus = engine::start_validator(
             context.child("validator"),
@@ -165,6 +169,9 @@ where
 
         shutdown_signal().await;
         info!("shutting down");
+        if let Some(rpc) = rpc {
+            rpc.stop();
+        }
         drop(consensus);
         let _ = context.stop(0, Some(Duration::from_secs(5))).await;
         Ok(())

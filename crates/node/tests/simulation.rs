@@ -23,6 +23,7 @@ use commonware_utils::{NZU32, ordered::Set};
 use plexus_node::engine::{CHANNELS, max_message_size, namespace};
 use plexus_node::{Node, Notification, Timing, ValidatorConfig, start_validator};
 use plexus_primitives::{AccountId, H256, RAO_PER_TAO, Signature, blake2_256, blake2_256_parts};
+use plexus_rpc::Backend as _;
 use plexus_runtime::{Call, ChainParams, Genesis, SignedTransaction, Transaction};
 use std::collections::BTreeMap;
 use std::future::Future;

@@ -272,8 +272,12 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
         },
         mempool: plexus_mempool::Limits::default(),
         metrics: args.metrics.or(config.metrics),
+        rpc: args.rpc.or(config.rpc).map(|listen| plexus_rpc::RpcConfig {
+            listen,
+            ..plexus_rpc::RpcConfig::default()
+        }),
         worker_threads: 2,
     };
-    plexus_node::run(run, |_node| async {})?;
+    plexus_node::run(run)?;
     Ok(ExitCode::SUCCESS)
 }

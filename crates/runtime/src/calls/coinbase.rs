@@ -55,34 +55,41 @@ impl State {
     /// and each subnet's own alpha emission into its pending pots. Moving prices are updated
     /// afterwards, so this block's emission used the previous ones.
     fn emit(&mut self, block: BlockNumber) {
+        let shares = self.tao_emission_shares(block);
+        for (netuid, tao_share) in &shares {
+            let alpha_emission = self.emit_alpha(*netuid);
+            self.inject(*netuid, *tao_share, alpha_emission);
+        }
+        for (netuid, _) in shares {
+            self.update_moving_price(netuid, block);
+        }
+    }
+
+    /// The TAO that block `block` would offer each started subnet, in netuid order: the block's
+    /// emission divided by the subnets' moving prices (equally while every moving price is 0).
+    /// What a subnet's pool actually receives can be less: the injection is capped by its alpha
+    /// emission (see `inject`). Also what RPC reports as a subnet's TAO emission.
+    pub fn tao_emission_shares(&self, block: BlockNumber) -> Vec<(NetUid, Balance)> {
         let started: Vec<(NetUid, u128)> = self
             .subnets
             .iter()
             .filter(|(_, s)| s.first_emission_block.is_some_and(|first| block >= first))
             .map(|(netuid, s)| (*netuid, s.moving_price))
             .collect();
-        if started.is_empty() {
-            return;
-        }
         let tao_total = u128::from(block_emission(self.total_issuance()));
         let price_sum: u128 = started.iter().map(|(_, p)| *p).sum();
         let count = started.len() as u128;
-        for (netuid, moving_price) in &started {
-            let tao_share = if price_sum == 0 {
-                tao_total / count
-            } else {
-                mul_div(tao_total, *moving_price, price_sum).unwrap_or(0)
-            };
-            let alpha_emission = self.emit_alpha(*netuid);
-            self.inject(
-                *netuid,
-                u64::try_from(tao_share).unwrap_or(0),
-                alpha_emission,
-            );
-        }
-        for (netuid, _) in started {
-            self.update_moving_price(netuid, block);
-        }
+        started
+            .iter()
+            .map(|(netuid, moving_price)| {
+                let tao_share = if price_sum == 0 {
+                    tao_total / count
+                } else {
+                    mul_div(tao_total, *moving_price, price_sum).unwrap_or(0)
+                };
+                (*netuid, u64::try_from(tao_share).unwrap_or(0))
+            })
+            .collect()
     }
 
     /// Mints `netuid`'s alpha for this block into its pending pots: the owner's cut, then half

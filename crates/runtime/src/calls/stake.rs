@@ -42,6 +42,18 @@ impl State {
         self.hotkey_stake_pool(hotkey, netuid).value_of(shares)
     }
 
+    /// Every stake `coldkey` holds, as (hotkey, netuid, alpha), rewards included. Scans all
+    /// stakes (no index by coldkey), so it is for queries, never for the state machine.
+    pub fn stakes_of(&self, coldkey: &AccountId) -> Vec<(AccountId, NetUid, Balance)> {
+        self.alpha_shares
+            .iter()
+            .filter(|((_, _, owner), _)| owner == coldkey)
+            .map(|((hotkey, netuid, _), _)| {
+                (*hotkey, *netuid, self.stake(hotkey, coldkey, *netuid))
+            })
+            .collect()
+    }
+
     /// Credits `amount` alpha to `coldkey`'s stake through `hotkey`.
     pub(crate) fn add_stake_alpha(
         &mut self,

@@ -1,0 +1,314 @@
+//! Real `plexus node run` processes on loopback, observed through their RPC servers: a dev node
+//! finalizing transactions submitted over RPC, and four validators that keep agreeing while one
+//! of them is killed with SIGKILL again and again, at random moments, and restarted.
+
+use crate::util::Env;
+use plexus_keys::{CryptoType, Keypair};
+use plexus_primitives::{AccountId, Signature, H256, RAO_PER_TAO};
+use plexus_rpc::{types::BlockId, Client};
+use plexus_runtime::{Call, SignedTransaction, Transaction};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn dev(name: &str) -> Keypair {
+    Keypair::from_uri(CryptoType::Sr25519, &format!("//{name}")).unwrap()
+}
+
+/// A transfer from `from`, signed with the keys crate (as the CLI and SDK sign).
+fn transfer(from: &Keypair, nonce: u64, genesis_hash: H256, to: AccountId) -> SignedTransaction {
+    let transaction = Transaction {
+        signer: from.account(),
+        nonce,
+        genesis_hash,
+        valid_until: None,
+        tip: 0,
+        call: Call::Transfer {
+            dest: to,
+            value: RAO_PER_TAO,
+        },
+    };
+    let signature = Signature(from.sign(&transaction.signing_payload()).0);
+    SignedTransaction {
+        transaction,
+        signature,
+    }
+}
+
+/// One `plexus node run` process; killed (SIGKILL) when dropped.
+struct NodeProcess {
+    child: Option<Child>,
+    dir: PathBuf,
+    rpc: SocketAddr,
+    extra: Vec<String>,
+    log: PathBuf,
+}
+
+impl NodeProcess {
+    fn start(dir: &Path, rpc: SocketAddr, extra: &[&str]) -> Self {
+        let mut node = Self {
+            child: None,
+            dir: dir.to_path_buf(),
+            rpc,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+            log: dir.with_extension("log"),
+        };
+        node.spawn();
+        node
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_plexus"))
+            .arg("node")
+            .arg("run")
+            .arg("--data-dir")
+            .arg(&self.dir)
+            .arg("--rpc")
+            .arg(self.rpc.to_string())
+            .args(&self.extra)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn client(&self) -> Client {
+        Client::new(&format!("http://{}", self.rpc)).unwrap()
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Waits until `node` has finalized at least `height`.
+async fn wait_finalized(node: &NodeProcess, height: u64, within: Duration) -> u64 {
+    let client = node.client();
+    let deadline = Instant::now() + within;
+    loop {
+        if let Ok(health) = client.health().await {
+            if health.finalized >= height {
+                return health.finalized;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "node at {} did not reach height {height}; its log:\n{}",
+            node.rpc,
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[test]
+fn test_dev_node_finalizes_transactions_submitted_over_rpc() {
+    let env = Env::new();
+    let dir = env.dir.path().join("dev");
+    let rpc: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let node = NodeProcess::start(&dir, rpc, &["--dev", "--listen", &listen]);
+    runtime().block_on(async {
+        wait_finalized(&node, 1, Duration::from_secs(60)).await;
+        let client = node.client();
+        let genesis_hash = client.info().await.unwrap().genesis_hash;
+        let (alice, bob) = (dev("Alice"), dev("Bob"));
+        let before = client.account(bob.account(), None).await.unwrap().balance;
+        let nonce = client.next_nonce(alice.account()).await.unwrap().pending;
+        let tx = transfer(&alice, nonce, genesis_hash, bob.account());
+        let hash = client.submit(&tx).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let included = loop {
+            if let Some(inclusion) = client
+                .transaction(hash)
+                .await
+                .unwrap()
+                .and_then(|info| info.inclusion)
+            {
+                assert!(inclusion.success, "{inclusion:?}");
+                break inclusion.block_number;
+            }
+            assert!(Instant::now() < deadline, "not finalized: {}", node.log());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let after = client
+            .account(bob.account(), Some(BlockId::Number(included)))
+            .await
+            .unwrap()
+            .balance;
+        assert_eq!(after, before + RAO_PER_TAO);
+        // The same transaction again is a replay: rejected, nothing changes.
+        assert!(client.submit(&tx).await.is_err());
+    });
+}
+
+#[test]
+fn test_four_validators_survive_kills_and_agree_on_every_state_root() {
+    let env = Env::new();
+    let root = env.dir.path();
+    let dirs: Vec<PathBuf> = (0..4).map(|i| root.join(format!("v{i}"))).collect();
+    let keys: Vec<String> = dirs
+        .iter()
+        .map(|dir| {
+            let run = env.ok(&["--json", "node", "key", "--data-dir", dir.to_str().unwrap()]);
+            run.json()["validator_key"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let spec = root.join("spec.json");
+    let mut args = vec!["node", "spec", "-o", spec.to_str().unwrap()];
+    for key in &keys {
+        args.extend(["--validator", key.as_str()]);
+    }
+    env.ok(&args);
+    let p2p: Vec<String> = (0..4)
+        .map(|_| format!("127.0.0.1:{}", free_port()))
+        .collect();
+    let rpc: Vec<SocketAddr> = (0..4)
+        .map(|_| format!("127.0.0.1:{}", free_port()).parse().unwrap())
+        .collect();
+    for i in 0..4 {
+        let dir = dirs[i].to_str().unwrap().to_string();
+        let mut args = vec![
+            "node".to_string(),
+            "init".into(),
+            "--data-dir".into(),
+            dir,
+            "--chain-spec".into(),
+            spec.to_str().unwrap().into(),
+            "--listen".into(),
+            p2p[i].clone(),
+        ];
+        for j in (0..4).filter(|&j| j != i) {
+            args.push("--peer".into());
+            args.push(format!("{}@{}", keys[j], p2p[j]));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        env.ok(&args);
+    }
+    let mut nodes: Vec<NodeProcess> = (0..4)
+        .map(|i| NodeProcess::start(&dirs[i], rpc[i], &[]))
+        .collect();
+
+    runtime().block_on(async {
+        for node in &nodes {
+            wait_finalized(node, 3, Duration::from_secs(120)).await;
+        }
+        let genesis_hash = nodes[0].client().info().await.unwrap().genesis_hash;
+
+        // Load: transfers from //Alice submitted to validator 0 for as long as the test runs.
+        let stop = Arc::new(AtomicBool::new(false));
+        let load = std::thread::spawn({
+            let submitter = nodes[0].client();
+            let stop = stop.clone();
+            move || {
+                runtime().block_on(async {
+                    let alice = dev("Alice");
+                    let bob = dev("Bob").account();
+                    while !stop.load(Ordering::Relaxed) {
+                        if let Ok(nonce) = submitter.next_nonce(alice.account()).await {
+                            let _ = submitter
+                                .submit(&transfer(&alice, nonce.pending, genesis_hash, bob))
+                                .await;
+                        }
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                })
+            }
+        });
+
+        // One clean SIGKILL and restart: the others go on, the restarted one catches up.
+        nodes[2].kill();
+        let before = wait_finalized(&nodes[0], 0, Duration::from_secs(1)).await;
+        wait_finalized(&nodes[0], before + 5, Duration::from_secs(60)).await;
+        nodes[2].spawn();
+        let target = wait_finalized(&nodes[0], 0, Duration::from_secs(1)).await;
+        wait_finalized(&nodes[2], target, Duration::from_secs(120)).await;
+
+        // Twenty kills at pseudo-random moments, mostly mid-block under load.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let delay = Duration::from_millis(200 + (seed >> 33) % 1_300);
+            tokio::time::sleep(delay).await;
+            nodes[3].kill();
+            nodes[3].spawn();
+        }
+        let target = wait_finalized(&nodes[0], 0, Duration::from_secs(1)).await;
+        for node in &nodes {
+            wait_finalized(node, target, Duration::from_secs(180)).await;
+        }
+        stop.store(true, Ordering::Relaxed);
+        load.join().unwrap();
+
+        // Every validator has the same block and state root at every height.
+        let mut reference = Vec::new();
+        for height in 1..=target {
+            let info = nodes[0]
+                .client()
+                .block(BlockId::Number(height))
+                .await
+                .unwrap()
+                .unwrap();
+            reference.push((info.header.hash, info.header.state_root));
+        }
+        let mut transactions = 0;
+        for node in &nodes[1..] {
+            for height in 1..=target {
+                let info = node
+                    .client()
+                    .block(BlockId::Number(height))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                transactions += info.transactions.len();
+                assert_eq!(
+                    (info.header.hash, info.header.state_root),
+                    reference[height as usize - 1],
+                    "node {} at height {height}",
+                    node.rpc
+                );
+            }
+        }
+        assert!(transactions > 0, "the load never reached a block");
+    });
+}

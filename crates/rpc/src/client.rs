@@ -1,0 +1,420 @@
+//! The Rust client: one typed async method per RPC method.
+//!
+//! Calls go over HTTP (stateless, any number in parallel); subscriptions over one WebSocket to
+//! the same host and port, opened on the first subscription and reopened if it drops.
+
+use crate::types::{
+    BlockEvents, BlockId, BlockInfo, EventFilter, FeeEstimate, HeaderInfo, Health, HexBytes,
+    Metagraph, MetagraphOptions, NextNonce, PoolInfo, Rao, StakeInfo, SubnetInfo, SubnetSummary,
+    SwapDirection, SwapSimulation, SystemInfo, TransactionInfo, TxProgress,
+};
+use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
+use jsonrpsee_core::params::ArrayParams;
+use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
+use jsonrpsee_ws_client::{WsClient, WsClientBuilder};
+use parity_scale_codec::Encode;
+use plexus_primitives::{AccountId, Balance, NetUid, H256};
+use plexus_runtime::SignedTransaction;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server answered with a JSON-RPC error (codes in [`crate::error`]).
+    #[error("rpc error {code}: {message}")]
+    Rpc {
+        /// The error code.
+        code: i32,
+        /// The server's message.
+        message: String,
+        /// Details, as JSON text, when the server gave some.
+        data: Option<String>,
+    },
+    /// The URL is not `http://host:port` (TLS is not built in).
+    #[error("invalid server URL {0:?}")]
+    Url(String),
+    /// Connecting, sending or receiving failed, or the answer did not parse.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl ClientError {
+    /// The JSON-RPC error code, when the server answered with one.
+    pub fn code(&self) -> Option<i32> {
+        match self {
+            Self::Rpc { code, .. } => Some(*code),
+            Self::Url(_) | Self::Transport(_) => None,
+        }
+    }
+}
+
+impl From<jsonrpsee_core::ClientError> for ClientError {
+    fn from(e: jsonrpsee_core::ClientError) -> Self {
+        match e {
+            jsonrpsee_core::ClientError::Call(error) => Self::Rpc {
+                code: error.code(),
+                message: error.message().to_string(),
+                data: error.data().map(|d| d.get().to_string()),
+            },
+            other => Self::Transport(other.to_string()),
+        }
+    }
+}
+
+impl From<serde_json::Error> for ClientError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Transport(format!("encoding parameters: {e}"))
+    }
+}
+
+/// Options for a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    request_timeout: Duration,
+    max_response_bytes: u32,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            request_timeout: Duration::from_secs(60),
+            max_response_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// How long a call may take. Default 60 s.
+    pub fn request_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The largest answer accepted, bytes. Default 64 MiB (the server's default limit).
+    pub fn max_response_bytes(&mut self, bytes: u32) -> &mut Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// A client of the node at `url` (`http://host:port`; subscriptions use `ws://` on the
+    /// same address). Connects lazily, so a node that is down fails the first call, not this.
+    pub fn build(&self, url: &str) -> Result<Client, ClientError> {
+        // Plain HTTP only: the client is built without TLS (see the crate's documentation).
+        let Some(address) = url.strip_prefix("http://") else {
+            return Err(ClientError::Url(url.to_string()));
+        };
+        let ws_url = format!("ws://{address}");
+        let http = HttpClientBuilder::default()
+            .request_timeout(self.request_timeout)
+            .max_response_size(self.max_response_bytes)
+            .build(url)
+            .map_err(|_| ClientError::Url(url.to_string()))?;
+        Ok(Client {
+            http,
+            ws_url,
+            ws: Mutex::new(None),
+            options: self.clone(),
+        })
+    }
+}
+
+/// A stream of notifications from one subscription; ends when the server ends it or the
+/// connection drops. Dropping it unsubscribes.
+pub struct Subscription<T> {
+    inner: jsonrpsee_core::client::Subscription<T>,
+}
+
+impl<T> std::fmt::Debug for Subscription<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscription").finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned> Subscription<T> {
+    /// The next notification; `None` once the subscription is over.
+    pub async fn next(&mut self) -> Option<Result<T, ClientError>> {
+        self.inner
+            .next()
+            .await
+            .map(|r| r.map_err(|e| ClientError::Transport(format!("notification: {e}"))))
+    }
+}
+
+/// A typed client of a Plexus node's RPC.
+pub struct Client {
+    http: HttpClient,
+    ws_url: String,
+    ws: Mutex<Option<Arc<WsClient>>>,
+    options: ClientBuilder,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("ws_url", &self.ws_url)
+            .finish()
+    }
+}
+
+/// Positional parameters.
+fn params(values: &[&dyn erased::Param]) -> Result<ArrayParams, ClientError> {
+    let mut params = ArrayParams::new();
+    for value in values {
+        params.insert(value.to_json()?)?;
+    }
+    Ok(params)
+}
+
+/// Lets parameters of different types share one slice.
+mod erased {
+    pub(super) trait Param {
+        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
+    }
+
+    impl<T: serde::Serialize> Param for T {
+        fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+            serde_json::to_value(self)
+        }
+    }
+}
+
+impl Client {
+    /// A client with default options; see [`ClientBuilder::build`].
+    pub fn new(url: &str) -> Result<Self, ClientError> {
+        ClientBuilder::default().build(url)
+    }
+
+    /// Options for a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: ArrayParams,
+    ) -> Result<T, ClientError> {
+        Ok(self.http.request(method, params).await?)
+    }
+
+    async fn ws(&self) -> Result<Arc<WsClient>, ClientError> {
+        let mut ws = self.ws.lock().await;
+        if let Some(client) = ws.as_ref().filter(|c| c.is_connected()) {
+            return Ok(client.clone());
+        }
+        let client = Arc::new(
+            WsClientBuilder::default()
+                .request_timeout(self.options.request_timeout)
+                .max_response_size(self.options.max_response_bytes)
+                .build(&self.ws_url)
+                .await?,
+        );
+        *ws = Some(client.clone());
+        Ok(client)
+    }
+
+    async fn subscribe<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: ArrayParams,
+        unsubscribe: &str,
+    ) -> Result<Subscription<T>, ClientError> {
+        let inner = self
+            .ws()
+            .await?
+            .subscribe(method, params, unsubscribe)
+            .await?;
+        Ok(Subscription { inner })
+    }
+
+    /// `system_health`: heights and mempool size.
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.call("system_health", params(&[])?).await
+    }
+
+    /// `system_info`: chain id, genesis hash, chain parameters, issuance.
+    pub async fn info(&self) -> Result<SystemInfo, ClientError> {
+        self.call("system_info", params(&[])?).await
+    }
+
+    /// `chain_head`: the newest block the node knows.
+    pub async fn head(&self) -> Result<HeaderInfo, ClientError> {
+        self.call("chain_head", params(&[])?).await
+    }
+
+    /// `chain_finalizedHead`: the last finalized block.
+    pub async fn finalized_head(&self) -> Result<HeaderInfo, ClientError> {
+        self.call("chain_finalizedHead", params(&[])?).await
+    }
+
+    /// `chain_block`: a finalized block by height or hash; `None` if there is none.
+    pub async fn block(&self, id: BlockId) -> Result<Option<BlockInfo>, ClientError> {
+        self.call("chain_block", params(&[&id])?).await
+    }
+
+    /// `chain_transaction`: a transaction by hash, pending or finalized, with its events;
+    /// `None` if the node does not know it.
+    pub async fn transaction(&self, hash: H256) -> Result<Option<TransactionInfo>, ClientError> {
+        self.call("chain_transaction", params(&[&hash])?).await
+    }
+
+    /// `state_account`: balance and nonce, at the finalized head or at `at`.
+    pub async fn account(
+        &self,
+        address: AccountId,
+        at: Option<BlockId>,
+    ) -> Result<crate::types::AccountInfo, ClientError> {
+        self.call("state_account", params(&[&address, &at])?).await
+    }
+
+    /// `state_stake`: every stake of a coldkey.
+    pub async fn stake(
+        &self,
+        coldkey: AccountId,
+        at: Option<BlockId>,
+    ) -> Result<StakeInfo, ClientError> {
+        self.call("state_stake", params(&[&coldkey, &at])?).await
+    }
+
+    /// `state_subnets`: every subnet with its price and emission.
+    pub async fn subnets(&self, at: Option<BlockId>) -> Result<Vec<SubnetSummary>, ClientError> {
+        self.call("state_subnets", params(&[&at])?).await
+    }
+
+    /// `state_subnet`: one subnet with its hyperparameters; `None` if it does not exist.
+    pub async fn subnet(
+        &self,
+        netuid: NetUid,
+        at: Option<BlockId>,
+    ) -> Result<Option<SubnetInfo>, ClientError> {
+        self.call("state_subnet", params(&[&netuid, &at])?).await
+    }
+
+    /// `state_metagraph`: a subnet's whole metagraph in one call; weights and bonds only if
+    /// `options` asks. `None` if the subnet does not exist.
+    pub async fn metagraph(
+        &self,
+        netuid: NetUid,
+        options: MetagraphOptions,
+        at: Option<BlockId>,
+    ) -> Result<Option<Metagraph>, ClientError> {
+        self.call("state_metagraph", params(&[&netuid, &options, &at])?)
+            .await
+    }
+
+    /// `state_pool`: a subnet's pool; `None` without one.
+    pub async fn pool(
+        &self,
+        netuid: NetUid,
+        at: Option<BlockId>,
+    ) -> Result<Option<PoolInfo>, ClientError> {
+        self.call("state_pool", params(&[&netuid, &at])?).await
+    }
+
+    /// `state_simulateSwap`: what buying (TAO in) or selling (alpha in) `amount` rao would
+    /// give now.
+    pub async fn simulate_swap(
+        &self,
+        netuid: NetUid,
+        direction: SwapDirection,
+        amount: Balance,
+        at: Option<BlockId>,
+    ) -> Result<SwapSimulation, ClientError> {
+        self.call(
+            "state_simulateSwap",
+            params(&[&netuid, &direction, &Rao(amount), &at])?,
+        )
+        .await
+    }
+
+    /// `tx_estimateFee`: the fee a signed transaction would pay.
+    pub async fn estimate_fee(&self, tx: &SignedTransaction) -> Result<FeeEstimate, ClientError> {
+        self.call("tx_estimateFee", params(&[&HexBytes(tx.encode())])?)
+            .await
+    }
+
+    /// `tx_nextNonce`: the nonce to sign the account's next transaction with.
+    pub async fn next_nonce(&self, address: AccountId) -> Result<NextNonce, ClientError> {
+        self.call("tx_nextNonce", params(&[&address])?).await
+    }
+
+    /// `tx_submit`: sends a signed transaction to the mempool; returns its hash.
+    pub async fn submit(&self, tx: &SignedTransaction) -> Result<H256, ClientError> {
+        self.submit_bytes(&tx.encode()).await
+    }
+
+    /// `tx_submit` with the transaction's SCALE bytes as they are.
+    pub async fn submit_bytes(&self, bytes: &[u8]) -> Result<H256, ClientError> {
+        self.call("tx_submit", params(&[&HexBytes(bytes.to_vec())])?)
+            .await
+    }
+
+    /// `tx_submitAndWatch`: submits, then reports `pending`, then `finalized` or `dropped`.
+    pub async fn submit_and_watch(
+        &self,
+        tx: &SignedTransaction,
+    ) -> Result<Subscription<TxProgress>, ClientError> {
+        self.subscribe(
+            "tx_submitAndWatch",
+            params(&[&HexBytes(tx.encode())])?,
+            "tx_unwatch",
+        )
+        .await
+    }
+
+    /// `chain_subscribeNewHeads`: every new best block.
+    pub async fn subscribe_new_heads(&self) -> Result<Subscription<HeaderInfo>, ClientError> {
+        self.subscribe(
+            "chain_subscribeNewHeads",
+            params(&[])?,
+            "chain_unsubscribeNewHeads",
+        )
+        .await
+    }
+
+    /// `chain_subscribeFinalizedHeads`: every finalized block.
+    pub async fn subscribe_finalized_heads(&self) -> Result<Subscription<HeaderInfo>, ClientError> {
+        self.subscribe(
+            "chain_subscribeFinalizedHeads",
+            params(&[])?,
+            "chain_unsubscribeFinalizedHeads",
+        )
+        .await
+    }
+
+    /// `chain_subscribeEvents`: the events of each finalized block that pass `filter`.
+    pub async fn subscribe_events(
+        &self,
+        filter: &EventFilter,
+    ) -> Result<Subscription<BlockEvents>, ClientError> {
+        self.subscribe(
+            "chain_subscribeEvents",
+            params(&[filter])?,
+            "chain_unsubscribeEvents",
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_urls() {
+        assert!(Client::new("http://127.0.0.1:9944").is_ok());
+        for bad in [
+            "https://node.example:443",
+            "ws://127.0.0.1:9944",
+            "127.0.0.1:9944",
+        ] {
+            assert!(
+                matches!(Client::new(bad), Err(ClientError::Url(_))),
+                "{bad}"
+            );
+        }
+    }
+}

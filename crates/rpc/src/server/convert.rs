@@ -1,0 +1,258 @@
+//! The runtime's records in the API's shapes.
+
+use crate::types::{self, AxonEndpoint, EventRecord, TxError};
+use plexus_runtime::{AxonInfo, DispatchError, Event, Phase};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Q64.64 TAO per alpha to rao per whole alpha, rounded down (saturating).
+pub(crate) fn price_rao(q64: u128) -> u64 {
+    const RAO_PER_TAO: u128 = plexus_primitives::RAO_PER_TAO as u128;
+    let rao = match q64.checked_mul(RAO_PER_TAO) {
+        Some(scaled) => scaled >> 64,
+        // Only for prices above 2^34 TAO per alpha, where the lost fraction does not matter.
+        None => (q64 >> 64).saturating_mul(RAO_PER_TAO),
+    };
+    u64::try_from(rao).unwrap_or(u64::MAX)
+}
+
+/// The snake_case name of an enum value's variant, from its `Debug` form (`Swap(ZeroAmount)`
+/// is `swap`). Serde's tag cannot serve: internally tagged newtype variants holding a string
+/// or an enum (`Malformed(String)`, `Swap(PoolError)`) do not serialize.
+pub(crate) fn variant_name(value: &impl std::fmt::Debug) -> String {
+    let debug = format!("{value:?}");
+    let mut name = String::new();
+    for (i, c) in debug
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .enumerate()
+    {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                name.push('_');
+            }
+            name.push(c.to_ascii_lowercase());
+        } else {
+            name.push(c);
+        }
+    }
+    name
+}
+
+pub(crate) fn tx_error(error: &DispatchError) -> TxError {
+    TxError {
+        kind: variant_name(error),
+        message: error.to_string(),
+    }
+}
+
+/// A call's snake_case name, e.g. `transfer`, `add_stake`.
+pub(crate) fn call_name(call: &plexus_runtime::Call) -> String {
+    variant_name(call)
+}
+
+pub(crate) fn axon(info: &AxonInfo) -> AxonEndpoint {
+    let ip = if info.ip_type == 6 {
+        Ipv6Addr::from(info.ip).to_string()
+    } else {
+        Ipv4Addr::from(u32::try_from(info.ip & u128::from(u32::MAX)).unwrap_or(0)).to_string()
+    };
+    AxonEndpoint {
+        block: info.block,
+        version: info.version,
+        ip,
+        port: info.port,
+        ip_type: info.ip_type,
+        protocol: info.protocol,
+    }
+}
+
+pub(crate) fn phase(p: Phase) -> types::Phase {
+    match p {
+        Phase::Initialization => types::Phase::Initialization,
+        Phase::Transaction(i) => types::Phase::Transaction(i),
+    }
+}
+
+pub(crate) fn record(p: Phase, e: &Event) -> EventRecord {
+    EventRecord {
+        phase: phase(p),
+        event: event(e),
+    }
+}
+
+/// Every event in the API's shape; the match is exhaustive so a new runtime event cannot be
+/// forgotten here.
+pub(crate) fn event(e: &Event) -> types::Event {
+    use types::Event as T;
+    match e.clone() {
+        Event::FeePaid { who, fee } => T::FeePaid { who, fee },
+        Event::TransactionSucceeded { hash } => T::TransactionSucceeded { hash },
+        Event::TransactionFailed { hash, error } => T::TransactionFailed {
+            hash,
+            error: tx_error(&error),
+        },
+        Event::Transfer { from, to, amount } => T::Transfer { from, to, amount },
+        Event::AccountReaped { account, dust } => T::AccountReaped { account, dust },
+        Event::NetworkAdded {
+            netuid,
+            owner,
+            lock,
+        } => T::NetworkAdded {
+            netuid,
+            owner,
+            lock,
+        },
+        Event::NetworkRemoved {
+            netuid,
+            refunded,
+            burned,
+        } => T::NetworkRemoved {
+            netuid,
+            refunded,
+            burned,
+        },
+        Event::FirstEmissionBlockSet { netuid, block } => {
+            T::FirstEmissionBlockSet { netuid, block }
+        }
+        Event::SubnetIdentitySet { netuid } => T::SubnetIdentitySet { netuid },
+        Event::HyperparameterSet { netuid, value } => T::HyperparameterSet { netuid, value },
+        Event::ChainParamsSet { params } => T::ChainParamsSet { params },
+        Event::GovernanceKeyChanged { new } => T::GovernanceKeyChanged { new },
+        Event::NeuronRegistered {
+            netuid,
+            uid,
+            hotkey,
+            replaced,
+            burned,
+        } => T::NeuronRegistered {
+            netuid,
+            uid,
+            hotkey,
+            replaced,
+            burned,
+        },
+        Event::AxonServed { netuid, hotkey } => T::AxonServed { netuid, hotkey },
+        Event::WeightsSet { netuid, uid } => T::WeightsSet { netuid, uid },
+        Event::WeightsCommitted {
+            netuid,
+            hotkey,
+            hash,
+        } => T::WeightsCommitted {
+            netuid,
+            hotkey,
+            hash,
+        },
+        Event::WeightsRevealed {
+            netuid,
+            hotkey,
+            hash,
+        } => T::WeightsRevealed {
+            netuid,
+            hotkey,
+            hash,
+        },
+        Event::StakeAdded {
+            coldkey,
+            hotkey,
+            netuid,
+            tao,
+            alpha,
+        } => T::StakeAdded {
+            coldkey,
+            hotkey,
+            netuid,
+            tao,
+            alpha,
+        },
+        Event::StakeRemoved {
+            coldkey,
+            hotkey,
+            netuid,
+            tao,
+            alpha,
+        } => T::StakeRemoved {
+            coldkey,
+            hotkey,
+            netuid,
+            tao,
+            alpha,
+        },
+        Event::StakeMoved {
+            from_coldkey,
+            from_hotkey,
+            from_netuid,
+            to_coldkey,
+            to_hotkey,
+            to_netuid,
+            alpha,
+        } => T::StakeMoved {
+            from_coldkey,
+            from_hotkey,
+            from_netuid,
+            to_coldkey,
+            to_hotkey,
+            to_netuid,
+            alpha,
+        },
+        Event::DelegateTakeSet { hotkey, take } => T::DelegateTakeSet { hotkey, take },
+        Event::EpochRun {
+            netuid,
+            epoch,
+            emission,
+        } => T::EpochRun {
+            netuid,
+            epoch,
+            emission,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_price_rao() {
+        assert_eq!(price_rao(1 << 64), 1_000_000_000);
+        assert_eq!(price_rao(1 << 63), 500_000_000);
+        assert_eq!(price_rao(0), 0);
+        assert_eq!(price_rao(u128::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn test_variant_names() {
+        use plexus_runtime::{Call, GovernanceCall, PoolError};
+        assert_eq!(
+            variant_name(&DispatchError::Swap(PoolError::ZeroAmount)),
+            "swap"
+        );
+        assert_eq!(
+            variant_name(&DispatchError::InsufficientBalance {
+                needed: 2,
+                available: 1
+            }),
+            "insufficient_balance"
+        );
+        assert_eq!(
+            variant_name(&Call::Governance(GovernanceCall::SetKey(None))),
+            "governance"
+        );
+        assert_eq!(variant_name(&Call::StartCall { netuid: 1 }), "start_call");
+    }
+
+    #[test]
+    fn test_axon_ip_text() {
+        let v4 = AxonInfo {
+            ip: u128::from(u32::from(Ipv4Addr::new(10, 1, 2, 3))),
+            ip_type: 4,
+            ..AxonInfo::default()
+        };
+        assert_eq!(axon(&v4).ip, "10.1.2.3");
+        let v6 = AxonInfo {
+            ip: u128::from(Ipv6Addr::LOCALHOST),
+            ip_type: 6,
+            ..AxonInfo::default()
+        };
+        assert_eq!(axon(&v6).ip, "::1");
+    }
+}

@@ -1,0 +1,346 @@
+//! Every call method: parameters in, one backend read, the API's type out.
+//!
+//! Methods that read the store, rebuild older state or check signatures run on tokio's blocking
+//! pool; the rest answer from the snapshot on the connection's task.
+
+use super::cache::MetagraphCache;
+use super::convert::{call_name, record, tx_error};
+use super::params::Args;
+use super::queries;
+use crate::backend::Backend;
+use crate::error::ApiError;
+use crate::types::{
+    BlockId, BlockInfo, FeeEstimate, HeaderInfo, Health, HexBytes, Inclusion, MetagraphOptions,
+    NextNonce, Rao, SwapDirection, SystemInfo, TransactionDetails, TransactionInfo,
+    TransactionSummary, TxStatus,
+};
+use jsonrpsee_core::server::RpcModule;
+use jsonrpsee_core::RegisterMethodError;
+use jsonrpsee_types::ErrorObjectOwned;
+use parity_scale_codec::Encode;
+use plexus_primitives::{AccountId, BlockNumber, NetUid, H256};
+use plexus_runtime::{
+    Chain, CheckedTransaction, Event, Events, Header, Phase, SignedTransaction, State,
+};
+use plexus_store::Store;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// What every handler gets.
+pub(crate) struct Ctx<B> {
+    pub(crate) backend: Arc<B>,
+    pub(crate) metagraphs: MetagraphCache,
+}
+
+type Answer<T> = Result<T, ErrorObjectOwned>;
+
+/// Registers a method answered on the connection's task (cheap snapshot reads).
+fn inline<B, T, F>(
+    module: &mut RpcModule<Ctx<B>>,
+    name: &'static str,
+    max_params: usize,
+    handler: F,
+) -> Result<(), RegisterMethodError>
+where
+    B: Backend,
+    T: Serialize + Clone + Send + 'static,
+    F: Fn(&Ctx<B>, Args) -> Answer<T> + Send + Sync + 'static,
+{
+    module.register_method(name, move |params, ctx, _| {
+        handler(ctx, Args::new(&params, max_params)?)
+    })?;
+    Ok(())
+}
+
+/// Registers a method answered on the blocking pool (store reads, signature checks, state
+/// walks).
+fn blocking<B, T, F>(
+    module: &mut RpcModule<Ctx<B>>,
+    name: &'static str,
+    max_params: usize,
+    handler: F,
+) -> Result<(), RegisterMethodError>
+where
+    B: Backend,
+    T: Serialize + Clone + Send + 'static,
+    F: Fn(&Ctx<B>, Args) -> Answer<T> + Clone + Send + Sync + 'static,
+{
+    module.register_blocking_method(name, move |params, ctx, _| {
+        handler(&ctx, Args::new(&params, max_params)?)
+    })?;
+    Ok(())
+}
+
+pub(crate) fn register<B: Backend>(
+    module: &mut RpcModule<Ctx<B>>,
+) -> Result<(), RegisterMethodError> {
+    inline(module, "system_health", 0, |ctx, _| {
+        Ok(health(&*ctx.backend))
+    })?;
+    inline(module, "system_info", 0, |ctx, _| {
+        Ok(info(&ctx.backend.finalized()))
+    })?;
+    inline(module, "chain_head", 0, |ctx, _| {
+        Ok(HeaderInfo::from(&ctx.backend.best_head()))
+    })?;
+    inline(module, "chain_finalizedHead", 0, |ctx, _| {
+        Ok(HeaderInfo::from(ctx.backend.finalized().head()))
+    })?;
+    blocking(module, "chain_block", 1, |ctx, mut args| {
+        let id: BlockId = args.required("block")?;
+        Ok(block(ctx.backend.store(), id)?)
+    })?;
+    blocking(module, "chain_transaction", 1, |ctx, mut args| {
+        let hash: H256 = args.required("hash")?;
+        Ok(transaction(&*ctx.backend, hash)?)
+    })?;
+    blocking(module, "state_account", 2, |ctx, mut args| {
+        let address: AccountId = args.required("address")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::account(state, address)))
+    })?;
+    blocking(module, "state_stake", 2, |ctx, mut args| {
+        let coldkey: AccountId = args.required("coldkey")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::stake(state, coldkey)))
+    })?;
+    blocking(module, "state_subnets", 1, |ctx, mut args| {
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::subnets(state)))
+    })?;
+    blocking(module, "state_subnet", 2, |ctx, mut args| {
+        let netuid: NetUid = args.required("netuid")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::subnet(state, netuid)))
+    })?;
+    blocking(module, "state_metagraph", 3, |ctx, mut args| {
+        let netuid: NetUid = args.required("netuid")?;
+        let options: MetagraphOptions = args.optional("options")?.unwrap_or_default();
+        let at = args.optional("at")?;
+        let view = view(&*ctx.backend, at)?;
+        let json = view.with(|state, header| {
+            let hash = header.hash();
+            ctx.metagraphs.get_or_build(hash, netuid, options, || {
+                queries::metagraph(state, hash, netuid, options)
+                    .map(|m| serde_json::value::to_raw_value(&m))
+                    .transpose()
+            })
+        });
+        json.map_err(|e| ApiError::Internal(e.to_string()).into())
+    })?;
+    blocking(module, "state_pool", 2, |ctx, mut args| {
+        let netuid: NetUid = args.required("netuid")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::pool(state, netuid)))
+    })?;
+    blocking(module, "state_simulateSwap", 4, |ctx, mut args| {
+        let netuid: NetUid = args.required("netuid")?;
+        let direction: SwapDirection = args.required("direction")?;
+        let amount: Rao = args.required("amount")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?
+            .with(|state, _| queries::simulate_swap(state, netuid, direction, amount.0))?)
+    })?;
+    blocking(module, "tx_estimateFee", 1, |ctx, mut args| {
+        let bytes: HexBytes = args.required("transaction")?;
+        Ok(estimate_fee(&ctx.backend.finalized(), &bytes.0)?)
+    })?;
+    inline(module, "tx_nextNonce", 1, |ctx, mut args| {
+        let address: AccountId = args.required("address")?;
+        Ok(NextNonce {
+            address,
+            finalized: ctx.backend.finalized().next_nonce(&address),
+            pending: ctx.backend.pending_nonce(&address),
+        })
+    })?;
+    blocking(module, "tx_submit", 1, |ctx, mut args| {
+        let bytes: HexBytes = args.required("transaction")?;
+        let tx = decode_and_check(&ctx.backend.finalized(), &bytes.0)?;
+        Ok(ctx.backend.submit(tx).map_err(ApiError::from)?)
+    })?;
+    Ok(())
+}
+
+pub(crate) fn health<B: Backend>(backend: &B) -> Health {
+    let (pending_transactions, pending_bytes) = backend.mempool_status();
+    Health {
+        finalized: backend.finalized().head().number,
+        best: backend.best_head().number,
+        pending_transactions,
+        pending_bytes,
+    }
+}
+
+fn info(chain: &Chain) -> SystemInfo {
+    let state = chain.state();
+    SystemInfo {
+        chain_id: state.globals().chain_id,
+        genesis_hash: chain.genesis_hash(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        params: state.chain_params(),
+        total_issuance: state.total_issuance(),
+        total_burned: state.total_burned(),
+        ss58_prefix: plexus_primitives::SS58_PREFIX,
+    }
+}
+
+/// The state a query reads: the finalized snapshot, or an older state rebuilt from the store.
+pub(crate) enum View {
+    Snapshot(Arc<Chain>),
+    Historical(Box<State>, Header),
+}
+
+impl View {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&State, &Header) -> R) -> R {
+        match self {
+            Self::Snapshot(chain) => f(chain.state(), chain.head()),
+            Self::Historical(state, header) => f(state, header),
+        }
+    }
+}
+
+fn height_of(store: &Store, id: BlockId) -> Result<Option<BlockNumber>, ApiError> {
+    match id {
+        BlockId::Number(n) => Ok(Some(n)),
+        BlockId::Hash(hash) => Ok(store.height_of(&hash)?),
+    }
+}
+
+fn unknown(id: BlockId) -> ApiError {
+    ApiError::UnknownBlock(match id {
+        BlockId::Number(n) => n.to_string(),
+        BlockId::Hash(h) => h.to_string(),
+    })
+}
+
+pub(crate) fn view<B: Backend>(backend: &B, at: Option<BlockId>) -> Result<View, ApiError> {
+    let chain = backend.finalized();
+    let Some(at) = at else {
+        return Ok(View::Snapshot(chain));
+    };
+    let height = height_of(backend.store(), at)?.ok_or_else(|| unknown(at))?;
+    if height == chain.head().number {
+        return Ok(View::Snapshot(chain));
+    }
+    if height > chain.head().number {
+        return Err(unknown(at));
+    }
+    let header = backend.store().header(height)?.ok_or_else(|| unknown(at))?;
+    let (state, _) = backend.store().state_at(height)?;
+    Ok(View::Historical(Box::new(state), header))
+}
+
+fn block(store: &Store, id: BlockId) -> Result<Option<BlockInfo>, ApiError> {
+    let Some(height) = height_of(store, id)? else {
+        return Ok(None);
+    };
+    let Some(header) = store.header(height)? else {
+        return Ok(None);
+    };
+    // Genesis has a header and no block.
+    let transactions = store
+        .block(height)?
+        .map(|b| b.transactions)
+        .unwrap_or_default()
+        .iter()
+        .map(|tx| TransactionSummary {
+            hash: tx.hash(),
+            signer: tx.transaction.signer,
+            nonce: tx.transaction.nonce,
+            call: call_name(&tx.transaction.call),
+        })
+        .collect();
+    let events = store.events(height)?.unwrap_or_default();
+    Ok(Some(BlockInfo {
+        header: HeaderInfo::from(&header),
+        transactions,
+        events: events.iter().map(|(p, e)| record(*p, e)).collect(),
+    }))
+}
+
+/// How the transaction at `index` of a block went, from the block's events.
+pub(crate) fn inclusion(header: &Header, index: u32, events: &Events) -> Inclusion {
+    let mine: Vec<&Event> = events
+        .iter()
+        .filter(|(phase, _)| *phase == Phase::Transaction(index))
+        .map(|(_, e)| e)
+        .collect();
+    let error = mine.iter().find_map(|e| match e {
+        Event::TransactionFailed { error, .. } => Some(tx_error(error)),
+        _ => None,
+    });
+    Inclusion {
+        block_number: header.number,
+        block_hash: header.hash(),
+        index,
+        success: error.is_none(),
+        error,
+        events: mine.into_iter().map(super::convert::event).collect(),
+    }
+}
+
+fn details(tx: &SignedTransaction) -> TransactionDetails {
+    let t = &tx.transaction;
+    TransactionDetails {
+        signer: t.signer,
+        nonce: t.nonce,
+        tip: t.tip,
+        valid_until: t.valid_until,
+        call: call_name(&t.call),
+        bytes: HexBytes(tx.encode()),
+    }
+}
+
+pub(crate) fn transaction<B: Backend>(
+    backend: &B,
+    hash: H256,
+) -> Result<Option<TransactionInfo>, ApiError> {
+    let store = backend.store();
+    if let Some((height, index, tx)) = store.transaction(&hash)? {
+        let header = store
+            .header(height)?
+            .ok_or_else(|| ApiError::Internal(format!("header {height} missing")))?;
+        let events = store.events(height)?.unwrap_or_default();
+        return Ok(Some(TransactionInfo {
+            hash,
+            status: TxStatus::Finalized,
+            transaction: Some(details(&tx)),
+            inclusion: Some(inclusion(&header, index, &events)),
+        }));
+    }
+    Ok(backend.is_pending(&hash).then_some(TransactionInfo {
+        hash,
+        status: TxStatus::Pending,
+        transaction: None,
+        inclusion: None,
+    }))
+}
+
+fn max_tx_bytes(chain: &Chain) -> u32 {
+    chain.state().chain_params().max_transaction_bytes
+}
+
+/// Decodes wire bytes and checks the signature: CPU work, done before the mempool sees it.
+pub(crate) fn decode_and_check(
+    chain: &Chain,
+    bytes: &[u8],
+) -> Result<CheckedTransaction, ApiError> {
+    SignedTransaction::decode_bytes(bytes, max_tx_bytes(chain))
+        .and_then(SignedTransaction::check)
+        .map_err(ApiError::InvalidTransaction)
+}
+
+fn estimate_fee(chain: &Chain, bytes: &[u8]) -> Result<FeeEstimate, ApiError> {
+    // No signature check: a wallet may estimate before signing, with any signature bytes.
+    let tx = SignedTransaction::decode_bytes(bytes, max_tx_bytes(chain))
+        .map_err(ApiError::InvalidTransaction)?;
+    let params = chain.state().chain_params();
+    let encoded_len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+    let fee = params.fee(&tx.transaction.call, encoded_len, 0);
+    Ok(FeeEstimate {
+        fee,
+        tip: tx.transaction.tip,
+        total: fee.saturating_add(tx.transaction.tip),
+        encoded_len,
+    })
+}

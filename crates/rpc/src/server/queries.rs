@@ -1,0 +1,187 @@
+//! Answers assembled from one state: pure functions from the runtime's state to the API's
+//! types, so they cost the same at the head and at an older block.
+
+use super::convert::{axon, price_rao};
+use crate::error::ApiError;
+use crate::types::{
+    AccountInfo, Metagraph, MetagraphNeuron, MetagraphOptions, PoolInfo, StakeEntry, StakeInfo,
+    SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
+};
+use plexus_primitives::{AccountId, Balance, NetUid, H256};
+use plexus_runtime::{block_emission, State, Subnet};
+
+pub(crate) fn account(state: &State, address: AccountId) -> AccountInfo {
+    AccountInfo {
+        address,
+        balance: state.balance(&address),
+        nonce: state.nonce(&address),
+        block: state.block(),
+    }
+}
+
+pub(crate) fn stake(state: &State, coldkey: AccountId) -> StakeInfo {
+    let stakes = state
+        .stakes_of(&coldkey)
+        .into_iter()
+        .map(|(hotkey, netuid, alpha)| StakeEntry {
+            hotkey,
+            netuid,
+            alpha,
+            tao_value: match alpha {
+                0 => Some(0),
+                _ => state
+                    .simulate_sell(netuid, alpha)
+                    .ok()
+                    .map(|s| s.amount_out),
+            },
+        })
+        .collect();
+    StakeInfo {
+        coldkey,
+        stakes,
+        block: state.block(),
+    }
+}
+
+fn summary(state: &State, netuid: NetUid, subnet: &Subnet, tao_emission: Balance) -> SubnetSummary {
+    let hyperparameters = state.hyperparameters(netuid).cloned().unwrap_or_default();
+    let pool = state.pool(netuid);
+    let supply = state.alpha_supply(netuid);
+    let started = subnet
+        .first_emission_block
+        .is_some_and(|first| state.block() + 1 >= first);
+    SubnetSummary {
+        netuid,
+        name: subnet
+            .identity
+            .as_ref()
+            .map(|i| i.name.clone())
+            .unwrap_or_default(),
+        owner_coldkey: subnet.owner_coldkey,
+        owner_hotkey: subnet.owner_hotkey,
+        registered_at: subnet.registered_at,
+        first_emission_block: subnet.first_emission_block,
+        n: subnet.n,
+        max_uids: hyperparameters.max_allowed_uids,
+        tempo: hyperparameters.tempo,
+        burn: subnet.burn,
+        price: pool.map_or(0, |p| price_rao(p.spot_price())),
+        moving_price: price_rao(subnet.moving_price),
+        tao_reserve: pool.map_or(0, |p| p.tao),
+        alpha_reserve: pool.map_or(0, |p| p.alpha),
+        tao_emission,
+        alpha_emission: if started {
+            block_emission(supply.issued.saturating_sub(supply.burned))
+        } else {
+            0
+        },
+        pending_emission: state.pending_emission(netuid).total(),
+        epoch_index: subnet.epoch_index,
+        last_epoch_block: subnet.last_epoch_block,
+    }
+}
+
+fn tao_emission_of(shares: &[(NetUid, Balance)], netuid: NetUid) -> Balance {
+    shares
+        .iter()
+        .find(|(n, _)| *n == netuid)
+        .map_or(0, |(_, tao)| *tao)
+}
+
+pub(crate) fn subnets(state: &State) -> Vec<SubnetSummary> {
+    let shares = state.tao_emission_shares(state.block() + 1);
+    state
+        .subnets()
+        .map(|(netuid, subnet)| summary(state, netuid, subnet, tao_emission_of(&shares, netuid)))
+        .collect()
+}
+
+pub(crate) fn subnet(state: &State, netuid: NetUid) -> Option<SubnetInfo> {
+    let subnet = state.subnet(netuid)?;
+    let shares = state.tao_emission_shares(state.block() + 1);
+    Some(SubnetInfo {
+        summary: summary(state, netuid, subnet, tao_emission_of(&shares, netuid)),
+        locked: subnet.locked,
+        identity: subnet.identity.clone(),
+        hyperparameters: state.hyperparameters(netuid).cloned().unwrap_or_default(),
+        block: state.block(),
+    })
+}
+
+pub(crate) fn metagraph(
+    state: &State,
+    block_hash: H256,
+    netuid: NetUid,
+    options: MetagraphOptions,
+) -> Option<Metagraph> {
+    let subnet = state.subnet(netuid)?;
+    let neurons = (0..subnet.n)
+        .filter_map(|uid| {
+            let n = state.neuron(netuid, uid)?;
+            Some(MetagraphNeuron {
+                uid,
+                hotkey: n.hotkey,
+                coldkey: state.hotkey_owner(&n.hotkey),
+                stake: state.hotkey_stake(&n.hotkey, netuid),
+                stake_weight: n.epoch.stake_weight,
+                incentive: n.epoch.incentive,
+                dividends: n.epoch.dividends,
+                consensus: n.epoch.consensus,
+                validator_trust: n.epoch.validator_trust,
+                emission: n.emission,
+                validator_permit: n.validator_permit,
+                active: n.epoch.active,
+                last_update: n.last_update,
+                registered_at: n.registered_at,
+                axon: n.axon.as_ref().map(axon),
+                weights: options.weights.then(|| state.weights(netuid, uid).to_vec()),
+                bonds: options.bonds.then(|| state.bonds(netuid, uid).to_vec()),
+            })
+        })
+        .collect();
+    Some(Metagraph {
+        netuid,
+        block: state.block(),
+        block_hash,
+        n: subnet.n,
+        tempo: state.hyperparameters(netuid).map_or(0, |h| h.tempo),
+        price: state.pool(netuid).map_or(0, |p| price_rao(p.spot_price())),
+        neurons,
+    })
+}
+
+pub(crate) fn pool(state: &State, netuid: NetUid) -> Option<PoolInfo> {
+    let pool = state.pool(netuid)?;
+    Some(PoolInfo {
+        netuid,
+        tao_reserve: pool.tao,
+        alpha_reserve: pool.alpha,
+        quote_weight: pool.quote_weight,
+        price: price_rao(pool.spot_price()),
+        fee_rate: state.chain_params().swap_fee_rate,
+        block: state.block(),
+    })
+}
+
+pub(crate) fn simulate_swap(
+    state: &State,
+    netuid: NetUid,
+    direction: SwapDirection,
+    amount: Balance,
+) -> Result<SwapSimulation, ApiError> {
+    let pool = state.pool(netuid).ok_or(ApiError::UnknownSubnet(netuid))?;
+    let swap = match direction {
+        SwapDirection::Buy => state.simulate_buy(netuid, amount),
+        SwapDirection::Sell => state.simulate_sell(netuid, amount),
+    }
+    .map_err(ApiError::SwapRejected)?;
+    Ok(SwapSimulation {
+        netuid,
+        direction,
+        amount_in: swap.amount_in,
+        fee: swap.fee,
+        amount_out: swap.amount_out,
+        price_before: price_rao(pool.spot_price()),
+        price_after: price_rao(swap.pool_after.spot_price()),
+    })
+}

@@ -1,0 +1,312 @@
+//! Calls over HTTP: submission changes state as queries report it, and every query agrees with
+//! the runtime's own state.
+
+use crate::harness::{account, Harness, GOV, TAO};
+use plexus_rpc::types::{BlockId, Event, MetagraphOptions, SwapDirection, TxStatus};
+use plexus_rpc::Backend;
+use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
+
+#[tokio::test]
+async fn test_submitted_transfer_is_finalized_and_queries_follow() {
+    let h = Harness::start().await;
+    let (alice, bob) = (account(1), account(2));
+    let before = h.client.account(alice, None).await.unwrap();
+    let bob_before = h.client.account(bob, None).await.unwrap();
+    assert_eq!(before.balance, 1_000_000 * TAO);
+    assert_eq!(before.nonce, 0);
+
+    let tx = h.node.tx(
+        1,
+        Call::Transfer {
+            dest: bob,
+            value: 5 * TAO,
+        },
+    );
+    let fee = h.client.estimate_fee(&tx).await.unwrap();
+    let hash = h.client.submit(&tx).await.unwrap();
+    assert_eq!(hash, tx.hash());
+
+    let pending = h.client.transaction(hash).await.unwrap().unwrap();
+    assert_eq!(pending.status, TxStatus::Pending);
+    let nonce = h.client.next_nonce(alice).await.unwrap();
+    assert_eq!((nonce.finalized, nonce.pending), (0, 1));
+    assert_eq!(h.client.health().await.unwrap().pending_transactions, 1);
+
+    h.node.produce_block();
+
+    let after = h.client.account(alice, None).await.unwrap();
+    assert_eq!(after.nonce, 1);
+    assert_eq!(after.balance, before.balance - 5 * TAO - fee.total);
+    assert_eq!(
+        h.client.account(bob, None).await.unwrap().balance,
+        bob_before.balance + 5 * TAO
+    );
+    // The old balance is still there at block 0.
+    let at_genesis = h
+        .client
+        .account(alice, Some(BlockId::Number(0)))
+        .await
+        .unwrap();
+    assert_eq!(at_genesis.balance, before.balance);
+
+    let info = h.client.transaction(hash).await.unwrap().unwrap();
+    assert_eq!(info.status, TxStatus::Finalized);
+    let inclusion = info.inclusion.unwrap();
+    assert_eq!(inclusion.block_number, 1);
+    assert!(inclusion.success);
+    assert!(inclusion.events.contains(&Event::Transfer {
+        from: alice,
+        to: bob,
+        amount: 5 * TAO
+    }));
+    assert!(inclusion.events.contains(&Event::FeePaid {
+        who: alice,
+        fee: fee.total
+    }));
+    let details = info.transaction.unwrap();
+    assert_eq!((details.signer, details.nonce), (alice, 0));
+    assert_eq!(details.call, "transfer");
+
+    let by_number = h.client.block(BlockId::Number(1)).await.unwrap().unwrap();
+    let by_hash = h
+        .client
+        .block(BlockId::Hash(inclusion.block_hash))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_number, by_hash);
+    assert_eq!(by_number.transactions.len(), 1);
+    assert_eq!(by_number.transactions[0].hash, hash);
+    assert_eq!(h.client.finalized_head().await.unwrap(), by_number.header);
+    assert!(h.client.block(BlockId::Number(2)).await.unwrap().is_none());
+    assert_eq!(h.client.health().await.unwrap().pending_transactions, 0);
+}
+
+#[tokio::test]
+async fn test_system_info_names_the_chain() {
+    let h = Harness::start().await;
+    let info = h.client.info().await.unwrap();
+    let chain = h.node.finalized();
+    assert_eq!(info.chain_id, "rpc-test");
+    assert_eq!(info.genesis_hash, chain.genesis_hash());
+    assert_eq!(info.params, chain.state().chain_params());
+    assert_eq!(info.total_issuance, 20 * 1_000_000 * TAO + 1000 * TAO);
+    let genesis = h.client.block(BlockId::Number(0)).await.unwrap().unwrap();
+    assert_eq!(genesis.header.hash, info.genesis_hash);
+    assert!(genesis.transactions.is_empty());
+}
+
+#[tokio::test]
+async fn test_metagraph_matches_the_state() {
+    let h = Harness::start().await;
+    let netuid = h.node.subnet(1, 100);
+    h.node.register_many(netuid, 101..=105);
+    h.node.block_with(vec![
+        h.node.tx(
+            102,
+            Call::ServeAxon {
+                netuid,
+                version: 7,
+                ip: u128::from(u32::from(std::net::Ipv4Addr::new(10, 0, 0, 2))),
+                port: 8091,
+                ip_type: 4,
+                protocol: 4,
+            },
+        ),
+        h.node.tx(
+            3,
+            Call::AddStake {
+                hotkey: account(101),
+                netuid,
+                amount: 10 * TAO,
+            },
+        ),
+        h.node.tx(
+            GOV,
+            Call::Governance(GovernanceCall::SetHyperparameter {
+                netuid,
+                value: Hyperparameter::CommitReveal(false),
+            }),
+        ),
+    ]);
+    h.node.block_with(vec![h.node.tx(
+        GOV,
+        Call::Governance(GovernanceCall::SetHyperparameter {
+            netuid,
+            value: Hyperparameter::WeightsRateLimit(0),
+        }),
+    )]);
+    // The owner hotkey may set weights without a validator permit.
+    h.node.block_with(vec![h.node.tx(
+        100,
+        Call::SetWeights {
+            netuid,
+            dests: vec![1, 2],
+            weights: vec![100, 300],
+            version_key: 0,
+        },
+    )]);
+
+    let metagraph = h
+        .client
+        .metagraph(netuid, MetagraphOptions::default(), None)
+        .await
+        .unwrap()
+        .unwrap();
+    let chain = h.node.finalized();
+    let state = chain.state();
+    assert_eq!(metagraph.netuid, netuid);
+    assert_eq!(metagraph.block, chain.head().number);
+    assert_eq!(metagraph.block_hash, chain.head().hash());
+    assert_eq!(metagraph.n, 6);
+    assert_eq!(metagraph.neurons.len(), 6);
+    for (uid, neuron) in metagraph.neurons.iter().enumerate() {
+        let n = state.neuron(netuid, uid as u16).unwrap();
+        assert_eq!(neuron.uid, uid as u16);
+        assert_eq!(neuron.hotkey, n.hotkey);
+        assert_eq!(neuron.coldkey, state.hotkey_owner(&n.hotkey));
+        assert_eq!(neuron.stake, state.hotkey_stake(&n.hotkey, netuid));
+        assert_eq!(neuron.registered_at, n.registered_at);
+        assert_eq!(neuron.last_update, n.last_update);
+        assert_eq!(neuron.validator_permit, n.validator_permit);
+        assert_eq!(neuron.emission, n.emission);
+        assert_eq!(neuron.incentive, n.epoch.incentive);
+        assert_eq!(neuron.dividends, n.epoch.dividends);
+        assert_eq!(neuron.consensus, n.epoch.consensus);
+        assert_eq!(neuron.validator_trust, n.epoch.validator_trust);
+        assert_eq!(neuron.active, n.epoch.active);
+        assert!(neuron.weights.is_none() && neuron.bonds.is_none());
+    }
+    assert_eq!(metagraph.neurons[0].hotkey, account(100));
+    assert_eq!(metagraph.neurons[0].coldkey, Some(account(1)));
+    assert_eq!(metagraph.neurons[1].hotkey, account(101));
+    assert!(metagraph.neurons[1].stake > 0);
+    let axon = metagraph.neurons[2].axon.as_ref().unwrap();
+    assert_eq!(
+        (axon.ip.as_str(), axon.port, axon.version),
+        ("10.0.0.2", 8091, 7)
+    );
+    assert!(metagraph.neurons[1].axon.is_none());
+
+    let with_weights = h
+        .client
+        .metagraph(
+            netuid,
+            MetagraphOptions {
+                weights: true,
+                bonds: true,
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    for neuron in &with_weights.neurons {
+        assert_eq!(
+            neuron.weights.as_deref(),
+            Some(state.weights(netuid, neuron.uid))
+        );
+        assert_eq!(
+            neuron.bonds.as_deref(),
+            Some(state.bonds(netuid, neuron.uid))
+        );
+    }
+    assert_eq!(
+        with_weights.neurons[0].weights.as_deref(),
+        Some(&[(1, 21_845), (2, 65_535)][..])
+    );
+    assert!(h
+        .client
+        .metagraph(99, MetagraphOptions::default(), None)
+        .await
+        .unwrap()
+        .is_none());
+
+    // A new block, a new metagraph (answers are cached per block).
+    h.node.register_many(netuid, [106]);
+    let next = h
+        .client
+        .metagraph(netuid, MetagraphOptions::default(), None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.n, 7);
+    assert_eq!(next.neurons[6].hotkey, account(106));
+    assert_eq!(next.block, metagraph.block + 1);
+    // The old block's metagraph is still there with `at`.
+    let old = h
+        .client
+        .metagraph(
+            netuid,
+            MetagraphOptions::default(),
+            Some(plexus_rpc::types::BlockId::Hash(metagraph.block_hash)),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(old, metagraph);
+}
+
+#[tokio::test]
+async fn test_subnets_pool_stake_and_swap_match_the_runtime() {
+    let h = Harness::start().await;
+    let netuid = h.node.subnet(1, 100);
+    h.node.block_with(vec![h.node.tx(
+        3,
+        Call::AddStake {
+            hotkey: account(100),
+            netuid,
+            amount: 50 * TAO,
+        },
+    )]);
+    let chain = h.node.finalized();
+    let state = chain.state();
+    let pool = state.pool(netuid).unwrap();
+
+    let subnets = h.client.subnets(None).await.unwrap();
+    assert_eq!(subnets.len(), 1);
+    assert_eq!(subnets[0].netuid, netuid);
+    assert_eq!(subnets[0].owner_coldkey, account(1));
+    assert_eq!(subnets[0].tao_reserve, pool.tao);
+    assert!(subnets[0].price > 0);
+    assert!(subnets[0].tao_emission > 0, "a started subnet gets TAO");
+    assert!(subnets[0].alpha_emission > 0);
+
+    let subnet = h.client.subnet(netuid, None).await.unwrap().unwrap();
+    assert_eq!(subnet.summary, subnets[0]);
+    assert_eq!(
+        &subnet.hyperparameters,
+        state.hyperparameters(netuid).unwrap()
+    );
+    assert!(h.client.subnet(42, None).await.unwrap().is_none());
+
+    let rpc_pool = h.client.pool(netuid, None).await.unwrap().unwrap();
+    assert_eq!(
+        (rpc_pool.tao_reserve, rpc_pool.alpha_reserve),
+        (pool.tao, pool.alpha)
+    );
+    assert_eq!(rpc_pool.price, subnets[0].price);
+
+    let buy = h
+        .client
+        .simulate_swap(netuid, SwapDirection::Buy, 7 * TAO, None)
+        .await
+        .unwrap();
+    let expected = state.simulate_buy(netuid, 7 * TAO).unwrap();
+    assert_eq!(
+        (buy.amount_in, buy.fee, buy.amount_out),
+        (expected.amount_in, expected.fee, expected.amount_out)
+    );
+    assert!(buy.price_after > buy.price_before);
+
+    let stake = h.client.stake(account(3), None).await.unwrap();
+    assert_eq!(stake.stakes.len(), 1);
+    assert_eq!(stake.stakes[0].hotkey, account(100));
+    assert_eq!(
+        stake.stakes[0].alpha,
+        state.stake(&account(100), &account(3), netuid)
+    );
+    assert!(stake.stakes[0].tao_value.unwrap() > 0);
+    // Nothing was simulated for real.
+    assert_eq!(h.node.finalized().state().pool(netuid), Some(pool));
+}
