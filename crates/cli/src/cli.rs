@@ -156,6 +156,9 @@ pub(crate) struct NodeRunArgs {
     /// Override the idle block time, in milliseconds.
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) block_time_ms: Option<u64>,
+    /// RPC requests per second allowed from one client address (bursts of twice that).
+    #[arg(long, default_value_t = 500, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) rpc_rate: u32,
 }
 
 #[derive(Subcommand)]

@@ -274,6 +274,8 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
         metrics: args.metrics.or(config.metrics),
         rpc: args.rpc.or(config.rpc).map(|listen| plexus_rpc::RpcConfig {
             listen,
+            rate_per_second: args.rpc_rate,
+            rate_burst: args.rpc_rate.saturating_mul(2),
             ..plexus_rpc::RpcConfig::default()
         }),
         worker_threads: 2,

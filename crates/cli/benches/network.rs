@@ -1,0 +1,332 @@
+//! Network benchmark: real `plexus node run` processes on loopback, driven over JSON-RPC.
+//!
+//! For a one-validator dev chain and for four validators it measures sustained throughput
+//! (signed transfers submitted over RPC until every one is finalized), the block time, and the
+//! finality latency (from a block's timestamp, set by its proposer, to the moment a client
+//! subscribed to finalized heads hears of it; all processes share one clock here).
+//!
+//! `cargo bench -p plexus-cli --bench network` (add `-- --transactions N` to change the load).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use futures::StreamExt;
+use plexus_keys::{CryptoType, Keypair};
+use plexus_primitives::{AccountId, Signature, H256, RAO_PER_TAO};
+use plexus_rpc::Client;
+use plexus_runtime::{Call, SignedTransaction, Transaction};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const PER_ACCOUNT: u64 = 5;
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn plexus(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_plexus"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+struct Killed(Vec<Child>);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Funded senders: `//bench/<i>`.
+fn senders(count: usize) -> Vec<Keypair> {
+    (0..count)
+        .map(|i| Keypair::from_uri(CryptoType::Sr25519, &format!("//bench/{i}")).unwrap())
+        .collect()
+}
+
+/// Starts `validators` nodes of a fresh chain whose genesis funds `accounts`; returns their RPC
+/// URLs.
+fn start_network(root: &Path, validators: usize, accounts: &[AccountId]) -> (Killed, Vec<String>) {
+    let dirs: Vec<PathBuf> = (0..validators)
+        .map(|i| root.join(format!("v{i}")))
+        .collect();
+    let keys: Vec<String> = dirs
+        .iter()
+        .map(|d| {
+            let out = plexus(&["--json", "node", "key", "--data-dir", d.to_str().unwrap()]);
+            serde_json::from_str::<serde_json::Value>(&out).unwrap()["validator_key"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let spec_path = root.join("spec.json");
+    let mut args = vec!["node", "spec", "-o", spec_path.to_str().unwrap()];
+    for key in &keys {
+        args.extend(["--validator", key.as_str()]);
+    }
+    plexus(&args);
+    // Fund the senders in the spec's genesis.
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+    let balances = spec["genesis"]["balances"].as_array_mut().unwrap();
+    for account in accounts {
+        balances.push(serde_json::json!([
+            account.to_string(),
+            1_000 * RAO_PER_TAO
+        ]));
+    }
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+
+    let p2p: Vec<String> = (0..validators)
+        .map(|_| format!("127.0.0.1:{}", free_port()))
+        .collect();
+    let rpc: Vec<String> = (0..validators)
+        .map(|_| format!("127.0.0.1:{}", free_port()))
+        .collect();
+    let mut children = Vec::new();
+    for i in 0..validators {
+        let dir = dirs[i].to_str().unwrap();
+        let mut args = vec![
+            "node".to_string(),
+            "init".into(),
+            "--data-dir".into(),
+            dir.into(),
+            "--chain-spec".into(),
+            spec_path.to_str().unwrap().into(),
+            "--listen".into(),
+            p2p[i].clone(),
+            "--rpc".into(),
+            rpc[i].clone(),
+        ];
+        for j in (0..validators).filter(|&j| j != i) {
+            args.push("--peer".into());
+            args.push(format!("{}@{}", keys[j], p2p[j]));
+        }
+        plexus(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let log = std::fs::File::create(dirs[i].with_extension("log")).unwrap();
+        children.push(
+            Command::new(env!("CARGO_BIN_EXE_plexus"))
+                .args(["node", "run", "--data-dir", dir, "--rpc-rate", "1000000"])
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .unwrap(),
+        );
+    }
+    let urls = rpc.iter().map(|a| format!("http://{a}")).collect();
+    (Killed(children), urls)
+}
+
+async fn wait_height(client: &Client, height: u64) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Ok(h) = client.health().await {
+            if h.finalized >= height {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "network did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+fn percentile(sorted: &[u64], p: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[rank]
+}
+
+struct Report {
+    transactions: usize,
+    seconds: f64,
+    blocks: usize,
+    block_time_ms: Vec<u64>,
+    finality_ms: Vec<u64>,
+}
+
+/// Observes finalized heads for `seconds` (no load): block time and finality latency.
+async fn observe_idle(url: &str, seconds: u64) -> (Vec<u64>, Vec<u64>) {
+    let ws = url.replace("http://", "ws://");
+    let client = Client::new(&ws).unwrap();
+    let mut heads = client.subscribe_finalized_heads().await.unwrap();
+    let mut block_time = Vec::new();
+    let mut finality = Vec::new();
+    let mut last: Option<u64> = None;
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while Instant::now() < deadline {
+        let Ok(Some(Ok(head))) = tokio::time::timeout(Duration::from_secs(5), heads.next()).await
+        else {
+            break;
+        };
+        finality.push(now_ms().saturating_sub(head.timestamp));
+        if let Some(previous) = last {
+            block_time.push(head.timestamp - previous);
+        }
+        last = Some(head.timestamp);
+    }
+    block_time.sort_unstable();
+    finality.sort_unstable();
+    (block_time, finality)
+}
+
+async fn run_load(urls: &[String], signers: &[Keypair], genesis_hash: H256) -> Report {
+    let clients: Vec<Client> = urls
+        .iter()
+        .map(|u| {
+            Client::builder()
+                .request_timeout(Duration::from_secs(60))
+                .build(u)
+                .unwrap()
+        })
+        .collect();
+    let dest = Keypair::from_uri(CryptoType::Sr25519, "//Bob")
+        .unwrap()
+        .account();
+    // Sign everything first: the benchmark measures the chain, not the client's signing.
+    let mut txs = Vec::new();
+    for nonce in 0..PER_ACCOUNT {
+        for signer in signers {
+            let transaction = Transaction {
+                signer: signer.account(),
+                nonce,
+                genesis_hash,
+                valid_until: None,
+                tip: 0,
+                call: Call::Transfer {
+                    dest,
+                    value: RAO_PER_TAO / 1000,
+                },
+            };
+            let signature = Signature(signer.sign(&transaction.signing_payload()).0);
+            txs.push(SignedTransaction {
+                transaction,
+                signature,
+            });
+        }
+    }
+    let total = txs.len();
+    let ws = urls[0].replace("http://", "ws://");
+    let watcher = Client::new(&ws).unwrap();
+    let mut heads = watcher.subscribe_finalized_heads().await.unwrap();
+    let start = Instant::now();
+    let submitted = futures::stream::iter(txs.iter().enumerate())
+        .map(|(i, tx)| {
+            let client = &clients[i % clients.len()];
+            async move { client.submit(tx).await.is_ok() }
+        })
+        .buffer_unordered(256)
+        .filter(|ok| futures::future::ready(*ok))
+        .count();
+    let mut included = 0usize;
+    let mut blocks = 0usize;
+    let mut block_time = Vec::new();
+    let mut finality = Vec::new();
+    let mut last: Option<u64> = None;
+    let count_from = &clients[0];
+    let submitted = submitted.await;
+    // Count finalized transactions block by block until all submitted ones are in.
+    while included < submitted {
+        let Ok(Some(Ok(head))) = tokio::time::timeout(Duration::from_secs(30), heads.next()).await
+        else {
+            break;
+        };
+        finality.push(now_ms().saturating_sub(head.timestamp));
+        if let Some(previous) = last {
+            block_time.push(head.timestamp - previous);
+        }
+        last = Some(head.timestamp);
+        if let Ok(Some(block)) = count_from
+            .block(plexus_rpc::types::BlockId::Number(head.number))
+            .await
+        {
+            included += block.transactions.len();
+            blocks += 1;
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    block_time.sort_unstable();
+    finality.sort_unstable();
+    eprintln!("submitted {submitted} of {total}, finalized {included}");
+    Report {
+        transactions: included,
+        seconds,
+        blocks,
+        block_time_ms: block_time,
+        finality_ms: finality,
+    }
+}
+
+fn print(name: &str, report: &Report) {
+    println!(
+        "{name}: {} transfers finalized in {:.2} s = {:.0} tx/s over {} blocks; block time p50 {} ms p99 {} ms; finality p50 {} ms p99 {} ms",
+        report.transactions,
+        report.seconds,
+        report.transactions as f64 / report.seconds,
+        report.blocks,
+        percentile(&report.block_time_ms, 0.5),
+        percentile(&report.block_time_ms, 0.99),
+        percentile(&report.finality_ms, 0.5),
+        percentile(&report.finality_ms, 0.99),
+    );
+}
+
+fn main() {
+    let mut transactions = 20_000usize;
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--transactions") {
+        transactions = args[i + 1].parse().unwrap();
+    }
+    let accounts = transactions.div_ceil(PER_ACCOUNT as usize);
+    let signers = senders(accounts);
+    let ids: Vec<AccountId> = signers.iter().map(Keypair::account).collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for validators in [1usize, 4] {
+        let dir = tempfile::tempdir().unwrap();
+        let (_nodes, urls) = start_network(dir.path(), validators, &ids);
+        runtime.block_on(async {
+            let first = Client::new(&urls[0]).unwrap();
+            wait_height(&first, 2).await;
+            let genesis_hash = first.info().await.unwrap().genesis_hash;
+            let (block_time, finality) = observe_idle(&urls[0], 15).await;
+            println!(
+                "{validators} validator(s), idle: block time p50 {} ms p99 {} ms; finality p50 {} ms p99 {} ms ({} blocks)",
+                percentile(&block_time, 0.5),
+                percentile(&block_time, 0.99),
+                percentile(&finality, 0.5),
+                percentile(&finality, 0.99),
+                finality.len()
+            );
+            let report = run_load(&urls, &signers, genesis_hash).await;
+            print(&format!("{validators} validator(s), under load"), &report);
+        });
+    }
+}
