@@ -14,7 +14,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    init_tracing(&cli.global);
+    // A node reports its progress; other commands speak only when something is wrong.
+    let quiet_level = match &cli.command {
+        cli::Command::Node(cli::NodeCommand::Run(_)) => "warn,plexus_node=info,plexus_rpc=info",
+        _ => "warn",
+    };
+    init_tracing(&cli.global, quiet_level);
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -32,8 +37,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(global: &cli::GlobalArgs) {
-    let default = if global.verbose { "debug" } else { "warn" };
+fn init_tracing(global: &cli::GlobalArgs, quiet_level: &str) {
+    let default = if global.verbose { "debug" } else { quiet_level };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()

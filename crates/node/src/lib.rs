@@ -2,7 +2,7 @@
 //! block layer) around the pure state machine of `plexus-runtime`, with finalized blocks
 //! committed durably to `plexus-store` and transactions waiting in `plexus-mempool`.
 //!
-//! This is the only crate that imports Commonware. The consensus application ([`app`]) proposes
+//! This is the only crate that imports Commonware. The consensus application (`app`) proposes
 //! blocks from the mempool and verifies proposals by executing them; the executor ([`node`])
 //! commits finalized blocks in height order and acknowledges each to consensus only once it is
 //! durable. [`engine::start_validator`] wires one validator, generic over the runtime and the

@@ -15,6 +15,10 @@ const LATENCY_BUCKETS: [f64; 12] = [
 pub(crate) fn register<E: Spawner + Clock + Metrics>(context: &E, node: Node) {
     let height = context.gauge("best_height", "Newest block proposed or verified");
     let finalized = context.gauge("finalized_height", "Newest block finalized and committed");
+    let tip = context.gauge(
+        "finalized_tip_height",
+        "Newest finalization consensus announced (the store may lag it briefly)",
+    );
     let mempool = context.gauge(
         "mempool_transactions",
         "Transactions waiting in the mempool",
@@ -46,6 +50,7 @@ pub(crate) fn register<E: Spawner + Clock + Metrics>(context: &E, node: Node) {
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 };
+                let _ = tip.try_set_max(node.finalized_tip());
                 let (count, bytes) = node.mempool_status();
                 let _ = mempool.try_set(count);
                 let _ = mempool_bytes.try_set(bytes);
