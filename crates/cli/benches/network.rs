@@ -172,8 +172,8 @@ struct Report {
 
 /// Observes finalized heads for `seconds` (no load): block time and finality latency.
 async fn observe_idle(url: &str, seconds: u64) -> (Vec<u64>, Vec<u64>) {
-    let ws = url.replace("http://", "ws://");
-    let client = Client::new(&ws).unwrap();
+    // The client derives the WebSocket address from the HTTP one.
+    let client = Client::new(url).unwrap();
     let mut heads = client.subscribe_finalized_heads().await.unwrap();
     let mut block_time = Vec::new();
     let mut finality = Vec::new();
@@ -231,11 +231,10 @@ async fn run_load(urls: &[String], signers: &[Keypair], genesis_hash: H256) -> R
         }
     }
     let total = txs.len();
-    let ws = urls[0].replace("http://", "ws://");
-    let watcher = Client::new(&ws).unwrap();
+    let watcher = Client::new(&urls[0]).unwrap();
     let mut heads = watcher.subscribe_finalized_heads().await.unwrap();
     let start = Instant::now();
-    let submitted = futures::stream::iter(txs.iter().enumerate())
+    let submit = futures::stream::iter(txs.iter().enumerate())
         .map(|(i, tx)| {
             let client = &clients[i % clients.len()];
             async move { client.submit(tx).await.is_ok() }
@@ -243,32 +242,37 @@ async fn run_load(urls: &[String], signers: &[Keypair], genesis_hash: H256) -> R
         .buffer_unordered(256)
         .filter(|ok| futures::future::ready(*ok))
         .count();
-    let mut included = 0usize;
-    let mut blocks = 0usize;
-    let mut block_time = Vec::new();
-    let mut finality = Vec::new();
-    let mut last: Option<u64> = None;
+    // Heads are read while transactions are still being submitted, so finality is measured
+    // when it happens, not when the submitter gets round to it.
     let count_from = &clients[0];
-    let submitted = submitted.await;
-    // Count finalized transactions block by block until all submitted ones are in.
-    while included < submitted {
-        let Ok(Some(Ok(head))) = tokio::time::timeout(Duration::from_secs(30), heads.next()).await
-        else {
-            break;
-        };
-        finality.push(now_ms().saturating_sub(head.timestamp));
-        if let Some(previous) = last {
-            block_time.push(head.timestamp - previous);
+    let watch = async {
+        let (mut included, mut blocks) = (0usize, 0usize);
+        let mut block_time = Vec::new();
+        let mut finality = Vec::new();
+        let mut last: Option<u64> = None;
+        while included < total {
+            let Ok(Some(Ok(head))) =
+                tokio::time::timeout(Duration::from_secs(30), heads.next()).await
+            else {
+                break;
+            };
+            finality.push(now_ms().saturating_sub(head.timestamp));
+            if let Some(previous) = last {
+                block_time.push(head.timestamp - previous);
+            }
+            last = Some(head.timestamp);
+            if let Ok(Some(block)) = count_from
+                .block(plexus_rpc::types::BlockId::Number(head.number))
+                .await
+            {
+                included += block.transactions.len();
+                blocks += 1;
+            }
         }
-        last = Some(head.timestamp);
-        if let Ok(Some(block)) = count_from
-            .block(plexus_rpc::types::BlockId::Number(head.number))
-            .await
-        {
-            included += block.transactions.len();
-            blocks += 1;
-        }
-    }
+        (included, blocks, block_time, finality)
+    };
+    let (submitted, (included, blocks, mut block_time, mut finality)) =
+        futures::join!(submit, watch);
     let seconds = start.elapsed().as_secs_f64();
     block_time.sort_unstable();
     finality.sort_unstable();
