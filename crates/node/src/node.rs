@@ -157,7 +157,7 @@ impl Shared {
 
     /// Ready transactions on top of `chain`, at most `max_bytes` of them.
     pub(crate) fn ready(&self, chain: &Chain, max_bytes: usize) -> Vec<CheckedTransaction> {
-        let max_count = chain.params().max_block_transactions as usize;
+        let max_count = chain.state().chain_params().max_block_transactions as usize;
         let mut candidates = lock(&self.mempool).mempool.ready(chain, max_count);
         let mut total = 0usize;
         candidates.retain(|tx| {

@@ -102,11 +102,6 @@ impl Chain {
         &self.head
     }
 
-    /// The chain parameters in force.
-    pub fn params(&self) -> ChainParams {
-        self.state.params.get()
-    }
-
     /// The genesis block's hash: every transaction names it.
     pub fn genesis_hash(&self) -> H256 {
         self.genesis_hash
