@@ -162,6 +162,30 @@ fn percentile(sorted: &[u64], p: f64) -> u64 {
     sorted[rank]
 }
 
+/// Block times and finality latencies of the finalized heads seen, in milliseconds.
+#[derive(Default)]
+struct Timings {
+    block_time: Vec<u64>,
+    finality: Vec<u64>,
+    last: Option<u64>,
+}
+
+impl Timings {
+    fn record(&mut self, timestamp: u64) {
+        self.finality.push(now_ms().saturating_sub(timestamp));
+        if let Some(previous) = self.last {
+            self.block_time.push(timestamp - previous);
+        }
+        self.last = Some(timestamp);
+    }
+
+    fn sorted(mut self) -> (Vec<u64>, Vec<u64>) {
+        self.block_time.sort_unstable();
+        self.finality.sort_unstable();
+        (self.block_time, self.finality)
+    }
+}
+
 struct Report {
     transactions: usize,
     seconds: f64,
@@ -175,24 +199,16 @@ async fn observe_idle(url: &str, seconds: u64) -> (Vec<u64>, Vec<u64>) {
     // The client derives the WebSocket address from the HTTP one.
     let client = Client::new(url).unwrap();
     let mut heads = client.subscribe_finalized_heads().await.unwrap();
-    let mut block_time = Vec::new();
-    let mut finality = Vec::new();
-    let mut last: Option<u64> = None;
+    let mut timings = Timings::default();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     while Instant::now() < deadline {
         let Ok(Some(Ok(head))) = tokio::time::timeout(Duration::from_secs(5), heads.next()).await
         else {
             break;
         };
-        finality.push(now_ms().saturating_sub(head.timestamp));
-        if let Some(previous) = last {
-            block_time.push(head.timestamp - previous);
-        }
-        last = Some(head.timestamp);
+        timings.record(head.timestamp);
     }
-    block_time.sort_unstable();
-    finality.sort_unstable();
-    (block_time, finality)
+    timings.sorted()
 }
 
 async fn run_load(urls: &[String], signers: &[Keypair], genesis_hash: H256) -> Report {
@@ -247,20 +263,14 @@ async fn run_load(urls: &[String], signers: &[Keypair], genesis_hash: H256) -> R
     let count_from = &clients[0];
     let watch = async {
         let (mut included, mut blocks) = (0usize, 0usize);
-        let mut block_time = Vec::new();
-        let mut finality = Vec::new();
-        let mut last: Option<u64> = None;
+        let mut timings = Timings::default();
         while included < total {
             let Ok(Some(Ok(head))) =
                 tokio::time::timeout(Duration::from_secs(30), heads.next()).await
             else {
                 break;
             };
-            finality.push(now_ms().saturating_sub(head.timestamp));
-            if let Some(previous) = last {
-                block_time.push(head.timestamp - previous);
-            }
-            last = Some(head.timestamp);
+            timings.record(head.timestamp);
             if let Ok(Some(block)) = count_from
                 .block(plexus_rpc::types::BlockId::Number(head.number))
                 .await
@@ -269,13 +279,11 @@ async fn run_load(urls: &[String], signers: &[Keypair], genesis_hash: H256) -> R
                 blocks += 1;
             }
         }
-        (included, blocks, block_time, finality)
+        (included, blocks, timings)
     };
-    let (submitted, (included, blocks, mut block_time, mut finality)) =
-        futures::join!(submit, watch);
+    let (submitted, (included, blocks, timings)) = futures::join!(submit, watch);
     let seconds = start.elapsed().as_secs_f64();
-    block_time.sort_unstable();
-    finality.sort_unstable();
+    let (block_time, finality) = timings.sorted();
     eprintln!("submitted {submitted} of {total}, finalized {included}");
     Report {
         transactions: included,
