@@ -173,10 +173,7 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         let Some(block) = ancestry.next().await else {
             return false;
         };
-        if let Lookup::Found(_) = self
-            .shared
-            .lookup(&block.digest(), block.inner().height().get())
-        {
+        if self.shared.knows(&block.digest()) {
             return true; // Ours, or verified before.
         }
         let Some(parent) = ancestry.next().await else {

@@ -167,6 +167,19 @@ impl Shared {
         candidates
     }
 
+    /// Whether `digest` is a block we built, verified or finalized (without copying its state).
+    pub(crate) fn knows(&self, digest: &BlockDigest) -> bool {
+        {
+            let inner = lock(&self.inner);
+            if to_digest(inner.committed.head().hash()) == *digest
+                || inner.specs.contains_key(digest)
+            {
+                return true;
+            }
+        }
+        matches!(self.store.height_of(&H256(digest.0)), Ok(Some(_)))
+    }
+
     /// The state after the block `digest` at `height`, if we know it.
     pub(crate) fn lookup(&self, digest: &BlockDigest, height: u64) -> Lookup {
         let inner = lock(&self.inner);
