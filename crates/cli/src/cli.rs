@@ -119,6 +119,10 @@ pub(crate) struct NodeInitArgs {
     /// Another validator, as PUBLIC_KEY@HOST:PORT; repeat for each.
     #[arg(long, value_name = "KEY@HOST:PORT")]
     pub(crate) peer: Vec<String>,
+    /// Run as a follower of the node whose RPC is at URL: keep and serve the whole chain,
+    /// checking every block against the validators' signatures, without voting.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["dev", "peer"])]
+    pub(crate) follow: Option<String>,
     /// Where the JSON-RPC server listens.
     #[arg(long, default_value = "127.0.0.1:9944", value_name = "HOST:PORT")]
     pub(crate) rpc: std::net::SocketAddr,

@@ -312,3 +312,126 @@ fn test_four_validators_survive_kills_and_agree_on_every_state_root() {
         assert!(transactions > 0, "the load never reached a block");
     });
 }
+
+/// The hash and state root of every block from 1 to `to`, as `node` serves them.
+async fn roots(node: &NodeProcess, to: u64) -> Vec<(H256, H256)> {
+    let client = node.client();
+    let mut roots = Vec::new();
+    for height in 1..=to {
+        let info = client
+            .block(BlockId::Number(height))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{} has no block {height}", node.rpc));
+        roots.push((info.header.hash, info.header.state_root));
+    }
+    roots
+}
+
+#[test]
+fn test_follower_checks_serves_and_relays_and_refuses_another_validator_set() {
+    let env = Env::new();
+    let root = env.dir.path();
+    let rpc = |_| -> SocketAddr { format!("127.0.0.1:{}", free_port()).parse().unwrap() };
+    let (dev_rpc, follower_rpc, impostor_rpc) = (rpc(0), rpc(1), rpc(2));
+    let listen = format!("127.0.0.1:{}", free_port());
+    let validator = NodeProcess::start(&root.join("dev"), dev_rpc, &["--dev", "--listen", &listen]);
+    let upstream = format!("http://{dev_rpc}");
+    let spec = root.join("dev/chain-spec.json");
+    runtime().block_on(wait_finalized(&validator, 1, Duration::from_secs(60)));
+
+    let follower_dir = root.join("follower");
+    env.ok(&[
+        "node",
+        "init",
+        "--data-dir",
+        follower_dir.to_str().unwrap(),
+        "--chain-spec",
+        spec.to_str().unwrap(),
+        "--follow",
+        &upstream,
+    ]);
+    let mut follower = NodeProcess::start(&follower_dir, follower_rpc, &[]);
+
+    // The same genesis with another validator set: no proof from the real validators passes.
+    let impostor_dir = root.join("impostor");
+    let stranger = env.ok(&[
+        "--json",
+        "node",
+        "key",
+        "--data-dir",
+        root.join("x").to_str().unwrap(),
+    ]);
+    let mut forged: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
+    forged["validators"] = serde_json::json!([stranger.json()["validator_key"]]);
+    let forged_spec = root.join("forged.json");
+    std::fs::write(&forged_spec, forged.to_string()).unwrap();
+    env.ok(&[
+        "node",
+        "init",
+        "--data-dir",
+        impostor_dir.to_str().unwrap(),
+        "--chain-spec",
+        forged_spec.to_str().unwrap(),
+        "--follow",
+        &upstream,
+    ]);
+    let impostor = NodeProcess::start(&impostor_dir, impostor_rpc, &[]);
+
+    runtime().block_on(async {
+        // A transfer submitted to the follower is relayed, finalized, and served by it.
+        wait_finalized(&follower, 1, Duration::from_secs(60)).await;
+        let client = follower.client();
+        let genesis_hash = client.info().await.unwrap().genesis_hash;
+        let (alice, bob) = (dev("Alice"), dev("Bob"));
+        let nonce = client.next_nonce(alice.account()).await.unwrap().pending;
+        let hash = client
+            .submit(&transfer(&alice, nonce, genesis_hash, bob.account()))
+            .await
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let included = loop {
+            let info = client.transaction(hash).await.unwrap();
+            if let Some(inclusion) = info.and_then(|info| info.inclusion) {
+                assert!(inclusion.success, "{inclusion:?}");
+                break inclusion.block_number;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "not included: {}",
+                follower.log()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let on_validator = validator.client().transaction(hash).await.unwrap();
+        assert_eq!(
+            on_validator
+                .and_then(|i| i.inclusion)
+                .map(|i| i.block_number),
+            Some(included)
+        );
+
+        // Killed and restarted, the follower catches up from where its store stopped.
+        follower.kill();
+        let before = wait_finalized(&validator, 0, Duration::from_secs(1)).await;
+        let target = wait_finalized(&validator, before + 3, Duration::from_secs(30)).await;
+        follower.spawn();
+        wait_finalized(&follower, target, Duration::from_secs(60)).await;
+        assert_eq!(
+            roots(&follower, target).await,
+            roots(&validator, target).await
+        );
+
+        // The impostor committed nothing, and says why.
+        let health = impostor.client().health().await.unwrap();
+        assert_eq!(health.finalized, 0);
+        assert!(
+            impostor
+                .log()
+                .contains("do not verify against the chain's validators"),
+            "{}",
+            impostor.log()
+        );
+    });
+}

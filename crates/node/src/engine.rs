@@ -296,7 +296,8 @@ where
     let (finalizer, finalized_blocks) = Finalizer::new(node.shared());
     context.child("executor").spawn({
         let shared = node.shared();
-        move |_| execute(shared, finalized_blocks)
+        let marshal = marshal_mailbox.clone();
+        move |_| execute(shared, marshal, finalized_blocks)
     });
     marshal_actor.start(wrap(finalizer), buffer, (resolver_rx, resolver));
 

@@ -15,6 +15,8 @@
 mod app;
 pub mod block;
 pub mod engine;
+pub mod finality;
+mod follow;
 mod gossip;
 pub mod key;
 mod metrics;
@@ -24,7 +26,8 @@ pub mod spec;
 
 pub use block::{BlockDigest, PlexusBlock};
 pub use engine::{StartError, Timing, ValidatorConfig, start_validator};
+pub use finality::{FinalityError, FinalityVerifier};
 pub use key::{KeyFileError, ValidatorKey};
 pub use node::{CommitError, Finalizer, Node, Notification, OpenError};
-pub use run::{RunConfig, RunError, run};
+pub use run::{Role, RunConfig, RunError, run};
 pub use spec::{ChainSpec, SpecError};

@@ -110,6 +110,11 @@ impl Shared {
         self.tip.load(Ordering::Relaxed)
     }
 
+    /// Records the finalized height another node has announced.
+    pub(crate) fn saw_tip(&self, height: u64) {
+        self.tip.fetch_max(height, Ordering::Relaxed);
+    }
+
     /// Starts sending transactions submitted here to peers.
     pub(crate) fn gossip_to(&self, sender: mpsc::UnboundedSender<SignedTransaction>) {
         *lock(&self.gossip) = Some(sender);
@@ -238,8 +243,13 @@ impl Shared {
         }
     }
 
-    /// Applies and durably commits a finalized block. Returns once the block is in the store.
-    pub(crate) fn commit(&self, block: &PlexusBlock) -> Result<(), CommitError> {
+    /// Applies and durably commits a finalized block, with consensus's proof that it is final
+    /// when there is one. Returns once the block is in the store.
+    pub(crate) fn commit(
+        &self,
+        block: &PlexusBlock,
+        finality: Option<&[u8]>,
+    ) -> Result<(), CommitError> {
         let height = block.header().number;
         let (committed, spec) = {
             let mut inner = lock(&self.inner);
@@ -272,7 +282,7 @@ impl Shared {
                 (chain, outcome)
             }
         };
-        self.store.commit(block.block(), &outcome)?;
+        self.store.commit(block.block(), &outcome, finality)?;
         let transactions: Vec<H256> = block
             .block()
             .transactions
@@ -337,6 +347,12 @@ pub enum CommitError {
     Execution(u64, plexus_runtime::BlockError),
 }
 
+/// Marshal's mailbox, for the finalization certificates it keeps.
+pub(crate) type Marshal = commonware_consensus::marshal::core::Mailbox<
+    commonware_consensus::simplex::scheme::ed25519::Scheme,
+    commonware_consensus::marshal::standard::Standard<PlexusBlock>,
+>;
+
 /// Marshal's reporter: passes finalized blocks to the executor without blocking. Opaque; a
 /// test may wrap it to observe finalizations.
 #[derive(Clone)]
@@ -363,7 +379,7 @@ impl Reporter for Finalizer {
     fn report(&mut self, activity: Self::Activity) -> Feedback {
         match activity {
             Update::Tip(_, height, _) => {
-                self.shared.tip.fetch_max(height.get(), Ordering::Relaxed);
+                self.shared.saw_tip(height.get());
                 Feedback::Ok
             }
             Update::Block(block, ack) => match self.blocks.unbounded_send((block, ack)) {
@@ -374,13 +390,22 @@ impl Reporter for Finalizer {
     }
 }
 
-/// Commits finalized blocks in order and acknowledges each only once it is durable.
+/// Commits finalized blocks in order, each with its finality proof when marshal holds one, and
+/// acknowledges each only once it is durable.
 pub(crate) async fn execute(
     shared: Arc<Shared>,
+    marshal: Marshal,
     mut blocks: mpsc::UnboundedReceiver<(Digested<PlexusBlock>, Exact)>,
 ) {
     while let Some((block, ack)) = blocks.next().await {
-        match shared.commit(block.inner()) {
+        // Marshal records a finalization before it delivers the block; a block finalized only
+        // as an ancestor of a later one has none, and the later one's proof covers it.
+        let proof = marshal
+            .get_finalization(block.inner().height())
+            .await
+            .filter(|proof| proof.proposal.payload == block.inner().digest())
+            .map(|proof| crate::finality::encode(&proof));
+        match shared.commit(block.inner(), proof.as_deref()) {
             Ok(()) => {
                 let header = block.inner().header();
                 if header.number % 100 == 0 {

@@ -1,7 +1,9 @@
-//! Running a validator as a process: Commonware's tokio runtime, the authenticated `lookup`
-//! network with static peers, metrics, and graceful shutdown on SIGINT or SIGTERM.
+//! Running a node as a process: Commonware's tokio runtime, the authenticated `lookup` network
+//! with static peers (validators) or an upstream node's RPC (followers), metrics, the RPC
+//! server, and graceful shutdown on SIGINT or SIGTERM.
 
 use crate::engine::{self, CHANNELS, Timing, ValidatorConfig};
+use crate::finality::FinalityVerifier;
 use crate::key::ValidatorKey;
 use crate::node::{Node, OpenError};
 use crate::spec::{ChainSpec, SpecError};
@@ -13,7 +15,10 @@ use commonware_stream::{
     cups::{self, Cups},
     sake::{self, Sake},
 };
-use commonware_utils::{NZU32, NZUsize, ordered::Map};
+use commonware_utils::{
+    NZU32, NZUsize,
+    ordered::{Map, Set},
+};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,19 +29,34 @@ use tracing::{info, warn};
 /// chain at a few blocks per second; these leave room for catching up after downtime.
 const QUOTAS: [u32; 6] = [256, 256, 128, 128, 64, 64];
 
-/// How a validator process runs.
+/// What a node does for the network.
+pub enum Role {
+    /// Takes part in consensus.
+    Validator {
+        /// This validator's consensus key (boxed: it is far larger than a follower's URL).
+        key: Box<ValidatorKey>,
+        /// Where to accept peer connections.
+        listen: SocketAddr,
+        /// The other validators (public keys in hex) and where to reach them.
+        peers: Vec<(String, SocketAddr)>,
+    },
+    /// Follows the finalized chain from another node's RPC, checking every block against the
+    /// validators' finality proofs and re-executing it.
+    Follower {
+        /// The RPC URL of the node to follow (`http://host:port`).
+        upstream: String,
+    },
+}
+
+/// How a node process runs.
 pub struct RunConfig {
     /// Where the chain store and consensus storage live.
     pub data_dir: PathBuf,
     /// The chain.
     pub spec: ChainSpec,
-    /// This validator's consensus key.
-    pub key: ValidatorKey,
-    /// Where to accept peer connections.
-    pub listen: SocketAddr,
-    /// The other validators (public keys in hex) and where to reach them.
-    pub peers: Vec<(String, SocketAddr)>,
-    /// Consensus and block timings.
+    /// Validator or follower.
+    pub role: Role,
+    /// Consensus and block timings (validators).
     pub timing: Timing,
     /// How much state history to keep.
     pub retention: plexus_store::Retention,
@@ -68,6 +88,9 @@ pub enum RunError {
     /// The RPC server could not start.
     #[error("rpc: {0}")]
     Rpc(#[from] plexus_rpc::ServerError),
+    /// The upstream URL of a follower is not usable.
+    #[error("upstream: {0}")]
+    Upstream(#[from] plexus_rpc::ClientError),
 }
 
 /// Runs a validator until SIGINT/SIGTERM.
@@ -90,52 +113,6 @@ pub fn run(config: RunConfig) -> Result<(), RunError> {
             "chain opened"
         );
 
-        let key = config.key.0;
-        let me = key.public_key();
-        let mut addresses: Vec<(ed25519::PublicKey, Address)> =
-            vec![(me.clone(), config.listen.into())];
-        for (hex_key, address) in &config.peers {
-            let peer = hex::decode(hex_key.trim_start_matches("0x"))
-                .ok()
-                .and_then(|bytes| ed25519::PublicKey::decode(bytes::Bytes::from(bytes)).ok())
-                .ok_or_else(|| {
-                    RunError::Peers(format!("{hex_key} is not an ed25519 public key"))
-                })?;
-            if validators.position(&peer).is_none() {
-                warn!(peer = %hex_key, "peer is not a validator of this chain; ignoring it");
-                continue;
-            }
-            addresses.push((peer, (*address).into()));
-        }
-        let peers: Map<ed25519::PublicKey, Address> = Map::try_from(addresses)
-            .map_err(|_| RunError::Peers("the same key is listed twice".into()))?;
-
-        let namespace = engine::namespace(node.genesis_hash());
-        let handshake = Cups::<_, ChaCha20Poly1305>::new(
-            Sake {
-                signer: key.clone(),
-                synchrony_bound: Duration::from_secs(5),
-                max_handshake_age: Duration::from_secs(10),
-                version: sake::Version::V1,
-            },
-            cups::Version::V1,
-        );
-        let p2p = lookup::Config::local(
-            handshake,
-            &namespace,
-            config.listen,
-            NZUsize!(validators.len().max(1)),
-            engine::max_message_size(validators.len() as u32),
-            NZUsize!(1024),
-        );
-        let (mut network, mut oracle) = lookup::Network::new(context.child("p2p"), p2p);
-        oracle.track(0, peers);
-        let channels = CHANNELS.map(|id| {
-            let quota = QUOTAS[id as usize];
-            network.register(id, Quota::per_second(NZU32!(quota.max(1))))
-        });
-        network.start();
-
         crate::metrics::register(&context.child("chain"), node.clone());
         if let Some(address) = config.metrics {
             crate::metrics::serve(context.child("metrics_server"), address);
@@ -150,22 +127,34 @@ pub fn run(config: RunConfig) -> Result<(), RunError> {
             None => None,
         };
 
-        let consensus = engine::start_validator(
-            context.child("validator"),
-            &node,
-            ValidatorConfig {
-                key,
-                validators,
-                partition_prefix: "plexus".into(),
-                timing: config.timing,
-            },
-            channels,
-            oracle.clone(),
-            oracle,
-            |finalizer| finalizer,
-        )
-        .await?;
-        info!(listen = %config.listen, "validator started");
+        let consensus = match config.role {
+            Role::Validator { key, listen, peers } => {
+                let handle = start_validator(
+                    &context,
+                    &node,
+                    validators,
+                    key,
+                    listen,
+                    &peers,
+                    config.timing,
+                )
+                .await?;
+                info!(%listen, "validator started");
+                Some(handle)
+            }
+            Role::Follower { upstream } => {
+                let client = plexus_rpc::Client::new(&upstream)?;
+                let verifier = FinalityVerifier::new(node.genesis_hash(), validators);
+                let (relay, transactions) = futures::channel::mpsc::unbounded();
+                node.shared().gossip_to(relay);
+                let shared = node.shared();
+                context
+                    .child("follower")
+                    .spawn(move |_| crate::follow::follow(shared, verifier, client, transactions));
+                info!(%upstream, "following");
+                None
+            }
+        };
 
         shutdown_signal().await;
         info!("shutting down");
@@ -176,6 +165,76 @@ pub fn run(config: RunConfig) -> Result<(), RunError> {
         let _ = context.stop(0, Some(Duration::from_secs(5))).await;
         Ok(())
     })
+}
+
+/// Starts the p2p network and consensus of a validator.
+async fn start_validator(
+    context: &tokio::Context,
+    node: &Node,
+    validators: Set<ed25519::PublicKey>,
+    key: Box<ValidatorKey>,
+    listen: SocketAddr,
+    configured_peers: &[(String, SocketAddr)],
+    timing: Timing,
+) -> Result<commonware_runtime::Handle<()>, RunError> {
+    let key = key.0;
+    let me = key.public_key();
+    let mut addresses: Vec<(ed25519::PublicKey, Address)> = vec![(me, listen.into())];
+    for (hex_key, address) in configured_peers {
+        let peer = hex::decode(hex_key.trim_start_matches("0x"))
+            .ok()
+            .and_then(|bytes| ed25519::PublicKey::decode(bytes::Bytes::from(bytes)).ok())
+            .ok_or_else(|| RunError::Peers(format!("{hex_key} is not an ed25519 public key")))?;
+        if validators.position(&peer).is_none() {
+            warn!(peer = %hex_key, "peer is not a validator of this chain; ignoring it");
+            continue;
+        }
+        addresses.push((peer, (*address).into()));
+    }
+    let peers: Map<ed25519::PublicKey, Address> = Map::try_from(addresses)
+        .map_err(|_| RunError::Peers("the same key is listed twice".into()))?;
+
+    let namespace = engine::namespace(node.genesis_hash());
+    let handshake = Cups::<_, ChaCha20Poly1305>::new(
+        Sake {
+            signer: key.clone(),
+            synchrony_bound: Duration::from_secs(5),
+            max_handshake_age: Duration::from_secs(10),
+            version: sake::Version::V1,
+        },
+        cups::Version::V1,
+    );
+    let p2p = lookup::Config::local(
+        handshake,
+        &namespace,
+        listen,
+        NZUsize!(validators.len().max(1)),
+        engine::max_message_size(validators.len() as u32),
+        NZUsize!(1024),
+    );
+    let (mut network, mut oracle) = lookup::Network::new(context.child("p2p"), p2p);
+    oracle.track(0, peers);
+    let channels = CHANNELS.map(|id| {
+        let quota = QUOTAS[id as usize];
+        network.register(id, Quota::per_second(NZU32!(quota.max(1))))
+    });
+    network.start();
+
+    Ok(engine::start_validator(
+        context.child("validator"),
+        node,
+        ValidatorConfig {
+            key,
+            validators,
+            partition_prefix: "plexus".into(),
+            timing,
+        },
+        channels,
+        oracle.clone(),
+        oracle,
+        |finalizer| finalizer,
+    )
+    .await?)
 }
 
 async fn shutdown_signal() {

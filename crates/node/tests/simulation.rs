@@ -21,7 +21,10 @@ use commonware_p2p::simulated::{self, Link};
 use commonware_runtime::{Clock, Handle, Quota, Spawner, Supervisor as _, deterministic};
 use commonware_utils::{NZU32, ordered::Set};
 use plexus_node::engine::{CHANNELS, max_message_size, namespace};
-use plexus_node::{Node, Notification, Timing, ValidatorConfig, start_validator};
+use plexus_node::{
+    FinalityError, FinalityVerifier, Node, Notification, PlexusBlock, Timing, ValidatorConfig,
+    start_validator,
+};
 use plexus_primitives::{AccountId, H256, RAO_PER_TAO, Signature, blake2_256, blake2_256_parts};
 use plexus_rpc::Backend as _;
 use plexus_runtime::{Call, ChainParams, Genesis, SignedTransaction, Transaction};
@@ -529,6 +532,68 @@ fn all_online_agree() {
         for index in 0..VALIDATORS {
             assert!(heights(&sim, index) >= 40);
         }
+    }
+}
+
+/// Every validator stores, beside nearly every block, a finality proof that a node outside
+/// consensus can check from the validator set alone; the proof fits only its own block and
+/// only this validator set, and any changed byte breaks it.
+#[test]
+fn finality_proofs_are_stored_and_prove_only_their_block() {
+    let sim = run(3..4, Role::Honest, 25, VALIDATORS, |b, _| b, None).remove(0);
+    let validators = Set::from_iter_dedup(sim.keys.iter().map(|k| k.public_key()));
+    let genesis_hash = plexus_runtime::Chain::from_genesis(&genesis())
+        .unwrap()
+        .genesis_hash();
+    let verifier = FinalityVerifier::new(genesis_hash, validators);
+    let strangers = FinalityVerifier::new(
+        genesis_hash,
+        Set::from_iter_dedup((100..104).map(|s| ed25519::PrivateKey::from_seed(s).public_key())),
+    );
+    for index in 0..VALIDATORS {
+        let store = plexus_store::Store::open(
+            &store_path(&sim.dir, index),
+            plexus_store::Retention::Archive,
+        )
+        .unwrap();
+        let head = store.head_height().unwrap().unwrap();
+        let block = |h| PlexusBlock::new(store.block(h).unwrap().unwrap());
+        let mut proven = 0;
+        for height in 1..=head {
+            let Some(proof) = store.finality(height).unwrap() else {
+                continue;
+            };
+            proven += 1;
+            assert_eq!(verifier.verify(&block(height), &proof), Ok(()));
+            if height < head {
+                assert!(matches!(
+                    verifier.verify(&block(height + 1), &proof),
+                    Err(FinalityError::OtherBlock { .. })
+                ));
+            }
+            assert_eq!(
+                strangers.verify(&block(height), &proof),
+                Err(FinalityError::BadSignatures)
+            );
+            let mut forged = proof.clone();
+            let last = forged.len() - 1;
+            forged[last] ^= 1;
+            assert_eq!(
+                verifier.verify(&block(height), &forged),
+                Err(FinalityError::BadSignatures)
+            );
+            let mut longer = proof.clone();
+            longer.push(0);
+            assert!(matches!(
+                verifier.verify(&block(height), &longer),
+                Err(FinalityError::Malformed(_))
+            ));
+        }
+        // Blocks finalized only as ancestors of a later one have no proof of their own.
+        assert!(
+            proven * 10 >= head * 8,
+            "validator {index}: {proven} of {head} blocks have a proof"
+        );
     }
 }
 

@@ -6,14 +6,14 @@
 use crate::types::{
     BlockEvents, BlockId, BlockInfo, EventFilter, FeeEstimate, HeaderInfo, Health, HexBytes,
     Metagraph, MetagraphOptions, NextNonce, PoolInfo, Rao, StakeInfo, SubnetInfo, SubnetSummary,
-    SwapDirection, SwapSimulation, SystemInfo, TransactionInfo, TxProgress,
+    SwapDirection, SwapSimulation, SyncBatch, SystemInfo, TransactionInfo, TxProgress,
 };
 use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
 use jsonrpsee_core::params::ArrayParams;
 use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
 use jsonrpsee_ws_client::{WsClient, WsClientBuilder};
 use parity_scale_codec::Encode;
-use plexus_primitives::{AccountId, Balance, NetUid, H256};
+use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, H256};
 use plexus_runtime::SignedTransaction;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -168,13 +168,14 @@ fn params(values: &[&dyn erased::Param]) -> Result<ArrayParams, ClientError> {
     Ok(params)
 }
 
-/// Lets parameters of different types share one slice.
+/// Lets parameters of different types share one slice. `Sync` keeps the client's futures `Send`,
+/// so they can run on any executor thread.
 mod erased {
-    pub(super) trait Param {
+    pub(super) trait Param: Sync {
         fn to_json(&self) -> Result<serde_json::Value, serde_json::Error>;
     }
 
-    impl<T: serde::Serialize> Param for T {
+    impl<T: serde::Serialize + Sync> Param for T {
         fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
             serde_json::to_value(self)
         }
@@ -253,6 +254,16 @@ impl Client {
     /// `chain_block`: a finalized block by height or hash; `None` if there is none.
     pub async fn block(&self, id: BlockId) -> Result<Option<BlockInfo>, ClientError> {
         self.call("chain_block", params(&[&id])?).await
+    }
+
+    /// `chain_syncBlocks`: finalized blocks from height `from` with their finality proofs, at
+    /// most `max` (the server caps it).
+    pub async fn sync_blocks(
+        &self,
+        from: BlockNumber,
+        max: Option<u32>,
+    ) -> Result<SyncBatch, ClientError> {
+        self.call("chain_syncBlocks", params(&[&from, &max])?).await
     }
 
     /// `chain_transaction`: a transaction by hash, pending or finalized, with its events;

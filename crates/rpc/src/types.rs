@@ -492,6 +492,31 @@ pub struct NextNonce {
     pub pending: u64,
 }
 
+/// A run of finalized blocks for a node that follows the chain, as `chain_syncBlocks` returns
+/// it. The follower checks each block against its finality proof and its parent's hash, and
+/// re-executes it; nothing here is taken on trust.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncBatch {
+    /// The serving node's finalized height when it answered.
+    pub finalized: BlockNumber,
+    /// Consecutive blocks from the requested height, oldest first; empty when there are none
+    /// yet.
+    pub blocks: Vec<SyncBlock>,
+}
+
+/// One finalized block with its proof of finality, if the serving node has one for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncBlock {
+    /// Its height.
+    pub height: BlockNumber,
+    /// The SCALE-encoded block.
+    pub block: HexBytes,
+    /// Consensus's certificate that this block is final (validators' signatures over it).
+    /// Absent for a block finalized only as the ancestor of a later one; the later block's
+    /// proof covers it through the parent hashes.
+    pub finality: Option<HexBytes>,
+}
+
 /// A transaction's progress, as `tx_submitAndWatch` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]

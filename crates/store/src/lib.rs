@@ -31,6 +31,8 @@ const TRANSACTIONS: TableDefinition<'_, &[u8; 32], (u64, u32)> =
     TableDefinition::new("transactions");
 const STATE: TableDefinition<'_, &[u8], &[u8]> = TableDefinition::new("state");
 const UNDO: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("undo");
+/// Consensus's proof that the block at a height is final, opaque to the store.
+const FINALITY: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("finality");
 
 const HEAD: &str = "head";
 const GENESIS_HASH: &str = "genesis_hash";
@@ -139,7 +141,7 @@ impl Store {
     pub fn open(path: &Path, retention: Retention) -> Result<Self, StoreError> {
         let db = Database::create(path).map_err(dberr)?;
         let txn = db.begin_write().map_err(dberr)?;
-        for table in [HEADERS, BLOCKS, EVENTS, UNDO] {
+        for table in [HEADERS, BLOCKS, EVENTS, UNDO, FINALITY] {
             txn.open_table(table).map_err(dberr)?;
         }
         txn.open_table(META).map_err(dberr)?;
@@ -208,6 +210,15 @@ impl Store {
         Ok(Some((height, index, tx)))
     }
 
+    /// The finality proof stored with the block at `height`, if consensus gave one for it
+    /// (a block finalized only as the ancestor of a later one has none).
+    pub fn finality(&self, height: BlockNumber) -> Result<Option<Vec<u8>>, StoreError> {
+        let txn = self.db.begin_read().map_err(dberr)?;
+        let table = txn.open_table(FINALITY).map_err(dberr)?;
+        let value = table.get(height).map_err(dberr)?;
+        Ok(value.map(|v| v.value().to_vec()))
+    }
+
     fn get_decoded<T: Decode>(
         &self,
         table: TableDefinition<'_, u64, &[u8]>,
@@ -274,9 +285,15 @@ impl Store {
         Ok(H256(bytes))
     }
 
-    /// Commits a finalized block with what applying it produced, atomically. Committing the
-    /// block already stored at its height again does nothing, so redelivery is harmless.
-    pub fn commit(&self, block: &Block, outcome: &BlockOutcome) -> Result<(), StoreError> {
+    /// Commits a finalized block with what applying it produced and, when consensus has one
+    /// for this very block, the proof that it is final, atomically. Committing the block
+    /// already stored at its height again does nothing, so redelivery is harmless.
+    pub fn commit(
+        &self,
+        block: &Block,
+        outcome: &BlockOutcome,
+        finality: Option<&[u8]>,
+    ) -> Result<(), StoreError> {
         let height = block.header.number;
         let head = self
             .head_height()?
@@ -336,6 +353,12 @@ impl Store {
                 .map_err(dberr)?
                 .insert(&hash.0, height)
                 .map_err(dberr)?;
+            if let Some(proof) = finality {
+                txn.open_table(FINALITY)
+                    .map_err(dberr)?
+                    .insert(height, proof)
+                    .map_err(dberr)?;
+            }
             let mut txs = txn.open_table(TRANSACTIONS).map_err(dberr)?;
             for (index, tx) in block.transactions.iter().enumerate() {
                 txs.insert(&tx.hash().0, (height, index as u32))

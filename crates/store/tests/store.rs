@@ -101,7 +101,7 @@ fn build(store: &Store, chain: &mut Chain, blocks: u64) -> Vec<Block> {
     (0..blocks)
         .map(|_| {
             let (block, outcome) = next_block(chain);
-            store.commit(&block, &outcome).unwrap();
+            store.commit(&block, &outcome, None).unwrap();
             block
         })
         .collect()
@@ -126,7 +126,7 @@ fn test_reopened_store_resumes_where_it_stopped() {
     // Both continue identically.
     let (block, outcome) = next_block(&mut chain);
     loaded.apply_block(&block).unwrap();
-    store.commit(&block, &outcome).unwrap();
+    store.commit(&block, &outcome, None).unwrap();
     assert_eq!(loaded.head(), chain.head());
     // Blocks, hashes, transactions and events are all there.
     assert_eq!(store.block(5).unwrap().unwrap(), blocks[4]);
@@ -138,25 +138,55 @@ fn test_reopened_store_resumes_where_it_stopped() {
 }
 
 #[test]
+fn test_finality_proofs_are_kept_with_their_blocks_across_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.redb");
+    let mut chain = genesis();
+    {
+        let store = Store::open(&path, Retention::Recent { heights: 2 }).unwrap();
+        store.init(&chain).unwrap();
+        let (block, outcome) = next_block(&mut chain);
+        store.commit(&block, &outcome, Some(b"proof one")).unwrap();
+        let (block, outcome) = next_block(&mut chain);
+        store.commit(&block, &outcome, None).unwrap();
+        // A redelivery never replaces what is stored.
+        store.commit(&block, &outcome, Some(b"late")).unwrap();
+        for _ in 0..4 {
+            let (block, outcome) = next_block(&mut chain);
+            store.commit(&block, &outcome, Some(b"more")).unwrap();
+        }
+    }
+    let store = Store::open(&path, Retention::Recent { heights: 2 }).unwrap();
+    assert_eq!(store.finality(0).unwrap(), None);
+    assert_eq!(
+        store.finality(1).unwrap().as_deref(),
+        Some(&b"proof one"[..])
+    );
+    assert_eq!(store.finality(2).unwrap(), None);
+    assert_eq!(store.finality(6).unwrap().as_deref(), Some(&b"more"[..]));
+    assert_eq!(store.finality(7).unwrap(), None);
+}
+
+#[test]
 fn test_redelivery_is_idempotent_and_gaps_or_forks_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("c.redb"), Retention::Archive).unwrap();
     let mut chain = genesis();
     store.init(&chain).unwrap();
     let (block, outcome) = next_block(&mut chain);
-    store.commit(&block, &outcome).unwrap();
-    store.commit(&block, &outcome).unwrap();
+    store.commit(&block, &outcome, None).unwrap();
+    store.commit(&block, &outcome, None).unwrap();
     assert_eq!(store.head_height().unwrap(), Some(1));
     let mut fork = block.clone();
     fork.header.timestamp += 1;
     assert!(matches!(
-        store.commit(&fork, &outcome),
+        store.commit(&fork, &outcome, None),
         Err(StoreError::Conflict { height: 1, .. })
     ));
     let (_, _) = next_block(&mut chain);
     let (skipped, outcome) = next_block(&mut chain);
     assert!(matches!(
-        store.commit(&skipped, &outcome),
+        store.commit(&skipped, &outcome, None),
         Err(StoreError::NotNext { head: 1, got: 3 })
     ));
     let other = Chain::from_genesis(&Genesis {
@@ -190,8 +220,8 @@ fn test_state_at_every_height_matches_its_header() {
     recent.init(&chain).unwrap();
     for _ in 0..25 {
         let (block, outcome) = next_block(&mut chain);
-        archive.commit(&block, &outcome).unwrap();
-        recent.commit(&block, &outcome).unwrap();
+        archive.commit(&block, &outcome, None).unwrap();
+        recent.commit(&block, &outcome, None).unwrap();
     }
     for height in 0..=25 {
         let (_, root) = archive.state_at(height).unwrap();
@@ -231,7 +261,7 @@ fn run_child(path: &Path) {
     };
     loop {
         let (block, outcome) = next_block(&mut chain);
-        store.commit(&block, &outcome).unwrap();
+        store.commit(&block, &outcome, None).unwrap();
     }
 }
 

@@ -42,6 +42,9 @@ struct NodeFile {
     block_time_ms: u64,
     /// Keep the state of every height (otherwise the last 256).
     archive: bool,
+    /// A follower's upstream RPC URL; absent for a validator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    follow: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -163,7 +166,9 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
         (None, true) => dev_spec("plexus-dev", vec![key.public_hex()])?,
         (None, false) => bail!("give --chain-spec FILE, or --dev for a one-validator dev chain"),
     };
-    if !spec
+    if let Some(url) = &args.follow {
+        plexus_rpc::Client::new(url).with_context(|| format!("--follow {url}"))?;
+    } else if !spec
         .validators
         .iter()
         .any(|v| v.trim_start_matches("0x") == key.public_hex())
@@ -188,6 +193,7 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
         metrics: args.metrics,
         block_time_ms: args.block_time_ms,
         archive: args.archive,
+        follow: args.follow.clone(),
     };
     std::fs::write(
         dir.join(SPEC_FILE),
@@ -201,14 +207,16 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
         serde_json::json!({
             "data_dir": dir,
             "validator_key": key.public_hex(),
+            "follow": args.follow,
             "genesis_chain_id": spec.genesis.chain_id,
         }),
-        || {
-            format!(
+        || match &args.follow {
+            Some(url) => format!("initialised {} as a follower of {url}\n", dir.display()),
+            None => format!(
                 "initialised {}\nvalidator key: {}\n",
                 dir.display(),
                 key.public_hex()
-            )
+            ),
         },
     )?;
     Ok(key)
@@ -239,6 +247,7 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
                     .listen
                     .unwrap_or_else(|| ([127, 0, 0, 1], 30400).into()),
                 peer: Vec::new(),
+                follow: None,
                 rpc: args.rpc.unwrap_or_else(|| ([127, 0, 0, 1], 9944).into()),
                 metrics: args.metrics,
                 block_time_ms: args.block_time_ms.unwrap_or(1000),
@@ -252,18 +261,23 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
     let spec_text = std::fs::read_to_string(dir.join(SPEC_FILE))
         .with_context(|| format!("reading {}", dir.join(SPEC_FILE).display()))?;
     let spec = ChainSpec::from_json(&spec_text)?;
-    let key = ValidatorKey::load(&dir.join(KEY_FILE))?;
+    let role = match config.follow {
+        Some(upstream) => plexus_node::Role::Follower { upstream },
+        None => plexus_node::Role::Validator {
+            key: Box::new(ValidatorKey::load(&dir.join(KEY_FILE))?),
+            listen: args.listen.unwrap_or(config.listen),
+            peers: config
+                .peers
+                .into_iter()
+                .map(|p| (p.key, p.address))
+                .collect(),
+        },
+    };
     let block_time = Duration::from_millis(args.block_time_ms.unwrap_or(config.block_time_ms));
     let run = RunConfig {
         data_dir: dir,
         spec,
-        key,
-        listen: args.listen.unwrap_or(config.listen),
-        peers: config
-            .peers
-            .into_iter()
-            .map(|p| (p.key, p.address))
-            .collect(),
+        role,
         timing: Timing::new(block_time),
         retention: if config.archive {
             plexus_store::Retention::Archive

@@ -11,8 +11,8 @@ use crate::backend::Backend;
 use crate::error::ApiError;
 use crate::types::{
     BlockId, BlockInfo, FeeEstimate, HeaderInfo, Health, HexBytes, Inclusion, MetagraphOptions,
-    NextNonce, Rao, SwapDirection, SystemInfo, TransactionDetails, TransactionInfo,
-    TransactionSummary, TxStatus,
+    NextNonce, Rao, SwapDirection, SyncBatch, SyncBlock, SystemInfo, TransactionDetails,
+    TransactionInfo, TransactionSummary, TxStatus,
 };
 use jsonrpsee_core::server::RpcModule;
 use jsonrpsee_core::RegisterMethodError;
@@ -89,6 +89,11 @@ pub(crate) fn register<B: Backend>(
     blocking(module, "chain_block", 1, |ctx, mut args| {
         let id: BlockId = args.required("block")?;
         Ok(block(ctx.backend.store(), id)?)
+    })?;
+    blocking(module, "chain_syncBlocks", 2, |ctx, mut args| {
+        let from: BlockNumber = args.required("from")?;
+        let max: Option<u32> = args.optional("max")?;
+        Ok(sync_blocks(ctx.backend.store(), from, max)?)
     })?;
     blocking(module, "chain_transaction", 1, |ctx, mut args| {
         let hash: H256 = args.required("hash")?;
@@ -256,6 +261,35 @@ fn block(store: &Store, id: BlockId) -> Result<Option<BlockInfo>, ApiError> {
         transactions,
         events: events.iter().map(|(p, e)| record(*p, e)).collect(),
     }))
+}
+
+/// Most blocks one `chain_syncBlocks` answer holds, and the block bytes after which it stops
+/// (well inside the default response limit, hex doubling them).
+const SYNC_MAX_BLOCKS: u32 = 256;
+const SYNC_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+fn sync_blocks(store: &Store, from: BlockNumber, max: Option<u32>) -> Result<SyncBatch, ApiError> {
+    let finalized = store.head_height()?.unwrap_or(0);
+    let max = max.unwrap_or(SYNC_MAX_BLOCKS).clamp(1, SYNC_MAX_BLOCKS) as usize;
+    let mut blocks = Vec::new();
+    let mut bytes = 0;
+    // Genesis has no block: every node builds it from the chain spec.
+    for height in from.max(1)..=finalized {
+        if blocks.len() == max || bytes >= SYNC_MAX_BYTES {
+            break;
+        }
+        let block = store
+            .block(height)?
+            .ok_or_else(|| ApiError::Internal(format!("finalized block {height} is missing")))?
+            .encode();
+        bytes += block.len();
+        blocks.push(SyncBlock {
+            height,
+            block: HexBytes(block),
+            finality: store.finality(height)?.map(HexBytes),
+        });
+    }
+    Ok(SyncBatch { finalized, blocks })
 }
 
 /// How the transaction at `index` of a block went, from the block's events.
