@@ -5,7 +5,8 @@
 //! finality latency (from a block's timestamp, set by its proposer, to the moment a client
 //! subscribed to finalized heads hears of it; all processes share one clock here).
 //!
-//! `cargo bench -p plexus-cli --bench network` (add `-- --transactions N` to change the load).
+//! `cargo bench -p plexus-cli --bench network` (add `-- --transactions N` to change the load,
+//! `-- --validators N` to measure one network size only).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -211,7 +212,25 @@ async fn observe_idle(url: &str, seconds: u64) -> (Vec<u64>, Vec<u64>) {
     timings.sorted()
 }
 
-async fn run_load(urls: &[String], signers: &[Keypair], genesis_hash: H256) -> Report {
+/// How the load is submitted.
+#[derive(Clone, Copy, Debug)]
+enum Submit {
+    /// One `tx_submit` request per transaction, 256 in flight.
+    One,
+    /// JSON-RPC batch requests of [`BATCH`] `tx_submit` calls, 8 in flight.
+    Batches,
+}
+
+/// Transactions per JSON-RPC batch: the server's default batch limit.
+const BATCH: usize = 64;
+
+async fn run_load(
+    urls: &[String],
+    signers: &[Keypair],
+    genesis_hash: H256,
+    nonce_base: u64,
+    mode: Submit,
+) -> Report {
     let clients: Vec<Client> = urls
         .iter()
         .map(|u| {
@@ -226,7 +245,7 @@ async fn run_load(urls: &[String], signers: &[Keypair], genesis_hash: H256) -> R
         .account();
     // Sign everything first: the benchmark measures the chain, not the client's signing.
     let mut txs = Vec::new();
-    for nonce in 0..PER_ACCOUNT {
+    for nonce in nonce_base..nonce_base + PER_ACCOUNT {
         for signer in signers {
             let transaction = Transaction {
                 signer: signer.account(),
@@ -250,14 +269,35 @@ async fn run_load(urls: &[String], signers: &[Keypair], genesis_hash: H256) -> R
     let watcher = Client::new(&urls[0]).unwrap();
     let mut heads = watcher.subscribe_finalized_heads().await.unwrap();
     let start = Instant::now();
-    let submit = futures::stream::iter(txs.iter().enumerate())
-        .map(|(i, tx)| {
-            let client = &clients[i % clients.len()];
-            async move { client.submit(tx).await.is_ok() }
-        })
-        .buffer_unordered(256)
-        .filter(|ok| futures::future::ready(*ok))
-        .count();
+    let submit = async {
+        match mode {
+            Submit::One => {
+                futures::stream::iter(txs.iter().enumerate())
+                    .map(|(i, tx)| {
+                        let client = &clients[i % clients.len()];
+                        async move { usize::from(client.submit(tx).await.is_ok()) }
+                    })
+                    .buffer_unordered(256)
+                    .fold(0, |sum, ok| futures::future::ready(sum + ok))
+                    .await
+            }
+            Submit::Batches => {
+                futures::stream::iter(txs.chunks(BATCH).enumerate())
+                    .map(|(i, chunk)| {
+                        let client = &clients[i % clients.len()];
+                        async move {
+                            match client.submit_batch(chunk).await {
+                                Ok(answers) => answers.iter().filter(|a| a.is_ok()).count(),
+                                Err(_) => 0,
+                            }
+                        }
+                    })
+                    .buffer_unordered(8)
+                    .fold(0, |sum, ok| futures::future::ready(sum + ok))
+                    .await
+            }
+        }
+    };
     // Heads are read while transactions are still being submitted, so finality is measured
     // when it happens, not when the submitter gets round to it.
     let count_from = &clients[0];
@@ -314,6 +354,10 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--transactions") {
         transactions = args[i + 1].parse().unwrap();
     }
+    let mut networks = vec![1usize, 4];
+    if let Some(i) = args.iter().position(|a| a == "--validators") {
+        networks = vec![args[i + 1].parse().unwrap()];
+    }
     let accounts = transactions.div_ceil(PER_ACCOUNT as usize);
     let signers = senders(accounts);
     let ids: Vec<AccountId> = signers.iter().map(Keypair::account).collect();
@@ -321,7 +365,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    for validators in [1usize, 4] {
+    for validators in networks {
         let dir = tempfile::tempdir().unwrap();
         let (_nodes, urls) = start_network(dir.path(), validators, &ids);
         runtime.block_on(async {
@@ -337,8 +381,14 @@ fn main() {
                 percentile(&finality, 0.99),
                 finality.len()
             );
-            let report = run_load(&urls, &signers, genesis_hash).await;
-            print(&format!("{validators} validator(s), under load"), &report);
+            for (round, mode) in [Submit::One, Submit::Batches].into_iter().enumerate() {
+                let nonce_base = round as u64 * PER_ACCOUNT;
+                let report = run_load(&urls, &signers, genesis_hash, nonce_base, mode).await;
+                print(
+                    &format!("{validators} validator(s), under load, {mode:?}"),
+                    &report,
+                );
+            }
         });
     }
 }

@@ -8,6 +8,32 @@ use plexus_rpc::Backend;
 use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
 
 #[tokio::test]
+async fn test_submit_batch_answers_each_transaction_in_order() {
+    let h = Harness::start().await;
+    let transfer = Call::Transfer {
+        dest: account(2),
+        value: TAO,
+    };
+    let first = h.node.tx(1, transfer.clone());
+    let mut forged = h.node.tx(3, transfer.clone());
+    forged.signature.0[0] ^= 1;
+    // Signed for nonce 0 as well: the first one took it.
+    let replay = first.clone();
+    let other = h.node.tx(4, transfer);
+    let answers = h
+        .client
+        .submit_batch(&[first.clone(), forged, replay, other.clone()])
+        .await
+        .unwrap();
+    assert_eq!(answers.len(), 4);
+    assert_eq!(answers[0].as_ref().unwrap(), &first.hash());
+    assert_eq!(answers[1].as_ref().unwrap_err().code(), Some(1000));
+    assert_eq!(answers[2].as_ref().unwrap_err().code(), Some(1001));
+    assert_eq!(answers[3].as_ref().unwrap(), &other.hash());
+    assert_eq!(h.node.mempool_len(), 2);
+}
+
+#[tokio::test]
 async fn test_sync_blocks_serves_finalized_blocks_with_their_proofs() {
     let h = Harness::start().await;
     let mut blocks = Vec::new();
