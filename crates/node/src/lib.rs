@@ -29,5 +29,5 @@ pub use engine::{StartError, Timing, ValidatorConfig, start_validator};
 pub use finality::{FinalityError, FinalityVerifier};
 pub use key::{KeyFileError, ValidatorKey};
 pub use node::{CommitError, Finalizer, Node, Notification, OpenError};
-pub use run::{Role, RunConfig, RunError, run};
+pub use run::{Role, RunConfig, RunError, run, run_until};
 pub use spec::{ChainSpec, SpecError};

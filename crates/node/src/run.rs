@@ -93,8 +93,17 @@ pub enum RunError {
     Upstream(#[from] plexus_rpc::ClientError),
 }
 
-/// Runs a validator until SIGINT/SIGTERM.
+/// Runs a node until SIGINT/SIGTERM.
 pub fn run(config: RunConfig) -> Result<(), RunError> {
+    run_until(config, shutdown_signal())
+}
+
+/// Runs a node until `stop` completes, then shuts it down cleanly: for embedding a node in a
+/// program or a test. Blocks the calling thread.
+pub fn run_until(
+    config: RunConfig,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), RunError> {
     let validators = config.spec.validator_set()?;
     let runtime = tokio::Config::new()
         .with_storage_directory(config.data_dir.join("consensus"))
@@ -156,7 +165,7 @@ pub fn run(config: RunConfig) -> Result<(), RunError> {
             }
         };
 
-        shutdown_signal().await;
+        stop.await;
         info!("shutting down");
         if let Some(rpc) = rpc {
             rpc.stop();

@@ -1,0 +1,382 @@
+//! A validator's main loop: query miners, score them, and put the scores on chain every tempo.
+//!
+//! The subnet's own logic is one method, [`Validator::forward`]: given the current metagraph,
+//! query some miners and say how well each did. [`run_validator`] does the rest: a moving
+//! average of the rewards per uid, reset when a uid changes hands; weights normalised to the
+//! subnet's limits and submitted once per tempo, only within the rate limit and only with a
+//! validator permit; commit-then-reveal when the subnet asks for it, with the reveal sent in
+//! the right epoch; scores and unrevealed commits saved after every round, so a restart loses
+//! nothing. Weights that fail are logged as errors and reported to [`Validator::weights_failed`],
+//! because weights lost in silence cost a validator its dividends.
+
+use crate::chain::{Chain, ChainError};
+use crate::metagraph::{Metagraph, Snapshot};
+use crate::weights::{weights_for_chain, Scores, ScoresError, WeightLimits};
+use plexus_keys::Keypair;
+use plexus_runtime::Call;
+use rand_core::RngCore as _;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::Duration;
+use tracing::{error, info, warn};
+
+/// What one round of a validator sees.
+pub struct Round<'a> {
+    /// Rounds completed before this one (kept across restarts).
+    pub number: u64,
+    /// The subnet at the newest finalized block.
+    pub snapshot: &'a Snapshot,
+    /// This validator's uid.
+    pub uid: u16,
+}
+
+impl Round<'_> {
+    /// Up to `count` uids that serve an axon, other than this validator's, taking turns round
+    /// by round so every miner is queried as often as the others.
+    pub fn sample_serving(&self, count: usize) -> Vec<u16> {
+        let serving: Vec<u16> = self
+            .snapshot
+            .neurons()
+            .iter()
+            .filter(|n| n.uid != self.uid)
+            .filter(|n| {
+                n.axon
+                    .as_ref()
+                    .is_some_and(|a| a.port != 0 && a.ip != "0.0.0.0")
+            })
+            .map(|n| n.uid)
+            .collect();
+        if serving.is_empty() {
+            return serving;
+        }
+        let count = count.min(serving.len());
+        let start = (self.number as usize).wrapping_mul(count) % serving.len();
+        (0..count)
+            .map(|i| serving[(start + i) % serving.len()])
+            .collect()
+    }
+}
+
+/// A subnet's validation logic.
+pub trait Validator: Send {
+    /// Queries miners and returns a reward in [0, 1] for each uid it judged. Uids it does not
+    /// mention keep their score.
+    fn forward(&mut self, round: Round<'_>) -> impl Future<Output = Vec<(u16, f64)>> + Send;
+
+    /// Told when weights could not be set or committed; the loop has already logged it as an
+    /// error and carries on.
+    fn weights_failed(&mut self, _error: &ValidatorError) {}
+}
+
+/// How the loop runs.
+#[derive(Debug, Clone)]
+pub struct ValidatorSettings {
+    /// The subnet.
+    pub netuid: u16,
+    /// How far one round moves a score towards its reward (Bittensor's default 0.1).
+    pub moving_average_alpha: f64,
+    /// Where scores and unrevealed commits are kept between restarts.
+    pub state_path: PathBuf,
+    /// The version key sent with weights (the subnet may require a minimum).
+    pub version_key: u64,
+    /// Pause between rounds.
+    pub round_interval: Duration,
+}
+
+/// Why the loop stopped, or why a weight update failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidatorError {
+    /// The hotkey has no uid on the subnet (never registered, or deregistered).
+    #[error("hotkey {hotkey} is not registered on subnet {netuid}")]
+    NotRegistered {
+        /// The hotkey.
+        hotkey: String,
+        /// The subnet.
+        netuid: u16,
+    },
+    /// The chain refused or lost the transaction.
+    #[error("{what}: {source}")]
+    Chain {
+        /// What was being done.
+        what: &'static str,
+        /// Why it failed.
+        source: ChainError,
+    },
+    /// The scores cannot become a valid weight row.
+    #[error("weights: {0}")]
+    Weights(#[from] crate::weights::WeightsError),
+    /// The state file could not be read or written.
+    #[error(transparent)]
+    State(#[from] ScoresError),
+}
+
+/// A commit waiting for its reveal epoch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct PendingReveal {
+    /// The epoch in which it may be revealed.
+    reveal_epoch: u64,
+    uids: Vec<u16>,
+    values: Vec<u16>,
+    salt: Vec<u16>,
+    version_key: u64,
+}
+
+/// Everything the loop keeps across restarts.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    rounds: u64,
+    scores: Scores,
+    pending: Vec<PendingReveal>,
+}
+
+impl State {
+    fn load(path: &std::path::Path) -> Result<Self, ScoresError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|source| ScoresError::Format {
+                path: path.display().to_string(),
+                source,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(ScoresError::Io {
+                path: path.display().to_string(),
+                source,
+            }),
+        }
+    }
+
+    fn save(&self, path: &std::path::Path) -> Result<(), ScoresError> {
+        let io = |source| ScoresError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let text = serde_json::to_string(self).map_err(|source| ScoresError::Format {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, text).map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)
+    }
+}
+
+/// Runs `validator` until `stop` completes or the hotkey is found unregistered.
+pub async fn run_validator<V: Validator>(
+    chain: &Chain,
+    hotkey: &Keypair,
+    metagraph: &Metagraph,
+    settings: &ValidatorSettings,
+    validator: &mut V,
+    stop: impl Future<Output = ()>,
+) -> Result<(), ValidatorError> {
+    let mut state = State::load(&settings.state_path)?;
+    let mut stop = std::pin::pin!(stop);
+    let mut last_permit_warning = None;
+    loop {
+        let snapshot = metagraph.snapshot();
+        let uid = snapshot
+            .uid(&hotkey.account())
+            .ok_or_else(|| ValidatorError::NotRegistered {
+                hotkey: hotkey.account().to_string(),
+                netuid: settings.netuid,
+            })?;
+        state.scores.resync(&snapshot.hotkeys());
+        let rewards = validator
+            .forward(Round {
+                number: state.rounds,
+                snapshot: &snapshot,
+                uid,
+            })
+            .await;
+        state.scores.update(&rewards, settings.moving_average_alpha);
+        state.rounds += 1;
+        state.save(&settings.state_path)?;
+
+        // Weights go out against the newest state, not the one the round started from.
+        let snapshot = metagraph.snapshot();
+        let mut step = WeightStep {
+            chain,
+            hotkey,
+            settings,
+            snapshot: &snapshot,
+            uid,
+        };
+        if let Err(error) = step.reveal_due(&mut state.pending).await {
+            error!(netuid = settings.netuid, %error, "revealing weights failed");
+            validator.weights_failed(&error);
+        }
+        match step.set_if_due(&mut state, &mut last_permit_warning).await {
+            Ok(()) => {}
+            Err(error) => {
+                error!(netuid = settings.netuid, %error, "setting weights failed");
+                validator.weights_failed(&error);
+            }
+        }
+        state.save(&settings.state_path)?;
+
+        tokio::select! {
+            () = &mut stop => return Ok(()),
+            () = tokio::time::sleep(settings.round_interval) => {}
+        }
+    }
+}
+
+/// One pass of the weight-setting rules against one snapshot.
+struct WeightStep<'a> {
+    chain: &'a Chain,
+    hotkey: &'a Keypair,
+    settings: &'a ValidatorSettings,
+    snapshot: &'a Snapshot,
+    uid: u16,
+}
+
+impl WeightStep<'_> {
+    /// Sends the oldest commit whose reveal epoch has come; drops those that can no longer be
+    /// revealed.
+    ///
+    /// A commit's reveal epoch is computed from the epoch seen before submitting it; if an
+    /// epoch passed before it was included, the chain's is one later. So a reveal is tried in
+    /// the computed epoch and the next (the chain answers "too early" to the first), and only
+    /// given up after that.
+    async fn reveal_due(&mut self, pending: &mut Vec<PendingReveal>) -> Result<(), ValidatorError> {
+        let epoch = self.snapshot.subnet.summary.epoch_index;
+        let (expired, rest): (Vec<_>, Vec<_>) = pending
+            .drain(..)
+            .partition(|p| p.reveal_epoch.saturating_add(1) < epoch);
+        *pending = rest;
+        if !expired.is_empty() {
+            warn!(
+                netuid = self.settings.netuid,
+                count = expired.len(),
+                "commits expired before they could be revealed"
+            );
+        }
+        let Some(index) = pending.iter().position(|p| p.reveal_epoch <= epoch) else {
+            return Ok(());
+        };
+        let reveal = pending[index].clone();
+        let call = Call::RevealWeights {
+            netuid: self.settings.netuid,
+            uids: reveal.uids.clone(),
+            values: reveal.values.clone(),
+            salt: reveal.salt.clone(),
+            version_key: reveal.version_key,
+        };
+        match self.chain.submit(self.hotkey, call).await {
+            Ok(inclusion) => {
+                // Revealing a commit discards it and every older one on chain.
+                pending.drain(..=index);
+                info!(
+                    netuid = self.settings.netuid,
+                    block = inclusion.block_number,
+                    "weights revealed"
+                );
+                Ok(())
+            }
+            Err(ChainError::Failed { kind, .. }) if kind == "reveal_too_early" => Ok(()),
+            Err(source) => {
+                pending.remove(index);
+                Err(ValidatorError::Chain {
+                    what: "revealing weights",
+                    source,
+                })
+            }
+        }
+    }
+
+    /// Sets (or commits) weights if a tempo has passed since the last ones and the rate limit
+    /// and permit allow it.
+    async fn set_if_due(
+        &mut self,
+        state: &mut State,
+        last_permit_warning: &mut Option<u64>,
+    ) -> Result<(), ValidatorError> {
+        let Some(neuron) = self.snapshot.neuron(self.uid) else {
+            return Ok(());
+        };
+        let hyper = &self.snapshot.subnet.hyperparameters;
+        let block = self.snapshot.block();
+        let wait = u64::from(hyper.tempo).max(hyper.weights_rate_limit);
+        if neuron.last_update != 0 && block < neuron.last_update.saturating_add(wait) {
+            return Ok(());
+        }
+        let is_owner = self.snapshot.subnet.summary.owner_hotkey == self.hotkey.account();
+        if !neuron.validator_permit && !is_owner {
+            // Once per tempo is loud enough.
+            if last_permit_warning.is_none_or(|at| block >= at + u64::from(hyper.tempo)) {
+                warn!(
+                    netuid = self.settings.netuid,
+                    uid = self.uid,
+                    "no validator permit: weights would be refused, not setting them"
+                );
+                *last_permit_warning = Some(block);
+            }
+            return Ok(());
+        }
+        let row = weights_for_chain(
+            state.scores.values(),
+            WeightLimits {
+                min_allowed_weights: hyper.min_allowed_weights,
+                max_weight_limit: hyper.max_weight_limit,
+            },
+        )?;
+        let (uids, values): (Vec<u16>, Vec<u16>) = row.into_iter().unzip();
+        let version_key = self.settings.version_key.max(hyper.weights_version_key);
+        let netuid = self.settings.netuid;
+        if hyper.commit_reveal {
+            let salt: Vec<u16> = (0..8)
+                .map(|_| (rand_core::OsRng.next_u32() & 0xffff) as u16)
+                .collect();
+            let hash = plexus_runtime::commit_hash(
+                &self.hotkey.account(),
+                netuid,
+                &uids,
+                &values,
+                &salt,
+                version_key,
+            );
+            let call = Call::CommitWeights {
+                netuid,
+                commit_hash: hash,
+            };
+            let inclusion = self
+                .chain
+                .submit(self.hotkey, call)
+                .await
+                .map_err(|source| ValidatorError::Chain {
+                    what: "committing weights",
+                    source,
+                })?;
+            // The chain records the epoch current at inclusion.
+            let epoch = self.snapshot.subnet.summary.epoch_index;
+            state.pending.push(PendingReveal {
+                reveal_epoch: epoch + hyper.reveal_period_epochs,
+                uids,
+                values,
+                salt,
+                version_key,
+            });
+            info!(netuid, block = inclusion.block_number, "weights committed");
+        } else {
+            let call = Call::SetWeights {
+                netuid,
+                dests: uids,
+                weights: values,
+                version_key,
+            };
+            let inclusion = self
+                .chain
+                .submit(self.hotkey, call)
+                .await
+                .map_err(|source| ValidatorError::Chain {
+                    what: "setting weights",
+                    source,
+                })?;
+            info!(netuid, block = inclusion.block_number, "weights set");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,354 @@
+//! The validator loop against a real dev node run in this process: weights land on chain every
+//! tempo, through commit-then-reveal while the subnet asks for it and directly once it does
+//! not, and the better-scored miner gets the larger weight.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use plexus_keys::{CryptoType, Keypair};
+use plexus_node::{ChainSpec, Role, RunConfig, Timing, ValidatorKey};
+use plexus_primitives::{AccountId, RAO_PER_TAO};
+use plexus_rpc::types::MetagraphOptions;
+use plexus_runtime::{Call, ChainParams, Genesis, GovernanceCall, Hyperparameter};
+use plexus_sdk::{run_validator, Chain, Metagraph, Round, Validator, ValidatorSettings};
+use std::net::{SocketAddr, TcpListener};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+fn key(uri: &str) -> Keypair {
+    Keypair::from_uri(CryptoType::Sr25519, uri).unwrap()
+}
+
+fn free_addr() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// A one-validator chain in a thread of this process; stopped when dropped.
+struct DevNode {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl DevNode {
+    fn start(funded: &[AccountId]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ValidatorKey::generate();
+        let spec = ChainSpec {
+            genesis: Genesis {
+                chain_id: "sdk-test".into(),
+                timestamp: SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis() as u64,
+                governance: Some(funded[0]),
+                balances: funded.iter().map(|a| (*a, 100_000 * RAO_PER_TAO)).collect(),
+                params: ChainParams::default(),
+            },
+            validators: vec![key.public_hex()],
+        };
+        let rpc = free_addr();
+        let config = RunConfig {
+            data_dir: dir.path().to_path_buf(),
+            spec,
+            role: Role::Validator {
+                key: Box::new(key),
+                listen: free_addr(),
+                peers: Vec::new(),
+            },
+            timing: Timing::new(Duration::from_millis(200)),
+            retention: plexus_store::Retention::Recent { heights: 256 },
+            mempool: plexus_mempool::Limits::default(),
+            metrics: None,
+            rpc: Some(plexus_rpc::RpcConfig {
+                listen: rpc,
+                ..plexus_rpc::RpcConfig::default()
+            }),
+            worker_threads: 2,
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            plexus_node::run_until(config, async {
+                let _ = stopped.await;
+            })
+            .unwrap();
+        });
+        Self {
+            url: format!("http://{rpc}"),
+            stop: Some(stop),
+            thread: Some(thread),
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for DevNode {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn connect(url: &str) -> Chain {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(chain) = Chain::connect(url).await {
+            if chain.client().health().await.unwrap().finalized >= 1 {
+                return chain;
+            }
+        }
+        assert!(Instant::now() < deadline, "dev node did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Rewards fixed per hotkey, changeable between phases of the test.
+struct Fixed {
+    rewards: Vec<(AccountId, f64)>,
+    failures: usize,
+}
+
+impl Validator for Fixed {
+    async fn forward(&mut self, round: Round<'_>) -> Vec<(u16, f64)> {
+        self.rewards
+            .iter()
+            .filter_map(|(hotkey, reward)| Some((round.snapshot.uid(hotkey)?, *reward)))
+            .collect()
+    }
+
+    fn weights_failed(&mut self, _error: &plexus_sdk::ValidatorError) {
+        self.failures += 1;
+    }
+}
+
+/// The validator's weight row on chain, as (hotkey, weight).
+async fn weights_of(chain: &Chain, netuid: u16, validator: &AccountId) -> Vec<(AccountId, u16)> {
+    let options = MetagraphOptions {
+        weights: true,
+        bonds: false,
+    };
+    let metagraph = chain
+        .client()
+        .metagraph(netuid, options, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let me = metagraph
+        .neurons
+        .iter()
+        .find(|n| n.hotkey == *validator)
+        .unwrap();
+    me.weights
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(uid, w)| (metagraph.neurons[usize::from(uid)].hotkey, w))
+        .collect()
+}
+
+fn weight(row: &[(AccountId, u16)], hotkey: &AccountId) -> u16 {
+    row.iter().find(|(h, _)| h == hotkey).map_or(0, |(_, w)| *w)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
+    let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
+    let node = DevNode::start(&[alice.account(), bob.account(), charlie.account()]);
+    let chain = connect(&node.url).await;
+    let (owner_hot, validator, good, bad) = (
+        key("//Alice//owner"),
+        key("//Bob//validator"),
+        key("//Charlie//good"),
+        key("//Charlie//bad"),
+    );
+
+    // A subnet with a short tempo, started; a staked validator and two miners.
+    chain
+        .submit(
+            &alice,
+            Call::RegisterNetwork {
+                hotkey: owner_hot.account(),
+            },
+        )
+        .await
+        .unwrap();
+    let netuid = chain.client().subnets(None).await.unwrap()[0].netuid;
+    chain
+        .submit(&alice, Call::StartCall { netuid })
+        .await
+        .unwrap();
+    // No freeze before epochs: with a tempo this short, the subnet would always be frozen.
+    let mut params = chain.client().info().await.unwrap().params;
+    params.admin_freeze_window = 0;
+    let call = Call::Governance(GovernanceCall::SetChainParams(params));
+    chain.submit(&alice, call).await.unwrap();
+    for value in [
+        Hyperparameter::Tempo(8),
+        Hyperparameter::WeightsRateLimit(4),
+        Hyperparameter::CommitReveal(true),
+        Hyperparameter::RevealPeriodEpochs(1),
+    ] {
+        let call = Call::Governance(GovernanceCall::SetHyperparameter { netuid, value });
+        chain.submit(&alice, call).await.unwrap();
+    }
+    chain
+        .submit(
+            &bob,
+            Call::BurnedRegister {
+                netuid,
+                hotkey: validator.account(),
+            },
+        )
+        .await
+        .unwrap();
+    for miner in [&good, &bad] {
+        chain
+            .submit(
+                &charlie,
+                Call::BurnedRegister {
+                    netuid,
+                    hotkey: miner.account(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    chain
+        .submit(
+            &bob,
+            Call::AddStake {
+                hotkey: validator.account(),
+                netuid,
+                amount: 1_000 * RAO_PER_TAO,
+            },
+        )
+        .await
+        .unwrap();
+
+    let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let settings = ValidatorSettings {
+        netuid,
+        moving_average_alpha: 0.5,
+        state_path: state.path().join("validator.json"),
+        version_key: 0,
+        round_interval: Duration::from_millis(200),
+    };
+    let mut logic = Fixed {
+        rewards: vec![(good.account(), 1.0), (bad.account(), 0.1)],
+        failures: 0,
+    };
+
+    // Phase 1, commit-reveal: the committed row appears only once revealed.
+    let (v, g, b) = (validator.account(), good.account(), bad.account());
+    let watch = async {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            let row = weights_of(&chain, netuid, &v).await;
+            if weight(&row, &g) > 0 {
+                return row;
+            }
+            assert!(Instant::now() < deadline, "no weights revealed");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let run = run_validator(
+        &chain,
+        &validator,
+        &metagraph,
+        &settings,
+        &mut logic,
+        async {
+            let _ = stopped.await;
+        },
+    );
+    let (result, row) = tokio::join!(run, async {
+        let row = watch.await;
+        let _ = stop.send(());
+        row
+    });
+    result.unwrap();
+    assert_eq!(weight(&row, &g), u16::MAX);
+    assert!(weight(&row, &b) < u16::MAX / 5, "{row:?}");
+    let revealed = chain
+        .client()
+        .metagraph(netuid, MetagraphOptions::default(), None)
+        .await
+        .unwrap()
+        .unwrap();
+    let first_update = revealed
+        .neurons
+        .iter()
+        .find(|n| n.hotkey == v)
+        .unwrap()
+        .last_update;
+
+    // Phase 2, direct weights after the subnet turns commit-reveal off; the miners' fortunes
+    // turn, and the scores saved by phase 1 carry over.
+    let call = Call::Governance(GovernanceCall::SetHyperparameter {
+        netuid,
+        value: Hyperparameter::CommitReveal(false),
+    });
+    chain.submit(&alice, call).await.unwrap();
+    logic.rewards = vec![(good.account(), 0.0), (bad.account(), 1.0)];
+    let watch = async {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        let mut updates = Vec::new();
+        loop {
+            let metagraph = chain
+                .client()
+                .metagraph(netuid, MetagraphOptions::default(), None)
+                .await
+                .unwrap()
+                .unwrap();
+            let last = metagraph
+                .neurons
+                .iter()
+                .find(|n| n.hotkey == v)
+                .unwrap()
+                .last_update;
+            if last != first_update && !updates.contains(&last) {
+                updates.push(last);
+            }
+            let row = weights_of(&chain, netuid, &v).await;
+            if updates.len() >= 2 && weight(&row, &b) == u16::MAX {
+                return (updates, row);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "direct weights: {updates:?} {row:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let run = run_validator(
+        &chain,
+        &validator,
+        &metagraph,
+        &settings,
+        &mut logic,
+        async {
+            let _ = stopped.await;
+        },
+    );
+    let (result, (updates, row)) = tokio::join!(run, async {
+        let seen = watch.await;
+        let _ = stop.send(());
+        seen
+    });
+    result.unwrap();
+    assert!(weight(&row, &g) < u16::MAX / 2, "{row:?}");
+    // Once per tempo (8 blocks), never faster.
+    for pair in updates.windows(2) {
+        assert!(pair[1] >= pair[0] + 8, "{updates:?}");
+    }
+    assert_eq!(logic.failures, 0);
+}
