@@ -60,6 +60,18 @@ pub(crate) enum Command {
     /// Run a Plexus node: a validator of a network, or a one-validator dev chain.
     #[command(subcommand)]
     Node(NodeCommand),
+    /// Serve the web explorer for a node: blocks, accounts, subnets, metagraphs and rewards.
+    Explorer(ExplorerArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ExplorerArgs {
+    /// The node's RPC URL.
+    #[arg(long, default_value = "http://127.0.0.1:9944", value_name = "URL")]
+    pub(crate) rpc: String,
+    /// Where the explorer listens.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub(crate) listen: std::net::SocketAddr,
 }
 
 #[derive(Subcommand)]
@@ -160,6 +172,9 @@ pub(crate) struct NodeRunArgs {
     /// Override the idle block time, in milliseconds.
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) block_time_ms: Option<u64>,
+    /// Also serve the web explorer for this node at HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub(crate) explorer: Option<std::net::SocketAddr>,
     /// RPC requests per second allowed from one client address (bursts of twice that).
     #[arg(long, default_value_t = 500, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) rpc_rate: u32,

@@ -16,7 +16,9 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     // A node reports its progress; other commands speak only when something is wrong.
     let quiet_level = match &cli.command {
-        cli::Command::Node(cli::NodeCommand::Run(_)) => "warn,plexus_node=info,plexus_rpc=info",
+        cli::Command::Node(cli::NodeCommand::Run(_)) => {
+            "warn,plexus_node=info,plexus_rpc=info,plexus=info,plexus_explorer=info"
+        }
         _ => "warn",
     };
     init_tracing(&cli.global, quiet_level);

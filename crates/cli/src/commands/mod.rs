@@ -1,5 +1,6 @@
 //! Commands: each a short function over library calls, with the resolved [`Context`].
 
+mod explorer;
 mod node;
 mod wallet;
 mod yuma;
@@ -38,5 +39,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Wallet(cmd) => wallet::run(cmd, &ctx),
         Command::Yuma(cmd) => yuma::run(cmd),
         Command::Node(cmd) => node::run(cmd, &ctx),
+        Command::Explorer(args) => explorer::run(&args, &ctx),
     }
 }

@@ -294,6 +294,9 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
         }),
         worker_threads: 2,
     };
+    if let (Some(listen), Some(rpc)) = (args.explorer, run.rpc.as_ref()) {
+        super::explorer::serve_beside_node(format!("http://{}", rpc.listen), listen);
+    }
     plexus_node::run(run)?;
     Ok(ExitCode::SUCCESS)
 }
