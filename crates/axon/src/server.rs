@@ -110,12 +110,19 @@ pub struct RunningAxon {
     address: SocketAddr,
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
+    alive: tokio::sync::watch::Sender<()>,
 }
 
 impl RunningAxon {
     /// Where it listens.
     pub fn local_addr(&self) -> SocketAddr {
         self.address
+    }
+
+    /// Completes once this axon has stopped (been dropped), for tasks that live beside it.
+    pub fn stopped(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut alive = self.alive.subscribe();
+        async move { while alive.changed().await.is_ok() {} }
     }
 
     /// Callers whose nonces are remembered now (bounded by the configured capacity).
@@ -213,6 +220,7 @@ impl Axon {
             address,
             shared,
             task,
+            alive: tokio::sync::watch::channel(()).0,
         })
     }
 }

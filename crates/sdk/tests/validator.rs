@@ -1,6 +1,7 @@
 //! The validator loop against a real dev node run in this process: weights land on chain every
 //! tempo, through commit-then-reveal while the subnet asks for it and directly once it does
-//! not, and the better-scored miner gets the larger weight.
+//! not, and the better-scored miner gets the larger weight; and the example subnet end to end,
+//! where real axons answer a real dendrite and the honest miner out-earns a wrong one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,6 +12,11 @@ use plexus_rpc::types::MetagraphOptions;
 use plexus_runtime::{Call, ChainParams, Genesis, GovernanceCall, Hyperparameter};
 use plexus_sdk::{run_validator, Chain, Metagraph, Round, Validator, ValidatorSettings};
 use std::net::{SocketAddr, TcpListener};
+
+// The example subnet's own code, exercised here as its users would run it.
+#[allow(dead_code)]
+#[path = "../examples/double.rs"]
+mod double;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 fn key(uri: &str) -> Keypair {
@@ -351,4 +357,154 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
         assert!(pair[1] >= pair[0] + 8, "{updates:?}");
     }
     assert_eq!(logic.failures, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_example_subnet_pays_the_honest_miner_more() {
+    let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
+    let node = DevNode::start(&[alice.account(), bob.account(), charlie.account()]);
+    let chain = connect(&node.url).await;
+    let (owner_hot, validator, honest, wrong) = (
+        key("//Alice//owner"),
+        key("//Bob//validator"),
+        key("//Charlie//honest"),
+        key("//Charlie//wrong"),
+    );
+    chain
+        .submit(
+            &alice,
+            Call::RegisterNetwork {
+                hotkey: owner_hot.account(),
+            },
+        )
+        .await
+        .unwrap();
+    let netuid = chain.client().subnets(None).await.unwrap()[0].netuid;
+    chain
+        .submit(&alice, Call::StartCall { netuid })
+        .await
+        .unwrap();
+    let mut params = chain.client().info().await.unwrap().params;
+    params.admin_freeze_window = 0;
+    let call = Call::Governance(GovernanceCall::SetChainParams(params));
+    chain.submit(&alice, call).await.unwrap();
+    for value in [
+        Hyperparameter::CommitReveal(false),
+        Hyperparameter::WeightsRateLimit(2),
+        Hyperparameter::Tempo(6),
+    ] {
+        let call = Call::Governance(GovernanceCall::SetHyperparameter { netuid, value });
+        chain.submit(&alice, call).await.unwrap();
+    }
+    chain
+        .submit(
+            &bob,
+            Call::BurnedRegister {
+                netuid,
+                hotkey: validator.account(),
+            },
+        )
+        .await
+        .unwrap();
+    for miner in [&honest, &wrong] {
+        chain
+            .submit(
+                &charlie,
+                Call::BurnedRegister {
+                    netuid,
+                    hotkey: miner.account(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let stake = Call::AddStake {
+        hotkey: validator.account(),
+        netuid,
+        amount: 1_000 * RAO_PER_TAO,
+    };
+    chain.submit(&bob, stake).await.unwrap();
+    let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
+
+    // Two miners on 127.0.0.2 (the chain refuses 127.0.0.1 as an axon address, as Bittensor's
+    // does; the whole 127/8 block is loopback).
+    let mut axons = Vec::new();
+    for (uri, is_honest) in [("//Charlie//honest", true), ("//Charlie//wrong", false)] {
+        let port = TcpListener::bind("127.0.0.2:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let address: SocketAddr = format!("127.0.0.2:{port}").parse().unwrap();
+        let settings = plexus_sdk::MinerSettings {
+            netuid,
+            listen: address,
+            external: address,
+            version: 1,
+        };
+        let gate = plexus_sdk::MetagraphGate::registered(metagraph.clone());
+        let axon = double::miner_axon(key(uri), gate, is_honest);
+        let miner_chain = Chain::connect(&node.url).await.unwrap();
+        let running =
+            plexus_sdk::serve_miner(miner_chain, key(uri), metagraph.clone(), settings, axon)
+                .await
+                .unwrap();
+        axons.push(running);
+    }
+
+    let state = tempfile::tempdir().unwrap();
+    let settings = ValidatorSettings {
+        netuid,
+        moving_average_alpha: 0.5,
+        state_path: state.path().join("double.json"),
+        version_key: 0,
+        round_interval: Duration::from_millis(200),
+    };
+    let mut logic = double::DoubleValidator {
+        dendrite: plexus_axon::Dendrite::new(key("//Bob//validator"), 16),
+    };
+    let (v, h, w) = (validator.account(), honest.account(), wrong.account());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let watch = async {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut updates = Vec::new();
+        loop {
+            let m = chain
+                .client()
+                .metagraph(netuid, MetagraphOptions::default(), None)
+                .await
+                .unwrap()
+                .unwrap();
+            let neuron = |k: &AccountId| m.neurons.iter().find(|n| n.hotkey == *k).unwrap().clone();
+            let last = neuron(&v).last_update;
+            if last != 0 && !updates.contains(&last) {
+                updates.push(last);
+            }
+            if updates.len() >= 3 && neuron(&h).incentive > neuron(&w).incentive {
+                let _ = stop.send(());
+                return (updates, neuron(&h).incentive, neuron(&w).incentive);
+            }
+            assert!(Instant::now() < deadline, "weights {updates:?}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let run = run_validator(
+        &chain,
+        &validator,
+        &metagraph,
+        &settings,
+        &mut logic,
+        async {
+            let _ = stopped.await;
+        },
+    );
+    let (result, (updates, honest_incentive, wrong_incentive)) = tokio::join!(run, watch);
+    result.unwrap();
+    // Weights every tempo (6 blocks), never faster; the honest miner earns, the wrong one not.
+    for pair in updates.windows(2) {
+        assert!(pair[1] >= pair[0] + 6, "{updates:?}");
+    }
+    assert!(honest_incentive > u16::MAX / 2, "{honest_incentive}");
+    assert_eq!(wrong_incentive, 0);
+    drop(axons);
 }
