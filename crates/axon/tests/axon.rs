@@ -4,14 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_axon::auth::request_message;
-use plexus_axon::hash::body_hash;
+mod common;
+
+use common::now_ns;
+use common::{post, raw};
 use plexus_axon::{Axon, AxonConfig, Dendrite, Gate, Synapse, Target};
 use plexus_keys::{CryptoType, Keypair};
 use plexus_primitives::AccountId;
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,50 +157,6 @@ async fn test_answers_and_every_refusal() {
     }
 }
 
-fn now_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-}
-
-/// A hand-built request: the body and headers a dendrite would send, signed by `signer`.
-fn raw(
-    signer: &Keypair,
-    axon_hotkey: &AccountId,
-    nonce: u64,
-    body: &serde_json::Value,
-    hashed_body: &serde_json::Value,
-) -> (String, Vec<(String, String)>) {
-    let hash = body_hash(hashed_body, Double::HASH_FIELDS);
-    let message = request_message(nonce, &signer.account(), axon_hotkey, "uuid-1", &hash);
-    let signature = format!("0x{}", hex::encode(signer.sign(message.as_bytes()).0));
-    let headers = vec![
-        ("timeout".into(), "5.0".into()),
-        ("bt_header_dendrite_nonce".into(), nonce.to_string()),
-        ("bt_header_dendrite_uuid".into(), "uuid-1".into()),
-        (
-            "bt_header_dendrite_hotkey".into(),
-            signer.account().to_string(),
-        ),
-        ("bt_header_dendrite_signature".into(), signature),
-        ("computed_body_hash".into(), hash),
-    ];
-    (body.to_string(), headers)
-}
-
-async fn post(addr: SocketAddr, body: String, headers: &[(String, String)]) -> (u16, String) {
-    let client = reqwest::Client::new();
-    let mut request = client
-        .post(format!("http://{addr}/Double"))
-        .header("content-type", "application/json");
-    for (name, value) in headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    let response = request.body(body).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn test_abuse_is_refused_and_others_are_still_served() {
     let config = AxonConfig {
@@ -217,7 +174,14 @@ async fn test_abuse_is_refused_and_others_are_still_served() {
 
     // Replayed: the same signed request twice.
     let nonce = now_ns();
-    let (text, headers) = raw(&attacker, &target.hotkey, nonce, &body, &body);
+    let (text, headers) = raw(
+        &attacker,
+        &target.hotkey,
+        nonce,
+        &body,
+        &body,
+        Double::HASH_FIELDS,
+    );
     assert_eq!(post(addr, text.clone(), &headers).await.0, 200);
     let (status, reply) = post(addr, text, &headers).await;
     assert_eq!(status, 401);
@@ -231,6 +195,7 @@ async fn test_abuse_is_refused_and_others_are_still_served() {
         now_ns() - 60_000_000_000,
         &body,
         &body,
+        Double::HASH_FIELDS,
     );
     let (status, reply) = post(addr, text, &headers).await;
     assert_eq!(status, 401);
@@ -239,7 +204,14 @@ async fn test_abuse_is_refused_and_others_are_still_served() {
     // Tampered: the body changed after signing (the hash header still matches the signature).
     let mut tampered = body.clone();
     tampered["input"] = serde_json::json!(6);
-    let (_, headers) = raw(&attacker, &target.hotkey, now_ns(), &body, &body);
+    let (_, headers) = raw(
+        &attacker,
+        &target.hotkey,
+        now_ns(),
+        &body,
+        &body,
+        Double::HASH_FIELDS,
+    );
     let (status, reply) = post(addr, tampered.to_string(), &headers).await;
     assert_eq!(status, 500, "{reply}");
     assert!(reply.contains("Internal Server Error"));
@@ -247,11 +219,25 @@ async fn test_abuse_is_refused_and_others_are_still_served() {
     // Oversized.
     let mut big = body.clone();
     big["label"] = serde_json::json!("x".repeat(100 * 1024));
-    let (text, headers) = raw(&attacker, &target.hotkey, now_ns(), &big, &big);
+    let (text, headers) = raw(
+        &attacker,
+        &target.hotkey,
+        now_ns(),
+        &big,
+        &big,
+        Double::HASH_FIELDS,
+    );
     assert_eq!(post(addr, text, &headers).await.0, 413);
 
     // A client that sends its headers, then dribbles the body one byte at a time.
-    let (text, headers) = raw(&attacker, &target.hotkey, now_ns(), &body, &body);
+    let (text, headers) = raw(
+        &attacker,
+        &target.hotkey,
+        now_ns(),
+        &body,
+        &body,
+        Double::HASH_FIELDS,
+    );
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut head = format!(
         "POST /Double HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",

@@ -1,0 +1,282 @@
+//! Interop with Bittensor's own Synapse implementation, `bittensor==10.5.0` from PyPI, both
+//! directions: its Dendrite against a Plexus axon, and a Plexus dendrite against its Axon.
+//!
+//! The package is installed into a virtualenv under the build directory on first use
+//! (`PLEXUS_PYTHON` names the interpreter, default `python3`) and reused afterwards.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{now_ns, raw};
+use plexus_axon::{Axon, Dendrite, Gate, Synapse, Target};
+use plexus_keys::{CryptoType, Keypair};
+use plexus_primitives::AccountId;
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const REQUIREMENT: &str = "bittensor==10.5.0";
+const DRIVER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/interop/synapse_driver.py"
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Double {
+    input: i64,
+    label: String,
+    tags: Vec<String>,
+    output: Option<i64>,
+}
+
+impl Synapse for Double {
+    const NAME: &'static str = "Double";
+    const HASH_FIELDS: &'static [&'static str] = &["input", "label", "tags"];
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Slow {
+    millis: u64,
+}
+
+impl Synapse for Slow {
+    const NAME: &'static str = "Slow";
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Unserved {
+    x: u8,
+}
+
+impl Synapse for Unserved {
+    const NAME: &'static str = "Unserved";
+}
+
+fn key(uri: &str) -> Keypair {
+    Keypair::from_uri(CryptoType::Sr25519, uri).unwrap()
+}
+
+fn double(input: i64) -> Double {
+    Double {
+        input,
+        label: "it's \"quoted\"".into(),
+        tags: vec!["a".into(), "b".into()],
+        output: None,
+    }
+}
+
+/// The virtualenv's interpreter, creating and filling the virtualenv if needed.
+fn python() -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("venvs");
+    std::fs::create_dir_all(&root).unwrap();
+    let dir = root.join("bittensor-10.5.0");
+    let python = dir.join("bin/python");
+    let ready = dir.join(".plexus-ready");
+    // Test threads and processes may race to build the same virtualenv.
+    let lock = File::create(root.join("bittensor-10.5.0.lock")).unwrap();
+    lock.lock().unwrap();
+    if std::fs::read_to_string(&ready).ok().as_deref() != Some(REQUIREMENT) {
+        let _ = std::fs::remove_dir_all(&dir);
+        let interpreter = std::env::var("PLEXUS_PYTHON").unwrap_or_else(|_| "python3".into());
+        let ok = Command::new(interpreter)
+            .args(["-m", "venv"])
+            .arg(&dir)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "creating a virtualenv");
+        let ok = Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                REQUIREMENT,
+            ])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "installing {REQUIREMENT}");
+        std::fs::write(&ready, REQUIREMENT).unwrap();
+    }
+    python
+}
+
+/// The driver with a throwaway home (the package writes under `~/.bittensor` at import).
+fn driver(home: &Path) -> Command {
+    let mut command = Command::new(python());
+    command.arg(DRIVER).env("HOME", home);
+    command
+}
+
+struct Refuse(AccountId);
+
+impl Gate for Refuse {
+    fn admit(&self, hotkey: &AccountId) -> Result<(), String> {
+        if *hotkey == self.0 {
+            Err("not registered on this subnet".into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_python_dendrite_against_plexus_axon() {
+    let miner = key("//Miner");
+    let hotkey = miner.account();
+    let axon = Axon::new(miner, Refuse(key("//Stranger").account()))
+        .route(|mut d: Double| async move {
+            d.output = Some(d.input * 2);
+            d
+        })
+        .route(|s: Slow| async move {
+            tokio::time::sleep(Duration::from_millis(s.millis)).await;
+            s
+        })
+        .serve("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let port = axon.local_addr().port();
+    let home = tempfile::tempdir().unwrap();
+    let out = tokio::task::spawn_blocking({
+        let home = home.path().to_path_buf();
+        move || {
+            driver(&home)
+                .args(["dendrite", &port.to_string(), &hotkey.to_string()])
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout.lines().last().unwrap();
+    let results: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(results["ok"][0], 200, "{results}");
+    assert_eq!(results["ok"][2], 42);
+    assert_eq!(results["wrong_target"][0], 401, "{results}");
+    assert_eq!(results["blacklisted"][0], 403, "{results}");
+    assert_eq!(results["unknown"][0], 404, "{results}");
+    assert_eq!(results["timeout"][0], 408, "{results}");
+}
+
+/// A Python axon process, killed when dropped.
+struct PythonAxon(Child);
+
+impl Drop for PythonAxon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_plexus_dendrite_against_python_axon() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let home = tempfile::tempdir().unwrap();
+    let (child, hotkey) = tokio::task::spawn_blocking({
+        let home = home.path().to_path_buf();
+        move || {
+            let mut child = driver(&home)
+                .args(["axon", &port.to_string()])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            // Wallet creation prints its mnemonics first; the hotkey line is the JSON one.
+            let mut stdout = BufReader::new(child.stdout.take().unwrap());
+            let ready = loop {
+                let mut line = String::new();
+                assert!(
+                    stdout.read_line(&mut line).unwrap() > 0,
+                    "the axon did not start"
+                );
+                if let Ok(ready) = serde_json::from_str::<serde_json::Value>(&line) {
+                    break ready;
+                }
+            };
+            let hotkey = AccountId::from_ss58(ready["hotkey"].as_str().unwrap()).unwrap();
+            (PythonAxon(child), hotkey)
+        }
+    })
+    .await
+    .unwrap();
+    let target = Target {
+        ip: "127.0.0.1".parse().unwrap(),
+        port,
+        hotkey,
+    };
+    let t = Duration::from_secs(10);
+    let validator = Dendrite::new(key("//Validator"), 4);
+    // The axon's server may take a moment after it reports its hotkey.
+    let mut answer = validator.call(&target, &double(21), t).await;
+    for _ in 0..50 {
+        if answer.status != 503 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        answer = validator.call(&target, &double(21), t).await;
+    }
+    assert_eq!(answer.status, 200, "{}", answer.message);
+    assert_eq!(answer.synapse.unwrap().output, Some(42));
+
+    let elsewhere = Target {
+        hotkey: key("//OtherMiner").account(),
+        ..target.clone()
+    };
+    assert_eq!(validator.call(&elsewhere, &double(1), t).await.status, 401);
+    let stranger = Dendrite::new(key("//Stranger"), 1);
+    assert_eq!(stranger.call(&target, &double(1), t).await.status, 403);
+    assert_eq!(
+        validator.call(&target, &Unserved { x: 1 }, t).await.status,
+        404
+    );
+
+    // A body changed after signing: the hash no longer matches, which Python answers with 500.
+    let body = serde_json::to_value(double(5)).unwrap();
+    let mut full = body.as_object().unwrap().clone();
+    full.insert("name".into(), "Double".into());
+    let full = serde_json::Value::Object(full);
+    let mut tampered = full.clone();
+    tampered["input"] = serde_json::json!(6);
+    let signer = key("//Validator");
+    let (_, mut headers) = raw(
+        &signer,
+        &target.hotkey,
+        now_ns(),
+        &full,
+        &full,
+        Double::HASH_FIELDS,
+    );
+    headers.push(("name".into(), "Double".into()));
+    headers.push(("bt_header_dendrite_version".into(), "10005000".into()));
+    headers.push(("bt_header_axon_hotkey".into(), target.hotkey.to_string()));
+    for field in ["input", "label", "tags"] {
+        let empty = match field {
+            "input" => "MA==",
+            "label" => "IiI=",
+            _ => "W10=",
+        };
+        headers.push((format!("bt_header_input_obj_{field}"), empty.into()));
+    }
+    let (status, reply) = common::post(target_addr(&target), tampered.to_string(), &headers).await;
+    assert_eq!(status, 500, "{reply}");
+    drop(child);
+}
+
+fn target_addr(target: &Target) -> std::net::SocketAddr {
+    std::net::SocketAddr::new(target.ip, target.port)
+}
