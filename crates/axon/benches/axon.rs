@@ -1,0 +1,142 @@
+//! Requests per second and latency of the Plexus axon and of `bittensor==10.5.0`'s Python Axon,
+//! side by side in one run, serving the same synapse, both driven by the Plexus dendrite at 1,
+//! 16 and 64 requests in flight.
+//!
+//! `cargo bench -p plexus-axon --bench axon` (needs the virtualenv the interop tests create:
+//! run `cargo test -p plexus-axon --test python` once first).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use plexus_axon::{AllowAll, Axon, AxonConfig, Dendrite, Synapse, Target};
+use plexus_keys::{CryptoType, Keypair};
+use plexus_primitives::AccountId;
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Double {
+    input: i64,
+    label: String,
+    tags: Vec<String>,
+    output: Option<i64>,
+}
+
+impl Synapse for Double {
+    const NAME: &'static str = "Double";
+    const HASH_FIELDS: &'static [&'static str] = &["input", "label", "tags"];
+}
+
+fn key(uri: &str) -> Keypair {
+    Keypair::from_uri(CryptoType::Sr25519, uri).unwrap()
+}
+
+async fn drive(target: &Target, concurrency: usize, total: usize) -> (f64, f64, f64, usize) {
+    let dendrite = Dendrite::new(key("//Bench"), concurrency);
+    let task = Double {
+        input: 21,
+        label: "it's \"quoted\"".into(),
+        tags: vec!["a".into(), "b".into()],
+        output: None,
+    };
+    // Warm the connections.
+    for _ in 0..concurrency.min(8) {
+        dendrite.call(target, &task, Duration::from_secs(10)).await;
+    }
+    let started = Instant::now();
+    let calls = (0..total).map(|_| {
+        let (dendrite, task) = (dendrite.clone(), task.clone());
+        async move {
+            let t = Instant::now();
+            let answer = dendrite.call(target, &task, Duration::from_secs(30)).await;
+            (answer.status, t.elapsed().as_secs_f64() * 1000.0)
+        }
+    });
+    use futures::StreamExt as _;
+    let results: Vec<(u16, f64)> = futures::stream::iter(calls)
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let seconds = started.elapsed().as_secs_f64();
+    let failures = results.iter().filter(|(s, _)| *s != 200).count();
+    let mut latencies: Vec<f64> = results.iter().map(|(_, l)| *l).collect();
+    latencies.sort_by(f64::total_cmp);
+    let pick = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
+    (total as f64 / seconds, pick(0.5), pick(0.99), failures)
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let python = Path::new(env!("CARGO_TARGET_TMPDIR")).join("venvs/bittensor-10.5.0/bin/python");
+    assert!(
+        python.exists(),
+        "run `cargo test -p plexus-axon --test python` first"
+    );
+    runtime.block_on(async {
+        let miner = key("//Miner");
+        let hotkey = miner.account();
+        // One caller sends everything here, so the per-hotkey rate is lifted for the benchmark.
+        let config = AxonConfig {
+            rate_per_hotkey: u32::MAX,
+            ..AxonConfig::default()
+        };
+        let axon = Axon::new(miner, AllowAll)
+            .config(config)
+            .route(|mut d: Double| async move {
+                d.output = Some(d.input * 2);
+                d
+            })
+            .serve("127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let plexus = Target {
+            ip: "127.0.0.1".parse().unwrap(),
+            port: axon.local_addr().port(),
+            hotkey,
+        };
+
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let home = tempfile::tempdir().unwrap();
+        let mut child = Command::new(&python)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/synapse_driver.py"))
+            .args(["axon", &port.to_string()])
+            .env("HOME", home.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let python_hotkey = loop {
+            let mut line = String::new();
+            assert!(stdout.read_line(&mut line).unwrap() > 0, "python axon did not start");
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                break AccountId::from_ss58(v["hotkey"].as_str().unwrap()).unwrap();
+            }
+        };
+        let python_target = Target {
+            ip: "127.0.0.1".parse().unwrap(),
+            port,
+            hotkey: python_hotkey,
+        };
+        tokio::time::sleep(Duration::from_secs(2)).await;
+
+        for concurrency in [1usize, 16, 64] {
+            for (name, target, total) in [
+                ("plexus axon", &plexus, 4_000usize),
+                ("python axon (bittensor 10.5.0)", &python_target, 600),
+            ] {
+                let (rps, p50, p99, failures) = drive(target, concurrency, total).await;
+                println!(
+                    "{name}, {concurrency} in flight: {rps:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {failures} failed of {total}"
+                );
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    });
+}
