@@ -7,100 +7,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_keys::{CryptoType, Keypair};
-use plexus_node::{ChainSpec, Role, RunConfig, Timing, ValidatorKey};
 use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_rpc::types::{BlockId, MetagraphOptions};
-use plexus_runtime::{Call, ChainParams, Genesis, GovernanceCall, Hyperparameter, SubnetIdentity};
-use plexus_sdk::{run_validator, Chain, Metagraph, Round, Validator, ValidatorSettings};
-use std::net::{SocketAddr, TcpListener};
+use plexus_runtime::{Call, Hyperparameter, SubnetIdentity};
+use plexus_sdk::{run_validator, Metagraph, Round, Validator, ValidatorSettings};
+use plexus_testkit::{create_subnet, key, register, stake, DevNode};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 const HOSTILE_NAME: &str = r#"<img src=x onerror="document.title='pwned'">"#;
-
-fn key(uri: &str) -> Keypair {
-    Keypair::from_uri(CryptoType::Sr25519, uri).unwrap()
-}
-
-fn free_addr() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-/// A one-validator chain in a thread of this process; stopped when dropped.
-struct DevNode {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    _dir: tempfile::TempDir,
-}
-
-impl DevNode {
-    fn start(funded: &[AccountId]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let key = ValidatorKey::generate();
-        let spec = ChainSpec {
-            genesis: Genesis {
-                chain_id: "explorer-test".into(),
-                timestamp: SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap()
-                    .as_millis() as u64,
-                governance: Some(funded[0]),
-                balances: funded.iter().map(|a| (*a, 100_000 * RAO_PER_TAO)).collect(),
-                params: ChainParams::default(),
-            },
-            validators: vec![key.public_hex()],
-        };
-        let rpc = free_addr();
-        let config = RunConfig {
-            data_dir: dir.path().to_path_buf(),
-            spec,
-            role: Role::Validator {
-                key: Box::new(key),
-                listen: free_addr(),
-                peers: Vec::new(),
-            },
-            timing: Timing::new(Duration::from_millis(200)),
-            retention: plexus_store::Retention::Archive,
-            mempool: plexus_mempool::Limits::default(),
-            metrics: None,
-            rpc: Some(plexus_rpc::RpcConfig {
-                listen: rpc,
-                ..plexus_rpc::RpcConfig::default()
-            }),
-            worker_threads: 2,
-        };
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            plexus_node::run_until(config, async {
-                let _ = stopped.await;
-            })
-            .unwrap();
-        });
-        Self {
-            url: format!("http://{rpc}"),
-            stop: Some(stop),
-            thread: Some(thread),
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for DevNode {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
 
 struct Fixed(Vec<(AccountId, f64)>);
 
@@ -186,71 +102,33 @@ fn shots_dir() -> PathBuf {
 async fn test_every_page_loads_and_agrees_with_the_rpc() {
     let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
     let node = DevNode::start(&[alice.account(), bob.account(), charlie.account()]);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let chain = loop {
-        if let Ok(chain) = Chain::connect(&node.url).await {
-            break chain;
-        }
-        assert!(Instant::now() < deadline, "dev node did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let (owner, validator, good, bad) = (
-        key("//Alice//owner"),
+    let chain = node.connect().await;
+    let (validator, good, bad) = (
         key("//Bob//validator"),
         key("//Charlie//good"),
         key("//Charlie//bad"),
     );
-    let submit = |signer: &'static str, call: Call| {
-        let chain = &chain;
-        async move { chain.submit(&key(signer), call).await.unwrap() }
-    };
-    submit(
-        "//Alice",
-        Call::RegisterNetwork {
-            hotkey: owner.account(),
-        },
+    let netuid = create_subnet(
+        &chain,
+        &alice,
+        key("//Alice//owner").account(),
+        &[
+            Hyperparameter::CommitReveal(false),
+            Hyperparameter::WeightsRateLimit(2),
+            Hyperparameter::Tempo(6),
+        ],
     )
     .await;
-    let netuid = chain.client().subnets(None).await.unwrap()[0].netuid;
-    submit("//Alice", Call::StartCall { netuid }).await;
     let identity = SubnetIdentity {
         name: HOSTILE_NAME.into(),
         ..SubnetIdentity::default()
     };
-    submit("//Alice", Call::SetSubnetIdentity { netuid, identity }).await;
-    let mut params = chain.client().info().await.unwrap().params;
-    params.admin_freeze_window = 0;
-    submit(
-        "//Alice",
-        Call::Governance(GovernanceCall::SetChainParams(params)),
-    )
-    .await;
-    for value in [
-        Hyperparameter::CommitReveal(false),
-        Hyperparameter::WeightsRateLimit(2),
-        Hyperparameter::Tempo(6),
-    ] {
-        let call = Call::Governance(GovernanceCall::SetHyperparameter { netuid, value });
-        submit("//Alice", call).await;
-    }
-    submit(
-        "//Bob",
-        Call::BurnedRegister {
-            netuid,
-            hotkey: validator.account(),
-        },
-    )
-    .await;
-    for miner in [&good, &bad] {
-        submit(
-            "//Charlie",
-            Call::BurnedRegister {
-                netuid,
-                hotkey: miner.account(),
-            },
-        )
-        .await;
-    }
+    chain
+        .submit(&alice, Call::SetSubnetIdentity { netuid, identity })
+        .await
+        .unwrap();
+    register(&chain, &bob, netuid, &[validator.account()]).await;
+    register(&chain, &charlie, netuid, &[good.account(), bad.account()]).await;
     let transfer = chain
         .submit(
             &bob,
@@ -261,17 +139,7 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         )
         .await
         .unwrap();
-    chain
-        .submit(
-            &bob,
-            Call::AddStake {
-                hotkey: validator.account(),
-                netuid,
-                amount: 1_000 * RAO_PER_TAO,
-            },
-        )
-        .await
-        .unwrap();
+    stake(&chain, &bob, netuid, validator.account(), 1_000).await;
 
     // A validator scoring the good miner high until the miners' incentives show it.
     let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
@@ -393,7 +261,6 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         by_height,
     ) = pages;
 
-    let health = client.health().await.unwrap();
     assert!(overview.contains("Finalized height"));
     assert!(overview.contains(&format!("/subnet/{netuid}")));
     let m = client
@@ -431,7 +298,9 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         neuron.contains(&format!("/neuron/{netuid}/{validator_uid}")),
         "weights received"
     );
-    assert!(blocks.contains(&format!("/block/{}", health.finalized.saturating_sub(30))));
+    // A full page of 25 blocks, and a link to older ones.
+    assert_eq!(blocks.matches("<tr>").count(), 26, "{blocks}");
+    assert!(blocks.contains("older →"));
     let info = client
         .block(BlockId::Number(transfer.block_number))
         .await

@@ -44,7 +44,7 @@ mod types;
 
 pub use block::{transactions_root, Block, Header};
 pub(crate) use calls::dispatch;
-pub use calls::{commit_hash, EPOCH_HISTORY, MAX_UNREVEALED_COMMITS};
+pub use calls::{commit_hash, normalized_max, EPOCH_HISTORY, MAX_UNREVEALED_COMMITS};
 pub use chain::{BlockOutcome, Chain, Events};
 pub use emission::block_emission;
 pub use error::{BlockError, DispatchError, InvalidTransaction};

@@ -9,6 +9,7 @@
 //! `max_weight_limit`, max-upscaled to `u16` as the chain stores them.
 
 use plexus_primitives::AccountId;
+use plexus_runtime::normalized_max;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -138,19 +139,6 @@ pub enum WeightsError {
         /// Uids in the subnet.
         n: usize,
     },
-}
-
-/// The chain's own measure: the largest weight as a share of the row's sum, of 65535.
-fn normalized_max(weights: &[u16]) -> u16 {
-    let sum: u64 = weights.iter().map(|w| u64::from(*w)).sum();
-    if sum == 0 {
-        return 0;
-    }
-    weights
-        .iter()
-        .map(|w| u16::try_from(u64::from(*w) * u64::from(u16::MAX) / sum).unwrap_or(u16::MAX))
-        .max()
-        .unwrap_or(0)
 }
 
 /// Lowers the largest shares to at most `limit` (a fraction of the total), giving the excess

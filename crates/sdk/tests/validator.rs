@@ -5,114 +5,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_keys::{CryptoType, Keypair};
-use plexus_node::{ChainSpec, Role, RunConfig, Timing, ValidatorKey};
-use plexus_primitives::{AccountId, RAO_PER_TAO};
+use plexus_primitives::AccountId;
 use plexus_rpc::types::MetagraphOptions;
-use plexus_runtime::{Call, ChainParams, Genesis, GovernanceCall, Hyperparameter};
+use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
 use plexus_sdk::{run_validator, Chain, Metagraph, Round, Validator, ValidatorSettings};
+use plexus_testkit::{create_subnet, key, register, stake, DevNode};
 use std::net::{SocketAddr, TcpListener};
 
 // The example subnet's own code, exercised here as its users would run it.
 #[allow(dead_code)]
 #[path = "../examples/double.rs"]
 mod double;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-fn key(uri: &str) -> Keypair {
-    Keypair::from_uri(CryptoType::Sr25519, uri).unwrap()
-}
-
-fn free_addr() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-/// A one-validator chain in a thread of this process; stopped when dropped.
-struct DevNode {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    _dir: tempfile::TempDir,
-}
-
-impl DevNode {
-    fn start(funded: &[AccountId]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let key = ValidatorKey::generate();
-        let spec = ChainSpec {
-            genesis: Genesis {
-                chain_id: "sdk-test".into(),
-                timestamp: SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap()
-                    .as_millis() as u64,
-                governance: Some(funded[0]),
-                balances: funded.iter().map(|a| (*a, 100_000 * RAO_PER_TAO)).collect(),
-                params: ChainParams::default(),
-            },
-            validators: vec![key.public_hex()],
-        };
-        let rpc = free_addr();
-        let config = RunConfig {
-            data_dir: dir.path().to_path_buf(),
-            spec,
-            role: Role::Validator {
-                key: Box::new(key),
-                listen: free_addr(),
-                peers: Vec::new(),
-            },
-            timing: Timing::new(Duration::from_millis(200)),
-            retention: plexus_store::Retention::Recent { heights: 256 },
-            mempool: plexus_mempool::Limits::default(),
-            metrics: None,
-            rpc: Some(plexus_rpc::RpcConfig {
-                listen: rpc,
-                ..plexus_rpc::RpcConfig::default()
-            }),
-            worker_threads: 2,
-        };
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            plexus_node::run_until(config, async {
-                let _ = stopped.await;
-            })
-            .unwrap();
-        });
-        Self {
-            url: format!("http://{rpc}"),
-            stop: Some(stop),
-            thread: Some(thread),
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for DevNode {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-async fn connect(url: &str) -> Chain {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(chain) = Chain::connect(url).await {
-            if chain.client().health().await.unwrap().finalized >= 1 {
-                return chain;
-            }
-        }
-        assert!(Instant::now() < deadline, "dev node did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use std::time::{Duration, Instant};
 
 /// Rewards fixed per hotkey, changeable between phases of the test.
 struct Fixed {
@@ -166,76 +70,27 @@ fn weight(row: &[(AccountId, u16)], hotkey: &AccountId) -> u16 {
 async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
     let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
     let node = DevNode::start(&[alice.account(), bob.account(), charlie.account()]);
-    let chain = connect(&node.url).await;
-    let (owner_hot, validator, good, bad) = (
-        key("//Alice//owner"),
+    let chain = node.connect().await;
+    let (validator, good, bad) = (
         key("//Bob//validator"),
         key("//Charlie//good"),
         key("//Charlie//bad"),
     );
-
-    // A subnet with a short tempo, started; a staked validator and two miners.
-    chain
-        .submit(
-            &alice,
-            Call::RegisterNetwork {
-                hotkey: owner_hot.account(),
-            },
-        )
-        .await
-        .unwrap();
-    let netuid = chain.client().subnets(None).await.unwrap()[0].netuid;
-    chain
-        .submit(&alice, Call::StartCall { netuid })
-        .await
-        .unwrap();
-    // No freeze before epochs: with a tempo this short, the subnet would always be frozen.
-    let mut params = chain.client().info().await.unwrap().params;
-    params.admin_freeze_window = 0;
-    let call = Call::Governance(GovernanceCall::SetChainParams(params));
-    chain.submit(&alice, call).await.unwrap();
-    for value in [
-        Hyperparameter::Tempo(8),
-        Hyperparameter::WeightsRateLimit(4),
-        Hyperparameter::CommitReveal(true),
-        Hyperparameter::RevealPeriodEpochs(1),
-    ] {
-        let call = Call::Governance(GovernanceCall::SetHyperparameter { netuid, value });
-        chain.submit(&alice, call).await.unwrap();
-    }
-    chain
-        .submit(
-            &bob,
-            Call::BurnedRegister {
-                netuid,
-                hotkey: validator.account(),
-            },
-        )
-        .await
-        .unwrap();
-    for miner in [&good, &bad] {
-        chain
-            .submit(
-                &charlie,
-                Call::BurnedRegister {
-                    netuid,
-                    hotkey: miner.account(),
-                },
-            )
-            .await
-            .unwrap();
-    }
-    chain
-        .submit(
-            &bob,
-            Call::AddStake {
-                hotkey: validator.account(),
-                netuid,
-                amount: 1_000 * RAO_PER_TAO,
-            },
-        )
-        .await
-        .unwrap();
+    let netuid = create_subnet(
+        &chain,
+        &alice,
+        key("//Alice//owner").account(),
+        &[
+            Hyperparameter::Tempo(8),
+            Hyperparameter::WeightsRateLimit(4),
+            Hyperparameter::CommitReveal(true),
+            Hyperparameter::RevealPeriodEpochs(1),
+        ],
+    )
+    .await;
+    register(&chain, &bob, netuid, &[validator.account()]).await;
+    register(&chain, &charlie, netuid, &[good.account(), bad.account()]).await;
+    stake(&chain, &bob, netuid, validator.account(), 1_000).await;
 
     let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
     let state = tempfile::tempdir().unwrap();
@@ -363,67 +218,32 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
 async fn test_example_subnet_pays_the_honest_miner_more() {
     let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
     let node = DevNode::start(&[alice.account(), bob.account(), charlie.account()]);
-    let chain = connect(&node.url).await;
-    let (owner_hot, validator, honest, wrong) = (
-        key("//Alice//owner"),
+    let chain = node.connect().await;
+    let (validator, honest, wrong) = (
         key("//Bob//validator"),
         key("//Charlie//honest"),
         key("//Charlie//wrong"),
     );
-    chain
-        .submit(
-            &alice,
-            Call::RegisterNetwork {
-                hotkey: owner_hot.account(),
-            },
-        )
-        .await
-        .unwrap();
-    let netuid = chain.client().subnets(None).await.unwrap()[0].netuid;
-    chain
-        .submit(&alice, Call::StartCall { netuid })
-        .await
-        .unwrap();
-    let mut params = chain.client().info().await.unwrap().params;
-    params.admin_freeze_window = 0;
-    let call = Call::Governance(GovernanceCall::SetChainParams(params));
-    chain.submit(&alice, call).await.unwrap();
-    for value in [
-        Hyperparameter::CommitReveal(false),
-        Hyperparameter::WeightsRateLimit(2),
-        Hyperparameter::Tempo(6),
-    ] {
-        let call = Call::Governance(GovernanceCall::SetHyperparameter { netuid, value });
-        chain.submit(&alice, call).await.unwrap();
-    }
-    chain
-        .submit(
-            &bob,
-            Call::BurnedRegister {
-                netuid,
-                hotkey: validator.account(),
-            },
-        )
-        .await
-        .unwrap();
-    for miner in [&honest, &wrong] {
-        chain
-            .submit(
-                &charlie,
-                Call::BurnedRegister {
-                    netuid,
-                    hotkey: miner.account(),
-                },
-            )
-            .await
-            .unwrap();
-    }
-    let stake = Call::AddStake {
-        hotkey: validator.account(),
+    let netuid = create_subnet(
+        &chain,
+        &alice,
+        key("//Alice//owner").account(),
+        &[
+            Hyperparameter::CommitReveal(false),
+            Hyperparameter::WeightsRateLimit(2),
+            Hyperparameter::Tempo(6),
+        ],
+    )
+    .await;
+    register(&chain, &bob, netuid, &[validator.account()]).await;
+    register(
+        &chain,
+        &charlie,
         netuid,
-        amount: 1_000 * RAO_PER_TAO,
-    };
-    chain.submit(&bob, stake).await.unwrap();
+        &[honest.account(), wrong.account()],
+    )
+    .await;
+    stake(&chain, &bob, netuid, validator.account(), 1_000).await;
     let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
 
     // Two miners on 127.0.0.2 (the chain refuses 127.0.0.1 as an axon address, as Bittensor's

@@ -10,7 +10,7 @@ mod subnets;
 mod weights;
 
 pub use coinbase::EPOCH_HISTORY;
-pub use weights::{commit_hash, MAX_UNREVEALED_COMMITS};
+pub use weights::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
 
 use crate::chain::Events;
 use crate::state::State;

@@ -23,8 +23,9 @@ pub fn commit_hash(
     blake2_256(&(hotkey, netuid, uids, values, salt, version_key).encode())
 }
 
-/// `weights` scaled so they sum to about 65535, as the reference's `normalize_weights` does.
-fn normalized_max(weights: &[u16]) -> u16 {
+/// The largest of `weights` as a share of their sum, of 65535, as the reference's
+/// `normalize_weights` computes it; a row whose share exceeds `max_weight_limit` is refused.
+pub fn normalized_max(weights: &[u16]) -> u16 {
     let sum: u64 = weights.iter().map(|w| u64::from(*w)).sum();
     if sum == 0 {
         return 0;
