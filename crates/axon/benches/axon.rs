@@ -7,40 +7,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_axon::{AllowAll, Axon, AxonConfig, Dendrite, Synapse, Target};
-use plexus_keys::{CryptoType, Keypair};
+use plexus_axon::{AllowAll, Axon, AxonConfig, Dendrite, Target};
 use plexus_primitives::AccountId;
-use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Double {
-    input: i64,
-    label: String,
-    tags: Vec<String>,
-    output: Option<i64>,
-}
+#[path = "../tests/common/mod.rs"]
+mod common;
 
-impl Synapse for Double {
-    const NAME: &'static str = "Double";
-    const HASH_FIELDS: &'static [&'static str] = &["input", "label", "tags"];
-}
-
-fn key(uri: &str) -> Keypair {
-    Keypair::from_uri(CryptoType::Sr25519, uri).unwrap()
-}
+use common::{key, request, Double};
 
 async fn drive(target: &Target, concurrency: usize, total: usize) -> (f64, f64, f64, usize) {
     let dendrite = Dendrite::new(key("//Bench"), concurrency);
-    let task = Double {
-        input: 21,
-        label: "it's \"quoted\"".into(),
-        tags: vec!["a".into(), "b".into()],
-        output: None,
-    };
+    let task = request(21);
     // Warm the connections.
     for _ in 0..concurrency.min(8) {
         dendrite.call(target, &task, Duration::from_secs(10)).await;

@@ -7,70 +7,10 @@
 mod common;
 
 use common::now_ns;
-use common::{post, raw};
-use plexus_axon::{Axon, AxonConfig, Dendrite, Gate, Synapse, Target};
-use plexus_keys::{CryptoType, Keypair};
-use plexus_primitives::AccountId;
-use serde::{Deserialize, Serialize};
+use common::{key, post, raw, request, Double, Refuse, Slow, Unserved};
+use plexus_axon::{Axon, AxonConfig, Dendrite, Synapse, Target};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Double {
-    input: i64,
-    label: String,
-    tags: Vec<String>,
-    output: Option<i64>,
-}
-
-impl Synapse for Double {
-    const NAME: &'static str = "Double";
-    const HASH_FIELDS: &'static [&'static str] = &["input", "label", "tags"];
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Slow {
-    millis: u64,
-}
-
-impl Synapse for Slow {
-    const NAME: &'static str = "Slow";
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Unserved {
-    x: u8,
-}
-
-impl Synapse for Unserved {
-    const NAME: &'static str = "Unserved";
-}
-
-fn key(uri: &str) -> Keypair {
-    Keypair::from_uri(CryptoType::Sr25519, uri).unwrap()
-}
-
-/// Refuses one hotkey.
-struct Refuse(AccountId);
-
-impl Gate for Refuse {
-    fn admit(&self, hotkey: &AccountId) -> Result<(), String> {
-        if *hotkey == self.0 {
-            Err("not registered on this subnet".into())
-        } else {
-            Ok(())
-        }
-    }
-}
-
-fn request(input: i64) -> Double {
-    Double {
-        input,
-        label: "it's \"quoted\"".into(),
-        tags: vec!["a".into(), "b".into()],
-        output: None,
-    }
-}
 
 async fn start(config: AxonConfig) -> (plexus_axon::RunningAxon, Target) {
     let miner = key("//Miner");

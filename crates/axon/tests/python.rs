@@ -8,11 +8,9 @@
 
 mod common;
 
-use common::{now_ns, raw};
-use plexus_axon::{Axon, Dendrite, Gate, Synapse, Target};
-use plexus_keys::{CryptoType, Keypair};
+use common::{key, now_ns, raw, request as double, Double, Refuse, Slow, Unserved};
+use plexus_axon::{Axon, Dendrite, Synapse, Target};
 use plexus_primitives::AccountId;
-use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -24,50 +22,6 @@ const DRIVER: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/interop/synapse_driver.py"
 );
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Double {
-    input: i64,
-    label: String,
-    tags: Vec<String>,
-    output: Option<i64>,
-}
-
-impl Synapse for Double {
-    const NAME: &'static str = "Double";
-    const HASH_FIELDS: &'static [&'static str] = &["input", "label", "tags"];
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Slow {
-    millis: u64,
-}
-
-impl Synapse for Slow {
-    const NAME: &'static str = "Slow";
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Unserved {
-    x: u8,
-}
-
-impl Synapse for Unserved {
-    const NAME: &'static str = "Unserved";
-}
-
-fn key(uri: &str) -> Keypair {
-    Keypair::from_uri(CryptoType::Sr25519, uri).unwrap()
-}
-
-fn double(input: i64) -> Double {
-    Double {
-        input,
-        label: "it's \"quoted\"".into(),
-        tags: vec!["a".into(), "b".into()],
-        output: None,
-    }
-}
 
 /// The virtualenv's interpreter, creating and filling the virtualenv if needed.
 fn python() -> PathBuf {
@@ -110,18 +64,6 @@ fn driver(home: &Path) -> Command {
     let mut command = Command::new(python());
     command.arg(DRIVER).env("HOME", home);
     command
-}
-
-struct Refuse(AccountId);
-
-impl Gate for Refuse {
-    fn admit(&self, hotkey: &AccountId) -> Result<(), String> {
-        if *hotkey == self.0 {
-            Err("not registered on this subnet".into())
-        } else {
-            Ok(())
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

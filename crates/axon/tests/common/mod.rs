@@ -1,15 +1,77 @@
-//! Requests built by hand, as a dendrite would build them, for tests that send what a real
-//! dendrite never would (replays, stale nonces, tampered bodies).
+//! What the axon tests share: the synapses both Plexus and the Python driver serve, and
+//! requests built by hand, for tests that send what a real dendrite never would (replays,
+//! stale nonces, tampered bodies).
 
 #![allow(clippy::unwrap_used, dead_code, unreachable_pub)]
 
 use plexus_axon::auth::request_message;
 use plexus_axon::hash::body_hash;
-use plexus_keys::Keypair;
+use plexus_axon::{Gate, Synapse};
+use plexus_keys::{CryptoType, Keypair};
 use plexus_primitives::AccountId;
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The test synapse: an int, a str (with both kinds of quote) and a list are hashed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Double {
+    pub input: i64,
+    pub label: String,
+    pub tags: Vec<String>,
+    pub output: Option<i64>,
+}
+
+impl Synapse for Double {
+    const NAME: &'static str = "Double";
+    const HASH_FIELDS: &'static [&'static str] = &["input", "label", "tags"];
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Slow {
+    pub millis: u64,
+}
+
+impl Synapse for Slow {
+    const NAME: &'static str = "Slow";
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unserved {
+    pub x: u8,
+}
+
+impl Synapse for Unserved {
+    const NAME: &'static str = "Unserved";
+}
+
+pub fn key(uri: &str) -> Keypair {
+    Keypair::from_uri(CryptoType::Sr25519, uri).unwrap()
+}
+
+/// Refuses one hotkey.
+pub struct Refuse(pub AccountId);
+
+impl Gate for Refuse {
+    fn admit(&self, hotkey: &AccountId) -> Result<(), String> {
+        if *hotkey == self.0 {
+            Err("not registered on this subnet".into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+pub fn request(input: i64) -> Double {
+    Double {
+        input,
+        label: "it's \"quoted\"".into(),
+        tags: vec!["a".into(), "b".into()],
+        output: None,
+    }
+}
+
+/// Nanoseconds since the Unix epoch.
 pub fn now_ns() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
