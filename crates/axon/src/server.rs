@@ -26,6 +26,12 @@ use tracing::debug;
 pub trait Gate: Send + Sync + 'static {
     /// `Ok(())` to serve the caller, `Err(reason)` to refuse it with 403.
     fn admit(&self, hotkey: &AccountId) -> Result<(), String>;
+
+    /// Where the caller stands in the queue when every slot is busy: higher is served first
+    /// (the SDK uses the caller's stake). Equal priorities are served in arrival order.
+    fn priority(&self, _hotkey: &AccountId) -> u64 {
+        0
+    }
 }
 
 /// Admits every hotkey (development and tests).
