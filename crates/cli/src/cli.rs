@@ -144,6 +144,8 @@ pub(crate) struct NodeInitArgs {
     /// Target block time while idle, in milliseconds (blocks come at once when there is work).
     #[arg(long, default_value_t = 1000, value_name = "MS")]
     pub(crate) block_time_ms: u64,
+    #[command(flatten)]
+    pub(crate) timeouts: TimeoutArgs,
     /// Keep the state of every height, not only the last 256.
     #[arg(long)]
     pub(crate) archive: bool,
@@ -172,12 +174,32 @@ pub(crate) struct NodeRunArgs {
     /// Override the idle block time, in milliseconds.
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) block_time_ms: Option<u64>,
+    /// Timeouts given here override those in node.json.
+    #[command(flatten)]
+    pub(crate) timeouts: TimeoutArgs,
     /// Also serve the web explorer for this node at HOST:PORT.
     #[arg(long, value_name = "HOST:PORT")]
     pub(crate) explorer: Option<std::net::SocketAddr>,
     /// RPC requests per second allowed from one client address (bursts of twice that).
     #[arg(long, default_value_t = 500, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) rpc_rate: u32,
+}
+
+/// Consensus timeouts; each one not given is derived from the block time.
+#[derive(Args, Clone, Copy)]
+pub(crate) struct TimeoutArgs {
+    /// How long validators wait for a leader's proposal before voting to skip its view, in
+    /// milliseconds; above the block time [default: block time + 1000].
+    #[arg(long, value_name = "MS")]
+    pub(crate) leader_timeout_ms: Option<u64>,
+    /// How long validators wait for a proposal to be certified before voting to skip its view,
+    /// in milliseconds; above the leader timeout [default: leader timeout + 1000].
+    #[arg(long, value_name = "MS")]
+    pub(crate) certification_timeout_ms: Option<u64>,
+    /// How often a validator stuck in a view re-sends its vote to skip it, in milliseconds
+    /// [default: 3000].
+    #[arg(long, value_name = "MS")]
+    pub(crate) timeout_retry_ms: Option<u64>,
 }
 
 #[derive(Subcommand)]

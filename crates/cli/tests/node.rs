@@ -1,5 +1,6 @@
 //! Real `plexus node run` processes on loopback, observed through their RPC servers: a dev node
-//! finalizing transactions submitted over RPC, and four validators that keep agreeing while one
+//! finalizing transactions submitted over RPC, a dev node with explicit consensus timeouts
+//! stopped by SIGTERM and resumed, and four validators that keep agreeing while one
 //! of them is killed with SIGKILL again and again, at random moments, and restarted.
 
 use crate::util::Env;
@@ -9,7 +10,7 @@ use plexus_rpc::{types::BlockId, Client};
 use plexus_runtime::{Call, SignedTransaction, Transaction};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -97,6 +98,32 @@ impl NodeProcess {
         }
     }
 
+    /// Sends SIGTERM and waits up to `within` for the process to exit.
+    fn terminate(&mut self, within: Duration) -> ExitStatus {
+        let mut child = self.child.take().expect("the node is running");
+        let sent = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -TERM failed");
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "still running {within:?} after SIGTERM; log:\n{}",
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn client(&self) -> Client {
         Client::new(&format!("http://{}", self.rpc)).unwrap()
     }
@@ -178,6 +205,137 @@ fn test_dev_node_finalizes_transactions_submitted_over_rpc() {
         // The same transaction again is a replay: rejected, nothing changes.
         assert!(client.submit(&tx).await.is_err());
     });
+}
+
+#[test]
+fn test_dev_node_with_explicit_timeouts_stops_on_sigterm_and_resumes_where_it_stopped() {
+    let env = Env::new();
+    let dir = env.dir.path().join("dev");
+    let rpc: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let timeouts = [
+        "--leader-timeout-ms",
+        "1300",
+        "--certification-timeout-ms",
+        "2500",
+        "--timeout-retry-ms",
+        "700",
+    ];
+    let mut args = vec!["--dev", "--listen", &listen, "--block-time-ms", "300"];
+    args.extend(timeouts);
+    let mut node = NodeProcess::start(&dir, rpc, &args);
+
+    let (height, hash) = runtime().block_on(async {
+        wait_finalized(&node, 3, Duration::from_secs(60)).await;
+        let height = wait_finalized(&node, 0, Duration::from_secs(1)).await;
+        let block = node.client().block(BlockId::Number(height)).await.unwrap();
+        (height, block.unwrap().header.hash)
+    });
+
+    // The first run initialised the data directory with the timeouts it was given.
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("node.json")).unwrap()).unwrap();
+    assert_eq!(config["leader_timeout_ms"], 1300);
+    assert_eq!(config["certification_timeout_ms"], 2500);
+    assert_eq!(config["timeout_retry_ms"], 700);
+
+    let status = node.terminate(Duration::from_secs(10));
+    assert!(status.success(), "{status}; log:\n{}", node.log());
+    assert!(node.log().contains("shutting down"), "{}", node.log());
+
+    // Restarted without flags: the timeouts come from node.json, the chain from the store.
+    node.extra = vec!["--listen".into(), listen.clone()];
+    node.spawn();
+    runtime().block_on(async {
+        // Its first answer already has the height it stopped at: nothing was lost or redone.
+        let resumed = wait_finalized(&node, 0, Duration::from_secs(60)).await;
+        assert!(resumed >= height, "resumed at {resumed}, below {height}");
+        let block = node.client().block(BlockId::Number(height)).await.unwrap();
+        assert_eq!(block.map(|b| b.header.hash), Some(hash));
+        wait_finalized(&node, height + 2, Duration::from_secs(60)).await;
+    });
+}
+
+#[test]
+fn test_nonsensical_timeouts_are_refused_before_anything_is_written_or_run() {
+    let env = Env::new();
+    let dir = env.dir.path().join("node");
+    let dir_arg = dir.to_str().unwrap();
+    let init = ["node", "init", "--dev", "--data-dir", dir_arg];
+    for (flags, message) in [
+        (
+            &["--leader-timeout-ms", "1000"][..],
+            "the leader timeout (1000 ms) must be greater than the block time (1000 ms)",
+        ),
+        (
+            &[
+                "--leader-timeout-ms",
+                "5000",
+                "--certification-timeout-ms",
+                "4000",
+            ][..],
+            "the certification timeout (4000 ms) must be greater than the leader timeout (5000 ms)",
+        ),
+        (
+            &["--certification-timeout-ms", "2000"][..],
+            "the certification timeout (2000 ms) must be greater than the leader timeout (2000 ms)",
+        ),
+        (
+            &["--timeout-retry-ms", "0"][..],
+            "the timeout retry must be greater than zero",
+        ),
+        (
+            &["--block-time-ms", "0"][..],
+            "the block time must be greater than zero",
+        ),
+    ] {
+        let args: Vec<&str> = init.iter().chain(flags).copied().collect();
+        let run = env.fails(&args, 2);
+        assert!(run.stderr.contains(message), "{flags:?}: {}", run.stderr);
+        assert!(run.stderr.contains("--leader-timeout-ms"), "{}", run.stderr);
+        assert!(!dir.exists(), "{flags:?} created {}", dir.display());
+    }
+    // `node run --dev` initialises through the same check.
+    let run = env.fails(
+        &[
+            "node",
+            "run",
+            "--dev",
+            "--data-dir",
+            dir_arg,
+            "--leader-timeout-ms",
+            "500",
+        ],
+        2,
+    );
+    assert!(
+        run.stderr.contains("leader timeout (500 ms)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.exists());
+
+    // A data directory initialised without timeouts stores none (as before they existed), and
+    // an override on `node run` is checked against the block time stored there.
+    env.ok(&init);
+    let config = std::fs::read_to_string(dir.join("node.json")).unwrap();
+    assert!(!config.contains("timeout"), "{config}");
+    let run = env.fails(
+        &[
+            "node",
+            "run",
+            "--data-dir",
+            dir_arg,
+            "--certification-timeout-ms",
+            "1500",
+        ],
+        2,
+    );
+    assert!(
+        run.stderr.contains("certification timeout (1500 ms)"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

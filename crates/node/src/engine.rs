@@ -78,13 +78,108 @@ impl Timing {
     /// before building an empty block, and one with transactions builds at once. Validators
     /// wait a second more than that for a leader before voting to skip it.
     pub fn new(block_time: Duration) -> Self {
+        Self::derive(block_time, Timeouts::default())
+    }
+
+    /// Timings for a target block time with some timeouts set explicitly, checked with
+    /// [`Timing::validate`]. A timeout left out is derived as in [`Timing::new`], except that a
+    /// certification timeout follows an explicit leader timeout, so that raising the leader
+    /// timeout alone stays valid.
+    pub fn with_timeouts(block_time: Duration, timeouts: Timeouts) -> Result<Self, TimingError> {
+        let timing = Self::derive(block_time, timeouts);
+        timing.validate()?;
+        Ok(timing)
+    }
+
+    fn derive(block_time: Duration, timeouts: Timeouts) -> Self {
+        let leader_timeout = timeouts
+            .leader
+            .unwrap_or(block_time.saturating_add(Duration::from_secs(1)));
         Self {
-            leader_timeout: block_time + Duration::from_secs(1),
-            certification_timeout: block_time + Duration::from_secs(2),
-            timeout_retry: Duration::from_secs(3),
+            leader_timeout,
+            certification_timeout: timeouts
+                .certification
+                .unwrap_or(leader_timeout.saturating_add(Duration::from_secs(1))),
+            timeout_retry: timeouts.retry.unwrap_or(Duration::from_secs(3)),
             empty_block_interval: block_time,
         }
     }
+
+    /// Checks what Simplex asserts at start (a positive leader timeout and retry interval, a
+    /// certification timeout above the leader timeout), so that bad settings are an error
+    /// rather than a panic; that the block time is positive, so an idle chain does not spin
+    /// out empty blocks; and that the leader timeout exceeds the block time: otherwise an idle
+    /// leader's empty block would come after every validator had voted to skip it, and an idle
+    /// chain would skip view after view instead of making blocks.
+    pub fn validate(&self) -> Result<(), TimingError> {
+        for (name, value) in [
+            ("block time", self.empty_block_interval),
+            ("leader timeout", self.leader_timeout),
+            ("certification timeout", self.certification_timeout),
+            ("timeout retry", self.timeout_retry),
+        ] {
+            if value.is_zero() {
+                return Err(TimingError::Zero(name));
+            }
+        }
+        if self.leader_timeout <= self.empty_block_interval {
+            return Err(TimingError::LeaderNotAboveBlockTime {
+                leader_timeout: self.leader_timeout,
+                block_time: self.empty_block_interval,
+            });
+        }
+        if self.certification_timeout <= self.leader_timeout {
+            return Err(TimingError::CertificationNotAboveLeader {
+                certification_timeout: self.certification_timeout,
+                leader_timeout: self.leader_timeout,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Consensus timeouts chosen by the operator; `None` derives one from the block time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timeouts {
+    /// [`Timing::leader_timeout`].
+    pub leader: Option<Duration>,
+    /// [`Timing::certification_timeout`].
+    pub certification: Option<Duration>,
+    /// [`Timing::timeout_retry`].
+    pub retry: Option<Duration>,
+}
+
+/// Why a set of timings cannot run consensus.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimingError {
+    /// A duration that must be positive is zero.
+    #[error("the {0} must be greater than zero")]
+    Zero(&'static str),
+    /// The leader timeout does not exceed the block time.
+    #[error(
+        "the leader timeout ({} ms) must be greater than the block time ({} ms), or validators \
+         skip an idle leader before its block is due",
+        .leader_timeout.as_millis(),
+        .block_time.as_millis()
+    )]
+    LeaderNotAboveBlockTime {
+        /// The leader timeout.
+        leader_timeout: Duration,
+        /// The block time.
+        block_time: Duration,
+    },
+    /// The certification timeout does not exceed the leader timeout.
+    #[error(
+        "the certification timeout ({} ms) must be greater than the leader timeout ({} ms)",
+        .certification_timeout.as_millis(),
+        .leader_timeout.as_millis()
+    )]
+    CertificationNotAboveLeader {
+        /// The certification timeout.
+        certification_timeout: Duration,
+        /// The leader timeout.
+        leader_timeout: Duration,
+    },
 }
 
 /// What one validator needs besides its node and network.
@@ -144,6 +239,9 @@ pub fn namespace(genesis_hash: H256) -> Vec<u8> {
 /// Why a validator cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The timings are unusable.
+    #[error(transparent)]
+    Timing(#[from] TimingError),
     /// Our key is not in the validator set.
     #[error("this node's key is not one of the chain's validators")]
     NotAValidator,
@@ -181,6 +279,7 @@ where
     Rep: Reporter<Activity = Update<PlexusBlock, Exact>>,
 {
     use commonware_cryptography::Signer as _;
+    config.timing.validate()?;
     let public_key = config.key.public_key();
     let scheme = Scheme::signer(
         &namespace(node.genesis_hash()),
@@ -333,4 +432,145 @@ where
         },
     );
     Ok(engine.start(votes, certificates, resolver_channel))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    fn ms(ms: u64) -> Duration {
+        Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn test_defaults_are_derived_from_the_block_time_and_valid() {
+        let timing = Timing::with_timeouts(SECOND, Timeouts::default()).unwrap();
+        assert_eq!(timing, Timing::new(SECOND));
+        assert_eq!(
+            timing,
+            Timing {
+                leader_timeout: ms(2000),
+                certification_timeout: ms(3000),
+                timeout_retry: ms(3000),
+                empty_block_interval: SECOND,
+            }
+        );
+    }
+
+    #[test]
+    fn test_explicit_timeouts_are_kept_and_a_certification_timeout_follows_the_leader() {
+        let all = Timeouts {
+            leader: Some(ms(1500)),
+            certification: Some(ms(1600)),
+            retry: Some(ms(250)),
+        };
+        let timing = Timing::with_timeouts(SECOND, all).unwrap();
+        assert_eq!(
+            (timing.leader_timeout, timing.certification_timeout),
+            (ms(1500), ms(1600))
+        );
+        assert_eq!(timing.timeout_retry, ms(250));
+
+        let leader_only = Timeouts {
+            leader: Some(ms(10_000)),
+            ..Timeouts::default()
+        };
+        let timing = Timing::with_timeouts(SECOND, leader_only).unwrap();
+        assert_eq!(timing.certification_timeout, ms(11_000));
+    }
+
+    #[test]
+    fn test_zero_durations_are_rejected_by_name() {
+        assert_eq!(
+            Timing::with_timeouts(Duration::ZERO, Timeouts::default()),
+            Err(TimingError::Zero("block time"))
+        );
+        for (timeouts, name) in [
+            (
+                Timeouts {
+                    leader: Some(Duration::ZERO),
+                    ..Timeouts::default()
+                },
+                "leader timeout",
+            ),
+            (
+                Timeouts {
+                    certification: Some(Duration::ZERO),
+                    ..Timeouts::default()
+                },
+                "certification timeout",
+            ),
+            (
+                Timeouts {
+                    retry: Some(Duration::ZERO),
+                    ..Timeouts::default()
+                },
+                "timeout retry",
+            ),
+        ] {
+            assert_eq!(
+                Timing::with_timeouts(SECOND, timeouts),
+                Err(TimingError::Zero(name))
+            );
+        }
+    }
+
+    #[test]
+    fn test_a_leader_timeout_must_exceed_the_block_time() {
+        for leader in [ms(999), SECOND] {
+            let timeouts = Timeouts {
+                leader: Some(leader),
+                ..Timeouts::default()
+            };
+            let error = Timing::with_timeouts(SECOND, timeouts).unwrap_err();
+            assert_eq!(
+                error,
+                TimingError::LeaderNotAboveBlockTime {
+                    leader_timeout: leader,
+                    block_time: SECOND,
+                }
+            );
+            assert!(
+                error.to_string().contains("block time (1000 ms)"),
+                "{error}"
+            );
+        }
+        let just_above = Timeouts {
+            leader: Some(ms(1001)),
+            ..Timeouts::default()
+        };
+        assert!(Timing::with_timeouts(SECOND, just_above).is_ok());
+    }
+
+    #[test]
+    fn test_a_certification_timeout_must_exceed_the_leader_timeout() {
+        for certification in [ms(1999), ms(2000)] {
+            let timeouts = Timeouts {
+                certification: Some(certification),
+                ..Timeouts::default()
+            };
+            assert_eq!(
+                Timing::with_timeouts(SECOND, timeouts),
+                Err(TimingError::CertificationNotAboveLeader {
+                    certification_timeout: certification,
+                    leader_timeout: ms(2000),
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn test_huge_values_do_not_overflow() {
+        let timing = Timing::new(Duration::MAX);
+        assert_eq!(
+            timing.validate(),
+            Err(TimingError::LeaderNotAboveBlockTime {
+                leader_timeout: Duration::MAX,
+                block_time: Duration::MAX,
+            })
+        );
+    }
 }

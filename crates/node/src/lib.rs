@@ -25,7 +25,7 @@ pub mod run;
 pub mod spec;
 
 pub use block::{BlockDigest, PlexusBlock};
-pub use engine::{StartError, Timing, ValidatorConfig, start_validator};
+pub use engine::{StartError, Timeouts, Timing, TimingError, ValidatorConfig, start_validator};
 pub use finality::{FinalityError, FinalityVerifier};
 pub use key::{KeyFileError, ValidatorKey};
 pub use node::{CommitError, Finalizer, Node, Notification, OpenError};

@@ -4,11 +4,11 @@
 //! (genesis and validators, identical on every node of a network), `node.json` (this node's
 //! addresses and peers), and the databases (`chain.redb`, `consensus/`).
 
-use crate::cli::{NodeCommand, NodeInitArgs, NodeKeyArgs, NodeRunArgs, NodeSpecArgs};
+use crate::cli::{NodeCommand, NodeInitArgs, NodeKeyArgs, NodeRunArgs, NodeSpecArgs, TimeoutArgs};
 use crate::commands::Context;
 use anyhow::{bail, Context as _, Result};
 use plexus_keys::{CryptoType, Keypair};
-use plexus_node::{ChainSpec, RunConfig, Timing, ValidatorKey};
+use plexus_node::{ChainSpec, RunConfig, Timeouts, Timing, ValidatorKey};
 use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_runtime::{ChainParams, Genesis};
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,16 @@ struct NodeFile {
     metrics: Option<SocketAddr>,
     /// Target block time while idle, in milliseconds.
     block_time_ms: u64,
+    /// Consensus timeouts in milliseconds, absent when derived from the block time (so that a
+    /// changed block time moves them too); files from before they existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    leader_timeout_ms: Option<u64>,
+    /// See `leader_timeout_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    certification_timeout_ms: Option<u64>,
+    /// See `leader_timeout_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    timeout_retry_ms: Option<u64>,
     /// Keep the state of every height (otherwise the last 256).
     archive: bool,
     /// A follower's upstream RPC URL; absent for a validator.
@@ -155,6 +165,7 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
             dir.display()
         );
     }
+    timing(args.block_time_ms, args.timeouts)?;
     let key = ensure_key(dir)?;
     let spec = match (&args.chain_spec, args.dev) {
         (Some(_), true) => bail!("--chain-spec and --dev exclude each other"),
@@ -183,15 +194,15 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
         .iter()
         .map(|p| parse_peer(p))
         .collect::<Result<Vec<_>>>()?;
-    if args.block_time_ms == 0 {
-        bail!("--block-time-ms must be at least 1");
-    }
     let config = NodeFile {
         listen: args.listen,
         peers,
         rpc: Some(args.rpc),
         metrics: args.metrics,
         block_time_ms: args.block_time_ms,
+        leader_timeout_ms: args.timeouts.leader_timeout_ms,
+        certification_timeout_ms: args.timeouts.certification_timeout_ms,
+        timeout_retry_ms: args.timeouts.timeout_retry_ms,
         archive: args.archive,
         follow: args.follow.clone(),
     };
@@ -220,6 +231,22 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
         },
     )?;
     Ok(key)
+}
+
+/// The block time and consensus timeouts, checked before anything is written or opened.
+fn timing(block_time_ms: u64, timeouts: TimeoutArgs) -> Result<Timing> {
+    Timing::with_timeouts(
+        Duration::from_millis(block_time_ms),
+        Timeouts {
+            leader: timeouts.leader_timeout_ms.map(Duration::from_millis),
+            certification: timeouts.certification_timeout_ms.map(Duration::from_millis),
+            retry: timeouts.timeout_retry_ms.map(Duration::from_millis),
+        },
+    )
+    .context(
+        "invalid consensus timings (--block-time-ms, --leader-timeout-ms, \
+         --certification-timeout-ms, --timeout-retry-ms, or node.json)",
+    )
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
@@ -251,6 +278,7 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
                 rpc: args.rpc.unwrap_or_else(|| ([127, 0, 0, 1], 9944).into()),
                 metrics: args.metrics,
                 block_time_ms: args.block_time_ms.unwrap_or(1000),
+                timeouts: args.timeouts,
                 archive: false,
                 force: false,
             },
@@ -273,12 +301,22 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
                 .collect(),
         },
     };
-    let block_time = Duration::from_millis(args.block_time_ms.unwrap_or(config.block_time_ms));
+    let timing = timing(
+        args.block_time_ms.unwrap_or(config.block_time_ms),
+        TimeoutArgs {
+            leader_timeout_ms: args.timeouts.leader_timeout_ms.or(config.leader_timeout_ms),
+            certification_timeout_ms: args
+                .timeouts
+                .certification_timeout_ms
+                .or(config.certification_timeout_ms),
+            timeout_retry_ms: args.timeouts.timeout_retry_ms.or(config.timeout_retry_ms),
+        },
+    )?;
     let run = RunConfig {
         data_dir: dir,
         spec,
         role,
-        timing: Timing::new(block_time),
+        timing,
         retention: if config.archive {
             plexus_store::Retention::Archive
         } else {
