@@ -1,18 +1,17 @@
 //! The smallest subnet: miners double a number, validators check the answers.
 //!
 //! ```sh
-//! cargo run -p plexus-sdk --example double -- --netuid 1 --wallet.name miner miner --axon.external_ip 203.0.113.7
-//! cargo run -p plexus-sdk --example double -- --netuid 1 --wallet.name validator validator
+//! cargo run -p plexus-sdk --example double -- --netuid 1 --wallet.name miner miner
+//! cargo run -p plexus-sdk --example double -- --config validator.toml validator
 //! ```
 
 use clap::{Parser, Subcommand};
-use plexus_axon::{Axon, Dendrite, Synapse, Target};
-use plexus_keys::Keypair;
-use plexus_sdk::config::NeuronArgs;
+use plexus_axon::{Dendrite, Synapse, Target};
 use plexus_sdk::{
-    Chain, Metagraph, MetagraphGate, MinerSettings, Round, Validator, ValidatorSettings,
+    Chain, Metagraph, Miner, NeuronArgs, Round, Routes, Validator, ValidatorSettings,
 };
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The task: `output` must be twice `input`.
@@ -27,16 +26,22 @@ impl Synapse for Double {
     const HASH_FIELDS: &'static [&'static str] = &["input"];
 }
 
-/// A miner's axon; a dishonest one adds instead of doubling.
-pub(crate) fn miner_axon(hotkey: Keypair, gate: MetagraphGate, honest: bool) -> Axon {
-    Axon::new(hotkey, gate).route(move |mut task: Double| async move {
-        task.output = Some(if honest {
-            task.input * 2
-        } else {
-            task.input + 1
-        });
-        task
-    })
+/// A miner; a dishonest one adds instead of doubling.
+pub(crate) struct DoubleMiner {
+    pub(crate) honest: bool,
+}
+
+impl Miner for DoubleMiner {
+    fn routes(routes: Routes<Self>) -> Routes<Self> {
+        routes.handle(|miner: Arc<Self>, mut task: Double| async move {
+            task.output = Some(if miner.honest {
+                task.input * 2
+            } else {
+                task.input + 1
+            });
+            task
+        })
+    }
 }
 
 /// Asks up to 16 serving miners a fresh number each round; 1 for a right answer, else 0.
@@ -100,37 +105,27 @@ enum Role {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt().with_env_filter("info").init();
     let cli = Cli::parse();
-    let args = &cli.neuron;
-    let hotkey = args.hotkey()?;
-    let chain = Chain::connect(&args.node).await?;
-    let metagraph = Metagraph::follow(&args.node, args.netuid).await?;
+    let config = cli.neuron.load()?;
+    let hotkey = config.hotkey()?;
+    let chain = Chain::connect(&config.node).await?;
+    let metagraph = Metagraph::follow(&config.node, config.netuid).await?;
     match cli.role {
         Role::Miner => {
-            let (listen, external) = args.axon_addresses();
-            let settings = MinerSettings {
-                netuid: args.netuid,
-                listen,
-                external,
-                version: 1,
-            };
-            let axon = miner_axon(
-                args.hotkey()?,
-                MetagraphGate::registered(metagraph.clone()),
-                true,
-            );
-            let _axon = plexus_sdk::serve_miner(chain, hotkey, metagraph, settings, axon).await?;
+            let settings = config.miner_settings(1);
+            let miner = DoubleMiner { honest: true };
+            let _axon = plexus_sdk::serve_miner(chain, hotkey, metagraph, settings, miner).await?;
             tokio::signal::ctrl_c().await?;
         }
         Role::Validator => {
             let settings = ValidatorSettings {
-                netuid: args.netuid,
+                netuid: config.netuid,
                 moving_average_alpha: 0.1,
-                state_path: plexus_keys::wallet::expand_home(&args.state_dir).join("double.json"),
+                state_path: config.state_file("double.json"),
                 version_key: 0,
                 round_interval: Duration::from_secs(5),
             };
             let mut logic = DoubleValidator {
-                dendrite: Dendrite::new(args.hotkey()?, 64),
+                dendrite: Dendrite::new(config.hotkey()?, 64),
             };
             let stop = async {
                 let _ = tokio::signal::ctrl_c().await;

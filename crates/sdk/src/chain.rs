@@ -34,6 +34,7 @@ pub enum ChainError {
 /// A connection to a node for one chain.
 pub struct Chain {
     client: Client,
+    url: String,
     genesis_hash: H256,
 }
 
@@ -44,8 +45,14 @@ impl Chain {
         let genesis_hash = client.info().await?.genesis_hash;
         Ok(Self {
             client,
+            url: url.to_string(),
             genesis_hash,
         })
+    }
+
+    /// The node's URL, as given to [`connect`](Self::connect).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// The RPC client, for queries.

@@ -15,7 +15,8 @@ pub mod validator;
 pub mod weights;
 
 pub use chain::{Chain, ChainError};
+pub use config::{ConfigError, NeuronArgs, NeuronConfig};
 pub use metagraph::{Metagraph, MetagraphError, Snapshot};
-pub use miner::{serve_miner, MetagraphGate, MinerError, MinerSettings};
+pub use miner::{serve_miner, MetagraphGate, Miner, MinerError, MinerSettings, Routes};
 pub use validator::{run_validator, Round, Validator, ValidatorError, ValidatorSettings};
 pub use weights::{weights_for_chain, Scores, ScoresError, WeightLimits, WeightsError};

@@ -64,8 +64,8 @@ pub trait Validator: Send {
     /// mention keep their score.
     fn forward(&mut self, round: Round<'_>) -> impl Future<Output = Vec<(u16, f64)>> + Send;
 
-    /// Told when weights could not be set or committed; the loop has already logged it as an
-    /// error and carries on.
+    /// Told when weights could not be set, committed or revealed, or are due without a permit
+    /// (once per tempo); the loop has already logged it as an error and carries on.
     fn weights_failed(&mut self, _error: &ValidatorError) {}
 }
 
@@ -94,6 +94,15 @@ pub enum ValidatorError {
         hotkey: String,
         /// The subnet.
         netuid: u16,
+    },
+    /// Weights are due but the validator holds no permit, so the chain would refuse them;
+    /// none are sent until it gets one.
+    #[error("uid {uid} on subnet {netuid} has no validator permit: not setting weights, which the chain would refuse")]
+    NoPermit {
+        /// The subnet.
+        netuid: u16,
+        /// The validator's uid.
+        uid: u16,
     },
     /// The chain refused or lost the transaction.
     #[error("{what}: {source}")]
@@ -174,7 +183,7 @@ pub async fn run_validator<V: Validator>(
 ) -> Result<(), ValidatorError> {
     let mut state = State::load(&settings.state_path)?;
     let mut stop = std::pin::pin!(stop);
-    let mut last_permit_warning = None;
+    let mut permit_reported_at = None;
     loop {
         let snapshot = metagraph.snapshot();
         let uid = snapshot
@@ -208,7 +217,7 @@ pub async fn run_validator<V: Validator>(
             error!(netuid = settings.netuid, %error, "revealing weights failed");
             validator.weights_failed(&error);
         }
-        match step.set_if_due(&mut state, &mut last_permit_warning).await {
+        match step.set_if_due(&mut state, &mut permit_reported_at).await {
             Ok(()) => {}
             Err(error) => {
                 error!(netuid = settings.netuid, %error, "setting weights failed");
@@ -292,7 +301,7 @@ impl WeightStep<'_> {
     async fn set_if_due(
         &mut self,
         state: &mut State,
-        last_permit_warning: &mut Option<u64>,
+        permit_reported_at: &mut Option<u64>,
     ) -> Result<(), ValidatorError> {
         let Some(neuron) = self.snapshot.neuron(self.uid) else {
             return Ok(());
@@ -305,14 +314,13 @@ impl WeightStep<'_> {
         }
         let is_owner = self.snapshot.subnet.summary.owner_hotkey == self.hotkey.account();
         if !neuron.validator_permit && !is_owner {
-            // Once per tempo is loud enough.
-            if last_permit_warning.is_none_or(|at| block >= at + u64::from(hyper.tempo)) {
-                warn!(
-                    netuid = self.settings.netuid,
-                    uid = self.uid,
-                    "no validator permit: weights would be refused, not setting them"
-                );
-                *last_permit_warning = Some(block);
+            // Weights are due every round until a permit comes; once per tempo is loud enough.
+            if permit_reported_at.is_none_or(|at| block >= at + u64::from(hyper.tempo)) {
+                *permit_reported_at = Some(block);
+                return Err(ValidatorError::NoPermit {
+                    netuid: self.settings.netuid,
+                    uid: self.uid,
+                });
             }
             return Ok(());
         }

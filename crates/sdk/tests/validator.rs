@@ -8,7 +8,9 @@
 use plexus_primitives::AccountId;
 use plexus_rpc::types::MetagraphOptions;
 use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
-use plexus_sdk::{run_validator, Chain, Metagraph, Round, Validator, ValidatorSettings};
+use plexus_sdk::{
+    run_validator, Chain, Metagraph, Round, Validator, ValidatorError, ValidatorSettings,
+};
 use plexus_testkit::{create_subnet, key, register, stake, DevNode};
 use std::net::{SocketAddr, TcpListener};
 
@@ -18,22 +20,38 @@ use std::net::{SocketAddr, TcpListener};
 mod double;
 use std::time::{Duration, Instant};
 
-/// Rewards fixed per hotkey, changeable between phases of the test.
+/// Rewards fixed per hotkey, changeable between phases of the test; counts its rounds and
+/// keeps the kind of each weight failure it is told of.
 struct Fixed {
     rewards: Vec<(AccountId, f64)>,
-    failures: usize,
+    rounds: usize,
+    failures: Vec<String>,
+}
+
+impl Fixed {
+    fn new(rewards: Vec<(AccountId, f64)>) -> Self {
+        Self {
+            rewards,
+            rounds: 0,
+            failures: Vec::new(),
+        }
+    }
 }
 
 impl Validator for Fixed {
     async fn forward(&mut self, round: Round<'_>) -> Vec<(u16, f64)> {
+        self.rounds += 1;
         self.rewards
             .iter()
             .filter_map(|(hotkey, reward)| Some((round.snapshot.uid(hotkey)?, *reward)))
             .collect()
     }
 
-    fn weights_failed(&mut self, _error: &plexus_sdk::ValidatorError) {
-        self.failures += 1;
+    fn weights_failed(&mut self, error: &ValidatorError) {
+        self.failures.push(match error {
+            ValidatorError::NoPermit { .. } => "no_permit".into(),
+            other => other.to_string(),
+        });
     }
 }
 
@@ -101,10 +119,7 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
         version_key: 0,
         round_interval: Duration::from_millis(200),
     };
-    let mut logic = Fixed {
-        rewards: vec![(good.account(), 1.0), (bad.account(), 0.1)],
-        failures: 0,
-    };
+    let mut logic = Fixed::new(vec![(good.account(), 1.0), (bad.account(), 0.1)]);
 
     // Phase 1, commit-reveal: the committed row appears only once revealed.
     let (v, g, b) = (validator.account(), good.account(), bad.account());
@@ -211,7 +226,7 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
     for pair in updates.windows(2) {
         assert!(pair[1] >= pair[0] + 8, "{updates:?}");
     }
-    assert_eq!(logic.failures, 0);
+    assert_eq!(logic.failures, Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -256,17 +271,12 @@ async fn test_example_subnet_pays_the_honest_miner_more() {
             .unwrap()
             .port();
         let address: SocketAddr = format!("127.0.0.2:{port}").parse().unwrap();
-        let settings = plexus_sdk::MinerSettings {
-            netuid,
-            listen: address,
-            external: address,
-            version: 1,
-        };
-        let gate = plexus_sdk::MetagraphGate::registered(metagraph.clone());
-        let axon = double::miner_axon(key(uri), gate, is_honest);
+        let mut settings = plexus_sdk::MinerSettings::new(netuid, address, 1);
+        settings.external_ip = Some(address.ip());
+        let miner = double::DoubleMiner { honest: is_honest };
         let miner_chain = Chain::connect(&node.url).await.unwrap();
         let running =
-            plexus_sdk::serve_miner(miner_chain, key(uri), metagraph.clone(), settings, axon)
+            plexus_sdk::serve_miner(miner_chain, key(uri), metagraph.clone(), settings, miner)
                 .await
                 .unwrap();
         axons.push(running);
@@ -327,4 +337,180 @@ async fn test_example_subnet_pays_the_honest_miner_more() {
     assert!(honest_incentive > u16::MAX / 2, "{honest_incentive}");
     assert_eq!(wrong_incentive, 0);
     drop(axons);
+}
+
+/// The tempo of the subnet whose weights fail: long enough (8 s) for the test to act between
+/// two epochs.
+const TEMPO: u64 = 40;
+
+/// Everything logged on this thread while the guard lives.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn capture(&self) -> tracing::subscriber::DefaultGuard {
+        let logs = self.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || logs.clone())
+            .finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+
+    /// The error lines that mention `text`.
+    fn errors_with(&self, text: &str) -> usize {
+        let logs = String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned();
+        logs.lines()
+            .filter(|l| l.contains("ERROR") && l.contains("setting weights failed"))
+            .filter(|l| l.contains(text))
+            .count()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_weights_refused_or_without_a_permit_are_logged_as_errors_and_reported() {
+    let (alice, bob) = (key("//Alice"), key("//Bob"));
+    let node = DevNode::start(&[alice.account(), bob.account()]);
+    let chain = node.connect().await;
+    let (refused, unpermitted, miner) = (
+        key("//Bob//refused"),
+        key("//Bob//unpermitted"),
+        key("//Bob//miner"),
+    );
+    let netuid = create_subnet(
+        &chain,
+        &alice,
+        key("//Alice//owner").account(),
+        &[
+            Hyperparameter::CommitReveal(false),
+            Hyperparameter::Tempo(TEMPO as u16),
+            Hyperparameter::WeightsRateLimit(0),
+        ],
+    )
+    .await;
+    let hotkeys = [refused.account(), unpermitted.account(), miner.account()];
+    register(&chain, &bob, netuid, &hotkeys).await;
+    stake(&chain, &bob, netuid, refused.account(), 1_000).await;
+    let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
+
+    // The chain's stake threshold is raised above `refused`'s stake just after an epoch that
+    // left it a permit, once its weights are due: the validator sees a permit and due weights,
+    // and the chain refuses them, until the next epoch takes the permit away.
+    let mut watched = metagraph.clone();
+    let mut snapshot = watched.snapshot();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let epoch = loop {
+        let me = snapshot
+            .neuron(snapshot.uid(&refused.account()).unwrap())
+            .unwrap();
+        if me.validator_permit && snapshot.block() >= me.last_update + TEMPO {
+            break snapshot.subnet.summary.epoch_index;
+        }
+        assert!(Instant::now() < deadline, "no permit");
+        snapshot = watched.newer_than(snapshot.block()).await;
+    };
+    while snapshot.subnet.summary.epoch_index == epoch {
+        assert!(Instant::now() < deadline, "no epoch");
+        snapshot = watched.newer_than(snapshot.block()).await;
+    }
+    let mut params = chain.client().info().await.unwrap().params;
+    params.stake_threshold = u64::MAX;
+    let call = Call::Governance(GovernanceCall::SetChainParams(params));
+    chain.submit(&alice, call).await.unwrap();
+
+    let state = tempfile::tempdir().unwrap();
+    let settings = |name: &str| ValidatorSettings {
+        netuid,
+        moving_average_alpha: 0.5,
+        state_path: state.path().join(name),
+        version_key: 0,
+        round_interval: Duration::from_millis(100),
+    };
+    let (refused_settings, unpermitted_settings) = (settings("refused"), settings("unpermitted"));
+    let mut refused_logic = Fixed::new(vec![(miner.account(), 1.0)]);
+    let mut unpermitted_logic = Fixed::new(vec![(miner.account(), 1.0)]);
+    let logs = Logs::default();
+    let _capture = logs.capture();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let until_stopped = || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        }
+    };
+    let watch = async {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while logs.errors_with("below the threshold") < 2
+            || logs.errors_with("no validator permit") < 1
+        {
+            assert!(
+                Instant::now() < deadline,
+                "no errors logged: {}",
+                String::from_utf8_lossy(&logs.0.lock().unwrap())
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // Long enough for many rounds, well within the tempo.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let _ = stop.send(true);
+    };
+    let (refused_run, unpermitted_run, ()) = tokio::join!(
+        run_validator(
+            &chain,
+            &refused,
+            &metagraph,
+            &refused_settings,
+            &mut refused_logic,
+            until_stopped(),
+        ),
+        run_validator(
+            &chain,
+            &unpermitted,
+            &metagraph,
+            &unpermitted_settings,
+            &mut unpermitted_logic,
+            until_stopped(),
+        ),
+        watch,
+    );
+    refused_run.unwrap();
+    unpermitted_run.unwrap();
+
+    // Each refusal was reported with the chain's reason, as often as it was logged; the loop
+    // kept going.
+    assert!(refused_logic.failures.len() >= 2);
+    assert!(
+        refused_logic
+            .failures
+            .iter()
+            .all(|e| e.starts_with("setting weights: ") && e.contains("below the threshold")),
+        "{:?}",
+        refused_logic.failures
+    );
+    assert_eq!(
+        logs.errors_with("below the threshold"),
+        refused_logic.failures.len()
+    );
+    // Without a permit nothing is sent; the loop says so once per tempo, not every round.
+    assert_eq!(unpermitted_logic.failures, vec!["no_permit".to_string()]);
+    assert!(
+        unpermitted_logic.rounds >= 10,
+        "{}",
+        unpermitted_logic.rounds
+    );
+    assert_eq!(logs.errors_with("no validator permit"), 1);
+    for hotkey in [refused.account(), unpermitted.account()] {
+        assert_eq!(weights_of(&chain, netuid, &hotkey).await, Vec::new());
+    }
 }
