@@ -14,6 +14,7 @@
 //! stake order (they are served first come, first served).
 
 pub mod auth;
+pub mod btauth;
 pub mod dendrite;
 pub mod hash;
 pub mod server;
