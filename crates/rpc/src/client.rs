@@ -4,9 +4,10 @@
 //! the same host and port, opened on the first subscription and reopened if it drops.
 
 use crate::types::{
-    BlockEvents, BlockId, BlockInfo, EventFilter, FeeEstimate, HeaderInfo, Health, HexBytes,
-    Metagraph, MetagraphOptions, NextNonce, PoolInfo, Rao, StakeInfo, SubnetInfo, SubnetSummary,
-    SwapDirection, SwapSimulation, SyncBatch, SystemInfo, TransactionInfo, TxProgress,
+    BlockEvents, BlockId, BlockInfo, DelegateTakeInfo, EventFilter, FeeEstimate, HeaderInfo,
+    Health, HexBytes, Metagraph, MetagraphOptions, NetworkLockCost, NextNonce, PoolInfo, Rao,
+    StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation, SyncBatch, SystemInfo,
+    TransactionInfo, TxProgress,
 };
 use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
 use jsonrpsee_core::params::ArrayParams;
@@ -339,6 +340,24 @@ impl Client {
             params(&[&netuid, &direction, &Rao(amount), &at])?,
         )
         .await
+    }
+
+    /// `state_networkLockCost`: what registering a subnet in the next block would lock.
+    pub async fn network_lock_cost(
+        &self,
+        at: Option<BlockId>,
+    ) -> Result<NetworkLockCost, ClientError> {
+        self.call("state_networkLockCost", params(&[&at])?).await
+    }
+
+    /// `state_delegateTake`: the share of dividends a hotkey's owner keeps.
+    pub async fn delegate_take(
+        &self,
+        hotkey: AccountId,
+        at: Option<BlockId>,
+    ) -> Result<DelegateTakeInfo, ClientError> {
+        self.call("state_delegateTake", params(&[&hotkey, &at])?)
+            .await
     }
 
     /// `tx_estimateFee`: the fee a signed transaction would pay.

@@ -250,6 +250,27 @@ pub(crate) mod option_as_string {
     }
 }
 
+/// What registering a subnet would lock now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkLockCost {
+    /// The lock cost for a registration in the next block, rao.
+    #[serde(with = "as_string")]
+    pub lock_cost: Balance,
+    /// The block the answer is for.
+    pub block: BlockNumber,
+}
+
+/// A hotkey's delegate take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegateTakeInfo {
+    /// The hotkey.
+    pub hotkey: AccountId,
+    /// The share of dividends its owner keeps (of 65535); the chain's maximum until set.
+    pub take: u16,
+    /// The block the answer is for.
+    pub block: BlockNumber,
+}
+
 /// A subnet's pool of TAO and alpha.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolInfo {

@@ -146,6 +146,15 @@ pub(crate) fn register<B: Backend>(
         Ok(view(&*ctx.backend, at)?
             .with(|state, _| queries::simulate_swap(state, netuid, direction, amount.0))?)
     })?;
+    blocking(module, "state_networkLockCost", 1, |ctx, mut args| {
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::network_lock_cost(state)))
+    })?;
+    blocking(module, "state_delegateTake", 2, |ctx, mut args| {
+        let hotkey: AccountId = args.required("hotkey")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::delegate_take(state, hotkey)))
+    })?;
     blocking(module, "tx_estimateFee", 1, |ctx, mut args| {
         let bytes: HexBytes = args.required("transaction")?;
         Ok(estimate_fee(&ctx.backend.finalized(), &bytes.0)?)

@@ -4,8 +4,8 @@
 use super::convert::{axon, price_rao};
 use crate::error::ApiError;
 use crate::types::{
-    AccountInfo, Metagraph, MetagraphNeuron, MetagraphOptions, PoolInfo, StakeEntry, StakeInfo,
-    SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
+    AccountInfo, DelegateTakeInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost,
+    PoolInfo, StakeEntry, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
 };
 use plexus_primitives::{AccountId, Balance, NetUid, H256};
 use plexus_runtime::{block_emission, State, Subnet};
@@ -184,4 +184,20 @@ pub(crate) fn simulate_swap(
         price_before: price_rao(pool.spot_price()),
         price_after: price_rao(swap.pool_after.spot_price()),
     })
+}
+
+/// The lock a subnet registration would pay: it cannot be in a block before the next one.
+pub(crate) fn network_lock_cost(state: &State) -> NetworkLockCost {
+    NetworkLockCost {
+        lock_cost: state.network_lock_cost(state.block() + 1),
+        block: state.block(),
+    }
+}
+
+pub(crate) fn delegate_take(state: &State, hotkey: AccountId) -> DelegateTakeInfo {
+    DelegateTakeInfo {
+        hotkey,
+        take: state.delegate_take(&hotkey),
+        block: state.block(),
+    }
 }

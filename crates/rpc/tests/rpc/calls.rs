@@ -376,3 +376,25 @@ async fn test_subnets_pool_stake_and_swap_match_the_runtime() {
     // Nothing was simulated for real.
     assert_eq!(h.node.finalized().state().pool(netuid), Some(pool));
 }
+
+#[tokio::test]
+async fn test_network_lock_cost_and_delegate_take_match_the_runtime() {
+    let h = Harness::start().await;
+    let before = h.client.network_lock_cost(None).await.unwrap();
+    let chain = h.node.finalized();
+    let state = chain.state();
+    assert_eq!(before.lock_cost, state.network_lock_cost(state.block() + 1));
+    assert_eq!(before.block, state.block());
+
+    // A registration locks what was quoted and raises the next quote (the lock doubles).
+    let netuid = h.node.subnet(1, 100);
+    let subnet = h.client.subnet(netuid, None).await.unwrap().unwrap();
+    assert_eq!(subnet.locked, before.lock_cost);
+    let after = h.client.network_lock_cost(None).await.unwrap();
+    assert!(after.lock_cost > before.lock_cost, "{after:?}");
+
+    let take = h.client.delegate_take(account(100), None).await.unwrap();
+    let params = h.node.finalized().state().chain_params();
+    assert_eq!(take.take, params.max_delegate_take);
+    assert_eq!(take.hotkey, account(100));
+}
