@@ -2,9 +2,12 @@
 //! requests in flight, timeouts, and strictly increasing nonces.
 
 use crate::auth::request_message;
+use crate::btauth;
 use crate::hash::body_hash;
 use crate::synapse::{envelope, placeholder, Synapse, TerminalInfo, VERSION};
+use axum::body::Bytes;
 use base64::Engine as _;
+use futures::stream::{BoxStream, StreamExt as _};
 use plexus_keys::Keypair;
 use plexus_primitives::AccountId;
 use serde_json::Value;
@@ -62,7 +65,23 @@ pub struct Dendrite {
     next_lane: Arc<AtomicU64>,
     last_nonce: Arc<AtomicU64>,
     in_flight: Arc<Semaphore>,
+    scheme: Scheme,
 }
+
+/// How requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheme {
+    /// The Synapse protocol of bittensor 10 and earlier (signed `bt_header_*` headers and the
+    /// synapse envelope), which every Bittensor axon speaks.
+    #[default]
+    Synapse,
+    /// btauth/1 of bittensor 11: the synapse's own fields as the body, signed with the
+    /// `X-Bittensor-*` headers.
+    BtAuth,
+}
+
+/// A streamed answer's chunks, as they arrive.
+pub type Chunks = BoxStream<'static, Result<Bytes, String>>;
 
 fn now_ns() -> u64 {
     SystemTime::now()
@@ -93,13 +112,23 @@ impl Dendrite {
             http: reqwest::Client::builder()
                 .no_proxy()
                 .pool_max_idle_per_host(64)
+                // Axons close connections idle longer than their header timeout (10 s here,
+                // 5 s in Python's); give ours up first rather than race the close.
+                .pool_idle_timeout(Duration::from_secs(4))
                 .build()
                 .unwrap_or_default(),
             lanes: Arc::new(lanes),
             next_lane: Arc::new(AtomicU64::new(0)),
             last_nonce: Arc::new(AtomicU64::new(0)),
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            scheme: Scheme::Synapse,
         }
+    }
+
+    /// The same dendrite authenticating with `scheme`.
+    pub fn with_scheme(mut self, scheme: Scheme) -> Self {
+        self.scheme = scheme;
+        self
     }
 
     /// This dendrite's hotkey.
@@ -131,33 +160,236 @@ impl Dendrite {
         timeout: Duration,
     ) -> Answer<S> {
         let started = Instant::now();
-        let failed = |status: u16, message: String| Answer {
+        let sent = match self.send(target, synapse, timeout, started).await {
+            Ok(sent) => sent,
+            Err(failed) => return failed,
+        };
+        let Sent {
+            response,
             status,
+            process_time,
             message,
-            process_time: None,
+        } = sent;
+        let seconds = timeout.as_secs_f64();
+        let text = match response.text().await {
+            Ok(text) => text,
+            Err(e) if e.is_timeout() => {
+                return failure(
+                    started,
+                    408,
+                    format!("Request timeout after {seconds} seconds"),
+                );
+            }
+            Err(e) => return failure(started, 422, format!("Failed to parse response: {e}")),
+        };
+        let json: Value = match serde_json::from_str(&text) {
+            Ok(json) => json,
+            Err(e) => return failure(started, 422, format!("Failed to parse response: {e}")),
+        };
+        if status != 200 {
+            let message = json
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or(message)
+                .unwrap_or_default();
+            return Answer {
+                status,
+                message,
+                process_time,
+                elapsed: started.elapsed().as_secs_f64(),
+                synapse: None,
+            };
+        }
+        match serde_json::from_value::<S>(json) {
+            Ok(synapse) => Answer {
+                status,
+                message: message.unwrap_or_else(|| "Success".into()),
+                process_time,
+                elapsed: started.elapsed().as_secs_f64(),
+                synapse: Some(synapse),
+            },
+            Err(e) => failure(started, 422, format!("Failed to parse response: {e}")),
+        }
+    }
+
+    /// Sends `synapse` to an axon that answers with a stream (Python's `StreamingSynapse`);
+    /// on success the answer holds the chunks as they arrive, with no framing removed or
+    /// added. The stream ends with an error if it is still running at `timeout`.
+    pub async fn call_stream<S: Synapse>(
+        &self,
+        target: &Target,
+        synapse: &S,
+        timeout: Duration,
+    ) -> Answer<Chunks> {
+        let started = Instant::now();
+        let sent = match self.send(target, synapse, timeout, started).await {
+            Ok(sent) => sent,
+            Err(failed) => {
+                return Answer {
+                    synapse: None,
+                    ..failed
+                }
+            }
+        };
+        if sent.status != 200 {
+            let text = sent.response.text().await.unwrap_or_default();
+            let message = serde_json::from_str::<Value>(&text)
+                .ok()
+                .and_then(|json| {
+                    json.get("message")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .or(sent.message)
+                .unwrap_or_default();
+            return Answer {
+                status: sent.status,
+                message,
+                process_time: sent.process_time,
+                elapsed: started.elapsed().as_secs_f64(),
+                synapse: None,
+            };
+        }
+        let chunks = sent
+            .response
+            .bytes_stream()
+            .map(|chunk| chunk.map_err(|e| e.to_string()))
+            .boxed();
+        Answer {
+            status: 200,
+            message: sent.message.unwrap_or_else(|| "Success".into()),
+            process_time: sent.process_time,
             elapsed: started.elapsed().as_secs_f64(),
-            synapse: None,
-        };
+            synapse: Some(chunks),
+        }
+    }
+
+    /// Signs and sends a request, returning the response once its headers are in.
+    async fn send<S: Synapse, T>(
+        &self,
+        target: &Target,
+        synapse: &S,
+        timeout: Duration,
+        started: Instant,
+    ) -> Result<Sent, Answer<T>> {
         let Ok(_permit) = self.in_flight.acquire().await else {
-            return failed(503, "Service unavailable: dendrite closed".into());
+            return Err(failure(
+                started,
+                503,
+                "Service unavailable: dendrite closed".into(),
+            ));
         };
-        // With a permit, some lane is free; take the first one found from a rotating start.
+        let fields = serde_json::to_value(synapse)
+            .map_err(|e| failure(started, 400, format!("synapse does not serialise: {e}")))?;
+        let seconds = timeout.as_secs_f64();
+        let url = format!(
+            "http://{}/{}",
+            std::net::SocketAddr::new(target.ip, target.port),
+            S::NAME
+        );
+        let request = self
+            .http
+            .post(url)
+            .timeout(timeout)
+            .header("content-type", "application/json")
+            .header("name", S::NAME)
+            .header("timeout", crate::hash::py_float(seconds));
+        let request = match self.scheme {
+            Scheme::Synapse => {
+                let lane = self.lane().await;
+                self.synapse_request(
+                    request,
+                    target,
+                    &fields,
+                    S::NAME,
+                    S::HASH_FIELDS,
+                    &lane,
+                    seconds,
+                )
+                .send()
+                .await
+            }
+            Scheme::BtAuth => {
+                let body = fields.to_string();
+                let nonce = self.nonce();
+                let path = format!("/{}", S::NAME);
+                let mut request = request;
+                for (name, value) in btauth::sign(
+                    &self.keypair,
+                    "POST",
+                    &path,
+                    body.as_bytes(),
+                    Some(&target.hotkey),
+                    nonce,
+                ) {
+                    request = request.header(name, value);
+                }
+                request.body(body).send().await
+            }
+        };
+        let response = match request {
+            Ok(response) => response,
+            Err(e) if e.is_timeout() => {
+                return Err(failure(
+                    started,
+                    408,
+                    format!("Request timeout after {seconds} seconds"),
+                ));
+            }
+            Err(e) => {
+                return Err(failure(
+                    started,
+                    503,
+                    format!("Service unavailable at {}: {e}", target.ip),
+                ))
+            }
+        };
+        let get = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let status = get("bt_header_axon_status_code")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(response.status().as_u16());
+        Ok(Sent {
+            status,
+            process_time: get("bt_header_axon_process_time").and_then(|s| s.parse().ok()),
+            message: get("bt_header_axon_status_message"),
+            response,
+        })
+    }
+
+    /// A free lane; with an in-flight permit held, one is.
+    async fn lane(&self) -> tokio::sync::MutexGuard<'_, String> {
         let start = self.next_lane.fetch_add(1, Ordering::Relaxed) as usize;
-        let lane = loop {
+        loop {
             let found = (0..self.lanes.len())
                 .find_map(|i| self.lanes[(start + i) % self.lanes.len()].try_lock().ok());
             match found {
-                Some(lane) => break lane,
+                Some(lane) => return lane,
                 None => tokio::task::yield_now().await,
             }
-        };
-        let uuid: &str = &lane;
-        let fields = match serde_json::to_value(synapse) {
-            Ok(fields) => fields,
-            Err(e) => return failed(400, format!("synapse does not serialise: {e}")),
-        };
+        }
+    }
+
+    /// The Synapse protocol's signed headers and envelope.
+    #[allow(clippy::too_many_arguments)]
+    fn synapse_request(
+        &self,
+        request: reqwest::RequestBuilder,
+        target: &Target,
+        fields: &Value,
+        name: &str,
+        hash_fields: &[&str],
+        uuid: &str,
+        seconds: f64,
+    ) -> reqwest::RequestBuilder {
         let nonce = self.nonce();
-        let hash = body_hash(&fields, S::HASH_FIELDS);
+        let hash = body_hash(fields, hash_fields);
         let me = self.keypair.account();
         let message = request_message(nonce, &me, &target.hotkey, uuid, &hash);
         let signature = format!("0x{}", hex::encode(self.keypair.sign(message.as_bytes()).0));
@@ -176,20 +408,8 @@ impl Dendrite {
             hotkey: Some(target.hotkey.to_string()),
             ..TerminalInfo::default()
         };
-        let seconds = timeout.as_secs_f64();
-        let body = envelope(&fields, S::NAME, seconds, &dendrite, &axon);
-        let url = format!(
-            "http://{}/{}",
-            std::net::SocketAddr::new(target.ip, target.port),
-            S::NAME
-        );
-        let mut request = self
-            .http
-            .post(url)
-            .timeout(timeout)
-            .header("content-type", "application/json")
-            .header("name", S::NAME)
-            .header("timeout", crate::hash::py_float(seconds))
+        let body = envelope(fields, name, seconds, &dendrite, &axon);
+        let mut request = request
             .header("bt_header_axon_ip", target.ip.to_string())
             .header("bt_header_axon_port", target.port.to_string())
             .header("bt_header_axon_hotkey", target.hotkey.to_string())
@@ -202,7 +422,7 @@ impl Dendrite {
             .header("computed_body_hash", hash);
         // Python's axon builds a synapse from headers first, so every input field needs a
         // placeholder of its type.
-        if let Value::Object(map) = &fields {
+        if let Value::Object(map) = fields {
             for (key, value) in map {
                 if let Some(empty) = placeholder(value) {
                     let encoded =
@@ -211,57 +431,24 @@ impl Dendrite {
                 }
             }
         }
-        let response = match request.body(body.to_string()).send().await {
-            Ok(response) => response,
-            Err(e) if e.is_timeout() => {
-                return failed(408, format!("Request timeout after {seconds} seconds"));
-            }
-            Err(e) => return failed(503, format!("Service unavailable at {}: {e}", target.ip)),
-        };
-        let headers = response.headers().clone();
-        let http_status = response.status().as_u16();
-        let text = match response.text().await {
-            Ok(text) => text,
-            Err(e) if e.is_timeout() => {
-                return failed(408, format!("Request timeout after {seconds} seconds"));
-            }
-            Err(e) => return failed(422, format!("Failed to parse response: {e}")),
-        };
-        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let status = get("bt_header_axon_status_code")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(http_status);
-        let process_time = get("bt_header_axon_process_time").and_then(|s| s.parse().ok());
-        let json: Value = match serde_json::from_str(&text) {
-            Ok(json) => json,
-            Err(e) => return failed(422, format!("Failed to parse response: {e}")),
-        };
-        if status != 200 {
-            let message = json
-                .get("message")
-                .and_then(Value::as_str)
-                .or_else(|| get("bt_header_axon_status_message"))
-                .unwrap_or("")
-                .to_string();
-            return Answer {
-                status,
-                message,
-                process_time,
-                elapsed: started.elapsed().as_secs_f64(),
-                synapse: None,
-            };
-        }
-        match serde_json::from_value::<S>(json) {
-            Ok(synapse) => Answer {
-                status,
-                message: get("bt_header_axon_status_message")
-                    .unwrap_or("Success")
-                    .to_string(),
-                process_time,
-                elapsed: started.elapsed().as_secs_f64(),
-                synapse: Some(synapse),
-            },
-            Err(e) => failed(422, format!("Failed to parse response: {e}")),
-        }
+        request.body(body.to_string())
+    }
+}
+
+/// A response whose headers have arrived.
+struct Sent {
+    response: reqwest::Response,
+    status: u16,
+    process_time: Option<f64>,
+    message: Option<String>,
+}
+
+fn failure<T>(started: Instant, status: u16, message: String) -> Answer<T> {
+    Answer {
+        status,
+        message,
+        process_time: None,
+        elapsed: started.elapsed().as_secs_f64(),
+        synapse: None,
     }
 }

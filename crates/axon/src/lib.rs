@@ -20,6 +20,6 @@ pub mod hash;
 pub mod server;
 pub mod synapse;
 
-pub use dendrite::{Answer, Dendrite, Target};
+pub use dendrite::{Answer, Chunks, Dendrite, Scheme, Target};
 pub use server::{AllowAll, Axon, AxonConfig, Gate, RunningAxon};
 pub use synapse::{Synapse, TerminalInfo};

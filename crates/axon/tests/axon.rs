@@ -1,14 +1,20 @@
 //! The axon and the dendrite over real sockets: answers, every refusal with its status, and
 //! abuse (replayed, stale and forged requests, tampered bodies, oversized bodies, a client that
-//! dribbles bytes, a flood from one hotkey) while other callers keep being served.
+//! dribbles bytes, a flood from one hotkey) while other callers keep being served; btauth/1,
+//! streamed answers, the priority queue and the connection limits.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
 use common::now_ns;
-use common::{key, post, raw, request, Double, Refuse, Slow, Unserved};
-use plexus_axon::{Axon, AxonConfig, Dendrite, Synapse, Target};
+use common::{
+    btauth_headers, key, post, post_to, raw, request, words, Double, Refuse, Slow, Unserved, Words,
+};
+use futures::StreamExt as _;
+use plexus_axon::{Axon, AxonConfig, Dendrite, Scheme, Synapse, Target};
+use plexus_primitives::AccountId;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -236,4 +242,253 @@ async fn test_abuse_is_refused_and_others_are_still_served() {
         "{}",
         axon.remembered_callers()
     );
+}
+
+#[tokio::test]
+async fn test_btauth_requests_are_answered_and_refused_like_synapse_ones() {
+    let (axon, target) = start(AxonConfig::default()).await;
+    let addr = axon.local_addr();
+    let validator = Dendrite::new(key("//Validator"), 4).with_scheme(Scheme::BtAuth);
+    let answer = validator.call(&target, &request(21), T).await;
+    assert_eq!(answer.status, 200, "{}", answer.message);
+    assert_eq!(answer.synapse.unwrap().output, Some(42));
+    // Signed for another axon.
+    let elsewhere = Target {
+        hotkey: key("//OtherMiner").account(),
+        ..target.clone()
+    };
+    let answer = validator.call(&elsewhere, &request(1), T).await;
+    assert_eq!(answer.status, 401);
+    assert!(
+        answer.message.contains("WrongReceiver"),
+        "{}",
+        answer.message
+    );
+    let stranger = Dendrite::new(key("//Stranger"), 1).with_scheme(Scheme::BtAuth);
+    assert_eq!(stranger.call(&target, &request(1), T).await.status, 403);
+    assert_eq!(
+        validator.call(&target, &Unserved { x: 1 }, T).await.status,
+        404
+    );
+
+    let signer = key("//Validator");
+    let body = serde_json::to_string(&request(5)).unwrap();
+    let signed = |nonce: u64| {
+        btauth_headers(
+            &signer,
+            "/Double",
+            body.as_bytes(),
+            Some(&target.hotkey),
+            nonce,
+        )
+    };
+    // Replayed: the same headers twice.
+    let headers = signed(now_ns());
+    assert_eq!(post(addr, body.clone(), &headers).await.0, 200);
+    let (status, reply) = post(addr, body.clone(), &headers).await;
+    assert_eq!(status, 401);
+    assert!(reply.contains("ReplayedRequest"), "{reply}");
+    // Stale.
+    let (status, reply) = post(addr, body.clone(), &signed(now_ns() - 30_000_000_000)).await;
+    assert_eq!(status, 401);
+    assert!(reply.contains("StaleRequest"), "{reply}");
+    // Tampered: one field changed after signing.
+    let tampered = body.replace("\"input\":5", "\"input\":6");
+    assert_ne!(tampered, body);
+    let (status, reply) = post(addr, tampered, &signed(now_ns())).await;
+    assert_eq!(status, 401);
+    assert!(reply.contains("BadSignature"), "{reply}");
+    // The target is signed with its query: another query is another request.
+    let (status, reply) = post_to(addr, "/Double?x=1", body.clone(), &signed(now_ns())).await;
+    assert_eq!(status, 401);
+    assert!(reply.contains("BadSignature"), "{reply}");
+    // Forged: the signature is not the claimed hotkey's.
+    let mut forged = signed(now_ns());
+    for (name, value) in &mut forged {
+        if name == "x-bittensor-hotkey" {
+            *value = key("//Honest").account().to_string();
+        }
+    }
+    let (status, reply) = post(addr, body.clone(), &forged).await;
+    assert_eq!(status, 401);
+    assert!(reply.contains("BadSignature"), "{reply}");
+    // Malformed.
+    let mut malformed = signed(now_ns());
+    malformed.retain(|(name, _)| name != "x-bittensor-signature");
+    let (status, reply) = post(addr, body.clone(), &malformed).await;
+    assert_eq!(status, 401);
+    assert!(reply.contains("MalformedAuth"), "{reply}");
+    // After all that, a good request still goes through.
+    assert_eq!(post(addr, body.clone(), &signed(now_ns())).await.0, 200);
+}
+
+#[tokio::test]
+async fn test_streamed_answers_arrive_in_chunks_with_both_schemes() {
+    let axon = Axon::new(key("//Miner"), Refuse(key("//Stranger").account()))
+        .stream_route(|w: Words| async move { words(w) })
+        .serve("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let target = Target {
+        ip: axon.local_addr().ip(),
+        port: axon.local_addr().port(),
+        hotkey: key("//Miner").account(),
+    };
+    for scheme in [Scheme::Synapse, Scheme::BtAuth] {
+        let dendrite = Dendrite::new(key("//Validator"), 2).with_scheme(scheme);
+        let text = Words {
+            text: "a b c".into(),
+        };
+        let answer = dendrite.call_stream(&target, &text, T).await;
+        assert_eq!(answer.status, 200, "{scheme:?}: {}", answer.message);
+        let chunks: Vec<_> = answer.synapse.unwrap().collect().await;
+        let body: Vec<u8> = chunks
+            .into_iter()
+            .flat_map(|c| c.unwrap().to_vec())
+            .collect();
+        assert_eq!(String::from_utf8(body).unwrap(), "a b c ");
+        let stranger = Dendrite::new(key("//Stranger"), 1).with_scheme(scheme);
+        assert_eq!(stranger.call_stream(&target, &text, T).await.status, 403);
+    }
+}
+
+/// Callers ranked by the number in their name: //Caller9 before //Caller1.
+struct Ranked;
+
+impl plexus_axon::Gate for Ranked {
+    fn admit(&self, _: &AccountId) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn priority(&self, hotkey: &AccountId) -> u64 {
+        (1..10)
+            .find(|i| key(&format!("//Caller{i}")).account() == *hotkey)
+            .unwrap_or(0)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_waiting_requests_are_served_highest_priority_first() {
+    // One slot, held by a request until the test lets it go.
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let entered = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let axon = Axon::new(key("//Miner"), Ranked)
+        .config(AxonConfig {
+            max_concurrent: 1,
+            max_queued: 3,
+            ..AxonConfig::default()
+        })
+        .route({
+            let gate = gate.clone();
+            let order = order.clone();
+            let entered = entered.clone();
+            move |mut d: Double| {
+                let gate = gate.clone();
+                let order = order.clone();
+                let entered = entered.clone();
+                async move {
+                    if d.input == 0 {
+                        entered.store(true, std::sync::atomic::Ordering::SeqCst);
+                        gate.acquire().await.unwrap().forget();
+                    }
+                    order.lock().unwrap().push(d.input);
+                    d.output = Some(d.input * 2);
+                    d
+                }
+            }
+        })
+        .serve("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let target = Target {
+        ip: axon.local_addr().ip(),
+        port: axon.local_addr().port(),
+        hotkey: key("//Miner").account(),
+    };
+    let call = |who: &str, input: i64| {
+        let dendrite = Dendrite::new(key(who), 1);
+        let target = target.clone();
+        tokio::spawn(async move { dendrite.call(&target, &request(input), T).await.status })
+    };
+    let wait_for_queue = |n: usize| {
+        let axon = &axon;
+        async move {
+            while axon.queued() != n {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    };
+    let holder = call("//Holder", 0);
+    while !entered.load(std::sync::atomic::Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let low = call("//Caller1", 1);
+    wait_for_queue(1).await;
+    let middle = call("//Caller5", 5);
+    wait_for_queue(2).await;
+    let high = call("//Caller9", 9);
+    wait_for_queue(3).await;
+    // The queue is full: one more is refused at once.
+    let refused = Dendrite::new(key("//Caller7"), 1)
+        .call(&target, &request(7), T)
+        .await;
+    assert_eq!(refused.status, 503, "{}", refused.message);
+    gate.add_permits(1);
+    for task in [holder, low, middle, high] {
+        assert_eq!(task.await.unwrap(), 200);
+    }
+    assert_eq!(*order.lock().unwrap(), vec![0, 9, 5, 1]);
+}
+
+#[tokio::test]
+async fn test_slow_headers_and_too_many_connections_are_cut_off() {
+    let (axon, target) = start(AxonConfig {
+        read_timeout: Duration::from_millis(500),
+        max_connections: 4,
+        ..AxonConfig::default()
+    })
+    .await;
+    let addr = axon.local_addr();
+    // A client that sends its request line and then a header byte now and then.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"POST /Double HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+    let dribble = async {
+        for _ in 0..20 {
+            if slow.write_all(b"x").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let honest = Dendrite::new(key("//Honest"), 1);
+    let two = request(2);
+    let (_, answer) = tokio::join!(dribble, honest.call(&target, &two, T));
+    assert_eq!(answer.status, 200, "{}", answer.message);
+    // The dribbling connection was closed (the 20 bytes took 4 s, the limit is 0.5 s).
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the slow connection is still open");
+
+    // Idle connections beyond the cap are closed as soon as they are accepted.
+    let mut idle = Vec::new();
+    for _ in 0..8 {
+        idle.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+    }
+    let mut closed = 0;
+    for stream in &mut idle {
+        let mut byte = [0u8; 1];
+        if let Ok(Ok(0)) =
+            tokio::time::timeout(Duration::from_millis(300), stream.read(&mut byte)).await
+        {
+            closed += 1;
+        }
+    }
+    assert!(closed >= 4, "only {closed} of 8 connections were closed");
+    drop(idle);
+    // Once they are gone, callers are served again.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(honest.call(&target, &request(3), T).await.status, 200);
 }

@@ -106,13 +106,54 @@ pub fn raw(
 }
 
 pub async fn post(addr: SocketAddr, body: String, headers: &[(String, String)]) -> (u16, String) {
+    post_to(addr, "/Double", body, headers).await
+}
+
+/// POSTs `body` to `target` (path and query) with `headers`.
+pub async fn post_to(
+    addr: SocketAddr,
+    target: &str,
+    body: String,
+    headers: &[(String, String)],
+) -> (u16, String) {
     let client = reqwest::Client::new();
     let mut request = client
-        .post(format!("http://{addr}/Double"))
+        .post(format!("http://{addr}{target}"))
         .header("content-type", "application/json");
     for (name, value) in headers {
         request = request.header(name.as_str(), value.as_str());
     }
     let response = request.body(body).send().await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// A streamed answer: the text back one word (and its space) per chunk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Words {
+    pub text: String,
+}
+
+impl Synapse for Words {
+    const NAME: &'static str = "Words";
+    const HASH_FIELDS: &'static [&'static str] = &["text"];
+}
+
+/// The chunks of a [`Words`] answer.
+pub fn words(w: Words) -> impl futures::Stream<Item = String> {
+    let chunks: Vec<String> = w.text.split(' ').map(|word| format!("{word} ")).collect();
+    futures::stream::iter(chunks)
+}
+
+/// btauth/1 headers as `(name, value)` strings, for hand-built requests.
+pub fn btauth_headers(
+    signer: &Keypair,
+    target: &str,
+    body: &[u8],
+    receiver: Option<&AccountId>,
+    nonce: u64,
+) -> Vec<(String, String)> {
+    plexus_axon::btauth::sign(signer, "POST", target, body, receiver, nonce)
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value))
+        .collect()
 }
