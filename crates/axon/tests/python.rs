@@ -8,12 +8,11 @@
 
 mod common;
 
-use common::{key, now_ns, raw, request as double, Double, Refuse, Slow, Unserved};
+use common::{key, now_ns, raw, request as double, Double, Refuse, Slow, Unserved, Words};
 use plexus_axon::{Axon, Dendrite, Synapse, Target};
 use plexus_primitives::AccountId;
-use std::fs::File;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -23,45 +22,9 @@ const DRIVER: &str = concat!(
     "/tests/interop/synapse_driver.py"
 );
 
-/// The virtualenv's interpreter, creating and filling the virtualenv if needed.
-fn python() -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("venvs");
-    std::fs::create_dir_all(&root).unwrap();
-    let dir = root.join("bittensor-10.5.0");
-    let python = dir.join("bin/python");
-    let ready = dir.join(".plexus-ready");
-    // Test threads and processes may race to build the same virtualenv.
-    let lock = File::create(root.join("bittensor-10.5.0.lock")).unwrap();
-    lock.lock().unwrap();
-    if std::fs::read_to_string(&ready).ok().as_deref() != Some(REQUIREMENT) {
-        let _ = std::fs::remove_dir_all(&dir);
-        let interpreter = std::env::var("PLEXUS_PYTHON").unwrap_or_else(|_| "python3".into());
-        let ok = Command::new(interpreter)
-            .args(["-m", "venv"])
-            .arg(&dir)
-            .status()
-            .unwrap();
-        assert!(ok.success(), "creating a virtualenv");
-        let ok = Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                REQUIREMENT,
-            ])
-            .status()
-            .unwrap();
-        assert!(ok.success(), "installing {REQUIREMENT}");
-        std::fs::write(&ready, REQUIREMENT).unwrap();
-    }
-    python
-}
-
 /// The driver with a throwaway home (the package writes under `~/.bittensor` at import).
 fn driver(home: &Path) -> Command {
-    let mut command = Command::new(python());
+    let mut command = Command::new(common::python(REQUIREMENT));
     command.arg(DRIVER).env("HOME", home);
     command
 }
@@ -79,6 +42,7 @@ async fn test_python_dendrite_against_plexus_axon() {
             tokio::time::sleep(Duration::from_millis(s.millis)).await;
             s
         })
+        .stream_route(|w: Words| async move { common::words(w) })
         .serve("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -109,6 +73,8 @@ async fn test_python_dendrite_against_plexus_axon() {
     assert_eq!(results["blacklisted"][0], 403, "{results}");
     assert_eq!(results["unknown"][0], 404, "{results}");
     assert_eq!(results["timeout"][0], 408, "{results}");
+    assert_eq!(results["streamed"][0], 200, "{results}");
+    assert_eq!(results["streamed"][1], "a b c ", "{results}");
 }
 
 /// A Python axon process, killed when dropped.

@@ -157,3 +157,43 @@ pub fn btauth_headers(
         .map(|(name, value)| (name.to_string(), value))
         .collect()
 }
+
+/// The interpreter of a virtualenv holding `requirement` (`name==version`), under the build
+/// directory, created and filled on first use (`PLEXUS_PYTHON` names the interpreter that
+/// creates it, default `python3`) and reused afterwards.
+pub fn python(requirement: &str) -> std::path::PathBuf {
+    use std::process::Command;
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("venvs");
+    std::fs::create_dir_all(&root).unwrap();
+    let name = requirement.replace("==", "-");
+    let dir = root.join(&name);
+    let python = dir.join("bin/python");
+    let ready = dir.join(".plexus-ready");
+    // Test threads and processes may race to build the same virtualenv.
+    let lock = std::fs::File::create(root.join(format!("{name}.lock"))).unwrap();
+    lock.lock().unwrap();
+    if std::fs::read_to_string(&ready).ok().as_deref() != Some(requirement) {
+        let _ = std::fs::remove_dir_all(&dir);
+        let interpreter = std::env::var("PLEXUS_PYTHON").unwrap_or_else(|_| "python3".into());
+        let ok = Command::new(interpreter)
+            .args(["-m", "venv"])
+            .arg(&dir)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "creating a virtualenv");
+        let ok = Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                requirement,
+            ])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "installing {requirement}");
+        std::fs::write(&ready, requirement).unwrap();
+    }
+    python
+}

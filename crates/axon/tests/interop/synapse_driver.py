@@ -43,6 +43,35 @@ class Unserved(bt.Synapse):
     x: int
 
 
+class Words(bt.StreamingSynapse):
+    """Streamed back one word per chunk by the Plexus axon; the chunks are kept as received."""
+
+    text: str
+    chunks: typing.List[str] = []
+    required_hash_fields: typing.ClassVar[typing.Tuple[str, ...]] = ("text",)
+
+    async def process_streaming_response(self, response):
+        async for chunk in response.content.iter_any():
+            text = chunk.decode()
+            self.chunks.append(text)
+            yield text
+
+    def extract_response_json(self, response) -> dict:
+        return {"text": self.text, "chunks": self.chunks}
+
+
+async def stream(dendrite, info, text):
+    """[status, streamed text, chunks seen] of a streamed call."""
+    chunks = []
+    final = None
+    async for item in await dendrite.forward(info, Words(text=text), timeout=5.0, streaming=True):
+        if isinstance(item, bt.Synapse):
+            final = item
+        else:
+            chunks.append(item)
+    return [final.dendrite.status_code, "".join(chunks), len(chunks)]
+
+
 def double(i: int) -> Double:
     return Double(input=i, label="it's \"quoted\"", tags=["a", "b"])
 
@@ -73,6 +102,7 @@ async def dendrite_cases(port: int, axon_hotkey: str):
         "blacklisted": await call(stranger, info, double(1)),
         "unknown": await call(alice, info, Unserved(x=1)),
         "timeout": await call(alice, info, Slow(millis=3000), timeout=1.0),
+        "streamed": await stream(alice, info, "a b c"),
     }
     await alice.aclose_session()
     await stranger.aclose_session()

@@ -1,0 +1,175 @@
+//! btauth/1 interop with `bittensor==11.3.0` from PyPI, both directions: requests signed by its
+//! `http_auth.sign` against a Plexus axon, and a Plexus dendrite against a server verifying with
+//! its `http_auth.verify`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{btauth_headers, key, now_ns, post, request as double, Double, Refuse};
+use plexus_axon::{Axon, Dendrite, Scheme, Target};
+use plexus_primitives::AccountId;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const REQUIREMENT: &str = "bittensor==11.3.0";
+const DRIVER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/interop/btauth_driver.py"
+);
+
+/// The driver with a throwaway home.
+fn driver(home: &Path) -> Command {
+    let mut command = Command::new(common::python(REQUIREMENT));
+    command.arg(DRIVER).env("HOME", home);
+    command
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_python_signed_requests_against_plexus_axon() {
+    let miner = key("//Miner");
+    let hotkey = miner.account();
+    let axon = Axon::new(miner, Refuse(key("//Stranger").account()))
+        .route(|mut d: Double| async move {
+            d.output = Some(d.input * 2);
+            d
+        })
+        .serve("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let port = axon.local_addr().port();
+    let home = tempfile::tempdir().unwrap();
+    let out = tokio::task::spawn_blocking({
+        let home = home.path().to_path_buf();
+        move || {
+            driver(&home)
+                .args(["client", &port.to_string(), &hotkey.to_string()])
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(results["ok"][0], 200, "{results}");
+    assert_eq!(results["ok"][1]["output"], 42, "{results}");
+    let refused = |case: &str, status: u16, reason: &str| {
+        assert_eq!(results[case][0], status, "{case}: {results}");
+        let message = results[case][1]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(reason), "{case}: {message}");
+    };
+    refused("replayed", 401, "ReplayedRequest");
+    refused("wrong_receiver", 401, "WrongReceiver");
+    refused("tampered", 401, "BadSignature");
+    refused("stale", 401, "StaleRequest");
+    refused("unknown", 404, "not found");
+}
+
+/// A Python server process, killed when dropped.
+struct PythonServer(Child);
+
+impl Drop for PythonServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_plexus_dendrite_against_python_verifier() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let home = tempfile::tempdir().unwrap();
+    let (server, hotkey) = tokio::task::spawn_blocking({
+        let home = home.path().to_path_buf();
+        move || {
+            let mut child = driver(&home)
+                .args(["server", &port.to_string()])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let mut stdout = BufReader::new(child.stdout.take().unwrap());
+            let mut line = String::new();
+            assert!(
+                stdout.read_line(&mut line).unwrap() > 0,
+                "the server did not start"
+            );
+            let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let hotkey = AccountId::from_ss58(ready["hotkey"].as_str().unwrap()).unwrap();
+            (PythonServer(child), hotkey)
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(hotkey, key("//PythonMiner").account());
+    let target = Target {
+        ip: "127.0.0.1".parse().unwrap(),
+        port,
+        hotkey,
+    };
+    let t = Duration::from_secs(10);
+    let validator = Dendrite::new(key("//Validator"), 4).with_scheme(Scheme::BtAuth);
+    let answer = validator.call(&target, &double(21), t).await;
+    assert_eq!(answer.status, 200, "{}", answer.message);
+    assert_eq!(answer.synapse.unwrap().output, Some(42));
+    // Several at once, each with its own nonce.
+    let many = (0..8).map(|i| {
+        let validator = validator.clone();
+        let target = target.clone();
+        async move { validator.call(&target, &double(i), t).await.status }
+    });
+    assert!(futures::future::join_all(many)
+        .await
+        .iter()
+        .all(|s| *s == 200));
+
+    let elsewhere = Target {
+        hotkey: key("//OtherMiner").account(),
+        ..target.clone()
+    };
+    let answer = validator.call(&elsewhere, &double(1), t).await;
+    assert_eq!(answer.status, 401);
+    assert!(
+        answer.message.contains("WrongReceiver"),
+        "{}",
+        answer.message
+    );
+
+    // Hand-built: a replay and a body changed after signing.
+    let addr = std::net::SocketAddr::new(target.ip, target.port);
+    let body = serde_json::to_string(&double(5)).unwrap();
+    let headers = btauth_headers(
+        &key("//Validator"),
+        "/Double",
+        body.as_bytes(),
+        Some(&target.hotkey),
+        now_ns(),
+    );
+    assert_eq!(post(addr, body.clone(), &headers).await.0, 200);
+    let (status, reply) = post(addr, body.clone(), &headers).await;
+    assert_eq!(status, 401);
+    assert!(reply.contains("ReplayedRequest"), "{reply}");
+    let headers = btauth_headers(
+        &key("//Validator"),
+        "/Double",
+        body.as_bytes(),
+        Some(&target.hotkey),
+        now_ns(),
+    );
+    let (status, reply) = post(addr, body.replace(":5", ":6"), &headers).await;
+    assert_eq!(status, 401);
+    assert!(reply.contains("BadSignature"), "{reply}");
+    drop(server);
+}
