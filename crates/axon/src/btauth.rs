@@ -145,14 +145,14 @@ pub fn claims<'a>(
         "ed25519" => CryptoType::Ed25519,
         _ => return Err(malformed("unsupported X-Bittensor-Crypto")),
     };
-    let signature = header(HEADER_SIGNATURE).ok_or_else(|| malformed("missing X-Bittensor-Signature"))?;
+    let signature =
+        header(HEADER_SIGNATURE).ok_or_else(|| malformed("missing X-Bittensor-Signature"))?;
     let signature = hex::decode(signature.strip_prefix("0x").unwrap_or(signature))
         .map_err(|_| malformed("X-Bittensor-Signature is not hex"))?;
     let receiver = match header(HEADER_RECEIVER) {
         None if require_receiver => {
             return Err(BtAuthError::WrongReceiver(
-                "missing X-Bittensor-Receiver: this server requires receiver-bound requests"
-                    .into(),
+                "missing X-Bittensor-Receiver: this server requires receiver-bound requests".into(),
             ))
         }
         None => None,

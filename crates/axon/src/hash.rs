@@ -21,6 +21,138 @@ pub fn body_hash(body: &Value, fields: &[&str]) -> String {
     sha3_hex(&joined)
 }
 
+/// The body hash of a request body exactly as received, over `fields`: dictionaries are
+/// written in the order their keys arrive, as Python's `str()` writes a dict parsed from the
+/// same text (a parsed [`Value`] has sorted keys). `None` when the body is not a JSON object.
+///
+/// Integers beyond 64 bits are read as floats, so a field holding one hashes differently from
+/// Python's; such a request fails verification rather than being misread.
+pub fn received_body_hash(body: &[u8], fields: &[&str]) -> Option<String> {
+    let Fields(received) = serde_json::from_slice(body).ok()?;
+    let mut joined = String::with_capacity(64 * fields.len());
+    for field in fields {
+        let text = received.get(*field).map_or("None", String::as_str);
+        joined.push_str(&sha3_hex(text));
+    }
+    Some(sha3_hex(&joined))
+}
+
+/// A body's top-level fields with Python's `str()` of each value.
+struct Fields(std::collections::HashMap<String, String>);
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields, A::Error> {
+                let mut fields = std::collections::HashMap::new();
+                // At the top level `str()` of a string is the string itself, and of anything
+                // else its `repr()`: the text either way.
+                while let Some((key, Repr { text, .. })) = map.next_entry::<String, Repr>()? {
+                    fields.insert(key, text);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// Python's `repr()` of a JSON value, written as it is parsed; for a string, also the raw text.
+struct Repr {
+    text: String,
+    is_str: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for Repr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ReprVisitor)
+    }
+}
+
+struct ReprVisitor;
+
+fn other(text: String) -> Repr {
+    Repr {
+        text,
+        is_str: false,
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ReprVisitor {
+    type Value = Repr;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Repr, E> {
+        Ok(other("None".into()))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Repr, E> {
+        Ok(other(if v { "True" } else { "False" }.into()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Repr, E> {
+        Ok(other(v.to_string()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Repr, E> {
+        Ok(other(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Repr, E> {
+        Ok(other(py_float(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Repr, E> {
+        Ok(Repr {
+            text: v.to_string(),
+            is_str: true,
+        })
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Repr, A::Error> {
+        let mut out = String::from("[");
+        let mut first = true;
+        while let Some(item) = seq.next_element::<Repr>()? {
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            item.write_repr(&mut out);
+        }
+        out.push(']');
+        Ok(other(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Repr, A::Error> {
+        let mut out = String::from("{");
+        let mut first = true;
+        while let Some((key, item)) = map.next_entry::<String, Repr>()? {
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            py_str_repr(&key, &mut out);
+            out.push_str(": ");
+            item.write_repr(&mut out);
+        }
+        out.push('}');
+        Ok(other(out))
+    }
+}
+
+impl Repr {
+    /// `repr()` inside a container: strings quoted, everything else as written.
+    fn write_repr(&self, out: &mut String) {
+        if self.is_str {
+            py_str_repr(&self.text, out);
+        } else {
+            out.push_str(&self.text);
+        }
+    }
+}
+
 /// Python's `str(value)` for a value parsed from JSON.
 pub fn py_str(value: &Value) -> String {
     match value {
@@ -205,5 +337,31 @@ mod tests {
             r#"['a', "it's", 'say "hi"', 'tab\t', True, None]"#
         );
         assert_eq!(py_str(&json!("top level")), "top level");
+    }
+
+    #[test]
+    fn test_received_bodies_hash_their_dicts_in_arrival_order() {
+        // Python's str(json.loads(...)) of the dict below, checked with CPython 3.11.
+        let text = r#"{"d": {"b": 1, "a": [1.5, "x", null, true, {"z": 0, "y": "it's"}]}, "s": "plain", "n": -3}"#;
+        let expected = sha3_hex(&format!(
+            "{}{}{}{}",
+            sha3_hex(r#"{'b': 1, 'a': [1.5, 'x', None, True, {'z': 0, 'y': "it's"}]}"#),
+            sha3_hex("plain"),
+            sha3_hex("-3"),
+            sha3_hex("None"),
+        ));
+        assert_eq!(
+            received_body_hash(text.as_bytes(), &["d", "s", "n", "missing"]).as_deref(),
+            Some(expected.as_str())
+        );
+        // Without dicts the order cannot matter: the same as hashing the parsed value.
+        let body = json!({"a": [1, 2, 3], "c": "hi", "f": 0.1, "t": [true, null, "q'"]});
+        let fields = ["a", "c", "f", "t"];
+        assert_eq!(
+            received_body_hash(body.to_string().as_bytes(), &fields),
+            Some(body_hash(&body, &fields))
+        );
+        assert_eq!(received_body_hash(b"[1, 2]", &fields), None);
+        assert_eq!(received_body_hash(b"{\"a\": ", &fields), None);
     }
 }

@@ -11,7 +11,7 @@
 
 use crate::auth::{request_message, verify_hex, NonceTracker};
 use crate::btauth::{self, ReplayGuard};
-use crate::hash::body_hash;
+use crate::hash::{body_hash, received_body_hash};
 use crate::synapse::{Synapse, TerminalInfo, PROTOCOL_FIELDS, VERSION};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, State};
@@ -758,8 +758,7 @@ async fn synapse_request(
     let Ok(Value::Object(mut request)) = serde_json::from_slice::<Value>(&bytes) else {
         return Err(internal(shared));
     };
-    let request_value = Value::Object(request.clone());
-    if body_hash(&request_value, route.hash_fields) != claimed_hash {
+    if received_body_hash(&bytes, route.hash_fields).as_deref() != Some(claimed_hash) {
         debug!(%hotkey, "body hash mismatch");
         return Err(internal(shared));
     }

@@ -43,6 +43,10 @@ async fn test_python_dendrite_against_plexus_axon() {
             s
         })
         .stream_route(|w: Words| async move { common::words(w) })
+        .route(|mut t: common::Total| async move {
+            t.total = Some(t.weights.values().sum());
+            t
+        })
         .serve("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -75,6 +79,8 @@ async fn test_python_dendrite_against_plexus_axon() {
     assert_eq!(results["timeout"][0], 408, "{results}");
     assert_eq!(results["streamed"][0], 200, "{results}");
     assert_eq!(results["streamed"][1], "a b c ", "{results}");
+    assert_eq!(results["dict"][0], 200, "{results}");
+    assert_eq!(results["dict"][2], 6, "{results}");
 }
 
 /// A Python axon process, killed when dropped.

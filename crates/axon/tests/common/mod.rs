@@ -127,6 +127,18 @@ pub async fn post_to(
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
+/// A dict is hashed (Python sends its keys in insertion order, not sorted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Total {
+    pub weights: std::collections::BTreeMap<String, i64>,
+    pub total: Option<i64>,
+}
+
+impl Synapse for Total {
+    const NAME: &'static str = "Total";
+    const HASH_FIELDS: &'static [&'static str] = &["weights"];
+}
+
 /// A streamed answer: the text back one word (and its space) per chunk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Words {

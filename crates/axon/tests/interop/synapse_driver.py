@@ -35,6 +35,14 @@ class Double(bt.Synapse):
     required_hash_fields: typing.ClassVar[typing.Tuple[str, ...]] = ("input", "label", "tags")
 
 
+class Total(bt.Synapse):
+    """A dict is hashed: Python writes it in insertion order, which is not sorted here."""
+
+    weights: typing.Dict[str, int]
+    total: typing.Optional[int] = None
+    required_hash_fields: typing.ClassVar[typing.Tuple[str, ...]] = ("weights",)
+
+
 class Slow(bt.Synapse):
     millis: int
 
@@ -58,6 +66,12 @@ class Words(bt.StreamingSynapse):
 
     def extract_response_json(self, response) -> dict:
         return {"text": self.text, "chunks": self.chunks}
+
+
+async def call_total(dendrite, info):
+    answer = await dendrite.forward(info, Total(weights={"zeta": 1, "alpha": 2, "mid": 3}), timeout=5.0)
+    answer = answer[0] if isinstance(answer, list) else answer
+    return [answer.dendrite.status_code, answer.dendrite.status_message, answer.total]
 
 
 async def stream(dendrite, info, text):
@@ -103,6 +117,7 @@ async def dendrite_cases(port: int, axon_hotkey: str):
         "unknown": await call(alice, info, Unserved(x=1)),
         "timeout": await call(alice, info, Slow(millis=3000), timeout=1.0),
         "streamed": await stream(alice, info, "a b c"),
+        "dict": await call_total(alice, info),
     }
     await alice.aclose_session()
     await stranger.aclose_session()
