@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_axon::{Dendrite, Gate, Target};
+use plexus_axon::{Dendrite, Gate, Scheme, Target};
 use plexus_rpc::types::{AxonEndpoint, MetagraphOptions};
 use plexus_runtime::{Call, Hyperparameter};
 use plexus_sdk::{serve_miner, Chain, Metagraph, MetagraphGate, MinerError};
@@ -160,6 +160,19 @@ async fn test_metagraph_gate_admits_by_permit_and_stake_and_ranks_by_stake() {
         .call(&target, &task, timeout)
         .await;
     assert_eq!(answer.status, 403, "{}", answer.message);
+    // A hotkey not registered on the subnet, in either scheme.
+    for scheme in [Scheme::Synapse, Scheme::BtAuth] {
+        let answer = Dendrite::new(key("//Bob//stranger"), 1)
+            .with_scheme(scheme)
+            .call(&target, &task, timeout)
+            .await;
+        assert_eq!(answer.status, 403, "{scheme:?}: {}", answer.message);
+        assert!(
+            answer.message.contains("not registered on this subnet"),
+            "{}",
+            answer.message
+        );
+    }
 }
 
 /// The miner's axon as the chain records it.
