@@ -206,3 +206,45 @@ pub enum Event {
         emission: Balance,
     },
 }
+
+impl Event {
+    /// Every account the event names, for indexes of an account's history.
+    pub fn accounts(&self) -> Vec<AccountId> {
+        match self {
+            Self::FeePaid { who, .. } => vec![*who],
+            Self::Transfer { from, to, .. } => vec![*from, *to],
+            Self::AccountReaped { account, .. } => vec![*account],
+            Self::NetworkAdded { owner, .. } => vec![*owner],
+            Self::GovernanceKeyChanged { new } => new.iter().copied().collect(),
+            Self::NeuronRegistered {
+                hotkey, replaced, ..
+            } => std::iter::once(*hotkey).chain(*replaced).collect(),
+            Self::AxonServed { hotkey, .. }
+            | Self::WeightsCommitted { hotkey, .. }
+            | Self::WeightsRevealed { hotkey, .. }
+            | Self::DelegateTakeSet { hotkey, .. } => vec![*hotkey],
+            Self::StakeAdded {
+                coldkey, hotkey, ..
+            }
+            | Self::StakeRemoved {
+                coldkey, hotkey, ..
+            } => vec![*coldkey, *hotkey],
+            Self::StakeMoved {
+                from_coldkey,
+                from_hotkey,
+                to_coldkey,
+                to_hotkey,
+                ..
+            } => vec![*from_coldkey, *from_hotkey, *to_coldkey, *to_hotkey],
+            Self::TransactionSucceeded { .. }
+            | Self::TransactionFailed { .. }
+            | Self::NetworkRemoved { .. }
+            | Self::FirstEmissionBlockSet { .. }
+            | Self::SubnetIdentitySet { .. }
+            | Self::HyperparameterSet { .. }
+            | Self::ChainParamsSet { .. }
+            | Self::WeightsSet { .. }
+            | Self::EpochRun { .. } => Vec::new(),
+        }
+    }
+}

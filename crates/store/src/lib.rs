@@ -1,5 +1,5 @@
-//! Durable storage for a Plexus node: finalized blocks, their events, a transaction index, and
-//! the chain state, on the embedded database redb.
+//! Durable storage for a Plexus node: finalized blocks, their events, indexes of transactions
+//! by hash and by the accounts they concern, and the chain state, on the embedded database redb.
 //!
 //! Every finalized block is committed in one database transaction together with the state
 //! entries it wrote and the new head, so a crash at any moment leaves either the old head or the
@@ -17,8 +17,8 @@
 //! No chain rules (those are `plexus-runtime`'s), no networking, no consensus.
 
 use parity_scale_codec::{Decode, Encode};
-use plexus_primitives::{BlockNumber, H256};
-use plexus_runtime::{Block, BlockOutcome, Chain, Events, Header, SignedTransaction, State};
+use plexus_primitives::{AccountId, BlockNumber, H256};
+use plexus_runtime::{Block, BlockOutcome, Chain, Events, Header, Phase, SignedTransaction, State};
 use redb::{Database, ReadableTable, TableDefinition};
 use std::path::Path;
 
@@ -29,12 +29,17 @@ const EVENTS: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("events");
 const HASHES: TableDefinition<'_, &[u8; 32], u64> = TableDefinition::new("block_hashes");
 const TRANSACTIONS: TableDefinition<'_, &[u8; 32], (u64, u32)> =
     TableDefinition::new("transactions");
+/// Every transaction that concerns an account: it signed it, or one of its events names it.
+const ACCOUNT_TXS: TableDefinition<'_, (&[u8; 32], u64, u32), ()> =
+    TableDefinition::new("account_transactions");
 const STATE: TableDefinition<'_, &[u8], &[u8]> = TableDefinition::new("state");
 const UNDO: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("undo");
 /// Consensus's proof that the block at a height is final, opaque to the store.
 const FINALITY: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("finality");
 
 const HEAD: &str = "head";
+/// Present once every stored block's transactions are in the account index.
+const ACCOUNT_INDEX: &str = "account_index";
 const GENESIS_HASH: &str = "genesis_hash";
 
 /// How much state history a store keeps.
@@ -127,6 +132,37 @@ fn split_state_key(bytes: &[u8]) -> Result<(&str, &[u8]), StoreError> {
     Ok((item, &bytes[colon + 1..]))
 }
 
+/// Adds a block's transactions to the account index: each under its signer and every account
+/// its events name.
+fn index_accounts(
+    table: &mut redb::Table<'_, (&[u8; 32], u64, u32), ()>,
+    height: BlockNumber,
+    block: &Block,
+    events: &Events,
+) -> Result<(), StoreError> {
+    let mut accounts: Vec<std::collections::BTreeSet<AccountId>> = block
+        .transactions
+        .iter()
+        .map(|tx| [tx.transaction.signer].into())
+        .collect();
+    for (phase, event) in events {
+        if let Phase::Transaction(index) = phase {
+            if let Some(set) = accounts.get_mut(*index as usize) {
+                set.extend(event.accounts());
+            }
+        }
+    }
+    for (index, set) in accounts.iter().enumerate() {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        for account in set {
+            table
+                .insert((&account.0, height, index), ())
+                .map_err(dberr)?;
+        }
+    }
+    Ok(())
+}
+
 /// What one block overwrote: `(state key, previous value)`.
 type Undo = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 
@@ -147,9 +183,41 @@ impl Store {
         txn.open_table(META).map_err(dberr)?;
         txn.open_table(HASHES).map_err(dberr)?;
         txn.open_table(TRANSACTIONS).map_err(dberr)?;
+        txn.open_table(ACCOUNT_TXS).map_err(dberr)?;
         txn.open_table(STATE).map_err(dberr)?;
         txn.commit().map_err(dberr)?;
-        Ok(Self { db, retention })
+        let store = Self { db, retention };
+        store.index_accounts_of_old_blocks()?;
+        Ok(store)
+    }
+
+    /// Stores written before the account index existed get it built once, from their blocks.
+    fn index_accounts_of_old_blocks(&self) -> Result<(), StoreError> {
+        let indexed = {
+            let txn = self.db.begin_read().map_err(dberr)?;
+            let meta = txn.open_table(META).map_err(dberr)?;
+            meta.get(ACCOUNT_INDEX).map_err(dberr)?.is_some()
+        };
+        if indexed {
+            return Ok(());
+        }
+        let head = self.head_height()?.unwrap_or(0);
+        let txn = self.db.begin_write().map_err(dberr)?;
+        {
+            let mut concerned = txn.open_table(ACCOUNT_TXS).map_err(dberr)?;
+            for height in 1..=head {
+                let block = self
+                    .block(height)?
+                    .ok_or_else(|| StoreError::Corrupt(format!("block {height} missing")))?;
+                let events = self.events(height)?.unwrap_or_default();
+                index_accounts(&mut concerned, height, &block, &events)?;
+            }
+            txn.open_table(META)
+                .map_err(dberr)?
+                .insert(ACCOUNT_INDEX, [].as_slice())
+                .map_err(dberr)?;
+        }
+        txn.commit().map_err(dberr)
     }
 
     /// The committed head's height, or `None` for an empty store.
@@ -208,6 +276,31 @@ impl Store {
                 StoreError::Corrupt(format!("indexed transaction missing in {height}"))
             })?;
         Ok(Some((height, index, tx)))
+    }
+
+    /// Where the transactions concerning `account` are (height, position), newest first: at
+    /// most `limit` of them, starting below `before` when it is given.
+    pub fn account_transactions(
+        &self,
+        account: &AccountId,
+        before: Option<(BlockNumber, u32)>,
+        limit: usize,
+    ) -> Result<Vec<(BlockNumber, u32)>, StoreError> {
+        let txn = self.db.begin_read().map_err(dberr)?;
+        let table = txn.open_table(ACCOUNT_TXS).map_err(dberr)?;
+        let start = (&account.0, 0u64, 0u32);
+        let range = match before {
+            Some((height, index)) => table.range(start..(&account.0, height, index)),
+            None => table.range(start..=(&account.0, u64::MAX, u32::MAX)),
+        }
+        .map_err(dberr)?;
+        let mut out = Vec::with_capacity(limit.min(1024));
+        for entry in range.rev().take(limit) {
+            let (key, _) = entry.map_err(dberr)?;
+            let (_, height, index) = key.value();
+            out.push((height, index));
+        }
+        Ok(out)
     }
 
     /// The finality proof stored with the block at `height`, if consensus gave one for it
@@ -364,6 +457,8 @@ impl Store {
                 txs.insert(&tx.hash().0, (height, index as u32))
                     .map_err(dberr)?;
             }
+            let mut concerned = txn.open_table(ACCOUNT_TXS).map_err(dberr)?;
+            index_accounts(&mut concerned, height, block, &outcome.events)?;
             txn.open_table(META)
                 .map_err(dberr)?
                 .insert(HEAD, height.encode().as_slice())

@@ -313,3 +313,71 @@ fn test_killed_writer_always_restarts_consistently() {
     }
     assert!(last_height > 0, "the writer made progress");
 }
+
+#[test]
+fn test_each_accounts_transactions_are_indexed_newest_first_and_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.redb");
+    let mut chain = genesis();
+    let blocks = {
+        let store = Store::open(&path, Retention::Archive).unwrap();
+        store.init(&chain).unwrap();
+        build(&store, &mut chain, 30)
+    };
+    let store = Store::open(&path, Retention::Archive).unwrap();
+    // A plain account: what it signed and the transfers it received.
+    let who = account(4);
+    let mut expected: Vec<(u64, u32)> = Vec::new();
+    for block in &blocks {
+        for (index, tx) in block.transactions.iter().enumerate() {
+            let t = &tx.transaction;
+            let received = matches!(&t.call, Call::Transfer { dest, .. } if *dest == who);
+            if t.signer == who || received {
+                expected.push((block.header.number, index as u32));
+            }
+        }
+    }
+    expected.reverse();
+    assert!(expected.len() > 4, "{expected:?}");
+    assert_eq!(
+        store.account_transactions(&who, None, 1000).unwrap(),
+        expected
+    );
+    // Pages of three, each starting below the last one seen.
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store.account_transactions(&who, before, 3).unwrap();
+        assert!(page.len() <= 3);
+        let Some(last) = page.last().copied() else {
+            break;
+        };
+        paged.extend(page);
+        before = Some(last);
+    }
+    assert_eq!(paged, expected);
+    // A hotkey named only in events: every stake added to it.
+    let staked: Vec<(u64, u32)> = blocks
+        .iter()
+        .flat_map(|block| {
+            block
+                .transactions
+                .iter()
+                .enumerate()
+                .filter(|(_, tx)| matches!(tx.transaction.call, Call::AddStake { .. }))
+                .map(|(index, _)| (block.header.number, index as u32))
+        })
+        .collect();
+    assert!(!staked.is_empty());
+    let hotkey = store
+        .account_transactions(&account(50), None, 1000)
+        .unwrap();
+    for location in &staked {
+        assert!(hotkey.contains(location), "{location:?} in {hotkey:?}");
+    }
+    // Nobody else's.
+    assert!(store
+        .account_transactions(&account(200), None, 10)
+        .unwrap()
+        .is_empty());
+}
