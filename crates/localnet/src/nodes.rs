@@ -1,0 +1,231 @@
+//! The chain: a genesis for the localnet, its nodes' keys and data kept in the state
+//! directory, and each node run on its own thread (a node owns its runtime).
+
+use crate::error::LocalnetError;
+use plexus_keys::{CryptoType, Keypair};
+use plexus_node::{ChainSpec, Role, RunConfig, Timing, ValidatorKey};
+use plexus_primitives::{AccountId, RAO_PER_TAO};
+use plexus_runtime::{ChainParams, Genesis};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The funded dev accounts, as on `plexus node run --dev`.
+pub(crate) const DEV_ACCOUNTS: [&str; 6] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
+const DEV_BALANCE_TAO: u64 = 100_000;
+const SPEC_FILE: &str = "chain-spec.json";
+
+/// An sr25519 dev key such as `//Alice//weather`.
+pub(crate) fn dev_key(uri: &str) -> Result<Keypair, LocalnetError> {
+    Keypair::from_uri(CryptoType::Sr25519, uri)
+        .map_err(|e| LocalnetError::Setup(format!("dev key {uri}: {e}")))
+}
+
+fn genesis() -> Result<Genesis, LocalnetError> {
+    let balances = DEV_ACCOUNTS
+        .iter()
+        .map(|name| {
+            Ok((
+                dev_key(&format!("//{name}"))?.account(),
+                DEV_BALANCE_TAO * RAO_PER_TAO,
+            ))
+        })
+        .collect::<Result<Vec<(AccountId, u64)>, LocalnetError>>()?;
+    let timestamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    Ok(Genesis {
+        chain_id: "plexus-localnet".into(),
+        timestamp,
+        governance: Some(dev_key("//Alice")?.account()),
+        balances,
+        params: ChainParams {
+            // Several subnets are created at once, each with a tempo far shorter than the
+            // freeze window before epochs would allow.
+            network_rate_limit: 0,
+            admin_freeze_window: 0,
+            ..ChainParams::default()
+        },
+    })
+}
+
+/// Prepares the state directory: wiped with `fresh`, a new chain when empty, and the kept
+/// chain otherwise (which must have `validators` nodes). Returns the spec and node keys.
+pub(crate) fn prepare(
+    dir: &Path,
+    validators: usize,
+    fresh: bool,
+) -> Result<(ChainSpec, Vec<ValidatorKey>), LocalnetError> {
+    let spec_path = dir.join(SPEC_FILE);
+    if fresh && dir.exists() {
+        // Only a localnet's own directory is deleted, never a folder given by mistake.
+        let empty = std::fs::read_dir(dir)
+            .map_err(LocalnetError::io(dir))?
+            .next()
+            .is_none();
+        if !empty && !spec_path.exists() {
+            return Err(LocalnetError::StateDir(format!(
+                "{} is not a localnet's state directory; not deleting it",
+                dir.display()
+            )));
+        }
+        std::fs::remove_dir_all(dir).map_err(LocalnetError::io(dir))?;
+    }
+    std::fs::create_dir_all(dir).map_err(LocalnetError::io(dir))?;
+    if spec_path.exists() {
+        let text = std::fs::read_to_string(&spec_path).map_err(LocalnetError::io(&spec_path))?;
+        let spec = ChainSpec::from_json(&text)
+            .map_err(|e| LocalnetError::StateDir(format!("{}: {e}", spec_path.display())))?;
+        if spec.validators.len() != validators {
+            return Err(LocalnetError::Args(format!(
+                "the chain kept in {} has {} validators, not {validators}: give --validators {} or --fresh",
+                dir.display(),
+                spec.validators.len(),
+                spec.validators.len()
+            )));
+        }
+        let keys = (0..validators)
+            .map(|i| {
+                let path = node_dir(dir, i).join("node-key");
+                ValidatorKey::load(&path)
+                    .map_err(|e| LocalnetError::StateDir(format!("{}: {e}", path.display())))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok((spec, keys));
+    }
+    let mut keys = Vec::with_capacity(validators);
+    for i in 0..validators {
+        let node = node_dir(dir, i);
+        std::fs::create_dir_all(&node).map_err(LocalnetError::io(&node))?;
+        let key = ValidatorKey::generate();
+        let path = node.join("node-key");
+        key.save(&path)
+            .map_err(|e| LocalnetError::StateDir(format!("{}: {e}", path.display())))?;
+        keys.push(key);
+    }
+    let spec = ChainSpec {
+        genesis: genesis()?,
+        validators: keys.iter().map(ValidatorKey::public_hex).collect(),
+    };
+    let text =
+        serde_json::to_string_pretty(&spec).map_err(|e| LocalnetError::StateDir(e.to_string()))?;
+    std::fs::write(&spec_path, text + "\n").map_err(LocalnetError::io(&spec_path))?;
+    Ok((spec, keys))
+}
+
+fn node_dir(dir: &Path, index: usize) -> PathBuf {
+    dir.join(format!("node-{index}"))
+}
+
+fn free_port() -> Result<SocketAddr, LocalnetError> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|source| LocalnetError::Io {
+        path: "127.0.0.1:0".into(),
+        source,
+    })?;
+    listener.local_addr().map_err(|source| LocalnetError::Io {
+        path: "127.0.0.1:0".into(),
+        source,
+    })
+}
+
+/// The chain's nodes, each on its own thread until [`stop`](Self::stop).
+pub(crate) struct Nodes {
+    stops: Vec<tokio::sync::oneshot::Sender<()>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+    failed: tokio::sync::mpsc::UnboundedReceiver<(usize, String)>,
+}
+
+impl Nodes {
+    /// Starts every node; the first serves RPC on `rpc`.
+    pub(crate) fn start(
+        dir: &Path,
+        spec: &ChainSpec,
+        keys: Vec<ValidatorKey>,
+        block_time: Duration,
+        rpc: SocketAddr,
+    ) -> Result<Self, LocalnetError> {
+        let listens = (0..keys.len())
+            .map(|_| free_port())
+            .collect::<Result<Vec<_>, _>>()?;
+        let timing = Timing::with_timeouts(block_time, plexus_node::Timeouts::default())
+            .map_err(|e| LocalnetError::Args(format!("--block-time-ms: {e}")))?;
+        let (report, failed) = tokio::sync::mpsc::unbounded_channel();
+        let mut nodes = Self {
+            stops: Vec::new(),
+            threads: Vec::new(),
+            failed,
+        };
+        let n = keys.len();
+        for (index, key) in keys.into_iter().enumerate() {
+            let peers = spec
+                .validators
+                .iter()
+                .zip(&listens)
+                .enumerate()
+                .filter(|(i, _)| *i != index)
+                .map(|(_, (key, address))| (key.clone(), *address))
+                .collect();
+            let config = RunConfig {
+                data_dir: node_dir(dir, index),
+                spec: spec.clone(),
+                role: Role::Validator {
+                    key: Box::new(key),
+                    listen: listens[index],
+                    peers,
+                },
+                timing,
+                // The explorer's charts and `at` queries read history.
+                retention: plexus_store::Retention::Archive,
+                mempool: plexus_mempool::Limits::default(),
+                metrics: None,
+                rpc: (index == 0).then(|| plexus_rpc::RpcConfig {
+                    listen: rpc,
+                    ..plexus_rpc::RpcConfig::default()
+                }),
+                // Two cores are shared by every node and neuron.
+                worker_threads: if n == 1 { 2 } else { 1 },
+            };
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let report = report.clone();
+            let thread = std::thread::Builder::new()
+                .name(format!("node-{index}"))
+                .spawn(move || {
+                    let result = plexus_node::run_until(config, async {
+                        let _ = stopped.await;
+                    });
+                    if let Err(e) = result {
+                        let _ = report.send((index, e.to_string()));
+                    }
+                })
+                .map_err(|source| LocalnetError::Io {
+                    path: format!("node-{index} thread"),
+                    source,
+                })?;
+            nodes.stops.push(stop);
+            nodes.threads.push(thread);
+        }
+        Ok(nodes)
+    }
+
+    /// The first node that failed, if one has.
+    pub(crate) fn failure(&mut self) -> Option<LocalnetError> {
+        self.failed
+            .try_recv()
+            .ok()
+            .map(|(index, reason)| LocalnetError::Node { index, reason })
+    }
+
+    /// Stops every node and waits until each has closed its store.
+    pub(crate) async fn stop(self) {
+        for stop in self.stops {
+            let _ = stop.send(());
+        }
+        let threads = self.threads;
+        let _ = tokio::task::spawn_blocking(move || {
+            for thread in threads {
+                let _ = thread.join();
+            }
+        })
+        .await;
+    }
+}

@@ -1,0 +1,201 @@
+//! Setting the network up through RPC: subnets created and started, validators registered
+//! and staked, miners registered. Everything is read back from the chain first, so a resumed
+//! localnet creates only what is missing; each account's calls go out together at
+//! consecutive nonces and are awaited together, so setup takes a few blocks, not dozens.
+
+use crate::error::LocalnetError;
+use plexus_keys::Keypair;
+use plexus_primitives::{AccountId, Signature, RAO_PER_TAO};
+use plexus_rpc::types::{MetagraphOptions, TxProgress};
+use plexus_runtime::{Call, GovernanceCall, Hyperparameter, SignedTransaction, Transaction};
+use plexus_sdk::Chain;
+
+/// TAO each subnet validator stakes.
+const VALIDATOR_STAKE_TAO: u64 = 1_000;
+
+/// Signs `calls` by `signer` at consecutive nonces, submits them all, and waits until each is
+/// final and succeeded.
+pub(crate) async fn submit_all(
+    chain: &Chain,
+    signer: &Keypair,
+    calls: Vec<Call>,
+) -> Result<(), LocalnetError> {
+    if calls.is_empty() {
+        return Ok(());
+    }
+    let client = chain.client();
+    let genesis_hash = client.info().await?.genesis_hash;
+    let first = client.next_nonce(signer.account()).await?.pending;
+    let mut watches = Vec::with_capacity(calls.len());
+    for (nonce, call) in (first..).zip(calls) {
+        let transaction = Transaction {
+            signer: signer.account(),
+            nonce,
+            genesis_hash,
+            valid_until: None,
+            tip: 0,
+            call,
+        };
+        let signature = Signature(signer.sign(&transaction.signing_payload()).0);
+        let tx = SignedTransaction {
+            transaction,
+            signature,
+        };
+        watches.push(client.submit_and_watch(&tx).await?);
+    }
+    let results = futures::future::join_all(watches.into_iter().map(|mut progress| async move {
+        while let Some(update) = progress.next().await {
+            match update? {
+                TxProgress::Pending { .. } => {}
+                TxProgress::Dropped { hash } => {
+                    return Err(LocalnetError::Setup(format!(
+                        "transaction {hash} was dropped"
+                    )));
+                }
+                TxProgress::Finalized { inclusion, .. } => {
+                    return match inclusion.error {
+                        None if inclusion.success => Ok(()),
+                        error => Err(LocalnetError::Setup(error.map_or_else(
+                            || "a setup call failed".into(),
+                            |e| format!("{}: {}", e.kind, e.message),
+                        ))),
+                    };
+                }
+            }
+        }
+        Err(LocalnetError::Setup(
+            "the node stopped reporting on a setup call".into(),
+        ))
+    }))
+    .await;
+    results.into_iter().collect()
+}
+
+/// A subnet to set up: its name and the hotkeys it needs.
+pub(crate) struct Plan {
+    pub(crate) name: String,
+    pub(crate) owner_hotkey: AccountId,
+    pub(crate) validators: Vec<AccountId>,
+    pub(crate) miners: Vec<AccountId>,
+}
+
+/// Who pays: the subnet owner (who also governs the chain), the validators' coldkey and the
+/// miners' coldkey.
+pub(crate) struct Payers {
+    pub(crate) owner: Keypair,
+    pub(crate) validators: Keypair,
+    pub(crate) miners: Keypair,
+}
+
+/// Sets up every planned subnet; returns their netuids in the plan's order.
+pub(crate) async fn set_up(
+    chain: &Chain,
+    payers: &Payers,
+    plans: &[Plan],
+    tempo: u16,
+) -> Result<Vec<u16>, LocalnetError> {
+    let client = chain.client();
+    let find = |subnets: &[plexus_rpc::types::SubnetSummary], owner: &AccountId| {
+        subnets
+            .iter()
+            .find(|s| s.owner_hotkey == *owner)
+            .map(|s| s.netuid)
+    };
+    let existing = client.subnets(None).await?;
+    let missing: Vec<Call> = plans
+        .iter()
+        .filter(|p| find(&existing, &p.owner_hotkey).is_none())
+        .map(|p| Call::RegisterNetwork {
+            hotkey: p.owner_hotkey,
+        })
+        .collect();
+    submit_all(chain, &payers.owner, missing).await?;
+    let subnets = client.subnets(None).await?;
+    let netuids = plans
+        .iter()
+        .map(|p| {
+            find(&subnets, &p.owner_hotkey)
+                .ok_or_else(|| LocalnetError::Setup(format!("subnet {} was not created", p.name)))
+        })
+        .collect::<Result<Vec<u16>, _>>()?;
+
+    // Start each subnet and set its timings (governance calls are free and idempotent).
+    let mut owner_calls = Vec::new();
+    for &netuid in &netuids {
+        let Some(info) = client.subnet(netuid, None).await? else {
+            return Err(LocalnetError::Setup(format!("subnet {netuid} vanished")));
+        };
+        if info.summary.first_emission_block.is_none() {
+            owner_calls.push(Call::StartCall { netuid });
+        }
+        let hyper = &info.hyperparameters;
+        let wanted = [
+            (hyper.tempo != tempo).then_some(Hyperparameter::Tempo(tempo)),
+            (hyper.weights_rate_limit != u64::from(tempo / 2))
+                .then_some(Hyperparameter::WeightsRateLimit(u64::from(tempo / 2))),
+            // Weights in the clear: rewards show a tempo sooner than with commit-reveal.
+            hyper
+                .commit_reveal
+                .then_some(Hyperparameter::CommitReveal(false)),
+        ];
+        owner_calls.extend(
+            wanted
+                .into_iter()
+                .flatten()
+                .map(|value| Call::Governance(GovernanceCall::SetHyperparameter { netuid, value })),
+        );
+    }
+    submit_all(chain, &payers.owner, owner_calls).await?;
+
+    // Registrations by two coldkeys, in parallel.
+    let mut validator_calls = Vec::new();
+    let mut miner_calls = Vec::new();
+    for (plan, &netuid) in plans.iter().zip(&netuids) {
+        let metagraph = client
+            .metagraph(netuid, MetagraphOptions::default(), None)
+            .await?
+            .ok_or_else(|| LocalnetError::Setup(format!("subnet {netuid} has no metagraph")))?;
+        let registered = |hotkey: &AccountId| metagraph.neurons.iter().any(|n| n.hotkey == *hotkey);
+        for hotkey in plan.validators.iter().filter(|h| !registered(h)) {
+            validator_calls.push(Call::BurnedRegister {
+                netuid,
+                hotkey: *hotkey,
+            });
+        }
+        for hotkey in plan.miners.iter().filter(|h| !registered(h)) {
+            miner_calls.push(Call::BurnedRegister {
+                netuid,
+                hotkey: *hotkey,
+            });
+        }
+    }
+    let (validators, miners) = tokio::join!(
+        submit_all(chain, &payers.validators, validator_calls),
+        submit_all(chain, &payers.miners, miner_calls)
+    );
+    validators?;
+    miners?;
+
+    let mut stake_calls = Vec::new();
+    for (plan, &netuid) in plans.iter().zip(&netuids) {
+        let metagraph = client
+            .metagraph(netuid, MetagraphOptions::default(), None)
+            .await?
+            .ok_or_else(|| LocalnetError::Setup(format!("subnet {netuid} has no metagraph")))?;
+        for hotkey in &plan.validators {
+            let staked = metagraph
+                .neurons
+                .iter()
+                .any(|n| n.hotkey == *hotkey && n.stake > 0);
+            if !staked {
+                stake_calls.push(Call::AddStake {
+                    hotkey: *hotkey,
+                    netuid,
+                    amount: VALIDATOR_STAKE_TAO * RAO_PER_TAO,
+                });
+            }
+        }
+    }
+    submit_all(chain, &payers.validators, stake_calls).await?;
+    Ok(netuids)
+}

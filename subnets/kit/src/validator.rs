@@ -1,0 +1,93 @@
+//! A validator's side of commit-then-reveal: one task to many miners, both steps, and only
+//! answers that match their commitments.
+
+use crate::protocol::{commitment, Commit, Reveal, Work};
+use plexus_axon::{Dendrite, Target};
+use plexus_sdk::{Metagraph, Round};
+use std::time::Duration;
+
+/// Up to `count` serving miners of the round, with where to reach them.
+pub fn serving_targets(round: &Round<'_>, count: usize) -> Vec<(u16, Target)> {
+    round
+        .sample_serving(count)
+        .into_iter()
+        .filter_map(|uid| {
+            let neuron = round.snapshot.neuron(uid)?;
+            let axon = neuron.axon.as_ref()?;
+            Some((
+                uid,
+                Target {
+                    ip: axon.ip.parse().ok()?,
+                    port: axon.port,
+                    hotkey: neuron.hotkey,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Sends `task` to every target, waits until the chain is past the reveal block, asks for the
+/// answers, and returns each target's answer if it revealed one matching its commitment.
+///
+/// Answers may be revealed from `reveal_delay` blocks after the current one; the reveal is
+/// asked one block later still, so a miner whose view of the chain lags by a block has
+/// already passed the reveal block too. If the chain stalls, every answer is missing.
+pub async fn query<W: Work>(
+    dendrite: &Dendrite,
+    metagraph: &Metagraph,
+    targets: &[(u16, Target)],
+    task_id: u64,
+    task: &W::Task,
+    reveal_delay: u64,
+    timeout: Duration,
+) -> Vec<(u16, Option<W::Answer>)> {
+    let reveal_at = metagraph.snapshot().block() + reveal_delay.max(1);
+    let request = Commit::<W> {
+        task_id,
+        reveal_at,
+        task: task.clone(),
+        commitment: None,
+    };
+    let commits = futures::future::join_all(targets.iter().map(|(uid, target)| {
+        let request = &request;
+        async move {
+            let answer = dendrite.call(target, request, timeout).await;
+            (*uid, target, answer.synapse.and_then(|c| c.commitment))
+        }
+    }))
+    .await;
+
+    let mut watched = metagraph.clone();
+    let passed = tokio::time::timeout(timeout.max(Duration::from_secs(30)), async {
+        let mut block = watched.snapshot().block();
+        while block <= reveal_at {
+            block = watched.newer_than(block).await.block();
+        }
+    })
+    .await;
+    if passed.is_err() {
+        return targets.iter().map(|(uid, _)| (*uid, None)).collect();
+    }
+
+    futures::future::join_all(
+        commits
+            .into_iter()
+            .map(|(uid, target, committed)| async move {
+                let Some(committed) = committed else {
+                    return (uid, None);
+                };
+                let revealed = dendrite
+                    .call(target, &Reveal::<W>::request(task_id), timeout)
+                    .await
+                    .synapse;
+                let answer = revealed.and_then(|r| {
+                    let (text, salt) = (r.answer?, r.salt?);
+                    (commitment(&target.hotkey, task_id, &text, &salt) == committed)
+                        .then(|| serde_json::from_str(&text).ok())
+                        .flatten()
+                });
+                (uid, answer)
+            }),
+    )
+    .await
+}
