@@ -114,9 +114,7 @@ pub(crate) async fn show(localnet: &Localnet, plain: bool) {
         return;
     };
     let mut last_epochs = vec![u64::MAX; localnet.subnets.len()];
-    if plain {
-        print!("{}", header(localnet, 0));
-    }
+    let mut header_shown = false;
     let mut failures = 0;
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -130,6 +128,10 @@ pub(crate) async fn show(localnet: &Localnet, plain: bool) {
         };
         failures = 0;
         let mut frame = header(localnet, health.finalized);
+        if plain && !header_shown {
+            print!("{frame}");
+            header_shown = true;
+        }
         for (index, subnet) in localnet.subnets.iter().enumerate() {
             let Ok(snapshot) = Snapshot::fetch(&client, subnet.netuid).await else {
                 continue;
