@@ -273,6 +273,21 @@ impl Client {
         self.call("chain_transaction", params(&[&hash])?).await
     }
 
+    /// `chain_accountTransactions`: the transactions concerning an account, newest first, at
+    /// most `limit` (default 25, at most 100), starting below `before` (a page's `next`).
+    pub async fn account_transactions(
+        &self,
+        address: AccountId,
+        before: Option<crate::types::TxPosition>,
+        limit: Option<u32>,
+    ) -> Result<crate::types::AccountHistory, ClientError> {
+        self.call(
+            "chain_accountTransactions",
+            params(&[&address, &before, &limit])?,
+        )
+        .await
+    }
+
     /// `state_account`: balance and nonce, at the finalized head or at `at`.
     pub async fn account(
         &self,

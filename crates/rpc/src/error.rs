@@ -75,6 +75,9 @@ pub enum ApiError {
     /// The pool refuses the swap.
     #[error("swap rejected: {0}")]
     SwapRejected(DispatchError),
+    /// A parameter is out of its range (its shape is checked when it is read).
+    #[error("{0}")]
+    InvalidParams(String),
     /// The store failed.
     #[error("store: {0}")]
     Store(StoreError),
@@ -112,6 +115,7 @@ impl ApiError {
             Self::StatePruned { .. } => STATE_PRUNED,
             Self::UnknownSubnet(_) => UNKNOWN_SUBNET,
             Self::SwapRejected(_) => SWAP_REJECTED,
+            Self::InvalidParams(_) => INVALID_PARAMS,
             Self::Store(_) | Self::Internal(_) => INTERNAL_ERROR,
         }
     }
@@ -127,6 +131,7 @@ impl ApiError {
             )),
             Self::StatePruned { oldest, .. } => Some(serde_json::json!({ "oldest": oldest })),
             Self::PoolRejected(_)
+            | Self::InvalidParams(_)
             | Self::UnknownBlock(_)
             | Self::UnknownSubnet(_)
             | Self::Store(_)

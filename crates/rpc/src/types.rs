@@ -151,6 +151,44 @@ pub struct Inclusion {
     pub events: Vec<Event>,
 }
 
+/// Where a transaction is in the chain: the block and its position there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TxPosition {
+    /// The block's height.
+    pub block_number: BlockNumber,
+    /// Position in the block.
+    pub index: u32,
+}
+
+/// One transaction in an account's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountTransaction {
+    /// Its hash.
+    pub hash: H256,
+    /// Where it is.
+    pub position: TxPosition,
+    /// Its block's timestamp, milliseconds since the Unix epoch.
+    pub timestamp: u64,
+    /// Who signed (and paid); the account itself, or another that named it.
+    pub signer: AccountId,
+    /// The signer's nonce it used.
+    pub nonce: u64,
+    /// The call's name.
+    pub call: String,
+    /// Whether its call succeeded.
+    pub success: bool,
+}
+
+/// A page of an account's history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountHistory {
+    /// The transactions.
+    pub transactions: Vec<AccountTransaction>,
+    /// Where the next (older) page starts, to pass as `before`; `null` on the last page.
+    pub next: Option<TxPosition>,
+}
+
 /// A transaction by hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransactionInfo {

@@ -10,9 +10,9 @@ use super::queries;
 use crate::backend::Backend;
 use crate::error::ApiError;
 use crate::types::{
-    BlockId, BlockInfo, FeeEstimate, HeaderInfo, Health, HexBytes, Inclusion, MetagraphOptions,
-    NextNonce, Rao, SwapDirection, SyncBatch, SyncBlock, SystemInfo, TransactionDetails,
-    TransactionInfo, TransactionSummary, TxStatus,
+    AccountHistory, AccountTransaction, BlockId, BlockInfo, FeeEstimate, HeaderInfo, Health,
+    HexBytes, Inclusion, MetagraphOptions, NextNonce, Rao, SwapDirection, SyncBatch, SyncBlock,
+    SystemInfo, TransactionDetails, TransactionInfo, TransactionSummary, TxPosition, TxStatus,
 };
 use jsonrpsee_core::server::RpcModule;
 use jsonrpsee_core::RegisterMethodError;
@@ -98,6 +98,17 @@ pub(crate) fn register<B: Backend>(
     blocking(module, "chain_transaction", 1, |ctx, mut args| {
         let hash: H256 = args.required("hash")?;
         Ok(transaction(&*ctx.backend, hash)?)
+    })?;
+    blocking(module, "chain_accountTransactions", 3, |ctx, mut args| {
+        let address: AccountId = args.required("address")?;
+        let before: Option<TxPosition> = args.optional("before")?;
+        let limit: Option<u32> = args.optional("limit")?;
+        Ok(account_transactions(
+            ctx.backend.store(),
+            address,
+            before,
+            limit,
+        )?)
     })?;
     blocking(module, "state_account", 2, |ctx, mut args| {
         let address: AccountId = args.required("address")?;
@@ -359,6 +370,63 @@ pub(crate) fn transaction<B: Backend>(
         transaction: None,
         inclusion: None,
     }))
+}
+
+/// Transactions per page of an account's history: the default and the most one may ask for.
+const HISTORY_PAGE: u32 = 25;
+const HISTORY_MAX: u32 = 100;
+
+fn account_transactions(
+    store: &Store,
+    address: AccountId,
+    before: Option<TxPosition>,
+    limit: Option<u32>,
+) -> Result<AccountHistory, ApiError> {
+    let limit = limit.unwrap_or(HISTORY_PAGE);
+    if !(1..=HISTORY_MAX).contains(&limit) {
+        return Err(ApiError::InvalidParams(format!(
+            "limit must be from 1 to {HISTORY_MAX}, not {limit}"
+        )));
+    }
+    let found = store.account_transactions(
+        &address,
+        before.map(|p| (p.block_number, p.index)),
+        limit as usize,
+    )?;
+    let mut transactions = Vec::with_capacity(found.len());
+    // Positions come newest first, so one block's transactions are next to each other.
+    let mut loaded: Option<(BlockNumber, plexus_runtime::Block, Events)> = None;
+    for (height, index) in found {
+        if loaded.as_ref().is_none_or(|(h, _, _)| *h != height) {
+            let block = store
+                .block(height)?
+                .ok_or_else(|| ApiError::Internal(format!("indexed block {height} missing")))?;
+            let events = store.events(height)?.unwrap_or_default();
+            loaded = Some((height, block, events));
+        }
+        let Some((_, block, events)) = &loaded else {
+            continue;
+        };
+        let tx = block.transactions.get(index as usize).ok_or_else(|| {
+            ApiError::Internal(format!("indexed transaction {index} missing in {height}"))
+        })?;
+        transactions.push(AccountTransaction {
+            hash: tx.hash(),
+            position: TxPosition {
+                block_number: height,
+                index,
+            },
+            timestamp: block.header.timestamp,
+            signer: tx.transaction.signer,
+            nonce: tx.transaction.nonce,
+            call: call_name(&tx.transaction.call),
+            success: inclusion(&block.header, index, events).success,
+        });
+    }
+    let next = (transactions.len() == limit as usize)
+        .then(|| transactions.last().map(|t| t.position))
+        .flatten();
+    Ok(AccountHistory { transactions, next })
 }
 
 fn max_tx_bytes(chain: &Chain) -> u32 {

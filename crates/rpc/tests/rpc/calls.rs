@@ -398,3 +398,107 @@ async fn test_network_lock_cost_and_delegate_take_match_the_runtime() {
     assert_eq!(take.take, params.max_delegate_take);
     assert_eq!(take.hotkey, account(100));
 }
+
+#[tokio::test]
+async fn test_account_transactions_page_newest_first_and_limits_are_checked() {
+    let h = Harness::start().await;
+    let (alice, bob, carol) = (account(1), account(2), account(3));
+    let mut sent = Vec::new();
+    for i in 0..5u64 {
+        // Alice pays Bob, and Carol pays Alice: both concern Alice; only the first Bob.
+        let to_bob = h.node.tx(
+            1,
+            Call::Transfer {
+                dest: bob,
+                value: TAO + i,
+            },
+        );
+        let to_alice = h.node.tx(
+            3,
+            Call::Transfer {
+                dest: alice,
+                value: TAO,
+            },
+        );
+        h.client.submit(&to_bob).await.unwrap();
+        h.client.submit(&to_alice).await.unwrap();
+        h.node.produce_block();
+        sent.push((to_bob.hash(), to_alice.hash()));
+    }
+    let all = h
+        .client
+        .account_transactions(alice, None, None)
+        .await
+        .unwrap();
+    let hashes: Vec<_> = all.transactions.iter().map(|t| t.hash).collect();
+    let expected: Vec<_> = sent
+        .iter()
+        .rev()
+        .flat_map(|(to_bob, to_alice)| {
+            let mut block = [*to_bob, *to_alice];
+            // Within a block, the later position comes first.
+            block.sort_by_key(|hash| {
+                std::cmp::Reverse(
+                    all.transactions
+                        .iter()
+                        .find(|t| t.hash == *hash)
+                        .map(|t| t.position.index),
+                )
+            });
+            block
+        })
+        .collect();
+    assert_eq!(hashes, expected);
+    assert_eq!(all.next, None);
+    assert!(all
+        .transactions
+        .iter()
+        .all(|t| t.success && t.call == "transfer"));
+    assert_eq!(
+        all.transactions
+            .iter()
+            .filter(|t| t.signer == carol)
+            .count(),
+        5
+    );
+    let for_bob = h
+        .client
+        .account_transactions(bob, None, None)
+        .await
+        .unwrap();
+    assert_eq!(for_bob.transactions.len(), 5);
+    assert!(for_bob.transactions.iter().all(|t| t.signer == alice));
+
+    // Pages of three: the second starts below the first and ends the list.
+    let first = h
+        .client
+        .account_transactions(alice, None, Some(3))
+        .await
+        .unwrap();
+    assert_eq!(first.transactions, all.transactions[..3]);
+    let second = h
+        .client
+        .account_transactions(alice, first.next, Some(3))
+        .await
+        .unwrap();
+    assert_eq!(second.transactions, all.transactions[3..6]);
+    let rest = h
+        .client
+        .account_transactions(alice, second.next, Some(100))
+        .await
+        .unwrap();
+    assert_eq!(rest.transactions, all.transactions[6..]);
+    assert_eq!(rest.next, None);
+
+    for limit in [0, 101] {
+        let error = h
+            .client
+            .account_transactions(alice, None, Some(limit))
+            .await
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("limit must be from 1 to 100"),
+            "{error}"
+        );
+    }
+}
