@@ -2,8 +2,11 @@
 //!
 //! No `Debug` here: arguments can hold secrets (`--mnemonic`, `--seed`).
 
+mod chain;
+
+pub(crate) use chain::*;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use plexus_keys::{wallet, CryptoType};
+use plexus_keys::CryptoType;
 use std::path::PathBuf;
 
 /// Plexus: an open network for decentralized AI.
@@ -31,22 +34,41 @@ pub(crate) struct GlobalArgs {
     /// Log debug information to standard error.
     #[arg(long, short, global = true)]
     pub(crate) verbose: bool,
+    /// The node to talk to: `local` (http://127.0.0.1:9944) or its RPC URL [default: local].
+    #[arg(long, global = true, env = "PLEXUS_NETWORK", value_name = "NETWORK")]
+    pub(crate) network: Option<String>,
+    /// Settings file (network and wallet defaults) [default: ~/.plexus/config.toml].
+    #[arg(long, global = true, env = "PLEXUS_CONFIG", value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) wallet: WalletArgs,
 }
 
-/// Which wallet and hotkey to use.
+/// Which wallet and hotkey to use; each not given comes from the settings file, then the
+/// default.
 #[derive(Args)]
 pub(crate) struct WalletArgs {
-    /// Folder holding the wallets.
-    #[arg(long, global = true, env = "BT_WALLET_PATH", default_value = wallet::DEFAULT_WALLET_PATH, value_name = "PATH")]
-    pub(crate) wallet_path: PathBuf,
-    /// Wallet (coldkey) name.
-    #[arg(long, global = true, env = "BT_WALLET_NAME", default_value = wallet::DEFAULT_WALLET_NAME, visible_alias = "name", value_name = "NAME")]
-    pub(crate) wallet_name: String,
-    /// Hotkey name.
-    #[arg(long, global = true, env = "BT_WALLET_HOTKEY", default_value = wallet::DEFAULT_HOTKEY, visible_alias = "wallet-hotkey", value_name = "NAME")]
-    pub(crate) hotkey: String,
+    /// Folder holding the wallets [default: ~/.bittensor/wallets].
+    #[arg(long, global = true, env = "BT_WALLET_PATH", value_name = "PATH")]
+    pub(crate) wallet_path: Option<PathBuf>,
+    /// Wallet (coldkey) name [default: default].
+    #[arg(
+        long,
+        global = true,
+        env = "BT_WALLET_NAME",
+        visible_alias = "name",
+        value_name = "NAME"
+    )]
+    pub(crate) wallet_name: Option<String>,
+    /// Hotkey name [default: default].
+    #[arg(
+        long,
+        global = true,
+        env = "BT_WALLET_HOTKEY",
+        visible_alias = "wallet-hotkey",
+        value_name = "NAME"
+    )]
+    pub(crate) hotkey: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -62,6 +84,30 @@ pub(crate) enum Command {
     Node(NodeCommand),
     /// Serve the web explorer for a node: blocks, accounts, subnets, metagraphs and rewards.
     Explorer(ExplorerArgs),
+    /// Free balance and stake per subnet, valued at the current prices.
+    Balance(BalanceArgs),
+    /// Send TAO to another account.
+    Transfer(TransferArgs),
+    /// List, inspect, create, start and configure subnets.
+    #[command(subcommand, visible_alias = "subnet")]
+    Subnets(SubnetsCommand),
+    /// Register the wallet's hotkey on a subnet, paying its registration price.
+    Register(RegisterArgs),
+    /// Publish a neuron's axon address.
+    #[command(subcommand)]
+    Axon(AxonCommand),
+    /// Stake, unstake, move and list stake.
+    #[command(subcommand, visible_alias = "st")]
+    Stake(StakeCommand),
+    /// Delegate settings of a hotkey.
+    #[command(subcommand)]
+    Delegate(DelegateCommand),
+    /// Set, commit, reveal and show weights.
+    #[command(subcommand, visible_alias = "wt")]
+    Weights(WeightsCommand),
+    /// The settings file: default network and wallet.
+    #[command(subcommand)]
+    Config(ConfigCommand),
 }
 
 #[derive(Args)]

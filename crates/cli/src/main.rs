@@ -6,8 +6,12 @@
 
 mod cli;
 mod commands;
+mod config;
 mod output;
 mod prompt;
+mod spinner;
+mod table;
+mod units;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -39,4 +39,8 @@ impl Output {
     pub(crate) fn is_json(&self) -> bool {
         self.json
     }
+
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.quiet
+    }
 }

@@ -62,6 +62,27 @@ impl Prompter {
         Ok(line)
     }
 
+    /// Asks before something that costs or moves funds. `--no-prompt` answers yes; without a
+    /// terminal the question cannot be asked, so the command stops and says how to proceed.
+    pub(crate) fn confirm(&self, question: &str) -> Result<bool> {
+        if self.no_prompt {
+            return Ok(true);
+        }
+        if !self.terminal {
+            bail!("{question} needs confirmation: run in a terminal, or pass -y (--no-prompt) to go ahead without asking");
+        }
+        eprint!("{question} [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .context("reading the answer")?;
+        Ok(matches!(
+            answer.trim().to_ascii_lowercase().as_str(),
+            "y" | "yes"
+        ))
+    }
+
     /// A password typed or piped: surrounding whitespace is dropped, as Bittensor's wallet
     /// tools drop it, so that a wallet's password means the same in both.
     fn password_line(&self, prompt: &str) -> Result<Password> {

@@ -3,6 +3,7 @@
 // Helpers outside `#[test]` functions panic on failure too: that is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod chain;
 mod node;
 mod python_interop;
 mod util;

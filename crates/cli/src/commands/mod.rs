@@ -1,33 +1,69 @@
 //! Commands: each a short function over library calls, with the resolved [`Context`].
 
+mod balance;
+mod config;
 mod explorer;
+mod net;
 mod node;
+mod stake;
+mod subnets;
 mod wallet;
+mod weights;
 mod yuma;
 
 use crate::{
-    cli::{Cli, Command, GlobalArgs},
+    cli::{default_config_path, Cli, Command, GlobalArgs},
+    config::{network_url, Settings},
     output::Output,
     prompt::Prompter,
 };
 use anyhow::Result;
-use plexus_keys::Wallet;
+use plexus_keys::{wallet as keys_wallet, Wallet};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// What the user's flags resolve to: the wallet, how to print, how to ask for secrets.
+/// What the user's flags resolve to: the wallet, the node, how to print, how to ask.
 pub(crate) struct Context {
     pub(crate) wallet: Wallet,
     pub(crate) out: Output,
     pub(crate) prompter: Prompter,
+    /// The node's RPC URL.
+    pub(crate) url: String,
+    /// The settings file in use.
+    pub(crate) config_path: PathBuf,
 }
 
 impl Context {
     fn resolve(global: &GlobalArgs) -> Result<Self> {
+        let config_path = global.config.clone().unwrap_or_else(default_config_path);
+        let settings = Settings::load(&config_path, global.config.is_some())?;
         let args = &global.wallet;
+        let wallet_path = args
+            .wallet_path
+            .clone()
+            .or(settings.wallet_path)
+            .unwrap_or_else(|| PathBuf::from(keys_wallet::DEFAULT_WALLET_PATH));
+        let wallet_name = args
+            .wallet_name
+            .clone()
+            .or(settings.wallet_name)
+            .unwrap_or_else(|| keys_wallet::DEFAULT_WALLET_NAME.into());
+        let hotkey = args
+            .hotkey
+            .clone()
+            .or(settings.wallet_hotkey)
+            .unwrap_or_else(|| keys_wallet::DEFAULT_HOTKEY.into());
+        let network = global
+            .network
+            .clone()
+            .or(settings.network)
+            .unwrap_or_else(|| "local".into());
         Ok(Self {
-            wallet: Wallet::new(&args.wallet_path, &args.wallet_name, &args.hotkey)?,
+            wallet: Wallet::new(Path::new(&wallet_path), &wallet_name, &hotkey)?,
             out: Output::new(global.json, global.quiet),
             prompter: Prompter::new(global.no_prompt),
+            url: network_url(&network)?,
+            config_path,
         })
     }
 }
@@ -40,5 +76,14 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Yuma(cmd) => yuma::run(cmd),
         Command::Node(cmd) => node::run(cmd, &ctx),
         Command::Explorer(args) => explorer::run(&args, &ctx),
+        Command::Config(cmd) => config::run(cmd, &ctx),
+        Command::Balance(args) => net::block_on(balance::balance(&ctx, args)),
+        Command::Transfer(args) => net::block_on(balance::transfer(&ctx, args)),
+        Command::Subnets(cmd) => net::block_on(subnets::run(&ctx, cmd)),
+        Command::Register(args) => net::block_on(subnets::register(&ctx, args)),
+        Command::Axon(cmd) => net::block_on(subnets::axon(&ctx, cmd)),
+        Command::Stake(cmd) => net::block_on(stake::run(&ctx, cmd)),
+        Command::Delegate(cmd) => net::block_on(stake::delegate(&ctx, cmd)),
+        Command::Weights(cmd) => net::block_on(weights::run(&ctx, cmd)),
     }
 }

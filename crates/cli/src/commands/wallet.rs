@@ -40,7 +40,7 @@ pub(crate) fn run(cmd: WalletCommand, ctx: &Context) -> Result<ExitCode> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(crate) enum Role {
     Coldkey,
     Hotkey,
 }
@@ -382,7 +382,7 @@ fn list(ctx: &Context) -> Result<()> {
 }
 
 /// Loads the wallet's coldkey or hotkey, asking for its password if it is encrypted.
-fn load_secret(ctx: &Context, role: Role) -> Result<Keypair> {
+pub(crate) fn load_secret(ctx: &Context, role: Role) -> Result<Keypair> {
     let file = role.file(&ctx.wallet);
     // Only `$NACL` files take a password; other encodings fail with their own error first.
     let (password, from_env) = if file.needs_password()? {

@@ -1,0 +1,403 @@
+//! The commands that talk to a node: balances, transfers, subnets, registration, axons,
+//! staking, delegate takes and weights.
+
+use crate::units;
+use clap::{Args, Subcommand, ValueEnum};
+use plexus_primitives::Balance;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+fn tokens(text: &str) -> Result<Balance, String> {
+    units::parse_tokens(text)
+}
+
+fn proportion(text: &str) -> Result<u64, String> {
+    units::parse_ppm(text)
+}
+
+#[derive(Args)]
+pub(crate) struct BalanceArgs {
+    /// Addresses to show instead of the wallet's coldkey; repeat for several.
+    #[arg(long, value_name = "ADDRESS", visible_alias = "ss58-address")]
+    pub(crate) ss58: Vec<String>,
+    /// Every wallet under --wallet-path.
+    #[arg(long, conflicts_with = "ss58")]
+    pub(crate) all: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct TransferArgs {
+    /// The recipient's SS58 address.
+    #[arg(long, visible_alias = "destination", value_name = "ADDRESS")]
+    pub(crate) dest: String,
+    /// TAO to send, e.g. 1.5.
+    #[arg(long, value_parser = tokens, value_name = "TAO", required_unless_present = "all")]
+    pub(crate) amount: Option<Balance>,
+    /// Send the whole free balance (less the existential deposit unless --allow-death).
+    #[arg(long, conflicts_with = "amount")]
+    pub(crate) all: bool,
+    /// Allow the sender's balance to fall below the existential deposit (the account is then
+    /// removed and its dust burned).
+    #[arg(long)]
+    pub(crate) allow_death: bool,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SubnetsCommand {
+    /// Every subnet: netuid, name, price, emission share, tempo, neurons, owner.
+    List,
+    /// A subnet's metagraph: one row per neuron.
+    #[command(visible_alias = "metagraph")]
+    Show(ShowSubnetArgs),
+    /// Register a new subnet (shows the lock cost and asks first).
+    Create(CreateSubnetArgs),
+    /// Start a subnet's emission (owner).
+    Start(NetuidArgs),
+    /// A subnet's hyperparameters.
+    #[command(visible_alias = "hparams")]
+    Hyperparameters(NetuidArgs),
+    /// Change one hyperparameter (owner).
+    Set(SetHyperparameterArgs),
+    /// A subnet's pool: reserves, price, and what a swap would give.
+    Price(PriceArgs),
+    /// What registering a subnet locks now.
+    BurnCost,
+    /// Register a hotkey on a subnet (same as `plexus register`).
+    Register(RegisterArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct NetuidArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+}
+
+/// Metagraph columns to sort by.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SortKey {
+    Uid,
+    Stake,
+    Emission,
+    Incentive,
+    Dividends,
+    Consensus,
+    Trust,
+    Updated,
+}
+
+#[derive(Args)]
+pub(crate) struct ShowSubnetArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// Sort by this column (largest first, except uid).
+    #[arg(long, value_enum, default_value = "uid")]
+    pub(crate) sort: SortKey,
+    /// Reverse the order.
+    #[arg(long)]
+    pub(crate) reverse: bool,
+    /// Only this uid; repeat for several.
+    #[arg(long)]
+    pub(crate) uid: Vec<u16>,
+    /// Only this hotkey (SS58 address, or a prefix of one); repeat for several.
+    #[arg(long = "hotkey-ss58", value_name = "ADDRESS")]
+    pub(crate) hotkey: Vec<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct CreateSubnetArgs {
+    /// The subnet's name (its identity; set in a second transaction).
+    #[arg(long = "subnet-name", value_name = "NAME")]
+    pub(crate) name: Option<String>,
+    /// Refuse if the lock cost is above this many TAO.
+    #[arg(long, value_parser = tokens, value_name = "TAO")]
+    pub(crate) max_cost: Option<Balance>,
+}
+
+#[derive(Args)]
+pub(crate) struct SetHyperparameterArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// The parameter, as `plexus subnets hyperparameters` names it (e.g. tempo, commit_reveal).
+    #[arg(long)]
+    pub(crate) param: String,
+    /// The new value: a number, true/false, or for alpha_values `LOW,HIGH`.
+    #[arg(long)]
+    pub(crate) value: String,
+}
+
+#[derive(Args)]
+pub(crate) struct PriceArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// Simulate staking this many TAO.
+    #[arg(long, value_parser = tokens, value_name = "TAO", conflicts_with = "sell")]
+    pub(crate) buy: Option<Balance>,
+    /// Simulate unstaking this much alpha.
+    #[arg(long, value_parser = tokens, value_name = "ALPHA")]
+    pub(crate) sell: Option<Balance>,
+}
+
+#[derive(Args)]
+pub(crate) struct RegisterArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// Refuse if the registration price is above this many TAO.
+    #[arg(long, value_parser = tokens, value_name = "TAO")]
+    pub(crate) max_cost: Option<Balance>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum AxonCommand {
+    /// Publish where the wallet's hotkey serves on a subnet (signed by the hotkey, free).
+    #[command(visible_alias = "set")]
+    Serve(AxonServeArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct AxonServeArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// The public IP address (IPv4 or IPv6).
+    #[arg(long)]
+    pub(crate) ip: IpAddr,
+    /// The port.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) port: u16,
+    /// The wire protocol number.
+    #[arg(long, default_value_t = 4)]
+    pub(crate) protocol: u8,
+    /// The software version the axon runs.
+    #[arg(long = "axon-version", default_value_t = 1, value_name = "N")]
+    pub(crate) axon_version: u32,
+}
+
+/// Price protection for a swap through a subnet's pool.
+#[derive(Args)]
+pub(crate) struct SlippageArgs {
+    /// How far the price may move against you, as a fraction (0.005) or percentage (0.5%).
+    #[arg(long, visible_alias = "rate-tolerance", value_parser = proportion, default_value = "0.005")]
+    pub(crate) tolerance: u64,
+    /// No price limit: take whatever the pool gives.
+    #[arg(long = "unsafe", visible_alias = "no-safe-staking")]
+    pub(crate) unsafe_: bool,
+    /// With a price limit, fill what fits within it instead of all or nothing.
+    #[arg(long, visible_alias = "allow-partial")]
+    pub(crate) partial: bool,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum StakeCommand {
+    /// Stake TAO through a hotkey on a subnet (buys the subnet's alpha).
+    Add(StakeAddArgs),
+    /// Unstake alpha (sells it for TAO).
+    Remove(StakeRemoveArgs),
+    /// Move stake to another hotkey and/or subnet.
+    Move(StakeMoveArgs),
+    /// Give stake to another coldkey.
+    Transfer(StakeTransferArgs),
+    /// Move stake to another subnet on the same hotkey.
+    Swap(StakeSwapArgs),
+    /// Every stake of the wallet's coldkey, per hotkey and subnet, valued in TAO.
+    List(StakeListArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct StakeAddArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// TAO to stake.
+    #[arg(long, value_parser = tokens, value_name = "TAO")]
+    pub(crate) amount: Balance,
+    /// The hotkey to stake through (default: the wallet's hotkey).
+    #[arg(long, visible_alias = "hotkey-ss58-address", value_name = "ADDRESS")]
+    pub(crate) hotkey_ss58: Option<String>,
+    #[command(flatten)]
+    pub(crate) slippage: SlippageArgs,
+}
+
+#[derive(Args)]
+pub(crate) struct StakeRemoveArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// Alpha to unstake.
+    #[arg(long, value_parser = tokens, value_name = "ALPHA", required_unless_present = "all")]
+    pub(crate) amount: Option<Balance>,
+    /// All of it.
+    #[arg(long, conflicts_with = "amount")]
+    pub(crate) all: bool,
+    /// The hotkey staked through (default: the wallet's hotkey).
+    #[arg(long, visible_alias = "hotkey-ss58-address", value_name = "ADDRESS")]
+    pub(crate) hotkey_ss58: Option<String>,
+    #[command(flatten)]
+    pub(crate) slippage: SlippageArgs,
+}
+
+/// Which stake a move takes, and how much.
+#[derive(Args)]
+pub(crate) struct StakeSourceArgs {
+    /// The subnet the stake is on.
+    #[arg(long)]
+    pub(crate) origin_netuid: u16,
+    /// The hotkey it is staked through (default: the wallet's hotkey).
+    #[arg(long, visible_alias = "origin-hotkey", value_name = "ADDRESS")]
+    pub(crate) hotkey_ss58: Option<String>,
+    /// Alpha to move.
+    #[arg(long, value_parser = tokens, value_name = "ALPHA", required_unless_present = "all")]
+    pub(crate) amount: Option<Balance>,
+    /// All of it.
+    #[arg(long, conflicts_with = "amount")]
+    pub(crate) all: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct StakeMoveArgs {
+    #[command(flatten)]
+    pub(crate) source: StakeSourceArgs,
+    /// The subnet it moves to.
+    #[arg(long)]
+    pub(crate) dest_netuid: u16,
+    /// The hotkey it moves to.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) dest_hotkey: String,
+}
+
+#[derive(Args)]
+pub(crate) struct StakeTransferArgs {
+    #[command(flatten)]
+    pub(crate) source: StakeSourceArgs,
+    /// The subnet it moves to (default: the same).
+    #[arg(long)]
+    pub(crate) dest_netuid: Option<u16>,
+    /// The coldkey receiving it.
+    #[arg(long, visible_alias = "dest-ss58", value_name = "ADDRESS")]
+    pub(crate) dest: String,
+}
+
+#[derive(Args)]
+pub(crate) struct StakeSwapArgs {
+    #[command(flatten)]
+    pub(crate) source: StakeSourceArgs,
+    /// The subnet it moves to.
+    #[arg(long)]
+    pub(crate) dest_netuid: u16,
+}
+
+#[derive(Args)]
+pub(crate) struct StakeListArgs {
+    /// A coldkey address instead of the wallet's.
+    #[arg(long, visible_alias = "ss58-address", value_name = "ADDRESS")]
+    pub(crate) ss58: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum DelegateCommand {
+    /// Show a hotkey's delegate take, or set it with --take (the coldkey owning it signs).
+    Take(DelegateTakeArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct DelegateTakeArgs {
+    /// The hotkey (default: the wallet's hotkey).
+    #[arg(long, visible_alias = "hotkey-ss58-address", value_name = "ADDRESS")]
+    pub(crate) hotkey_ss58: Option<String>,
+    /// The new take, as a fraction (0.09) or percentage (9%).
+    #[arg(long, value_parser = proportion)]
+    pub(crate) take: Option<u64>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum WeightsCommand {
+    /// Set weights directly (subnets without commit-reveal); signed by the wallet's hotkey.
+    Set(WeightsArgs),
+    /// Commit to weights, to reveal after the subnet's reveal period.
+    Commit(CommitArgs),
+    /// Reveal committed weights.
+    Reveal(RevealArgs),
+    /// The weights neurons have set on a subnet.
+    Show(WeightsShowArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct WeightsArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// Uids to weight, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true, num_args = 1..)]
+    pub(crate) uids: Vec<u16>,
+    /// Their weights, comma-separated, in any scale (0.5,0.5 and 1,1 are the same).
+    #[arg(long, value_delimiter = ',', required = true, num_args = 1.., value_parser = units::parse_weight)]
+    pub(crate) weights: Vec<u64>,
+    /// The validator's weights version key.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) version_key: u64,
+}
+
+#[derive(Args)]
+pub(crate) struct CommitArgs {
+    #[command(flatten)]
+    pub(crate) weights: WeightsArgs,
+    /// The salt, comma-separated numbers (default: random; printed, keep it for the reveal).
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub(crate) salt: Vec<u16>,
+}
+
+#[derive(Args)]
+pub(crate) struct RevealArgs {
+    #[command(flatten)]
+    pub(crate) weights: WeightsArgs,
+    /// The salt the commit used.
+    #[arg(long, value_delimiter = ',', required = true, num_args = 1..)]
+    pub(crate) salt: Vec<u16>,
+}
+
+#[derive(Args)]
+pub(crate) struct WeightsShowArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// Only the weights set by this uid.
+    #[arg(long)]
+    pub(crate) uid: Option<u16>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Print the configuration file and the settings in effect.
+    Get,
+    /// Set one setting: network, wallet_name, wallet_path or wallet_hotkey.
+    Set(ConfigSetArgs),
+    /// Remove one setting, or all with none named.
+    Clear(ConfigClearArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ConfigSetArgs {
+    /// The setting.
+    pub(crate) key: String,
+    /// Its value.
+    pub(crate) value: String,
+}
+
+#[derive(Args)]
+pub(crate) struct ConfigClearArgs {
+    /// The setting (all when omitted).
+    pub(crate) key: Option<String>,
+}
+
+/// Where the configuration file is when --config is not given.
+pub(crate) fn default_config_path() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+        .join(".plexus")
+        .join("config.toml")
+}

@@ -1,0 +1,741 @@
+//! The chain commands of `plexus` (balance, transfer, subnets, register, axon, stake, weights)
+//! run as a user runs them, against a real `plexus node run --dev` process on loopback; every
+//! effect is checked through the node's RPC, and `--json` output is parsed.
+
+use crate::util::{Env, Run};
+use plexus_primitives::{AccountId, RAO_PER_TAO};
+use plexus_rpc::types::MetagraphOptions;
+use plexus_rpc::Client;
+use serde_json::Value;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A one-validator dev chain (`plexus node run --dev`); killed when dropped.
+pub(crate) struct DevChain {
+    child: Child,
+    pub(crate) url: String,
+    log: PathBuf,
+}
+
+impl DevChain {
+    pub(crate) fn start(env: &Env) -> Self {
+        let dir = env.dir.path().join("node");
+        let log = env.dir.path().join("node.log");
+        let rpc = format!("127.0.0.1:{}", free_port());
+        let child = Command::new(env!("CARGO_BIN_EXE_plexus"))
+            .args(["node", "run", "--dev", "--data-dir"])
+            .arg(&dir)
+            .args(["--rpc", &rpc, "--block-time-ms", "200"])
+            .args(["--listen", &format!("127.0.0.1:{}", free_port())])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let chain = Self {
+            child,
+            url: format!("http://{rpc}"),
+            log,
+        };
+        // Waiting for the node to come up, not timing anything: the deadline only turns a
+        // node that never starts into a failure with its log.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        rt().block_on(async {
+            let client = chain.client();
+            loop {
+                if client.health().await.is_ok_and(|h| h.finalized >= 1) {
+                    return;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the dev node did not start:\n{}",
+                    std::fs::read_to_string(&chain.log).unwrap_or_default()
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        chain
+    }
+
+    pub(crate) fn client(&self) -> Client {
+        Client::new(&self.url).unwrap()
+    }
+}
+
+impl Drop for DevChain {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Runs `plexus` against the chain as wallet `wallet`, never prompting.
+pub(crate) fn plexus(env: &Env, chain: &DevChain, wallet: &str, args: &[&str]) -> Run {
+    let mut full = vec!["--network", &chain.url, "--wallet-name", wallet, "-y"];
+    full.extend_from_slice(args);
+    env.run(&full)
+}
+
+pub(crate) fn ok_json(env: &Env, chain: &DevChain, wallet: &str, args: &[&str]) -> Value {
+    let mut full = vec!["--json"];
+    full.extend_from_slice(args);
+    let run = plexus(env, chain, wallet, &full);
+    assert_eq!(
+        run.code, 0,
+        "{args:?} failed:\n{}{}",
+        run.stdout, run.stderr
+    );
+    run.json()
+}
+
+/// Fails with exit code 2 and an error message containing `expected`.
+fn fails_with(env: &Env, chain: &DevChain, wallet: &str, args: &[&str], expected: &str) -> Run {
+    let run = plexus(env, chain, wallet, args);
+    assert_eq!(run.code, 2, "{args:?}:\n{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(expected),
+        "{args:?}: expected {expected:?} in:\n{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+/// Waits until the chain has finalized `height` (the chain's clock, not the test's).
+fn wait_for_block(rt: &tokio::runtime::Runtime, client: &Client, height: u64) {
+    rt.block_on(async {
+        while client.health().await.unwrap().finalized < height {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+}
+
+fn rao(value: &Value) -> u64 {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a string amount: {value}"))
+        .parse()
+        .unwrap()
+}
+
+/// Restores a dev key as wallet `name` (coldkey `//Name`, hotkey `//Name//hot`), unencrypted.
+pub(crate) fn dev_wallet(env: &Env, name: &str, uri: &str) -> AccountId {
+    env.ok(&[
+        "--wallet-name",
+        name,
+        "wallet",
+        "regen-hotkey",
+        "--uri",
+        &format!("{uri}//hot"),
+    ]);
+    let run = env.ok(&[
+        "--json",
+        "--wallet-name",
+        name,
+        "wallet",
+        "regen-coldkey",
+        "--uri",
+        uri,
+        "--no-password",
+    ]);
+    run.json()["ss58Address"].as_str().unwrap().parse().unwrap()
+}
+
+/// Creates a new wallet with random keys; returns its coldkey and hotkey addresses.
+pub(crate) fn new_wallet(env: &Env, name: &str) -> (AccountId, AccountId) {
+    let run = env.ok(&[
+        "--json",
+        "--wallet-name",
+        name,
+        "wallet",
+        "create",
+        "--no-password",
+    ]);
+    let keys = run.json();
+    let address = |role: &str| -> AccountId {
+        keys["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["role"] == role)
+            .unwrap()["ss58Address"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (address("coldkey"), address("hotkey"))
+}
+
+#[test]
+fn test_subnet_lifecycle_through_the_binary() {
+    let env = Env::new();
+    let chain = DevChain::start(&env);
+    let client = chain.client();
+    let rt = rt();
+    let balance = |a: AccountId| rt.block_on(client.account(a, None)).unwrap().balance;
+
+    // A funded dev account pays a newly created wallet.
+    let alice = dev_wallet(&env, "alice", "//Alice");
+    let (owner, owner_hot) = new_wallet(&env, "owner");
+    let alice_before = balance(alice);
+    let sent = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["transfer", "--dest", &owner.to_ss58(), "--amount", "5000"],
+    );
+    assert_eq!(rao(&sent["amount"]), 5_000 * RAO_PER_TAO);
+    assert_eq!(balance(owner), 5_000 * RAO_PER_TAO);
+    let fee = rao(&sent["fee"]);
+    assert!(fee > 0);
+    assert_eq!(balance(alice), alice_before - 5_000 * RAO_PER_TAO - fee);
+    assert_eq!(rao(&sent["new_balance"]), balance(alice));
+    let shown = ok_json(&env, &chain, "owner", &["balance"]);
+    assert_eq!(rao(&shown["accounts"][0]["free"]), 5_000 * RAO_PER_TAO);
+
+    // The owner creates a subnet at the quoted lock and starts it.
+    let quoted = rao(&ok_json(&env, &chain, "owner", &["subnets", "burn-cost"])["lock_cost"]);
+    let created = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &["subnets", "create", "--subnet-name", "sn-test"],
+    );
+    let netuid = u16::try_from(created["netuid"].as_u64().unwrap()).unwrap();
+    let netuid_arg = netuid.to_string();
+    let subnet = rt.block_on(client.subnet(netuid, None)).unwrap().unwrap();
+    assert_eq!(subnet.summary.owner_coldkey, owner);
+    assert_eq!(subnet.summary.owner_hotkey, owner_hot);
+    assert_eq!(subnet.summary.name, "sn-test");
+    assert_eq!(subnet.locked, quoted);
+    assert_eq!(rao(&created["lock"]), quoted);
+    let started = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &["subnets", "start", "--netuid", &netuid_arg],
+    );
+    let subnet = rt.block_on(client.subnet(netuid, None)).unwrap().unwrap();
+    assert_eq!(
+        subnet.summary.first_emission_block,
+        started["first_emission_block"].as_u64()
+    );
+    fails_with(
+        &env,
+        &chain,
+        "owner",
+        &["subnets", "start", "--netuid", &netuid_arg],
+        "has already started",
+    );
+    ok_json(
+        &env,
+        &chain,
+        "owner",
+        &[
+            "subnets",
+            "set",
+            "--netuid",
+            &netuid_arg,
+            "--param",
+            "commit_reveal",
+            "--value",
+            "false",
+        ],
+    );
+    // Registration starts the weights rate limit; a short one lets the test wait for it.
+    ok_json(
+        &env,
+        &chain,
+        "owner",
+        &[
+            "subnets",
+            "set",
+            "--netuid",
+            &netuid_arg,
+            "--param",
+            "weights_rate_limit",
+            "--value",
+            "40",
+        ],
+    );
+    let subnet = rt.block_on(client.subnet(netuid, None)).unwrap().unwrap();
+    assert!(!subnet.hyperparameters.commit_reveal);
+    assert_eq!(subnet.hyperparameters.weights_rate_limit, 40);
+    let hyper = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &["subnets", "hyperparameters", "--netuid", &netuid_arg],
+    );
+    assert_eq!(hyper["commit_reveal"], false);
+
+    // A miner registers, within its --max-cost and not above it.
+    let (miner, miner_hot) = new_wallet(&env, "miner");
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["transfer", "--dest", &miner.to_ss58(), "--amount", "100"],
+    );
+    fails_with(
+        &env,
+        &chain,
+        "miner",
+        &[
+            "register",
+            "--netuid",
+            &netuid_arg,
+            "--max-cost",
+            "0.000000001",
+        ],
+        "above --max-cost",
+    );
+    let burn = subnet.summary.burn;
+    let registered = ok_json(
+        &env,
+        &chain,
+        "miner",
+        &["register", "--netuid", &netuid_arg, "--max-cost", "100"],
+    );
+    assert_eq!(registered["uid"], 1);
+    // The price decays block by block between the quote and the registration.
+    let burned = rao(&registered["burned"]);
+    assert!(burned > 0 && burned <= burn, "{burned} vs {burn}");
+    let metagraph = rt
+        .block_on(client.metagraph(netuid, MetagraphOptions::default(), None))
+        .unwrap()
+        .unwrap();
+    assert_eq!(metagraph.neurons[1].hotkey, miner_hot);
+    assert_eq!(metagraph.neurons[1].coldkey, Some(miner));
+    assert_eq!(
+        balance(miner),
+        100 * RAO_PER_TAO - burned - rao(&registered["fee"])
+    );
+    fails_with(
+        &env,
+        &chain,
+        "miner",
+        &["register", "--netuid", &netuid_arg],
+        &format!("hotkey {miner_hot} is already registered on subnet {netuid} as uid 1"),
+    );
+
+    // The miner publishes its axon.
+    ok_json(
+        &env,
+        &chain,
+        "miner",
+        &[
+            "axon",
+            "serve",
+            "--netuid",
+            &netuid_arg,
+            "--ip",
+            "203.0.113.7",
+            "--port",
+            "8091",
+        ],
+    );
+    let metagraph = rt
+        .block_on(client.metagraph(netuid, MetagraphOptions::default(), None))
+        .unwrap()
+        .unwrap();
+    let axon = metagraph.neurons[1].axon.as_ref().unwrap();
+    assert_eq!((axon.ip.as_str(), axon.port), ("203.0.113.7", 8091));
+
+    // The owner stakes through its hotkey, then unstakes part of it.
+    // A young pool is shallow: 10 TAO moves its price past the default tolerance of 0.5%.
+    fails_with(
+        &env,
+        &chain,
+        "owner",
+        &["stake", "add", "--netuid", &netuid_arg, "--amount", "10"],
+        "beyond the tolerance of 0.50%",
+    );
+    let staked = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &[
+            "stake",
+            "add",
+            "--netuid",
+            &netuid_arg,
+            "--amount",
+            "10",
+            "--tolerance",
+            "5%",
+        ],
+    );
+    assert_eq!(rao(&staked["tao"]), 10 * RAO_PER_TAO);
+    let alpha = rao(&staked["alpha"]);
+    let stakes = rt.block_on(client.stake(owner, None)).unwrap();
+    let held = stakes
+        .stakes
+        .iter()
+        .find(|s| s.hotkey == owner_hot && s.netuid == netuid)
+        .unwrap()
+        .alpha;
+    // Emission may have added to the stake since; it never takes from it.
+    assert!(held >= alpha, "{held} < {alpha}");
+    let listed = ok_json(&env, &chain, "owner", &["stake", "list"]);
+    let entry = listed["stakes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["netuid"] == netuid && s["hotkey"] == owner_hot.to_ss58())
+        .unwrap()
+        .clone();
+    assert!(rao(&entry["alpha"]) >= alpha);
+    assert!(rao(&listed["total_value"]) > 0);
+    let shown = ok_json(&env, &chain, "owner", &["balance"]);
+    assert!(rao(&shown["staked_value"]) > 0);
+
+    let half = format!("{}.{:09}", alpha / 2 / RAO_PER_TAO, alpha / 2 % RAO_PER_TAO);
+    let before = rt.block_on(client.stake(owner, None)).unwrap();
+    let removed = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &[
+            "stake",
+            "remove",
+            "--netuid",
+            &netuid_arg,
+            "--amount",
+            &half,
+            "--unsafe",
+        ],
+    );
+    assert_eq!(rao(&removed["alpha"]), alpha / 2);
+    assert!(rao(&removed["tao"]) > 0);
+    let after = rt.block_on(client.stake(owner, None)).unwrap();
+    let of = |info: &plexus_rpc::types::StakeInfo| {
+        info.stakes
+            .iter()
+            .find(|s| s.hotkey == owner_hot && s.netuid == netuid)
+            .unwrap()
+            .alpha
+    };
+    // Exactly half left, plus whatever emission paid in between.
+    assert!(of(&after) >= of(&before) - alpha / 2);
+    assert!(of(&after) < of(&before));
+
+    // The owner (uid 0) sets weights once its rate limit since registering has passed; a
+    // second try within the limit is refused.
+    let metagraph = rt
+        .block_on(client.metagraph(netuid, MetagraphOptions::default(), None))
+        .unwrap()
+        .unwrap();
+    wait_for_block(&rt, &client, metagraph.neurons[0].last_update + 40);
+    let set = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &[
+            "weights",
+            "set",
+            "--netuid",
+            &netuid_arg,
+            "--uids",
+            "0,1",
+            "--weights",
+            "1,3",
+        ],
+    );
+    assert_eq!(set["weights"], serde_json::json!([21845, 65535]));
+    let options = MetagraphOptions {
+        weights: true,
+        bonds: false,
+    };
+    let metagraph = rt
+        .block_on(client.metagraph(netuid, options, None))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        metagraph.neurons[0].weights.as_deref(),
+        Some(&[(0, 21845), (1, 65535)][..])
+    );
+    let allowed_at = metagraph.neurons[0].last_update + subnet.hyperparameters.weights_rate_limit;
+    fails_with(
+        &env,
+        &chain,
+        "owner",
+        &[
+            "weights", "set", "--netuid", &netuid_arg, "--uids", "1", "--weights", "1",
+        ],
+        &format!(
+            "too soon to set weights: the rate limit is {} blocks, next allowed at block {allowed_at}",
+            subnet.hyperparameters.weights_rate_limit
+        ),
+    );
+    let shown = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &["weights", "show", "--netuid", &netuid_arg],
+    );
+    assert_eq!(shown["weights"][0]["uid"], 0);
+    assert_eq!(
+        shown["weights"][0]["weights"],
+        serde_json::json!([[0, 21845], [1, 65535]])
+    );
+
+    // The metagraph and subnet list as the user reads them.
+    let graph = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &[
+            "subnets",
+            "show",
+            "--netuid",
+            &netuid_arg,
+            "--sort",
+            "stake",
+        ],
+    );
+    let neurons = graph["neurons"].as_array().unwrap();
+    assert_eq!(neurons.len(), 2);
+    assert_eq!(
+        neurons[0]["hotkey"],
+        owner_hot.to_ss58(),
+        "most stake first"
+    );
+    let filtered = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &[
+            "subnets",
+            "metagraph",
+            "--netuid",
+            &netuid_arg,
+            "--hotkey-ss58",
+            &miner_hot.to_ss58(),
+        ],
+    );
+    assert_eq!(filtered["neurons"].as_array().unwrap().len(), 1);
+    assert_eq!(filtered["neurons"][0]["uid"], 1);
+    let list = ok_json(&env, &chain, "owner", &["subnets", "list"]);
+    let listed = list["subnets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["netuid"] == netuid)
+        .unwrap();
+    assert_eq!(listed["name"], "sn-test");
+    assert_eq!(listed["n"], 2);
+    let price = ok_json(
+        &env,
+        &chain,
+        "owner",
+        &["subnets", "price", "--netuid", &netuid_arg, "--buy", "1"],
+    );
+    assert!(rao(&price["simulation"]["amount_out"]) > 0);
+    assert_eq!(price["pool"]["netuid"], netuid);
+}
+
+#[test]
+fn test_errors_say_what_to_do() {
+    let env = Env::new();
+    let chain = DevChain::start(&env);
+    let (stranger, _) = new_wallet(&env, "stranger");
+    dev_wallet(&env, "alice", "//Alice");
+    let client = chain.client();
+    let rt = rt();
+
+    fails_with(
+        &env,
+        &chain,
+        "stranger",
+        &[
+            "transfer",
+            "--dest",
+            "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+            "--amount",
+            "1.2",
+        ],
+        "insufficient balance: 1.200",
+    );
+    fails_with(
+        &env,
+        &chain,
+        "stranger",
+        &["subnets", "show", "--netuid", "77"],
+        "subnet 77 does not exist",
+    );
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "transfer",
+            "--dest",
+            &stranger.to_ss58(),
+            "--amount",
+            "3000",
+        ],
+    );
+    let created = ok_json(&env, &chain, "alice", &["subnets", "create"]);
+    let netuid = created["netuid"].as_u64().unwrap().to_string();
+    fails_with(
+        &env,
+        &chain,
+        "stranger",
+        &["subnets", "start", "--netuid", &netuid],
+        "only the owner of subnet",
+    );
+    fails_with(
+        &env,
+        &chain,
+        "stranger",
+        &["stake", "add", "--netuid", &netuid, "--amount", "1"],
+        "has not started",
+    );
+    fails_with(
+        &env,
+        &chain,
+        "stranger",
+        &[
+            "weights",
+            "set",
+            "--netuid",
+            &netuid,
+            "--uids",
+            "0",
+            "--weights",
+            "1",
+        ],
+        "uses commit-reveal: commit with `plexus weights commit`",
+    );
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "subnets",
+            "set",
+            "--netuid",
+            &netuid,
+            "--param",
+            "commit_reveal",
+            "--value",
+            "false",
+        ],
+    );
+    fails_with(
+        &env,
+        &chain,
+        "stranger",
+        &[
+            "weights",
+            "set",
+            "--netuid",
+            &netuid,
+            "--uids",
+            "0",
+            "--weights",
+            "1",
+        ],
+        &format!("is not registered on subnet {netuid}"),
+    );
+    // Nothing above reached the chain from the stranger's account.
+    assert_eq!(rt.block_on(client.next_nonce(stranger)).unwrap().pending, 0);
+    // Bad arguments are usage errors, not panics.
+    fails_with(
+        &env,
+        &chain,
+        "stranger",
+        &["transfer", "--dest", "nobody", "--amount", "1"],
+        "not an SS58 address",
+    );
+    fails_with(
+        &env,
+        &chain,
+        "stranger",
+        &["transfer", "--dest", "x", "--amount", "1.2.3"],
+        "not an amount",
+    );
+    fails_with(
+        &env,
+        &chain,
+        "stranger",
+        &[
+            "subnets", "set", "--netuid", &netuid, "--param", "tempo", "--value", "fast",
+        ],
+        "is not a value for tempo",
+    );
+    // Without -y and without a terminal, spending commands stop and say how to proceed.
+    let run = env.run(&[
+        "--network",
+        &chain.url,
+        "--wallet-name",
+        "alice",
+        "transfer",
+        "--dest",
+        &stranger.to_ss58(),
+        "--amount",
+        "1",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("pass -y"), "{}", run.stderr);
+}
+
+#[test]
+fn test_unreachable_node_is_reported_with_the_fix() {
+    let env = Env::new();
+    new_wallet(&env, "w");
+    let port = free_port();
+    let run = env.run(&[
+        "--network",
+        &format!("http://127.0.0.1:{port}"),
+        "--wallet-name",
+        "w",
+        "balance",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot reach a node"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("plexus node run --dev"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn test_settings_file_supplies_the_network_and_wallet() {
+    let env = Env::new();
+    let chain = DevChain::start(&env);
+    let alice = dev_wallet(&env, "alice", "//Alice");
+    env.ok(&["config", "set", "network", &chain.url]);
+    env.ok(&["config", "set", "wallet_name", "alice"]);
+    let run = env.ok(&["--json", "balance"]);
+    let shown = run.json();
+    assert_eq!(shown["accounts"][0]["address"], alice.to_ss58());
+    let expected = rt()
+        .block_on(chain.client().account(alice, None))
+        .unwrap()
+        .balance;
+    assert_eq!(rao(&shown["accounts"][0]["free"]), expected);
+    // A flag overrides the file.
+    let run = env.run(&["--network", "http://127.0.0.1:1", "balance"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("127.0.0.1:1"), "{}", run.stderr);
+}
