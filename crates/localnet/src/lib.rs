@@ -84,7 +84,7 @@ pub async fn run(args: Args) -> Result<(), LocalnetError> {
     let view = view::show(&localnet, plain);
     tokio::select! {
         () = view => {}
-        _ = tokio::signal::ctrl_c() => {}
+        () = shutdown_signal() => {}
     }
     println!("stopping…");
     localnet.stop().await;
@@ -93,6 +93,22 @@ pub async fn run(args: Args) -> Result<(), LocalnetError> {
         localnet_dir(&args)?.display()
     );
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (a service manager or `kill`): either stops the network cleanly.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
 }
 
 /// The state directory with `~` expanded.
