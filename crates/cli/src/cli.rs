@@ -84,6 +84,8 @@ pub(crate) enum Command {
     Node(NodeCommand),
     /// Serve the web explorer for a node: blocks, accounts, subnets, metagraphs and rewards.
     Explorer(ExplorerArgs),
+    /// Run a whole network here: a chain, AI subnets with miners and validators, a live view.
+    Localnet(Box<plexus_localnet::Args>),
     /// Free balance and stake per subnet, valued at the current prices.
     Balance(BalanceArgs),
     /// Send TAO to another account.

@@ -3,6 +3,7 @@
 mod balance;
 mod config;
 mod explorer;
+mod localnet;
 mod net;
 mod node;
 mod stake;
@@ -76,6 +77,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Yuma(cmd) => yuma::run(cmd),
         Command::Node(cmd) => node::run(cmd, &ctx),
         Command::Explorer(args) => explorer::run(&args, &ctx),
+        Command::Localnet(args) => localnet::run(*args),
         Command::Config(cmd) => config::run(cmd, &ctx),
         Command::Balance(args) => net::block_on(balance::balance(&ctx, args)),
         Command::Transfer(args) => net::block_on(balance::transfer(&ctx, args)),
