@@ -6,6 +6,7 @@
 mod chain;
 mod node;
 mod python_interop;
+mod terminal;
 mod util;
 mod wallet;
 mod yuma;

@@ -168,7 +168,7 @@ async fn show(ctx: &Context, args: &ShowSubnetArgs) -> Result<()> {
         }
         let name = &subnet.summary.name;
         format!(
-            "Subnet {netuid}{} at block {}: {} neurons, price {}, tempo {}\n\n{}",
+            "Subnet {netuid}{} at block {}: {} neuron{}, price {}, tempo {}\n\n{}",
             if name.is_empty() {
                 String::new()
             } else {
@@ -176,6 +176,7 @@ async fn show(ctx: &Context, args: &ShowSubnetArgs) -> Result<()> {
             },
             metagraph.block,
             metagraph.n,
+            if metagraph.n == 1 { "" } else { "s" },
             units::price(metagraph.price),
             metagraph.tempo,
             if table.is_empty() {
@@ -322,7 +323,7 @@ async fn start(ctx: &Context, args: &NetuidArgs) -> Result<()> {
         receipt.json(),
         json!({ "netuid": args.netuid, "first_emission_block": first }),
         format!(
-            "Subnet {} starts emitting from block {}",
+            "Started subnet {} (emission from block {})",
             args.netuid,
             first.map_or_else(|| "?".into(), |b| b.to_string())
         ),
@@ -542,7 +543,7 @@ pub(crate) async fn register(ctx: &Context, args: RegisterArgs) -> Result<()> {
             "new_balance": new_balance.to_string(),
         }),
         format!(
-            "Registered {hotkey} on subnet {} as uid {uid} for {}; new balance {},",
+            "Registered {hotkey} on subnet {} as uid {uid}, burning {}; new balance {};",
             args.netuid,
             units::tao(burned),
             units::tao(new_balance)
