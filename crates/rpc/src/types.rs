@@ -294,6 +294,9 @@ pub struct NetworkLockCost {
     /// The lock cost for a registration in the next block, rao.
     #[serde(with = "as_string")]
     pub lock_cost: Balance,
+    /// The first block a registration may be in: subnets are registered at most once per the
+    /// chain's `network_rate_limit` blocks.
+    pub allowed_at: BlockNumber,
     /// The block the answer is for.
     pub block: BlockNumber,
 }

@@ -188,8 +188,15 @@ pub(crate) fn simulate_swap(
 
 /// The lock a subnet registration would pay: it cannot be in a block before the next one.
 pub(crate) fn network_lock_cost(state: &State) -> NetworkLockCost {
+    let last = state.globals().last_lock_block;
+    let allowed_at = if last == 0 {
+        0
+    } else {
+        last.saturating_add(state.chain_params().network_rate_limit)
+    };
     NetworkLockCost {
         lock_cost: state.network_lock_cost(state.block() + 1),
+        allowed_at,
         block: state.block(),
     }
 }

@@ -392,6 +392,12 @@ async fn test_network_lock_cost_and_delegate_take_match_the_runtime() {
     assert_eq!(subnet.locked, before.lock_cost);
     let after = h.client.network_lock_cost(None).await.unwrap();
     assert!(after.lock_cost > before.lock_cost, "{after:?}");
+    assert_eq!(before.allowed_at, 0, "no subnet registered yet");
+    let params = h.node.finalized().state().chain_params();
+    assert_eq!(
+        after.allowed_at,
+        subnet.summary.registered_at + params.network_rate_limit
+    );
 
     let take = h.client.delegate_take(account(100), None).await.unwrap();
     let params = h.node.finalized().state().chain_params();
