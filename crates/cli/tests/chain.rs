@@ -739,3 +739,270 @@ fn test_settings_file_supplies_the_network_and_wallet() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("127.0.0.1:1"), "{}", run.stderr);
 }
+
+/// Signs `call` as the dev chain's governance account (`//Alice`) and waits until it is final:
+/// the CLI has no governance commands, and the test needs short epochs.
+fn governance(rt: &tokio::runtime::Runtime, client: &Client, call: plexus_runtime::Call) {
+    use plexus_keys::{CryptoType, Keypair};
+    use plexus_rpc::types::TxProgress;
+    let alice = Keypair::from_uri(CryptoType::Sr25519, "//Alice").unwrap();
+    rt.block_on(async {
+        let transaction = plexus_runtime::Transaction {
+            signer: alice.account(),
+            nonce: client.next_nonce(alice.account()).await.unwrap().pending,
+            genesis_hash: client.info().await.unwrap().genesis_hash,
+            valid_until: None,
+            tip: 0,
+            call,
+        };
+        let signature = plexus_primitives::Signature(alice.sign(&transaction.signing_payload()).0);
+        let tx = plexus_runtime::SignedTransaction {
+            transaction,
+            signature,
+        };
+        let mut progress = client.submit_and_watch(&tx).await.unwrap();
+        while let Some(update) = progress.next().await {
+            if let TxProgress::Finalized { inclusion, .. } = update.unwrap() {
+                assert!(inclusion.success, "{inclusion:?}");
+                return;
+            }
+        }
+        panic!("the governance call was not finalized");
+    });
+}
+
+#[test]
+fn test_stake_moves_take_and_commit_reveal_through_the_binary() {
+    use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
+    let env = Env::new();
+    let chain = DevChain::start(&env);
+    let client = chain.client();
+    let rt = rt();
+    let alice = dev_wallet(&env, "alice", "//Alice");
+    let bob = dev_wallet(&env, "bob", "//Bob");
+    let alice_hot: AccountId = env
+        .ok(&["--json", "--wallet-name", "alice", "wallet", "show"])
+        .json()["hotkeys"][0]["ss58Address"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut netuids = Vec::new();
+    for _ in 0..2 {
+        let created = ok_json(&env, &chain, "alice", &["subnets", "create"]);
+        let netuid = created["netuid"].as_u64().unwrap().to_string();
+        ok_json(
+            &env,
+            &chain,
+            "alice",
+            &["subnets", "start", "--netuid", &netuid],
+        );
+        netuids.push(netuid);
+        if netuids.len() == 1 {
+            // A second subnet is refused before paying, then allowed once governance lifts the
+            // registration rate limit.
+            fails_with(
+                &env,
+                &chain,
+                "alice",
+                &["subnets", "create"],
+                "too soon to create a subnet: one may be registered every 7200 blocks",
+            );
+            let mut params = rt.block_on(client.info()).unwrap().params;
+            params.network_rate_limit = 0;
+            governance(
+                &rt,
+                &client,
+                Call::Governance(GovernanceCall::SetChainParams(params)),
+            );
+        }
+    }
+    let (one, two) = (netuids[0].as_str(), netuids[1].as_str());
+    let n_one: u16 = one.parse().unwrap();
+    let n_two: u16 = two.parse().unwrap();
+    let registered = ok_json(&env, &chain, "bob", &["register", "--netuid", one]);
+    let bob_hot: AccountId = registered["hotkey"].as_str().unwrap().parse().unwrap();
+    let stake_of = |coldkey: AccountId, hotkey: AccountId, netuid: u16| {
+        rt.block_on(client.stake(coldkey, None))
+            .unwrap()
+            .stakes
+            .iter()
+            .find(|s| s.hotkey == hotkey && s.netuid == netuid)
+            .map_or(0, |s| s.alpha)
+    };
+
+    let staked = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "stake", "add", "--netuid", one, "--amount", "10", "--unsafe",
+        ],
+    );
+    let alpha = rao(&staked["alpha"]);
+    let quarter = format!("{}.{:09}", alpha / 4 / RAO_PER_TAO, alpha / 4 % RAO_PER_TAO);
+
+    // Move a quarter to Bob's hotkey on the same subnet: the same alpha arrives.
+    let moved = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "stake",
+            "move",
+            "--origin-netuid",
+            one,
+            "--dest-netuid",
+            one,
+            "--dest-hotkey",
+            &bob_hot.to_ss58(),
+            "--amount",
+            &quarter,
+        ],
+    );
+    assert_eq!(rao(&moved["amount"]), alpha / 4);
+    assert!(stake_of(alice, bob_hot, n_one) >= alpha / 4);
+
+    // Give that stake to Bob's coldkey.
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "stake",
+            "transfer",
+            "--origin-netuid",
+            one,
+            "--hotkey-ss58",
+            &bob_hot.to_ss58(),
+            "--dest",
+            &bob.to_ss58(),
+            "--all",
+        ],
+    );
+    assert_eq!(stake_of(alice, bob_hot, n_one), 0);
+    assert!(stake_of(bob, bob_hot, n_one) >= alpha / 4);
+
+    // Swap the rest of Alice's stake to the second subnet.
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "stake",
+            "swap",
+            "--origin-netuid",
+            one,
+            "--dest-netuid",
+            two,
+            "--all",
+        ],
+    );
+    assert_eq!(stake_of(alice, alice_hot, n_one), 0);
+    assert!(stake_of(alice, alice_hot, n_two) > 0);
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &["stake", "remove", "--netuid", one, "--all"],
+        "no stake through",
+    );
+
+    // The delegate take goes down from the chain's maximum.
+    let shown = ok_json(&env, &chain, "alice", &["delegate", "take"]);
+    let before = shown["take"].as_u64().unwrap();
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["delegate", "take", "--take", "10%"],
+    );
+    let take = rt
+        .block_on(client.delegate_take(alice_hot, None))
+        .unwrap()
+        .take;
+    assert_eq!(take, 6553);
+    assert!(u64::from(take) < before);
+
+    // Commit-reveal on the second subnet, with epochs short enough to wait for.
+    let mut params = rt.block_on(client.info()).unwrap().params;
+    params.admin_freeze_window = 0;
+    governance(
+        &rt,
+        &client,
+        Call::Governance(GovernanceCall::SetChainParams(params)),
+    );
+    for value in [
+        Hyperparameter::Tempo(30),
+        Hyperparameter::WeightsRateLimit(0),
+    ] {
+        governance(
+            &rt,
+            &client,
+            Call::Governance(GovernanceCall::SetHyperparameter {
+                netuid: n_two,
+                value,
+            }),
+        );
+    }
+    let weights = ["--netuid", two, "--uids", "0", "--weights", "1"];
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &[&["weights", "set"][..], &weights[..]].concat(),
+        "uses commit-reveal",
+    );
+    let committed = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            &["weights", "commit"][..],
+            &weights[..],
+            &["--salt", "7,8,9"][..],
+        ]
+        .concat(),
+    );
+    let expected = plexus_runtime::commit_hash(&alice_hot, n_two, &[0], &[65535], &[7, 8, 9], 0);
+    assert_eq!(committed["commit_hash"], serde_json::json!(expected));
+    let epoch = rt
+        .block_on(client.subnet(n_two, None))
+        .unwrap()
+        .unwrap()
+        .summary
+        .epoch_index;
+    let reveal = [
+        &["weights", "reveal"][..],
+        &weights[..],
+        &["--salt", "7,8,9"][..],
+    ]
+    .concat();
+    fails_with(&env, &chain, "alice", &reveal, "reveal too early");
+    rt.block_on(async {
+        while client
+            .subnet(n_two, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .summary
+            .epoch_index
+            <= epoch
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    ok_json(&env, &chain, "alice", &reveal);
+    let options = MetagraphOptions {
+        weights: true,
+        bonds: false,
+    };
+    let metagraph = rt
+        .block_on(client.metagraph(n_two, options, None))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        metagraph.neurons[0].weights.as_deref(),
+        Some(&[(0, 65535)][..])
+    );
+}

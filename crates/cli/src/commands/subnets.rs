@@ -193,12 +193,20 @@ async fn create(ctx: &Context, args: &CreateSubnetArgs) -> Result<()> {
     let coldkey = net::coldkey_account(ctx)?;
     let hotkey = net::hotkey_account(ctx)?;
     let net = Net::connect(ctx).await?;
-    let lock = net
+    let quote = net
         .client()
         .network_lock_cost(None)
         .await
-        .map_err(|e| net.query_error(e))?
-        .lock_cost;
+        .map_err(|e| net.query_error(e))?;
+    if quote.allowed_at > quote.block + 1 {
+        bail!(
+            "too soon to create a subnet: one may be registered every {} blocks, next allowed at block {} (the chain is at block {})",
+            net.info.params.network_rate_limit,
+            quote.allowed_at,
+            quote.block
+        );
+    }
+    let lock = quote.lock_cost;
     if let Some(max) = args.max_cost {
         if lock > max {
             bail!(
@@ -461,13 +469,24 @@ async fn burn_cost(ctx: &Context) -> Result<()> {
         .network_lock_cost(None)
         .await
         .map_err(|e| net.query_error(e))?;
-    let value = json!({ "lock_cost": cost.lock_cost.to_string(), "block": cost.block });
+    let value = json!({
+        "lock_cost": cost.lock_cost.to_string(),
+        "allowed_at": cost.allowed_at,
+        "block": cost.block,
+    });
     ctx.out.result(value, || {
-        format!(
+        let mut text = format!(
             "Creating a subnet now locks {} (at block {}).\n",
             units::tao(cost.lock_cost),
             cost.block
-        )
+        );
+        if cost.allowed_at > cost.block + 1 {
+            text.push_str(&format!(
+                "The next subnet may be registered from block {}.\n",
+                cost.allowed_at
+            ));
+        }
+        text
     })?;
     Ok(())
 }
