@@ -34,7 +34,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// The subnets a localnet runs unless told otherwise.
-pub const DEFAULT_SUBNETS: [&str; 2] = ["weather", "code"];
+pub const DEFAULT_SUBNETS: [&str; 3] = ["weather", "code", "embeddings"];
 
 /// What `plexus localnet` takes.
 #[derive(Debug, Clone, ClapArgs)]

@@ -69,8 +69,9 @@ fn subnet(name: &str) -> Result<Box<dyn Subnet>, String> {
         "code" => plexus_subnet_code::Code::new()
             .map(|s| Box::new(s) as Box<dyn Subnet>)
             .map_err(|e| e.to_string()),
+        "embeddings" => Ok(Box::new(plexus_subnet_embeddings::Embeddings::new())),
         other => Err(format!(
-            "no subnet called {other:?} (there are: weather, code)"
+            "no subnet called {other:?} (there are: weather, code, embeddings)"
         )),
     }
 }

@@ -1,11 +1,12 @@
-//! A shortened localnet end to end: the real chain, the weather and code subnets, real axons
-//! and dendrites on loopback. After several epochs, read through RPC, every subnet pays its
+//! A shortened localnet end to end: the real chain, the default subnets (weather, code and
+//! embeddings, whose model is fetched first if it is not cached), real axons and dendrites on
+//! loopback. After several epochs, read through RPC, every subnet pays its
 //! honest miner more than its lazy, random and copying ones, and incentive follows the
 //! miners' designed quality (Spearman correlation at least 0.8).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_localnet::{Args, Localnet, RunningSubnet};
+use plexus_localnet::{Args, Localnet, RunningSubnet, DEFAULT_SUBNETS};
 use plexus_rpc::types::MetagraphOptions;
 use plexus_rpc::Client;
 use plexus_subnet_kit::Kind;
@@ -97,7 +98,7 @@ async fn test_localnet_rewards_follow_quality_slow() {
         .unwrap();
     let args = Args {
         validators: 1,
-        subnets: vec!["weather".into(), "code".into()],
+        subnets: DEFAULT_SUBNETS.map(String::from).to_vec(),
         miners: 5,
         subnet_validators: 2,
         tempo: 10,
@@ -111,6 +112,7 @@ async fn test_localnet_rewards_follow_quality_slow() {
     };
     let localnet = Localnet::start(&args).await.unwrap();
     assert_eq!(localnet.skipped, Vec::<(String, String)>::new());
+    assert_eq!(localnet.subnets.len(), DEFAULT_SUBNETS.len());
     let client = Client::new(&localnet.rpc_url).unwrap();
     let mut since = vec![None; localnet.subnets.len()];
     let mut results = vec![None; localnet.subnets.len()];
