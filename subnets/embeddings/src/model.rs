@@ -136,7 +136,7 @@ pub(crate) mod tests {
         let config = Config {
             vocab_size: 128,
             hidden_size: DIM,
-            num_hidden_layers: 2,
+            num_hidden_layers: 1,
             num_attention_heads: 4,
             intermediate_size: 64,
             hidden_act: HiddenAct::Gelu,
