@@ -1,4 +1,4 @@
-// Sortable tables and live heads. Everything inserted into the page is text, never markup.
+// Sortable, paginated tables and live heads. Everything inserted into the page is text, never markup.
 "use strict";
 
 function sortValue(cell) {
@@ -7,7 +7,45 @@ function sortValue(cell) {
   return cell.textContent.trim().toLowerCase();
 }
 
-document.querySelectorAll("table.sortable").forEach((table) => {
+// Long tables show ROWS rows at a time, with buttons for the rest; sorting sorts every row and
+// goes back to the first page.
+const ROWS = 50;
+
+function paginate(table) {
+  const body = table.tBodies[0];
+  if (!body || body.rows.length <= ROWS) return () => {};
+  const nav = document.createElement("nav");
+  nav.className = "pager";
+  nav.setAttribute("aria-label", "rows of " + (table.id || "table"));
+  const previous = document.createElement("button");
+  previous.textContent = "← previous";
+  const label = document.createElement("span");
+  const next = document.createElement("button");
+  next.textContent = "next →";
+  nav.append(previous, label, next);
+  table.closest(".scroll").after(nav);
+  let page = 0;
+  const show = () => {
+    const rows = Array.from(body.rows);
+    const pages = Math.ceil(rows.length / ROWS);
+    page = Math.max(0, Math.min(page, pages - 1));
+    rows.forEach((row, i) => { row.hidden = Math.floor(i / ROWS) !== page; });
+    const first = page * ROWS + 1;
+    const last = Math.min(rows.length, first + ROWS - 1);
+    label.textContent = "rows " + first.toLocaleString("en-US") + "–" + last.toLocaleString("en-US") +
+      " of " + rows.length.toLocaleString("en-US");
+    previous.disabled = page === 0;
+    next.disabled = page === pages - 1;
+  };
+  previous.addEventListener("click", () => { page -= 1; show(); });
+  next.addEventListener("click", () => { page += 1; show(); });
+  show();
+  return () => { page = 0; show(); };
+}
+
+document.querySelectorAll("table").forEach((table) => {
+  const firstPage = paginate(table);
+  if (!table.classList.contains("sortable")) return;
   table.querySelectorAll("th").forEach((th, column) => {
     th.tabIndex = 0;
     const sort = () => {
@@ -23,6 +61,7 @@ document.querySelectorAll("table.sortable").forEach((table) => {
         return ascending ? order : -order;
       });
       rows.forEach((row) => body.appendChild(row));
+      firstPage();
     };
     th.addEventListener("click", sort);
     th.addEventListener("keydown", (e) => { if (e.key === "Enter") sort(); });

@@ -120,6 +120,14 @@ pub(crate) fn block_link(height: u64) -> String {
     )
 }
 
+/// Which block a page's state was read at: every number on the page is from that one block.
+pub(crate) fn as_of(height: u64) -> String {
+    format!(
+        r#"<p class="as-of" data-at="{height}">State at finalized block {}.</p>"#,
+        block_link(height)
+    )
+}
+
 /// A link to a subnet.
 pub(crate) fn subnet_link(netuid: u16) -> String {
     format!(r#"<a href="/subnet/{netuid}">{netuid}</a>"#)

@@ -1,18 +1,27 @@
 //! One function per page: read what it needs over RPC, render it with [`crate::html`].
 
 use crate::html::{
-    account_link, alpha, block_link, esc, facts, group, hash_link, num, page, pager, price, share,
-    subnet_link, table, tao, time,
+    account_link, alpha, as_of, block_link, esc, facts, group, hash_link, num, page, pager, price,
+    share, subnet_link, table, tao, time,
 };
 use crate::svg;
 use plexus_primitives::{AccountId, H256};
-use plexus_rpc::types::{BlockId, EventRecord, Metagraph, MetagraphOptions};
+use plexus_rpc::types::{BlockId, EventRecord, Metagraph, MetagraphOptions, TxPosition};
 use plexus_rpc::{Client, ClientError};
 
 /// Blocks per page of the block list.
 const PAGE_BLOCKS: u64 = 25;
+/// Transactions per page of an account's history.
+const PAGE_HISTORY: u32 = 25;
 /// Epochs of history the charts ask for.
 const CHART_EPOCHS: u64 = 12;
+
+/// The finalized head, at which a page reads all its state so that its numbers agree with each
+/// other even while blocks go on being finalized.
+async fn finalized(client: &Client) -> Result<(u64, Option<BlockId>), PageError> {
+    let height = client.health().await?.finalized;
+    Ok((height, Some(BlockId::Number(height))))
+}
 
 /// Why a page could not be shown.
 #[derive(Debug, thiserror::Error)]
@@ -33,8 +42,8 @@ pub(crate) struct Frame {
 pub(crate) async fn overview(client: &Client, frame: &Frame) -> Result<String, PageError> {
     let info = client.info().await?;
     let health = client.health().await?;
-    let subnets = client.subnets(None).await?;
     let head = health.finalized;
+    let subnets = client.subnets(Some(BlockId::Number(head))).await?;
     let mut rows = Vec::new();
     let mut stamps = Vec::new();
     let mut transactions = 0usize;
@@ -86,7 +95,8 @@ pub(crate) async fn overview(client: &Client, frame: &Frame) -> Result<String, P
         ),
     ]);
     let body = format!(
-        r#"{summary}<h2>Latest blocks</h2>{}<p><a href="/blocks">All blocks →</a></p><h2>Subnets</h2>{}"#,
+        r#"{}{summary}<h2>Latest blocks</h2>{}<p><a href="/blocks">All blocks →</a></p><h2>Subnets</h2>{}"#,
+        as_of(head),
         table("latest-blocks", &BLOCK_HEADERS, &rows, false),
         subnets_table(&subnets),
     );
@@ -151,7 +161,7 @@ fn events_table(events: &[EventRecord]) -> String {
             let mut fields = Vec::new();
             if let Some(object) = value.as_object() {
                 for (key, field) in object.iter().filter(|(k, _)| k.as_str() != "event") {
-                    fields.push(format!("{}: {}", esc(key), field_html(field)));
+                    fields.push(format!("{}: {}", esc(key), field_html(key, field)));
                 }
             }
             vec![
@@ -164,8 +174,22 @@ fn events_table(events: &[EventRecord]) -> String {
     table("events", &["Phase", "Event", "Details"], &rows, false)
 }
 
-/// One field of an event: accounts and hashes become links; everything else is text.
-fn field_html(value: &serde_json::Value) -> String {
+/// Event fields that are amounts of TAO, and of a subnet's alpha, in rao.
+const TAO_FIELDS: [&str; 7] = ["amount", "fee", "dust", "lock", "refunded", "burned", "tao"];
+const ALPHA_FIELDS: [&str; 2] = ["alpha", "emission"];
+
+/// One field of an event: accounts and hashes become links, amounts are written as everywhere
+/// else; everything else is text.
+fn field_html(key: &str, value: &serde_json::Value) -> String {
+    let rao = value.as_str().and_then(|s| s.parse::<u128>().ok());
+    match (rao, value) {
+        (Some(rao), _) if TAO_FIELDS.contains(&key) => tao(rao),
+        (Some(rao), _) if ALPHA_FIELDS.contains(&key) => alpha(rao),
+        (_, value) => field_text(value),
+    }
+}
+
+fn field_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => {
             if let Ok(account) = AccountId::from_ss58(s) {
@@ -305,11 +329,36 @@ pub(crate) async fn transaction(
     Ok(page("Transaction", &frame.chain, &body))
 }
 
-pub(crate) async fn account(client: &Client, frame: &Frame, id: &str) -> Result<String, PageError> {
+pub(crate) async fn account(
+    client: &Client,
+    frame: &Frame,
+    id: &str,
+    before: Option<&str>,
+) -> Result<String, PageError> {
     let account = AccountId::from_ss58(id)
         .map_err(|_| PageError::NotFound(format!("{id:?} is not an address")))?;
-    let info = client.account(account, None).await?;
-    let stake = client.stake(account, None).await?;
+    let before = before
+        .map(|text| {
+            text.split_once('.')
+                .and_then(|(height, index)| {
+                    Some(TxPosition {
+                        block_number: height.parse().ok()?,
+                        index: index.parse().ok()?,
+                    })
+                })
+                .ok_or_else(|| {
+                    PageError::NotFound(format!(
+                        "{text:?} is not a place in the history (height.index)"
+                    ))
+                })
+        })
+        .transpose()?;
+    let history = client
+        .account_transactions(account, before, Some(PAGE_HISTORY))
+        .await?;
+    let (height, at) = finalized(client).await?;
+    let info = client.account(account, at).await?;
+    let stake = client.stake(account, at).await?;
     let total_value: u128 = stake
         .stakes
         .iter()
@@ -342,9 +391,9 @@ pub(crate) async fn account(client: &Client, frame: &Frame, id: &str) -> Result<
         .collect();
     // As a hotkey: where it is registered.
     let mut neurons = Vec::new();
-    for subnet in client.subnets(None).await? {
+    for subnet in client.subnets(at).await? {
         if let Some(metagraph) = client
-            .metagraph(subnet.netuid, MetagraphOptions::default(), None)
+            .metagraph(subnet.netuid, MetagraphOptions::default(), at)
             .await?
         {
             for n in metagraph.neurons.iter().filter(|n| n.hotkey == account) {
@@ -362,8 +411,43 @@ pub(crate) async fn account(client: &Client, frame: &Frame, id: &str) -> Result<
             }
         }
     }
+    let history_rows: Vec<Vec<String>> = history
+        .transactions
+        .iter()
+        .map(|t| {
+            vec![
+                hash_link(&t.hash, &format!("/tx/{}", t.hash)),
+                block_link(t.position.block_number),
+                esc(&time(t.timestamp)),
+                esc(&t.call),
+                if t.signer == account {
+                    "sent".into()
+                } else {
+                    format!("by {}", account_link(&t.signer))
+                },
+                if t.success { "success" } else { "failed" }.into(),
+            ]
+        })
+        .collect();
+    let mut older = String::new();
+    if let Some(next) = history.next {
+        older = format!(
+            r#"<nav class="pager" aria-label="history"><a href="/account/{account}?before={}.{}">older →</a></nav>"#,
+            next.block_number, next.index
+        );
+    }
+    if before.is_some() {
+        older = format!(r#"{older}<p><a href="/account/{account}">← newest</a></p>"#);
+    }
     let body = format!(
-        "{summary}<h2>Stake (as coldkey)</h2>{}<h2>Registrations (as hotkey)</h2>{}",
+        "{}{summary}<h2>History</h2>{}{older}<h2>Stake (as coldkey)</h2>{}<h2>Registrations (as hotkey)</h2>{}",
+        as_of(height),
+        table(
+            "history",
+            &["Transaction", "Block", "Time", "Call", "Signed", "Result"],
+            &history_rows,
+            false
+        ),
         table(
             "stake",
             &["Subnet", "Hotkey", "Alpha", "Value"],
@@ -425,23 +509,30 @@ fn subnets_table(subnets: &[plexus_rpc::types::SubnetSummary]) -> String {
 }
 
 pub(crate) async fn subnets(client: &Client, frame: &Frame) -> Result<String, PageError> {
-    let subnets = client.subnets(None).await?;
-    Ok(page("Subnets", &frame.chain, &subnets_table(&subnets)))
+    let (height, at) = finalized(client).await?;
+    let subnets = client.subnets(at).await?;
+    Ok(page(
+        "Subnets",
+        &frame.chain,
+        &format!("{}{}", as_of(height), subnets_table(&subnets)),
+    ))
 }
 
-/// The subnet's metagraph at each of its recent epochs that the node still keeps.
-async fn history(client: &Client, netuid: u16, last_epoch: u64, tempo: u64) -> Vec<Metagraph> {
+/// The subnet's metagraph at each of its recent epochs that the node still keeps, oldest first.
+async fn history(
+    client: &Client,
+    netuid: u16,
+    last_epoch: u64,
+    tempo: u64,
+    options: MetagraphOptions,
+) -> Vec<Metagraph> {
     let mut out = Vec::new();
     for k in (0..CHART_EPOCHS).rev() {
         let Some(block) = last_epoch.checked_sub(k * tempo.max(1)) else {
             continue;
         };
         if let Ok(Some(m)) = client
-            .metagraph(
-                netuid,
-                MetagraphOptions::default(),
-                Some(BlockId::Number(block)),
-            )
+            .metagraph(netuid, options, Some(BlockId::Number(block)))
             .await
         {
             out.push(m);
@@ -455,8 +546,9 @@ pub(crate) async fn subnet(
     frame: &Frame,
     netuid: u16,
 ) -> Result<String, PageError> {
+    let (height, at) = finalized(client).await?;
     let info = client
-        .subnet(netuid, None)
+        .subnet(netuid, at)
         .await?
         .ok_or_else(|| PageError::NotFound(format!("no subnet {netuid}")))?;
     let options = MetagraphOptions {
@@ -464,7 +556,7 @@ pub(crate) async fn subnet(
         bonds: false,
     };
     let metagraph = client
-        .metagraph(netuid, options, None)
+        .metagraph(netuid, options, at)
         .await?
         .ok_or_else(|| PageError::NotFound(format!("no subnet {netuid}")))?;
     let s = &info.summary;
@@ -521,7 +613,14 @@ pub(crate) async fn subnet(
             (!row.is_empty()).then_some((n.uid, row))
         })
         .collect();
-    let past = history(client, netuid, s.last_epoch_block, u64::from(s.tempo)).await;
+    let past = history(
+        client,
+        netuid,
+        s.last_epoch_block,
+        u64::from(s.tempo),
+        MetagraphOptions::default(),
+    )
+    .await;
     let xs: Vec<u64> = past.iter().map(|m| m.block).collect();
     let top: Vec<u16> = {
         let mut by_incentive: Vec<&plexus_rpc::types::MetagraphNeuron> =
@@ -560,7 +659,8 @@ pub(crate) async fn subnet(
         })
         .unwrap_or_default();
     let body = format!(
-        r#"{summary}<h2>Metagraph</h2>{}<h2>Incentive over recent epochs</h2>{}<h2>Dividends over recent epochs</h2>{}<h2>Weights</h2>{}<h2>Hyperparameters</h2>{}"#,
+        r#"{}{summary}<h2>Metagraph</h2>{}<h2>Incentive over recent epochs</h2>{}<h2>Dividends over recent epochs</h2>{}<h2>Weights</h2>{}<h2>Hyperparameters</h2>{}"#,
+        as_of(height),
         table(
             "metagraph",
             &[
@@ -597,12 +697,13 @@ pub(crate) async fn neuron(
     netuid: u16,
     uid: u16,
 ) -> Result<String, PageError> {
+    let (height, at) = finalized(client).await?;
     let options = MetagraphOptions {
         weights: true,
         bonds: false,
     };
     let metagraph = client
-        .metagraph(netuid, options, None)
+        .metagraph(netuid, options, at)
         .await?
         .ok_or_else(|| PageError::NotFound(format!("no subnet {netuid}")))?;
     let n = metagraph
@@ -635,19 +736,26 @@ pub(crate) async fn neuron(
         ("Registered at", block_link(n.registered_at)),
         ("Last update", block_link(n.last_update)),
     ]);
-    let subnet = client.subnet(netuid, None).await?;
-    let past = match &subnet {
+    let subnet = client.subnet(netuid, at).await?;
+    let mut past = match &subnet {
         Some(s) => {
             history(
                 client,
                 netuid,
                 s.summary.last_epoch_block,
                 u64::from(s.summary.tempo),
+                options,
             )
             .await
         }
         None => Vec::new(),
     };
+    // A uid is reused when a new hotkey registers over it: only this hotkey's epochs count.
+    past.retain(|m| {
+        m.neurons
+            .get(usize::from(uid))
+            .is_some_and(|old| old.hotkey == n.hotkey && old.registered_at == n.registered_at)
+    });
     let xs: Vec<u64> = past.iter().map(|m| m.block).collect();
     let pick = |f: fn(&plexus_rpc::types::MetagraphNeuron) -> f64| -> Vec<f64> {
         past.iter()
@@ -685,30 +793,87 @@ pub(crate) async fn neuron(
             ]
         })
         .collect();
-    let received: Vec<Vec<String>> = metagraph
-        .neurons
-        .iter()
-        .filter_map(|v| {
-            let w = v.weights.as_ref()?.iter().find(|(to, _)| *to == uid)?.1;
-            Some(vec![
+    let received: Vec<Vec<String>> = received_by(&metagraph, uid)
+        .into_iter()
+        .map(|(from, w)| {
+            vec![
                 num(
-                    v.uid,
-                    &format!(r#"<a href="/neuron/{netuid}/{0}">{0}</a>"#, v.uid),
+                    from,
+                    &format!(r#"<a href="/neuron/{netuid}/{from}">{from}</a>"#),
                 ),
                 num(w, &group(u128::from(w))),
-            ])
+            ]
+        })
+        .collect();
+    let weight_history: Vec<Vec<String>> = past
+        .iter()
+        .rev()
+        .map(|m| {
+            let given = m
+                .neurons
+                .get(usize::from(uid))
+                .and_then(|old| old.weights.clone())
+                .unwrap_or_default();
+            vec![
+                block_link(m.block),
+                weight_list(netuid, &given),
+                weight_list(netuid, &received_by(m, uid)),
+            ]
         })
         .collect();
     let body = format!(
-        "{summary}<h2>History</h2>{shares}{emission}<h2>Weights given</h2>{}<h2>Weights received</h2>{}",
+        "{}{summary}<h2>History</h2>{shares}{emission}<h2>Weights given</h2>{}<h2>Weights received</h2>{}<h2>Weights at recent epochs</h2>{}",
+        as_of(height),
         table("given", &["To uid", "Weight"], &given, true),
         table("received", &["From uid", "Weight"], &received, true),
+        table(
+            "weight-history",
+            &["Epoch block", "Given (to uid: weight)", "Received (from uid: weight)"],
+            &weight_history,
+            false
+        ),
     );
     Ok(page(
         &format!("Subnet {netuid}, uid {uid}"),
         &frame.chain,
         &body,
     ))
+}
+
+/// Who weights `uid` in `metagraph`, and how much.
+fn received_by(metagraph: &Metagraph, uid: u16) -> Vec<(u16, u16)> {
+    metagraph
+        .neurons
+        .iter()
+        .filter_map(|v| {
+            let w = v.weights.as_ref()?.iter().find(|(to, _)| *to == uid)?.1;
+            Some((v.uid, w))
+        })
+        .collect()
+}
+
+/// Weights as `uid: weight` links, the largest first, at most eight of them.
+fn weight_list(netuid: u16, weights: &[(u16, u16)]) -> String {
+    const SHOWN: usize = 8;
+    if weights.is_empty() {
+        return "—".into();
+    }
+    let mut sorted = weights.to_vec();
+    sorted.sort_by_key(|(uid, w)| (std::cmp::Reverse(*w), *uid));
+    let mut parts: Vec<String> = sorted
+        .iter()
+        .take(SHOWN)
+        .map(|(uid, w)| {
+            format!(
+                r#"<a href="/neuron/{netuid}/{uid}">{uid}</a>: {}"#,
+                group(u128::from(*w))
+            )
+        })
+        .collect();
+    if sorted.len() > SHOWN {
+        parts.push(format!("and {} more", sorted.len() - SHOWN));
+    }
+    parts.join(", ")
 }
 
 /// Where a search goes: `sn3` or `subnet 3` for a subnet, a number for a block, a 0x-hash for a

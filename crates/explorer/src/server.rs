@@ -164,6 +164,11 @@ struct PageQuery {
 }
 
 #[derive(Deserialize)]
+struct HistoryQuery {
+    before: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct SearchQuery {
     q: Option<String>,
 }
@@ -190,9 +195,13 @@ async fn transaction(State(s): App, Path(hash): Path<String>) -> Response {
     )
 }
 
-async fn account(State(s): App, Path(address): Path<String>) -> Response {
+async fn account(
+    State(s): App,
+    Path(address): Path<String>,
+    Query(q): Query<HistoryQuery>,
+) -> Response {
     respond(
-        pages::account(&s.client, &s.frame, &address).await,
+        pages::account(&s.client, &s.frame, &address, q.before.as_deref()).await,
         &s.frame,
     )
 }

@@ -7,9 +7,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_primitives::{AccountId, RAO_PER_TAO};
+use plexus_primitives::{AccountId, Signature, H256, RAO_PER_TAO};
 use plexus_rpc::types::{BlockId, MetagraphOptions};
-use plexus_runtime::{Call, Hyperparameter, SubnetIdentity};
+use plexus_runtime::{Call, Hyperparameter, SignedTransaction, SubnetIdentity, Transaction};
 use plexus_sdk::{run_validator, Metagraph, Round, Validator, ValidatorSettings};
 use plexus_testkit::{create_subnet, key, register, stake, DevNode};
 use std::path::{Path, PathBuf};
@@ -35,25 +35,21 @@ struct Loaded {
     console_errors: Vec<String>,
 }
 
+/// What Chromium makes of `url` once it has loaded (or after at most 2.5 s): the DOM, or a
+/// screenshot.
 fn chromium(url: &str, screenshot: Option<&Path>) -> Loaded {
     let profile = tempfile::tempdir().unwrap();
     let mut command = Command::new("chromium");
+    command.args(CHROMIUM_FLAGS);
     command.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
         "--enable-logging=stderr",
         "--v=0",
-        // Wall-clock, not virtual time: the page's live-update stream never ends, and virtual
-        // time stands still while a request is open.
-        "--timeout=2500",
         "--window-size=1280,1100",
     ]);
+    // Wall-clock, not virtual time: the page's live-update stream never ends, and virtual
+    // time stands still while a request is open. A page cut off early fails the `</main>`
+    // check in `load` rather than passing.
+    command.arg("--timeout=2500");
     command.arg(format!("--user-data-dir={}", profile.path().display()));
     match screenshot {
         Some(path) => command.arg(format!("--screenshot={}", path.display())),
@@ -92,6 +88,113 @@ fn load(url: &str) -> String {
     loaded.dom
 }
 
+/// The flags every Chromium here runs with: headless, and no connections of its own to the
+/// outside.
+const CHROMIUM_FLAGS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+/// A Chromium session kept open through ChromeDriver (Debian package `chromium-driver`), for
+/// what happens on a page after it has loaded.
+struct Browser {
+    driver: std::process::Child,
+    http: reqwest::Client,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    async fn start() -> Self {
+        let port = plexus_testkit::free_addr().port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package `chromium-driver`)");
+        let http = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        let created: serde_json::Value = http
+            .post(format!("{base}/session"))
+            .json(&serde_json::json!({
+                "capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+                    "binary": "/usr/bin/chromium", "args": args,
+                }}}
+            }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {created}"))
+            .to_string();
+        Self {
+            driver,
+            http,
+            session: format!("{base}/session/{session}"),
+            _profile: profile,
+        }
+    }
+
+    async fn command(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let answer: serde_json::Value = self
+            .http
+            .post(format!("{}{path}", self.session))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answer["value"].clone()
+    }
+
+    async fn open(&self, url: &str) {
+        self.command("/url", serde_json::json!({ "url": url }))
+            .await;
+    }
+
+    /// The text of the element with id `id`.
+    async fn text(&self, id: &str) -> String {
+        let script = "return document.getElementById(arguments[0]).textContent;";
+        let value = self
+            .command(
+                "/execute/sync",
+                serde_json::json!({ "script": script, "args": [id] }),
+            )
+            .await;
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("#{id}: {value}"))
+            .to_string()
+    }
+
+    async fn stop(mut self) {
+        let _ = self.http.delete(&self.session).send().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
 fn shots_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explorer-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -101,7 +204,14 @@ fn shots_dir() -> PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_every_page_loads_and_agrees_with_the_rpc() {
     let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
-    let node = DevNode::start(&[alice.account(), bob.account(), charlie.account()]);
+    let (dave, eve) = (key("//Dave"), key("//Eve"));
+    let node = DevNode::start(&[
+        alice.account(),
+        bob.account(),
+        charlie.account(),
+        dave.account(),
+        eve.account(),
+    ]);
     let chain = node.connect().await;
     let (validator, good, bad) = (
         key("//Bob//validator"),
@@ -140,6 +250,60 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         .await
         .unwrap();
     stake(&chain, &bob, netuid, validator.account(), 1_000).await;
+    // Forty-two transfers signed beforehand and submitted in one batch, for a block whose events
+    // fill several table pages; three signers, since the pool keeps only a few nonces ahead.
+    let genesis_hash = chain.client().info().await.unwrap().genesis_hash;
+    let mut txs = Vec::new();
+    for signer in [&alice, &dave, &eve] {
+        let first = chain
+            .client()
+            .next_nonce(signer.account())
+            .await
+            .unwrap()
+            .pending;
+        for k in 0..14u64 {
+            let transaction = Transaction {
+                signer: signer.account(),
+                nonce: first + k,
+                genesis_hash,
+                valid_until: None,
+                tip: 0,
+                call: Call::Transfer {
+                    dest: charlie.account(),
+                    value: RAO_PER_TAO + k,
+                },
+            };
+            let signature = Signature(signer.sign(&transaction.signing_payload()).0);
+            txs.push(SignedTransaction {
+                transaction,
+                signature,
+            });
+        }
+    }
+    let hashes: Vec<H256> = chain
+        .client()
+        .submit_batch(&txs)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let mut included = std::collections::BTreeMap::<u64, usize>::new();
+    let mut newest = (0, 0, H256::default());
+    for &hash in &hashes {
+        let inclusion = loop {
+            let info = chain.client().transaction(hash).await.unwrap();
+            if let Some(inclusion) = info.and_then(|i| i.inclusion) {
+                break inclusion;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        *included.entry(inclusion.block_number).or_default() += 1;
+        newest = newest.max((inclusion.block_number, inclusion.index, hash));
+    }
+    let newest = newest.2;
+    let (&busy_block, &busy_count) = included.iter().max_by_key(|(_, n)| **n).unwrap();
+    assert!(busy_count >= 17, "transfers spread over {included:?}");
 
     // A validator scoring the good miner high until the miners' incentives show it.
     let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
@@ -207,6 +371,15 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         .find(|n| n.hotkey == good.account())
         .unwrap()
         .uid;
+    let transfer_hash = client
+        .block(BlockId::Number(transfer.block_number))
+        .await
+        .unwrap()
+        .unwrap()
+        .transactions[transfer.index as usize]
+        .hash;
+    // Every page says at which block it read the chain; the RPC is asked at that block.
+    let info = client.info().await.unwrap();
     let pages = tokio::task::spawn_blocking({
         let base = base.clone();
         let shots = shots.clone();
@@ -236,12 +409,14 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
                 get(&format!("/neuron/{netuid}/{good_uid}")),
                 get("/blocks"),
                 get(&format!("/block/{}", transfer.block_number)),
-                get(&format!("/tx/{}", transfer.block_hash)),
+                get(&format!("/tx/{transfer_hash}")),
                 get(&format!("/account/{charlie_id}")),
                 get("/subnets"),
                 get(&format!("/search?q=sn{netuid}")),
                 get(&format!("/search?q={bob_id}")),
                 get(&format!("/search?q={}", transfer.block_number)),
+                get(&format!("/search?q={transfer_hash}")),
+                get(&format!("/block/{busy_block}")),
             )
         }
     })
@@ -253,16 +428,46 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         neuron,
         blocks,
         block,
-        _,
+        tx_page,
         account,
         subnets,
         by_netuid,
         by_address,
         by_height,
+        by_tx_hash,
+        busy,
     ) = pages;
 
     assert!(overview.contains("Finalized height"));
     assert!(overview.contains(&format!("/subnet/{netuid}")));
+    // Emission goes on in every block, so the page shows the issuance of some block between the
+    // two reads, written out in full.
+    let issuance_after = client.info().await.unwrap().total_issuance;
+    let shown = fact(&overview, "Total issuance");
+    let shown_rao = rao_of(shown);
+    assert!(
+        (info.total_issuance..=issuance_after).contains(&shown_rao),
+        "total issuance {shown} outside {}..={issuance_after}",
+        info.total_issuance
+    );
+    assert_eq!(shown, tao_text(u128::from(shown_rao)));
+    assert!(overview.contains(&info.genesis_hash.to_string()));
+    for page in [&overview, &subnets] {
+        let subnet_info = client.subnet(netuid, at(page)).await.unwrap().unwrap();
+        let s = &subnet_info.summary;
+        assert!(
+            page.contains(&format!(r#"data-sort="{}""#, s.price)),
+            "price {}",
+            s.price
+        );
+        assert!(page.contains(&format!("{} / {}", s.n, s.max_uids)));
+        assert!(
+            page.contains(&tao_text(u128::from(s.burn))),
+            "burn {}",
+            s.burn
+        );
+        assert!(page.contains(&format!(r#"title="{}""#, s.owner_coldkey)));
+    }
     let m = client
         .metagraph(
             netuid,
@@ -270,7 +475,7 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
                 weights: true,
                 bonds: false,
             },
-            None,
+            at(&subnet),
         )
         .await
         .unwrap()
@@ -308,20 +513,103 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         .unwrap();
     assert!(block.contains(&info.header.state_root.to_string()));
     assert!(block.contains("transfer"));
-    let balance = client
-        .account(charlie.account(), None)
+    let charlie_balance = client
+        .account(charlie.account(), at(&account))
         .await
         .unwrap()
         .balance;
-    let whole = balance / RAO_PER_TAO;
     assert!(
-        account.contains(&format!("{}", whole % 1000)),
-        "balance {balance}"
+        account.contains(&tao_text(u128::from(charlie_balance))),
+        "balance {charlie_balance}"
+    );
+    // Forty-three transfers to Charlie: the newest 25 first, the newest of all at the top, and a
+    // link to the older ones, where Bob's transfer is.
+    assert!(account.contains(&format!(r#"href="/tx/{}""#, newest)));
+    assert!(account.contains(&format!(r#"title="{}""#, eve.account())));
+    assert!(!account.contains(&format!(r#"href="/tx/{transfer_hash}""#)));
+    let older = account
+        .split(r#"href=""#)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .find(|href| href.contains("?before="))
+        .expect("a link to older history")
+        .replace("&amp;", "&");
+    let older = tokio::task::spawn_blocking({
+        let url = format!("{base}{older}");
+        move || load(&url)
+    })
+    .await
+    .unwrap();
+    assert!(older.contains(&format!(r#"href="/tx/{transfer_hash}""#)));
+    assert!(older.contains(&format!(r#"title="{}""#, bob.account())));
+    assert!(!older.contains(&format!(r#"href="/tx/{}""#, newest)));
+    // Bob's own page (found by searching his address) lists the transfer he signed.
+    assert!(by_address.contains(&format!(r#"href="/tx/{transfer_hash}""#)));
+    // The transaction page.
+    assert!(tx_page.contains(&transfer_hash.to_string()));
+    assert!(tx_page.contains("success"));
+    assert!(tx_page.contains(&format!(r#"href="/block/{}""#, transfer.block_number)));
+    assert!(tx_page.contains(&tao_text(7 * u128::from(RAO_PER_TAO))));
+    assert!(by_tx_hash.contains(&transfer_hash.to_string()) && by_tx_hash.contains("Transaction"));
+    // A long table shows one page of rows at a time.
+    assert!(busy.contains("rows 1–50 of"), "events pager");
+    assert!(
+        busy.matches("<tr hidden").count() > 0,
+        "rows beyond the first page hidden"
     );
     assert!(subnets.contains("&lt;img"));
     assert!(by_netuid.contains(&format!("Subnet {netuid}")));
     assert!(by_address.contains(&bob.account().to_string()));
     assert!(by_height.contains(&format!("Block {}", transfer.block_number)));
+
+    // Live updates: with the overview open in a browser (driven through ChromeDriver, since a
+    // one-shot headless load ends at the page's load event), blocks finalized afterwards reach
+    // the page through its event stream and its footer names them.
+    let rendered = match at(&overview) {
+        Some(BlockId::Number(n)) => n,
+        _ => unreachable!(),
+    };
+    let browser = Browser::start().await;
+    browser.open(&format!("{base}/")).await;
+    let first = browser.text("finalized").await.replace(',', "");
+    let mut produced = Vec::new();
+    let live = loop {
+        let inclusion = chain
+            .submit(
+                &bob,
+                Call::Transfer {
+                    dest: alice.account(),
+                    value: RAO_PER_TAO,
+                },
+            )
+            .await
+            .unwrap();
+        produced.push(inclusion.block_number);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let footer = browser.text("live-head").await;
+        let shown = footer
+            .strip_prefix("finalized block ")
+            .and_then(|n| n.replace(',', "").parse::<u64>().ok());
+        if let Some(shown) = shown.filter(|&n| n >= inclusion.block_number) {
+            break shown;
+        }
+        assert!(
+            produced.len() < 20,
+            "the footer says {footer:?} after {produced:?}"
+        );
+    };
+    assert!(live > rendered && live > first.parse::<u64>().unwrap());
+    // The facts' finalized height follows too.
+    let finalized: u64 = browser
+        .text("finalized")
+        .await
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(
+        finalized >= produced[produced.len() - 1],
+        "{finalized} {produced:?}"
+    );
+    browser.stop().await;
 
     // Garbage gets a clear page, not a crash.
     let missing = tokio::task::spawn_blocking(move || {
@@ -335,4 +623,66 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
     .unwrap();
     assert!(missing.contains("nothing matches"));
     assert!(!missing.contains("<script>alert"));
+}
+
+/// `1,234.5 τ`: whole tokens grouped by thousands, the fraction without trailing zeros.
+/// The block a page says it read its state at.
+fn at(page: &str) -> Option<BlockId> {
+    let start = page.find(r#"data-at=""#).expect("no data-at") + 9;
+    let end = start + page[start..].find('"').unwrap();
+    Some(BlockId::Number(page[start..end].parse().unwrap()))
+}
+
+/// The value of a fact (`<dt>label</dt><dd>value</dd>`) on a page.
+fn fact<'a>(page: &'a str, label: &str) -> &'a str {
+    let start = page
+        .find(&format!("<dt>{label}</dt><dd>"))
+        .unwrap_or_else(|| panic!("no fact {label}"))
+        + label.len()
+        + 13;
+    &page[start..start + page[start..].find("</dd>").unwrap()]
+}
+
+/// Rao in an amount written as the explorer writes TAO (`1,234.5 τ`).
+fn rao_of(text: &str) -> u64 {
+    let digits = text.trim_end_matches(" τ").replace(',', "");
+    let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
+    let fraction = format!("{fraction:0<9}");
+    whole.parse::<u64>().unwrap() * RAO_PER_TAO + fraction.parse::<u64>().unwrap()
+}
+
+fn tao_text(rao: u128) -> String {
+    let per = u128::from(RAO_PER_TAO);
+    let whole = (rao / per).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let fraction = format!("{:09}", rao % per);
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        format!("{grouped} τ")
+    } else {
+        format!("{grouped}.{fraction} τ")
+    }
+}
+
+/// The console check itself: a page that logs an error or throws is caught.
+#[test]
+fn test_console_errors_are_caught() {
+    for script in ["console.error('boom')", "throw new Error('boom')"] {
+        let url = format!("data:text/html,<main>x</main><script>{script}</script>");
+        let loaded = chromium(&url, None);
+        assert!(
+            loaded.console_errors.iter().any(|l| l.contains("boom")),
+            "{script}: {:?}",
+            loaded.console_errors
+        );
+    }
+    assert!(chromium("data:text/html,<main>quiet</main>", None)
+        .console_errors
+        .is_empty());
 }
