@@ -258,9 +258,14 @@ fn divide(hi: u64, lo: u64, n: u64) -> u64 {
 /// `b·c / 2^F = b·2³²/m + b·e / (m·2^F)` for some `0 <= e < m`, and the second term is below
 /// `b / 2^F < 1/m`; the first is an integer plus at most `(m − 1)/m`, so the floors agree. `c`
 /// is below 2⁴⁹ + 1. A zero `d` gives 0 (`c` = 0), as `safe_div` does.
+///
+/// `b·c >> F` is computed as the high half of `(b << (64 − F))·c`: `F` is in [16, 48], so the
+/// shifted `b` fits 64 bits, and taking the high half costs less than a 128-bit shift by a
+/// variable amount.
 #[derive(Clone, Copy)]
 pub(crate) struct U16Divisor {
     c: u64,
+    /// `64 − F`.
     shift: u32,
     /// For other divisors.
     general: Option<Divisor>,
@@ -281,7 +286,7 @@ impl U16Divisor {
         let c = ((1u128 << (shift + FRAC)) - 1) / u128::from(m) + 1;
         Self {
             c: c as u64,
-            shift,
+            shift: 64 - shift,
             general: None,
         }
     }
@@ -290,7 +295,10 @@ impl U16Divisor {
     #[inline]
     pub(crate) fn divide(&self, b: u16) -> I32F32 {
         match self.general {
-            None => I32F32(((u128::from(b) * u128::from(self.c)) >> self.shift) as i64),
+            None => {
+                let b = u64::from(b) << self.shift;
+                I32F32(((u128::from(b) * u128::from(self.c)) >> 64) as i64)
+            }
             Some(d) => d.safe_div_into(I32F32::from_int(i64::from(b))),
         }
     }
