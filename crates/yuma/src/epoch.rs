@@ -201,7 +201,10 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
                 return Vec::new();
             }
             let commit_block = commit_blocks.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(0));
-            let updated = last_update[i];
+            // Votes count for targets registered before the row's last update and at or before
+            // its commit block: one comparison with the smaller bound. A saturated bound is
+            // still exact, because the first condition alone excludes u64::MAX.
+            let registered_before = last_update[i].min(commit_block.saturating_add(1));
             // The owner keeps its self-weight.
             let self_column = if owner == Some(i) { usize::MAX } else { i };
             let mut kept = Vec::with_capacity(row.len());
@@ -212,7 +215,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             kept.extend(row.iter().filter_map(|&(j, v)| {
                 // None for j >= n.
                 let reg = *registered.get(usize::from(j))?;
-                let keep = usize::from(j) != self_column && updated > reg && commit_block >= reg;
+                let keep = usize::from(j) != self_column && reg < registered_before;
                 keep.then(|| {
                     row_ascending &= u32::from(j) >= next;
                     next = u32::from(j) + 1;
