@@ -249,6 +249,11 @@ pub fn weighted_median_columns(
                 .collect()
         })
         .collect();
+    // The selection by radix reads negative scores, which the epoch never has, as 0; the
+    // reference's route orders them.
+    if weights.iter().flatten().any(|v| *v < I32F32::ZERO) {
+        return sparse::weighted_median_cols_dense(stake, &rows, columns, kappa);
+    }
     // Dense rows are ascending.
     sparse::weighted_median_cols(stake, &rows, columns, kappa, true)
 }

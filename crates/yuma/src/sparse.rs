@@ -481,7 +481,8 @@ fn voter_stakes(stake: &[I32F32], majority: I32F32) -> (Vec<I32F32>, I32F32, I32
 /// none does (all sums are exact integer sums). This computes exactly that from the non-zero
 /// entries alone, in place, so the cost follows the number of weights. Rows with repeated or
 /// unsorted columns take the reference's dense route, whose "last entry wins" rule they need;
-/// `ascending` tells whether every row is strictly ascending.
+/// `ascending` tells whether every row is strictly ascending. Scores are non-negative
+/// (normalized weights); see [`score_key`] for others.
 pub(crate) fn weighted_median_cols(
     stake: &[I32F32],
     score: &[Row],
@@ -512,7 +513,7 @@ pub(crate) fn weighted_median_cols(
     // the same cache sets, and writing one entry to each would evict the others.
     const BLOCK: usize = 16;
     let stride = n_voters + 4;
-    let mut entries: Vec<(I32F32, I32F32)> = vec![(I32F32::ZERO, I32F32::ZERO); BLOCK * stride];
+    let mut entries: Vec<(u64, I32F32)> = vec![(0, I32F32::ZERO); BLOCK * stride];
     let mut median = Vec::with_capacity(columns);
     for block_start in (0..columns).step_by(BLOCK) {
         let block_end = (block_start + BLOCK).min(columns);
@@ -535,12 +536,13 @@ pub(crate) fn weighted_median_cols(
                 // in the block.
                 let local = c.wrapping_sub(block_start);
                 if let (true, Some(at)) = (v != I32F32::ZERO, next.get_mut(local)) {
+                    let key = score_key(v);
                     if let Some(e) = entries.get_mut(*at) {
-                        *e = (v, voter_stake);
+                        *e = (key, voter_stake);
                     }
                     *at += 1;
                     sums[local] = sums[local].wrapping_add(voter_stake);
-                    maxes[local] = maxes[local].max(score_key(v));
+                    maxes[local] = maxes[local].max(key);
                 }
             }
             *rest = &rest[taken..];
@@ -569,22 +571,22 @@ pub(crate) fn weighted_median_cols(
     median
 }
 
-/// The order of scores the median selects by (negative scores, which normalized weights never
-/// are, order as 0).
+/// The order of scores the median selects by, and the score it returns: negative scores, which
+/// normalized weights never are, count as 0.
 fn score_key(score: I32F32) -> u64 {
     score.to_bits().max(0) as u64
 }
 
 /// The smallest score `p` in `entries` with `below + stake(score <= p) > minority`, or the
-/// largest score if there is none; `entries` (score, stake) is reordered in place. `total` is
-/// their stake sum (exact: stakes are normalized, each at most 1, and a column has fewer than
-/// 2¹⁶ of them) and `max` their largest [`score_key`].
+/// largest score if there is none; `entries` ([`score_key`], stake), keyed once as they are
+/// gathered, is reordered in place. `total` is their stake sum (exact: stakes are normalized,
+/// each at most 1, and a column has fewer than 2¹⁶ of them) and `max` their largest key.
 ///
 /// A most-significant-digit radix select: each round sums the stake per 8-bit digit of the
 /// scores still in play (no data-dependent branches), finds the digit where the cumulative stake
 /// crosses `minority`, and keeps only that digit's entries. All sums are exact integers.
 fn smallest_score_above(
-    entries: &mut [(I32F32, I32F32)],
+    entries: &mut [(u64, I32F32)],
     below: I32F32,
     minority: I32F32,
     total: I32F32,
@@ -593,7 +595,6 @@ fn smallest_score_above(
     let total = i128::from(total.to_bits());
     let minority = i128::from(minority.to_bits());
     let mut acc = i128::from(below.to_bits());
-    let key = |e: &(I32F32, I32F32)| score_key(e.0);
     if acc + total <= minority {
         return I32F32::from_bits(max as i64);
     }
@@ -604,13 +605,13 @@ fn smallest_score_above(
     loop {
         let live = &mut entries[..len];
         if live.len() <= 8 {
-            return smallest_score_above_sorted(live, acc, minority, key);
+            return smallest_score_above_sorted(live, acc, minority);
         }
         // Stakes are at most 1 (2^32) and a column has fewer than 2^16 voters: i64 suffices.
         let mut hist = [0i64; 256];
         let mut count = [0u32; 256];
         for e in live.iter() {
-            let d = ((key(e) >> shift) & 0xff) as usize;
+            let d = ((e.0 >> shift) & 0xff) as usize;
             hist[d] = hist[d].wrapping_add(e.1.to_bits());
             count[d] += 1;
         }
@@ -624,14 +625,14 @@ fn smallest_score_above(
         // Keep the entries of that digit (at the front of the slice).
         let mut kept = 0;
         for k in 0..live.len() {
-            if (key(&live[k]) >> shift) & 0xff == digit as u64 {
+            if (live[k].0 >> shift) & 0xff == digit as u64 {
                 live.swap(kept, k);
                 kept += 1;
             }
         }
         len = kept;
         if shift == 0 || len <= 1 {
-            return entries[0].0;
+            return I32F32::from_bits(entries[0].0 as i64);
         }
         shift = shift.saturating_sub(8);
     }
@@ -640,25 +641,24 @@ fn smallest_score_above(
 /// [`smallest_score_above`] of a few entries, whose cumulative stake (from `acc`) exceeds
 /// `minority` at the largest key at the latest: sorted by key, the first key at which it does.
 fn smallest_score_above_sorted(
-    entries: &mut [(I32F32, I32F32)],
+    entries: &mut [(u64, I32F32)],
     mut acc: i128,
     minority: i128,
-    key: impl Fn(&(I32F32, I32F32)) -> u64,
 ) -> I32F32 {
-    entries.sort_by_key(&key);
+    entries.sort_by_key(|e| e.0);
     let mut k = 0;
-    while let Some(first) = entries.get(k) {
-        let group = key(first);
-        let score = first.0;
-        while let Some(e) = entries.get(k).filter(|e| key(e) == group) {
+    while let Some(&(group, _)) = entries.get(k) {
+        while let Some(e) = entries.get(k).filter(|e| e.0 == group) {
             acc += i128::from(e.1.to_bits());
             k += 1;
         }
         if acc > minority {
-            return score;
+            return I32F32::from_bits(group as i64);
         }
     }
-    entries.last().map_or(I32F32::ZERO, |e| e.0)
+    entries
+        .last()
+        .map_or(I32F32::ZERO, |e| I32F32::from_bits(e.0 as i64))
 }
 
 /// The reference's route: a dense column of every voter's score (a later duplicate entry
