@@ -2,23 +2,14 @@
 //! run as a user runs them, against a real `plexus node run --dev` process on loopback; every
 //! effect is checked through the node's RPC, and `--json` output is parsed.
 
-use crate::util::{Env, Run};
+use crate::util::{free_port, Env, Run};
 use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_rpc::types::MetagraphOptions;
 use plexus_rpc::Client;
 use serde_json::Value;
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// A one-validator dev chain (`plexus node run --dev`); killed when dropped.
 pub(crate) struct DevChain {

@@ -3,25 +3,17 @@
 //! stopped by SIGTERM and resumed, and four validators that keep agreeing while one
 //! of them is killed with SIGKILL again and again, at random moments, and restarted.
 
-use crate::util::Env;
+use crate::util::{free_port, Env};
 use plexus_keys::{CryptoType, Keypair};
 use plexus_primitives::{AccountId, Signature, H256, RAO_PER_TAO};
 use plexus_rpc::{types::BlockId, Client};
 use plexus_runtime::{Call, SignedTransaction, Transaction};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn dev(name: &str) -> Keypair {
     Keypair::from_uri(CryptoType::Sr25519, &format!("//{name}")).unwrap()

@@ -8,6 +8,15 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
+/// A loopback port nobody listens on right now.
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 pub(crate) const DEV_PHRASE: &str =
     "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
 

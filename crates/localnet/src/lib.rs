@@ -86,9 +86,10 @@ pub async fn run(args: Args) -> Result<(), LocalnetError> {
         () = view => {}
         () = shutdown_signal() => {}
     }
-    println!("stopping…");
+    // Said on stderr: stdout may be the pipe that just closed.
+    eprintln!("stopping…");
     localnet.stop().await;
-    println!(
+    eprintln!(
         "stopped; the chain is kept in {} (--fresh starts over)",
         localnet_dir(&args)?.display()
     );

@@ -107,8 +107,19 @@ fn line(subnet: &RunningSubnet, snapshot: &Snapshot) -> String {
     out
 }
 
-/// Shows the network until the RPC stops answering: the screen redrawn every block, or in
-/// `plain` mode the header once and a line per subnet epoch.
+/// Writes `text` to stdout; false once stdout is gone (`plexus localnet | head` has read
+/// enough), which ends the view rather than the process.
+fn emit(text: &str) -> bool {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_ok()
+}
+
+/// Shows the network until the RPC stops answering or stdout is closed: the screen redrawn
+/// every block, or in `plain` mode the header once and a line per subnet epoch.
 pub(crate) async fn show(localnet: &Localnet, plain: bool) {
     let Ok(client) = Client::new(&localnet.rpc_url) else {
         return;
@@ -129,7 +140,9 @@ pub(crate) async fn show(localnet: &Localnet, plain: bool) {
         failures = 0;
         let mut frame = header(localnet, health.finalized);
         if plain && !header_shown {
-            print!("{frame}");
+            if !emit(&frame) {
+                return;
+            }
             header_shown = true;
         }
         for (index, subnet) in localnet.subnets.iter().enumerate() {
@@ -140,7 +153,9 @@ pub(crate) async fn show(localnet: &Localnet, plain: bool) {
                 let epoch = snapshot.subnet.summary.epoch_index;
                 if last_epochs[index] != epoch {
                     last_epochs[index] = epoch;
-                    println!("{}", line(subnet, &snapshot));
+                    if !emit(&format!("{}\n", line(subnet, &snapshot))) {
+                        return;
+                    }
                 }
             } else {
                 render_subnet(&mut frame, subnet, &snapshot);
@@ -148,8 +163,9 @@ pub(crate) async fn show(localnet: &Localnet, plain: bool) {
         }
         if !plain {
             // Home and clear, then the frame: one redraw per refresh.
-            print!("\x1b[H\x1b[2J{frame}");
-            let _ = std::io::Write::flush(&mut std::io::stdout());
+            if !emit(&format!("\x1b[H\x1b[2J{frame}")) {
+                return;
+            }
         }
     }
 }
