@@ -308,7 +308,9 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
         // the entries.
         let stored_bonds = &inputs.bonds[..inputs.bonds.len().min(n)];
         let kept: Vec<bool> = (0..n).map(|j| !recently_registered(j as u16)).collect();
-        let mut bond_sums = vec![I32F32::ZERO; n];
+        // Summed as integers: no sum of u16s held in memory reaches 2⁶⁴, and the saturating
+        // I32F32 sum of non-negative integers is `from_int` of theirs, which saturates alike.
+        let mut bond_sums = vec![0u64; n];
         let mut bonds_ascending = true;
         for row in stored_bonds {
             let mut next = 0;
@@ -317,7 +319,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
                 next = u32::from(j) + 1;
                 // Dropped columns are summed too: their divisor ignores the sum.
                 if let Some(s) = bond_sums.get_mut(usize::from(j)) {
-                    *s = s.saturating_add(I32F32::from_int(i64::from(v)));
+                    *s += u64::from(v);
                 }
             }
         }
@@ -327,6 +329,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             .iter()
             .zip(&kept)
             .map(|(&s, &kept)| {
+                let s = I32F32::from_int(i64::try_from(s).unwrap_or(i64::MAX));
                 U16Divisor::new(if kept {
                     sparse::column_divisor(s).get()
                 } else {
