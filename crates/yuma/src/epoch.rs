@@ -211,7 +211,7 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
             // The smallest column the next entry may have in an ascending row.
             let mut next = 0;
             // Locals, which stay in registers through the loop, unlike the captured ones.
-            let (registered, mut row_ascending) = (registered.as_slice(), true);
+            let (registered, mut row_ascending, mut total) = (registered.as_slice(), true, 0u64);
             kept.extend(row.iter().filter_map(|&(j, v)| {
                 // None for j >= n.
                 let reg = *registered.get(usize::from(j))?;
@@ -219,12 +219,13 @@ pub fn epoch(inputs: &Inputs) -> Outputs {
                 keep.then(|| {
                     row_ascending &= u32::from(j) >= next;
                     next = u32::from(j) + 1;
+                    total += u64::from(v);
                     (j, I32F32::from_int(i64::from(v)))
                 })
             }));
             ascending &= row_ascending;
             // Normalized while the row is in cache.
-            sparse::normalize_weights_row(&mut kept);
+            sparse::normalize_weights_row(&mut kept, total);
             kept
         })
         .collect();

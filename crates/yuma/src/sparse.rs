@@ -56,9 +56,10 @@ pub(crate) fn is_topk_nonzero(x: &[I32F32], k: usize) -> Vec<bool> {
 }
 
 /// A row of stored weights (each entry `I32F32::from_int` of a u16) with a positive sum divided
-/// by it, as the reference's `normalize_row` does: the entries' integer parts are the u16s.
-pub(crate) fn normalize_weights_row(row: &mut Row) {
-    let total = sum(row.iter().map(|e| e.1));
+/// by it, as the reference's `normalize_row` does: the entries' integer parts are the u16s, and
+/// `integer_sum` theirs. The reference's wrapping sum of the entries is that sum times 2³², wrapped.
+pub(crate) fn normalize_weights_row(row: &mut Row, integer_sum: u64) {
+    let total = I32F32::from_bits((integer_sum << 32) as i64);
     if total > I32F32::ZERO {
         let d = U16Divisor::new(total);
         row.iter_mut()
