@@ -249,9 +249,9 @@ pub fn weighted_median_columns(
                 .collect()
         })
         .collect();
-    // The selection by radix reads negative scores, which the epoch never has, as 0; the
-    // reference's route orders them.
-    if weights.iter().flatten().any(|v| *v < I32F32::ZERO) {
+    // The selection by radix reads negative scores, which the epoch never has, as 0, and needs
+    // stakes the epoch's are like; the reference's route takes any.
+    if weights.iter().flatten().any(|v| *v < I32F32::ZERO) || !sparse::radix_select_applies(stake) {
         return sparse::weighted_median_cols_dense(stake, &rows, columns, kappa);
     }
     // Dense rows are ascending.

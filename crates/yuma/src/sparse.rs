@@ -459,6 +459,14 @@ pub(crate) fn mat_ema<T: Copy>(
     (new, sums, maxes)
 }
 
+/// Whether [`weighted_median_cols`]'s selection is exact for these stakes: its sums fit i64
+/// for fewer than 2¹⁶ voters of normalized stake at most 1 each, as the epoch's are (their
+/// sum cannot wrap).
+pub(crate) fn radix_select_applies(stake: &[I32F32]) -> bool {
+    let (use_stake, _, _) = voter_stakes(stake, I32F32::ZERO);
+    use_stake.len() < 1 << 16 && use_stake.iter().all(|s| *s <= I32F32::ONE)
+}
+
 /// The normalized positive stakes (the voters, in uid order), their sum and the minority
 /// `sum − majority` that the weighted median compares cumulative stake against.
 fn voter_stakes(stake: &[I32F32], majority: I32F32) -> (Vec<I32F32>, I32F32, I32F32) {
@@ -483,7 +491,8 @@ fn voter_stakes(stake: &[I32F32], majority: I32F32) -> (Vec<I32F32>, I32F32, I32
 /// entries alone, in place, so the cost follows the number of weights. Rows with repeated or
 /// unsorted columns take the reference's dense route, whose "last entry wins" rule they need;
 /// `ascending` tells whether every row is strictly ascending. Scores are non-negative
-/// (normalized weights); see [`score_key`] for others.
+/// (normalized weights; see [`score_key`] for others), and the voters fewer than 2¹⁶ with
+/// normalized stakes of at most 1 each (see [`radix_select_applies`]).
 pub(crate) fn weighted_median_cols(
     stake: &[I32F32],
     score: &[Row],
@@ -593,9 +602,11 @@ fn smallest_score_above(
     total: I32F32,
     max: u64,
 ) -> I32F32 {
-    let total = i128::from(total.to_bits());
-    let minority = i128::from(minority.to_bits());
-    let mut acc = i128::from(below.to_bits());
+    // `below`, `total` and every sum below are sums of fewer than 2¹⁶ stakes of at most 1
+    // (2³²) each, under 2⁴⁸: exact in i64.
+    let total = total.to_bits();
+    let minority = minority.to_bits();
+    let mut acc = below.to_bits();
     if acc + total <= minority {
         return I32F32::from_bits(max as i64);
     }
@@ -608,7 +619,6 @@ fn smallest_score_above(
         if live.len() <= 8 {
             return smallest_score_above_sorted(live, acc, minority);
         }
-        // Stakes are at most 1 (2^32) and a column has fewer than 2^16 voters: i64 suffices.
         let mut hist = [0i64; 256];
         let mut count = [0u32; 256];
         for e in live.iter() {
@@ -619,8 +629,8 @@ fn smallest_score_above(
         // The first non-empty digit at which the cumulative stake exceeds `minority` (if `acc`
         // already does, that is simply the smallest digit present).
         let mut digit = 0;
-        while digit < 255 && (count[digit] == 0 || acc + i128::from(hist[digit]) <= minority) {
-            acc += i128::from(hist[digit]);
+        while digit < 255 && (count[digit] == 0 || acc + hist[digit] <= minority) {
+            acc += hist[digit];
             digit += 1;
         }
         // Keep the entries of that digit (at the front of the slice).
@@ -643,14 +653,14 @@ fn smallest_score_above(
 /// `minority` at the largest key at the latest: sorted by key, the first key at which it does.
 fn smallest_score_above_sorted(
     entries: &mut [(u64, I32F32)],
-    mut acc: i128,
-    minority: i128,
+    mut acc: i64,
+    minority: i64,
 ) -> I32F32 {
     entries.sort_by_key(|e| e.0);
     let mut k = 0;
     while let Some(&(group, _)) = entries.get(k) {
         while let Some(e) = entries.get(k).filter(|e| e.0 == group) {
-            acc += i128::from(e.1.to_bits());
+            acc += e.1.to_bits();
             k += 1;
         }
         if acc > minority {
