@@ -633,12 +633,15 @@ fn smallest_score_above(
             acc += hist[digit];
             digit += 1;
         }
-        // Keep the entries of that digit (at the front of the slice).
-        let mut kept = 0;
+        // Keep the entries of that digit (at the front of the slice), stopping at the last.
+        let (mut kept, wanted) = (0, count[digit] as usize);
         for k in 0..live.len() {
             if (live[k].0 >> shift) & 0xff == digit as u64 {
                 live.swap(kept, k);
                 kept += 1;
+                if kept == wanted {
+                    break;
+                }
             }
         }
         len = kept;
