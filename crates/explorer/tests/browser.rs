@@ -129,20 +129,13 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
-        let created: serde_json::Value = http
-            .post(format!("{base}/session"))
-            .json(&serde_json::json!({
-                "capabilities": {"alwaysMatch": {"goog:chromeOptions": {
-                    "binary": "/usr/bin/chromium", "args": args,
-                }}}
-            }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let session = created["value"]["sessionId"]
+        let capabilities = serde_json::json!({
+            "capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+                "binary": "/usr/bin/chromium", "args": args,
+            }}}
+        });
+        let created = post(&http, &format!("{base}/session"), capabilities).await;
+        let session = created["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no session: {created}"))
             .to_string();
@@ -155,17 +148,7 @@ impl Browser {
     }
 
     async fn command(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
-        let answer: serde_json::Value = self
-            .http
-            .post(format!("{}{path}", self.session))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        answer["value"].clone()
+        post(&self.http, &format!("{}{path}", self.session), body).await
     }
 
     async fn open(&self, url: &str) {
@@ -193,6 +176,20 @@ impl Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// A WebDriver command: what it answered (the `value` of its reply).
+async fn post(http: &reqwest::Client, url: &str, body: serde_json::Value) -> serde_json::Value {
+    let answer: serde_json::Value = http
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["value"].clone()
 }
 
 fn shots_dir() -> PathBuf {
