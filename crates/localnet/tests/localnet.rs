@@ -6,11 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_localnet::{Args, Localnet, RunningSubnet, DEFAULT_SUBNETS};
+mod common;
+
+use common::quick_args;
+use plexus_localnet::{Localnet, RunningSubnet, DEFAULT_SUBNETS};
 use plexus_rpc::types::MetagraphOptions;
 use plexus_rpc::Client;
 use plexus_subnet_kit::Kind;
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 /// Epochs, after every validator has set weights once, before rewards are judged.
@@ -92,24 +94,12 @@ async fn judged(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_localnet_rewards_follow_quality_slow() {
     let state = tempfile::tempdir().unwrap();
-    let rpc = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let args = Args {
-        validators: 1,
-        subnets: DEFAULT_SUBNETS.map(String::from).to_vec(),
-        miners: 5,
-        subnet_validators: 2,
-        tempo: 10,
-        block_time_ms: 300,
-        state_dir: state.path().to_path_buf(),
-        fresh: false,
-        rpc,
-        explorer: rpc,
-        no_explorer: true,
-        plain: true,
-    };
+    let args = quick_args(
+        state.path(),
+        DEFAULT_SUBNETS.map(String::from).to_vec(),
+        5,
+        2,
+    );
     let localnet = Localnet::start(&args).await.unwrap();
     assert_eq!(localnet.skipped, Vec::<(String, String)>::new());
     assert_eq!(localnet.subnets.len(), DEFAULT_SUBNETS.len());

@@ -4,8 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_localnet::{Args, Localnet};
-use std::net::TcpListener;
+mod common;
+
+use common::quick_args;
+use plexus_localnet::Localnet;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_localnet_without_pip_skips_embeddings_and_runs_the_rest_slow() {
@@ -14,24 +16,12 @@ async fn test_localnet_without_pip_skips_embeddings_and_runs_the_rest_slow() {
     std::env::set_var("XDG_CACHE_HOME", cache.path());
     std::env::set_var("PLEXUS_PIP", "/nonexistent/bin/pip");
     let state = tempfile::tempdir().unwrap();
-    let rpc = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let args = Args {
-        validators: 1,
-        subnets: vec!["weather".into(), "embeddings".into()],
-        miners: 2,
-        subnet_validators: 1,
-        tempo: 10,
-        block_time_ms: 300,
-        state_dir: state.path().to_path_buf(),
-        fresh: false,
-        rpc,
-        explorer: rpc,
-        no_explorer: true,
-        plain: true,
-    };
+    let args = quick_args(
+        state.path(),
+        vec!["weather".into(), "embeddings".into()],
+        2,
+        1,
+    );
     let localnet = Localnet::start(&args).await.unwrap();
     let running: Vec<&str> = localnet.subnets.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(running, ["weather"]);
