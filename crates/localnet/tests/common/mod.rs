@@ -6,7 +6,12 @@ use std::path::Path;
 
 /// A one-node localnet in `state` running `subnets`, with short blocks and tempo, its RPC on a
 /// free port, no explorer and the plain view.
-pub(crate) fn quick_args(state: &Path, subnets: Vec<String>, miners: usize, validators: usize) -> Args {
+pub(crate) fn quick_args(
+    state: &Path,
+    subnets: Vec<String>,
+    miners: usize,
+    validators: usize,
+) -> Args {
     let rpc = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
