@@ -24,16 +24,12 @@ pub use tasks::{shipped, Problem, TasksError};
 use plexus_axon::{Dendrite, RunningAxon};
 use plexus_sdk::{Metagraph, Round, Validator};
 use plexus_subnet_kit::{
-    copy_key, query, serve, serve_common, serving_targets, BoxFuture, Job, Kind, MinerContext,
-    Solver, SplitMix64, Subnet, SubnetError, Unavailable, ValidatorContext, Work,
+    copy_key, query_round, serve, serve_common, BoxFuture, Job, Kind, MinerContext, Solver,
+    SplitMix64, Subnet, SubnetError, Unavailable, ValidatorContext, Work,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-/// Blocks between a task and its reveal.
-const REVEAL_DELAY: u64 = 2;
 
 /// A task: which problem, and its prompt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,18 +141,9 @@ impl Validator for CodeValidator {
             problem: problem.task_id.clone(),
             prompt: problem.prompt.clone(),
         };
-        let targets = serving_targets(&round, 16);
         let task_id = self.rng.next_u64();
-        let answers = query::<CodeWork>(
-            &self.dendrite,
-            &self.metagraph,
-            &targets,
-            task_id,
-            &task,
-            REVEAL_DELAY,
-            Duration::from_secs(5),
-        )
-        .await;
+        let answers =
+            query_round::<CodeWork>(&self.dendrite, &self.metagraph, &round, task_id, &task).await;
         // Miners that give the same body get the same result; each is compiled once.
         let mut tested: BTreeMap<String, f64> = BTreeMap::new();
         let mut rewards = Vec::with_capacity(answers.len());

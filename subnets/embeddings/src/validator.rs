@@ -8,12 +8,8 @@ use crate::score::{score, Check};
 use crate::{EmbeddingsWork, CHECKED, SENTENCES};
 use plexus_axon::Dendrite;
 use plexus_sdk::{Metagraph, Round, Validator};
-use plexus_subnet_kit::{query, serving_targets, SplitMix64};
+use plexus_subnet_kit::{query_round, SplitMix64};
 use std::sync::Arc;
-use std::time::Duration;
-
-/// Blocks between a task and its reveal.
-const REVEAL_DELAY: u64 = 2;
 
 /// Asks up to 16 serving miners the same sentences each round and recomputes [`CHECKED`] of
 /// them: its cost is that fraction of one miner's, whatever the number of miners.
@@ -59,19 +55,11 @@ pub(crate) async fn checks(
 
 impl Validator for EmbeddingsValidator {
     async fn forward(&mut self, round: Round<'_>) -> Vec<(u16, f64)> {
-        let targets = serving_targets(&round, 16);
         let task = draw_task(&self.corpus, &mut self.rng, SENTENCES);
         let task_id = self.rng.next_u64();
-        let answers = query::<EmbeddingsWork>(
-            &self.dendrite,
-            &self.metagraph,
-            &targets,
-            task_id,
-            &task,
-            REVEAL_DELAY,
-            Duration::from_secs(5),
-        )
-        .await;
+        let answers =
+            query_round::<EmbeddingsWork>(&self.dendrite, &self.metagraph, &round, task_id, &task)
+                .await;
         if answers.iter().all(|(_, answer)| answer.is_none()) {
             return answers.into_iter().map(|(uid, _)| (uid, 0.0)).collect();
         }

@@ -28,4 +28,4 @@ pub use subnet::{
     copy_key, serve, serve_common, BoxFuture, Kind, MinerContext, Subnet, SubnetError, Unavailable,
     ValidatorContext,
 };
-pub use validator::{query, serving_targets};
+pub use validator::{query, query_round, serving_targets};

@@ -6,6 +6,34 @@ use plexus_axon::{Dendrite, Target};
 use plexus_sdk::{Metagraph, Round};
 use std::time::Duration;
 
+/// Serving miners asked per round, blocks from a task to its reveal, and the time each call may
+/// take: what the example subnets use.
+const ROUND_MINERS: usize = 16;
+const REVEAL_DELAY: u64 = 2;
+const CALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One round's [`query`] as the example subnets make it: `task` to up to 16 of the round's
+/// serving miners, answers revealed 2 blocks on, 5 s per call.
+pub async fn query_round<W: Work>(
+    dendrite: &Dendrite,
+    metagraph: &Metagraph,
+    round: &Round<'_>,
+    task_id: u64,
+    task: &W::Task,
+) -> Vec<(u16, Option<W::Answer>)> {
+    let targets = serving_targets(round, ROUND_MINERS);
+    query::<W>(
+        dendrite,
+        metagraph,
+        &targets,
+        task_id,
+        task,
+        REVEAL_DELAY,
+        CALL_TIMEOUT,
+    )
+    .await
+}
+
 /// Up to `count` serving miners of the round, with where to reach them.
 pub fn serving_targets(round: &Round<'_>, count: usize) -> Vec<(u16, Target)> {
     round

@@ -4,15 +4,11 @@ use crate::data::Dataset;
 use crate::{Answer, Case, Task, WeatherWork, HISTORY, HORIZON};
 use plexus_axon::Dendrite;
 use plexus_sdk::{Metagraph, Round, Validator};
-use plexus_subnet_kit::{query, serving_targets, SplitMix64};
+use plexus_subnet_kit::{query_round, SplitMix64};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Cases in one task: enough days that one lucky guess does not make a score.
 const CASES: usize = 8;
-
-/// Blocks between a task and its reveal.
-const REVEAL_DELAY: u64 = 2;
 
 /// A task and the observations it is scored against, one row of [`HORIZON`] per case.
 pub(crate) fn draw_task(data: &Dataset, rng: &mut SplitMix64) -> (Task, Vec<Vec<f64>>) {
@@ -89,19 +85,11 @@ impl WeatherValidator {
 
 impl Validator for WeatherValidator {
     async fn forward(&mut self, round: Round<'_>) -> Vec<(u16, f64)> {
-        let targets = serving_targets(&round, 16);
         let (task, truth) = draw_task(&self.data, &mut self.rng);
         let task_id = self.rng.next_u64();
-        let answers = query::<WeatherWork>(
-            &self.dendrite,
-            &self.metagraph,
-            &targets,
-            task_id,
-            &task,
-            REVEAL_DELAY,
-            Duration::from_secs(5),
-        )
-        .await;
+        let answers =
+            query_round::<WeatherWork>(&self.dendrite, &self.metagraph, &round, task_id, &task)
+                .await;
         answers
             .into_iter()
             .map(|(uid, answer)| (uid, answer.map_or(0.0, |a| score(&task, &truth, &a))))
