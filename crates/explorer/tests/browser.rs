@@ -632,11 +632,11 @@ fn at(page: &str) -> Option<BlockId> {
 
 /// The value of a fact (`<dt>label</dt><dd>value</dd>`) on a page.
 fn fact<'a>(page: &'a str, label: &str) -> &'a str {
+    let opening = format!("<dt>{label}</dt><dd>");
     let start = page
-        .find(&format!("<dt>{label}</dt><dd>"))
+        .find(&opening)
         .unwrap_or_else(|| panic!("no fact {label}"))
-        + label.len()
-        + 13;
+        + opening.len();
     &page[start..start + page[start..].find("</dd>").unwrap()]
 }
 
