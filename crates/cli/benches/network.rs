@@ -12,9 +12,9 @@
 
 use futures::StreamExt;
 use plexus_keys::{CryptoType, Keypair};
-use plexus_primitives::{AccountId, Signature, H256, RAO_PER_TAO};
-use plexus_rpc::Client;
-use plexus_runtime::{Call, SignedTransaction, Transaction};
+use plexus_primitives::{AccountId, H256, RAO_PER_TAO};
+use plexus_rpc::{sign_transaction, Client};
+use plexus_runtime::Call;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -247,22 +247,11 @@ async fn run_load(
     let mut txs = Vec::new();
     for nonce in nonce_base..nonce_base + PER_ACCOUNT {
         for signer in signers {
-            let transaction = Transaction {
-                signer: signer.account(),
-                nonce,
-                genesis_hash,
-                valid_until: None,
-                tip: 0,
-                call: Call::Transfer {
-                    dest,
-                    value: RAO_PER_TAO / 1000,
-                },
+            let call = Call::Transfer {
+                dest,
+                value: RAO_PER_TAO / 1000,
             };
-            let signature = Signature(signer.sign(&transaction.signing_payload()).0);
-            txs.push(SignedTransaction {
-                transaction,
-                signature,
-            });
+            txs.push(sign_transaction(signer, genesis_hash, nonce, call));
         }
     }
     let total = txs.len();

@@ -735,30 +735,17 @@ fn test_settings_file_supplies_the_network_and_wallet() {
 /// the CLI has no governance commands, and the test needs short epochs.
 fn governance(rt: &tokio::runtime::Runtime, client: &Client, call: plexus_runtime::Call) {
     use plexus_keys::{CryptoType, Keypair};
-    use plexus_rpc::types::TxProgress;
     let alice = Keypair::from_uri(CryptoType::Sr25519, "//Alice").unwrap();
     rt.block_on(async {
-        let transaction = plexus_runtime::Transaction {
-            signer: alice.account(),
-            nonce: client.next_nonce(alice.account()).await.unwrap().pending,
-            genesis_hash: client.info().await.unwrap().genesis_hash,
-            valid_until: None,
-            tip: 0,
-            call,
-        };
-        let signature = plexus_primitives::Signature(alice.sign(&transaction.signing_payload()).0);
-        let tx = plexus_runtime::SignedTransaction {
-            transaction,
-            signature,
-        };
-        let mut progress = client.submit_and_watch(&tx).await.unwrap();
-        while let Some(update) = progress.next().await {
-            if let TxProgress::Finalized { inclusion, .. } = update.unwrap() {
-                assert!(inclusion.success, "{inclusion:?}");
-                return;
-            }
-        }
-        panic!("the governance call was not finalized");
+        let genesis_hash = client.info().await.unwrap().genesis_hash;
+        let nonce = client.next_nonce(alice.account()).await.unwrap().pending;
+        let tx = plexus_rpc::sign_transaction(&alice, genesis_hash, nonce, call);
+        let progress = client.submit_and_watch(&tx).await.unwrap();
+        let inclusion = plexus_rpc::finality(tx.hash(), progress).await;
+        assert!(
+            inclusion.is_ok(),
+            "the governance call failed: {inclusion:?}"
+        );
     });
 }
 

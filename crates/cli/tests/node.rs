@@ -5,9 +5,9 @@
 
 use crate::util::{free_port, Env};
 use plexus_keys::{CryptoType, Keypair};
-use plexus_primitives::{AccountId, Signature, H256, RAO_PER_TAO};
+use plexus_primitives::{AccountId, H256, RAO_PER_TAO};
 use plexus_rpc::{types::BlockId, Client};
-use plexus_runtime::{Call, SignedTransaction, Transaction};
+use plexus_runtime::{Call, SignedTransaction};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -21,22 +21,11 @@ fn dev(name: &str) -> Keypair {
 
 /// A transfer from `from`, signed with the keys crate (as the CLI and SDK sign).
 fn transfer(from: &Keypair, nonce: u64, genesis_hash: H256, to: AccountId) -> SignedTransaction {
-    let transaction = Transaction {
-        signer: from.account(),
-        nonce,
-        genesis_hash,
-        valid_until: None,
-        tip: 0,
-        call: Call::Transfer {
-            dest: to,
-            value: RAO_PER_TAO,
-        },
+    let call = Call::Transfer {
+        dest: to,
+        value: RAO_PER_TAO,
     };
-    let signature = Signature(from.sign(&transaction.signing_payload()).0);
-    SignedTransaction {
-        transaction,
-        signature,
-    }
+    plexus_rpc::sign_transaction(from, genesis_hash, nonce, call)
 }
 
 /// One `plexus node run` process; killed (SIGKILL) when dropped.

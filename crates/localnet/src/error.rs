@@ -33,7 +33,7 @@ pub enum LocalnetError {
     Rpc(#[from] plexus_rpc::ClientError),
     /// A call could not be made.
     #[error(transparent)]
-    Chain(#[from] plexus_sdk::ChainError),
+    Chain(#[from] plexus_sdk::SubmitError),
     /// A metagraph could not be read.
     #[error(transparent)]
     Metagraph(#[from] plexus_sdk::MetagraphError),

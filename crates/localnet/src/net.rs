@@ -6,7 +6,7 @@ use crate::setup::{self, Payers, Plan};
 use crate::{localnet_dir, Args};
 use plexus_axon::RunningAxon;
 use plexus_primitives::AccountId;
-use plexus_sdk::{Chain, Metagraph, MinerSettings, ValidatorSettings};
+use plexus_sdk::{Metagraph, MinerSettings, Submitter, ValidatorSettings};
 use plexus_subnet_kit::{Kind, MinerContext, Subnet, ValidatorContext};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -166,7 +166,7 @@ impl Localnet {
     async fn populate(
         &mut self,
         args: &Args,
-        chain: &Chain,
+        chain: &Submitter,
         chosen: Vec<Box<dyn Subnet>>,
     ) -> Result<(), LocalnetError> {
         let mut plans = Vec::new();
@@ -246,7 +246,7 @@ impl Localnet {
             let mut settings = MinerSettings::new(netuid, listen, 1);
             settings.external_ip = Some(listen.ip());
             let context = MinerContext {
-                chain: Chain::connect(&self.rpc_url).await?,
+                chain: Submitter::connect(&self.rpc_url).await?,
                 hotkey: dev_key(&uri)?,
                 metagraph: metagraph.clone(),
                 settings,
@@ -264,7 +264,7 @@ impl Localnet {
                 .join(&running.name)
                 .join(format!("{}.json", validator.name));
             let context = ValidatorContext {
-                chain: Chain::connect(&self.rpc_url).await?,
+                chain: Submitter::connect(&self.rpc_url).await?,
                 hotkey: dev_key(&uri)?,
                 metagraph: metagraph.clone(),
                 settings: ValidatorSettings {
@@ -323,13 +323,13 @@ fn neuron(uri: &str, name: String, kind: Option<Kind>) -> Result<NeuronInfo, Loc
 }
 
 /// Connects once the first node has finalized a block, or fails with the node's own error.
-async fn connect(url: &str, nodes: &mut Nodes) -> Result<Chain, LocalnetError> {
+async fn connect(url: &str, nodes: &mut Nodes) -> Result<Submitter, LocalnetError> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Some(failure) = nodes.failure() {
             return Err(failure);
         }
-        if let Ok(chain) = Chain::connect(url).await {
+        if let Ok(chain) = Submitter::connect(url).await {
             if chain
                 .client()
                 .health()

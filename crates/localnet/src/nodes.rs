@@ -178,9 +178,9 @@ impl Nodes {
                 retention: plexus_store::Retention::Archive,
                 mempool: plexus_mempool::Limits::default(),
                 metrics: None,
-                rpc: (index == 0).then(|| plexus_rpc::RpcConfig {
+                rpc: (index == 0).then(|| plexus_node::RpcConfig {
                     listen: rpc,
-                    ..plexus_rpc::RpcConfig::default()
+                    ..plexus_node::RpcConfig::default()
                 }),
                 // Two cores are shared by every node and neuron.
                 worker_threads: if n == 1 { 2 } else { 1 },

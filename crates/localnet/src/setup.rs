@@ -5,10 +5,10 @@
 
 use crate::error::LocalnetError;
 use plexus_keys::Keypair;
-use plexus_primitives::{AccountId, Signature, RAO_PER_TAO};
-use plexus_rpc::types::{MetagraphOptions, TxProgress};
-use plexus_runtime::{Call, GovernanceCall, Hyperparameter, SignedTransaction, Transaction};
-use plexus_sdk::Chain;
+use plexus_primitives::{AccountId, RAO_PER_TAO};
+use plexus_rpc::types::MetagraphOptions;
+use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
+use plexus_sdk::Submitter;
 
 /// TAO each subnet validator stakes.
 const VALIDATOR_STAKE_TAO: u64 = 1_000;
@@ -16,59 +16,27 @@ const VALIDATOR_STAKE_TAO: u64 = 1_000;
 /// Signs `calls` by `signer` at consecutive nonces, submits them all, and waits until each is
 /// final and succeeded.
 pub(crate) async fn submit_all(
-    chain: &Chain,
+    chain: &Submitter,
     signer: &Keypair,
     calls: Vec<Call>,
 ) -> Result<(), LocalnetError> {
     if calls.is_empty() {
         return Ok(());
     }
-    let client = chain.client();
-    let genesis_hash = client.info().await?.genesis_hash;
-    let first = client.next_nonce(signer.account()).await?.pending;
     let mut watches = Vec::with_capacity(calls.len());
-    for (nonce, call) in (first..).zip(calls) {
-        let transaction = Transaction {
-            signer: signer.account(),
-            nonce,
-            genesis_hash,
-            valid_until: None,
-            tip: 0,
-            call,
-        };
-        let signature = Signature(signer.sign(&transaction.signing_payload()).0);
-        let tx = SignedTransaction {
-            transaction,
-            signature,
-        };
-        watches.push(client.submit_and_watch(&tx).await?);
+    for tx in chain.sign_all(signer, calls).await? {
+        watches.push((tx.hash(), chain.watch(&tx).await?));
     }
-    let results = futures::future::join_all(watches.into_iter().map(|mut progress| async move {
-        while let Some(update) = progress.next().await {
-            match update? {
-                TxProgress::Pending { .. } => {}
-                TxProgress::Dropped { hash } => {
-                    return Err(LocalnetError::Setup(format!(
-                        "transaction {hash} was dropped"
-                    )));
-                }
-                TxProgress::Finalized { inclusion, .. } => {
-                    return match inclusion.error {
-                        None if inclusion.success => Ok(()),
-                        error => Err(LocalnetError::Setup(error.map_or_else(
-                            || "a setup call failed".into(),
-                            |e| format!("{}: {}", e.kind, e.message),
-                        ))),
-                    };
-                }
-            }
-        }
-        Err(LocalnetError::Setup(
-            "the node stopped reporting on a setup call".into(),
-        ))
-    }))
+    let results = futures::future::join_all(
+        watches
+            .into_iter()
+            .map(|(hash, progress)| plexus_rpc::finality(hash, progress)),
+    )
     .await;
-    results.into_iter().collect()
+    for result in results {
+        result?;
+    }
+    Ok(())
 }
 
 /// A subnet to set up: its name and the hotkeys it needs.
@@ -89,7 +57,7 @@ pub(crate) struct Payers {
 
 /// Sets up every planned subnet; returns their netuids in the plan's order.
 pub(crate) async fn set_up(
-    chain: &Chain,
+    chain: &Submitter,
     payers: &Payers,
     plans: &[Plan],
     tempo: u16,

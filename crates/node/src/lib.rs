@@ -29,5 +29,6 @@ pub use engine::{StartError, Timeouts, Timing, TimingError, ValidatorConfig, sta
 pub use finality::{FinalityError, FinalityVerifier};
 pub use key::{KeyFileError, ValidatorKey};
 pub use node::{CommitError, Finalizer, Node, Notification, OpenError};
+pub use plexus_rpc_server::RpcConfig;
 pub use run::{Role, RunConfig, RunError, run, run_until};
 pub use spec::{ChainSpec, SpecError};

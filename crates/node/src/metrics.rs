@@ -3,7 +3,7 @@
 use crate::node::{Node, Notification};
 use commonware_runtime::telemetry::metrics::{GaugeExt as _, MetricsExt as _};
 use commonware_runtime::{Clock, Metrics, Spawner};
-use plexus_rpc::Backend as _;
+use plexus_rpc_server::Backend as _;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 

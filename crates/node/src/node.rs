@@ -16,7 +16,7 @@ use futures::StreamExt;
 use futures::channel::mpsc;
 use plexus_mempool::{AdmitError, Mempool};
 use plexus_primitives::{AccountId, H256};
-pub use plexus_rpc::Notification;
+pub use plexus_rpc_server::Notification;
 use plexus_runtime::{BlockOutcome, Chain, CheckedTransaction, Header, SignedTransaction};
 use plexus_store::{Store, StoreError};
 use std::collections::BTreeMap;
@@ -513,7 +513,7 @@ impl Node {
     }
 }
 
-impl plexus_rpc::Backend for Node {
+impl plexus_rpc_server::Backend for Node {
     fn finalized(&self) -> Arc<Chain> {
         self.shared.finalized()
     }

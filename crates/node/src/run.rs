@@ -65,7 +65,7 @@ pub struct RunConfig {
     /// Where to serve Prometheus metrics, if anywhere.
     pub metrics: Option<SocketAddr>,
     /// The JSON-RPC server, if any.
-    pub rpc: Option<plexus_rpc::RpcConfig>,
+    pub rpc: Option<plexus_rpc_server::RpcConfig>,
     /// Worker threads of the runtime.
     pub worker_threads: usize,
 }
@@ -87,7 +87,7 @@ pub enum RunError {
     Peers(String),
     /// The RPC server could not start.
     #[error("rpc: {0}")]
-    Rpc(#[from] plexus_rpc::ServerError),
+    Rpc(#[from] plexus_rpc_server::ServerError),
     /// The upstream URL of a follower is not usable.
     #[error("upstream: {0}")]
     Upstream(#[from] plexus_rpc::ClientError),
@@ -129,7 +129,8 @@ pub fn run_until(
 
         let rpc = match &config.rpc {
             Some(rpc) => {
-                let server = plexus_rpc::RpcServer::start(rpc, Arc::new(node.clone())).await?;
+                let server =
+                    plexus_rpc_server::RpcServer::start(rpc, Arc::new(node.clone())).await?;
                 info!(address = %server.local_addr(), "JSON-RPC listening (HTTP and WebSocket)");
                 Some(server)
             }

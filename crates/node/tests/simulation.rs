@@ -26,7 +26,7 @@ use plexus_node::{
     start_validator,
 };
 use plexus_primitives::{AccountId, H256, RAO_PER_TAO, Signature, blake2_256, blake2_256_parts};
-use plexus_rpc::Backend as _;
+use plexus_rpc_server::Backend as _;
 use plexus_runtime::{Call, ChainParams, Genesis, SignedTransaction, Transaction};
 use std::collections::BTreeMap;
 use std::future::Future;

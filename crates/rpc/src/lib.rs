@@ -1,22 +1,22 @@
-//! Serve and call Plexus's JSON-RPC API.
+//! Call Plexus's JSON-RPC API.
 //!
 //! One API for every client of a node (the `plexus` CLI, the SDK's metagraph sync, the
-//! explorer): JSON-RPC 2.0 over HTTP and WebSocket on one port. [`types`] holds the JSON
-//! shapes, shared by both ends; [`RpcServer`] serves them over a [`Backend`], the seam the node
-//! implements (a finalized [`Chain`](plexus_runtime::Chain) snapshot, the store, the mempool,
-//! a notification channel); [`Client`] calls every method with typed results and subscribes
-//! over WebSocket. `docs/rpc.md` documents each method with examples.
+//! explorer, the subnets): JSON-RPC 2.0 over HTTP and WebSocket on one port. [`types`] holds
+//! the JSON shapes, shared with the server (the `plexus-rpc-server` crate, which serializes
+//! them); [`error`] the codes; [`Client`] calls every method with typed results and subscribes
+//! over WebSocket; [`Submitter`] is the one way to act: sign a call at the signer's next
+//! nonce, submit it and follow it to finality. `docs/rpc.md` documents each method with
+//! examples.
 //!
 //! Methods are grouped by prefix: `chain_` (heads, blocks, transactions, subscriptions),
 //! `state_` (accounts, stake, subnets, the metagraph, pools), `tx_` (fees, nonces, submission)
 //! and `system_`. Errors use JSON-RPC's codes plus the application codes in [`error`].
 //!
-//! The server lives here rather than in `node` so that it is tested end to end against the
-//! real runtime, store and mempool without consensus; the node only implements [`Backend`].
-//!
 //! # What this is not
-//! No chain rules (queries call `plexus-runtime`), no consensus, no mempool policy (the
-//! [`Backend`] admits), no TLS on either end (put a TLS proxy in front of a public node).
+//! Not the server: this crate builds no database, mempool or server code, so a client pays
+//! only for the client. No chain rules (a transaction is built and signed with
+//! `plexus-runtime`'s types, and the node decides), no TLS (put a TLS proxy in front of a
+//! public node).
 //!
 //! # Status
 //! Alpha: method names and JSON shapes may still change; `docs/rpc.md` is the reference.
@@ -33,14 +33,10 @@
 //! # }
 //! ```
 
-mod backend;
 mod client;
-mod config;
 pub mod error;
-mod server;
+mod submit;
 pub mod types;
 
-pub use backend::{Backend, Notification};
 pub use client::{Client, ClientBuilder, ClientError, Subscription};
-pub use config::{ConfigError, RpcConfig};
-pub use server::{RpcServer, ServerError};
+pub use submit::{finality, sign_transaction, SubmitError, Submitter};

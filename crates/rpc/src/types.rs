@@ -613,15 +613,6 @@ pub struct EventFilter {
     pub netuids: Vec<NetUid>,
 }
 
-impl EventFilter {
-    /// Whether `event` passes: it names one of the accounts (if any are given) and one of the
-    /// subnets (if any are given).
-    pub fn matches(&self, event: &Event) -> bool {
-        (self.accounts.is_empty() || event.accounts().iter().any(|a| self.accounts.contains(a)))
-            && (self.netuids.is_empty() || event.netuids().iter().any(|n| self.netuids.contains(n)))
-    }
-}
-
 /// The events of one finalized block that passed a filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockEvents {
@@ -775,80 +766,6 @@ pub enum Event {
     },
 }
 
-impl Event {
-    /// Every account the event names.
-    pub fn accounts(&self) -> Vec<AccountId> {
-        match self {
-            Self::FeePaid { who, .. } => vec![*who],
-            Self::Transfer { from, to, .. } => vec![*from, *to],
-            Self::AccountReaped { account, .. } => vec![*account],
-            Self::NetworkAdded { owner, .. } => vec![*owner],
-            Self::GovernanceKeyChanged { new } => new.iter().copied().collect(),
-            Self::NeuronRegistered {
-                hotkey, replaced, ..
-            } => std::iter::once(*hotkey).chain(*replaced).collect(),
-            Self::AxonServed { hotkey, .. }
-            | Self::WeightsCommitted { hotkey, .. }
-            | Self::WeightsRevealed { hotkey, .. }
-            | Self::DelegateTakeSet { hotkey, .. } => vec![*hotkey],
-            Self::StakeAdded {
-                coldkey, hotkey, ..
-            }
-            | Self::StakeRemoved {
-                coldkey, hotkey, ..
-            } => vec![*coldkey, *hotkey],
-            Self::StakeMoved {
-                from_coldkey,
-                from_hotkey,
-                to_coldkey,
-                to_hotkey,
-                ..
-            } => vec![*from_coldkey, *from_hotkey, *to_coldkey, *to_hotkey],
-            Self::TransactionSucceeded { .. }
-            | Self::TransactionFailed { .. }
-            | Self::NetworkRemoved { .. }
-            | Self::FirstEmissionBlockSet { .. }
-            | Self::SubnetIdentitySet { .. }
-            | Self::HyperparameterSet { .. }
-            | Self::ChainParamsSet { .. }
-            | Self::WeightsSet { .. }
-            | Self::EpochRun { .. } => Vec::new(),
-        }
-    }
-
-    /// Every subnet the event concerns.
-    pub fn netuids(&self) -> Vec<NetUid> {
-        match self {
-            Self::NetworkAdded { netuid, .. }
-            | Self::NetworkRemoved { netuid, .. }
-            | Self::FirstEmissionBlockSet { netuid, .. }
-            | Self::SubnetIdentitySet { netuid }
-            | Self::HyperparameterSet { netuid, .. }
-            | Self::NeuronRegistered { netuid, .. }
-            | Self::AxonServed { netuid, .. }
-            | Self::WeightsSet { netuid, .. }
-            | Self::WeightsCommitted { netuid, .. }
-            | Self::WeightsRevealed { netuid, .. }
-            | Self::StakeAdded { netuid, .. }
-            | Self::StakeRemoved { netuid, .. }
-            | Self::EpochRun { netuid, .. } => vec![*netuid],
-            Self::StakeMoved {
-                from_netuid,
-                to_netuid,
-                ..
-            } => vec![*from_netuid, *to_netuid],
-            Self::FeePaid { .. }
-            | Self::TransactionSucceeded { .. }
-            | Self::TransactionFailed { .. }
-            | Self::Transfer { .. }
-            | Self::AccountReaped { .. }
-            | Self::ChainParamsSet { .. }
-            | Self::GovernanceKeyChanged { .. }
-            | Self::DelegateTakeSet { .. } => Vec::new(),
-        }
-    }
-}
-
 /// The node's view of itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
@@ -955,39 +872,5 @@ mod tests {
             Some(BlockId::Hash(H256([2; 32])))
         );
         assert!(serde_json::from_value::<MetagraphOptions>(json!({"weight": true})).is_err());
-    }
-
-    #[test]
-    fn test_event_filter() {
-        let transfer = Event::Transfer {
-            from: alice(),
-            to: AccountId([9; 32]),
-            amount: 1,
-        };
-        let stake = Event::StakeAdded {
-            coldkey: alice(),
-            hotkey: AccountId([8; 32]),
-            netuid: 4,
-            tao: 1,
-            alpha: 1,
-        };
-        let by_account = EventFilter {
-            accounts: vec![AccountId([9; 32])],
-            netuids: vec![],
-        };
-        assert!(by_account.matches(&transfer));
-        assert!(!by_account.matches(&stake));
-        let by_subnet = EventFilter {
-            accounts: vec![],
-            netuids: vec![4],
-        };
-        assert!(!by_subnet.matches(&transfer));
-        assert!(by_subnet.matches(&stake));
-        let both = EventFilter {
-            accounts: vec![alice()],
-            netuids: vec![5],
-        };
-        assert!(!both.matches(&stake), "both conditions must hold");
-        assert!(EventFilter::default().matches(&transfer));
     }
 }

@@ -247,4 +247,36 @@ impl Event {
             | Self::EpochRun { .. } => Vec::new(),
         }
     }
+
+    /// Every subnet the event concerns, for filtering events by subnet.
+    pub fn netuids(&self) -> Vec<NetUid> {
+        match self {
+            Self::NetworkAdded { netuid, .. }
+            | Self::NetworkRemoved { netuid, .. }
+            | Self::FirstEmissionBlockSet { netuid, .. }
+            | Self::SubnetIdentitySet { netuid }
+            | Self::HyperparameterSet { netuid, .. }
+            | Self::NeuronRegistered { netuid, .. }
+            | Self::AxonServed { netuid, .. }
+            | Self::WeightsSet { netuid, .. }
+            | Self::WeightsCommitted { netuid, .. }
+            | Self::WeightsRevealed { netuid, .. }
+            | Self::StakeAdded { netuid, .. }
+            | Self::StakeRemoved { netuid, .. }
+            | Self::EpochRun { netuid, .. } => vec![*netuid],
+            Self::StakeMoved {
+                from_netuid,
+                to_netuid,
+                ..
+            } => vec![*from_netuid, *to_netuid],
+            Self::FeePaid { .. }
+            | Self::TransactionSucceeded { .. }
+            | Self::TransactionFailed { .. }
+            | Self::Transfer { .. }
+            | Self::AccountReaped { .. }
+            | Self::ChainParamsSet { .. }
+            | Self::GovernanceKeyChanged { .. }
+            | Self::DelegateTakeSet { .. } => Vec::new(),
+        }
+    }
 }

@@ -8,7 +8,7 @@
 use clap::{Parser, Subcommand};
 use plexus_axon::{Dendrite, Synapse, Target};
 use plexus_sdk::{
-    Chain, Metagraph, Miner, NeuronArgs, Round, Routes, Validator, ValidatorSettings,
+    Metagraph, Miner, NeuronArgs, Round, Routes, Submitter, Validator, ValidatorSettings,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -107,7 +107,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = cli.neuron.load()?;
     let hotkey = config.hotkey()?;
-    let chain = Chain::connect(&config.node).await?;
+    let chain = Submitter::connect(&config.node).await?;
     let metagraph = Metagraph::follow(&config.node, config.netuid).await?;
     match cli.role {
         Role::Miner => {

@@ -7,16 +7,22 @@
 //! builds on), and not the chain's rules (`plexus-runtime`): everything here goes through a
 //! node's RPC.
 
-pub mod chain;
 pub mod config;
 pub mod metagraph;
 pub mod miner;
 pub mod validator;
 pub mod weights;
 
-pub use chain::{Chain, ChainError};
+pub use plexus_rpc::{SubmitError, Submitter};
+
+// What a subnet needs besides the SDK, so that a subnet depends on the SDK (and the subnet kit)
+// alone and always builds against the versions the SDK was built with.
 pub use config::{ConfigError, NeuronArgs, NeuronConfig};
 pub use metagraph::{Metagraph, MetagraphError, Snapshot};
 pub use miner::{serve_miner, MetagraphGate, Miner, MinerError, MinerSettings, Routes};
+pub use plexus_axon as axon;
+pub use plexus_keys as keys;
+pub use plexus_primitives as primitives;
+pub use plexus_rpc as rpc;
 pub use validator::{run_validator, Round, Validator, ValidatorError, ValidatorSettings};
 pub use weights::{weights_for_chain, Scores, ScoresError, WeightLimits, WeightsError};

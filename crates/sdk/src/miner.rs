@@ -1,11 +1,11 @@
 //! A miner's side: its synapse handlers ([`Miner`]), who may call them (from the metagraph),
 //! and its address kept on chain ([`serve_miner`]).
 
-use crate::chain::{Chain, ChainError};
 use crate::metagraph::Metagraph;
 use plexus_axon::{Axon, AxonConfig, Gate, RunningAxon, Synapse};
 use plexus_keys::{KeyError, Keypair};
 use plexus_primitives::AccountId;
+use plexus_rpc::{SubmitError, Submitter};
 use plexus_runtime::Call;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
@@ -205,7 +205,7 @@ pub enum MinerError {
         /// The address.
         address: SocketAddr,
         /// Why.
-        source: ChainError,
+        source: SubmitError,
     },
 }
 
@@ -259,7 +259,7 @@ async fn address_towards(node: &str) -> Result<IpAddr, MinerError> {
 /// Publishes `address` unless the chain already has it; returns the block it was published
 /// in, if it was.
 async fn publish(
-    chain: &Chain,
+    chain: &Submitter,
     hotkey: &Keypair,
     metagraph: &Metagraph,
     settings: &MinerSettings,
@@ -303,7 +303,7 @@ async fn publish(
 /// axon runs, every `check_interval` the address is found again (unless set) and published
 /// again if it changed or the chain's record differs (after a re-registration, say).
 pub async fn serve_miner<M: Miner>(
-    chain: Chain,
+    chain: Submitter,
     hotkey: Keypair,
     metagraph: Metagraph,
     settings: MinerSettings,

@@ -9,10 +9,10 @@
 //! nothing. Weights that fail are logged as errors and reported to [`Validator::weights_failed`],
 //! because weights lost in silence cost a validator its dividends.
 
-use crate::chain::{Chain, ChainError};
 use crate::metagraph::{Metagraph, Snapshot};
 use crate::weights::{weights_for_chain, Scores, ScoresError, WeightLimits};
 use plexus_keys::Keypair;
+use plexus_rpc::{SubmitError, Submitter};
 use plexus_runtime::Call;
 use rand_core::RngCore as _;
 use serde::{Deserialize, Serialize};
@@ -110,7 +110,7 @@ pub enum ValidatorError {
         /// What was being done.
         what: &'static str,
         /// Why it failed.
-        source: ChainError,
+        source: SubmitError,
     },
     /// The scores cannot become a valid weight row.
     #[error("weights: {0}")]
@@ -174,7 +174,7 @@ impl State {
 
 /// Runs `validator` until `stop` completes or the hotkey is found unregistered.
 pub async fn run_validator<V: Validator>(
-    chain: &Chain,
+    chain: &Submitter,
     hotkey: &Keypair,
     metagraph: &Metagraph,
     settings: &ValidatorSettings,
@@ -235,7 +235,7 @@ pub async fn run_validator<V: Validator>(
 
 /// One pass of the weight-setting rules against one snapshot.
 struct WeightStep<'a> {
-    chain: &'a Chain,
+    chain: &'a Submitter,
     hotkey: &'a Keypair,
     settings: &'a ValidatorSettings,
     snapshot: &'a Snapshot,
@@ -285,7 +285,7 @@ impl WeightStep<'_> {
                 );
                 Ok(())
             }
-            Err(ChainError::Failed { kind, .. }) if kind == "reveal_too_early" => Ok(()),
+            Err(e) if e.failure().is_some_and(|f| f.kind == "reveal_too_early") => Ok(()),
             Err(source) => {
                 pending.remove(index);
                 Err(ValidatorError::Chain {

@@ -6,7 +6,7 @@
 use plexus_axon::{Dendrite, Gate, Scheme, Target};
 use plexus_rpc::types::{AxonEndpoint, MetagraphOptions};
 use plexus_runtime::{Call, Hyperparameter};
-use plexus_sdk::{serve_miner, Chain, Metagraph, MetagraphGate, MinerError};
+use plexus_sdk::{serve_miner, Metagraph, MetagraphGate, MinerError, Submitter};
 use plexus_sdk::{MinerSettings, Snapshot};
 use plexus_testkit::{create_subnet, key, register, stake, DevNode};
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -130,7 +130,7 @@ async fn test_metagraph_gate_admits_by_permit_and_stake_and_ranks_by_stake() {
     let mut settings = MinerSettings::new(netuid, address, 1);
     settings.external_ip = Some(address.ip());
     settings.require_permit = true;
-    let miner_chain = Chain::connect(&node.url).await.unwrap();
+    let miner_chain = Submitter::connect(&node.url).await.unwrap();
     let miner_key = key("//Bob//miner");
     let _axon = serve_miner(
         miner_chain,
@@ -177,7 +177,7 @@ async fn test_metagraph_gate_admits_by_permit_and_stake_and_ranks_by_stake() {
 
 /// The miner's axon as the chain records it.
 async fn published(
-    chain: &Chain,
+    chain: &Submitter,
     netuid: u16,
     hotkey: &plexus_primitives::AccountId,
 ) -> Option<AxonEndpoint> {
@@ -214,7 +214,7 @@ async fn test_miner_keeps_its_address_on_chain_and_finds_it_from_the_route_to_th
     // chain refuses; the error says which address and why.
     let listen = SocketAddr::from(([127, 0, 0, 2], 0));
     let error = serve_miner(
-        Chain::connect(&node.url).await.unwrap(),
+        Submitter::connect(&node.url).await.unwrap(),
         key("//Bob//miner"),
         metagraph.clone(),
         MinerSettings::new(netuid, listen, 1),
@@ -238,7 +238,7 @@ async fn test_miner_keeps_its_address_on_chain_and_finds_it_from_the_route_to_th
     settings.external_ip = Some(address.ip());
     settings.check_interval = Duration::from_millis(300);
     let _axon = serve_miner(
-        Chain::connect(&node.url).await.unwrap(),
+        Submitter::connect(&node.url).await.unwrap(),
         key("//Bob//miner"),
         metagraph.clone(),
         settings,

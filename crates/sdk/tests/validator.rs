@@ -9,7 +9,7 @@ use plexus_primitives::AccountId;
 use plexus_rpc::types::MetagraphOptions;
 use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
 use plexus_sdk::{
-    run_validator, Chain, Metagraph, Round, Validator, ValidatorError, ValidatorSettings,
+    run_validator, Metagraph, Round, Submitter, Validator, ValidatorError, ValidatorSettings,
 };
 use plexus_testkit::{create_subnet, key, register, stake, DevNode};
 use std::net::{SocketAddr, TcpListener};
@@ -56,7 +56,11 @@ impl Validator for Fixed {
 }
 
 /// The validator's weight row on chain, as (hotkey, weight).
-async fn weights_of(chain: &Chain, netuid: u16, validator: &AccountId) -> Vec<(AccountId, u16)> {
+async fn weights_of(
+    chain: &Submitter,
+    netuid: u16,
+    validator: &AccountId,
+) -> Vec<(AccountId, u16)> {
     let options = MetagraphOptions {
         weights: true,
         bonds: false,
@@ -274,7 +278,7 @@ async fn test_example_subnet_pays_the_honest_miner_more() {
         let mut settings = plexus_sdk::MinerSettings::new(netuid, address, 1);
         settings.external_ip = Some(address.ip());
         let miner = double::DoubleMiner { honest: is_honest };
-        let miner_chain = Chain::connect(&node.url).await.unwrap();
+        let miner_chain = Submitter::connect(&node.url).await.unwrap();
         let running =
             plexus_sdk::serve_miner(miner_chain, key(uri), metagraph.clone(), settings, miner)
                 .await

@@ -11,7 +11,7 @@ use plexus_keys::{CryptoType, Keypair};
 use plexus_node::{ChainSpec, Role, RunConfig, Timing, ValidatorKey};
 use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_runtime::{Call, ChainParams, Genesis, GovernanceCall, Hyperparameter};
-use plexus_sdk::Chain;
+use plexus_sdk::Submitter;
 use std::net::{SocketAddr, TcpListener};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -70,9 +70,9 @@ impl DevNode {
             retention: plexus_store::Retention::Archive,
             mempool: plexus_mempool::Limits::default(),
             metrics: None,
-            rpc: Some(plexus_rpc::RpcConfig {
+            rpc: Some(plexus_node::RpcConfig {
                 listen: rpc,
-                ..plexus_rpc::RpcConfig::default()
+                ..plexus_node::RpcConfig::default()
             }),
             worker_threads: 2,
         };
@@ -92,10 +92,10 @@ impl DevNode {
     }
 
     /// A connection, once the chain has finalized its first block.
-    pub async fn connect(&self) -> Chain {
+    pub async fn connect(&self) -> Submitter {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Ok(chain) = Chain::connect(&self.url).await {
+            if let Ok(chain) = Submitter::connect(&self.url).await {
                 if chain.client().health().await.unwrap().finalized >= 1 {
                     return chain;
                 }
@@ -121,7 +121,7 @@ impl Drop for DevNode {
 /// `owner_hotkey`, lifts the hyperparameter freeze before epochs, and sets `hyperparameters`.
 /// Returns its netuid.
 pub async fn create_subnet(
-    chain: &Chain,
+    chain: &Submitter,
     owner: &Keypair,
     owner_hotkey: AccountId,
     hyperparameters: &[Hyperparameter],
@@ -164,7 +164,7 @@ pub async fn create_subnet(
 }
 
 /// Registers each of `hotkeys` on `netuid`, paid by `coldkey`.
-pub async fn register(chain: &Chain, coldkey: &Keypair, netuid: u16, hotkeys: &[AccountId]) {
+pub async fn register(chain: &Submitter, coldkey: &Keypair, netuid: u16, hotkeys: &[AccountId]) {
     for hotkey in hotkeys {
         let call = Call::BurnedRegister {
             netuid,
@@ -175,7 +175,7 @@ pub async fn register(chain: &Chain, coldkey: &Keypair, netuid: u16, hotkeys: &[
 }
 
 /// Stakes `tao` through `hotkey` on `netuid`, paid by `coldkey`.
-pub async fn stake(chain: &Chain, coldkey: &Keypair, netuid: u16, hotkey: AccountId, tao: u64) {
+pub async fn stake(chain: &Submitter, coldkey: &Keypair, netuid: u16, hotkey: AccountId, tao: u64) {
     let call = Call::AddStake {
         hotkey,
         netuid,

@@ -21,7 +21,7 @@ mod tasks;
 pub use sandbox::{Limits, Outcome, Sandbox};
 pub use tasks::{shipped, Problem, TasksError};
 
-use plexus_axon::{Dendrite, RunningAxon};
+use plexus_sdk::axon::{Dendrite, RunningAxon};
 use plexus_sdk::{Metagraph, Round, Validator};
 use plexus_subnet_kit::{
     copy_key, query_round, serve, serve_common, BoxFuture, Job, Kind, MinerContext, Solver,

@@ -93,7 +93,7 @@ pub use subnet::Embeddings;
 mod subnet {
     use crate::RandomVectors;
     use crate::{EmbeddingsValidator, EmbeddingsWork, Encoder, Fetcher, HalfWork, Model};
-    use plexus_axon::{Dendrite, RunningAxon};
+    use plexus_sdk::axon::{Dendrite, RunningAxon};
     use plexus_subnet_kit::{
         copy_key, serve, serve_common, BoxFuture, Kind, MinerContext, Subnet, SubnetError,
         Unavailable, ValidatorContext,

@@ -6,7 +6,7 @@ use crate::miners::embed;
 use crate::model::Encoder;
 use crate::score::{score, Check};
 use crate::{EmbeddingsWork, CHECKED, SENTENCES};
-use plexus_axon::Dendrite;
+use plexus_sdk::axon::Dendrite;
 use plexus_sdk::{Metagraph, Round, Validator};
 use plexus_subnet_kit::{query_round, SplitMix64};
 use std::sync::Arc;

@@ -2,8 +2,8 @@
 //! solvers every subnet has, one that answers nothing and one that copies another miner.
 
 use crate::protocol::{commitment, Commit, Reveal, Work};
-use plexus_axon::{Dendrite, Target};
-use plexus_primitives::AccountId;
+use plexus_sdk::axon::{Dendrite, Target};
+use plexus_sdk::primitives::AccountId;
 use plexus_sdk::{Metagraph, Miner, Routes};
 use std::collections::VecDeque;
 use std::future::Future;

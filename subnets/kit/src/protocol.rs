@@ -1,7 +1,7 @@
 //! The two synapses of a commit-then-reveal query, and the commitment that binds them.
 
-use plexus_axon::Synapse;
-use plexus_primitives::{blake2_256_parts, AccountId};
+use plexus_sdk::axon::Synapse;
+use plexus_sdk::primitives::{blake2_256_parts, AccountId};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;

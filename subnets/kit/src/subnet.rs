@@ -3,11 +3,11 @@
 
 use crate::miner::{CommitRevealMiner, Copier, Lazy, Solver};
 use crate::protocol::Work;
-use plexus_axon::{Dendrite, RunningAxon};
-use plexus_keys::Keypair;
-use plexus_primitives::AccountId;
+use plexus_sdk::axon::{Dendrite, RunningAxon};
+use plexus_sdk::keys::Keypair;
+use plexus_sdk::primitives::AccountId;
 use plexus_sdk::{
-    serve_miner, Chain, Metagraph, MinerError, MinerSettings, ValidatorError, ValidatorSettings,
+    serve_miner, Metagraph, MinerError, MinerSettings, Submitter, ValidatorError, ValidatorSettings,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -88,13 +88,13 @@ pub enum SubnetError {
     Unavailable(#[from] Unavailable),
     /// The hotkey could not be copied for a dendrite.
     #[error("hotkey: {0}")]
-    Key(#[from] plexus_keys::KeyError),
+    Key(#[from] plexus_sdk::keys::KeyError),
 }
 
 /// Everything a miner is started with.
 pub struct MinerContext {
     /// The connection to the node.
-    pub chain: Chain,
+    pub chain: Submitter,
     /// The miner's hotkey (registered on the subnet).
     pub hotkey: Keypair,
     /// The subnet's metagraph.
@@ -108,7 +108,7 @@ pub struct MinerContext {
 /// Everything a validator is started with.
 pub struct ValidatorContext {
     /// The connection to the node.
-    pub chain: Chain,
+    pub chain: Submitter,
     /// The validator's hotkey (registered and staked on the subnet).
     pub hotkey: Keypair,
     /// The subnet's metagraph.
@@ -188,6 +188,6 @@ pub fn serve_common<W: Work>(
 }
 
 /// A second handle on `key`, for a dendrite or an axon that signs beside the neuron's own.
-pub fn copy_key(key: &Keypair) -> Result<Keypair, plexus_keys::KeyError> {
+pub fn copy_key(key: &Keypair) -> Result<Keypair, plexus_sdk::keys::KeyError> {
     Keypair::from_private_key(key.crypto(), &key.private_key())
 }

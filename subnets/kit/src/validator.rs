@@ -2,7 +2,7 @@
 //! answers that match their commitments.
 
 use crate::protocol::{commitment, Commit, Reveal, Work};
-use plexus_axon::{Dendrite, Target};
+use plexus_sdk::axon::{Dendrite, Target};
 use plexus_sdk::{Metagraph, Round};
 use std::time::Duration;
 

@@ -24,7 +24,7 @@ pub use data::{DataError, Dataset};
 pub use forecast::{Noise, Persistence, Regression};
 pub use validator::{score, WeatherValidator};
 
-use plexus_axon::RunningAxon;
+use plexus_sdk::axon::RunningAxon;
 use plexus_subnet_kit::{
     serve, serve_common, BoxFuture, Kind, MinerContext, Subnet, SubnetError, Unavailable,
     ValidatorContext, Work,
@@ -124,7 +124,7 @@ impl Subnet for Weather {
             let key = plexus_subnet_kit::copy_key(&context.hotkey)?;
             let mut logic = WeatherValidator::new(
                 data,
-                plexus_axon::Dendrite::new(key, 16),
+                plexus_sdk::axon::Dendrite::new(key, 16),
                 context.metagraph.clone(),
             );
             plexus_sdk::run_validator(

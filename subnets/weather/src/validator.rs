@@ -2,7 +2,7 @@
 
 use crate::data::Dataset;
 use crate::{Answer, Case, Task, WeatherWork, HISTORY, HORIZON};
-use plexus_axon::Dendrite;
+use plexus_sdk::axon::Dendrite;
 use plexus_sdk::{Metagraph, Round, Validator};
 use plexus_subnet_kit::{query_round, SplitMix64};
 use std::sync::Arc;

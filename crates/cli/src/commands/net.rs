@@ -7,12 +7,10 @@ use super::Context;
 use crate::{spinner::Spinner, units};
 use anyhow::{anyhow, bail, Context as _, Result};
 use plexus_keys::Keypair;
-use plexus_primitives::{AccountId, Balance, NetUid, Signature, H256};
-use plexus_rpc::types::{
-    Event, Metagraph, MetagraphOptions, SubnetInfo, SystemInfo, TxError, TxProgress,
-};
-use plexus_rpc::{Client, ClientError};
-use plexus_runtime::{Call, SignedTransaction, Transaction};
+use plexus_primitives::{AccountId, Balance, NetUid, H256};
+use plexus_rpc::types::{Event, Metagraph, MetagraphOptions, SubnetInfo, SystemInfo, TxError};
+use plexus_rpc::{Client, ClientError, SubmitError, Submitter};
+use plexus_runtime::{Call, SignedTransaction};
 use serde_json::{json, Value};
 use std::future::Future;
 use std::process::ExitCode;
@@ -29,8 +27,7 @@ pub(crate) fn block_on(command: impl Future<Output = Result<()>>) -> Result<Exit
 
 /// A connection to one node.
 pub(crate) struct Net {
-    client: Client,
-    url: String,
+    chain: Submitter,
     pub(crate) info: SystemInfo,
 }
 
@@ -67,27 +64,29 @@ impl Net {
             .await
             .map_err(|e| unreachable_node(&ctx.url, &e))?;
         Ok(Self {
-            client,
-            url: ctx.url.clone(),
+            chain: Submitter::new(client, &ctx.url, info.genesis_hash),
             info,
         })
     }
 
     pub(crate) fn client(&self) -> &Client {
-        &self.client
+        self.chain.client()
     }
 
     /// Maps a failed query to an error naming the node.
     pub(crate) fn query_error(&self, e: ClientError) -> anyhow::Error {
         match e {
-            ClientError::Transport(_) => unreachable_node(&self.url, &e),
-            other => anyhow!("the node at {} refused the query: {other}", self.url),
+            ClientError::Transport(_) => unreachable_node(self.chain.url(), &e),
+            other => anyhow!(
+                "the node at {} refused the query: {other}",
+                self.chain.url()
+            ),
         }
     }
 
     pub(crate) async fn free_balance(&self, account: AccountId) -> Result<Balance> {
         Ok(self
-            .client
+            .client()
             .account(account, None)
             .await
             .map_err(|e| self.query_error(e))?
@@ -95,7 +94,7 @@ impl Net {
     }
 
     pub(crate) async fn subnet(&self, netuid: NetUid) -> Result<SubnetInfo> {
-        self.client
+        self.client()
             .subnet(netuid, None)
             .await
             .map_err(|e| self.query_error(e))?
@@ -107,7 +106,7 @@ impl Net {
             weights,
             bonds: false,
         };
-        self.client
+        self.client()
             .metagraph(netuid, options, None)
             .await
             .map_err(|e| self.query_error(e))?
@@ -117,7 +116,7 @@ impl Net {
     /// The next block's number: the earliest a transaction submitted now can be in.
     pub(crate) async fn next_block(&self) -> Result<u64> {
         let head = self
-            .client
+            .client()
             .finalized_head()
             .await
             .map_err(|e| self.query_error(e))?;
@@ -126,31 +125,16 @@ impl Net {
 
     /// Signs `call` with `signer` at its next nonce (counting its pending transactions).
     pub(crate) async fn sign(&self, signer: &Keypair, call: Call) -> Result<SignedTransaction> {
-        let nonce = self
-            .client
-            .next_nonce(signer.account())
+        self.chain
+            .sign(signer, call)
             .await
-            .map_err(|e| self.query_error(e))?
-            .pending;
-        let transaction = Transaction {
-            signer: signer.account(),
-            nonce,
-            genesis_hash: self.info.genesis_hash,
-            valid_until: None,
-            tip: 0,
-            call,
-        };
-        let signature = Signature(signer.sign(&transaction.signing_payload()).0);
-        Ok(SignedTransaction {
-            transaction,
-            signature,
-        })
+            .map_err(|e| self.query_error(e))
     }
 
     /// The fee `tx` pays (free calls pay none).
     pub(crate) async fn fee(&self, tx: &SignedTransaction) -> Result<Balance> {
         Ok(self
-            .client
+            .client()
             .estimate_fee(tx)
             .await
             .map_err(|e| self.query_error(e))?
@@ -170,39 +154,32 @@ impl Net {
             format!("{what}: waiting for finalization…"),
             !ctx.out.is_json() && !ctx.out.is_quiet(),
         );
-        let mut progress = self
-            .client
-            .submit_and_watch(tx)
-            .await
-            .map_err(|e| self.refused(e))?;
-        while let Some(update) = progress.next().await {
-            match update.map_err(|e| self.query_error(e))? {
-                TxProgress::Pending { .. } => {}
-                TxProgress::Dropped { .. } => bail!(
-                    "transaction {hash} was dropped by the node before reaching a block; nothing was charged: try again"
-                ),
-                TxProgress::Finalized { inclusion, .. } => {
-                    if !inclusion.success {
-                        return Err(failed(inclusion.block_number, inclusion.error.as_ref()));
-                    }
-                    let fee = inclusion
-                        .events
-                        .iter()
-                        .map(|e| match e {
-                            Event::FeePaid { fee, .. } => *fee,
-                            _ => 0,
-                        })
-                        .sum();
-                    return Ok(Receipt {
-                        hash,
-                        block: inclusion.block_number,
-                        fee,
-                        events: inclusion.events,
-                    });
-                }
+        let inclusion = self.chain.submit_signed(tx).await.map_err(|e| match e {
+            SubmitError::Rpc(e) => self.refused(e),
+            SubmitError::Dropped(_) => anyhow!(
+                "transaction {hash} was dropped by the node before reaching a block; nothing was charged: try again"
+            ),
+            SubmitError::Failed { inclusion } => {
+                failed(inclusion.block_number, inclusion.error.as_ref())
             }
-        }
-        bail!("the node stopped reporting on transaction {hash}; check it with the explorer or try again")
+            SubmitError::Unwatched(_) => anyhow!(
+                "the node stopped reporting on transaction {hash}; check it with the explorer or try again"
+            ),
+        })?;
+        let fee = inclusion
+            .events
+            .iter()
+            .map(|e| match e {
+                Event::FeePaid { fee, .. } => *fee,
+                _ => 0,
+            })
+            .sum();
+        Ok(Receipt {
+            hash,
+            block: inclusion.block_number,
+            fee,
+            events: inclusion.events,
+        })
     }
 
     /// Why the node would not take a transaction, in words the user can act on.

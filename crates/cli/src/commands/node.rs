@@ -324,12 +324,15 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
         },
         mempool: plexus_mempool::Limits::default(),
         metrics: args.metrics.or(config.metrics),
-        rpc: args.rpc.or(config.rpc).map(|listen| plexus_rpc::RpcConfig {
-            listen,
-            rate_per_second: args.rpc_rate,
-            rate_burst: args.rpc_rate.saturating_mul(2),
-            ..plexus_rpc::RpcConfig::default()
-        }),
+        rpc: args
+            .rpc
+            .or(config.rpc)
+            .map(|listen| plexus_node::RpcConfig {
+                listen,
+                rate_per_second: args.rpc_rate,
+                rate_burst: args.rpc_rate.saturating_mul(2),
+                ..plexus_node::RpcConfig::default()
+            }),
         worker_threads: 2,
     };
     if let (Some(listen), Some(rpc)) = (args.explorer, run.rpc.as_ref()) {

@@ -6,7 +6,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use plexus_rpc::types::MetagraphOptions;
-use plexus_rpc::{Backend, RpcConfig};
+use plexus_rpc_server::{Backend, RpcConfig};
 use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
 
 // The test harness: the same node, server and client as the tests; the bench uses part of it.

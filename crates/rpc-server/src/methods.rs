@@ -3,22 +3,22 @@
 //! Methods that read the store or rebuild older state run on tokio's blocking pool; the rest
 //! (including submission, one signature check) answer on the connection's task.
 
-use super::cache::MetagraphCache;
-use super::convert::{call_name, record, tx_error};
-use super::params::Args;
-use super::queries;
 use crate::backend::Backend;
+use crate::cache::MetagraphCache;
+use crate::convert::{call_name, record, tx_error};
 use crate::error::ApiError;
-use crate::types::{
-    AccountHistory, AccountTransaction, BlockId, BlockInfo, FeeEstimate, HeaderInfo, Health,
-    HexBytes, Inclusion, MetagraphOptions, NextNonce, Rao, SwapDirection, SyncBatch, SyncBlock,
-    SystemInfo, TransactionDetails, TransactionInfo, TransactionSummary, TxPosition, TxStatus,
-};
+use crate::params::Args;
+use crate::queries;
 use jsonrpsee_core::server::RpcModule;
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_types::ErrorObjectOwned;
 use parity_scale_codec::Encode;
 use plexus_primitives::{AccountId, BlockNumber, NetUid, H256};
+use plexus_rpc::types::{
+    AccountHistory, AccountTransaction, BlockId, BlockInfo, FeeEstimate, HeaderInfo, Health,
+    HexBytes, Inclusion, MetagraphOptions, NextNonce, Rao, SwapDirection, SyncBatch, SyncBlock,
+    SystemInfo, TransactionDetails, TransactionInfo, TransactionSummary, TxPosition, TxStatus,
+};
 use plexus_runtime::{
     Chain, CheckedTransaction, Event, Events, Header, Phase, SignedTransaction, State,
 };
@@ -331,7 +331,7 @@ pub(crate) fn inclusion(header: &Header, index: u32, events: &Events) -> Inclusi
         index,
         success: error.is_none(),
         error,
-        events: mine.into_iter().map(super::convert::event).collect(),
+        events: mine.into_iter().map(crate::convert::event).collect(),
     }
 }
 

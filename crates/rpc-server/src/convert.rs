@@ -1,6 +1,6 @@
 //! The runtime's records in the API's shapes.
 
-use crate::types::{self, AxonEndpoint, EventRecord, TxError};
+use plexus_rpc::types::{self, AxonEndpoint, EventRecord, TxError};
 use plexus_runtime::{AxonInfo, DispatchError, Event, Phase};
 use std::net::{Ipv4Addr, Ipv6Addr};
 

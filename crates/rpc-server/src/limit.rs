@@ -4,10 +4,10 @@
 //! jsonrpsee builds the RPC middleware per HTTP request and per WebSocket, so the buckets live
 //! in one shared [`RateLimiter`] keyed by the address the accept loop records on each request.
 
-use crate::error::RATE_LIMITED;
 use jsonrpsee_core::middleware::{Batch, Notification, RpcServiceT};
 use jsonrpsee_core::server::MethodResponse;
 use jsonrpsee_types::{ErrorObjectOwned, Id, Request};
+use plexus_rpc::error::RATE_LIMITED;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::IpAddr;

@@ -2,18 +2,19 @@
 //! transaction's progress. Each runs as one task reading the backend's broadcast channel until
 //! the client unsubscribes or disconnects.
 
-use super::convert::record;
-use super::methods::{decode_and_check, inclusion, transaction, Ctx};
-use super::params::Args;
 use crate::backend::{Backend, Notification};
+use crate::convert::record;
 use crate::error::ApiError;
-use crate::types::{
-    BlockEvents, EventFilter, EventRecord, HeaderInfo, HexBytes, TxProgress, TxStatus,
-};
+use crate::methods::{decode_and_check, inclusion, transaction, Ctx};
+use crate::params::Args;
 use jsonrpsee_core::server::{PendingSubscriptionSink, RpcModule, SubscriptionSink};
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_types::ErrorObjectOwned;
 use plexus_primitives::H256;
+use plexus_rpc::types::{
+    BlockEvents, EventFilter, EventRecord, HeaderInfo, HexBytes, TxProgress, TxStatus,
+};
+use plexus_runtime::Event;
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -76,14 +77,21 @@ fn filtered(filter: &EventFilter, n: Notification) -> Option<BlockEvents> {
     };
     let events: Vec<EventRecord> = events
         .iter()
+        .filter(|(_, e)| passes(filter, e))
         .map(|(p, e)| record(*p, e))
-        .filter(|r| filter.matches(&r.event))
         .collect();
     (!events.is_empty()).then(|| BlockEvents {
         block_number: header.number,
         block_hash: header.hash(),
         events,
     })
+}
+
+/// Whether `event` passes the filter: it names one of the accounts (if any are given) and one
+/// of the subnets (if any are given).
+fn passes(filter: &EventFilter, event: &Event) -> bool {
+    (filter.accounts.is_empty() || event.accounts().iter().any(|a| filter.accounts.contains(a)))
+        && (filter.netuids.is_empty() || event.netuids().iter().any(|n| filter.netuids.contains(n)))
 }
 
 /// A watched transaction's final state when the stream cannot say (it lagged, or the pool
@@ -208,4 +216,48 @@ pub(crate) fn register<B: Backend>(
         },
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plexus_primitives::AccountId;
+
+    fn alice() -> AccountId {
+        AccountId([1; 32])
+    }
+
+    #[test]
+    fn test_event_filter() {
+        let transfer = Event::Transfer {
+            from: alice(),
+            to: AccountId([9; 32]),
+            amount: 1,
+        };
+        let stake = Event::StakeAdded {
+            coldkey: alice(),
+            hotkey: AccountId([8; 32]),
+            netuid: 4,
+            tao: 1,
+            alpha: 1,
+        };
+        let by_account = EventFilter {
+            accounts: vec![AccountId([9; 32])],
+            netuids: vec![],
+        };
+        assert!(passes(&by_account, &transfer));
+        assert!(!passes(&by_account, &stake));
+        let by_subnet = EventFilter {
+            accounts: vec![],
+            netuids: vec![4],
+        };
+        assert!(!passes(&by_subnet, &transfer));
+        assert!(passes(&by_subnet, &stake));
+        let both = EventFilter {
+            accounts: vec![alice()],
+            netuids: vec![5],
+        };
+        assert!(!passes(&both, &stake), "both conditions must hold");
+        assert!(passes(&EventFilter::default(), &transfer));
+    }
 }

@@ -3,7 +3,8 @@
 
 use plexus_mempool::{AdmitError, Limits, Mempool};
 use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
-use plexus_rpc::{Backend, Client, Notification, RpcConfig, RpcServer};
+use plexus_rpc::Client;
+use plexus_rpc_server::{Backend, Notification, RpcConfig, RpcServer};
 use plexus_runtime::{
     Block, BlockOutcome, Call, Chain, ChainParams, CheckedTransaction, Event, Genesis, Header,
     SignedTransaction, Transaction,

@@ -9,7 +9,7 @@ use plexus_rpc::error::{
     TOO_MANY_SUBSCRIPTIONS, UNKNOWN_BLOCK, UNKNOWN_SUBNET,
 };
 use plexus_rpc::types::{BlockId, SwapDirection};
-use plexus_rpc::{Backend, RpcConfig};
+use plexus_rpc_server::{Backend, RpcConfig};
 use plexus_runtime::Call;
 use plexus_store::Retention;
 use serde_json::{json, Value};

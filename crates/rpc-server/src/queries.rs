@@ -1,13 +1,13 @@
 //! Answers assembled from one state: pure functions from the runtime's state to the API's
 //! types, so they cost the same at the head and at an older block.
 
-use super::convert::{axon, price_rao};
+use crate::convert::{axon, price_rao};
 use crate::error::ApiError;
-use crate::types::{
+use plexus_primitives::{AccountId, Balance, NetUid, H256};
+use plexus_rpc::types::{
     AccountInfo, DelegateTakeInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost,
     PoolInfo, StakeEntry, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
 };
-use plexus_primitives::{AccountId, Balance, NetUid, H256};
 use plexus_runtime::{block_emission, State, Subnet};
 
 pub(crate) fn account(state: &State, address: AccountId) -> AccountInfo {

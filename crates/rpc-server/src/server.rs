@@ -6,26 +6,17 @@
 //!   ──▶ Backend (snapshot, store, mempool)
 //! ```
 
-mod cache;
-mod convert;
-mod limit;
-mod methods;
-mod params;
-mod queries;
-mod subscriptions;
-
 use crate::backend::Backend;
 use crate::config::{ConfigError, RpcConfig};
+use crate::limit::{ClientIp, RateLimitLayer, RateLimiter};
+use crate::methods::{self, Ctx};
+use crate::subscriptions;
 use jsonrpsee_core::middleware::RpcServiceBuilder;
 use jsonrpsee_core::server::{Methods, RpcModule};
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_server::{
     serve_with_graceful_shutdown, stop_channel, BatchRequestConfig, ServerConfig, ServerHandle,
 };
-use limit::{ClientIp, RateLimitLayer, RateLimiter};
-use methods::Ctx;
-
-pub(crate) use convert::variant_name;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::task::{Context, Poll};

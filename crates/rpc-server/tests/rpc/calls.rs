@@ -4,7 +4,7 @@
 use crate::harness::{account, Harness, GOV, TAO};
 use parity_scale_codec::Encode as _;
 use plexus_rpc::types::{BlockId, Event, MetagraphOptions, SwapDirection, TxStatus};
-use plexus_rpc::Backend;
+use plexus_rpc_server::Backend;
 use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
 
 #[tokio::test]

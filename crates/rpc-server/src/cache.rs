@@ -1,8 +1,8 @@
 //! Serialized metagraphs by block: every validator of a subnet asks for the same metagraph after
 //! each block, and a block's state never changes, so the JSON is built once per block.
 
-use crate::types::MetagraphOptions;
 use plexus_primitives::{NetUid, H256};
+use plexus_rpc::types::MetagraphOptions;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::sync::Mutex;

@@ -1,8 +1,8 @@
 //! Positional parameters, read one at a time with a message naming the one that is wrong.
 
-use crate::error::INVALID_PARAMS;
 use jsonrpsee_types::ErrorObjectOwned;
 use jsonrpsee_types::Params;
+use plexus_rpc::error::INVALID_PARAMS;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::VecDeque;
