@@ -1,0 +1,94 @@
+//! Blocks and headers, and the finalized runs a follower syncs.
+
+use super::{EventRecord, HexBytes};
+use plexus_primitives::{AccountId, BlockNumber, H256};
+use serde::{Deserialize, Serialize};
+
+/// A block named by height or by hash (`12` or `"0x…"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BlockId {
+    /// By height.
+    Number(BlockNumber),
+    /// By header hash.
+    Hash(H256),
+}
+
+/// A block header with its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderInfo {
+    /// Height; genesis is 0.
+    pub number: BlockNumber,
+    /// The header's hash.
+    pub hash: H256,
+    /// The parent's hash.
+    pub parent_hash: H256,
+    /// Milliseconds since the Unix epoch, as the proposer set it.
+    pub timestamp: u64,
+    /// Commitment to the block's transactions.
+    pub transactions_root: H256,
+    /// The state root after the block.
+    pub state_root: H256,
+}
+
+impl From<&plexus_runtime::Header> for HeaderInfo {
+    fn from(h: &plexus_runtime::Header) -> Self {
+        Self {
+            number: h.number,
+            hash: h.hash(),
+            parent_hash: h.parent_hash,
+            timestamp: h.timestamp,
+            transactions_root: h.transactions_root,
+            state_root: h.state_root,
+        }
+    }
+}
+
+/// One transaction as a block lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionSummary {
+    /// Its hash.
+    pub hash: H256,
+    /// Who signed (and paid).
+    pub signer: AccountId,
+    /// The signer's nonce it used.
+    pub nonce: u64,
+    /// The call's name, e.g. `transfer`, `add_stake`.
+    pub call: String,
+}
+
+/// A finalized block: header, transactions and events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockInfo {
+    /// Its header.
+    pub header: HeaderInfo,
+    /// Its transactions in order.
+    pub transactions: Vec<TransactionSummary>,
+    /// Everything that happened in it, in order.
+    pub events: Vec<EventRecord>,
+}
+
+/// A run of finalized blocks for a node that follows the chain, as `chain_syncBlocks` returns
+/// it. The follower checks each block against its finality proof and its parent's hash, and
+/// re-executes it; nothing here is taken on trust.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncBatch {
+    /// The serving node's finalized height when it answered.
+    pub finalized: BlockNumber,
+    /// Consecutive blocks from the requested height, oldest first; empty when there are none
+    /// yet.
+    pub blocks: Vec<SyncBlock>,
+}
+
+/// One finalized block with its proof of finality, if the serving node has one for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncBlock {
+    /// Its height.
+    pub height: BlockNumber,
+    /// The SCALE-encoded block.
+    pub block: HexBytes,
+    /// Consensus's certificate that this block is final (validators' signatures over it).
+    /// Absent for a block finalized only as the ancestor of a later one; the later block's
+    /// proof covers it through the parent hashes.
+    pub finality: Option<HexBytes>,
+}

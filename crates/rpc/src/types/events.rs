@@ -1,0 +1,170 @@
+//! Events: what happened on chain, where in its block, and the filter for subscribing.
+
+use super::encoding::as_string;
+use super::TxError;
+use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid, H256};
+use plexus_runtime::{ChainParams, Hyperparameter};
+use serde::{Deserialize, Serialize};
+
+/// Which events `chain_subscribeEvents` delivers; the empty filter delivers all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventFilter {
+    /// Only events naming one of these accounts.
+    pub accounts: Vec<AccountId>,
+    /// Only events of one of these subnets.
+    pub netuids: Vec<NetUid>,
+}
+
+/// The events of one finalized block that passed a filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockEvents {
+    /// The block's height.
+    pub block_number: BlockNumber,
+    /// The block's hash.
+    pub block_hash: H256,
+    /// The events, in block order.
+    pub events: Vec<EventRecord>,
+}
+
+/// Where in its block an event happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "phase", content = "index", rename_all = "snake_case")]
+pub enum Phase {
+    /// The per-block step before the transactions (emission, epochs).
+    Initialization,
+    /// The transaction at this index.
+    Transaction(u32),
+}
+
+/// An event with where it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// Where in the block.
+    pub phase: Phase,
+    /// What happened.
+    pub event: Event,
+}
+
+/// One thing that happened on chain (the runtime's `Event` in the API's conventions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Event {
+    /// A fee was paid and burned.
+    FeePaid {
+        who: AccountId,
+        #[serde(with = "as_string")]
+        fee: Balance,
+    },
+    /// The transaction's call succeeded.
+    TransactionSucceeded { hash: H256 },
+    /// The transaction's call failed; only its fee and nonce took effect.
+    TransactionFailed { hash: H256, error: TxError },
+    /// Balance moved between accounts.
+    Transfer {
+        from: AccountId,
+        to: AccountId,
+        #[serde(with = "as_string")]
+        amount: Balance,
+    },
+    /// An account fell below the existential deposit and was removed; its dust was burned.
+    AccountReaped {
+        account: AccountId,
+        #[serde(with = "as_string")]
+        dust: Balance,
+    },
+    /// A subnet was registered.
+    NetworkAdded {
+        netuid: NetUid,
+        owner: AccountId,
+        #[serde(with = "as_string")]
+        lock: Balance,
+    },
+    /// A subnet was pruned.
+    NetworkRemoved {
+        netuid: NetUid,
+        #[serde(with = "as_string")]
+        refunded: Balance,
+        #[serde(with = "as_string")]
+        burned: Balance,
+    },
+    /// The owner started emission.
+    FirstEmissionBlockSet { netuid: NetUid, block: BlockNumber },
+    /// The owner set the subnet's identity.
+    SubnetIdentitySet { netuid: NetUid },
+    /// A hyperparameter changed.
+    HyperparameterSet {
+        netuid: NetUid,
+        value: Hyperparameter,
+    },
+    /// Governance replaced the chain parameters.
+    ChainParamsSet { params: ChainParams },
+    /// Governance handed its key over (or gave it up).
+    GovernanceKeyChanged { new: Option<AccountId> },
+    /// A hotkey took a uid.
+    NeuronRegistered {
+        netuid: NetUid,
+        uid: Uid,
+        hotkey: AccountId,
+        replaced: Option<AccountId>,
+        #[serde(with = "as_string")]
+        burned: Balance,
+    },
+    /// A neuron published its axon.
+    AxonServed { netuid: NetUid, hotkey: AccountId },
+    /// A neuron's weights were stored.
+    WeightsSet { netuid: NetUid, uid: Uid },
+    /// A weight commit was queued.
+    WeightsCommitted {
+        netuid: NetUid,
+        hotkey: AccountId,
+        hash: H256,
+    },
+    /// A commit was revealed.
+    WeightsRevealed {
+        netuid: NetUid,
+        hotkey: AccountId,
+        hash: H256,
+    },
+    /// TAO was staked.
+    StakeAdded {
+        coldkey: AccountId,
+        hotkey: AccountId,
+        netuid: NetUid,
+        #[serde(with = "as_string")]
+        tao: Balance,
+        #[serde(with = "as_string")]
+        alpha: Balance,
+    },
+    /// Stake was sold for TAO.
+    StakeRemoved {
+        coldkey: AccountId,
+        hotkey: AccountId,
+        netuid: NetUid,
+        #[serde(with = "as_string")]
+        tao: Balance,
+        #[serde(with = "as_string")]
+        alpha: Balance,
+    },
+    /// Stake moved between hotkeys, subnets or coldkeys.
+    StakeMoved {
+        from_coldkey: AccountId,
+        from_hotkey: AccountId,
+        from_netuid: NetUid,
+        to_coldkey: AccountId,
+        to_hotkey: AccountId,
+        to_netuid: NetUid,
+        #[serde(with = "as_string")]
+        alpha: Balance,
+    },
+    /// A hotkey's delegate take changed (of 65535).
+    DelegateTakeSet { hotkey: AccountId, take: u16 },
+    /// A subnet's epoch ran and paid out.
+    EpochRun {
+        netuid: NetUid,
+        epoch: u64,
+        #[serde(with = "as_string")]
+        emission: Balance,
+    },
+}

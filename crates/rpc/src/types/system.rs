@@ -1,0 +1,40 @@
+//! The node's view of itself and of its chain.
+
+use super::encoding::as_string;
+use plexus_primitives::{Balance, BlockNumber, H256};
+use plexus_runtime::ChainParams;
+use serde::{Deserialize, Serialize};
+
+/// The node's view of itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// The finalized head's height.
+    pub finalized: BlockNumber,
+    /// The newest block the node knows (may not be final yet).
+    pub best: BlockNumber,
+    /// Transactions waiting in the mempool.
+    pub pending_transactions: usize,
+    /// Their encoded bytes.
+    pub pending_bytes: usize,
+}
+
+/// What chain this node runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemInfo {
+    /// The chain's name, from genesis.
+    pub chain_id: String,
+    /// The genesis block's hash: every transaction names it.
+    pub genesis_hash: H256,
+    /// The version of this software.
+    pub version: String,
+    /// The chain parameters at the finalized head (numbers; amounts in rao).
+    pub params: ChainParams,
+    /// All TAO in existence, rao.
+    #[serde(with = "as_string")]
+    pub total_issuance: Balance,
+    /// All TAO ever burned, rao.
+    #[serde(with = "as_string")]
+    pub total_burned: Balance,
+    /// The SS58 prefix of addresses.
+    pub ss58_prefix: u8,
+}
