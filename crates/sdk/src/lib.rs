@@ -24,5 +24,7 @@ pub use plexus_axon as axon;
 pub use plexus_keys as keys;
 pub use plexus_primitives as primitives;
 pub use plexus_rpc as rpc;
-pub use validator::{run_validator, Round, Validator, ValidatorError, ValidatorSettings};
-pub use weights::{weights_for_chain, Scores, ScoresError, WeightLimits, WeightsError};
+pub use validator::{
+    run_validator, Round, StateError, Validator, ValidatorError, ValidatorSettings,
+};
+pub use weights::{weights_for_chain, Scores, WeightLimits, WeightsError};

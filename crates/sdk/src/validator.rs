@@ -10,7 +10,7 @@
 //! because weights lost in silence cost a validator its dividends.
 
 use crate::metagraph::{Metagraph, Snapshot};
-use crate::weights::{weights_for_chain, Scores, ScoresError, WeightLimits};
+use crate::weights::{weights_for_chain, Scores, WeightLimits};
 use plexus_keys::Keypair;
 use plexus_rpc::{SubmitError, Submitter};
 use plexus_runtime::Call;
@@ -117,7 +117,28 @@ pub enum ValidatorError {
     Weights(#[from] crate::weights::WeightsError),
     /// The state file could not be read or written.
     #[error(transparent)]
-    State(#[from] ScoresError),
+    State(#[from] StateError),
+}
+
+/// Why the validator's state file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The file could not be read or written.
+    #[error("state file {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// The file is not a state file.
+    #[error("state file {path} is not valid: {source}")]
+    Format {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        source: serde_json::Error,
+    },
 }
 
 /// A commit waiting for its reveal epoch.
@@ -140,29 +161,29 @@ struct State {
 }
 
 impl State {
-    fn load(path: &std::path::Path) -> Result<Self, ScoresError> {
+    fn load(path: &std::path::Path) -> Result<Self, StateError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|source| ScoresError::Format {
+            Ok(text) => serde_json::from_str(&text).map_err(|source| StateError::Format {
                 path: path.display().to_string(),
                 source,
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(ScoresError::Io {
+            Err(source) => Err(StateError::Io {
                 path: path.display().to_string(),
                 source,
             }),
         }
     }
 
-    fn save(&self, path: &std::path::Path) -> Result<(), ScoresError> {
-        let io = |source| ScoresError::Io {
+    fn save(&self, path: &std::path::Path) -> Result<(), StateError> {
+        let io = |source| StateError::Io {
             path: path.display().to_string(),
             source,
         };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        let text = serde_json::to_string(self).map_err(|source| ScoresError::Format {
+        let text = serde_json::to_string(self).map_err(|source| StateError::Format {
             path: path.display().to_string(),
             source,
         })?;
@@ -386,5 +407,39 @@ impl WeightStep<'_> {
             info!(netuid, block = inclusion.block_number, "weights set");
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plexus_primitives::AccountId;
+
+    #[test]
+    fn test_state_survives_a_save_and_load_and_a_missing_file_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/validator.json");
+        let empty = State::load(&path).unwrap();
+        assert_eq!((empty.rounds, empty.pending.len()), (0, 0));
+        let mut state = State {
+            rounds: 7,
+            ..State::default()
+        };
+        state.scores.resync(&[AccountId([1; 32])]);
+        state.scores.update(&[(0, 0.7)], 1.0);
+        state.pending.push(PendingReveal {
+            reveal_epoch: 3,
+            uids: vec![0],
+            values: vec![65535],
+            salt: vec![1, 2],
+            version_key: 0,
+        });
+        state.save(&path).unwrap();
+        let loaded = State::load(&path).unwrap();
+        assert_eq!(loaded.rounds, 7);
+        assert_eq!(loaded.scores, state.scores);
+        assert_eq!(loaded.pending, state.pending);
+        std::fs::write(&path, "not json").unwrap();
+        assert!(matches!(State::load(&path), Err(StateError::Format { .. })));
     }
 }

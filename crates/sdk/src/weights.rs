@@ -11,34 +11,12 @@
 use plexus_primitives::AccountId;
 use plexus_runtime::normalized_max;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 /// Scores by uid, with the hotkey each uid had when it was scored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scores {
     values: Vec<f64>,
     hotkeys: Vec<Option<AccountId>>,
-}
-
-/// Why scores could not be read or written.
-#[derive(Debug, thiserror::Error)]
-pub enum ScoresError {
-    /// The file could not be read or written.
-    #[error("scores file {path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// What failed.
-        source: std::io::Error,
-    },
-    /// The file is not a scores file.
-    #[error("scores file {path} is not valid: {source}")]
-    Format {
-        /// The file.
-        path: String,
-        /// What is wrong.
-        source: serde_json::Error,
-    },
 }
 
 impl Scores {
@@ -75,42 +53,6 @@ impl Scores {
                 *score = alpha * reward + (1.0 - alpha) * *score;
             }
         }
-    }
-
-    /// Reads scores saved by [`save`](Self::save); a missing file gives empty scores.
-    pub fn load(path: &Path) -> Result<Self, ScoresError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(source) => {
-                return Err(ScoresError::Io {
-                    path: path.display().to_string(),
-                    source,
-                });
-            }
-        };
-        serde_json::from_str(&text).map_err(|source| ScoresError::Format {
-            path: path.display().to_string(),
-            source,
-        })
-    }
-
-    /// Writes the scores atomically (a crash leaves the old file or the new one).
-    pub fn save(&self, path: &Path) -> Result<(), ScoresError> {
-        let io = |source| ScoresError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        let tmp = path.with_extension("tmp");
-        let text = serde_json::to_string(self).map_err(|source| ScoresError::Format {
-            path: path.display().to_string(),
-            source,
-        })?;
-        std::fs::write(&tmp, text).map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)
     }
 }
 
@@ -331,22 +273,5 @@ mod tests {
         assert_eq!(scores.values()[1], 0.0);
         assert_eq!(scores.values()[2], 0.0);
         assert!(scores.values()[0] > 0.0);
-    }
-
-    #[test]
-    fn test_scores_survive_a_save_and_load_and_a_missing_file_is_empty() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state/scores.json");
-        assert_eq!(Scores::load(&path).unwrap(), Scores::default());
-        let mut scores = Scores::default();
-        scores.resync(&[AccountId([1; 32])]);
-        scores.update(&[(0, 0.7)], 1.0);
-        scores.save(&path).unwrap();
-        assert_eq!(Scores::load(&path).unwrap(), scores);
-        std::fs::write(&path, "not json").unwrap();
-        assert!(matches!(
-            Scores::load(&path),
-            Err(ScoresError::Format { .. })
-        ));
     }
 }

@@ -24,7 +24,7 @@ pub use tasks::{shipped, Problem, TasksError};
 use plexus_sdk::axon::{Dendrite, RunningAxon};
 use plexus_sdk::{Metagraph, Round, Validator};
 use plexus_subnet_kit::{
-    copy_key, query_round, serve, serve_common, BoxFuture, Job, Kind, MinerContext, Solver,
+    query_round, serve, serve_kind, validate, BoxFuture, Job, Kind, MinerContext, Solver,
     SplitMix64, Subnet, SubnetError, Unavailable, ValidatorContext, Work,
 };
 use serde::{Deserialize, Serialize};
@@ -219,19 +219,15 @@ impl Subnet for Code {
         kind: Kind,
         context: MinerContext,
     ) -> BoxFuture<'static, Result<RunningAxon, SubnetError>> {
-        let context = match serve_common::<CodeWork>(kind, context) {
-            Ok(common) => return common,
-            Err(context) => *context,
-        };
         let problems = self.problems.clone();
-        match kind {
+        serve_kind::<CodeWork>(kind, context, move |context| match kind {
             Kind::Mediocre => Box::pin(serve::<CodeWork, _>(context, Partial(problems))),
             Kind::Random => Box::pin(serve::<CodeWork, _>(
                 context,
                 WrongTask(problems, Mutex::new(SplitMix64::from_entropy())),
             )),
             _ => Box::pin(serve::<CodeWork, _>(context, Reference(problems))),
-        }
+        })
     }
 
     fn validate(
@@ -242,19 +238,10 @@ impl Subnet for Code {
         let problems = self.problems.clone();
         Box::pin(async move {
             let sandbox = Arc::new(Sandbox::new(Limits::default()).await);
-            let dendrite = Dendrite::new(copy_key(&context.hotkey)?, 16);
-            let mut logic =
-                CodeValidator::new(problems, sandbox, dendrite, context.metagraph.clone());
-            plexus_sdk::run_validator(
-                &context.chain,
-                &context.hotkey,
-                &context.metagraph,
-                &context.settings,
-                &mut logic,
-                stop,
-            )
-            .await?;
-            Ok(())
+            validate(context, stop, move |dendrite, metagraph| {
+                CodeValidator::new(problems, sandbox, dendrite, metagraph)
+            })
+            .await
         })
     }
 }

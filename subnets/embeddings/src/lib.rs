@@ -93,9 +93,9 @@ pub use subnet::Embeddings;
 mod subnet {
     use crate::RandomVectors;
     use crate::{EmbeddingsValidator, EmbeddingsWork, Encoder, Fetcher, HalfWork, Model};
-    use plexus_sdk::axon::{Dendrite, RunningAxon};
+    use plexus_sdk::axon::RunningAxon;
     use plexus_subnet_kit::{
-        copy_key, serve, serve_common, BoxFuture, Kind, MinerContext, Subnet, SubnetError,
+        serve, serve_kind, validate, BoxFuture, Kind, MinerContext, Subnet, SubnetError,
         Unavailable, ValidatorContext,
     };
     use std::sync::{Arc, OnceLock};
@@ -170,21 +170,22 @@ mod subnet {
             kind: Kind,
             context: MinerContext,
         ) -> BoxFuture<'static, Result<RunningAxon, SubnetError>> {
-            let context = match serve_common::<EmbeddingsWork>(kind, context) {
-                Ok(common) => return common,
-                Err(context) => *context,
-            };
-            if kind == Kind::Random {
-                return Box::pin(serve::<EmbeddingsWork, _>(context, RandomVectors::new()));
-            }
-            let encoder = match self.encoder() {
-                Ok(encoder) => encoder,
-                Err(e) => return Box::pin(async move { Err(e.into()) }),
-            };
-            match kind {
-                Kind::Mediocre => Box::pin(serve::<EmbeddingsWork, _>(context, HalfWork(encoder))),
-                _ => Box::pin(serve::<EmbeddingsWork, _>(context, Model(encoder))),
-            }
+            let encoder = self.encoder();
+            serve_kind::<EmbeddingsWork>(kind, context, move |context| {
+                if kind == Kind::Random {
+                    return Box::pin(serve::<EmbeddingsWork, _>(context, RandomVectors::new()));
+                }
+                let encoder = match encoder {
+                    Ok(encoder) => encoder,
+                    Err(e) => return Box::pin(async move { Err(e.into()) }),
+                };
+                match kind {
+                    Kind::Mediocre => {
+                        Box::pin(serve::<EmbeddingsWork, _>(context, HalfWork(encoder)))
+                    }
+                    _ => Box::pin(serve::<EmbeddingsWork, _>(context, Model(encoder))),
+                }
+            })
         }
 
         fn validate(
@@ -194,19 +195,11 @@ mod subnet {
         ) -> BoxFuture<'static, Result<(), SubnetError>> {
             let encoder = self.encoder();
             Box::pin(async move {
-                let dendrite = Dendrite::new(copy_key(&context.hotkey)?, 16);
-                let mut logic =
-                    EmbeddingsValidator::new(encoder?, dendrite, context.metagraph.clone());
-                plexus_sdk::run_validator(
-                    &context.chain,
-                    &context.hotkey,
-                    &context.metagraph,
-                    &context.settings,
-                    &mut logic,
-                    stop,
-                )
-                .await?;
-                Ok(())
+                let encoder = encoder?;
+                validate(context, stop, move |dendrite, metagraph| {
+                    EmbeddingsValidator::new(encoder, dendrite, metagraph)
+                })
+                .await
             })
         }
     }

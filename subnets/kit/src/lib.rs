@@ -25,7 +25,7 @@ pub use miner::{CommitRevealMiner, Copier, Job, Lazy, Solver};
 pub use protocol::{commitment, Commit, Reveal, Work};
 pub use rng::SplitMix64;
 pub use subnet::{
-    copy_key, serve, serve_common, BoxFuture, Kind, MinerContext, Subnet, SubnetError, Unavailable,
-    ValidatorContext,
+    copy_key, serve, serve_kind, validate, BoxFuture, Kind, MinerContext, Subnet, SubnetError,
+    Unavailable, ValidatorContext,
 };
 pub use validator::{query, query_round, serving_targets};

@@ -7,7 +7,8 @@ use plexus_sdk::axon::{Dendrite, RunningAxon};
 use plexus_sdk::keys::Keypair;
 use plexus_sdk::primitives::AccountId;
 use plexus_sdk::{
-    serve_miner, Metagraph, MinerError, MinerSettings, Submitter, ValidatorError, ValidatorSettings,
+    run_validator, serve_miner, Metagraph, MinerError, MinerSettings, Submitter, Validator,
+    ValidatorError, ValidatorSettings,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -161,19 +162,20 @@ pub async fn serve<W: Work, S: Solver<W>>(
     .await?)
 }
 
-/// Serves one of the two kinds every subnet gets for free: [`Kind::Lazy`] and
-/// [`Kind::Copier`]; the context back for the kinds the subnet has to write itself.
-pub fn serve_common<W: Work>(
+/// Serves a miner of `kind`: the two kinds every subnet gets from the kit, [`Kind::Lazy`] and
+/// [`Kind::Copier`], and for every other kind the subnet's `own` miner.
+pub fn serve_kind<W: Work>(
     kind: Kind,
     context: MinerContext,
-) -> Result<BoxFuture<'static, Result<RunningAxon, SubnetError>>, Box<MinerContext>> {
+    own: impl FnOnce(MinerContext) -> BoxFuture<'static, Result<RunningAxon, SubnetError>>,
+) -> BoxFuture<'static, Result<RunningAxon, SubnetError>> {
     match kind {
-        Kind::Lazy => Ok(Box::pin(serve::<W, _>(context, Lazy))),
+        Kind::Lazy => Box::pin(serve::<W, _>(context, Lazy)),
         Kind::Copier => {
             let key = copy_key(&context.hotkey);
             let source = context.copy_from;
             let metagraph = context.metagraph.clone();
-            Ok(Box::pin(async move {
+            Box::pin(async move {
                 let dendrite = Dendrite::new(key?, 4);
                 match source {
                     Some(source) => {
@@ -181,10 +183,32 @@ pub fn serve_common<W: Work>(
                     }
                     None => serve::<W, _>(context, Lazy).await,
                 }
-            }))
+            })
         }
-        _ => Err(Box::new(context)),
+        Kind::Honest | Kind::Mediocre | Kind::Random => own(context),
     }
+}
+
+/// Runs a subnet's validator as the context's validator until `stop` completes: `logic` is
+/// built with a dendrite that signs as the validator's hotkey and with the subnet's metagraph,
+/// and the SDK's loop turns its rewards into weights.
+pub async fn validate<V: Validator>(
+    context: ValidatorContext,
+    stop: BoxFuture<'static, ()>,
+    logic: impl FnOnce(Dendrite, Metagraph) -> V,
+) -> Result<(), SubnetError> {
+    let dendrite = Dendrite::new(copy_key(&context.hotkey)?, 16);
+    let mut logic = logic(dendrite, context.metagraph.clone());
+    run_validator(
+        &context.chain,
+        &context.hotkey,
+        &context.metagraph,
+        &context.settings,
+        &mut logic,
+        stop,
+    )
+    .await?;
+    Ok(())
 }
 
 /// A second handle on `key`, for a dendrite or an axon that signs beside the neuron's own.

@@ -26,7 +26,7 @@ pub use validator::{score, WeatherValidator};
 
 use plexus_sdk::axon::RunningAxon;
 use plexus_subnet_kit::{
-    serve, serve_common, BoxFuture, Kind, MinerContext, Subnet, SubnetError, Unavailable,
+    serve, serve_kind, validate, BoxFuture, Kind, MinerContext, Subnet, SubnetError, Unavailable,
     ValidatorContext, Work,
 };
 use serde::{Deserialize, Serialize};
@@ -103,15 +103,11 @@ impl Subnet for Weather {
         kind: Kind,
         context: MinerContext,
     ) -> BoxFuture<'static, Result<RunningAxon, SubnetError>> {
-        let context = match serve_common::<WeatherWork>(kind, context) {
-            Ok(common) => return common,
-            Err(context) => *context,
-        };
-        match kind {
+        serve_kind::<WeatherWork>(kind, context, move |context| match kind {
             Kind::Mediocre => Box::pin(serve::<WeatherWork, _>(context, Persistence)),
             Kind::Random => Box::pin(serve::<WeatherWork, _>(context, Noise::new())),
             _ => Box::pin(serve::<WeatherWork, _>(context, Regression)),
-        }
+        })
     }
 
     fn validate(
@@ -120,23 +116,8 @@ impl Subnet for Weather {
         stop: BoxFuture<'static, ()>,
     ) -> BoxFuture<'static, Result<(), SubnetError>> {
         let data = self.data.clone();
-        Box::pin(async move {
-            let key = plexus_subnet_kit::copy_key(&context.hotkey)?;
-            let mut logic = WeatherValidator::new(
-                data,
-                plexus_sdk::axon::Dendrite::new(key, 16),
-                context.metagraph.clone(),
-            );
-            plexus_sdk::run_validator(
-                &context.chain,
-                &context.hotkey,
-                &context.metagraph,
-                &context.settings,
-                &mut logic,
-                stop,
-            )
-            .await?;
-            Ok(())
-        })
+        Box::pin(validate(context, stop, move |dendrite, metagraph| {
+            WeatherValidator::new(data, dendrite, metagraph)
+        }))
     }
 }
