@@ -231,6 +231,13 @@ pub(crate) struct NodeRunArgs {
     /// RPC requests per second allowed from one client address (bursts of twice that).
     #[arg(long, default_value_t = 500, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) rpc_rate: u32,
+    /// Open RPC connections allowed in all (HTTP keep-alives and WebSockets); more are answered
+    /// 503 and closed.
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) rpc_max_connections: u32,
+    /// Open RPC connections allowed from one client address; more are answered 429 and closed.
+    #[arg(long, default_value_t = 32, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) rpc_max_connections_per_address: u32,
 }
 
 /// Consensus timeouts; each one not given is derived from the block time.

@@ -180,6 +180,10 @@ impl Nodes {
                 metrics: None,
                 rpc: (index == 0).then(|| plexus_node::RpcConfig {
                     listen: rpc,
+                    // Every neuron, the view and the explorer reach the node from this
+                    // machine's one address.
+                    max_connections: 1024,
+                    max_connections_per_address: 1024,
                     ..plexus_node::RpcConfig::default()
                 }),
                 // Two cores are shared by every node and neuron.

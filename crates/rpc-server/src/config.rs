@@ -1,6 +1,7 @@
 //! The server's settings and limits.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 /// How the RPC server listens and what it accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +15,21 @@ pub struct RpcConfig {
     pub max_response_bytes: u32,
     /// Most requests in one batch. Default 64.
     pub max_batch: u32,
-    /// Most concurrent connections (HTTP requests in flight and open WebSockets). Default 256.
+    /// Most open connections (idle HTTP keep-alives and WebSockets included). A connection over
+    /// the cap is answered `503` and closed. Default 256, far below the node's descriptor limit.
     pub max_connections: u32,
+    /// Most open connections from one client address; one more is answered `429` and closed.
+    /// Default 32.
+    pub max_connections_per_address: u32,
+    /// How long a client may take to send a request's headers, and how long an HTTP connection
+    /// may sit idle between requests, before it is closed. Default 10 s.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body once its headers are in. Default
+    /// 10 s.
+    pub body_timeout: Duration,
+    /// How often the server pings an open WebSocket; one that answers nothing for three
+    /// intervals is closed. Default 30 s.
+    pub ws_ping_interval: Duration,
     /// Most subscriptions on one WebSocket. Default 64.
     pub max_subscriptions_per_connection: u32,
     /// Requests per second each client address may make (a batch counts each of its
@@ -34,6 +48,10 @@ impl Default for RpcConfig {
             max_response_bytes: 64 * 1024 * 1024,
             max_batch: 64,
             max_connections: 256,
+            max_connections_per_address: 32,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            ws_ping_interval: Duration::from_secs(30),
             max_subscriptions_per_connection: 64,
             rate_per_second: 500,
             rate_burst: 1000,
@@ -60,6 +78,10 @@ impl RpcConfig {
             ("max_batch", self.max_batch),
             ("max_connections", self.max_connections),
             (
+                "max_connections_per_address",
+                self.max_connections_per_address,
+            ),
+            (
                 "max_subscriptions_per_connection",
                 self.max_subscriptions_per_connection,
             ),
@@ -71,6 +93,19 @@ impl RpcConfig {
                 return Err(ConfigError {
                     field,
                     reason: "must be at least 1",
+                });
+            }
+        }
+        let durations = [
+            ("header_timeout", self.header_timeout),
+            ("body_timeout", self.body_timeout),
+            ("ws_ping_interval", self.ws_ping_interval),
+        ];
+        for (field, value) in durations {
+            if value.is_zero() {
+                return Err(ConfigError {
+                    field,
+                    reason: "must be longer than zero",
                 });
             }
         }

@@ -1,22 +1,23 @@
 //! The JSON-RPC server: HTTP and WebSocket on one port, over any [`Backend`].
 //!
 //! ```text
-//! TCP accept ── records the client's IP ──▶ jsonrpsee (HTTP or WebSocket upgrade;
-//!   size, batch, connection and subscription limits) ──▶ rate limit per IP ──▶ method
-//!   ──▶ Backend (snapshot, store, mempool)
+//! TCP accept ── connection caps (in all, per address) ──▶ hyper (header, idle and body
+//!   timeouts) ──▶ jsonrpsee (HTTP or WebSocket upgrade; size, batch and subscription limits,
+//!   WebSocket pings) ──▶ rate limit per IP ──▶ method ──▶ Backend (snapshot, store, mempool)
 //! ```
 
+use crate::admission::{refuse, Admission, Admitted, DeadlineBody};
 use crate::backend::Backend;
 use crate::config::{ConfigError, RpcConfig};
 use crate::limit::{ClientIp, RateLimitLayer, RateLimiter};
 use crate::methods::{self, Ctx};
 use crate::subscriptions;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use jsonrpsee_core::middleware::RpcServiceBuilder;
 use jsonrpsee_core::server::{Methods, RpcModule};
 use jsonrpsee_core::RegisterMethodError;
-use jsonrpsee_server::{
-    serve_with_graceful_shutdown, stop_channel, BatchRequestConfig, ServerConfig, ServerHandle,
-};
+use jsonrpsee_server::{stop_channel, BatchRequestConfig, PingConfig, ServerConfig, ServerHandle};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -46,6 +47,7 @@ pub enum ServerError {
 pub struct RpcServer {
     local_addr: SocketAddr,
     handle: ServerHandle,
+    admission: Arc<Admission>,
 }
 
 impl RpcServer {
@@ -75,12 +77,30 @@ impl RpcServer {
                     .max_connections(config.max_connections)
                     .max_subscriptions_per_connection(config.max_subscriptions_per_connection)
                     .set_batch_request_config(BatchRequestConfig::Limit(config.max_batch))
+                    .enable_ws_ping(
+                        PingConfig::new()
+                            .ping_interval(config.ws_ping_interval)
+                            .inactive_limit(config.ws_ping_interval * 3)
+                            .max_failures(3),
+                    )
                     .build(),
             )
             .set_rpc_middleware(RpcServiceBuilder::new().layer(RateLimitLayer(limiter)))
             .to_service_builder();
+        let admission = Admission::new(
+            config.max_connections as usize,
+            config.max_connections_per_address as usize,
+        );
+        let mut http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        // Also closes keep-alive connections idle for as long between requests.
+        http.http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(config.header_timeout);
+        let body_timeout = config.body_timeout;
         let (stop, handle) = stop_channel();
+        let accepting = Arc::clone(&admission);
         tokio::spawn(async move {
+            let admission = accepting;
             loop {
                 let (socket, peer) = tokio::select! {
                     accepted = listener.accept() => match accepted {
@@ -94,27 +114,58 @@ impl RpcServer {
                     },
                     () = stop.clone().shutdown() => break,
                 };
+                let ticket = match admission.admit(peer.ip()) {
+                    Ok(ticket) => ticket,
+                    Err(refusal) => {
+                        tracing::debug!(target: "plexus_rpc", peer = %peer, ?refusal, "rpc.refused");
+                        tokio::spawn(refuse(socket, refusal));
+                        continue;
+                    }
+                };
                 // Small JSON answers must not wait for Nagle's algorithm.
                 let _ = socket.set_nodelay(true);
                 let service = WithClientIp {
                     inner: services.clone().build(methods.clone(), stop.clone()),
                     ip: peer.ip(),
+                    body_timeout,
                 };
+                let connection = http.serve_connection_with_upgrades(
+                    TokioIo::new(Admitted::new(socket, ticket)),
+                    TowerToHyperService::new(service),
+                );
+                let connection = connection.into_owned();
                 let stopped = stop.clone().shutdown();
                 tokio::spawn(async move {
-                    if let Err(e) = serve_with_graceful_shutdown(socket, service, stopped).await {
+                    tokio::pin!(connection, stopped);
+                    let served = tokio::select! {
+                        served = &mut connection => served,
+                        () = &mut stopped => {
+                            connection.as_mut().graceful_shutdown();
+                            connection.await
+                        }
+                    };
+                    if let Err(e) = served {
                         tracing::debug!(target: "plexus_rpc", error = %e, "rpc.connection");
                     }
                 });
             }
         });
         tracing::info!(target: "plexus_rpc", address = %local_addr, "rpc.listening");
-        Ok(Self { local_addr, handle })
+        Ok(Self {
+            local_addr,
+            handle,
+            admission,
+        })
     }
 
     /// The address it listens on (with the actual port when `listen` asked for port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Connections open now (HTTP and WebSocket), for metrics and tests.
+    pub fn open_connections(&self) -> usize {
+        self.admission.open()
     }
 
     /// Stops accepting, closes connections and ends subscriptions.
@@ -140,16 +191,18 @@ fn methods<B: Backend>(backend: Arc<B>) -> Result<Methods, RegisterMethodError> 
     Ok(module.into())
 }
 
-/// Records the client's address on each request, for the rate limit.
+/// Records the client's address on each request, for the rate limit, and gives its body a
+/// deadline.
 #[derive(Clone)]
 struct WithClientIp<S> {
     inner: S,
     ip: IpAddr,
+    body_timeout: Duration,
 }
 
 impl<S, B> tower::Service<http::Request<B>> for WithClientIp<S>
 where
-    S: tower::Service<http::Request<B>>,
+    S: tower::Service<http::Request<DeadlineBody<B>>>,
 {
     type Response = S::Response;
     type Error = S::Error;
@@ -159,7 +212,8 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let mut request = request.map(|body| DeadlineBody::new(body, self.body_timeout));
         request.extensions_mut().insert(ClientIp(self.ip));
         self.inner.call(request)
     }

@@ -72,6 +72,8 @@ impl DevNode {
             metrics: None,
             rpc: Some(plexus_node::RpcConfig {
                 listen: rpc,
+                // A test's neurons and clients all come from the loopback address.
+                max_connections_per_address: 256,
                 ..plexus_node::RpcConfig::default()
             }),
             worker_threads: 2,

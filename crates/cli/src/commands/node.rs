@@ -331,6 +331,8 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
                 listen,
                 rate_per_second: args.rpc_rate,
                 rate_burst: args.rpc_rate.saturating_mul(2),
+                max_connections: args.rpc_max_connections,
+                max_connections_per_address: args.rpc_max_connections_per_address,
                 ..plexus_node::RpcConfig::default()
             }),
         worker_threads: 2,

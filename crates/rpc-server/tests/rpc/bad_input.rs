@@ -287,11 +287,28 @@ async fn test_connections_are_limited() {
         ..RpcConfig::default()
     })
     .await;
-    h.client.health().await.unwrap();
-    // An open WebSocket holds the one connection; an HTTP call is turned away meanwhile.
-    let _heads = h.client.subscribe_new_heads().await.unwrap();
+    // An idle socket holds the one slot; another connection is turned away with 503
+    // meanwhile, and served once the slot is free again.
+    let idle = tokio::net::TcpStream::connect(h.server.local_addr())
+        .await
+        .unwrap();
     let (status, _) = h
         .post(json!({"jsonrpc": "2.0", "id": 1, "method": "system_health"}).to_string())
         .await;
-    assert_eq!(status, 429);
+    assert_eq!(status, 503);
+    drop(idle);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (status, _) = h
+            .post(json!({"jsonrpc": "2.0", "id": 1, "method": "system_health"}).to_string())
+            .await;
+        if status == 200 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slot was not freed: {status}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }

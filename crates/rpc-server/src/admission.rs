@@ -1,0 +1,297 @@
+//! Who gets a connection: a cap on open sockets in all and per client address, checked when a
+//! socket is accepted and released when it closes (after a WebSocket upgrade too), and the
+//! deadline a request's body must arrive by.
+//!
+//! The caps keep a stranger from holding the node's file descriptors or every slot: a socket
+//! over a cap is answered at once with a short HTTP refusal and closed, so the cost of holding
+//! connections open stays with whoever opens them.
+
+use http_body::{Body, Frame, SizeHint};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::io;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::time::Sleep;
+
+/// Open sockets, in all and by client address.
+#[derive(Debug)]
+pub(crate) struct Admission {
+    max_total: usize,
+    max_per_address: usize,
+    open: Mutex<Open>,
+}
+
+#[derive(Debug, Default)]
+struct Open {
+    total: usize,
+    by_address: BTreeMap<IpAddr, usize>,
+}
+
+/// Why a socket was turned away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The server holds as many sockets as it allows.
+    Full,
+    /// The client's address holds as many sockets as one address may.
+    TooManyFromAddress,
+}
+
+impl Refusal {
+    /// The whole HTTP answer a refused socket gets before it is closed.
+    fn response(self) -> &'static [u8] {
+        match self {
+            Self::Full => {
+                b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain\r\nContent-Length: 41\r\nConnection: close\r\n\r\nthe node has too many connections; retry\n"
+            }
+            Self::TooManyFromAddress => {
+                b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: text/plain\r\nContent-Length: 56\r\nConnection: close\r\n\r\ntoo many open connections from your address; close some\n"
+            }
+        }
+    }
+}
+
+impl Admission {
+    pub(crate) fn new(max_total: usize, max_per_address: usize) -> Arc<Self> {
+        Arc::new(Self {
+            max_total,
+            max_per_address,
+            open: Mutex::new(Open::default()),
+        })
+    }
+
+    /// A slot for a socket from `address`, held until the returned ticket is dropped.
+    pub(crate) fn admit(self: &Arc<Self>, address: IpAddr) -> Result<Ticket, Refusal> {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        if open.total >= self.max_total {
+            return Err(Refusal::Full);
+        }
+        let from_address = open.by_address.entry(address).or_insert(0);
+        if *from_address >= self.max_per_address {
+            return Err(Refusal::TooManyFromAddress);
+        }
+        *from_address += 1;
+        open.total += 1;
+        Ok(Ticket {
+            admission: Arc::clone(self),
+            address,
+        })
+    }
+
+    /// Sockets open now, in all.
+    pub(crate) fn open(&self) -> usize {
+        self.open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .total
+    }
+
+    fn release(&self, address: IpAddr) {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.total = open.total.saturating_sub(1);
+        if let Some(count) = open.by_address.get_mut(&address) {
+            *count -= 1;
+            if *count == 0 {
+                open.by_address.remove(&address);
+            }
+        }
+    }
+}
+
+/// A socket's slot; dropping it frees the slot.
+#[derive(Debug)]
+pub(crate) struct Ticket {
+    admission: Arc<Admission>,
+    address: IpAddr,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        self.admission.release(self.address);
+    }
+}
+
+/// Answers a refused socket and closes it, without waiting on a client that does not read.
+pub(crate) async fn refuse(mut socket: TcpStream, refusal: Refusal) {
+    let answer = async {
+        socket.write_all(refusal.response()).await?;
+        socket.shutdown().await
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), answer).await;
+}
+
+/// An admitted socket: the slot goes with the I/O, so it is held for as long as the socket is
+/// open, whoever ends up owning it (hyper, or the WebSocket task after an upgrade).
+#[derive(Debug)]
+pub(crate) struct Admitted {
+    socket: TcpStream,
+    _ticket: Ticket,
+}
+
+impl Admitted {
+    pub(crate) fn new(socket: TcpStream, ticket: Ticket) -> Self {
+        Self {
+            socket,
+            _ticket: ticket,
+        }
+    }
+}
+
+impl AsyncRead for Admitted {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Admitted {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.socket).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.socket).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.socket.is_write_vectored()
+    }
+}
+
+/// A request body that must arrive whole by a deadline: a client that sends its body a byte at
+/// a time cannot hold a slot for longer than that.
+#[derive(Debug)]
+pub(crate) struct DeadlineBody<B> {
+    inner: B,
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl<B> DeadlineBody<B> {
+    pub(crate) fn new(inner: B, timeout: Duration) -> Self {
+        Self {
+            inner,
+            deadline: Box::pin(tokio::time::sleep(timeout)),
+        }
+    }
+}
+
+/// The body did not arrive in time.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+pub(crate) struct BodyTimeout;
+
+impl<B> Body for DeadlineBody<B>
+where
+    B: Body + Unpin,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Data = B::Data;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        if let Poll::Ready(frame) = Pin::new(&mut self.inner).poll_frame(cx) {
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyTimeout)))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    #[test]
+    fn test_caps_in_all_and_per_address_and_release_on_drop() {
+        let admission = Admission::new(3, 2);
+        let a = IpAddr::from(Ipv4Addr::new(127, 0, 0, 2));
+        let b = IpAddr::from(Ipv4Addr::new(127, 0, 0, 3));
+        let first = admission.admit(a).unwrap();
+        let _second = admission.admit(a).unwrap();
+        assert_eq!(admission.admit(a).err(), Some(Refusal::TooManyFromAddress));
+        let _third = admission.admit(b).unwrap();
+        assert_eq!(admission.admit(b).err(), Some(Refusal::Full));
+        assert_eq!(admission.open(), 3);
+        drop(first);
+        assert_eq!(admission.open(), 2);
+        assert!(admission.admit(a).is_ok(), "a closed socket frees its slot");
+    }
+
+    #[test]
+    fn test_refusals_are_complete_http_answers() {
+        for refusal in [Refusal::Full, Refusal::TooManyFromAddress] {
+            let text = std::str::from_utf8(refusal.response()).unwrap();
+            let (head, body) = text.split_once("\r\n\r\n").unwrap();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("Content-Length: "))
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(length, body.len(), "{head}");
+        }
+    }
+
+    #[tokio::test]
+    async fn test_a_body_that_does_not_arrive_in_time_fails() {
+        use futures::StreamExt;
+        use http_body_util::{BodyExt, StreamBody};
+        use hyper::body::Bytes;
+        // One byte, then nothing: a client dribbling its body.
+        let dribble = futures::stream::once(async {
+            Ok::<_, std::convert::Infallible>(Frame::data(Bytes::from_static(b"{")))
+        })
+        .chain(futures::stream::pending());
+        let body = DeadlineBody::new(
+            StreamBody::new(Box::pin(dribble)),
+            Duration::from_millis(50),
+        );
+        let error = body.collect().await.err().unwrap();
+        assert!(
+            error.to_string().contains("did not arrive in time"),
+            "{error}"
+        );
+        // A body that arrives in time is passed through whole.
+        let whole = http_body_util::Full::new(Bytes::from_static(b"{}"));
+        let body = DeadlineBody::new(whole, Duration::from_secs(5));
+        assert_eq!(&body.collect().await.unwrap().to_bytes()[..], b"{}");
+    }
+}
