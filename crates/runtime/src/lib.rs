@@ -27,9 +27,11 @@
 //! ```
 
 mod block;
+mod block_step;
 mod calls;
 mod chain;
 mod emission;
+mod epoch;
 mod error;
 mod event;
 mod genesis;
@@ -38,15 +40,18 @@ mod math;
 mod params;
 mod pool;
 mod query;
+mod shares;
 mod state;
+mod supply;
 mod tx;
 mod types;
 
 pub use block::{transactions_root, Block, Header};
 pub(crate) use calls::dispatch;
-pub use calls::{commit_hash, normalized_max, EPOCH_HISTORY, MAX_UNREVEALED_COMMITS};
+pub use calls::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
 pub use chain::{BlockOutcome, Chain, Events};
 pub use emission::block_emission;
+pub use epoch::EPOCH_HISTORY;
 pub use error::{BlockError, DispatchError, InvalidTransaction};
 pub use event::{Event, Phase};
 pub use genesis::{Genesis, GenesisError};
