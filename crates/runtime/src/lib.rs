@@ -63,6 +63,7 @@ pub use pool::{
 };
 pub use query::{Metagraph, NeuronInfo};
 pub use state::{State, StateChange, StateDecodeError};
+pub use supply::SupplyError;
 pub use tx::{
     check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
 };

@@ -4,6 +4,41 @@
 use crate::state::State;
 use crate::types::AlphaSupply;
 use plexus_primitives::{Balance, NetUid};
+use std::collections::BTreeMap;
+
+/// Where the supply audit found rao unaccounted for: a bug in the state machine, never a
+/// consequence of transactions.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SupplyError {
+    /// TAO created (genesis plus minted) differs from issuance plus burned.
+    #[error("{created} rao created but issuance plus burned is {accounted}")]
+    TaoUnaccounted {
+        /// Genesis issuance plus all TAO minted since.
+        created: u128,
+        /// Total issuance plus all TAO burned.
+        accounted: u128,
+    },
+    /// Issuance differs from what balances and pool reserves hold.
+    #[error("issuance {issuance} but balances {balances} and pools {pools}")]
+    IssuanceMismatch {
+        /// Total issuance.
+        issuance: Balance,
+        /// The sum of all free balances.
+        balances: u128,
+        /// The sum of all pools' TAO reserves.
+        pools: u128,
+    },
+    /// A subnet's alpha minted differs from what its pool, stakes, pending pots and burns hold.
+    #[error("subnet {netuid}: {minted} alpha minted but {held} accounted for")]
+    AlphaUnaccounted {
+        /// The subnet.
+        netuid: NetUid,
+        /// Its alpha ever minted.
+        minted: Balance,
+        /// Its alpha in the pool, staked, pending payout or burned.
+        held: u128,
+    },
+}
 
 impl State {
     /// Alpha minted and burned on `netuid`.
@@ -23,24 +58,23 @@ impl State {
     /// Audits the whole supply: TAO ever created (genesis plus minted) is in balances, pool
     /// reserves or burned; and each subnet's alpha ever minted is in its pool, stakes, pending
     /// payouts or burned. Cost grows with the state; nodes can run it on demand.
-    pub fn check_supply(&self) -> Result<(), String> {
+    pub fn check_supply(&self) -> Result<(), SupplyError> {
         let g = self.globals.get();
         let created = u128::from(g.genesis_issuance) + u128::from(g.total_minted);
         let accounted = u128::from(g.total_issuance) + u128::from(g.total_burned);
         if created != accounted {
-            return Err(format!(
-                "{created} rao created but issuance plus burned is {accounted}"
-            ));
+            return Err(SupplyError::TaoUnaccounted { created, accounted });
         }
         let balances: u128 = self.balances.iter().map(|(_, b)| u128::from(*b)).sum();
         let pools: u128 = self.pools.iter().map(|(_, p)| u128::from(p.tao)).sum();
         if balances + pools != u128::from(g.total_issuance) {
-            return Err(format!(
-                "issuance {} but balances {balances} and pools {pools}",
-                g.total_issuance
-            ));
+            return Err(SupplyError::IssuanceMismatch {
+                issuance: g.total_issuance,
+                balances,
+                pools,
+            });
         }
-        let mut staked: std::collections::BTreeMap<NetUid, u128> = Default::default();
+        let mut staked: BTreeMap<NetUid, u128> = BTreeMap::new();
         for ((_, netuid), pool) in self.hotkey_alpha.iter() {
             *staked.entry(*netuid).or_default() += u128::from(pool.alpha);
         }
@@ -50,12 +84,41 @@ impl State {
                 + u128::from(self.pending_emission(*netuid).total())
                 + u128::from(supply.burned);
             if held != u128::from(supply.issued) {
-                return Err(format!(
-                    "subnet {netuid}: {} alpha minted but {held} accounted for",
-                    supply.issued
-                ));
+                return Err(SupplyError::AlphaUnaccounted {
+                    netuid: *netuid,
+                    minted: supply.issued,
+                    held,
+                });
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plexus_primitives::AccountId;
+
+    #[test]
+    fn test_audit_names_the_rao_unaccounted_for() {
+        let mut s = State::default();
+        assert_eq!(s.check_supply(), Ok(()));
+        s.balances.insert(AccountId([1; 32]), 5);
+        assert_eq!(
+            s.check_supply(),
+            Err(SupplyError::IssuanceMismatch {
+                issuance: 0,
+                balances: 5,
+                pools: 0
+            })
+        );
+        s.balances.remove(&AccountId([1; 32]));
+        s.burn_alpha(3, 7);
+        let error = s.check_supply().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "subnet 3: 0 alpha minted but 7 accounted for"
+        );
     }
 }
