@@ -11,6 +11,13 @@
 //! The rules follow Bittensor's chain (accounts, subnets, neurons, weights and commit-reveal);
 //! where Plexus chooses differently the item's documentation says so.
 //!
+//! # Stable names
+//! Every public error enum has a `kind()`, an [`ErrorKind`] with a snake_case name and a number
+//! (`DispatchError::InsufficientBalance` is `insufficient_balance`, number 0), and every
+//! [`Call`] a [`Call::name`] (`add_stake`). These are public API: the RPC reports them and
+//! clients match on them, so they never change and are never reused, while error messages may
+//! be reworded.
+//!
 //! # What this is not
 //! No I/O, no clock (time comes from block headers), no threads, no floats, no consensus
 //! engine, no storage engine: `node` drives it and `store` persists [`State::entries`].
@@ -52,7 +59,7 @@ pub use calls::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
 pub use chain::{BlockOutcome, Chain, Events};
 pub use emission::block_emission;
 pub use epoch::EPOCH_HISTORY;
-pub use error::{BlockError, DispatchError, InvalidTransaction};
+pub use error::{BlockError, DispatchError, ErrorKind, InvalidTransaction};
 pub use event::{Event, Phase};
 pub use genesis::{Genesis, GenesisError};
 pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};

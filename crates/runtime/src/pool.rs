@@ -31,6 +31,7 @@
 //! the exact floor or one rao less, never more: the pool cannot be drained by rounding.
 
 use crate::math::{Real, U256};
+use crate::ErrorKind;
 use parity_scale_codec::{Decode, Encode};
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -111,6 +112,23 @@ pub enum PoolError {
     /// A weight is (or would become) below 1%.
     #[error("pool weight outside [1%, 99%]")]
     WeightOutOfBounds,
+}
+
+impl PoolError {
+    /// The error's stable kind, a name and number clients can match on (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::ZeroAmount => ErrorKind::new(0, "zero_amount"),
+            Self::ZeroOutput => ErrorKind::new(1, "zero_output"),
+            Self::FeeRateTooHigh => ErrorKind::new(2, "fee_rate_too_high"),
+            Self::SwapInputTooLarge => ErrorKind::new(3, "swap_input_too_large"),
+            Self::ReservesTooLow => ErrorKind::new(4, "reserves_too_low"),
+            Self::ReserveOverflow => ErrorKind::new(5, "reserve_overflow"),
+            Self::PriceLimitExceeded => ErrorKind::new(6, "price_limit_exceeded"),
+            Self::PriceOutOfBounds => ErrorKind::new(7, "price_out_of_bounds"),
+            Self::WeightOutOfBounds => ErrorKind::new(8, "weight_out_of_bounds"),
+        }
+    }
 }
 
 /// Which way a swap goes: a buy pays TAO for alpha, a sell alpha for TAO.

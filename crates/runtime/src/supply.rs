@@ -3,6 +3,7 @@
 
 use crate::state::State;
 use crate::types::AlphaSupply;
+use crate::ErrorKind;
 use plexus_primitives::{Balance, NetUid};
 use std::collections::BTreeMap;
 
@@ -38,6 +39,17 @@ pub enum SupplyError {
         /// Its alpha in the pool, staked, pending payout or burned.
         held: u128,
     },
+}
+
+impl SupplyError {
+    /// The error's stable kind, a name and number clients can match on (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::TaoUnaccounted { .. } => ErrorKind::new(0, "tao_unaccounted"),
+            Self::IssuanceMismatch { .. } => ErrorKind::new(1, "issuance_mismatch"),
+            Self::AlphaUnaccounted { .. } => ErrorKind::new(2, "alpha_unaccounted"),
+        }
+    }
 }
 
 impl State {
