@@ -33,6 +33,16 @@
 //! assert_eq!(chain.head().state_root, block.header.state_root);
 //! ```
 
+// Every node must compute bit-identical results: no floats, no clocks, no hash-ordered
+// collections. These lints and the disallowed types in clippy.toml enforce it.
+#![deny(
+    clippy::disallowed_types,
+    clippy::float_arithmetic,
+    clippy::float_cmp,
+    clippy::cast_precision_loss,
+    clippy::lossy_float_literal
+)]
+
 mod block;
 mod block_step;
 mod calls;
