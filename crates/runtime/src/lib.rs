@@ -11,6 +11,22 @@
 //! The rules follow Bittensor's chain (accounts, subnets, neurons, weights and commit-reveal);
 //! where Plexus chooses differently the item's documentation says so.
 //!
+//! # Layout
+//! | module | holds |
+//! |---|---|
+//! | `chain` | [`Chain`]: header checks, per-transaction validation (genesis, expiry, nonce, fee), the block loop |
+//! | `block`, `tx` | [`Header`] and [`Block`]; [`Call`], [`Transaction`], [`SignedTransaction`], [`check_batch`] |
+//! | `block_step` | the per-block step before the transactions: registration prices decay, emission is minted and injected into the pools, moving prices follow, due epochs run |
+//! | `epoch` | each due subnet's epoch: gather Yuma's inputs, compute, apply the outputs and pay out; the epoch history |
+//! | `calls/` | what each call does: `balances`, `subnets`, `neurons`, `weights`, `staking` (stake calls through the pools), `delegate` (delegate take) |
+//! | `shares` | share pools: alpha staked through a hotkey and each coldkey's share of it, rewards pro rata |
+//! | `pool` | [`Pool`], a subnet's weighted constant-product market: swaps, fees, price limits, injection |
+//! | `supply` | each subnet's alpha minted and burned, and [`State::check_supply`], the audit that every rao is somewhere |
+//! | `emission`, `math` | the halving-by-issuance schedule; exact wide arithmetic (256-bit integers, `mul_div`, the pool's rounded-up powers) |
+//! | `state/` | [`State`]: every storage item as a journaled, ordered map, and the Merkle root over them |
+//! | `hyperparams`, `params`, `genesis` | per-subnet and chain-wide parameters; the genesis configuration |
+//! | `error`, `event`, `types`, `query` | errors and their [`ErrorKind`]s; [`Event`]s; the stored records; read-only views such as the [`Metagraph`] |
+//!
 //! # Stable names
 //! Every public error enum has a `kind()`, an [`ErrorKind`] with a snake_case name and a number
 //! (`DispatchError::InsufficientBalance` is `insufficient_balance`, number 0), and every
