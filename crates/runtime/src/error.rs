@@ -1,13 +1,63 @@
-//! Why a transaction is invalid, why it failed, why a block is rejected.
+//! Why a transaction is invalid, why it failed, why a block is rejected; and the stable kinds
+//! by which clients tell these reasons apart.
 //!
 //! An *invalid* transaction never enters a block: nothing is charged and the nonce is not used.
 //! A *failed* one is in its block: its fee is paid and its nonce used, but its call changed
 //! nothing else, and a [`Event::TransactionFailed`](crate::Event) names the reason.
+//!
+//! # Stable kinds
+//! Every public error enum of the runtime ([`InvalidTransaction`], [`DispatchError`],
+//! [`BlockError`], [`PoolError`], [`GenesisError`](crate::GenesisError),
+//! [`StateDecodeError`](crate::StateDecodeError), [`SupplyError`](crate::SupplyError)) has a
+//! `kind()`: an [`ErrorKind`] with a snake_case name and a number, written out per variant in
+//! an explicit match (never derived from `Debug` or serde, so renaming a variant cannot change
+//! it). They are public API, as the names of [`Call::name`](crate::Call::name) are: the RPC
+//! reports them and clients match on them, while messages may be reworded. Within an enum,
+//! names and numbers are unique and frozen (see [`ErrorKind`]); `tests/runtime/kinds.rs` lists
+//! them all and fails on any change.
 
 use crate::{HyperparameterKind, PoolError};
 use parity_scale_codec::{Decode, Encode};
 use plexus_primitives::{Balance, BlockNumber, NetUid, Uid, H256};
 use serde::Serialize;
+use std::fmt;
+
+/// The stable identity of an error's reason: a snake_case name and a number, for clients to
+/// match on instead of the message, which may be reworded.
+///
+/// The name is the variant's name in snake_case (`DispatchError::InsufficientBalance` is
+/// `insufficient_balance`, `DispatchError::Swap(_)` is `swap`); numbers count from 0 in the
+/// order the variants were declared. Both are public API, unique within the error's enum and
+/// frozen: a variant keeps its kind when it is renamed or moved, a new variant takes the next
+/// number, and a removed variant's name and number are never reused. Different enums may share
+/// a name or a number, so a kind is read together with the enum it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ErrorKind {
+    code: u16,
+    name: &'static str,
+}
+
+impl ErrorKind {
+    pub(crate) const fn new(code: u16, name: &'static str) -> Self {
+        Self { code, name }
+    }
+
+    /// The snake_case name, e.g. `insufficient_balance`.
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// The number, unique within the error's enum.
+    pub const fn code(self) -> u16 {
+        self.code
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
 
 /// A transaction that cannot be included in a block.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
@@ -74,6 +124,24 @@ pub enum InvalidTransaction {
     /// nobody can fill blocks with free failures.
     #[error("free call would fail: {0}")]
     FreeCallFails(DispatchError),
+}
+
+impl InvalidTransaction {
+    /// The error's stable kind, a name and number clients can match on (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::TooBig { .. } => ErrorKind::new(0, "too_big"),
+            Self::Malformed(_) => ErrorKind::new(1, "malformed"),
+            Self::BadSignature => ErrorKind::new(2, "bad_signature"),
+            Self::WrongGenesis { .. } => ErrorKind::new(3, "wrong_genesis"),
+            Self::StaleNonce { .. } => ErrorKind::new(4, "stale_nonce"),
+            Self::FutureNonce { .. } => ErrorKind::new(5, "future_nonce"),
+            Self::Expired { .. } => ErrorKind::new(6, "expired"),
+            Self::CannotPayFee { .. } => ErrorKind::new(7, "cannot_pay_fee"),
+            Self::NotGovernance => ErrorKind::new(8, "not_governance"),
+            Self::FreeCallFails(_) => ErrorKind::new(9, "free_call_fails"),
+        }
+    }
 }
 
 /// Why a call failed inside its block.
@@ -297,6 +365,64 @@ pub enum DispatchError {
     BatchLengthMismatch,
 }
 
+impl DispatchError {
+    /// The error's stable kind, a name and number clients can match on (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InsufficientBalance { .. } => ErrorKind::new(0, "insufficient_balance"),
+            Self::BelowExistentialDeposit { .. } => ErrorKind::new(1, "below_existential_deposit"),
+            Self::KeepAlive => ErrorKind::new(2, "keep_alive"),
+            Self::Overflow => ErrorKind::new(3, "overflow"),
+            Self::UnknownSubnet(_) => ErrorKind::new(4, "unknown_subnet"),
+            Self::NotSubnetOwner(_) => ErrorKind::new(5, "not_subnet_owner"),
+            Self::HyperparameterOutOfRange { .. } => {
+                ErrorKind::new(6, "hyperparameter_out_of_range")
+            }
+            Self::GovernanceOnly(_) => ErrorKind::new(7, "governance_only"),
+            Self::LiquidAlphaDisabled => ErrorKind::new(8, "liquid_alpha_disabled"),
+            Self::RateLimited { .. } => ErrorKind::new(9, "rate_limited"),
+            Self::FreezeWindow { .. } => ErrorKind::new(10, "freeze_window"),
+            Self::SubnetLimitReached => ErrorKind::new(11, "subnet_limit_reached"),
+            Self::HotkeyOwnedByOther => ErrorKind::new(12, "hotkey_owned_by_other"),
+            Self::AlreadyStarted(_) => ErrorKind::new(13, "already_started"),
+            Self::StartCallTooEarly { .. } => ErrorKind::new(14, "start_call_too_early"),
+            Self::InvalidIdentity { .. } => ErrorKind::new(15, "invalid_identity"),
+            Self::RegistrationDisabled(_) => ErrorKind::new(16, "registration_disabled"),
+            Self::AlreadyRegistered { .. } => ErrorKind::new(17, "already_registered"),
+            Self::NoNeuronIdAvailable => ErrorKind::new(18, "no_neuron_id_available"),
+            Self::NotRegistered(_) => ErrorKind::new(19, "not_registered"),
+            Self::InvalidIpType(_) => ErrorKind::new(20, "invalid_ip_type"),
+            Self::InvalidIpAddress => ErrorKind::new(21, "invalid_ip_address"),
+            Self::InvalidPort => ErrorKind::new(22, "invalid_port"),
+            Self::CommitRevealMismatch(_) => ErrorKind::new(23, "commit_reveal_mismatch"),
+            Self::WeightsLengthMismatch { .. } => ErrorKind::new(24, "weights_length_mismatch"),
+            Self::TooManyWeights { .. } => ErrorKind::new(25, "too_many_weights"),
+            Self::NotEnoughStakeToSetWeights { .. } => {
+                ErrorKind::new(26, "not_enough_stake_to_set_weights")
+            }
+            Self::IncorrectWeightsVersion { .. } => ErrorKind::new(27, "incorrect_weights_version"),
+            Self::NoValidatorPermit => ErrorKind::new(28, "no_validator_permit"),
+            Self::DuplicateUids(_) => ErrorKind::new(29, "duplicate_uids"),
+            Self::UidNotFound(_) => ErrorKind::new(30, "uid_not_found"),
+            Self::NotEnoughWeights { .. } => ErrorKind::new(31, "not_enough_weights"),
+            Self::MaxWeightExceeded(_) => ErrorKind::new(32, "max_weight_exceeded"),
+            Self::TooManyUnrevealedCommits => ErrorKind::new(33, "too_many_unrevealed_commits"),
+            Self::NoMatchingCommit => ErrorKind::new(34, "no_matching_commit"),
+            Self::RevealTooEarly { .. } => ErrorKind::new(35, "reveal_too_early"),
+            Self::CommitExpired => ErrorKind::new(36, "commit_expired"),
+            Self::NotEnoughStake { .. } => ErrorKind::new(37, "not_enough_stake"),
+            Self::SubnetNotStarted(_) => ErrorKind::new(38, "subnet_not_started"),
+            Self::HotkeyNotFound => ErrorKind::new(39, "hotkey_not_found"),
+            Self::StakeBelowMinimum { .. } => ErrorKind::new(40, "stake_below_minimum"),
+            Self::Swap(_) => ErrorKind::new(41, "swap"),
+            Self::NotHotkeyOwner => ErrorKind::new(42, "not_hotkey_owner"),
+            Self::InvalidTake { .. } => ErrorKind::new(43, "invalid_take"),
+            Self::InvalidChainParams(_) => ErrorKind::new(44, "invalid_chain_params"),
+            Self::BatchLengthMismatch => ErrorKind::new(45, "batch_length_mismatch"),
+        }
+    }
+}
+
 impl From<PoolError> for DispatchError {
     fn from(e: PoolError) -> Self {
         Self::Swap(e)
@@ -357,4 +483,19 @@ pub enum BlockError {
         /// The one computed.
         computed: H256,
     },
+}
+
+impl BlockError {
+    /// The error's stable kind, a name and number clients can match on (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::WrongHeight { .. } => ErrorKind::new(0, "wrong_height"),
+            Self::WrongParent { .. } => ErrorKind::new(1, "wrong_parent"),
+            Self::TimestampNotIncreasing { .. } => ErrorKind::new(2, "timestamp_not_increasing"),
+            Self::TooManyTransactions { .. } => ErrorKind::new(3, "too_many_transactions"),
+            Self::TransactionsRootMismatch => ErrorKind::new(4, "transactions_root_mismatch"),
+            Self::InvalidTransaction { .. } => ErrorKind::new(5, "invalid_transaction"),
+            Self::StateRootMismatch { .. } => ErrorKind::new(6, "state_root_mismatch"),
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The genesis configuration: who holds what at block 0, who governs, and the chain parameters.
 
 use crate::ChainParams;
+use crate::ErrorKind;
 use plexus_primitives::{AccountId, Balance, TOTAL_SUPPLY};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -56,6 +57,19 @@ pub enum GenesisError {
     /// Parameters that cannot work.
     #[error("invalid chain parameters: {0}")]
     Params(String),
+}
+
+impl GenesisError {
+    /// The error's stable kind, a name and number clients can match on (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Json(_) => ErrorKind::new(0, "json"),
+            Self::DuplicateAccount(_) => ErrorKind::new(1, "duplicate_account"),
+            Self::BelowExistentialDeposit { .. } => ErrorKind::new(2, "below_existential_deposit"),
+            Self::OverSupply => ErrorKind::new(3, "over_supply"),
+            Self::Params(_) => ErrorKind::new(4, "params"),
+        }
+    }
 }
 
 impl Genesis {

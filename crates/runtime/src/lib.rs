@@ -11,6 +11,29 @@
 //! The rules follow Bittensor's chain (accounts, subnets, neurons, weights and commit-reveal);
 //! where Plexus chooses differently the item's documentation says so.
 //!
+//! # Layout
+//! | module | holds |
+//! |---|---|
+//! | `chain` | [`Chain`]: header checks, per-transaction validation (genesis, expiry, nonce, fee), the block loop |
+//! | `block`, `tx` | [`Header`] and [`Block`]; [`Call`], [`Transaction`], [`SignedTransaction`], [`check_batch`] |
+//! | `block_step` | the per-block step before the transactions: registration prices decay, emission is minted and injected into the pools, moving prices follow, due epochs run |
+//! | `epoch` | each due subnet's epoch: gather Yuma's inputs, compute, apply the outputs and pay out; the epoch history |
+//! | `calls/` | what each call does: `balances`, `subnets`, `neurons`, `weights`, `staking` (stake calls through the pools), `delegate` (delegate take) |
+//! | `shares` | share pools: alpha staked through a hotkey and each coldkey's share of it, rewards pro rata |
+//! | `pool` | [`Pool`], a subnet's weighted constant-product market: swaps, fees, price limits, injection |
+//! | `supply` | each subnet's alpha minted and burned, and [`State::check_supply`], the audit that every rao is somewhere |
+//! | `emission`, `math` | the halving-by-issuance schedule; exact wide arithmetic (256-bit integers, `mul_div`, the pool's rounded-up powers) |
+//! | `state/` | [`State`]: every storage item as a journaled, ordered map, and the Merkle root over them |
+//! | `hyperparams`, `params`, `genesis` | per-subnet and chain-wide parameters; the genesis configuration |
+//! | `error`, `event`, `types`, `query` | errors and their [`ErrorKind`]s; [`Event`]s; the stored records; read-only views such as the [`Metagraph`] |
+//!
+//! # Stable names
+//! Every public error enum has a `kind()`, an [`ErrorKind`] with a snake_case name and a number
+//! (`DispatchError::InsufficientBalance` is `insufficient_balance`, number 0), and every
+//! [`Call`] a [`Call::name`] (`add_stake`). These are public API: the RPC reports them and
+//! clients match on them, so they never change and are never reused, while error messages may
+//! be reworded.
+//!
 //! # What this is not
 //! No I/O, no clock (time comes from block headers), no threads, no floats, no consensus
 //! engine, no storage engine: `node` drives it and `store` persists [`State::entries`].
@@ -26,10 +49,22 @@
 //! assert_eq!(chain.head().state_root, block.header.state_root);
 //! ```
 
+// Every node must compute bit-identical results: no floats, no clocks, no hash-ordered
+// collections. These lints and the disallowed types in clippy.toml enforce it.
+#![deny(
+    clippy::disallowed_types,
+    clippy::float_arithmetic,
+    clippy::float_cmp,
+    clippy::cast_precision_loss,
+    clippy::lossy_float_literal
+)]
+
 mod block;
+mod block_step;
 mod calls;
 mod chain;
 mod emission;
+mod epoch;
 mod error;
 mod event;
 mod genesis;
@@ -38,16 +73,19 @@ mod math;
 mod params;
 mod pool;
 mod query;
+mod shares;
 mod state;
+mod supply;
 mod tx;
 mod types;
 
 pub use block::{transactions_root, Block, Header};
 pub(crate) use calls::dispatch;
-pub use calls::{commit_hash, normalized_max, EPOCH_HISTORY, MAX_UNREVEALED_COMMITS};
+pub use calls::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
 pub use chain::{BlockOutcome, Chain, Events};
 pub use emission::block_emission;
-pub use error::{BlockError, DispatchError, InvalidTransaction};
+pub use epoch::EPOCH_HISTORY;
+pub use error::{BlockError, DispatchError, ErrorKind, InvalidTransaction};
 pub use event::{Event, Phase};
 pub use genesis::{Genesis, GenesisError};
 pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};
@@ -58,6 +96,7 @@ pub use pool::{
 };
 pub use query::{Metagraph, NeuronInfo};
 pub use state::{State, StateChange, StateDecodeError};
+pub use supply::SupplyError;
 pub use tx::{
     check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
 };

@@ -4,6 +4,9 @@
 //! sr25519 (context `substrate`). Decoding is strict: trailing bytes, non-canonical encodings
 //! and oversized input are rejected, so each transaction has exactly one byte form and one hash.
 //! Signature checks need no state, so they can run (batched) before execution, on another core.
+//!
+//! Each call also has a stable snake_case name ([`Call::name`]), public API like its encoding
+//! index: clients see it in the RPC's transaction listings.
 
 use crate::{ChainParams, Hyperparameter, InvalidTransaction, SubnetIdentity};
 use parity_scale_codec::{Decode, DecodeLimit, Encode};
@@ -291,6 +294,39 @@ pub enum GovernanceCall {
 }
 
 impl Call {
+    /// The call's stable name, its variant's name in snake_case (`transfer`, `add_stake`,
+    /// `governance`): public API, reported by the RPC, never changed or reused, like the error
+    /// kinds (see [`ErrorKind`](crate::ErrorKind)).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Transfer { .. } => "transfer",
+            Self::TransferKeepAlive { .. } => "transfer_keep_alive",
+            Self::TransferAll { .. } => "transfer_all",
+            Self::RegisterNetwork { .. } => "register_network",
+            Self::StartCall { .. } => "start_call",
+            Self::SetSubnetIdentity { .. } => "set_subnet_identity",
+            Self::SetHyperparameter { .. } => "set_hyperparameter",
+            Self::BurnedRegister { .. } => "burned_register",
+            Self::ServeAxon { .. } => "serve_axon",
+            Self::SetWeights { .. } => "set_weights",
+            Self::CommitWeights { .. } => "commit_weights",
+            Self::RevealWeights { .. } => "reveal_weights",
+            Self::BatchCommitWeights { .. } => "batch_commit_weights",
+            Self::BatchRevealWeights { .. } => "batch_reveal_weights",
+            Self::AddStake { .. } => "add_stake",
+            Self::AddStakeLimit { .. } => "add_stake_limit",
+            Self::RemoveStake { .. } => "remove_stake",
+            Self::RemoveStakeLimit { .. } => "remove_stake_limit",
+            Self::MoveStake { .. } => "move_stake",
+            Self::TransferStake { .. } => "transfer_stake",
+            Self::SwapStake { .. } => "swap_stake",
+            Self::UnstakeAll { .. } => "unstake_all",
+            Self::IncreaseTake { .. } => "increase_take",
+            Self::DecreaseTake { .. } => "decrease_take",
+            Self::Governance(_) => "governance",
+        }
+    }
+
     /// Whether the call pays no fee. Free calls must succeed to be valid (see
     /// [`InvalidTransaction::FreeCallFails`]).
     pub fn is_free(&self) -> bool {

@@ -56,6 +56,15 @@
 //! ```
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+// Every node must compute bit-identical results: no floats, no clocks, no hash-ordered
+// collections. These lints and the disallowed types in clippy.toml enforce it.
+#![deny(
+    clippy::disallowed_types,
+    clippy::float_arithmetic,
+    clippy::float_cmp,
+    clippy::cast_precision_loss,
+    clippy::lossy_float_literal
+)]
 
 mod epoch;
 pub mod fixed;

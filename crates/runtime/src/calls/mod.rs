@@ -2,14 +2,12 @@
 //! having possibly written some state; the caller rolls such partial writes back.
 
 mod balances;
-mod coinbase;
+mod delegate;
 mod neurons;
-mod stake;
 mod staking;
 mod subnets;
 mod weights;
 
-pub use coinbase::EPOCH_HISTORY;
 pub use weights::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
 
 use crate::chain::Events;

@@ -1,9 +1,9 @@
 //! Staking: TAO in, alpha out through the subnet's pool, and back; moving stake between
 //! hotkeys, subnets and coldkeys.
 //!
-//! A stake is alpha held through a hotkey's share pool (see `stake.rs`). Buying it swaps TAO into
-//! the subnet's pool; selling swaps it back. Swap fees are burned: TAO fees reduce issuance and
-//! alpha fees count as burned alpha, so every rao stays accounted for.
+//! A stake is alpha held through a hotkey's share pool (see `shares.rs`). Buying it swaps TAO
+//! into the subnet's pool; selling swaps it back. Swap fees are burned: TAO fees reduce issuance
+//! and alpha fees count as burned alpha, so every rao stays accounted for.
 
 use super::Context;
 use crate::pool::{limit_from_rao_per_alpha, Pool, Swap};
@@ -46,14 +46,6 @@ impl State {
             .pool(netuid)
             .ok_or(DispatchError::UnknownSubnet(netuid))?;
         Ok(pool.sell(alpha, self.params.get().swap_fee_rate, None, false)?)
-    }
-
-    pub(crate) fn burn_alpha(&mut self, netuid: NetUid, amount: Balance) {
-        if amount > 0 {
-            let mut supply = self.alpha_supply(netuid);
-            supply.burned = supply.burned.saturating_add(amount);
-            self.alpha_supply.insert(netuid, supply);
-        }
     }
 }
 

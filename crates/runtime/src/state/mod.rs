@@ -13,6 +13,7 @@ use crate::types::{
     AlphaSupply, DelegateTake, EpochRecord, Globals, Neuron, PendingEmission, SharePool, Subnet,
     SystemInfo, WeightCommit,
 };
+use crate::ErrorKind;
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
 use plexus_primitives::{blake2_256, blake2_256_parts, AccountId, Balance, NetUid, Uid, H256};
 use trie::Trie;
@@ -127,6 +128,16 @@ pub enum StateDecodeError {
         /// The decoder's complaint.
         reason: String,
     },
+}
+
+impl StateDecodeError {
+    /// The error's stable kind, a name and number clients can match on (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::UnknownItem(_) => ErrorKind::new(0, "unknown_item"),
+            Self::Entry { .. } => ErrorKind::new(1, "entry"),
+        }
+    }
 }
 
 fn leaf_key(item: &str, key: &[u8]) -> H256 {

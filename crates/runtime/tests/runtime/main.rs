@@ -7,6 +7,7 @@ mod harness;
 
 mod blocks;
 mod economics;
+mod kinds;
 mod properties;
 mod staking;
 mod subnets;

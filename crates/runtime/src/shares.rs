@@ -2,11 +2,10 @@
 //! the coldkeys that staked through it, so a reward to the hotkey raises every nominator's
 //! stake pro rata without touching each of them.
 
-use super::Context;
 use crate::math::mul_div;
 use crate::state::State;
-use crate::types::{DelegateTake, SharePool};
-use crate::{DispatchError, Event};
+use crate::types::SharePool;
+use crate::DispatchError;
 use plexus_primitives::{AccountId, Balance, NetUid};
 
 impl SharePool {
@@ -158,58 +157,6 @@ impl State {
             .ok_or(DispatchError::Overflow)?;
         self.hotkey_alpha
             .insert((hotkey, netuid), SharePool { alpha, ..pool });
-        Ok(())
-    }
-}
-
-impl Context<'_> {
-    /// Raises (`increase`) or lowers a hotkey's delegate take.
-    pub(crate) fn set_take(
-        &mut self,
-        hotkey: AccountId,
-        take: u16,
-        increase: bool,
-    ) -> Result<(), DispatchError> {
-        if self.state.hotkey_owner(&hotkey) != Some(self.who) {
-            return Err(DispatchError::NotHotkeyOwner);
-        }
-        let params = self.state.params.get();
-        let current = self.state.delegate_take(&hotkey);
-        let last = self
-            .state
-            .delegate_takes
-            .get(&hotkey)
-            .copied()
-            .unwrap_or_default();
-        let invalid = |allowed: String| DispatchError::InvalidTake { take, allowed };
-        if increase {
-            if take <= current || take > params.max_delegate_take {
-                return Err(invalid(format!(
-                    "above {current} and at most {}",
-                    params.max_delegate_take
-                )));
-            }
-            let allowed_at = last
-                .increased_at
-                .saturating_add(params.delegate_take_rate_limit);
-            if last.increased_at != 0 && self.block < allowed_at {
-                return Err(DispatchError::RateLimited { allowed_at });
-            }
-        } else if take >= current || take < params.min_delegate_take {
-            return Err(invalid(format!(
-                "below {current} and at least {}",
-                params.min_delegate_take
-            )));
-        }
-        let increased_at = if increase {
-            self.block
-        } else {
-            last.increased_at
-        };
-        self.state
-            .delegate_takes
-            .insert(hotkey, DelegateTake { take, increased_at });
-        self.emit(Event::DelegateTakeSet { hotkey, take });
         Ok(())
     }
 }

@@ -1,0 +1,169 @@
+//! The per-block step, run before a block's transactions: registration prices decay, the
+//! block's emission is minted, and the epochs that are due run (see `epoch.rs`).
+//!
+//! Each block the chain mints TAO (its halving schedule, see [`block_emission`]) and divides
+//! it between the started subnets by the moving averages of their prices; each subnet's TAO
+//! enters its pool together with freshly minted alpha at the current price. Each started subnet
+//! also mints its own alpha emission (the same schedule over its own supply) into pending pots:
+//! the owner's cut (18%), then half of the rest for miners and half for validators, which the
+//! subnet's next epoch pays out. Moving prices follow the pools' spot prices last, so a block's
+//! emission is divided by the prices before it.
+
+use crate::block_emission;
+use crate::chain::Events;
+use crate::math::mul_div;
+use crate::state::State;
+use crate::types::PendingEmission;
+use plexus_primitives::{Balance, BlockNumber, NetUid};
+
+impl State {
+    /// Runs the per-block step.
+    pub(crate) fn on_initialize(&mut self, block: BlockNumber, events: &mut Events) {
+        self.decay_registration_prices(block);
+        self.emit(block);
+        self.run_due_epochs(block, events);
+    }
+
+    /// Alpha waiting for `netuid`'s next epoch.
+    pub fn pending_emission(&self, netuid: NetUid) -> PendingEmission {
+        self.pending_emission
+            .get(&netuid)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Mints this block's emission for every subnet whose owner has started it: TAO into the
+    /// subnets' pools (divided by their moving prices) with the alpha that keeps each price,
+    /// and each subnet's own alpha emission into its pending pots. Moving prices are updated
+    /// afterwards, so this block's emission used the previous ones.
+    fn emit(&mut self, block: BlockNumber) {
+        let shares = self.tao_emission_shares(block);
+        for (netuid, tao_share) in &shares {
+            let alpha_emission = self.emit_alpha(*netuid);
+            self.inject(*netuid, *tao_share, alpha_emission);
+        }
+        for (netuid, _) in shares {
+            self.update_moving_price(netuid, block);
+        }
+    }
+
+    /// The TAO that block `block` would offer each started subnet, in netuid order: the block's
+    /// emission divided by the subnets' moving prices (equally while every moving price is 0).
+    /// What a subnet's pool actually receives can be less: the injection is capped by its alpha
+    /// emission (see `inject`). Also what RPC reports as a subnet's TAO emission.
+    pub fn tao_emission_shares(&self, block: BlockNumber) -> Vec<(NetUid, Balance)> {
+        let started: Vec<(NetUid, u128)> = self
+            .subnets
+            .iter()
+            .filter(|(_, s)| s.first_emission_block.is_some_and(|first| block >= first))
+            .map(|(netuid, s)| (*netuid, s.moving_price))
+            .collect();
+        let tao_total = u128::from(block_emission(self.total_issuance()));
+        let price_sum: u128 = started.iter().map(|(_, p)| *p).sum();
+        let count = started.len() as u128;
+        started
+            .iter()
+            .map(|(netuid, moving_price)| {
+                let tao_share = if price_sum == 0 {
+                    tao_total / count
+                } else {
+                    mul_div(tao_total, *moving_price, price_sum).unwrap_or(0)
+                };
+                (*netuid, u64::try_from(tao_share).unwrap_or(0))
+            })
+            .collect()
+    }
+
+    /// Mints `netuid`'s alpha for this block into its pending pots: the owner's cut, then half
+    /// of the rest each for miners and validators. Returns the amount.
+    fn emit_alpha(&mut self, netuid: NetUid) -> Balance {
+        let owner_cut = u128::from(self.params.get().subnet_owner_cut);
+        let mut supply = self.alpha_supply(netuid);
+        let amount = block_emission(supply.issued.saturating_sub(supply.burned));
+        if amount == 0 {
+            return 0;
+        }
+        let owner = u64::try_from(u128::from(amount) * owner_cut / 65_535).unwrap_or(0);
+        let rest = amount - owner;
+        let server = rest / 2;
+        let mut pending = self.pending_emission(netuid);
+        pending.owner = pending.owner.saturating_add(owner);
+        pending.server = pending.server.saturating_add(server);
+        pending.validator = pending.validator.saturating_add(rest - server);
+        self.pending_emission.insert(netuid, pending);
+        supply.issued = supply.issued.saturating_add(amount);
+        self.alpha_supply.insert(netuid, supply);
+        amount
+    }
+
+    /// Adds `tao` to the subnet's pool with the alpha that keeps its price, minting both. The
+    /// alpha side is capped at the subnet's own alpha emission for the block (the pool never
+    /// grows faster than the token's schedule); TAO beyond what the cap allows is not minted
+    /// and stays in the schedule for later blocks.
+    fn inject(&mut self, netuid: NetUid, tao: Balance, alpha_cap: Balance) {
+        let Some(pool) = self.pool(netuid) else {
+            return;
+        };
+        let price = pool.spot_price();
+        if tao == 0 || price == 0 {
+            return;
+        }
+        let alpha = mul_div(u128::from(tao), 1 << 64, price)
+            .and_then(|a| u64::try_from(a).ok())
+            .unwrap_or(u64::MAX);
+        let (tao, alpha) = if alpha > alpha_cap {
+            let capped_tao = mul_div(u128::from(alpha_cap), price, 1 << 64)
+                .and_then(|t| u64::try_from(t).ok())
+                .unwrap_or(0);
+            (capped_tao, alpha_cap)
+        } else {
+            (tao, alpha)
+        };
+        if tao == 0 || alpha == 0 {
+            return;
+        }
+        let Ok(after) = pool.inject(tao, alpha) else {
+            return;
+        };
+        self.pools.insert(netuid, after);
+        self.globals.mutate(|g| {
+            g.total_issuance = g.total_issuance.saturating_add(tao);
+            g.total_minted = g.total_minted.saturating_add(tao);
+        });
+        let mut supply = self.alpha_supply(netuid);
+        supply.issued = supply.issued.saturating_add(alpha);
+        self.alpha_supply.insert(netuid, supply);
+    }
+
+    /// Moves the subnet's moving price toward its spot price (capped at 1 TAO per alpha), with
+    /// a weight that grows from 0 as the subnet ages, so a young subnet cannot pump its share.
+    fn update_moving_price(&mut self, netuid: NetUid, block: BlockNumber) {
+        const ONE: u128 = 1 << 64;
+        let params = self.params.get();
+        let (Some(subnet), Some(pool)) = (self.subnets.get(&netuid), self.pool(netuid)) else {
+            return;
+        };
+        let age = block.saturating_sub(
+            subnet
+                .first_emission_block
+                .unwrap_or(block)
+                .saturating_sub(1),
+        );
+        let max_weight = u128::from(params.moving_alpha_ppb) * ONE / 1_000_000_000;
+        let weight = mul_div(
+            max_weight,
+            u128::from(age),
+            u128::from(age) + u128::from(params.ema_price_halving_blocks),
+        )
+        .unwrap_or(0)
+        .min(ONE);
+        let spot = pool.spot_price().min(ONE);
+        let old = subnet.moving_price;
+        let new = mul_div(weight, spot, ONE)
+            .unwrap_or(0)
+            .saturating_add(mul_div(ONE - weight, old, ONE).unwrap_or(0));
+        if new != old {
+            self.subnets.mutate(&netuid, |s| s.moving_price = new);
+        }
+    }
+}

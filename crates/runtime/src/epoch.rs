@@ -1,0 +1,254 @@
+//! Subnet epochs: each subnet whose tempo has elapsed runs Yuma Consensus once and is paid the
+//! alpha that accumulated in its pending pots since its last epoch.
+//!
+//! An epoch has three steps. `gather_epoch` reads Yuma's inputs from the state (stake,
+//! registrations, weights, bonds, permits, hyperparameters); `plexus_yuma::epoch` computes
+//! consensus, incentive, dividends, permits and bonds from them alone; `apply_epoch` stores those
+//! results on the neurons and `pay_out` drains the pots. The owner's cut is staked to the owner
+//! hotkey, miners' incentive to their hotkeys, and validators' dividends to theirs after the
+//! delegate take (so every nominator gains pro rata); whatever cannot be paid is burned. Each
+//! epoch is recorded for the explorer's history.
+
+use crate::chain::Events;
+use crate::math::mul_div;
+use crate::state::State;
+use crate::types::{EpochRecord, Neuron, NeuronEpoch, PendingEmission};
+use crate::{Event, Phase};
+use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid};
+use plexus_yuma::fixed::I64F64;
+
+/// How many epochs of each subnet's history the state keeps.
+pub const EPOCH_HISTORY: u64 = 1024;
+
+/// One subnet's epoch as read from the state: Yuma's inputs, and who is paid from its outputs.
+struct EpochInputs {
+    inputs: plexus_yuma::Inputs,
+    /// The neurons by uid, as they were before the epoch.
+    neurons: Vec<Neuron>,
+    owner_hotkey: AccountId,
+    owner_coldkey: AccountId,
+}
+
+impl State {
+    /// Runs the epoch of every subnet whose tempo has elapsed, at most `max_epochs_per_block`
+    /// per block in netuid order; the others stay due for the next block.
+    pub(crate) fn run_due_epochs(&mut self, block: BlockNumber, events: &mut Events) {
+        let budget = usize::from(self.params.get().max_epochs_per_block);
+        let due: Vec<(NetUid, BlockNumber)> = self
+            .subnets
+            .iter()
+            .filter(|(netuid, s)| {
+                let tempo = self.hyperparams.get(netuid).map_or(0, |h| h.tempo);
+                tempo > 0 && block.saturating_sub(s.last_epoch_block) >= u64::from(tempo)
+            })
+            .map(|(netuid, s)| (*netuid, s.last_epoch_block))
+            .take(budget)
+            .collect();
+        for (netuid, previous) in due {
+            let epoch = self.subnets.mutate(&netuid, |s| {
+                s.last_epoch_block = block;
+                s.epoch_index += 1;
+                s.epoch_index
+            });
+            let paid = self.run_epoch(netuid, block, previous);
+            if let Some(epoch) = epoch {
+                self.record_epoch(netuid, epoch, block, paid);
+                events.push((
+                    Phase::Initialization,
+                    Event::EpochRun {
+                        netuid,
+                        epoch,
+                        emission: paid,
+                    },
+                ));
+            }
+        }
+    }
+
+    /// Runs Yuma Consensus on `netuid`, stores its results and pays out the pending alpha.
+    /// Returns the alpha paid out.
+    fn run_epoch(&mut self, netuid: NetUid, block: BlockNumber, previous: BlockNumber) -> Balance {
+        let Some(epoch) = self.gather_epoch(netuid, block, previous) else {
+            // The pending alpha waits for an epoch the state can support.
+            return 0;
+        };
+        let outputs = plexus_yuma::epoch(&epoch.inputs);
+        let pending = self.pending_emission.remove(&netuid).unwrap_or_default();
+        self.apply_epoch(netuid, epoch.inputs.n, &outputs);
+        self.pay_out(netuid, &epoch, pending, &outputs)
+    }
+
+    /// Reads Yuma's inputs for `netuid`'s epoch at `block` (the last one ran at `previous`).
+    /// `None` for a subnet without hyperparameters or with a uid below `n` that has no neuron:
+    /// the state is then inconsistent and no epoch can be computed from it.
+    fn gather_epoch(
+        &self,
+        netuid: NetUid,
+        block: BlockNumber,
+        previous: BlockNumber,
+    ) -> Option<EpochInputs> {
+        let subnet = self.subnets.get(&netuid)?;
+        let hp = self.hyperparams.get(&netuid)?;
+        let uids = 0..subnet.n;
+        let neurons: Vec<Neuron> = uids
+            .clone()
+            .filter_map(|uid| self.neuron(netuid, uid).cloned())
+            .collect();
+        if neurons.len() != usize::from(subnet.n) {
+            return None;
+        }
+        let pending = self.pending_emission(netuid);
+        let inputs = plexus_yuma::Inputs {
+            n: subnet.n,
+            block,
+            hyperparameters: hp.for_epoch(self.params.get().stake_threshold),
+            stake: neurons
+                .iter()
+                .map(|n| I64F64::from_u64(self.hotkey_stake(&n.hotkey, netuid)))
+                .collect(),
+            block_at_registration: neurons.iter().map(|n| n.registered_at).collect(),
+            last_update: neurons.iter().map(|n| n.last_update).collect(),
+            validator_permit: neurons.iter().map(|n| n.validator_permit).collect(),
+            weights: uids
+                .clone()
+                .map(|uid| self.weights(netuid, uid).to_vec())
+                .collect(),
+            bonds: uids.map(|uid| self.bonds(netuid, uid).to_vec()).collect(),
+            owner_uid: self.uid(netuid, &subnet.owner_hotkey),
+            last_mechanism_step_block: previous,
+            rao_emission: pending.server.saturating_add(pending.validator),
+            commit_blocks: hp.commit_reveal.then(|| self.commit_mask(netuid)),
+        };
+        Some(EpochInputs {
+            inputs,
+            neurons,
+            owner_hotkey: subnet.owner_hotkey,
+            owner_coldkey: subnet.owner_coldkey,
+        })
+    }
+
+    /// Stores Yuma's results on the subnet's `n` neurons: permits, emission, the epoch's
+    /// figures and the new bonds.
+    fn apply_epoch(&mut self, netuid: NetUid, n: Uid, out: &plexus_yuma::Outputs) {
+        for (uid, bonds) in (0..n).zip(out.bonds.iter()) {
+            let i = usize::from(uid);
+            self.neurons.mutate(&(netuid, uid), |n| {
+                n.validator_permit = out.validator_permit[i];
+                n.emission = out.emission[i];
+                n.epoch = NeuronEpoch {
+                    stake_weight: out.stake_weight[i],
+                    active: out.active[i],
+                    consensus: out.consensus[i],
+                    incentive: out.incentive[i],
+                    dividends: out.dividends[i],
+                    validator_trust: out.validator_trust[i],
+                };
+            });
+            if bonds.is_empty() {
+                self.bonds.remove(&(netuid, uid));
+            } else {
+                self.bonds.insert((netuid, uid), bonds.clone());
+            }
+        }
+    }
+
+    /// Pays the epoch's alpha: owner cut, miners' incentive, validators' dividends. Whatever
+    /// cannot be paid (owner-hotkey incentive, rounding) is burned. Returns the alpha paid.
+    fn pay_out(
+        &mut self,
+        netuid: NetUid,
+        epoch: &EpochInputs,
+        pending: PendingEmission,
+        out: &plexus_yuma::Outputs,
+    ) -> Balance {
+        let mut paid: Balance = 0;
+        if pending.owner > 0
+            && self
+                .add_stake_alpha(
+                    epoch.owner_hotkey,
+                    epoch.owner_coldkey,
+                    netuid,
+                    pending.owner,
+                )
+                .is_ok()
+        {
+            paid += pending.owner;
+        }
+        // The owner's own hotkeys cannot mine: their incentive is burned.
+        let immortal = self.immortal_hotkeys(netuid);
+        let mut incentive_total: Balance = 0;
+        for (neuron, amount) in epoch.neurons.iter().zip(&out.server_emission) {
+            incentive_total = incentive_total.saturating_add(*amount);
+            if *amount == 0 || immortal.contains(&neuron.hotkey) {
+                continue;
+            }
+            let coldkey = self.hotkey_owner(&neuron.hotkey).unwrap_or(neuron.hotkey);
+            if self
+                .add_stake_alpha(neuron.hotkey, coldkey, netuid, *amount)
+                .is_ok()
+            {
+                paid += amount;
+            }
+        }
+        // With no incentive at all, the miners' half goes to the validators too.
+        let validator_pool = if incentive_total == 0 {
+            pending.validator.saturating_add(pending.server)
+        } else {
+            pending.validator
+        };
+        let dividends_total: u128 = out.validator_emission.iter().map(|d| u128::from(*d)).sum();
+        for (neuron, weight) in epoch.neurons.iter().zip(&out.validator_emission) {
+            let share = mul_div(
+                u128::from(validator_pool),
+                u128::from(*weight),
+                dividends_total,
+            )
+            .and_then(|d| u64::try_from(d).ok())
+            .unwrap_or(0);
+            if share == 0 {
+                continue;
+            }
+            let take = u64::try_from(
+                u128::from(share) * u128::from(self.delegate_take(&neuron.hotkey)) / 65_535,
+            )
+            .unwrap_or(0);
+            let coldkey = self.hotkey_owner(&neuron.hotkey).unwrap_or(neuron.hotkey);
+            // Nominators share the dividend after the take; the take then joins the owner's
+            // stake at the new value, so it does not also earn a share of itself.
+            if self
+                .reward_hotkey(neuron.hotkey, netuid, share - take)
+                .and_then(|()| self.add_stake_alpha(neuron.hotkey, coldkey, netuid, take))
+                .is_ok()
+            {
+                paid += share;
+            }
+        }
+        self.burn_alpha(netuid, pending.total().saturating_sub(paid));
+        paid
+    }
+
+    /// Keeps the last [`EPOCH_HISTORY`] epochs of each subnet for charts and audits.
+    fn record_epoch(&mut self, netuid: NetUid, epoch: u64, block: BlockNumber, paid: Balance) {
+        let pool = self.pool(netuid);
+        let record = EpochRecord {
+            block,
+            emission: paid,
+            tao_reserve: pool.map_or(0, |p| p.tao),
+            alpha_reserve: pool.map_or(0, |p| p.alpha),
+            price: pool.map_or(0, |p| p.spot_price()),
+            moving_price: self.subnets.get(&netuid).map_or(0, |s| s.moving_price),
+        };
+        self.epoch_history.insert((netuid, epoch), record);
+        if let Some(old) = epoch.checked_sub(EPOCH_HISTORY) {
+            self.epoch_history.remove(&(netuid, old));
+        }
+    }
+
+    /// The recorded epochs of `netuid`, oldest first, as (epoch index, record).
+    pub fn epoch_history(&self, netuid: NetUid) -> Vec<(u64, EpochRecord)> {
+        self.epoch_history
+            .range((netuid, 0)..=(netuid, u64::MAX))
+            .map(|((_, epoch), r)| (*epoch, *r))
+            .collect()
+    }
+}

@@ -1,0 +1,837 @@
+//! The stable names and numbers of error kinds and calls, frozen: they are public API (the RPC
+//! reports them, clients match on them), so renaming or renumbering one must fail here.
+//!
+//! Each table lists every variant in declaration order with its kind's number and name. The
+//! names are those the RPC derived from `Debug` before `kind()` and `Call::name` existed, so
+//! clients see no change; a later rename of a variant keeps its old kind, and its row here.
+
+use plexus_primitives::{AccountId, H256};
+use plexus_runtime::{
+    BlockError, Call, DispatchError, ErrorKind, GenesisError, GovernanceCall, Hyperparameter,
+    HyperparameterKind, InvalidTransaction, PoolError, StateDecodeError, SubnetIdentity,
+    SupplyError,
+};
+use std::collections::BTreeSet;
+use std::fmt::Debug;
+
+/// The variant's name in snake_case, from its `Debug` form (`Swap(ZeroAmount)` is `swap`).
+///
+/// The RPC server still names kinds and calls this way (`variant_name` in `crates/rpc-server`),
+/// so until it reports `kind()` and `Call::name` instead, those must agree with it. Once it
+/// does, a renamed variant keeps its old name and this check goes.
+fn debug_name(value: &impl Debug) -> String {
+    let mut name = String::new();
+    for c in format!("{value:?}").chars() {
+        if !c.is_ascii_alphanumeric() {
+            break;
+        }
+        if c.is_ascii_uppercase() {
+            if !name.is_empty() {
+                name.push('_');
+            }
+            name.push(c.to_ascii_lowercase());
+        } else {
+            name.push(c);
+        }
+    }
+    name
+}
+
+/// Checks one enum's table: each sample is a listed variant with the listed kind, numbers run
+/// 0, 1, 2, … in table order with no gap or repeat, and names are unique.
+fn check<E: Debug>(table: &[(E, u16, &str)], kind: impl Fn(&E) -> ErrorKind, listed: fn(&E)) {
+    let mut names = BTreeSet::new();
+    for (row, (error, code, name)) in table.iter().enumerate() {
+        listed(error);
+        let k = kind(error);
+        assert_eq!((k.code(), k.name()), (*code, *name), "{error:?}");
+        assert_eq!(
+            usize::from(*code),
+            row,
+            "{error:?}: numbers are dense, in order"
+        );
+        assert!(names.insert(*name), "{name} appears twice");
+        assert_eq!(k.to_string(), *name);
+        assert_eq!(debug_name(error), *name);
+    }
+}
+
+fn json_error() -> serde_json::Error {
+    serde_json::from_str::<u8>("not json").unwrap_err()
+}
+
+/// Does not compile when a variant is added: give it the next number in `kind()`, then a row in
+/// the table below.
+fn every_invalid_transaction_variant_is_listed(e: &InvalidTransaction) {
+    match e {
+        InvalidTransaction::TooBig { .. }
+        | InvalidTransaction::Malformed(_)
+        | InvalidTransaction::BadSignature
+        | InvalidTransaction::WrongGenesis { .. }
+        | InvalidTransaction::StaleNonce { .. }
+        | InvalidTransaction::FutureNonce { .. }
+        | InvalidTransaction::Expired { .. }
+        | InvalidTransaction::CannotPayFee { .. }
+        | InvalidTransaction::NotGovernance
+        | InvalidTransaction::FreeCallFails(_) => {}
+    }
+}
+
+#[test]
+fn test_invalid_transaction_kinds_are_frozen() {
+    check(
+        &[
+            (InvalidTransaction::TooBig { size: 0, max: 0 }, 0, "too_big"),
+            (InvalidTransaction::Malformed(String::new()), 1, "malformed"),
+            (InvalidTransaction::BadSignature, 2, "bad_signature"),
+            (
+                InvalidTransaction::WrongGenesis {
+                    expected: H256::ZERO,
+                    got: H256::ZERO,
+                },
+                3,
+                "wrong_genesis",
+            ),
+            (
+                InvalidTransaction::StaleNonce {
+                    expected: 0,
+                    got: 0,
+                },
+                4,
+                "stale_nonce",
+            ),
+            (
+                InvalidTransaction::FutureNonce {
+                    expected: 0,
+                    got: 0,
+                },
+                5,
+                "future_nonce",
+            ),
+            (
+                InvalidTransaction::Expired {
+                    valid_until: 0,
+                    block: 0,
+                },
+                6,
+                "expired",
+            ),
+            (
+                InvalidTransaction::CannotPayFee { fee: 0, balance: 0 },
+                7,
+                "cannot_pay_fee",
+            ),
+            (InvalidTransaction::NotGovernance, 8, "not_governance"),
+            (
+                InvalidTransaction::FreeCallFails(DispatchError::Overflow),
+                9,
+                "free_call_fails",
+            ),
+        ],
+        InvalidTransaction::kind,
+        every_invalid_transaction_variant_is_listed,
+    );
+}
+
+/// Does not compile when a variant is added: give it the next number in `kind()`, then a row in
+/// the table below.
+fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
+    match e {
+        DispatchError::InsufficientBalance { .. }
+        | DispatchError::BelowExistentialDeposit { .. }
+        | DispatchError::KeepAlive
+        | DispatchError::Overflow
+        | DispatchError::UnknownSubnet(_)
+        | DispatchError::NotSubnetOwner(_)
+        | DispatchError::HyperparameterOutOfRange { .. }
+        | DispatchError::GovernanceOnly(_)
+        | DispatchError::LiquidAlphaDisabled
+        | DispatchError::RateLimited { .. }
+        | DispatchError::FreezeWindow { .. }
+        | DispatchError::SubnetLimitReached
+        | DispatchError::HotkeyOwnedByOther
+        | DispatchError::AlreadyStarted(_)
+        | DispatchError::StartCallTooEarly { .. }
+        | DispatchError::InvalidIdentity { .. }
+        | DispatchError::RegistrationDisabled(_)
+        | DispatchError::AlreadyRegistered { .. }
+        | DispatchError::NoNeuronIdAvailable
+        | DispatchError::NotRegistered(_)
+        | DispatchError::InvalidIpType(_)
+        | DispatchError::InvalidIpAddress
+        | DispatchError::InvalidPort
+        | DispatchError::CommitRevealMismatch(_)
+        | DispatchError::WeightsLengthMismatch { .. }
+        | DispatchError::TooManyWeights { .. }
+        | DispatchError::NotEnoughStakeToSetWeights { .. }
+        | DispatchError::IncorrectWeightsVersion { .. }
+        | DispatchError::NoValidatorPermit
+        | DispatchError::DuplicateUids(_)
+        | DispatchError::UidNotFound(_)
+        | DispatchError::NotEnoughWeights { .. }
+        | DispatchError::MaxWeightExceeded(_)
+        | DispatchError::TooManyUnrevealedCommits
+        | DispatchError::NoMatchingCommit
+        | DispatchError::RevealTooEarly { .. }
+        | DispatchError::CommitExpired
+        | DispatchError::NotEnoughStake { .. }
+        | DispatchError::SubnetNotStarted(_)
+        | DispatchError::HotkeyNotFound
+        | DispatchError::StakeBelowMinimum { .. }
+        | DispatchError::Swap(_)
+        | DispatchError::NotHotkeyOwner
+        | DispatchError::InvalidTake { .. }
+        | DispatchError::InvalidChainParams(_)
+        | DispatchError::BatchLengthMismatch => {}
+    }
+}
+
+#[test]
+fn test_dispatch_error_kinds_are_frozen() {
+    check(
+        &[
+            (
+                DispatchError::InsufficientBalance {
+                    needed: 0,
+                    available: 0,
+                },
+                0,
+                "insufficient_balance",
+            ),
+            (
+                DispatchError::BelowExistentialDeposit {
+                    amount: 0,
+                    minimum: 0,
+                },
+                1,
+                "below_existential_deposit",
+            ),
+            (DispatchError::KeepAlive, 2, "keep_alive"),
+            (DispatchError::Overflow, 3, "overflow"),
+            (DispatchError::UnknownSubnet(0), 4, "unknown_subnet"),
+            (DispatchError::NotSubnetOwner(0), 5, "not_subnet_owner"),
+            (
+                DispatchError::HyperparameterOutOfRange {
+                    parameter: HyperparameterKind::Tempo,
+                    allowed: String::new(),
+                },
+                6,
+                "hyperparameter_out_of_range",
+            ),
+            (
+                DispatchError::GovernanceOnly(HyperparameterKind::Tempo),
+                7,
+                "governance_only",
+            ),
+            (
+                DispatchError::LiquidAlphaDisabled,
+                8,
+                "liquid_alpha_disabled",
+            ),
+            (
+                DispatchError::RateLimited { allowed_at: 0 },
+                9,
+                "rate_limited",
+            ),
+            (
+                DispatchError::FreezeWindow { allowed_at: 0 },
+                10,
+                "freeze_window",
+            ),
+            (
+                DispatchError::SubnetLimitReached,
+                11,
+                "subnet_limit_reached",
+            ),
+            (
+                DispatchError::HotkeyOwnedByOther,
+                12,
+                "hotkey_owned_by_other",
+            ),
+            (DispatchError::AlreadyStarted(0), 13, "already_started"),
+            (
+                DispatchError::StartCallTooEarly { allowed_at: 0 },
+                14,
+                "start_call_too_early",
+            ),
+            (
+                DispatchError::InvalidIdentity {
+                    field: String::new(),
+                    max: 0,
+                },
+                15,
+                "invalid_identity",
+            ),
+            (
+                DispatchError::RegistrationDisabled(0),
+                16,
+                "registration_disabled",
+            ),
+            (
+                DispatchError::AlreadyRegistered { netuid: 0, uid: 0 },
+                17,
+                "already_registered",
+            ),
+            (
+                DispatchError::NoNeuronIdAvailable,
+                18,
+                "no_neuron_id_available",
+            ),
+            (DispatchError::NotRegistered(0), 19, "not_registered"),
+            (DispatchError::InvalidIpType(0), 20, "invalid_ip_type"),
+            (DispatchError::InvalidIpAddress, 21, "invalid_ip_address"),
+            (DispatchError::InvalidPort, 22, "invalid_port"),
+            (
+                DispatchError::CommitRevealMismatch(false),
+                23,
+                "commit_reveal_mismatch",
+            ),
+            (
+                DispatchError::WeightsLengthMismatch {
+                    uids: 0,
+                    weights: 0,
+                },
+                24,
+                "weights_length_mismatch",
+            ),
+            (
+                DispatchError::TooManyWeights { got: 0, n: 0 },
+                25,
+                "too_many_weights",
+            ),
+            (
+                DispatchError::NotEnoughStakeToSetWeights {
+                    stake: 0,
+                    threshold: 0,
+                },
+                26,
+                "not_enough_stake_to_set_weights",
+            ),
+            (
+                DispatchError::IncorrectWeightsVersion {
+                    expected: 0,
+                    got: 0,
+                },
+                27,
+                "incorrect_weights_version",
+            ),
+            (DispatchError::NoValidatorPermit, 28, "no_validator_permit"),
+            (DispatchError::DuplicateUids(0), 29, "duplicate_uids"),
+            (DispatchError::UidNotFound(0), 30, "uid_not_found"),
+            (
+                DispatchError::NotEnoughWeights { got: 0, min: 0 },
+                31,
+                "not_enough_weights",
+            ),
+            (
+                DispatchError::MaxWeightExceeded(0),
+                32,
+                "max_weight_exceeded",
+            ),
+            (
+                DispatchError::TooManyUnrevealedCommits,
+                33,
+                "too_many_unrevealed_commits",
+            ),
+            (DispatchError::NoMatchingCommit, 34, "no_matching_commit"),
+            (
+                DispatchError::RevealTooEarly { epoch: 0 },
+                35,
+                "reveal_too_early",
+            ),
+            (DispatchError::CommitExpired, 36, "commit_expired"),
+            (
+                DispatchError::NotEnoughStake {
+                    needed: 0,
+                    available: 0,
+                },
+                37,
+                "not_enough_stake",
+            ),
+            (DispatchError::SubnetNotStarted(0), 38, "subnet_not_started"),
+            (DispatchError::HotkeyNotFound, 39, "hotkey_not_found"),
+            (
+                DispatchError::StakeBelowMinimum {
+                    amount: 0,
+                    minimum: 0,
+                },
+                40,
+                "stake_below_minimum",
+            ),
+            (DispatchError::Swap(PoolError::ZeroAmount), 41, "swap"),
+            (DispatchError::NotHotkeyOwner, 42, "not_hotkey_owner"),
+            (
+                DispatchError::InvalidTake {
+                    take: 0,
+                    allowed: String::new(),
+                },
+                43,
+                "invalid_take",
+            ),
+            (
+                DispatchError::InvalidChainParams(String::new()),
+                44,
+                "invalid_chain_params",
+            ),
+            (
+                DispatchError::BatchLengthMismatch,
+                45,
+                "batch_length_mismatch",
+            ),
+        ],
+        DispatchError::kind,
+        every_dispatch_error_variant_is_listed,
+    );
+}
+
+/// Does not compile when a variant is added: give it the next number in `kind()`, then a row in
+/// the table below.
+fn every_block_error_variant_is_listed(e: &BlockError) {
+    match e {
+        BlockError::WrongHeight { .. }
+        | BlockError::WrongParent { .. }
+        | BlockError::TimestampNotIncreasing { .. }
+        | BlockError::TooManyTransactions { .. }
+        | BlockError::TransactionsRootMismatch
+        | BlockError::InvalidTransaction { .. }
+        | BlockError::StateRootMismatch { .. } => {}
+    }
+}
+
+#[test]
+fn test_block_error_kinds_are_frozen() {
+    check(
+        &[
+            (
+                BlockError::WrongHeight { head: 0, got: 0 },
+                0,
+                "wrong_height",
+            ),
+            (
+                BlockError::WrongParent {
+                    expected: H256::ZERO,
+                    got: H256::ZERO,
+                },
+                1,
+                "wrong_parent",
+            ),
+            (
+                BlockError::TimestampNotIncreasing { parent: 0, got: 0 },
+                2,
+                "timestamp_not_increasing",
+            ),
+            (
+                BlockError::TooManyTransactions { got: 0, max: 0 },
+                3,
+                "too_many_transactions",
+            ),
+            (
+                BlockError::TransactionsRootMismatch,
+                4,
+                "transactions_root_mismatch",
+            ),
+            (
+                BlockError::InvalidTransaction {
+                    index: 0,
+                    error: InvalidTransaction::BadSignature,
+                },
+                5,
+                "invalid_transaction",
+            ),
+            (
+                BlockError::StateRootMismatch {
+                    expected: H256::ZERO,
+                    computed: H256::ZERO,
+                },
+                6,
+                "state_root_mismatch",
+            ),
+        ],
+        BlockError::kind,
+        every_block_error_variant_is_listed,
+    );
+}
+
+/// Does not compile when a variant is added: give it the next number in `kind()`, then a row in
+/// the table below.
+fn every_pool_error_variant_is_listed(e: &PoolError) {
+    match e {
+        PoolError::ZeroAmount
+        | PoolError::ZeroOutput
+        | PoolError::FeeRateTooHigh
+        | PoolError::SwapInputTooLarge
+        | PoolError::ReservesTooLow
+        | PoolError::ReserveOverflow
+        | PoolError::PriceLimitExceeded
+        | PoolError::PriceOutOfBounds
+        | PoolError::WeightOutOfBounds => {}
+    }
+}
+
+#[test]
+fn test_pool_error_kinds_are_frozen() {
+    check(
+        &[
+            (PoolError::ZeroAmount, 0, "zero_amount"),
+            (PoolError::ZeroOutput, 1, "zero_output"),
+            (PoolError::FeeRateTooHigh, 2, "fee_rate_too_high"),
+            (PoolError::SwapInputTooLarge, 3, "swap_input_too_large"),
+            (PoolError::ReservesTooLow, 4, "reserves_too_low"),
+            (PoolError::ReserveOverflow, 5, "reserve_overflow"),
+            (PoolError::PriceLimitExceeded, 6, "price_limit_exceeded"),
+            (PoolError::PriceOutOfBounds, 7, "price_out_of_bounds"),
+            (PoolError::WeightOutOfBounds, 8, "weight_out_of_bounds"),
+        ],
+        PoolError::kind,
+        every_pool_error_variant_is_listed,
+    );
+}
+
+/// Does not compile when a variant is added: give it the next number in `kind()`, then a row in
+/// the table below.
+fn every_genesis_error_variant_is_listed(e: &GenesisError) {
+    match e {
+        GenesisError::Json(_)
+        | GenesisError::DuplicateAccount(_)
+        | GenesisError::BelowExistentialDeposit { .. }
+        | GenesisError::OverSupply
+        | GenesisError::Params(_) => {}
+    }
+}
+
+#[test]
+fn test_genesis_error_kinds_are_frozen() {
+    check(
+        &[
+            (GenesisError::Json(json_error()), 0, "json"),
+            (
+                GenesisError::DuplicateAccount(AccountId([0; 32])),
+                1,
+                "duplicate_account",
+            ),
+            (
+                GenesisError::BelowExistentialDeposit {
+                    account: AccountId([0; 32]),
+                    balance: 0,
+                    minimum: 0,
+                },
+                2,
+                "below_existential_deposit",
+            ),
+            (GenesisError::OverSupply, 3, "over_supply"),
+            (GenesisError::Params(String::new()), 4, "params"),
+        ],
+        GenesisError::kind,
+        every_genesis_error_variant_is_listed,
+    );
+}
+
+/// Does not compile when a variant is added: give it the next number in `kind()`, then a row in
+/// the table below.
+fn every_state_decode_error_variant_is_listed(e: &StateDecodeError) {
+    match e {
+        StateDecodeError::UnknownItem(_) | StateDecodeError::Entry { .. } => {}
+    }
+}
+
+#[test]
+fn test_state_decode_error_kinds_are_frozen() {
+    check(
+        &[
+            (
+                StateDecodeError::UnknownItem(String::new()),
+                0,
+                "unknown_item",
+            ),
+            (
+                StateDecodeError::Entry {
+                    item: String::new(),
+                    reason: String::new(),
+                },
+                1,
+                "entry",
+            ),
+        ],
+        StateDecodeError::kind,
+        every_state_decode_error_variant_is_listed,
+    );
+}
+
+/// Does not compile when a variant is added: give it the next number in `kind()`, then a row in
+/// the table below.
+fn every_supply_error_variant_is_listed(e: &SupplyError) {
+    match e {
+        SupplyError::TaoUnaccounted { .. }
+        | SupplyError::IssuanceMismatch { .. }
+        | SupplyError::AlphaUnaccounted { .. } => {}
+    }
+}
+
+#[test]
+fn test_supply_error_kinds_are_frozen() {
+    check(
+        &[
+            (
+                SupplyError::TaoUnaccounted {
+                    created: 0,
+                    accounted: 0,
+                },
+                0,
+                "tao_unaccounted",
+            ),
+            (
+                SupplyError::IssuanceMismatch {
+                    issuance: 0,
+                    balances: 0,
+                    pools: 0,
+                },
+                1,
+                "issuance_mismatch",
+            ),
+            (
+                SupplyError::AlphaUnaccounted {
+                    netuid: 0,
+                    minted: 0,
+                    held: 0,
+                },
+                2,
+                "alpha_unaccounted",
+            ),
+        ],
+        SupplyError::kind,
+        every_supply_error_variant_is_listed,
+    );
+}
+
+/// Does not compile when a call is added: give it a name in `Call::name`, then a row below.
+fn every_call_is_listed(call: &Call) {
+    match call {
+        Call::Transfer { .. }
+        | Call::TransferKeepAlive { .. }
+        | Call::TransferAll { .. }
+        | Call::RegisterNetwork { .. }
+        | Call::StartCall { .. }
+        | Call::SetSubnetIdentity { .. }
+        | Call::SetHyperparameter { .. }
+        | Call::BurnedRegister { .. }
+        | Call::ServeAxon { .. }
+        | Call::SetWeights { .. }
+        | Call::CommitWeights { .. }
+        | Call::RevealWeights { .. }
+        | Call::BatchCommitWeights { .. }
+        | Call::BatchRevealWeights { .. }
+        | Call::AddStake { .. }
+        | Call::AddStakeLimit { .. }
+        | Call::RemoveStake { .. }
+        | Call::RemoveStakeLimit { .. }
+        | Call::MoveStake { .. }
+        | Call::TransferStake { .. }
+        | Call::SwapStake { .. }
+        | Call::UnstakeAll { .. }
+        | Call::IncreaseTake { .. }
+        | Call::DecreaseTake { .. }
+        | Call::Governance(_) => {}
+    }
+}
+
+#[test]
+fn test_call_names_are_frozen() {
+    let table = [
+        (
+            Call::Transfer {
+                dest: AccountId([0; 32]),
+                value: 0,
+            },
+            "transfer",
+        ),
+        (
+            Call::TransferKeepAlive {
+                dest: AccountId([0; 32]),
+                value: 0,
+            },
+            "transfer_keep_alive",
+        ),
+        (
+            Call::TransferAll {
+                dest: AccountId([0; 32]),
+                keep_alive: false,
+            },
+            "transfer_all",
+        ),
+        (
+            Call::RegisterNetwork {
+                hotkey: AccountId([0; 32]),
+            },
+            "register_network",
+        ),
+        (Call::StartCall { netuid: 0 }, "start_call"),
+        (
+            Call::SetSubnetIdentity {
+                netuid: 0,
+                identity: SubnetIdentity::default(),
+            },
+            "set_subnet_identity",
+        ),
+        (
+            Call::SetHyperparameter {
+                netuid: 0,
+                value: Hyperparameter::Tempo(0),
+            },
+            "set_hyperparameter",
+        ),
+        (
+            Call::BurnedRegister {
+                netuid: 0,
+                hotkey: AccountId([0; 32]),
+            },
+            "burned_register",
+        ),
+        (
+            Call::ServeAxon {
+                netuid: 0,
+                version: 0,
+                ip: 0,
+                port: 0,
+                ip_type: 0,
+                protocol: 0,
+            },
+            "serve_axon",
+        ),
+        (
+            Call::SetWeights {
+                netuid: 0,
+                dests: Vec::new(),
+                weights: Vec::new(),
+                version_key: 0,
+            },
+            "set_weights",
+        ),
+        (
+            Call::CommitWeights {
+                netuid: 0,
+                commit_hash: H256::ZERO,
+            },
+            "commit_weights",
+        ),
+        (
+            Call::RevealWeights {
+                netuid: 0,
+                uids: Vec::new(),
+                values: Vec::new(),
+                salt: Vec::new(),
+                version_key: 0,
+            },
+            "reveal_weights",
+        ),
+        (
+            Call::BatchCommitWeights {
+                netuids: Vec::new(),
+                commit_hashes: Vec::new(),
+            },
+            "batch_commit_weights",
+        ),
+        (
+            Call::BatchRevealWeights {
+                netuid: 0,
+                uids_list: Vec::new(),
+                values_list: Vec::new(),
+                salts_list: Vec::new(),
+                version_keys: Vec::new(),
+            },
+            "batch_reveal_weights",
+        ),
+        (
+            Call::AddStake {
+                hotkey: AccountId([0; 32]),
+                netuid: 0,
+                amount: 0,
+            },
+            "add_stake",
+        ),
+        (
+            Call::AddStakeLimit {
+                hotkey: AccountId([0; 32]),
+                netuid: 0,
+                amount: 0,
+                limit_price: 0,
+                allow_partial: false,
+            },
+            "add_stake_limit",
+        ),
+        (
+            Call::RemoveStake {
+                hotkey: AccountId([0; 32]),
+                netuid: 0,
+                amount: 0,
+            },
+            "remove_stake",
+        ),
+        (
+            Call::RemoveStakeLimit {
+                hotkey: AccountId([0; 32]),
+                netuid: 0,
+                amount: 0,
+                limit_price: 0,
+                allow_partial: false,
+            },
+            "remove_stake_limit",
+        ),
+        (
+            Call::MoveStake {
+                origin_hotkey: AccountId([0; 32]),
+                destination_hotkey: AccountId([0; 32]),
+                origin_netuid: 0,
+                destination_netuid: 0,
+                amount: 0,
+            },
+            "move_stake",
+        ),
+        (
+            Call::TransferStake {
+                destination_coldkey: AccountId([0; 32]),
+                hotkey: AccountId([0; 32]),
+                origin_netuid: 0,
+                destination_netuid: 0,
+                amount: 0,
+            },
+            "transfer_stake",
+        ),
+        (
+            Call::SwapStake {
+                hotkey: AccountId([0; 32]),
+                origin_netuid: 0,
+                destination_netuid: 0,
+                amount: 0,
+            },
+            "swap_stake",
+        ),
+        (
+            Call::UnstakeAll {
+                hotkey: AccountId([0; 32]),
+            },
+            "unstake_all",
+        ),
+        (
+            Call::IncreaseTake {
+                hotkey: AccountId([0; 32]),
+                take: 0,
+            },
+            "increase_take",
+        ),
+        (
+            Call::DecreaseTake {
+                hotkey: AccountId([0; 32]),
+                take: 0,
+            },
+            "decrease_take",
+        ),
+        (Call::Governance(GovernanceCall::SetKey(None)), "governance"),
+    ];
+    let mut names = BTreeSet::new();
+    for (call, name) in &table {
+        every_call_is_listed(call);
+        assert_eq!(call.name(), *name, "{call:?}");
+        assert_eq!(debug_name(call), *name);
+        assert!(names.insert(*name), "{name} appears twice");
+    }
+}
