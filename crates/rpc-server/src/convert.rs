@@ -15,39 +15,16 @@ pub(crate) fn price_rao(q64: u128) -> u64 {
     u64::try_from(rao).unwrap_or(u64::MAX)
 }
 
-/// The snake_case name of an enum value's variant, from its `Debug` form (`Swap(ZeroAmount)`
-/// is `swap`). Serde's tag cannot serve: internally tagged newtype variants holding a string
-/// or an enum (`Malformed(String)`, `Swap(PoolError)`) do not serialize.
-pub(crate) fn variant_name(value: &impl std::fmt::Debug) -> String {
-    let debug = format!("{value:?}");
-    let mut name = String::new();
-    for (i, c) in debug
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .enumerate()
-    {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                name.push('_');
-            }
-            name.push(c.to_ascii_lowercase());
-        } else {
-            name.push(c);
-        }
-    }
-    name
-}
-
 pub(crate) fn tx_error(error: &DispatchError) -> TxError {
     TxError {
-        kind: variant_name(error),
+        kind: error.kind().name().to_string(),
         message: error.to_string(),
     }
 }
 
 /// A call's snake_case name, e.g. `transfer`, `add_stake`.
 pub(crate) fn call_name(call: &plexus_runtime::Call) -> String {
-    variant_name(call)
+    call.name().to_string()
 }
 
 pub(crate) fn axon(info: &AxonInfo) -> AxonEndpoint {
@@ -217,27 +194,6 @@ mod tests {
         assert_eq!(price_rao(1 << 63), 500_000_000);
         assert_eq!(price_rao(0), 0);
         assert_eq!(price_rao(u128::MAX), u64::MAX);
-    }
-
-    #[test]
-    fn test_variant_names() {
-        use plexus_runtime::{Call, GovernanceCall, PoolError};
-        assert_eq!(
-            variant_name(&DispatchError::Swap(PoolError::ZeroAmount)),
-            "swap"
-        );
-        assert_eq!(
-            variant_name(&DispatchError::InsufficientBalance {
-                needed: 2,
-                available: 1
-            }),
-            "insufficient_balance"
-        );
-        assert_eq!(
-            variant_name(&Call::Governance(GovernanceCall::SetKey(None))),
-            "governance"
-        );
-        assert_eq!(variant_name(&Call::StartCall { netuid: 1 }), "start_call");
     }
 
     #[test]

@@ -84,12 +84,14 @@ impl ApiError {
     fn data(&self) -> Option<serde_json::Value> {
         match self {
             // The runtime's own JSON when serde can write it; otherwise just the reason's name.
-            Self::InvalidTransaction(e) => Some(serde_json::to_value(e).unwrap_or_else(
-                |_| serde_json::json!({ "error": crate::convert::variant_name(e) }),
-            )),
-            Self::SwapRejected(e) => Some(serde_json::to_value(e).unwrap_or_else(
-                |_| serde_json::json!({ "error": crate::convert::variant_name(e) }),
-            )),
+            Self::InvalidTransaction(e) => Some(
+                serde_json::to_value(e)
+                    .unwrap_or_else(|_| serde_json::json!({ "error": e.kind().name() })),
+            ),
+            Self::SwapRejected(e) => Some(
+                serde_json::to_value(e)
+                    .unwrap_or_else(|_| serde_json::json!({ "error": e.kind().name() })),
+            ),
             Self::StatePruned { oldest, .. } => Some(serde_json::json!({ "oldest": oldest })),
             Self::PoolRejected(_)
             | Self::InvalidParams(_)

@@ -127,6 +127,9 @@ pub enum InvalidTransaction {
 }
 
 impl InvalidTransaction {
+    /// The kind of [`Self::CannotPayFee`], for clients that match on it.
+    pub const CANNOT_PAY_FEE: ErrorKind = ErrorKind::new(7, "cannot_pay_fee");
+
     /// The error's stable kind, a name and number clients can match on (see [`ErrorKind`]).
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -137,7 +140,7 @@ impl InvalidTransaction {
             Self::StaleNonce { .. } => ErrorKind::new(4, "stale_nonce"),
             Self::FutureNonce { .. } => ErrorKind::new(5, "future_nonce"),
             Self::Expired { .. } => ErrorKind::new(6, "expired"),
-            Self::CannotPayFee { .. } => ErrorKind::new(7, "cannot_pay_fee"),
+            Self::CannotPayFee { .. } => Self::CANNOT_PAY_FEE,
             Self::NotGovernance => ErrorKind::new(8, "not_governance"),
             Self::FreeCallFails(_) => ErrorKind::new(9, "free_call_fails"),
         }
@@ -366,6 +369,11 @@ pub enum DispatchError {
 }
 
 impl DispatchError {
+    /// The kind of [`Self::RateLimited`], for clients that match on it.
+    pub const RATE_LIMITED: ErrorKind = ErrorKind::new(9, "rate_limited");
+    /// The kind of [`Self::RevealTooEarly`], for clients that match on it.
+    pub const REVEAL_TOO_EARLY: ErrorKind = ErrorKind::new(35, "reveal_too_early");
+
     /// The error's stable kind, a name and number clients can match on (see [`ErrorKind`]).
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -380,7 +388,7 @@ impl DispatchError {
             }
             Self::GovernanceOnly(_) => ErrorKind::new(7, "governance_only"),
             Self::LiquidAlphaDisabled => ErrorKind::new(8, "liquid_alpha_disabled"),
-            Self::RateLimited { .. } => ErrorKind::new(9, "rate_limited"),
+            Self::RateLimited { .. } => Self::RATE_LIMITED,
             Self::FreezeWindow { .. } => ErrorKind::new(10, "freeze_window"),
             Self::SubnetLimitReached => ErrorKind::new(11, "subnet_limit_reached"),
             Self::HotkeyOwnedByOther => ErrorKind::new(12, "hotkey_owned_by_other"),
@@ -408,7 +416,7 @@ impl DispatchError {
             Self::MaxWeightExceeded(_) => ErrorKind::new(32, "max_weight_exceeded"),
             Self::TooManyUnrevealedCommits => ErrorKind::new(33, "too_many_unrevealed_commits"),
             Self::NoMatchingCommit => ErrorKind::new(34, "no_matching_commit"),
-            Self::RevealTooEarly { .. } => ErrorKind::new(35, "reveal_too_early"),
+            Self::RevealTooEarly { .. } => Self::REVEAL_TOO_EARLY,
             Self::CommitExpired => ErrorKind::new(36, "commit_expired"),
             Self::NotEnoughStake { .. } => ErrorKind::new(37, "not_enough_stake"),
             Self::SubnetNotStarted(_) => ErrorKind::new(38, "subnet_not_started"),

@@ -13,7 +13,7 @@ use crate::metagraph::{Metagraph, Snapshot};
 use crate::weights::{weights_for_chain, Scores, WeightLimits};
 use plexus_keys::Keypair;
 use plexus_rpc::{SubmitError, Submitter};
-use plexus_runtime::Call;
+use plexus_runtime::{Call, DispatchError};
 use rand_core::RngCore as _;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -306,7 +306,12 @@ impl WeightStep<'_> {
                 );
                 Ok(())
             }
-            Err(e) if e.failure().is_some_and(|f| f.kind == "reveal_too_early") => Ok(()),
+            Err(e)
+                if e.failure()
+                    .is_some_and(|f| f.kind == DispatchError::REVEAL_TOO_EARLY.name()) =>
+            {
+                Ok(())
+            }
             Err(source) => {
                 pending.remove(index);
                 Err(ValidatorError::Chain {

@@ -10,7 +10,7 @@ use plexus_keys::Keypair;
 use plexus_primitives::{AccountId, Balance, NetUid, H256};
 use plexus_rpc::types::{Event, Metagraph, MetagraphOptions, SubnetInfo, SystemInfo, TxError};
 use plexus_rpc::{Client, ClientError, SubmitError, Submitter};
-use plexus_runtime::{Call, SignedTransaction};
+use plexus_runtime::{Call, DispatchError, ErrorKind, InvalidTransaction, SignedTransaction};
 use serde_json::{json, Value};
 use std::future::Future;
 use std::process::ExitCode;
@@ -201,17 +201,19 @@ impl Net {
                 .as_u64()
                 .or_else(|| data[name].as_str().and_then(|s| s.parse().ok()))
         };
-        match (*code, data["error"].as_str()) {
-            (plexus_rpc::error::INVALID_TRANSACTION, Some("cannot_pay_fee")) => anyhow!(
+        let kind = data["error"].as_str();
+        let is = |expected: ErrorKind| kind == Some(expected.name());
+        match *code {
+            plexus_rpc::error::INVALID_TRANSACTION if is(InvalidTransaction::CANNOT_PAY_FEE) => anyhow!(
                 "insufficient balance: the fee is {}, {} free",
                 units::tao(field("fee").unwrap_or(0)),
                 units::tao(field("balance").unwrap_or(0))
             ),
-            (plexus_rpc::error::INVALID_TRANSACTION, Some("rate_limited")) => anyhow!(
+            plexus_rpc::error::INVALID_TRANSACTION if is(DispatchError::RATE_LIMITED) => anyhow!(
                 "too soon: next allowed at block {}",
                 field("allowed_at").unwrap_or(0)
             ),
-            (plexus_rpc::error::POOL_REJECTED, _) => anyhow!(
+            plexus_rpc::error::POOL_REJECTED => anyhow!(
                 "{message}; if an earlier transaction of this account is still pending, wait for it to be final"
             ),
             _ => anyhow!("{}", message.trim_start_matches("invalid transaction: ")),

@@ -2,8 +2,9 @@
 //! reports them, clients match on them), so renaming or renumbering one must fail here.
 //!
 //! Each table lists every variant in declaration order with its kind's number and name. The
-//! names are those the RPC derived from `Debug` before `kind()` and `Call::name` existed, so
-//! clients see no change; a later rename of a variant keeps its old kind, and its row here.
+//! names are those the RPC reported before `kind()` and `Call::name` existed (each variant's
+//! name in snake_case), so clients saw no change; a later rename of a variant keeps its old
+//! kind, and its row here.
 
 use plexus_primitives::{AccountId, H256};
 use plexus_runtime::{
@@ -13,29 +14,6 @@ use plexus_runtime::{
 };
 use std::collections::BTreeSet;
 use std::fmt::Debug;
-
-/// The variant's name in snake_case, from its `Debug` form (`Swap(ZeroAmount)` is `swap`).
-///
-/// The RPC server still names kinds and calls this way (`variant_name` in `crates/rpc-server`),
-/// so until it reports `kind()` and `Call::name` instead, those must agree with it. Once it
-/// does, a renamed variant keeps its old name and this check goes.
-fn debug_name(value: &impl Debug) -> String {
-    let mut name = String::new();
-    for c in format!("{value:?}").chars() {
-        if !c.is_ascii_alphanumeric() {
-            break;
-        }
-        if c.is_ascii_uppercase() {
-            if !name.is_empty() {
-                name.push('_');
-            }
-            name.push(c.to_ascii_lowercase());
-        } else {
-            name.push(c);
-        }
-    }
-    name
-}
 
 /// Checks one enum's table: each sample is a listed variant with the listed kind, numbers run
 /// 0, 1, 2, … in table order with no gap or repeat, and names are unique.
@@ -52,7 +30,6 @@ fn check<E: Debug>(table: &[(E, u16, &str)], kind: impl Fn(&E) -> ErrorKind, lis
         );
         assert!(names.insert(*name), "{name} appears twice");
         assert_eq!(k.to_string(), *name);
-        assert_eq!(debug_name(error), *name);
     }
 }
 
@@ -831,7 +808,6 @@ fn test_call_names_are_frozen() {
     for (call, name) in &table {
         every_call_is_listed(call);
         assert_eq!(call.name(), *name, "{call:?}");
-        assert_eq!(debug_name(call), *name);
         assert!(names.insert(*name), "{name} appears twice");
     }
 }
