@@ -9,7 +9,8 @@ mod common;
 
 use common::now_ns;
 use common::{
-    btauth_headers, key, post, post_to, raw, request, words, Double, Refuse, Slow, Unserved, Words,
+    btauth_headers, doubled, key, post, post_to, raw, request, words, Double, Refuse, Slow,
+    Unserved, Words,
 };
 use futures::StreamExt as _;
 use plexus_axon::{Axon, AxonConfig, Dendrite, Scheme, Synapse, Target};
@@ -23,10 +24,7 @@ async fn start(config: AxonConfig) -> (plexus_axon::RunningAxon, Target) {
     let target_hotkey = miner.account();
     let axon = Axon::new(miner, Refuse(key("//Stranger").account()))
         .config(config)
-        .route(|mut d: Double| async move {
-            d.output = Some(d.input * 2);
-            d
-        })
+        .route(doubled)
         .route(|s: Slow| async move {
             tokio::time::sleep(Duration::from_millis(s.millis)).await;
             s
