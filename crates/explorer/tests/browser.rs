@@ -187,19 +187,10 @@ impl Browser {
 
     /// The window as it shows now, saved as a PNG at `path`.
     async fn screenshot(&self, path: &Path) {
-        let url = format!("{}/screenshot", self.session);
-        let answer: serde_json::Value = self
-            .http
-            .get(&url)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let encoded = answer["value"]
+        let value = answer(self.http.get(format!("{}/screenshot", self.session))).await;
+        let encoded = value
             .as_str()
-            .unwrap_or_else(|| panic!("screenshot: {answer}"));
+            .unwrap_or_else(|| panic!("screenshot: {value}"));
         let png = base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .unwrap();
@@ -228,19 +219,16 @@ impl Drop for Browser {
     }
 }
 
-/// A WebDriver command: what it answered (the `value` of its reply); a refusal fails the test.
+/// A WebDriver command sent with `body`: what it answered.
 async fn post(http: &reqwest::Client, url: &str, body: serde_json::Value) -> serde_json::Value {
-    let answer: serde_json::Value = http
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let value = answer["value"].clone();
-    assert!(value.get("error").is_none(), "{url}: {value}");
+    answer(http.post(url).json(&body)).await
+}
+
+/// What a WebDriver request answered (the `value` of its reply); a refusal fails the test.
+async fn answer(request: reqwest::RequestBuilder) -> serde_json::Value {
+    let reply: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
+    let value = reply["value"].clone();
+    assert!(value.get("error").is_none(), "{value}");
     value
 }
 

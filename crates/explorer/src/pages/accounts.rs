@@ -3,8 +3,8 @@
 
 use super::{finalized, Frame, PageError};
 use crate::html::{
-    account_link, alpha, as_of, block_link, esc, facts, group, hash_link, num, page, share,
-    subnet_link, table, tao, time,
+    account_link, alpha, as_of, block_link, esc, facts, group, hash_link, mono, neuron_link, num,
+    page, share, subnet_link, table, tao, time,
 };
 use plexus_primitives::AccountId;
 use plexus_rpc::types::{MetagraphOptions, TxPosition};
@@ -50,10 +50,7 @@ pub(crate) async fn account(
         .map(u128::from)
         .sum();
     let summary = facts(&[
-        (
-            "Address",
-            format!(r#"<span class="mono">{}</span>"#, esc(&account.to_string())),
-        ),
+        ("Address", mono(account)),
         ("Free balance", tao(info.balance)),
         ("Staked, valued at current prices", tao(total_value)),
         ("Next nonce", group(u128::from(info.nonce))),
@@ -83,10 +80,7 @@ pub(crate) async fn account(
             for n in metagraph.neurons.iter().filter(|n| n.hotkey == account) {
                 neurons.push(vec![
                     subnet_link(subnet.netuid),
-                    format!(
-                        r#"<a href="/neuron/{}/{}">{}</a>"#,
-                        subnet.netuid, n.uid, n.uid
-                    ),
+                    neuron_link(subnet.netuid, n.uid),
                     num(n.stake, &alpha(n.stake)),
                     num(n.incentive, &share(n.incentive)),
                     num(n.dividends, &share(n.dividends)),

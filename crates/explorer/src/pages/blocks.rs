@@ -3,8 +3,8 @@
 
 use super::{Frame, PageError};
 use crate::html::{
-    account_link, alpha, block_link, esc, facts, group, hash_link, num, page, pager, table, tao,
-    time,
+    account_link, alpha, block_link, esc, facts, group, hash_link, mono, num, page, pager, table,
+    tao, time,
 };
 use plexus_primitives::{AccountId, H256};
 use plexus_rpc::types::{BlockId, EventRecord};
@@ -140,26 +140,11 @@ pub(crate) async fn block(client: &Client, frame: &Frame, id: &str) -> Result<St
     };
     let summary = facts(&[
         ("Height", group(u128::from(h.number))),
-        (
-            "Hash",
-            format!(r#"<span class="mono">{}</span>"#, esc(&h.hash.to_string())),
-        ),
+        ("Hash", mono(h.hash)),
         ("Parent", parent),
         ("Time", esc(&time(h.timestamp))),
-        (
-            "State root",
-            format!(
-                r#"<span class="mono">{}</span>"#,
-                esc(&h.state_root.to_string())
-            ),
-        ),
-        (
-            "Transactions root",
-            format!(
-                r#"<span class="mono">{}</span>"#,
-                esc(&h.transactions_root.to_string())
-            ),
-        ),
+        ("State root", mono(h.state_root)),
+        ("Transactions root", mono(h.transactions_root)),
     ]);
     let txs: Vec<Vec<String>> = block
         .transactions
@@ -202,10 +187,7 @@ pub(crate) async fn transaction(
         .await?
         .ok_or_else(|| PageError::NotFound(format!("no transaction {hash}")))?;
     let mut items = vec![
-        (
-            "Hash",
-            format!(r#"<span class="mono">{}</span>"#, esc(&hash.to_string())),
-        ),
+        ("Hash", mono(hash)),
         ("Status", esc(&format!("{:?}", info.status).to_lowercase())),
     ];
     if let Some(details) = &info.transaction {

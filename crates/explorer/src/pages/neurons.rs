@@ -1,12 +1,13 @@
 //! A neuron: its standing on its subnet, its charts, and the weights it gives and receives.
 
-use super::subnets::history;
+use super::subnets::{history, weighted_metagraph, WITH_WEIGHTS};
 use super::{finalized, Frame, PageError};
 use crate::html::{
-    account_link, alpha, as_of, block_link, facts, group, num, page, share, subnet_link, table,
+    account_link, alpha, as_of, block_link, facts, group, neuron_link, num, page, share,
+    subnet_link, table, yes_no,
 };
 use crate::svg;
-use plexus_rpc::types::{Metagraph, MetagraphOptions};
+use plexus_rpc::types::Metagraph;
 use plexus_rpc::Client;
 
 pub(crate) async fn neuron(
@@ -16,14 +17,7 @@ pub(crate) async fn neuron(
     uid: u16,
 ) -> Result<String, PageError> {
     let (height, at) = finalized(client).await?;
-    let options = MetagraphOptions {
-        weights: true,
-        bonds: false,
-    };
-    let metagraph = client
-        .metagraph(netuid, options, at)
-        .await?
-        .ok_or_else(|| PageError::NotFound(format!("no subnet {netuid}")))?;
+    let metagraph = weighted_metagraph(client, netuid, at).await?;
     let n = metagraph
         .neurons
         .get(usize::from(uid))
@@ -42,15 +36,8 @@ pub(crate) async fn neuron(
         ("Consensus", share(n.consensus)),
         ("Validator trust", share(n.validator_trust)),
         ("Emission at the last epoch", alpha(n.emission)),
-        (
-            "Validator permit",
-            if n.validator_permit {
-                "yes".into()
-            } else {
-                "no".into()
-            },
-        ),
-        ("Active", if n.active { "yes".into() } else { "no".into() }),
+        ("Validator permit", yes_no(n.validator_permit)),
+        ("Active", yes_no(n.active)),
         ("Registered at", block_link(n.registered_at)),
         ("Last update", block_link(n.last_update)),
     ]);
@@ -62,7 +49,7 @@ pub(crate) async fn neuron(
                 netuid,
                 s.summary.last_epoch_block,
                 u64::from(s.summary.tempo),
-                options,
+                WITH_WEIGHTS,
             )
             .await
         }
@@ -106,7 +93,7 @@ pub(crate) async fn neuron(
         .iter()
         .map(|(to, w)| {
             vec![
-                num(to, &format!(r#"<a href="/neuron/{netuid}/{to}">{to}</a>"#)),
+                num(to, &neuron_link(netuid, *to)),
                 num(w, &group(u128::from(*w))),
             ]
         })
@@ -115,10 +102,7 @@ pub(crate) async fn neuron(
         .into_iter()
         .map(|(from, w)| {
             vec![
-                num(
-                    from,
-                    &format!(r#"<a href="/neuron/{netuid}/{from}">{from}</a>"#),
-                ),
+                num(from, &neuron_link(netuid, from)),
                 num(w, &group(u128::from(w))),
             ]
         })
@@ -181,12 +165,7 @@ fn weight_list(netuid: u16, weights: &[(u16, u16)]) -> String {
     let mut parts: Vec<String> = sorted
         .iter()
         .take(SHOWN)
-        .map(|(uid, w)| {
-            format!(
-                r#"<a href="/neuron/{netuid}/{uid}">{uid}</a>: {}"#,
-                group(u128::from(*w))
-            )
-        })
+        .map(|(uid, w)| format!("{}: {}", neuron_link(netuid, *uid), group(u128::from(*w))))
         .collect();
     if sorted.len() > SHOWN {
         parts.push(format!("and {} more", sorted.len() - SHOWN));

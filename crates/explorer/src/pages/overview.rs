@@ -3,7 +3,7 @@
 use super::blocks::{block_row, BLOCK_HEADERS};
 use super::subnets::subnets_table;
 use super::{Frame, PageError};
-use crate::html::{as_of, block_link, esc, facts, group, page, table, tao};
+use crate::html::{as_of, block_link, facts, group, mono, page, table, tao};
 use plexus_rpc::types::BlockId;
 use plexus_rpc::Client;
 
@@ -54,13 +54,7 @@ pub(crate) async fn overview(client: &Client, frame: &Frame) -> Result<String, P
         ("Total burned", tao(info.total_burned)),
         ("TAO emission per block", tao(emission)),
         ("Subnets", group(subnets.len() as u128)),
-        (
-            "Genesis",
-            format!(
-                r#"<span class="mono">{}</span>"#,
-                esc(&info.genesis_hash.to_string())
-            ),
-        ),
+        ("Genesis", mono(info.genesis_hash)),
     ]);
     let body = format!(
         r#"{}{summary}<h2>Latest blocks</h2>{}<p><a href="/blocks">All blocks →</a></p><h2>Subnets</h2>{}"#,

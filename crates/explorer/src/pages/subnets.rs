@@ -3,8 +3,8 @@
 
 use super::{finalized, Frame, PageError};
 use crate::html::{
-    account_link, alpha, as_of, block_link, esc, facts, group, num, page, price, share,
-    subnet_link, table, tao,
+    account_link, alpha, as_of, block_link, esc, facts, group, neuron_link, num, page, price,
+    share, subnet_link, table, tao, yes_no,
 };
 use crate::svg;
 use plexus_rpc::types::{BlockId, Metagraph, MetagraphOptions};
@@ -61,6 +61,24 @@ pub(crate) async fn subnets(client: &Client, frame: &Frame) -> Result<String, Pa
     ))
 }
 
+/// What the subnet and neuron pages read: every neuron with the weights it set.
+pub(super) const WITH_WEIGHTS: MetagraphOptions = MetagraphOptions {
+    weights: true,
+    bonds: false,
+};
+
+/// The subnet's metagraph with its weights, as of block `at`.
+pub(super) async fn weighted_metagraph(
+    client: &Client,
+    netuid: u16,
+    at: Option<BlockId>,
+) -> Result<Metagraph, PageError> {
+    client
+        .metagraph(netuid, WITH_WEIGHTS, at)
+        .await?
+        .ok_or_else(|| PageError::NotFound(format!("no subnet {netuid}")))
+}
+
 /// The subnet's metagraph at each of its recent epochs that the node still keeps, oldest first.
 pub(super) async fn history(
     client: &Client,
@@ -94,14 +112,7 @@ pub(crate) async fn subnet(
         .subnet(netuid, at)
         .await?
         .ok_or_else(|| PageError::NotFound(format!("no subnet {netuid}")))?;
-    let options = MetagraphOptions {
-        weights: true,
-        bonds: false,
-    };
-    let metagraph = client
-        .metagraph(netuid, options, at)
-        .await?
-        .ok_or_else(|| PageError::NotFound(format!("no subnet {netuid}")))?;
+    let metagraph = weighted_metagraph(client, netuid, at).await?;
     let s = &info.summary;
     let summary = facts(&[
         ("Name", esc(&s.name)),
@@ -124,10 +135,7 @@ pub(crate) async fn subnet(
         .iter()
         .map(|n| {
             vec![
-                num(
-                    n.uid,
-                    &format!(r#"<a href="/neuron/{netuid}/{0}">{0}</a>"#, n.uid),
-                ),
+                num(n.uid, &neuron_link(netuid, n.uid)),
                 account_link(&n.hotkey),
                 num(n.stake, &alpha(n.stake)),
                 num(n.incentive, &share(n.incentive)),
@@ -135,11 +143,7 @@ pub(crate) async fn subnet(
                 num(n.consensus, &share(n.consensus)),
                 num(n.validator_trust, &share(n.validator_trust)),
                 num(n.emission, &alpha(n.emission)),
-                if n.validator_permit {
-                    "yes".into()
-                } else {
-                    "no".into()
-                },
+                yes_no(n.validator_permit),
                 num(n.last_update, &group(u128::from(n.last_update))),
                 match &n.axon {
                     Some(a) => esc(&format!("{}:{}", a.ip, a.port)),
