@@ -208,7 +208,7 @@ impl Axon {
 
     /// Answers synapse `S` with `handler`, which gets the request and returns it with its
     /// outputs filled in.
-    pub fn route<S, F, Fut>(mut self, handler: F) -> Self
+    pub fn route<S, F, Fut>(self, handler: F) -> Self
     where
         S: Synapse,
         F: Fn(S) -> Fut + Send + Sync + 'static,
@@ -223,20 +223,13 @@ impl Axon {
                 serde_json::to_value(answered).map_err(|e| e.to_string())
             })
         });
-        self.routes.insert(
-            S::NAME,
-            Route {
-                serve: Serve::Unary(erased),
-                hash_fields: S::HASH_FIELDS,
-            },
-        );
-        self
+        self.serving::<S>(Serve::Unary(erased))
     }
 
     /// Answers synapse `S` with a stream of bytes (Python's `StreamingSynapse`): the status
     /// and headers go out at once, then each chunk as `handler`'s stream yields it, with no
     /// framing added. The stream is cut off at the caller's timeout.
-    pub fn stream_route<S, F, Fut, St>(mut self, handler: F) -> Self
+    pub fn stream_route<S, F, Fut, St>(self, handler: F) -> Self
     where
         S: Synapse,
         F: Fn(S) -> Fut + Send + Sync + 'static,
@@ -253,10 +246,15 @@ impl Axon {
                 Ok(chunks)
             })
         });
+        self.serving::<S>(Serve::Stream(erased))
+    }
+
+    /// Answers synapse `S` with `serve`, replacing any earlier route for it.
+    fn serving<S: Synapse>(mut self, serve: Serve) -> Self {
         self.routes.insert(
             S::NAME,
             Route {
-                serve: Serve::Stream(erased),
+                serve,
                 hash_fields: S::HASH_FIELDS,
             },
         );
