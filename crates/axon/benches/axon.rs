@@ -8,16 +8,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use plexus_axon::{AllowAll, Axon, AxonConfig, Dendrite, Target};
-use plexus_primitives::AccountId;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::{key, request, Double};
+use common::{doubled, free_port, key, request};
 
 async fn drive(target: &Target, concurrency: usize, total: usize) -> (f64, f64, f64, usize) {
     let dendrite = Dendrite::new(key("//Bench"), concurrency);
@@ -68,10 +65,7 @@ fn main() {
         };
         let axon = Axon::new(miner, AllowAll)
             .config(config)
-            .route(|mut d: Double| async move {
-                d.output = Some(d.input * 2);
-                d
-            })
+            .route(doubled)
             .serve("127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
@@ -81,24 +75,12 @@ fn main() {
             hotkey,
         };
 
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = free_port();
         let home = tempfile::tempdir().unwrap();
-        let mut child = Command::new(&python)
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/synapse_driver.py"))
-            .args(["axon", &port.to_string()])
-            .env("HOME", home.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let python_hotkey = loop {
-            let mut line = String::new();
-            assert!(stdout.read_line(&mut line).unwrap() > 0, "python axon did not start");
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
-                break AccountId::from_ss58(v["hotkey"].as_str().unwrap()).unwrap();
-            }
-        };
+        let (server, python_hotkey) = common::serve(
+            common::driver(&python, "synapse_driver.py", home.path())
+                .args(["axon", &port.to_string()]),
+        );
         let python_target = Target {
             ip: "127.0.0.1".parse().unwrap(),
             port,
@@ -117,7 +99,6 @@ fn main() {
                 );
             }
         }
-        let _ = child.kill();
-        let _ = child.wait();
+        drop(server);
     });
 }

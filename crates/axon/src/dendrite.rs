@@ -187,19 +187,7 @@ impl Dendrite {
             Err(e) => return failure(started, 422, format!("Failed to parse response: {e}")),
         };
         if status != 200 {
-            let message = json
-                .get("message")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .or(message)
-                .unwrap_or_default();
-            return Answer {
-                status,
-                message,
-                process_time,
-                elapsed: started.elapsed().as_secs_f64(),
-                synapse: None,
-            };
+            return refused(started, status, Some(&json), message, process_time);
         }
         match serde_json::from_value::<S>(json) {
             Ok(synapse) => Answer {
@@ -234,22 +222,14 @@ impl Dendrite {
         };
         if sent.status != 200 {
             let text = sent.response.text().await.unwrap_or_default();
-            let message = serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|json| {
-                    json.get("message")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
-                .or(sent.message)
-                .unwrap_or_default();
-            return Answer {
-                status: sent.status,
-                message,
-                process_time: sent.process_time,
-                elapsed: started.elapsed().as_secs_f64(),
-                synapse: None,
-            };
+            let json = serde_json::from_str::<Value>(&text).ok();
+            return refused(
+                started,
+                sent.status,
+                json.as_ref(),
+                sent.message,
+                sent.process_time,
+            );
         }
         let chunks = sent
             .response
@@ -441,6 +421,26 @@ struct Sent {
     status: u16,
     process_time: Option<f64>,
     message: Option<String>,
+}
+
+/// An axon's refusal: its status, and its message as its body gives it, else as its headers do.
+fn refused<T>(
+    started: Instant,
+    status: u16,
+    body: Option<&Value>,
+    header_message: Option<String>,
+    process_time: Option<f64>,
+) -> Answer<T> {
+    let message = body
+        .and_then(|json| json.get("message"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or(header_message)
+        .unwrap_or_default();
+    Answer {
+        process_time,
+        ..failure(started, status, message)
+    }
 }
 
 fn failure<T>(started: Instant, status: u16, message: String) -> Answer<T> {

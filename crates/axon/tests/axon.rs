@@ -9,35 +9,36 @@ mod common;
 
 use common::now_ns;
 use common::{
-    btauth_headers, key, post, post_to, raw, request, words, Double, Refuse, Slow, Unserved, Words,
+    btauth_headers, doubled, key, post, post_to, raw, request, words, Double, Refuse, Slow,
+    Unserved, Words,
 };
 use futures::StreamExt as _;
-use plexus_axon::{Axon, AxonConfig, Dendrite, Scheme, Synapse, Target};
+use plexus_axon::{Axon, AxonConfig, Dendrite, RunningAxon, Scheme, Synapse, Target};
 use plexus_primitives::AccountId;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn start(config: AxonConfig) -> (plexus_axon::RunningAxon, Target) {
-    let miner = key("//Miner");
-    let target_hotkey = miner.account();
-    let axon = Axon::new(miner, Refuse(key("//Stranger").account()))
-        .config(config)
-        .route(|mut d: Double| async move {
-            d.output = Some(d.input * 2);
-            d
-        })
-        .route(|s: Slow| async move {
-            tokio::time::sleep(Duration::from_millis(s.millis)).await;
-            s
-        })
-        .serve("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+async fn start(config: AxonConfig) -> (RunningAxon, Target) {
+    listen(
+        Axon::new(key("//Miner"), Refuse(key("//Stranger").account()))
+            .config(config)
+            .route(doubled)
+            .route(|s: Slow| async move {
+                tokio::time::sleep(Duration::from_millis(s.millis)).await;
+                s
+            }),
+    )
+    .await
+}
+
+/// `axon` (signing as //Miner) serving on a free loopback port, and the target that calls it.
+async fn listen(axon: Axon) -> (RunningAxon, Target) {
+    let axon = axon.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let target = Target {
         ip: axon.local_addr().ip(),
         port: axon.local_addr().port(),
-        hotkey: target_hotkey,
+        hotkey: key("//Miner").account(),
     };
     (axon, target)
 }
@@ -324,16 +325,11 @@ async fn test_btauth_requests_are_answered_and_refused_like_synapse_ones() {
 
 #[tokio::test]
 async fn test_streamed_answers_arrive_in_chunks_with_both_schemes() {
-    let axon = Axon::new(key("//Miner"), Refuse(key("//Stranger").account()))
-        .stream_route(|w: Words| async move { words(w) })
-        .serve("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let target = Target {
-        ip: axon.local_addr().ip(),
-        port: axon.local_addr().port(),
-        hotkey: key("//Miner").account(),
-    };
+    let (_axon, target) = listen(
+        Axon::new(key("//Miner"), Refuse(key("//Stranger").account()))
+            .stream_route(|w: Words| async move { words(w) }),
+    )
+    .await;
     for scheme in [Scheme::Synapse, Scheme::BtAuth] {
         let dendrite = Dendrite::new(key("//Validator"), 2).with_scheme(scheme);
         let text = Words {
@@ -373,39 +369,34 @@ async fn test_waiting_requests_are_served_highest_priority_first() {
     let gate = Arc::new(tokio::sync::Semaphore::new(0));
     let order = Arc::new(std::sync::Mutex::new(Vec::new()));
     let entered = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let axon = Axon::new(key("//Miner"), Ranked)
-        .config(AxonConfig {
-            max_concurrent: 1,
-            max_queued: 3,
-            ..AxonConfig::default()
-        })
-        .route({
-            let gate = gate.clone();
-            let order = order.clone();
-            let entered = entered.clone();
-            move |mut d: Double| {
+    let (axon, target) = listen(
+        Axon::new(key("//Miner"), Ranked)
+            .config(AxonConfig {
+                max_concurrent: 1,
+                max_queued: 3,
+                ..AxonConfig::default()
+            })
+            .route({
                 let gate = gate.clone();
                 let order = order.clone();
                 let entered = entered.clone();
-                async move {
-                    if d.input == 0 {
-                        entered.store(true, std::sync::atomic::Ordering::SeqCst);
-                        gate.acquire().await.unwrap().forget();
+                move |mut d: Double| {
+                    let gate = gate.clone();
+                    let order = order.clone();
+                    let entered = entered.clone();
+                    async move {
+                        if d.input == 0 {
+                            entered.store(true, std::sync::atomic::Ordering::SeqCst);
+                            gate.acquire().await.unwrap().forget();
+                        }
+                        order.lock().unwrap().push(d.input);
+                        d.output = Some(d.input * 2);
+                        d
                     }
-                    order.lock().unwrap().push(d.input);
-                    d.output = Some(d.input * 2);
-                    d
                 }
-            }
-        })
-        .serve("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let target = Target {
-        ip: axon.local_addr().ip(),
-        port: axon.local_addr().port(),
-        hotkey: key("//Miner").account(),
-    };
+            }),
+    )
+    .await;
     let call = |who: &str, input: i64| {
         let dendrite = Dendrite::new(key(who), 1);
         let target = target.clone();

@@ -6,25 +6,19 @@
 
 mod common;
 
-use common::{btauth_headers, key, now_ns, post, request as double, Double, Refuse};
+use common::{btauth_headers, doubled, free_port, key, now_ns, post, request as double, Refuse};
 use plexus_axon::{Axon, Dendrite, Scheme, Target};
-use plexus_primitives::AccountId;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-const REQUIREMENT: &str = "bittensor==11.3.0";
-const DRIVER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/interop/btauth_driver.py"
-);
-
-/// The driver with a throwaway home.
+/// The driver, run with `bittensor==11.3.0`.
 fn driver(home: &Path) -> Command {
-    let mut command = Command::new(common::python(REQUIREMENT));
-    command.arg(DRIVER).env("HOME", home);
-    command
+    common::driver(
+        &common::python("bittensor==11.3.0"),
+        "btauth_driver.py",
+        home,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -32,33 +26,20 @@ async fn test_python_signed_requests_against_plexus_axon() {
     let miner = key("//Miner");
     let hotkey = miner.account();
     let axon = Axon::new(miner, Refuse(key("//Stranger").account()))
-        .route(|mut d: Double| async move {
-            d.output = Some(d.input * 2);
-            d
-        })
+        .route(doubled)
         .serve("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
     let port = axon.local_addr().port();
     let home = tempfile::tempdir().unwrap();
-    let out = tokio::task::spawn_blocking({
+    let results = tokio::task::spawn_blocking({
         let home = home.path().to_path_buf();
         move || {
-            driver(&home)
-                .args(["client", &port.to_string(), &hotkey.to_string()])
-                .output()
-                .unwrap()
+            common::results(driver(&home).args(["client", &port.to_string(), &hotkey.to_string()]))
         }
     })
     .await
     .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let results: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(results["ok"][0], 200, "{results}");
     assert_eq!(results["ok"][1]["output"], 42, "{results}");
     let refused = |case: &str, status: u16, reason: &str| {
@@ -73,43 +54,13 @@ async fn test_python_signed_requests_against_plexus_axon() {
     refused("unknown", 404, "not found");
 }
 
-/// A Python server process, killed when dropped.
-struct PythonServer(Child);
-
-impl Drop for PythonServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_plexus_dendrite_against_python_verifier() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let home = tempfile::tempdir().unwrap();
     let (server, hotkey) = tokio::task::spawn_blocking({
         let home = home.path().to_path_buf();
-        move || {
-            let mut child = driver(&home)
-                .args(["server", &port.to_string()])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            let mut stdout = BufReader::new(child.stdout.take().unwrap());
-            let mut line = String::new();
-            assert!(
-                stdout.read_line(&mut line).unwrap() > 0,
-                "the server did not start"
-            );
-            let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
-            let hotkey = AccountId::from_ss58(ready["hotkey"].as_str().unwrap()).unwrap();
-            (PythonServer(child), hotkey)
-        }
+        move || common::serve(driver(&home).args(["server", &port.to_string()]))
     })
     .await
     .unwrap();

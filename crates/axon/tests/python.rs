@@ -8,25 +8,21 @@
 
 mod common;
 
-use common::{key, now_ns, raw, request as double, Double, Refuse, Slow, Unserved, Words};
+use common::{
+    doubled, free_port, key, now_ns, raw, request as double, Double, Refuse, Slow, Unserved, Words,
+};
 use plexus_axon::{Axon, Dendrite, Synapse, Target};
-use plexus_primitives::AccountId;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-const REQUIREMENT: &str = "bittensor==10.5.0";
-const DRIVER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/interop/synapse_driver.py"
-);
-
-/// The driver with a throwaway home (the package writes under `~/.bittensor` at import).
+/// The driver, run with `bittensor==10.5.0`.
 fn driver(home: &Path) -> Command {
-    let mut command = Command::new(common::python(REQUIREMENT));
-    command.arg(DRIVER).env("HOME", home);
-    command
+    common::driver(
+        &common::python("bittensor==10.5.0"),
+        "synapse_driver.py",
+        home,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -34,10 +30,7 @@ async fn test_python_dendrite_against_plexus_axon() {
     let miner = key("//Miner");
     let hotkey = miner.account();
     let axon = Axon::new(miner, Refuse(key("//Stranger").account()))
-        .route(|mut d: Double| async move {
-            d.output = Some(d.input * 2);
-            d
-        })
+        .route(doubled)
         .route(|s: Slow| async move {
             tokio::time::sleep(Duration::from_millis(s.millis)).await;
             s
@@ -52,25 +45,18 @@ async fn test_python_dendrite_against_plexus_axon() {
         .unwrap();
     let port = axon.local_addr().port();
     let home = tempfile::tempdir().unwrap();
-    let out = tokio::task::spawn_blocking({
+    let results = tokio::task::spawn_blocking({
         let home = home.path().to_path_buf();
         move || {
-            driver(&home)
-                .args(["dendrite", &port.to_string(), &hotkey.to_string()])
-                .output()
-                .unwrap()
+            common::results(driver(&home).args([
+                "dendrite",
+                &port.to_string(),
+                &hotkey.to_string(),
+            ]))
         }
     })
     .await
     .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line = stdout.lines().last().unwrap();
-    let results: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(results["ok"][0], 200, "{results}");
     assert_eq!(results["ok"][2], 42);
     assert_eq!(results["wrong_target"][0], 401, "{results}");
@@ -83,48 +69,13 @@ async fn test_python_dendrite_against_plexus_axon() {
     assert_eq!(results["dict"][2], 6, "{results}");
 }
 
-/// A Python axon process, killed when dropped.
-struct PythonAxon(Child);
-
-impl Drop for PythonAxon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_plexus_dendrite_against_python_axon() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let home = tempfile::tempdir().unwrap();
     let (child, hotkey) = tokio::task::spawn_blocking({
         let home = home.path().to_path_buf();
-        move || {
-            let mut child = driver(&home)
-                .args(["axon", &port.to_string()])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            // Wallet creation prints its mnemonics first; the hotkey line is the JSON one.
-            let mut stdout = BufReader::new(child.stdout.take().unwrap());
-            let ready = loop {
-                let mut line = String::new();
-                assert!(
-                    stdout.read_line(&mut line).unwrap() > 0,
-                    "the axon did not start"
-                );
-                if let Ok(ready) = serde_json::from_str::<serde_json::Value>(&line) {
-                    break ready;
-                }
-            };
-            let hotkey = AccountId::from_ss58(ready["hotkey"].as_str().unwrap()).unwrap();
-            (PythonAxon(child), hotkey)
-        }
+        move || common::serve(driver(&home).args(["axon", &port.to_string()]))
     })
     .await
     .unwrap();

@@ -70,17 +70,26 @@ document.querySelectorAll("table").forEach((table) => {
 
 if (window.EventSource) {
   const live = document.getElementById("live-head");
-  const source = new EventSource("/events");
-  source.addEventListener("head", (message) => {
-    const head = JSON.parse(message.data);
-    if (live) live.textContent = "finalized block " + head.number.toLocaleString("en-US");
-    const finalized = document.getElementById("finalized");
-    if (finalized) {
-      const link = document.createElement("a");
-      link.href = "/block/" + head.number;
-      link.textContent = head.number.toLocaleString("en-US");
-      finalized.replaceChildren(link);
-    }
-  });
-  source.onerror = () => { if (live) live.textContent = "reconnecting…"; };
+  let source = null;
+  const follow = () => {
+    source = new EventSource("/events");
+    source.addEventListener("head", (message) => {
+      const head = JSON.parse(message.data);
+      if (live) live.textContent = "finalized block " + head.number.toLocaleString("en-US");
+      const finalized = document.getElementById("finalized");
+      if (finalized) {
+        const link = document.createElement("a");
+        link.href = "/block/" + head.number;
+        link.textContent = head.number.toLocaleString("en-US");
+        finalized.replaceChildren(link);
+      }
+    });
+    source.onerror = () => { if (live) live.textContent = "reconnecting…"; };
+  };
+  follow();
+  // A page kept in the back/forward cache keeps its stream open, and a browser opens only six
+  // connections to one host: after six pages the next one would never load. So the stream
+  // closes when the page is left and opens again when it is shown from that cache.
+  window.addEventListener("pagehide", () => source.close());
+  window.addEventListener("pageshow", (event) => { if (event.persisted) follow(); });
 }

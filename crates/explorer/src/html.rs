@@ -133,6 +133,21 @@ pub(crate) fn subnet_link(netuid: u16) -> String {
     format!(r#"<a href="/subnet/{netuid}">{netuid}</a>"#)
 }
 
+/// A link to a neuron by its uid.
+pub(crate) fn neuron_link(netuid: u16, uid: u16) -> String {
+    format!(r#"<a href="/neuron/{netuid}/{uid}">{uid}</a>"#)
+}
+
+/// A whole value (a hash or an address) in full, in the fixed-width font.
+pub(crate) fn mono(value: impl std::fmt::Display) -> String {
+    format!(r#"<span class="mono">{}</span>"#, esc(&value.to_string()))
+}
+
+/// A flag as `yes` or `no`.
+pub(crate) fn yes_no(flag: bool) -> String {
+    if flag { "yes" } else { "no" }.into()
+}
+
 /// A table: headers, rows of cells already in HTML. Sortable tables sort on a click in the
 /// browser (numbers by `data-sort` values, which the cells may carry).
 pub(crate) fn table(id: &str, headers: &[&str], rows: &[Vec<String>], sortable: bool) -> String {

@@ -80,18 +80,14 @@ impl Explorer {
             .route("/assets/app.js", get(script))
             .fallback(not_found)
             .with_state(shared);
+        let cannot_bind = |source| ExplorerError::Bind {
+            address: listen,
+            source,
+        };
         let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .map_err(|source| ExplorerError::Bind {
-                address: listen,
-                source,
-            })?;
-        let address = listener
-            .local_addr()
-            .map_err(|source| ExplorerError::Bind {
-                address: listen,
-                source,
-            })?;
+            .map_err(cannot_bind)?;
+        let address = listener.local_addr().map_err(cannot_bind)?;
         let task = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, router).await {
                 warn!(error = %e, "explorer stopped");

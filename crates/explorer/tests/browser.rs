@@ -3,13 +3,15 @@
 //! console errors and shows the numbers the RPC gives, search finds each kind of thing, markup
 //! in a subnet's name stays text, and screenshots of the main pages go to the build directory.
 //!
-//! Chromium comes from Debian's `chromium` package (`.ci/run` installs it).
+//! Chromium comes from Debian's `chromium` package and is driven through ChromeDriver, from
+//! `chromium-driver` (`.ci/run` installs both).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use plexus_primitives::{AccountId, Signature, H256, RAO_PER_TAO};
+use base64::Engine as _;
+use plexus_primitives::{AccountId, H256, RAO_PER_TAO};
 use plexus_rpc::types::{BlockId, MetagraphOptions};
-use plexus_runtime::{Call, Hyperparameter, SignedTransaction, SubnetIdentity, Transaction};
+use plexus_runtime::{Call, Hyperparameter, SubnetIdentity};
 use plexus_sdk::{run_validator, Metagraph, Round, Validator, ValidatorSettings};
 use plexus_testkit::{create_subnet, key, register, stake, DevNode};
 use std::path::{Path, PathBuf};
@@ -29,68 +31,15 @@ impl Validator for Fixed {
     }
 }
 
-/// What headless Chromium made of a page: its DOM and any console errors.
+/// What Chromium made of a page: its DOM, and what its console said.
 struct Loaded {
     dom: String,
-    console_errors: Vec<String>,
+    console: Vec<String>,
 }
 
-/// What Chromium makes of `url` once it has loaded (or after at most 2.5 s): the DOM, or a
-/// screenshot.
-fn chromium(url: &str, screenshot: Option<&Path>) -> Loaded {
-    let profile = tempfile::tempdir().unwrap();
-    let mut command = Command::new("chromium");
-    command.args(CHROMIUM_FLAGS);
-    command.args([
-        "--enable-logging=stderr",
-        "--v=0",
-        "--window-size=1280,1100",
-    ]);
-    // Wall-clock, not virtual time: the page's live-update stream never ends, and virtual
-    // time stands still while a request is open. A page cut off early fails the `</main>`
-    // check in `load` rather than passing.
-    command.arg("--timeout=2500");
-    command.arg(format!("--user-data-dir={}", profile.path().display()));
-    match screenshot {
-        Some(path) => command.arg(format!("--screenshot={}", path.display())),
-        None => command.arg("--dump-dom"),
-    };
-    let out = command
-        .arg(url)
-        .output()
-        .expect("chromium (Debian package `chromium`)");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    // The pages log nothing, so any console line is a failure (errors and uncaught exceptions
-    // alike).
-    let console_errors = stderr
-        .lines()
-        .filter(|l| l.contains(":CONSOLE"))
-        .map(str::to_string)
-        .collect();
-    Loaded {
-        dom: String::from_utf8_lossy(&out.stdout).into_owned(),
-        console_errors,
-    }
-}
-
-fn load(url: &str) -> String {
-    let loaded = chromium(url, None);
-    assert!(
-        loaded.console_errors.is_empty(),
-        "{url}: {:?}",
-        loaded.console_errors
-    );
-    assert!(
-        loaded.dom.contains("</main>"),
-        "{url} did not render:\n{}",
-        loaded.dom
-    );
-    loaded.dom
-}
-
-/// The flags every Chromium here runs with: headless, and no connections of its own to the
-/// outside.
-const CHROMIUM_FLAGS: [&str; 8] = [
+/// The flags every Chromium here runs with: headless, no connections of its own to the outside,
+/// and a window the size of the screenshots.
+const CHROMIUM_FLAGS: [&str; 9] = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -99,10 +48,19 @@ const CHROMIUM_FLAGS: [&str; 8] = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--window-size=1280,1100",
 ];
 
-/// A Chromium session kept open through ChromeDriver (Debian package `chromium-driver`), for
-/// what happens on a page after it has loaded.
+/// Longest any one WebDriver command may take, loading a page included, so that a hung browser
+/// fails the test instead of stalling it.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A headless Chromium session kept open through ChromeDriver (Debian package
+/// `chromium-driver`), through which every page is loaded and its console read.
+///
+/// The console comes from ChromeDriver's browser log, which it fills from the DevTools
+/// protocol: console calls, uncaught exceptions and failed loads. Chromium's stderr cannot be
+/// used: recent headless builds write no console lines there.
 struct Browser {
     driver: std::process::Child,
     http: reqwest::Client,
@@ -119,7 +77,10 @@ impl Browser {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("chromedriver (Debian package `chromium-driver`)");
-        let http = reqwest::Client::new();
+        let http = reqwest::Client::builder()
+            .timeout(COMMAND_TIMEOUT)
+            .build()
+            .unwrap();
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         while http.get(format!("{base}/status")).send().await.is_err() {
@@ -129,10 +90,14 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
+        // Loads end before the command's own timeout, so a slow page reports itself as such.
+        let page_load_ms = COMMAND_TIMEOUT.as_millis() * 2 / 3;
         let capabilities = serde_json::json!({
-            "capabilities": {"alwaysMatch": {"goog:chromeOptions": {
-                "binary": "/usr/bin/chromium", "args": args,
-            }}}
+            "capabilities": {"alwaysMatch": {
+                "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args},
+                "goog:loggingPrefs": {"browser": "ALL"},
+                "timeouts": {"pageLoad": page_load_ms, "script": 5_000},
+            }}
         });
         let created = post(&http, &format!("{base}/session"), capabilities).await;
         let session = created["sessionId"]
@@ -151,45 +116,120 @@ impl Browser {
         post(&self.http, &format!("{}{path}", self.session), body).await
     }
 
+    /// Navigates to `url` and waits for its load event.
     async fn open(&self, url: &str) {
         self.command("/url", serde_json::json!({ "url": url }))
             .await;
     }
 
-    /// The text of the element with id `id`.
-    async fn text(&self, id: &str) -> String {
-        let script = "return document.getElementById(arguments[0]).textContent;";
+    /// `url` once it has loaded, with everything the console said since the last look.
+    async fn visit(&self, url: &str) -> Loaded {
+        self.open(url).await;
+        let dom = self
+            .script("return document.documentElement.outerHTML;", &[])
+            .await;
+        Loaded {
+            dom,
+            console: self.console().await,
+        }
+    }
+
+    /// A page that must load cleanly: it rendered, and its console stayed silent. The pages log
+    /// nothing, so any entry fails: console calls and uncaught exceptions alike, and failed
+    /// loads too.
+    async fn load(&self, url: &str) -> String {
+        let loaded = self.visit(url).await;
+        assert!(loaded.console.is_empty(), "{url}: {:?}", loaded.console);
+        assert!(
+            loaded.dom.contains("</main>"),
+            "{url} did not render:\n{}",
+            loaded.dom
+        );
+        loaded.dom
+    }
+
+    /// The console entries since the last call (ChromeDriver hands each out once), as
+    /// `LEVEL message`.
+    async fn console(&self) -> Vec<String> {
+        let entries = self
+            .command("/se/log", serde_json::json!({ "type": "browser" }))
+            .await;
+        entries
+            .as_array()
+            .unwrap_or_else(|| panic!("browser log: {entries}"))
+            .iter()
+            .map(|e| format!("{} {}", e["level"].as_str().unwrap_or("?"), e["message"]))
+            .collect()
+    }
+
+    /// What `script` returns, as text.
+    async fn script(&self, script: &str, args: &[&str]) -> String {
         let value = self
             .command(
                 "/execute/sync",
-                serde_json::json!({ "script": script, "args": [id] }),
+                serde_json::json!({ "script": script, "args": args }),
             )
             .await;
         value
             .as_str()
-            .unwrap_or_else(|| panic!("#{id}: {value}"))
+            .unwrap_or_else(|| panic!("{script}: {value}"))
             .to_string()
     }
 
-    async fn stop(mut self) {
-        let _ = self.http.delete(&self.session).send().await;
+    /// The text of the element with id `id`.
+    async fn text(&self, id: &str) -> String {
+        self.script(
+            "return document.getElementById(arguments[0]).textContent;",
+            &[id],
+        )
+        .await
+    }
+
+    /// The window as it shows now, saved as a PNG at `path`.
+    async fn screenshot(&self, path: &Path) {
+        let value = answer(self.http.get(format!("{}/screenshot", self.session))).await;
+        let encoded = value
+            .as_str()
+            .unwrap_or_else(|| panic!("screenshot: {value}"));
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    /// Ends the session, and with it Chromium, which would outlive ChromeDriver; on a thread of
+    /// its own so that it works from any runtime, and while a failed test unwinds.
+    fn drop(&mut self) {
+        let session = self.session.clone();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            if let Ok(runtime) = runtime {
+                let end = reqwest::Client::new().delete(session).send();
+                let _ =
+                    runtime.block_on(async { tokio::time::timeout(COMMAND_TIMEOUT, end).await });
+            }
+        })
+        .join();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
 }
 
-/// A WebDriver command: what it answered (the `value` of its reply).
+/// A WebDriver command sent with `body`: what it answered.
 async fn post(http: &reqwest::Client, url: &str, body: serde_json::Value) -> serde_json::Value {
-    let answer: serde_json::Value = http
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["value"].clone()
+    answer(http.post(url).json(&body)).await
+}
+
+/// What a WebDriver request answered (the `value` of its reply); a refusal fails the test.
+async fn answer(request: reqwest::RequestBuilder) -> serde_json::Value {
+    let reply: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
+    let value = reply["value"].clone();
+    assert!(value.get("error").is_none(), "{value}");
+    value
 }
 
 fn shots_dir() -> PathBuf {
@@ -249,33 +289,15 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
     stake(&chain, &bob, netuid, validator.account(), 1_000).await;
     // Forty-two transfers signed beforehand and submitted in one batch, for a block whose events
     // fill several table pages; three signers, since the pool keeps only a few nonces ahead.
-    let genesis_hash = chain.client().info().await.unwrap().genesis_hash;
     let mut txs = Vec::new();
     for signer in [&alice, &dave, &eve] {
-        let first = chain
-            .client()
-            .next_nonce(signer.account())
-            .await
-            .unwrap()
-            .pending;
-        for k in 0..14u64 {
-            let transaction = Transaction {
-                signer: signer.account(),
-                nonce: first + k,
-                genesis_hash,
-                valid_until: None,
-                tip: 0,
-                call: Call::Transfer {
-                    dest: charlie.account(),
-                    value: RAO_PER_TAO + k,
-                },
-            };
-            let signature = Signature(signer.sign(&transaction.signing_payload()).0);
-            txs.push(SignedTransaction {
-                transaction,
-                signature,
-            });
-        }
+        let calls = (0..14u64)
+            .map(|k| Call::Transfer {
+                dest: charlie.account(),
+                value: RAO_PER_TAO + k,
+            })
+            .collect();
+        txs.extend(chain.sign_all(signer, calls).await.unwrap());
     }
     let hashes: Vec<H256> = chain
         .client()
@@ -356,7 +378,6 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
     let client = chain.client();
     let shots = shots_dir();
 
-    // Chromium blocks, so the pages load on the blocking pool while the explorer serves.
     let (bob_id, charlie_id) = (bob.account(), charlie.account());
     let good_uid = client
         .metagraph(netuid, MetagraphOptions::default(), None)
@@ -377,63 +398,39 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         .hash;
     // Every page says at which block it read the chain; the RPC is asked at that block.
     let info = client.info().await.unwrap();
-    let pages = tokio::task::spawn_blocking({
-        let base = base.clone();
-        let shots = shots.clone();
-        move || {
-            for (name, path) in [
-                ("overview", "/".to_string()),
-                ("subnet", format!("/subnet/{netuid}")),
-                ("neuron", format!("/neuron/{netuid}/{good_uid}")),
-            ] {
-                let file = shots.join(format!("{name}.png"));
-                let _ = std::fs::remove_file(&file);
-                let shot = chromium(&format!("{base}{path}"), Some(&file));
-                assert!(
-                    shot.console_errors.is_empty(),
-                    "{path}: {:?}",
-                    shot.console_errors
-                );
-                assert!(
-                    std::fs::metadata(&file).unwrap().len() > 10_000,
-                    "{name} screenshot"
-                );
-            }
-            let get = |path: &str| load(&format!("{base}{path}"));
-            (
-                get("/"),
-                get(&format!("/subnet/{netuid}")),
-                get(&format!("/neuron/{netuid}/{good_uid}")),
-                get("/blocks"),
-                get(&format!("/block/{}", transfer.block_number)),
-                get(&format!("/tx/{transfer_hash}")),
-                get(&format!("/account/{charlie_id}")),
-                get("/subnets"),
-                get(&format!("/search?q=sn{netuid}")),
-                get(&format!("/search?q={bob_id}")),
-                get(&format!("/search?q={}", transfer.block_number)),
-                get(&format!("/search?q={transfer_hash}")),
-                get(&format!("/block/{busy_block}")),
-            )
-        }
-    })
-    .await
-    .unwrap();
-    let (
-        overview,
-        subnet,
-        neuron,
-        blocks,
-        block,
-        tx_page,
-        account,
-        subnets,
-        by_netuid,
-        by_address,
-        by_height,
-        by_tx_hash,
-        busy,
-    ) = pages;
+    let browser = Browser::start().await;
+    for (name, path) in [
+        ("overview", "/".to_string()),
+        ("subnet", format!("/subnet/{netuid}")),
+        ("neuron", format!("/neuron/{netuid}/{good_uid}")),
+    ] {
+        let file = shots.join(format!("{name}.png"));
+        let _ = std::fs::remove_file(&file);
+        browser.load(&format!("{base}{path}")).await;
+        browser.screenshot(&file).await;
+        assert!(
+            std::fs::metadata(&file).unwrap().len() > 10_000,
+            "{name} screenshot"
+        );
+    }
+    let get = |path: String| {
+        let url = format!("{base}{path}");
+        let browser = &browser;
+        async move { browser.load(&url).await }
+    };
+    let overview = get("/".into()).await;
+    let subnet = get(format!("/subnet/{netuid}")).await;
+    let neuron = get(format!("/neuron/{netuid}/{good_uid}")).await;
+    let blocks = get("/blocks".into()).await;
+    let block = get(format!("/block/{}", transfer.block_number)).await;
+    let tx_page = get(format!("/tx/{transfer_hash}")).await;
+    let account = get(format!("/account/{charlie_id}")).await;
+    let subnets = get("/subnets".into()).await;
+    let by_netuid = get(format!("/search?q=sn{netuid}")).await;
+    let by_address = get(format!("/search?q={bob_id}")).await;
+    let by_height = get(format!("/search?q={}", transfer.block_number)).await;
+    let by_tx_hash = get(format!("/search?q={transfer_hash}")).await;
+    let busy = get(format!("/block/{busy_block}")).await;
 
     assert!(overview.contains("Finalized height"));
     assert!(overview.contains(&format!("/subnet/{netuid}")));
@@ -530,12 +527,7 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         .find(|href| href.contains("?before="))
         .expect("a link to older history")
         .replace("&amp;", "&");
-    let older = tokio::task::spawn_blocking({
-        let url = format!("{base}{older}");
-        move || load(&url)
-    })
-    .await
-    .unwrap();
+    let older = browser.load(&format!("{base}{older}")).await;
     assert!(older.contains(&format!(r#"href="/tx/{transfer_hash}""#)));
     assert!(older.contains(&format!(r#"title="{}""#, bob.account())));
     assert!(!older.contains(&format!(r#"href="/tx/{}""#, newest)));
@@ -558,14 +550,12 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
     assert!(by_address.contains(&bob.account().to_string()));
     assert!(by_height.contains(&format!("Block {}", transfer.block_number)));
 
-    // Live updates: with the overview open in a browser (driven through ChromeDriver, since a
-    // one-shot headless load ends at the page's load event), blocks finalized afterwards reach
-    // the page through its event stream and its footer names them.
+    // Live updates: with the overview kept open, blocks finalized afterwards reach the page
+    // through its event stream and its footer names them.
     let rendered = match at(&overview) {
         Some(BlockId::Number(n)) => n,
         _ => unreachable!(),
     };
-    let browser = Browser::start().await;
     browser.open(&format!("{base}/")).await;
     let first = browser.text("finalized").await.replace(',', "");
     let mut produced = Vec::new();
@@ -606,23 +596,25 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         finalized >= produced[produced.len() - 1],
         "{finalized} {produced:?}"
     );
-    browser.stop().await;
+    // Nothing went wrong on the page while it followed the chain.
+    let console = browser.console().await;
+    assert!(console.is_empty(), "live overview: {console:?}");
 
-    // Garbage gets a clear page, not a crash.
-    let missing = tokio::task::spawn_blocking(move || {
-        chromium(
-            &format!("{base}/search?q=%3Cscript%3Ealert(1)%3C/script%3E"),
-            None,
-        )
-        .dom
-    })
-    .await
-    .unwrap();
-    assert!(missing.contains("nothing matches"));
-    assert!(!missing.contains("<script>alert"));
+    // Garbage gets a clear page, not a crash: the page's own 404 is all its console reports.
+    let missing = browser
+        .visit(&format!(
+            "{base}/search?q=%3Cscript%3Ealert(1)%3C/script%3E"
+        ))
+        .await;
+    assert!(missing.dom.contains("nothing matches"));
+    assert!(!missing.dom.contains("<script>alert"));
+    assert!(
+        missing.console.iter().all(|line| line.contains("404")),
+        "{:?}",
+        missing.console
+    );
 }
 
-/// `1,234.5 τ`: whole tokens grouped by thousands, the fraction without trailing zeros.
 /// The block a page says it read its state at.
 fn at(page: &str) -> Option<BlockId> {
     let start = page.find(r#"data-at=""#).expect("no data-at") + 9;
@@ -648,6 +640,7 @@ fn rao_of(text: &str) -> u64 {
     whole.parse::<u64>().unwrap() * RAO_PER_TAO + fraction.parse::<u64>().unwrap()
 }
 
+/// `1,234.5 τ`: whole tokens grouped by thousands, the fraction without trailing zeros.
 fn tao_text(rao: u128) -> String {
     let per = u128::from(RAO_PER_TAO);
     let whole = (rao / per).to_string();
@@ -667,19 +660,20 @@ fn tao_text(rao: u128) -> String {
     }
 }
 
-/// The console check itself: a page that logs an error or throws is caught.
-#[test]
-fn test_console_errors_are_caught() {
+/// The console check itself, on the installed Chromium: a page that logs an error, or throws
+/// from a script, is caught; a quiet one is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_console_errors_are_caught() {
+    let browser = Browser::start().await;
     for script in ["console.error('boom')", "throw new Error('boom')"] {
         let url = format!("data:text/html,<main>x</main><script>{script}</script>");
-        let loaded = chromium(&url, None);
+        let loaded = browser.visit(&url).await;
         assert!(
-            loaded.console_errors.iter().any(|l| l.contains("boom")),
+            loaded.console.iter().any(|l| l.contains("boom")),
             "{script}: {:?}",
-            loaded.console_errors
+            loaded.console
         );
     }
-    assert!(chromium("data:text/html,<main>quiet</main>", None)
-        .console_errors
-        .is_empty());
+    let quiet = browser.visit("data:text/html,<main>quiet</main>").await;
+    assert!(quiet.console.is_empty(), "{:?}", quiet.console);
 }

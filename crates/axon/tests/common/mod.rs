@@ -10,7 +10,10 @@ use plexus_axon::{Gate, Synapse};
 use plexus_keys::{CryptoType, Keypair};
 use plexus_primitives::AccountId;
 use serde::{Deserialize, Serialize};
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The test synapse: an int, a str (with both kinds of quote) and a list are hashed.
@@ -60,6 +63,12 @@ impl Gate for Refuse {
             Ok(())
         }
     }
+}
+
+/// What the axons here answer a [`Double`] with.
+pub async fn doubled(mut d: Double) -> Double {
+    d.output = Some(d.input * 2);
+    d
 }
 
 pub fn request(input: i64) -> Double {
@@ -173,9 +182,8 @@ pub fn btauth_headers(
 /// The interpreter of a virtualenv holding `requirement` (`name==version`), under the build
 /// directory, created and filled on first use (`PLEXUS_PYTHON` names the interpreter that
 /// creates it, default `python3`) and reused afterwards.
-pub fn python(requirement: &str) -> std::path::PathBuf {
-    use std::process::Command;
-    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("venvs");
+pub fn python(requirement: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("venvs");
     std::fs::create_dir_all(&root).unwrap();
     let name = requirement.replace("==", "-");
     let dir = root.join(&name);
@@ -208,4 +216,73 @@ pub fn python(requirement: &str) -> std::path::PathBuf {
         std::fs::write(&ready, requirement).unwrap();
     }
     python
+}
+
+/// A driver script of `tests/interop` run with `python`, with a throwaway `home` (the package
+/// writes under `~/.bittensor` at import).
+pub fn driver(python: &Path, script: &str, home: &Path) -> Command {
+    let mut command = Command::new(python);
+    command
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/interop")
+                .join(script),
+        )
+        .env("HOME", home);
+    command
+}
+
+/// Runs a driver acting as a client to its end: the JSON results it prints last.
+pub fn results(driver: &mut Command) -> serde_json::Value {
+    let out = driver.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.lines().last().unwrap()).unwrap()
+}
+
+/// A free port on the loopback, for a Python server to listen on.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A Python server process, killed when dropped.
+pub struct PythonServer(Child);
+
+impl Drop for PythonServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts a driver acting as a server and waits until it says it is ready: the hotkey it
+/// serves as. Wallet creation prints its mnemonics first; the ready line is the JSON one.
+pub fn serve(driver: &mut Command) -> (PythonServer, AccountId) {
+    let mut child = driver
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let server = PythonServer(child);
+    let ready = loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server did not start"
+        );
+        if let Ok(ready) = serde_json::from_str::<serde_json::Value>(&line) {
+            break ready;
+        }
+    };
+    let hotkey = AccountId::from_ss58(ready["hotkey"].as_str().unwrap()).unwrap();
+    (server, hotkey)
 }

@@ -1,0 +1,54 @@
+//! The accept loop: connections up to the cap, each served until it closes or the axon stops,
+//! with a limit on how long its headers may take.
+
+use super::AxonConfig;
+use axum::extract::ConnectInfo;
+use axum::Router;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tracing::debug;
+
+/// Accepts connections up to the cap and serves each until it closes or the axon stops.
+pub(super) async fn accept(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    config: AxonConfig,
+    alive: tokio::sync::watch::Receiver<()>,
+) {
+    let connections = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    loop {
+        let Ok((stream, peer)) = listener.accept().await else {
+            // Out of file descriptors or similar: wait instead of spinning.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            debug!(%peer, "connection refused: too many open");
+            continue;
+        };
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            },
+        );
+        let mut alive = alive.clone();
+        let read_timeout = config.read_timeout;
+        tokio::spawn(async move {
+            let _permit = permit;
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(read_timeout)
+                .serve_connection(
+                    hyper_util::rt::TokioIo::new(stream),
+                    hyper_util::service::TowerToHyperService::new(service),
+                );
+            tokio::select! {
+                _ = connection => {}
+                _ = async { while alive.changed().await.is_ok() {} } => {}
+            }
+        });
+    }
+}

@@ -1,0 +1,223 @@
+//! The chain's record: the block list, a block, a transaction, and the events table the last
+//! two show.
+
+use super::{Frame, PageError};
+use crate::html::{
+    account_link, alpha, block_link, esc, facts, group, hash_link, mono, num, page, pager, table,
+    tao, time,
+};
+use plexus_primitives::{AccountId, H256};
+use plexus_rpc::types::{BlockId, EventRecord};
+use plexus_rpc::Client;
+
+/// Blocks per page of the block list.
+const PAGE_BLOCKS: u64 = 25;
+
+/// The columns of every table of blocks, as [`block_row`] fills them.
+pub(super) const BLOCK_HEADERS: [&str; 5] = ["Height", "Hash", "Time", "Transactions", "Events"];
+
+pub(super) fn block_row(block: &plexus_rpc::types::BlockInfo) -> Vec<String> {
+    let h = &block.header;
+    vec![
+        block_link(h.number),
+        hash_link(&h.hash, &format!("/block/{}", h.number)),
+        esc(&time(h.timestamp)),
+        num(
+            block.transactions.len(),
+            &block.transactions.len().to_string(),
+        ),
+        num(block.events.len(), &block.events.len().to_string()),
+    ]
+}
+
+pub(crate) async fn blocks(
+    client: &Client,
+    frame: &Frame,
+    page_no: u64,
+) -> Result<String, PageError> {
+    let head = client.health().await?.finalized;
+    let top = head.saturating_sub(page_no.saturating_mul(PAGE_BLOCKS));
+    let bottom = top.saturating_sub(PAGE_BLOCKS - 1);
+    let mut rows = Vec::new();
+    if page_no.saturating_mul(PAGE_BLOCKS) <= head {
+        for height in (bottom..=top).rev() {
+            if let Some(block) = client.block(BlockId::Number(height)).await? {
+                rows.push(block_row(&block));
+            }
+        }
+    }
+    let body = format!(
+        "{}{}",
+        table("blocks", &BLOCK_HEADERS, &rows, false),
+        pager("/blocks", page_no, bottom > 0)
+    );
+    Ok(page("Blocks", &frame.chain, &body))
+}
+
+fn events_table(events: &[EventRecord]) -> String {
+    let rows: Vec<Vec<String>> = events
+        .iter()
+        .map(|record| {
+            let phase = serde_json::to_value(record.phase).unwrap_or_default();
+            let phase = match (phase.get("phase"), phase.get("index")) {
+                (Some(p), Some(i)) => format!("{} {}", p.as_str().unwrap_or(""), i),
+                (Some(p), None) => p.as_str().unwrap_or("").to_string(),
+                _ => String::new(),
+            };
+            let value = serde_json::to_value(&record.event).unwrap_or_default();
+            let name = value
+                .get("event")
+                .and_then(|v| v.as_str())
+                .unwrap_or("event");
+            let mut fields = Vec::new();
+            if let Some(object) = value.as_object() {
+                for (key, field) in object.iter().filter(|(k, _)| k.as_str() != "event") {
+                    fields.push(format!("{}: {}", esc(key), field_html(key, field)));
+                }
+            }
+            vec![
+                esc(&phase),
+                format!("<b>{}</b>", esc(name)),
+                fields.join(", "),
+            ]
+        })
+        .collect();
+    table("events", &["Phase", "Event", "Details"], &rows, false)
+}
+
+/// Event fields that are amounts of TAO, and of a subnet's alpha, in rao.
+const TAO_FIELDS: [&str; 7] = ["amount", "fee", "dust", "lock", "refunded", "burned", "tao"];
+const ALPHA_FIELDS: [&str; 2] = ["alpha", "emission"];
+
+/// One field of an event: accounts and hashes become links, amounts are written as everywhere
+/// else; everything else is text.
+fn field_html(key: &str, value: &serde_json::Value) -> String {
+    let rao = value.as_str().and_then(|s| s.parse::<u128>().ok());
+    match (rao, value) {
+        (Some(rao), _) if TAO_FIELDS.contains(&key) => tao(rao),
+        (Some(rao), _) if ALPHA_FIELDS.contains(&key) => alpha(rao),
+        (_, value) => field_text(value),
+    }
+}
+
+fn field_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => {
+            if let Ok(account) = AccountId::from_ss58(s) {
+                account_link(&account)
+            } else if s.len() == 66 && s.starts_with("0x") {
+                match H256::from_hex(s) {
+                    Ok(hash) => hash_link(&hash, &format!("/tx/{s}")),
+                    Err(_) => esc(s),
+                }
+            } else {
+                esc(s)
+            }
+        }
+        other => esc(&other.to_string()),
+    }
+}
+
+pub(crate) async fn block(client: &Client, frame: &Frame, id: &str) -> Result<String, PageError> {
+    let block_id = if let Ok(height) = id.parse::<u64>() {
+        BlockId::Number(height)
+    } else if let Ok(hash) = H256::from_hex(id) {
+        BlockId::Hash(hash)
+    } else {
+        return Err(PageError::NotFound(format!(
+            "{id:?} is not a block height or hash"
+        )));
+    };
+    let block = client
+        .block(block_id)
+        .await?
+        .ok_or_else(|| PageError::NotFound(format!("no finalized block {id}")))?;
+    let h = &block.header;
+    let parent = if h.number > 0 {
+        hash_link(&h.parent_hash, &format!("/block/{}", h.number - 1))
+    } else {
+        "—".into()
+    };
+    let summary = facts(&[
+        ("Height", group(u128::from(h.number))),
+        ("Hash", mono(h.hash)),
+        ("Parent", parent),
+        ("Time", esc(&time(h.timestamp))),
+        ("State root", mono(h.state_root)),
+        ("Transactions root", mono(h.transactions_root)),
+    ]);
+    let txs: Vec<Vec<String>> = block
+        .transactions
+        .iter()
+        .map(|tx| {
+            vec![
+                hash_link(&tx.hash, &format!("/tx/{}", tx.hash)),
+                account_link(&tx.signer),
+                group(u128::from(tx.nonce)),
+                esc(&tx.call),
+            ]
+        })
+        .collect();
+    let body = format!(
+        "{summary}<h2>Transactions</h2>{}<h2>Events</h2>{}",
+        table(
+            "transactions",
+            &["Hash", "Signer", "Nonce", "Call"],
+            &txs,
+            false
+        ),
+        events_table(&block.events)
+    );
+    Ok(page(
+        &format!("Block {}", group(u128::from(h.number))),
+        &frame.chain,
+        &body,
+    ))
+}
+
+pub(crate) async fn transaction(
+    client: &Client,
+    frame: &Frame,
+    id: &str,
+) -> Result<String, PageError> {
+    let hash = H256::from_hex(id)
+        .map_err(|_| PageError::NotFound(format!("{id:?} is not a transaction hash")))?;
+    let info = client
+        .transaction(hash)
+        .await?
+        .ok_or_else(|| PageError::NotFound(format!("no transaction {hash}")))?;
+    let mut items = vec![
+        ("Hash", mono(hash)),
+        ("Status", esc(&format!("{:?}", info.status).to_lowercase())),
+    ];
+    if let Some(details) = &info.transaction {
+        items.push(("Signer", account_link(&details.signer)));
+        items.push(("Nonce", group(u128::from(details.nonce))));
+        items.push(("Call", esc(&details.call)));
+        items.push(("Tip", tao(details.tip)));
+    }
+    let mut events = String::new();
+    if let Some(inclusion) = &info.inclusion {
+        items.push(("Block", block_link(inclusion.block_number)));
+        items.push(("Index in block", inclusion.index.to_string()));
+        items.push((
+            "Result",
+            match &inclusion.error {
+                None if inclusion.success => "success".into(),
+                Some(error) => format!("failed: {}", esc(&error.message)),
+                None => "failed".into(),
+            },
+        ));
+        let records: Vec<EventRecord> = inclusion
+            .events
+            .iter()
+            .map(|event| EventRecord {
+                phase: plexus_rpc::types::Phase::Transaction(inclusion.index),
+                event: event.clone(),
+            })
+            .collect();
+        events = format!("<h2>Events</h2>{}", events_table(&records));
+    }
+    let body = format!("{}{events}", facts(&items));
+    Ok(page("Transaction", &frame.chain, &body))
+}
