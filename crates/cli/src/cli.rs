@@ -40,6 +40,11 @@ pub(crate) struct GlobalArgs {
     /// Settings file (network and wallet defaults) [default: ~/.plexus/config.toml].
     #[arg(long, global = true, env = "PLEXUS_CONFIG", value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
+    /// Go ahead where Plexus would refuse for safety: sign with a coldkey that other users can
+    /// change, or rewrite a node's configuration on `node init` (its key and chain data are
+    /// kept).
+    #[arg(long, global = true)]
+    pub(crate) force: bool,
     #[command(flatten)]
     pub(crate) wallet: WalletArgs,
 }
@@ -197,9 +202,6 @@ pub(crate) struct NodeInitArgs {
     /// Keep the state of every height, not only the last 256.
     #[arg(long)]
     pub(crate) archive: bool,
-    /// Rewrite an existing configuration (the key and the chain data are kept).
-    #[arg(long)]
-    pub(crate) force: bool,
 }
 
 #[derive(Args)]

@@ -421,3 +421,57 @@ fn test_encrypted_coldkey_password_from_env_and_stdin() {
     assert!(wrong.stderr.contains("wrong password"), "{}", wrong.stderr);
     assert_eq!(std::fs::read(&coldkey).unwrap(), bytes);
 }
+
+#[test]
+fn test_keys_others_can_reach_are_warned_about_or_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let chmod = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let env = Env::new();
+    env.ok(&["wallet", "create", "--no-password"]);
+    let wallet = env.wallets().join("default");
+    let coldkey = wallet.join("coldkey");
+
+    // Private keys are used without a word.
+    let run = env.ok(&["wallet", "sign", "-m", "x"]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+
+    // A coldkey others can read: used, with a warning.
+    chmod(&coldkey, 0o644);
+    let run = env.ok(&["wallet", "sign", "-m", "x"]);
+    assert!(
+        run.stderr.contains("can be read by other users"),
+        "{}",
+        run.stderr
+    );
+
+    // A coldkey others can change, or in a folder they can change: refused unless --force.
+    for (path, mode) in [(&coldkey, 0o666), (&wallet, 0o777)] {
+        chmod(&coldkey, 0o600);
+        chmod(&wallet, 0o700);
+        chmod(path, mode);
+        let run = env.fails(&["wallet", "sign", "-m", "x"], 2);
+        assert!(
+            run.stderr.contains("refusing to use the coldkey")
+                && run.stderr.contains("can be changed by other users")
+                && run.stderr.contains(&path.display().to_string()),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "nothing was signed: {}", run.stdout);
+        let run = env.ok(&["--force", "wallet", "sign", "-m", "x"]);
+        assert!(run.stderr.contains("warning"), "{}", run.stderr);
+    }
+
+    // A hotkey others can change is warned about, not refused.
+    chmod(&coldkey, 0o600);
+    chmod(&wallet, 0o700);
+    chmod(&wallet.join("hotkeys/default"), 0o666);
+    let run = env.ok(&["wallet", "sign", "--use-hotkey", "-m", "x"]);
+    assert!(
+        run.stderr.contains("can be changed by other users"),
+        "{}",
+        run.stderr
+    );
+}

@@ -107,6 +107,33 @@ pub enum KeyfileError {
     },
 }
 
+/// Who besides a key file's owner can reach it (see [`Keyfile::exposure`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exposure {
+    /// Others can change this path (the file, or the folder holding it): they could swap the
+    /// key for one of their own.
+    WritableByOthers(PathBuf),
+    /// Others can read the file.
+    ReadableByOthers(PathBuf),
+}
+
+impl fmt::Display for Exposure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::WritableByOthers(path) => write!(
+                f,
+                "{} can be changed by other users (chmod go-w it)",
+                path.display()
+            ),
+            Self::ReadableByOthers(path) => write!(
+                f,
+                "{} can be read by other users (chmod 600 it)",
+                path.display()
+            ),
+        }
+    }
+}
+
 impl KeyfileError {
     /// True when the cause is a wrong password (or altered ciphertext).
     pub fn is_wrong_password(&self) -> bool {
@@ -354,6 +381,39 @@ impl Keyfile {
                 error,
             },
         }
+    }
+
+    /// Who besides its owner can read or change the key: the file's own permission bits, and
+    /// its folder's (a folder others can write lets them replace the file). The worst finding,
+    /// or `None` when only the owner can; `None` too where permissions are not Unix modes.
+    pub fn exposure(&self) -> Result<Option<Exposure>, KeyfileError> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            const GROUP_OR_OTHER_WRITE: u32 = 0o022;
+            const GROUP_OR_OTHER_READ: u32 = 0o044;
+            // A sticky folder (like /tmp) lets others add files but not replace ours.
+            const STICKY: u32 = 0o1000;
+            let mode = |path: &Path| {
+                std::fs::metadata(path)
+                    .map(|m| m.permissions().mode())
+                    .map_err(|e| self.io_err(e))
+            };
+            let file = mode(&self.path)?;
+            if file & GROUP_OR_OTHER_WRITE != 0 {
+                return Ok(Some(Exposure::WritableByOthers(self.path.clone())));
+            }
+            if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                let folder = mode(dir)?;
+                if folder & GROUP_OR_OTHER_WRITE != 0 && folder & STICKY == 0 {
+                    return Ok(Some(Exposure::WritableByOthers(dir.to_path_buf())));
+                }
+            }
+            if file & GROUP_OR_OTHER_READ != 0 {
+                return Ok(Some(Exposure::ReadableByOthers(self.path.clone())));
+            }
+        }
+        Ok(None)
     }
 
     /// The raw bytes, refusing files larger than [`MAX_KEYFILE_LEN`].
@@ -609,5 +669,47 @@ mod tests {
 
         std::fs::write(file.path(), vec![b' '; MAX_KEYFILE_LEN as usize + 1]).unwrap();
         assert!(matches!(file.read(None), Err(KeyfileError::TooLarge(..))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn test_exposure_of_the_file_and_its_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let chmod = |path: &Path, mode: u32| {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("wallet");
+        std::fs::create_dir(&folder).unwrap();
+        let file = Keyfile::new(folder.join("coldkey"));
+        file.write_pair(&dev_pair(), None, false).unwrap();
+        chmod(&folder, 0o700);
+        assert_eq!(file.exposure().unwrap(), None, "written private");
+        chmod(file.path(), 0o644);
+        assert_eq!(
+            file.exposure().unwrap(),
+            Some(Exposure::ReadableByOthers(file.path().to_path_buf()))
+        );
+        chmod(file.path(), 0o666);
+        assert_eq!(
+            file.exposure().unwrap(),
+            Some(Exposure::WritableByOthers(file.path().to_path_buf()))
+        );
+        chmod(file.path(), 0o600);
+        chmod(&folder, 0o777);
+        assert_eq!(
+            file.exposure().unwrap(),
+            Some(Exposure::WritableByOthers(folder.clone()))
+        );
+        chmod(&folder, 0o1777);
+        assert_eq!(
+            file.exposure().unwrap(),
+            None,
+            "a sticky folder is not a risk"
+        );
+        assert!(matches!(
+            Keyfile::new(folder.join("missing")).exposure(),
+            Err(KeyfileError::NotFound(_))
+        ));
     }
 }

@@ -33,7 +33,7 @@ pub mod password;
 mod uri;
 pub mod wallet;
 
-pub use keyfile::{KeyMaterial, Keyfile, KeyfileError};
+pub use keyfile::{Exposure, KeyMaterial, Keyfile, KeyfileError};
 pub use mnemonic::{Mnemonic, MnemonicError, WORD_COUNTS};
 pub use pair::{CryptoType, KeyError, Keypair, PublicKey, Signature};
 pub use password::Password;

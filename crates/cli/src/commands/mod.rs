@@ -32,6 +32,8 @@ pub(crate) struct Context {
     pub(crate) url: String,
     /// The settings file in use.
     pub(crate) config_path: PathBuf,
+    /// `--force`: go ahead where the CLI would refuse for safety.
+    pub(crate) force: bool,
 }
 
 impl Context {
@@ -65,6 +67,7 @@ impl Context {
             prompter: Prompter::new(global.no_prompt),
             url: network_url(&network)?,
             config_path,
+            force: global.force,
         })
     }
 }

@@ -159,7 +159,7 @@ fn parse_peer(text: &str) -> Result<Peer> {
 
 fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
     let dir = &args.data_dir;
-    if dir.join(CONFIG_FILE).exists() && !args.force {
+    if dir.join(CONFIG_FILE).exists() && !ctx.force {
         bail!(
             "{} is already initialised (use --force to rewrite its configuration)",
             dir.display()
@@ -280,7 +280,6 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
                 block_time_ms: args.block_time_ms.unwrap_or(1000),
                 timeouts: args.timeouts,
                 archive: false,
-                force: false,
             },
             ctx,
         )?;

@@ -7,7 +7,7 @@ use crate::cli::{
 };
 use anyhow::{anyhow, bail, Context as _, Result};
 use plexus_keys::{
-    wallet::wallet_names, AccountId, CryptoType, KeyMaterial, Keyfile, Keypair, Password,
+    wallet::wallet_names, AccountId, CryptoType, Exposure, KeyMaterial, Keyfile, Keypair, Password,
     PublicKey, Signature, Wallet, WalletError,
 };
 use serde_json::{json, Value};
@@ -384,6 +384,7 @@ fn list(ctx: &Context) -> Result<()> {
 /// Loads the wallet's coldkey or hotkey, asking for its password if it is encrypted.
 pub(crate) fn load_secret(ctx: &Context, role: Role) -> Result<Keypair> {
     let file = role.file(&ctx.wallet);
+    check_exposure(ctx, role, &file)?;
     // Only `$NACL` files take a password; other encodings fail with their own error first.
     let (password, from_env) = if file.needs_password()? {
         let (password, from_env) = ctx.prompter.existing_password(file.path())?;
@@ -403,6 +404,22 @@ pub(crate) fn load_secret(ctx: &Context, role: Role) -> Result<Keypair> {
             )))
         }
         other => Ok(other?),
+    }
+}
+
+/// Warns when other users can reach a key about to be used; refuses a coldkey they can change
+/// (they could have swapped in their own key, to receive what it is asked to sign for) unless
+/// `--force` says to go ahead.
+fn check_exposure(ctx: &Context, role: Role, file: &Keyfile) -> Result<()> {
+    match file.exposure()? {
+        Some(exposure @ Exposure::WritableByOthers(_)) if role == Role::Coldkey && !ctx.force => {
+            bail!("refusing to use the coldkey: {exposure}; --force uses it anyway")
+        }
+        Some(exposure) => {
+            ctx.out.note(&format!("warning: {exposure}"));
+            Ok(())
+        }
+        None => Ok(()),
     }
 }
 
