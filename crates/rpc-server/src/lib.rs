@@ -19,6 +19,7 @@ mod backend;
 mod cache;
 mod config;
 mod convert;
+mod edge;
 mod error;
 mod limit;
 mod methods;

@@ -19,8 +19,14 @@ impl Args {
     pub(crate) fn new(params: &Params<'_>, max: usize) -> Result<Self, ErrorObjectOwned> {
         let values: Vec<Value> = match params.as_str() {
             None => Vec::new(),
-            Some(text) => serde_json::from_str(text).map_err(|_| {
-                invalid("parameters must be a JSON array (positional parameters)".into())
+            Some(text) => serde_json::from_str(text).map_err(|e| {
+                if text.trim_start().starts_with('[') {
+                    // The array itself is there; one of its values is not JSON this server
+                    // reads, e.g. a number beyond 64 bits.
+                    invalid(format!("parameters: {e}"))
+                } else {
+                    invalid("parameters must be a JSON array (positional parameters)".into())
+                }
             })?,
         };
         if values.len() > max {

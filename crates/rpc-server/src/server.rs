@@ -6,10 +6,11 @@
 //!   WebSocket pings) ──▶ rate limit per IP ──▶ method ──▶ Backend (snapshot, store, mempool)
 //! ```
 
-use crate::admission::{refuse, Admission, Admitted, DeadlineBody};
+use crate::admission::{refuse, Admission, Admitted};
 use crate::backend::Backend;
 use crate::config::{ConfigError, RpcConfig};
-use crate::limit::{ClientIp, RateLimitLayer, RateLimiter};
+use crate::edge::HttpEdge;
+use crate::limit::{RateLimitLayer, RateLimiter};
 use crate::methods::{self, Ctx};
 use crate::subscriptions;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -18,9 +19,8 @@ use jsonrpsee_core::middleware::RpcServiceBuilder;
 use jsonrpsee_core::server::{Methods, RpcModule};
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_server::{stop_channel, BatchRequestConfig, PingConfig, ServerConfig, ServerHandle};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// Why the server did not start.
@@ -97,6 +97,7 @@ impl RpcServer {
             .timer(TokioTimer::new())
             .header_read_timeout(config.header_timeout);
         let body_timeout = config.body_timeout;
+        let max_body = config.max_request_bytes as usize;
         let (stop, handle) = stop_channel();
         let accepting = Arc::clone(&admission);
         tokio::spawn(async move {
@@ -124,10 +125,11 @@ impl RpcServer {
                 };
                 // Small JSON answers must not wait for Nagle's algorithm.
                 let _ = socket.set_nodelay(true);
-                let service = WithClientIp {
+                let service = HttpEdge {
                     inner: services.clone().build(methods.clone(), stop.clone()),
                     ip: peer.ip(),
                     body_timeout,
+                    max_body,
                 };
                 let connection = http.serve_connection_with_upgrades(
                     TokioIo::new(Admitted::new(socket, ticket)),
@@ -189,32 +191,4 @@ fn methods<B: Backend>(backend: Arc<B>) -> Result<Methods, RegisterMethodError> 
     methods::register(&mut module)?;
     subscriptions::register(&mut module)?;
     Ok(module.into())
-}
-
-/// Records the client's address on each request, for the rate limit, and gives its body a
-/// deadline.
-#[derive(Clone)]
-struct WithClientIp<S> {
-    inner: S,
-    ip: IpAddr,
-    body_timeout: Duration,
-}
-
-impl<S, B> tower::Service<http::Request<B>> for WithClientIp<S>
-where
-    S: tower::Service<http::Request<DeadlineBody<B>>>,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let mut request = request.map(|body| DeadlineBody::new(body, self.body_timeout));
-        request.extensions_mut().insert(ClientIp(self.ip));
-        self.inner.call(request)
-    }
 }

@@ -49,6 +49,37 @@ async fn test_protocol_errors_have_standard_codes() {
         assert_eq!(code(&answer), i64::from(PARSE_ERROR));
         let (_, answer) = h.post(r#"{"jsonrpc": "2.0", "id": 1}"#).await;
         assert_eq!(code(&answer), i64::from(INVALID_REQUEST));
+        // Valid JSON that is no request is an invalid request, not a parse error, and an id
+        // that is neither a string, a number nor null does not make it a notification.
+        for body in [
+            "{}",
+            r#"{"jsonrpc": "2.0", "id": {}, "method": "system_health"}"#,
+            r#"{"jsonrpc": "2.0", "id": [1], "method": "system_health"}"#,
+            r#"{"jsonrpc": "1.0", "id": 1, "method": "system_health"}"#,
+        ] {
+            let (status, answer) = h.post(body).await;
+            assert_eq!(
+                (status, code(&answer)),
+                (200, i64::from(INVALID_REQUEST)),
+                "{body}: {answer}"
+            );
+            assert_eq!(answer["id"], serde_json::Value::Null, "{body}: {answer}");
+        }
+        // A number beyond 64 bits is named as such, not as a missing array.
+        let (_, answer) = h
+            .post(r#"{"jsonrpc": "2.0", "id": 1, "method": "chain_block", "params": [1e400]}"#)
+            .await;
+        assert_eq!(code(&answer), i64::from(INVALID_PARAMS));
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains("number out of range"), "{message}");
+        // A bad block names what is expected, not the type's internals.
+        let answer = h.call_raw("chain_block", json!([{"x": 1}])).await;
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("expected a block number or a 0x-prefixed 32-byte block hash")
+                && !message.contains("untagged"),
+            "{message}"
+        );
         let answer = h.call_raw("state_nothing", json!([])).await;
         assert_eq!(code(&answer), i64::from(METHOD_NOT_FOUND));
         assert!(answer["error"]["message"].as_str().is_some());

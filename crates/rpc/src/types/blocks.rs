@@ -2,16 +2,34 @@
 
 use super::{EventRecord, HexBytes};
 use plexus_primitives::{AccountId, BlockNumber, H256};
-use serde::{Deserialize, Serialize};
+use serde::{de::Error as _, Deserialize, Deserializer, Serialize};
 
 /// A block named by height or by hash (`12` or `"0x…"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum BlockId {
     /// By height.
     Number(BlockNumber),
     /// By header hash.
     Hash(H256),
+}
+
+impl<'de> Deserialize<'de> for BlockId {
+    /// Reads either form, and says what is expected when neither fits (instead of naming the
+    /// type's internals).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        const EXPECTED: &str = "expected a block number or a 0x-prefixed 32-byte block hash";
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .map(Self::Number)
+                .ok_or_else(|| D::Error::custom(format!("{n} is not a block number; {EXPECTED}"))),
+            serde_json::Value::String(text) => serde_json::from_value(text.into())
+                .map(Self::Hash)
+                .map_err(|e| D::Error::custom(format!("{e}; {EXPECTED}"))),
+            _ => Err(D::Error::custom(EXPECTED)),
+        }
+    }
 }
 
 /// A block header with its hash.

@@ -98,5 +98,18 @@ mod tests {
             Some(BlockId::Hash(H256([2; 32])))
         );
         assert!(serde_json::from_value::<MetagraphOptions>(json!({"weight": true})).is_err());
+        assert_eq!(
+            serde_json::from_value::<BlockId>(json!(12)).ok(),
+            Some(BlockId::Number(12))
+        );
+        for bad in [json!(-1), json!(1.5), json!({}), json!("0x12"), json!(null)] {
+            let error = serde_json::from_value::<BlockId>(bad.clone()).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("expected a block number or a 0x-prefixed"),
+                "{bad}: {error}"
+            );
+        }
     }
 }
