@@ -4,11 +4,11 @@
 //! (`{}`, an object as `id`) is answered `-32600` as the specification says, not taken for a
 //! parse error or a notification.
 
-use crate::admission::DeadlineBody;
 use crate::limit::ClientIp;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use jsonrpsee_server::{HttpBody, HttpResponse};
+use plexus_net::DeadlineBody;
 use plexus_rpc::error::{INVALID_REQUEST, OVERSIZED_REQUEST};
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;

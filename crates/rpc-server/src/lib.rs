@@ -14,7 +14,6 @@
 //! No chain rules (queries call `plexus-runtime`'s accessors), no consensus, no mempool policy
 //! (the [`Backend`] admits), no TLS (put a TLS proxy in front of a public node).
 
-mod admission;
 mod backend;
 mod cache;
 mod config;

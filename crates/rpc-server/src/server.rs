@@ -6,7 +6,6 @@
 //!   WebSocket pings) ──▶ rate limit per IP ──▶ method ──▶ Backend (snapshot, store, mempool)
 //! ```
 
-use crate::admission::{refuse, Admission, Admitted};
 use crate::backend::Backend;
 use crate::config::{ConfigError, RpcConfig};
 use crate::edge::HttpEdge;
@@ -19,6 +18,7 @@ use jsonrpsee_core::middleware::RpcServiceBuilder;
 use jsonrpsee_core::server::{Methods, RpcModule};
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_server::{stop_channel, BatchRequestConfig, PingConfig, ServerConfig, ServerHandle};
+use plexus_net::{refuse, Admission, Admitted};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,10 +1,30 @@
-//! Who gets a connection: a cap on open sockets in all and per client address, checked when a
-//! socket is accepted and released when it closes (after a WebSocket upgrade too), and the
-//! deadline a request's body must arrive by.
+//! What every Plexus listener (the node's RPC, the explorer, the metrics, a miner's axon)
+//! shares to stay up when strangers connect: a cap on open sockets in all and per client
+//! address, checked when a socket is accepted and released when it closes (after a WebSocket
+//! upgrade too), and a deadline for a request's body.
 //!
-//! The caps keep a stranger from holding the node's file descriptors or every slot: a socket
+//! The caps keep a stranger from holding a server's file descriptors or every slot: a socket
 //! over a cap is answered at once with a short HTTP refusal and closed, so the cost of holding
 //! connections open stays with whoever opens them.
+//!
+//! ```no_run
+//! # async fn serve(listener: tokio::net::TcpListener) {
+//! use plexus_net::{refuse, Admission, Admitted};
+//! let admission = Admission::new(256, 32);
+//! loop {
+//!     let Ok((socket, peer)) = listener.accept().await else { continue };
+//!     match admission.admit(peer.ip()) {
+//!         // Serve `Admitted` with hyper: the slot is freed when it is dropped.
+//!         Ok(ticket) => drop(Admitted::new(socket, ticket)),
+//!         Err(refusal) => drop(tokio::spawn(refuse(socket, refusal))),
+//!     }
+//! }
+//! # }
+//! ```
+//!
+//! # What this is not
+//! No protocol: it neither parses HTTP nor knows JSON-RPC or Synapses; servers keep their own
+//! request limits (rates, sizes) and use these pieces at their edges.
 
 use http_body::{Body, Frame, SizeHint};
 use std::collections::BTreeMap;
@@ -21,7 +41,7 @@ use tokio::time::Sleep;
 
 /// Open sockets, in all and by client address.
 #[derive(Debug)]
-pub(crate) struct Admission {
+pub struct Admission {
     max_total: usize,
     max_per_address: usize,
     open: Mutex<Open>,
@@ -35,7 +55,7 @@ struct Open {
 
 /// Why a socket was turned away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Refusal {
+pub enum Refusal {
     /// The server holds as many sockets as it allows.
     Full,
     /// The client's address holds as many sockets as one address may.
@@ -57,7 +77,8 @@ impl Refusal {
 }
 
 impl Admission {
-    pub(crate) fn new(max_total: usize, max_per_address: usize) -> Arc<Self> {
+    /// At most `max_total` open sockets, and `max_per_address` from one client address.
+    pub fn new(max_total: usize, max_per_address: usize) -> Arc<Self> {
         Arc::new(Self {
             max_total,
             max_per_address,
@@ -66,7 +87,7 @@ impl Admission {
     }
 
     /// A slot for a socket from `address`, held until the returned ticket is dropped.
-    pub(crate) fn admit(self: &Arc<Self>, address: IpAddr) -> Result<Ticket, Refusal> {
+    pub fn admit(self: &Arc<Self>, address: IpAddr) -> Result<Ticket, Refusal> {
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         if open.total >= self.max_total {
             return Err(Refusal::Full);
@@ -84,7 +105,7 @@ impl Admission {
     }
 
     /// Sockets open now, in all.
-    pub(crate) fn open(&self) -> usize {
+    pub fn open(&self) -> usize {
         self.open
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -105,7 +126,7 @@ impl Admission {
 
 /// A socket's slot; dropping it frees the slot.
 #[derive(Debug)]
-pub(crate) struct Ticket {
+pub struct Ticket {
     admission: Arc<Admission>,
     address: IpAddr,
 }
@@ -117,7 +138,7 @@ impl Drop for Ticket {
 }
 
 /// Answers a refused socket and closes it, without waiting on a client that does not read.
-pub(crate) async fn refuse(mut socket: TcpStream, refusal: Refusal) {
+pub async fn refuse(mut socket: TcpStream, refusal: Refusal) {
     let answer = async {
         socket.write_all(refusal.response()).await?;
         socket.shutdown().await
@@ -128,13 +149,14 @@ pub(crate) async fn refuse(mut socket: TcpStream, refusal: Refusal) {
 /// An admitted socket: the slot goes with the I/O, so it is held for as long as the socket is
 /// open, whoever ends up owning it (hyper, or the WebSocket task after an upgrade).
 #[derive(Debug)]
-pub(crate) struct Admitted {
+pub struct Admitted {
     socket: TcpStream,
     _ticket: Ticket,
 }
 
 impl Admitted {
-    pub(crate) fn new(socket: TcpStream, ticket: Ticket) -> Self {
+    /// `socket`, holding `ticket`'s slot until it is dropped.
+    pub fn new(socket: TcpStream, ticket: Ticket) -> Self {
         Self {
             socket,
             _ticket: ticket,
@@ -185,13 +207,14 @@ impl AsyncWrite for Admitted {
 /// A request body that must arrive whole by a deadline: a client that sends its body a byte at
 /// a time cannot hold a slot for longer than that.
 #[derive(Debug)]
-pub(crate) struct DeadlineBody<B> {
+pub struct DeadlineBody<B> {
     inner: B,
     deadline: Pin<Box<Sleep>>,
 }
 
 impl<B> DeadlineBody<B> {
-    pub(crate) fn new(inner: B, timeout: Duration) -> Self {
+    /// `inner`, which must have arrived whole within `timeout` from now.
+    pub fn new(inner: B, timeout: Duration) -> Self {
         Self {
             inner,
             deadline: Box::pin(tokio::time::sleep(timeout)),
@@ -202,7 +225,7 @@ impl<B> DeadlineBody<B> {
 /// The body did not arrive in time.
 #[derive(Debug, thiserror::Error)]
 #[error("the request body did not arrive in time")]
-pub(crate) struct BodyTimeout;
+pub struct BodyTimeout;
 
 impl<B> Body for DeadlineBody<B>
 where
