@@ -463,17 +463,23 @@ async fn test_slow_headers_and_too_many_connections_are_cut_off() {
     let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
     assert!(read.is_ok(), "the slow connection is still open");
 
-    // Idle connections beyond the cap are closed as soon as they are accepted.
+    // Idle connections beyond the cap are answered 503 and closed as soon as they are accepted.
     let mut idle = Vec::new();
     for _ in 0..8 {
         idle.push(tokio::net::TcpStream::connect(addr).await.unwrap());
     }
     let mut closed = 0;
     for stream in &mut idle {
-        let mut byte = [0u8; 1];
-        if let Ok(Ok(0)) =
-            tokio::time::timeout(Duration::from_millis(300), stream.read(&mut byte)).await
+        let mut answer = Vec::new();
+        if let Ok(Ok(_)) =
+            tokio::time::timeout(Duration::from_millis(300), stream.read_to_end(&mut answer)).await
         {
+            // Refused at once with 503, or (an admitted one) closed by the header timeout.
+            assert!(
+                answer.is_empty() || answer.starts_with(b"HTTP/1.1 503"),
+                "{}",
+                String::from_utf8_lossy(&answer)
+            );
             closed += 1;
         }
     }
@@ -482,4 +488,113 @@ async fn test_slow_headers_and_too_many_connections_are_cut_off() {
     // Once they are gone, callers are served again.
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(honest.call(&target, &request(3), T).await.status, 200);
+}
+
+/// A `reqwest` client whose connections come from `local`, a loopback address of its own.
+fn client_from(local: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(local))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_keyless_flood_claiming_a_validator_starves_nobody() {
+    let (axon, target) = listen(
+        Axon::new(key("//Miner"), Ranked)
+            .config(AxonConfig {
+                max_concurrent: 1,
+                max_queued: 2,
+                max_unverified_per_address: 4,
+                max_connections_per_address: 16,
+                read_timeout: Duration::from_secs(3),
+                ..AxonConfig::default()
+            })
+            .route(doubled),
+    )
+    .await;
+    let addr = axon.local_addr();
+    // The flood: btauth/1 headers claiming the top-ranked hotkey, a zeroed signature, and a
+    // body that never comes, on as many connections as one address may open.
+    let body = serde_json::to_string(&request(1)).unwrap();
+    let mut headers = btauth_headers(
+        &key("//Caller9"),
+        "/Double",
+        body.as_bytes(),
+        Some(&target.hotkey),
+        now_ns(),
+    );
+    for (name, value) in &mut headers {
+        if name == plexus_axon::btauth::HEADER_SIGNATURE {
+            *value = format!("0x{}", "00".repeat(64));
+        }
+    }
+    let mut head = format!(
+        "POST /Double HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in &headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut flood = Vec::new();
+    for _ in 0..24 {
+        let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else {
+            continue;
+        };
+        if stream.write_all(head.as_bytes()).await.is_ok() {
+            flood.push(stream);
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        axon.queued(),
+        0,
+        "nothing unverified waits for a handler slot"
+    );
+
+    // Meanwhile a genuine caller on another address is served at once, whatever the flood
+    // claims to be.
+    let honest = client_from([127, 0, 0, 2]);
+    for input in 0..5 {
+        let body = serde_json::to_string(&request(input)).unwrap();
+        let headers = btauth_headers(
+            &key("//Caller1"),
+            "/Double",
+            body.as_bytes(),
+            Some(&target.hotkey),
+            now_ns(),
+        );
+        let mut post = honest
+            .post(format!("http://{addr}/Double"))
+            .header("content-type", "application/json")
+            .body(body);
+        for (name, value) in &headers {
+            post = post.header(name.as_str(), value.as_str());
+        }
+        let started = std::time::Instant::now();
+        let response = post.send().await.unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    // The flood itself got 429 beyond its few unverified places (or its connections were
+    // refused), and the rest end with the body timeout; none was served.
+    let mut answers = Vec::new();
+    for mut stream in flood {
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+        answers.push(String::from_utf8_lossy(&answer).into_owned());
+    }
+    let status = |a: &String| a.split_whitespace().nth(1).unwrap_or("closed").to_string();
+    let statuses: Vec<String> = answers.iter().map(status).collect();
+    assert!(
+        statuses.iter().filter(|s| *s == "429").count() >= 8,
+        "{statuses:?}"
+    );
+    assert!(statuses.iter().all(|s| s != "200"), "{statuses:?}");
 }

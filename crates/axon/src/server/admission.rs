@@ -1,5 +1,6 @@
 //! What a request must pass before its handler runs, whichever its scheme: the gate, the
-//! per-hotkey rate, a handler slot, and the limits on its headers' timeout and its body.
+//! per-hotkey rate, the bound on unverified requests per address, a handler slot, and the
+//! limits on its headers' timeout and its body.
 
 use super::queue::{NoSlot, Slot};
 use super::response::{error, timed_out};
@@ -10,6 +11,7 @@ use axum::response::Response;
 use http_body_util::BodyExt as _;
 use plexus_primitives::AccountId;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// Per-hotkey request counts in the current second, bounded by the nonce tracker's capacity.
@@ -65,6 +67,45 @@ pub(super) fn check_rate(shared: &Shared, hotkey: &AccountId) -> Result<(), Resp
         ));
     }
     Ok(())
+}
+
+/// A request being read and checked before anything vouches for its caller; dropping it ends
+/// that.
+pub(super) struct Unverified<'a> {
+    shared: &'a Shared,
+    address: IpAddr,
+}
+
+impl Drop for Unverified<'_> {
+    fn drop(&mut self) {
+        let mut unverified = lock(&self.shared.unverified);
+        if let Some(count) = unverified.get_mut(&self.address) {
+            *count -= 1;
+            if *count == 0 {
+                unverified.remove(&self.address);
+            }
+        }
+    }
+}
+
+/// Counts a request from `address` as unverified, within the per-address bound, so a caller
+/// without a key can keep only a few bodies in flight whatever hotkey it claims.
+pub(super) fn begin_unverified(
+    shared: &Shared,
+    address: IpAddr,
+) -> Result<Unverified<'_>, Response> {
+    let mut unverified = lock(&shared.unverified);
+    let count = unverified.entry(address).or_insert(0);
+    if *count >= shared.config.max_unverified_per_address.max(1) {
+        drop(unverified);
+        return Err(error(
+            shared,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many unverified requests from your address".into(),
+        ));
+    }
+    *count += 1;
+    Ok(Unverified { shared, address })
 }
 
 /// A handler slot, waiting in the bounded priority queue.

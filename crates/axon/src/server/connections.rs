@@ -1,12 +1,12 @@
-//! The accept loop: connections up to the cap, each served until it closes or the axon stops,
-//! with a limit on how long its headers may take.
+//! The accept loop: connections up to the caps in all and per client address (refused with a
+//! short HTTP answer beyond them), each served until it closes or the axon stops, with a limit
+//! on how long its headers may take and how long it may sit idle between requests.
 
 use super::AxonConfig;
 use axum::extract::ConnectInfo;
 use axum::Router;
-use std::sync::Arc;
+use plexus_net::{refuse, Admission, Admitted};
 use std::time::Duration;
-use tokio::sync::Semaphore;
 use tracing::debug;
 
 /// Accepts connections up to the cap and serves each until it closes or the axon stops.
@@ -16,16 +16,23 @@ pub(super) async fn accept(
     config: AxonConfig,
     alive: tokio::sync::watch::Receiver<()>,
 ) {
-    let connections = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let admission = Admission::new(
+        config.max_connections.max(1),
+        config.max_connections_per_address.max(1),
+    );
     loop {
         let Ok((stream, peer)) = listener.accept().await else {
             // Out of file descriptors or similar: wait instead of spinning.
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         };
-        let Ok(permit) = connections.clone().try_acquire_owned() else {
-            debug!(%peer, "connection refused: too many open");
-            continue;
+        let ticket = match admission.admit(peer.ip()) {
+            Ok(ticket) => ticket,
+            Err(refusal) => {
+                debug!(%peer, ?refusal, "connection refused");
+                tokio::spawn(refuse(stream, refusal));
+                continue;
+            }
         };
         let service = tower::ServiceExt::map_request(
             router.clone(),
@@ -37,12 +44,11 @@ pub(super) async fn accept(
         let mut alive = alive.clone();
         let read_timeout = config.read_timeout;
         tokio::spawn(async move {
-            let _permit = permit;
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
                 .header_read_timeout(read_timeout)
                 .serve_connection(
-                    hyper_util::rt::TokioIo::new(stream),
+                    hyper_util::rt::TokioIo::new(Admitted::new(stream, ticket)),
                     hyper_util::service::TowerToHyperService::new(service),
                 );
             tokio::select! {

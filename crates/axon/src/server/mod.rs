@@ -36,7 +36,7 @@ use queue::Slots;
 use requests::handle;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -71,8 +71,15 @@ pub struct AxonConfig {
     pub max_concurrent: usize,
     /// Requests waiting for a slot; beyond this, 503. Default 256.
     pub max_queued: usize,
-    /// Open connections; more are closed as soon as they are accepted. Default 1,024.
+    /// Open connections; more are answered 503 and closed as soon as they are accepted.
+    /// Default 1,024.
     pub max_connections: usize,
+    /// Open connections from one client address; more are answered 429 and closed. Default 64.
+    pub max_connections_per_address: usize,
+    /// btauth/1 requests from one client address whose body is still being read and checked;
+    /// more get 429. Nothing unverified takes a handler slot, so this bounds what a caller
+    /// without a key can hold. Default 8.
+    pub max_unverified_per_address: usize,
     /// How long reading a request's headers, and then its body, may take: a caller that
     /// dribbles headers loses its connection, one that dribbles its body gets 408.
     /// Default 10 s.
@@ -97,6 +104,8 @@ impl Default for AxonConfig {
             max_concurrent: 64,
             max_queued: 256,
             max_connections: 1024,
+            max_connections_per_address: 64,
+            max_unverified_per_address: 8,
             read_timeout: Duration::from_secs(10),
             nonce_capacity: 100_000,
             rate_per_hotkey: 100,
@@ -138,6 +147,7 @@ struct Shared {
     nonces: Mutex<NonceTracker>,
     replays: Mutex<ReplayGuard>,
     rates: Mutex<Rates>,
+    unverified: Mutex<BTreeMap<IpAddr, usize>>,
     slots: Arc<Slots>,
     uuid: String,
 }
@@ -271,6 +281,7 @@ impl Axon {
             nonces: Mutex::new(NonceTracker::new(self.config.nonce_capacity)),
             replays: Mutex::new(ReplayGuard::new(self.config.nonce_capacity)),
             rates: Mutex::new(Rates::default()),
+            unverified: Mutex::new(BTreeMap::new()),
             config: self.config,
             gate: self.gate,
             routes: self.routes,

@@ -1,7 +1,9 @@
 //! A request from routing to answer: the Synapse protocol's and btauth/1's checks in their
 //! orders, and the route's handler run within the caller's timeout.
 
-use super::admission::{caller_timeout, check_gate, check_rate, header, read_body, take_slot};
+use super::admission::{
+    begin_unverified, caller_timeout, check_gate, check_rate, header, read_body, take_slot,
+};
 use super::response::{error, internal, reply, streamed, timed_out};
 use super::{lock, now_ns, Chunks, Route, Serve, Shared};
 use crate::auth::{request_message, verify_hex};
@@ -76,7 +78,7 @@ pub(super) async fn handle(
         );
     };
     let outcome = if headers.contains_key(btauth::HEADER_VERSION) {
-        btauth_request(&shared, route, &method, &uri, &headers, body, started).await
+        btauth_request(&shared, route, peer, &method, &uri, &headers, body, started).await
     } else {
         synapse_request(&shared, route, &name, peer, &headers, body, started).await
     };
@@ -181,10 +183,13 @@ async fn synapse_request(
     ))
 }
 
-/// btauth/1: the headers are checked before the body is read, the signature and replay after.
+/// btauth/1: the headers are checked before the body is read, the signature and replay after;
+/// only then does the request wait for a handler slot, ranked by its now proven caller.
+#[allow(clippy::too_many_arguments)]
 async fn btauth_request(
     shared: &Shared,
     route: &Route,
+    peer: SocketAddr,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
@@ -207,7 +212,9 @@ async fn btauth_request(
     .map_err(unverified)?;
     check_gate(shared, &claims.hotkey)?;
     let timeout = caller_timeout(shared, headers);
-    let slot = take_slot(shared, &claims.hotkey, timeout).await?;
+    // The signature covers the body, so the body comes first; until it is verified the request
+    // holds no handler slot and no priority, only one of its address's few unverified places.
+    let checking = begin_unverified(shared, peer.ip())?;
     let bytes = read_body(shared, body).await?;
     // The target exactly as sent: the path and, when there is one, the query.
     let target = uri.path_and_query().map_or("/", |p| p.as_str());
@@ -217,7 +224,9 @@ async fn btauth_request(
     lock(&shared.replays)
         .accept(&claims, now_ns())
         .map_err(unverified)?;
+    drop(checking);
     check_rate(shared, &claims.hotkey)?;
+    let slot = take_slot(shared, &claims.hotkey, timeout).await?;
     let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(&bytes) else {
         return Err(error(
             shared,
