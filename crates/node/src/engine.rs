@@ -245,6 +245,14 @@ pub enum StartError {
     /// Our key is not in the validator set.
     #[error("this node's key is not one of the chain's validators")]
     NotAValidator,
+    /// One of marshal's archives in consensus storage cannot be opened.
+    #[error("consensus archive {name} cannot be opened: {source}")]
+    Archive {
+        /// Which archive.
+        name: &'static str,
+        /// Why.
+        source: commonware_storage::archive::Error,
+    },
     /// Consensus storage and the chain store come from different histories.
     #[error(
         "consensus storage has processed height {marshal}, beyond the chain store's head {store}"
@@ -336,16 +344,20 @@ where
             scheme.certificate_codec_config(),
         ),
     )
-    .await;
+    .await
+    .map_err(|source| StartError::Archive {
+        name: "finalizations",
+        source,
+    })?;
     let blocks = prunable::Archive::init(
         context.child("finalized_blocks"),
         archive(&prefix, "blocks", page_cache.clone(), ()),
     )
-    .await;
-    let (finalizations, blocks) = match (finalizations, blocks) {
-        (Ok(f), Ok(b)) => (f, b),
-        _ => panic!("consensus archives failed to open"),
-    };
+    .await
+    .map_err(|source| StartError::Archive {
+        name: "blocks",
+        source,
+    })?;
 
     let genesis = node.genesis_block();
     let genesis_digest = genesis.digest();
