@@ -7,6 +7,7 @@
 use crate::app::PlexusApp;
 use crate::block::{BlockDigest, PlexusBlock};
 use crate::node::{Finalizer, Node, execute};
+use crate::spec::namespace;
 use commonware_broadcast::buffered;
 use commonware_consensus::{
     Reporter,
@@ -30,7 +31,6 @@ use commonware_parallel::Sequential;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, Storage, buffer::paged::CacheRef};
 use commonware_storage::{archive::prunable, translator::TwoCap};
 use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, acknowledgement::Exact};
-use plexus_primitives::H256;
 use rand_core::CryptoRng;
 use std::num::NonZeroUsize;
 use std::time::Duration;
@@ -227,13 +227,6 @@ pub fn max_message_size(validators: u32) -> u32 {
         simplex::max_payload_size::<Scheme, BlockDigest>(validators),
         marshal::max_payload_size::<Standard<PlexusBlock>, Scheme>(validators, &()),
     ])
-}
-
-/// The namespace that separates a chain's consensus messages from any other chain's.
-pub fn namespace(genesis_hash: H256) -> Vec<u8> {
-    let mut namespace = b"plexus/".to_vec();
-    namespace.extend_from_slice(&genesis_hash.0);
-    namespace
 }
 
 /// Why a validator cannot start.

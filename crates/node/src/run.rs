@@ -6,7 +6,7 @@ use crate::engine::{self, CHANNELS, Timing, ValidatorConfig};
 use crate::finality::FinalityVerifier;
 use crate::key::ValidatorKey;
 use crate::node::{Node, OpenError};
-use crate::spec::{ChainSpec, SpecError};
+use crate::spec::{ChainSpec, SpecError, namespace};
 use commonware_codec::DecodeExt as _;
 use commonware_cryptography::{ChaCha20Poly1305, Signer as _, ed25519};
 use commonware_p2p::{Address, AddressableManager as _, authenticated::lookup};
@@ -139,7 +139,7 @@ pub fn run_until(
 
         let consensus = match config.role {
             Role::Validator { key, listen, peers } => {
-                let handle = start_validator(
+                let handle = start_networked_validator(
                     &context,
                     &node,
                     validators,
@@ -177,8 +177,9 @@ pub fn run_until(
     })
 }
 
-/// Starts the p2p network and consensus of a validator.
-async fn start_validator(
+/// Starts a validator's authenticated p2p network with its configured peers, then its consensus
+/// on that network.
+async fn start_networked_validator(
     context: &tokio::Context,
     node: &Node,
     validators: Set<ed25519::PublicKey>,
@@ -204,7 +205,7 @@ async fn start_validator(
     let peers: Map<ed25519::PublicKey, Address> = Map::try_from(addresses)
         .map_err(|_| RunError::Peers("the same key is listed twice".into()))?;
 
-    let namespace = engine::namespace(node.genesis_hash());
+    let namespace = namespace(node.genesis_hash());
     let handshake = Cups::<_, ChaCha20Poly1305>::new(
         Sake {
             signer: key.clone(),

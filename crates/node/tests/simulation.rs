@@ -20,7 +20,8 @@ use commonware_glue::simulate::{
 use commonware_p2p::simulated::{self, Link};
 use commonware_runtime::{Clock, Handle, Quota, Spawner, Supervisor as _, deterministic};
 use commonware_utils::{NZU32, ordered::Set};
-use plexus_node::engine::{CHANNELS, max_message_size, namespace};
+use plexus_node::engine::{CHANNELS, max_message_size};
+use plexus_node::spec::namespace;
 use plexus_node::{
     FinalityError, FinalityVerifier, Node, Notification, PlexusBlock, Timing, ValidatorConfig,
     start_validator,
