@@ -6,7 +6,8 @@
 
 use crate::app::PlexusApp;
 use crate::block::{BlockDigest, PlexusBlock};
-use crate::node::{Finalizer, Node, execute};
+use crate::core::Core;
+use crate::finalizer::{Finalizer, execute};
 use crate::spec::namespace;
 use commonware_broadcast::buffered;
 use commonware_consensus::{
@@ -31,8 +32,10 @@ use commonware_parallel::Sequential;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, Storage, buffer::paged::CacheRef};
 use commonware_storage::{archive::prunable, translator::TwoCap};
 use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, acknowledgement::Exact};
+use plexus_rpc_server::Backend as _;
 use rand_core::CryptoRng;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The p2p channels a validator uses, in this order.
@@ -258,12 +261,13 @@ pub enum StartError {
     },
 }
 
-/// Starts every actor of one validator as children of `context`, and returns the handle of
-/// consensus. `wrap` lets a test observe finalizations (the production node passes `identity`).
+/// Starts every actor of one validator around `core` as children of `context`, and returns the
+/// handle of consensus. `wrap` lets a test observe finalizations (the production node passes
+/// `identity`).
 #[allow(clippy::too_many_arguments)]
 pub async fn start_validator<E, S, R, B, P, W, Rep>(
     context: E,
-    node: &Node,
+    core: &Arc<Core>,
     config: ValidatorConfig,
     channels: [Channel<S, R>; 6],
     blocker: B,
@@ -283,7 +287,7 @@ where
     config.timing.validate()?;
     let public_key = config.key.public_key();
     let scheme = Scheme::signer(
-        &namespace(node.genesis_hash()),
+        &namespace(core.genesis_hash()),
         config.validators.clone(),
         config.key.clone(),
     )
@@ -352,7 +356,7 @@ where
         source,
     })?;
 
-    let genesis = node.genesis_block();
+    let genesis = core.genesis_block();
     let genesis_digest = genesis.digest();
     let epocher = FixedEpocher::new(NZU64!(u64::MAX));
     let (marshal_actor, marshal_mailbox, floor) =
@@ -379,7 +383,7 @@ where
             },
         )
         .await;
-    let store_head = node.finalized().head().number;
+    let store_head = core.finalized().head().number;
     if let Some(processed) = floor.processed() {
         let marshal = processed.height().get();
         if marshal > store_head {
@@ -391,21 +395,21 @@ where
     }
 
     let (gossip, outgoing) = futures::channel::mpsc::unbounded();
-    node.shared().gossip_to(gossip);
+    core.gossip_to(gossip);
     context.child("gossip").spawn({
-        let shared = node.shared();
-        move |context| crate::gossip::run(context, shared, outgoing, transactions)
+        let core = core.clone();
+        move |context| crate::gossip::run(context, core, outgoing, transactions)
     });
 
-    let (finalizer, finalized_blocks) = Finalizer::new(node.shared());
+    let (finalizer, finalized_blocks) = Finalizer::new(core.clone());
     context.child("executor").spawn({
-        let shared = node.shared();
+        let core = core.clone();
         let marshal = marshal_mailbox.clone();
-        move |_| execute(shared, marshal, finalized_blocks)
+        move |_| execute(core, marshal, finalized_blocks)
     });
     marshal_actor.start(wrap(finalizer), buffer, (resolver_rx, resolver));
 
-    let app = PlexusApp::new(node.shared(), config.timing.empty_block_interval);
+    let app = PlexusApp::new(core.clone(), config.timing.empty_block_interval);
     let inline = Inline::new(context.child("application"), app, marshal_mailbox, epocher);
 
     let engine = simplex::Engine::new(
