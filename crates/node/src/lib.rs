@@ -26,6 +26,8 @@
 //! [`start_validator`] is generic over the runtime and the network, so deterministic simulations
 //! run the production wiring; a test or tool produces blocks on a bare [`Core`] with
 //! [`Core::build_on_finalized`] and [`Core::commit`], the calls a proposer and the finalizer make.
+//! The RPC server's end-to-end tests (`tests/rpc/`) and its `metagraph` benchmark do so here,
+//! since the server's crate cannot depend on this one.
 //!
 //! # What this is not
 //! No chain rules (those are `plexus-runtime`'s), no RPC protocol (`plexus-rpc` and
