@@ -1,13 +1,13 @@
 //! The application consensus drives: it proposes blocks from the mempool and verifies proposals
 //! by executing them on their parent's state.
 //!
-//! States after blocks that are proposed or verified but not yet finalized are kept in a small
+//! States after blocks that are proposed or verified but not yet finalized are kept in the core's
 //! cache keyed by digest, so a block is executed once whether we built it, verified it, or later
 //! commit it. A parent we do not know (after a restart, or a branch we never saw) is rebuilt by
 //! walking the ancestry back to a known state and replaying forward.
 
 use crate::block::{BlockDigest, PlexusBlock};
-use crate::node::Shared;
+use crate::core::{Core, Lookup};
 use commonware_consensus::Heightable as _;
 use commonware_consensus::{
     Application, marshal::ancestry::Ancestry, simplex::scheme::ed25519::Scheme,
@@ -24,21 +24,18 @@ use tracing::{debug, warn};
 /// How far ahead of our clock a proposal's timestamp may be before we wait for our clock.
 const MAX_DRIFT_MS: u64 = 2_000;
 
-/// Room left in a block for the header and length prefixes.
-const HEADER_ROOM: usize = 1024;
-
-/// The Commonware application: a cheap handle on the node's shared state.
+/// The Commonware application: a cheap handle on the node's core.
 #[derive(Clone)]
 pub(crate) struct PlexusApp {
-    shared: Arc<Shared>,
+    core: Arc<Core>,
     /// How long a proposer with an empty mempool waits for transactions before building anyway.
     empty_block_interval: Duration,
 }
 
 impl PlexusApp {
-    pub(crate) fn new(shared: Arc<Shared>, empty_block_interval: Duration) -> Self {
+    pub(crate) fn new(core: Arc<Core>, empty_block_interval: Duration) -> Self {
         Self {
-            shared,
+            core,
             empty_block_interval,
         }
     }
@@ -75,7 +72,7 @@ impl PlexusApp {
                 return ParentState::Unavailable;
             };
             match self
-                .shared
+                .core
                 .lookup(&block.digest(), block.inner().height().get())
             {
                 Lookup::Found(chain) => {
@@ -94,7 +91,7 @@ impl PlexusApp {
     fn replay(&self, mut chain: Chain, mut pending: Vec<Digested<PlexusBlock>>) -> ParentState {
         while let Some(block) = pending.pop() {
             match chain.apply_block(block.inner().block()) {
-                Ok(outcome) => self.shared.cache(block.digest(), &chain, outcome),
+                Ok(outcome) => self.core.cache(block.digest(), &chain, outcome),
                 Err(error) => {
                     // A notarized ancestor that does not execute: only a bug or a broken quorum.
                     warn!(height = block.inner().header().number, %error, "ancestor failed to execute");
@@ -104,13 +101,6 @@ impl PlexusApp {
         }
         ParentState::Known(Box::new(chain))
     }
-}
-
-/// What the shared state knows about a digest.
-pub(crate) enum Lookup {
-    Found(Box<Chain>),
-    Conflicts,
-    Unknown,
 }
 
 impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
@@ -136,26 +126,21 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
                 return None;
             }
         };
-        let max_bytes = crate::block::MAX_BLOCK_BYTES as usize - HEADER_ROOM;
-        let mut candidates = self.shared.ready(&chain, max_bytes);
+        let mut candidates = self.core.ready(&chain);
         if candidates.is_empty() {
             // Hold the proposal until something arrives, or build an empty block after the
             // interval: an idle chain should not spin out empty blocks as fast as it can.
-            let admitted = self.shared.admitted.notified();
+            let admitted = self.core.admitted();
             futures::pin_mut!(admitted);
             let sleep = clock.sleep(self.empty_block_interval);
             futures::pin_mut!(sleep);
             futures::future::select(admitted, sleep).await;
-            candidates = self.shared.ready(&chain, max_bytes);
+            candidates = self.core.ready(&chain);
         }
         let timestamp = now_ms(&clock).max(parent.inner().header().timestamp + 1);
-        let mut chain = *chain;
-        match chain.build_block(timestamp, candidates) {
-            Ok((block, outcome)) => {
-                let block = PlexusBlock::new(block);
+        match self.core.build(*chain, timestamp, candidates) {
+            Ok(block) => {
                 let digest = block.digest();
-                self.shared.cache(digest, &chain, outcome);
-                self.shared.saw_head(block.header());
                 Some(Digested::precomputed(block, digest))
             }
             Err(error) => {
@@ -173,7 +158,7 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         let Some(block) = ancestry.next().await else {
             return false;
         };
-        if self.shared.knows(&block.digest()) {
+        if self.core.knows(&block.digest()) {
             return true; // Ours, or verified before.
         }
         let Some(parent) = ancestry.next().await else {
@@ -196,8 +181,8 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         };
         match chain.apply_block(block.inner().block()) {
             Ok(outcome) => {
-                self.shared.cache(block.digest(), &chain, outcome);
-                self.shared.saw_head(block.inner().header());
+                self.core.cache(block.digest(), &chain, outcome);
+                self.core.saw_head(block.inner().header());
                 true
             }
             Err(error) => {

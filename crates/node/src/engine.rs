@@ -6,7 +6,9 @@
 
 use crate::app::PlexusApp;
 use crate::block::{BlockDigest, PlexusBlock};
-use crate::node::{Finalizer, Node, execute};
+use crate::core::Core;
+use crate::finalizer::{Finalizer, execute};
+use crate::spec::namespace;
 use commonware_broadcast::buffered;
 use commonware_consensus::{
     Reporter,
@@ -30,9 +32,10 @@ use commonware_parallel::Sequential;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, Storage, buffer::paged::CacheRef};
 use commonware_storage::{archive::prunable, translator::TwoCap};
 use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, acknowledgement::Exact};
-use plexus_primitives::H256;
+use plexus_rpc_server::Backend as _;
 use rand_core::CryptoRng;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The p2p channels a validator uses, in this order.
@@ -229,13 +232,6 @@ pub fn max_message_size(validators: u32) -> u32 {
     ])
 }
 
-/// The namespace that separates a chain's consensus messages from any other chain's.
-pub fn namespace(genesis_hash: H256) -> Vec<u8> {
-    let mut namespace = b"plexus/".to_vec();
-    namespace.extend_from_slice(&genesis_hash.0);
-    namespace
-}
-
 /// Why a validator cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -245,6 +241,14 @@ pub enum StartError {
     /// Our key is not in the validator set.
     #[error("this node's key is not one of the chain's validators")]
     NotAValidator,
+    /// One of marshal's archives in consensus storage cannot be opened.
+    #[error("consensus archive {name} cannot be opened: {source}")]
+    Archive {
+        /// Which archive.
+        name: &'static str,
+        /// Why.
+        source: commonware_storage::archive::Error,
+    },
     /// Consensus storage and the chain store come from different histories.
     #[error(
         "consensus storage has processed height {marshal}, beyond the chain store's head {store}"
@@ -257,12 +261,13 @@ pub enum StartError {
     },
 }
 
-/// Starts every actor of one validator as children of `context`, and returns the handle of
-/// consensus. `wrap` lets a test observe finalizations (the production node passes `identity`).
+/// Starts every actor of one validator around `core` as children of `context`, and returns the
+/// handle of consensus. `wrap` lets a test observe finalizations (the production node passes
+/// `identity`).
 #[allow(clippy::too_many_arguments)]
 pub async fn start_validator<E, S, R, B, P, W, Rep>(
     context: E,
-    node: &Node,
+    core: &Arc<Core>,
     config: ValidatorConfig,
     channels: [Channel<S, R>; 6],
     blocker: B,
@@ -282,7 +287,7 @@ where
     config.timing.validate()?;
     let public_key = config.key.public_key();
     let scheme = Scheme::signer(
-        &namespace(node.genesis_hash()),
+        &namespace(core.genesis_hash()),
         config.validators.clone(),
         config.key.clone(),
     )
@@ -336,18 +341,22 @@ where
             scheme.certificate_codec_config(),
         ),
     )
-    .await;
+    .await
+    .map_err(|source| StartError::Archive {
+        name: "finalizations",
+        source,
+    })?;
     let blocks = prunable::Archive::init(
         context.child("finalized_blocks"),
         archive(&prefix, "blocks", page_cache.clone(), ()),
     )
-    .await;
-    let (finalizations, blocks) = match (finalizations, blocks) {
-        (Ok(f), Ok(b)) => (f, b),
-        _ => panic!("consensus archives failed to open"),
-    };
+    .await
+    .map_err(|source| StartError::Archive {
+        name: "blocks",
+        source,
+    })?;
 
-    let genesis = node.genesis_block();
+    let genesis = core.genesis_block();
     let genesis_digest = genesis.digest();
     let epocher = FixedEpocher::new(NZU64!(u64::MAX));
     let (marshal_actor, marshal_mailbox, floor) =
@@ -374,7 +383,7 @@ where
             },
         )
         .await;
-    let store_head = node.finalized().head().number;
+    let store_head = core.finalized().head().number;
     if let Some(processed) = floor.processed() {
         let marshal = processed.height().get();
         if marshal > store_head {
@@ -386,21 +395,21 @@ where
     }
 
     let (gossip, outgoing) = futures::channel::mpsc::unbounded();
-    node.shared().gossip_to(gossip);
+    core.gossip_to(gossip);
     context.child("gossip").spawn({
-        let shared = node.shared();
-        move |context| crate::gossip::run(context, shared, outgoing, transactions)
+        let core = core.clone();
+        move |context| crate::gossip::run(context, core, outgoing, transactions)
     });
 
-    let (finalizer, finalized_blocks) = Finalizer::new(node.shared());
+    let (finalizer, finalized_blocks) = Finalizer::new(core.clone());
     context.child("executor").spawn({
-        let shared = node.shared();
+        let core = core.clone();
         let marshal = marshal_mailbox.clone();
-        move |_| execute(shared, marshal, finalized_blocks)
+        move |_| execute(core, marshal, finalized_blocks)
     });
     marshal_actor.start(wrap(finalizer), buffer, (resolver_rx, resolver));
 
-    let app = PlexusApp::new(node.shared(), config.timing.empty_block_interval);
+    let app = PlexusApp::new(core.clone(), config.timing.empty_block_interval);
     let inline = Inline::new(context.child("application"), app, marshal_mailbox, epocher);
 
     let engine = simplex::Engine::new(

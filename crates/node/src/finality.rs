@@ -7,7 +7,7 @@
 //! the chain's namespace.
 
 use crate::block::{BlockDigest, PlexusBlock};
-use crate::engine::namespace;
+use crate::spec::namespace;
 use commonware_codec::{Decode as _, Encode as _};
 use commonware_consensus::simplex::{scheme::ed25519::Scheme, types::Finalization};
 use commonware_cryptography::Digestible as _;

@@ -10,14 +10,15 @@
 //! own mempool (so they are checked here first) and are relayed to the upstream node.
 
 use crate::block::PlexusBlock;
+use crate::core::{CommitError, Core};
 use crate::finality::{FinalityError, FinalityVerifier};
-use crate::node::{CommitError, Shared};
 use futures::StreamExt as _;
 use futures::channel::mpsc;
 use parity_scale_codec::DecodeAll as _;
 use plexus_primitives::{BlockNumber, H256};
 use plexus_rpc::Client;
 use plexus_rpc::types::SyncBlock;
+use plexus_rpc_server::Backend as _;
 use plexus_runtime::{Block, SignedTransaction};
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,13 +61,13 @@ pub(crate) enum SyncError {
 /// Fetches, checks and commits finalized blocks from `upstream` until the process stops, and
 /// relays the transactions submitted here.
 pub(crate) async fn follow(
-    shared: Arc<Shared>,
+    core: Arc<Core>,
     verifier: FinalityVerifier,
     upstream: Client,
     transactions: mpsc::UnboundedReceiver<SignedTransaction>,
 ) {
     let relay = relay(&upstream, transactions);
-    let sync = sync(shared, verifier, &upstream);
+    let sync = sync(core, verifier, &upstream);
     futures::future::join(relay, sync).await;
 }
 
@@ -80,11 +81,11 @@ async fn relay(upstream: &Client, mut transactions: mpsc::UnboundedReceiver<Sign
     }
 }
 
-async fn sync(shared: Arc<Shared>, verifier: FinalityVerifier, upstream: &Client) {
+async fn sync(core: Arc<Core>, verifier: FinalityVerifier, upstream: &Client) {
     let mut unproven: Vec<(PlexusBlock, Option<Vec<u8>>)> = Vec::new();
     let mut reported_caught_up = false;
     loop {
-        match step(&shared, &verifier, upstream, &mut unproven).await {
+        match step(&core, &verifier, upstream, &mut unproven).await {
             Ok(Progress::Committed { height, blocks }) => {
                 // One block at a time is keeping up; more means catching up.
                 if blocks > 1 {
@@ -97,7 +98,7 @@ async fn sync(shared: Arc<Shared>, verifier: FinalityVerifier, upstream: &Client
             Ok(Progress::Waiting) => {
                 if !reported_caught_up {
                     info!(
-                        height = shared.finalized().head().number,
+                        height = core.finalized().head().number,
                         "caught up with the upstream"
                     );
                     reported_caught_up = true;
@@ -137,18 +138,18 @@ impl From<SyncError> for StepError {
 
 /// One round: fetch what follows the blocks we hold, and commit every block a proof covers.
 async fn step(
-    shared: &Shared,
+    core: &Core,
     verifier: &FinalityVerifier,
     upstream: &Client,
     unproven: &mut Vec<(PlexusBlock, Option<Vec<u8>>)>,
 ) -> Result<Progress, StepError> {
-    let head = shared.finalized().head().clone();
+    let head = core.finalized().head().clone();
     let next = head.number + 1 + unproven.len() as u64;
     let batch = upstream
         .sync_blocks(next, None)
         .await
         .map_err(SyncError::from)?;
-    shared.saw_tip(batch.finalized);
+    core.saw_tip(batch.finalized);
     if batch.blocks.is_empty() {
         return Ok(Progress::Waiting);
     }
@@ -164,8 +165,7 @@ async fn step(
     let mut height = head.number;
     let blocks = proven + 1;
     for (block, proof) in unproven.drain(..=proven) {
-        shared
-            .commit(&block, proof.as_deref())
+        core.commit(&block, proof.as_deref())
             .map_err(StepError::Commit)?;
         height = block.header().number;
     }

@@ -6,7 +6,7 @@
 //! received from peers are checked and admitted but not forwarded: every validator is connected
 //! to every other, so one hop reaches all of them.
 
-use crate::node::Shared;
+use crate::core::Core;
 use commonware_p2p::{Receiver, Recipients, Sender};
 use commonware_runtime::{Clock, Spawner};
 use futures::StreamExt;
@@ -29,7 +29,7 @@ pub(crate) const MAX_BATCH_BYTES: usize = 1024 * 1024;
 /// Runs the gossip loop until the node stops.
 pub(crate) async fn run<E, S, R>(
     context: E,
-    shared: Arc<Shared>,
+    core: Arc<Core>,
     mut outgoing: mpsc::UnboundedReceiver<SignedTransaction>,
     (mut sender, mut receiver): (S, R),
 ) where
@@ -58,7 +58,7 @@ pub(crate) async fn run<E, S, R>(
             }
             futures::future::Either::Left((futures::future::Either::Right(_), _)) => {}
             futures::future::Either::Right((Ok((peer, message)), _)) => {
-                admit_batch(&shared, message.as_ref(), &peer);
+                admit_batch(&core, message.as_ref(), &peer);
                 continue;
             }
             futures::future::Either::Right((Err(_), _)) => return,
@@ -72,7 +72,7 @@ pub(crate) async fn run<E, S, R>(
     }
 }
 
-fn admit_batch(shared: &Shared, bytes: &[u8], peer: &impl std::fmt::Debug) {
+fn admit_batch(core: &Core, bytes: &[u8], peer: &impl std::fmt::Debug) {
     // Bounded by the p2p message size; a batch that does not decode is dropped whole.
     let Ok(batch) = Vec::<SignedTransaction>::decode_all_with_depth_limit(16, &mut &bytes[..])
     else {
@@ -82,7 +82,7 @@ fn admit_batch(shared: &Shared, bytes: &[u8], peer: &impl std::fmt::Debug) {
     for tx in batch {
         match tx.check() {
             Ok(checked) => {
-                let _ = shared.admit(checked, false);
+                let _ = core.admit(checked, false);
             }
             Err(error) => debug!(?peer, %error, "gossiped transaction rejected"),
         }

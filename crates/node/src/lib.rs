@@ -2,33 +2,56 @@
 //! block layer) around the pure state machine of `plexus-runtime`, with finalized blocks
 //! committed durably to `plexus-store` and transactions waiting in `plexus-mempool`.
 //!
-//! This is the only crate that imports Commonware. The consensus application (`app`) proposes
-//! blocks from the mempool and verifies proposals by executing them; the executor ([`node`])
-//! commits finalized blocks in height order and acknowledges each to consensus only once it is
-//! durable. [`engine::start_validator`] wires one validator, generic over the runtime and the
-//! network, so deterministic simulations run the production code.
+//! This is the only crate that imports Commonware. Its modules, lowest first (each uses only
+//! modules above it):
+//!
+//! | module | holds |
+//! |---|---|
+//! | `spec` | [`ChainSpec`] (genesis and validator keys) and the chain's signing [`namespace`](spec::namespace) |
+//! | `key` | [`ValidatorKey`], the ed25519 consensus key file |
+//! | `block` | [`PlexusBlock`], the block behind Commonware's traits |
+//! | `finality` | finality proofs and [`FinalityVerifier`] |
+//! | `core` | [`Core`]: the store, the finalized state, speculative states, the mempool and notifications; the commit path; the RPC [`Backend`](plexus_rpc_server::Backend) |
+//! | `app` | the consensus application: proposals from the mempool, verification by execution |
+//! | `finalizer` | [`Finalizer`], marshal's reporter, and the executor that commits finalized blocks |
+//! | `gossip` | transactions submitted to one validator, batched to the others |
+//! | `engine` | [`start_validator`]: one validator's consensus wired around a [`Core`] |
+//! | `follow` | a follower: finalized blocks from another node's RPC, checked and committed |
+//! | `metrics` | Prometheus metrics from the core's notifications |
+//! | `run` | a node process: runtime, p2p network, RPC server, metrics, shutdown |
+//!
+//! The [`Core`] runs without consensus: consensus proposes and verifies blocks through it, the
+//! finalizer and a follower commit through [`Core::commit`], and the RPC server reads it as its
+//! backend. A finalized block is acknowledged to consensus only once it is durable.
+//! [`start_validator`] is generic over the runtime and the network, so deterministic simulations
+//! run the production wiring; a test or tool produces blocks on a bare [`Core`] with
+//! [`Core::build_on_finalized`] and [`Core::commit`], the calls a proposer and the finalizer make.
+//! The RPC server's end-to-end tests (`tests/rpc/`) and its `metagraph` benchmark do so here,
+//! since the server's crate cannot depend on this one.
 //!
 //! # What this is not
-//! No chain rules (those are `plexus-runtime`'s), no RPC protocol (`plexus-rpc`), no command
-//! line.
+//! No chain rules (those are `plexus-runtime`'s), no RPC protocol (`plexus-rpc` and
+//! `plexus-rpc-server`), no command line.
 
 mod app;
 pub mod block;
+mod core;
 pub mod engine;
 pub mod finality;
+mod finalizer;
 mod follow;
 mod gossip;
 pub mod key;
 mod metrics;
-pub mod node;
 pub mod run;
 pub mod spec;
 
+pub use crate::core::{CommitError, Core, OpenError};
 pub use block::{BlockDigest, PlexusBlock};
 pub use engine::{StartError, Timeouts, Timing, TimingError, ValidatorConfig, start_validator};
 pub use finality::{FinalityError, FinalityVerifier};
+pub use finalizer::Finalizer;
 pub use key::{KeyFileError, ValidatorKey};
-pub use node::{CommitError, Finalizer, Node, Notification, OpenError};
-pub use plexus_rpc_server::RpcConfig;
+pub use plexus_rpc_server::{Notification, RpcConfig};
 pub use run::{Role, RunConfig, RunError, run, run_until};
 pub use spec::{ChainSpec, SpecError};

@@ -1,18 +1,19 @@
 //! Prometheus metrics about the chain, next to the runtime's and consensus's own.
 
-use crate::node::{Node, Notification};
+use crate::core::Core;
 use commonware_runtime::telemetry::metrics::{GaugeExt as _, MetricsExt as _};
 use commonware_runtime::{Clock, Metrics, Spawner};
-use plexus_rpc_server::Backend as _;
+use plexus_rpc_server::{Backend as _, Notification};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 const LATENCY_BUCKETS: [f64; 12] = [
     0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0,
 ];
 
-/// Registers the chain metrics on `context` and keeps them current from the node's notifications.
-pub(crate) fn register<E: Spawner + Clock + Metrics>(context: &E, node: Node) {
+/// Registers the chain metrics on `context` and keeps them current from the core's notifications.
+pub(crate) fn register<E: Spawner + Clock + Metrics>(context: &E, core: Arc<Core>) {
     let height = context.gauge("best_height", "Newest block proposed or verified");
     let finalized = context.gauge("finalized_height", "Newest block finalized and committed");
     let tip = context.gauge(
@@ -38,7 +39,7 @@ pub(crate) fn register<E: Spawner + Clock + Metrics>(context: &E, node: Node) {
         "Time from first seeing a block to committing it",
         LATENCY_BUCKETS,
     );
-    let mut notifications = node.subscribe();
+    let mut notifications = core.subscribe();
     context
         .child("chain_metrics")
         .spawn(move |context| async move {
@@ -50,8 +51,8 @@ pub(crate) fn register<E: Spawner + Clock + Metrics>(context: &E, node: Node) {
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 };
-                let _ = tip.try_set_max(node.finalized_tip());
-                let (count, bytes) = node.mempool_status();
+                let _ = tip.try_set_max(core.finalized_tip());
+                let (count, bytes) = core.mempool_status();
                 let _ = mempool.try_set(count);
                 let _ = mempool_bytes.try_set(bytes);
                 match notification {

@@ -2,11 +2,11 @@
 //! with static peers (validators) or an upstream node's RPC (followers), metrics, the RPC
 //! server, and graceful shutdown on SIGINT or SIGTERM.
 
+use crate::core::{Core, OpenError};
 use crate::engine::{self, CHANNELS, Timing, ValidatorConfig};
 use crate::finality::FinalityVerifier;
 use crate::key::ValidatorKey;
-use crate::node::{Node, OpenError};
-use crate::spec::{ChainSpec, SpecError};
+use crate::spec::{ChainSpec, SpecError, namespace};
 use commonware_codec::DecodeExt as _;
 use commonware_cryptography::{ChaCha20Poly1305, Signer as _, ed25519};
 use commonware_p2p::{Address, AddressableManager as _, authenticated::lookup};
@@ -19,6 +19,7 @@ use commonware_utils::{
     NZU32, NZUsize,
     ordered::{Map, Set},
 };
+use plexus_rpc_server::Backend as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -110,27 +111,26 @@ pub fn run_until(
         .with_worker_threads(config.worker_threads.max(1));
     let runner = tokio::Runner::new(runtime);
     runner.start(|context| async move {
-        let node = Node::open(
+        let core = Arc::new(Core::open(
             &config.data_dir.join("chain.redb"),
             &config.spec.genesis,
             config.retention,
             config.mempool,
-        )?;
+        )?);
         info!(
-            genesis = %node.genesis_hash(),
-            height = node.finalized().head().number,
+            genesis = %core.genesis_hash(),
+            height = core.finalized().head().number,
             "chain opened"
         );
 
-        crate::metrics::register(&context.child("chain"), node.clone());
+        crate::metrics::register(&context.child("chain"), core.clone());
         if let Some(address) = config.metrics {
             crate::metrics::serve(context.child("metrics_server"), address);
         }
 
         let rpc = match &config.rpc {
             Some(rpc) => {
-                let server =
-                    plexus_rpc_server::RpcServer::start(rpc, Arc::new(node.clone())).await?;
+                let server = plexus_rpc_server::RpcServer::start(rpc, core.clone()).await?;
                 info!(address = %server.local_addr(), "JSON-RPC listening (HTTP and WebSocket)");
                 Some(server)
             }
@@ -139,9 +139,9 @@ pub fn run_until(
 
         let consensus = match config.role {
             Role::Validator { key, listen, peers } => {
-                let handle = start_validator(
+                let handle = start_networked_validator(
                     &context,
-                    &node,
+                    &core,
                     validators,
                     key,
                     listen,
@@ -154,13 +154,13 @@ pub fn run_until(
             }
             Role::Follower { upstream } => {
                 let client = plexus_rpc::Client::new(&upstream)?;
-                let verifier = FinalityVerifier::new(node.genesis_hash(), validators);
+                let verifier = FinalityVerifier::new(core.genesis_hash(), validators);
                 let (relay, transactions) = futures::channel::mpsc::unbounded();
-                node.shared().gossip_to(relay);
-                let shared = node.shared();
+                core.gossip_to(relay);
+                let core = core.clone();
                 context
                     .child("follower")
-                    .spawn(move |_| crate::follow::follow(shared, verifier, client, transactions));
+                    .spawn(move |_| crate::follow::follow(core, verifier, client, transactions));
                 info!(%upstream, "following");
                 None
             }
@@ -177,10 +177,11 @@ pub fn run_until(
     })
 }
 
-/// Starts the p2p network and consensus of a validator.
-async fn start_validator(
+/// Starts a validator's authenticated p2p network with its configured peers, then its consensus
+/// on that network.
+async fn start_networked_validator(
     context: &tokio::Context,
-    node: &Node,
+    core: &Arc<Core>,
     validators: Set<ed25519::PublicKey>,
     key: Box<ValidatorKey>,
     listen: SocketAddr,
@@ -204,7 +205,7 @@ async fn start_validator(
     let peers: Map<ed25519::PublicKey, Address> = Map::try_from(addresses)
         .map_err(|_| RunError::Peers("the same key is listed twice".into()))?;
 
-    let namespace = engine::namespace(node.genesis_hash());
+    let namespace = namespace(core.genesis_hash());
     let handshake = Cups::<_, ChaCha20Poly1305>::new(
         Sake {
             signer: key.clone(),
@@ -232,7 +233,7 @@ async fn start_validator(
 
     Ok(engine::start_validator(
         context.child("validator"),
-        node,
+        core,
         ValidatorConfig {
             key,
             validators,

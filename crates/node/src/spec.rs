@@ -1,8 +1,10 @@
-//! The chain specification: the state machine's genesis plus the consensus validator set.
+//! The chain specification: the state machine's genesis plus the consensus validator set, and
+//! the namespace derived from it that keeps one chain's signed messages from another's.
 
 use commonware_codec::DecodeExt;
 use commonware_cryptography::ed25519;
 use commonware_utils::ordered::Set;
+use plexus_primitives::H256;
 use plexus_runtime::Genesis;
 use serde::{Deserialize, Serialize};
 
@@ -70,4 +72,12 @@ impl ChainSpec {
         }
         Ok(Set::from_iter_dedup(keys))
     }
+}
+
+/// The namespace that separates a chain's consensus messages, finality proofs and peer
+/// handshakes from any other chain's.
+pub fn namespace(genesis_hash: H256) -> Vec<u8> {
+    let mut namespace = b"plexus/".to_vec();
+    namespace.extend_from_slice(&genesis_hash.0);
+    namespace
 }

@@ -20,9 +20,10 @@ use commonware_glue::simulate::{
 use commonware_p2p::simulated::{self, Link};
 use commonware_runtime::{Clock, Handle, Quota, Spawner, Supervisor as _, deterministic};
 use commonware_utils::{NZU32, ordered::Set};
-use plexus_node::engine::{CHANNELS, max_message_size, namespace};
+use plexus_node::engine::{CHANNELS, max_message_size};
+use plexus_node::spec::namespace;
 use plexus_node::{
-    FinalityError, FinalityVerifier, Node, Notification, PlexusBlock, Timing, ValidatorConfig,
+    Core, FinalityError, FinalityVerifier, Notification, PlexusBlock, Timing, ValidatorConfig,
     start_validator,
 };
 use plexus_primitives::{AccountId, H256, RAO_PER_TAO, Signature, blake2_256, blake2_256_parts};
@@ -193,7 +194,7 @@ fn deterministic_sign(
 
 /// Submits a transfer from the validator's own account every few hundred milliseconds, so
 /// blocks carry transactions and every proposer's mempool is exercised.
-async fn submit_load(context: deterministic::Context, node: Node, index: usize) {
+async fn submit_load(context: deterministic::Context, node: Arc<Core>, index: usize) {
     let keypair = account_keypair(index);
     let signer = account(index);
     let mut rng = SeededRng(blake2_256(&[index as u8]).0, 0);
@@ -233,12 +234,13 @@ async fn run_validator(context: deterministic::Context, engine: Engine) {
     if role != Role::Honest {
         return run_byzantine(context, role, &sim, index, channels).await;
     }
-    let node = Node::open(
+    let node = Core::open(
         &store_path(&sim.dir, index),
         &genesis(),
         plexus_store::Retention::Archive,
         plexus_mempool::Limits::default(),
     )
+    .map(Arc::new)
     .unwrap_or_else(|e| panic!("validator {index}: {e}"));
     let log = sim.logs[index].clone();
     let mut notifications = node.subscribe();

@@ -1,5 +1,6 @@
 //! The seam between the server and the node: what the server reads and where it sends
-//! transactions. The node implements [`Backend`]; tests implement it over the same parts.
+//! transactions. The node's core (`plexus_node::Core`) implements [`Backend`], and the server's
+//! end-to-end tests run over that same core.
 
 use plexus_mempool::AdmitError;
 use plexus_primitives::{AccountId, H256};

@@ -10,6 +10,10 @@
 //! Clients never depend on this crate: the CLI, the SDK, the explorer and the subnets use
 //! [`plexus_rpc`] alone, so they do not build the database or the mempool.
 //!
+//! The end-to-end tests of this server (every method, every subscription, every class of bad
+//! input) and its `metagraph` benchmark live in `plexus-node` (`crates/node/tests/rpc/`,
+//! `crates/node/benches/`): they run over the node's real core, which depends on this crate.
+//!
 //! # What this is not
 //! No chain rules (queries call `plexus-runtime`'s accessors), no consensus, no mempool policy
 //! (the [`Backend`] admits), no TLS (put a TLS proxy in front of a public node).

@@ -1,22 +1,27 @@
-//! A node in a test: the real runtime, store and mempool behind the RPC `Backend`, a
-//! `produce_block` step in place of consensus, and the real server and client on loopback.
+//! A node in a test: the node's own `Core` (runtime, store, mempool, commit path) behind the RPC
+//! server, blocks produced without consensus by the calls a proposer and the finalizer make,
+//! and the real server and client on loopback.
 
-use plexus_mempool::{AdmitError, Limits, Mempool};
-use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
+use plexus_mempool::Limits;
+use plexus_node::Core;
+use plexus_primitives::{AccountId, Balance, H256, NetUid, RAO_PER_TAO};
 use plexus_rpc::Client;
-use plexus_rpc_server::{Backend, Notification, RpcConfig, RpcServer};
+use plexus_rpc_server::{Backend, RpcConfig, RpcServer};
 use plexus_runtime::{
-    Block, BlockOutcome, Call, Chain, ChainParams, CheckedTransaction, Event, Genesis, Header,
-    SignedTransaction, Transaction,
+    Block, Call, ChainParams, Event, Events, Genesis, SignedTransaction, Transaction,
 };
-use plexus_store::{Retention, Store};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
-use tokio::sync::broadcast;
+use plexus_store::Retention;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub(crate) const TAO: Balance = RAO_PER_TAO;
 
 /// The governance key's seed.
 pub(crate) const GOV: u32 = 200;
+
+/// The genesis timestamp; each produced block is `BLOCK_TIME_MS` later than the one before.
+const GENESIS_MS: u64 = 1_000;
+const BLOCK_TIME_MS: u64 = 12_000;
 
 /// Keys by number: any `u32`, so a test can have thousands of hotkeys.
 pub(crate) fn keypair(n: u32) -> schnorrkel::Keypair {
@@ -35,33 +40,39 @@ pub(crate) fn account(n: u32) -> AccountId {
         .or_insert_with(|| AccountId(keypair(n).public.to_bytes()))
 }
 
-/// The node behind the RPC: a finalized snapshot, a working chain the mempool admits against
-/// and blocks are built on, the store, and the notification channel.
+/// The node behind the RPC: the production core over a store in a temporary directory, with
+/// helpers to sign, queue and produce blocks. Reads through to the core, so a test calls the
+/// [`Backend`] methods on it directly.
 pub(crate) struct TestNode {
-    snapshot: RwLock<Arc<Chain>>,
-    working: Mutex<Chain>,
-    mempool: Mutex<Mempool>,
-    store: Store,
-    notifications: broadcast::Sender<Notification>,
-    timestamp: Mutex<u64>,
+    core: Arc<Core>,
+    /// The timestamp of the newest block.
+    timestamp: AtomicU64,
     _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for TestNode {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
+    }
 }
 
 impl TestNode {
     /// Accounts 1..=20 hold 1M TAO each, governance `GOV` 1000 TAO; subnets are cheap and
     /// quick to register.
-    pub(crate) fn new() -> Arc<Self> {
+    pub(crate) fn new() -> Self {
         Self::with_retention(Retention::Archive)
     }
 
     /// As [`TestNode::new`], keeping older states as `retention` says.
-    pub(crate) fn with_retention(retention: Retention) -> Arc<Self> {
+    pub(crate) fn with_retention(retention: Retention) -> Self {
         let mut balances: Vec<(AccountId, Balance)> =
             (1..=20).map(|n| (account(n), 1_000_000 * TAO)).collect();
         balances.push((account(GOV), 1000 * TAO));
         let genesis = Genesis {
             chain_id: "rpc-test".into(),
-            timestamp: 1_000,
+            timestamp: GENESIS_MS,
             governance: Some(account(GOV)),
             balances,
             params: ChainParams {
@@ -70,28 +81,27 @@ impl TestNode {
                 ..ChainParams::default()
             },
         };
-        let chain = Chain::from_genesis(&genesis).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("chain.redb"), retention).unwrap();
-        store.init(&chain).unwrap();
-        let (notifications, _) = broadcast::channel(1024);
-        Arc::new(Self {
-            snapshot: RwLock::new(Arc::new(chain.clone())),
-            working: Mutex::new(chain),
-            mempool: Mutex::new(Mempool::new(Limits::default())),
-            store,
-            notifications,
-            timestamp: Mutex::new(1_000),
+        let core = Core::open(
+            &dir.path().join("chain.redb"),
+            &genesis,
+            retention,
+            Limits::default(),
+        )
+        .unwrap();
+        Self {
+            core: Arc::new(core),
+            timestamp: AtomicU64::new(GENESIS_MS),
             _dir: dir,
-        })
+        }
     }
 
-    /// A transaction of key `n` with its next nonce counting the mempool.
+    /// A transaction of key `n` with the next nonce the node hands out (`tx_nextNonce`).
     pub(crate) fn tx(&self, n: u32, call: Call) -> SignedTransaction {
         Transaction {
             signer: account(n),
             nonce: self.pending_nonce(&account(n)),
-            genesis_hash: self.finalized().genesis_hash(),
+            genesis_hash: self.genesis_hash(),
             valid_until: None,
             tip: 0,
             call,
@@ -99,45 +109,21 @@ impl TestNode {
         .sign(&keypair(n))
     }
 
-    /// What consensus and the finalizer do for one block: build from the mempool, commit,
-    /// prune the pool, replace the snapshot, notify.
-    pub(crate) fn produce_block(&self) -> (Block, BlockOutcome) {
-        let mut chain = self.working.lock().unwrap();
-        let mut pool = self.mempool.lock().unwrap();
-        let timestamp = {
-            let mut t = self.timestamp.lock().unwrap();
-            *t += 12_000;
-            *t
-        };
-        let ready = pool.ready(&chain, usize::MAX);
-        let (block, outcome) = chain.build_block(timestamp, ready).unwrap();
-        // Consensus's finality proofs are opaque here; even heights get a stand-in one.
-        let proof = (block.header.number % 2 == 0).then(|| block.header.hash().0);
-        self.store
-            .commit(&block, &outcome, proof.as_ref().map(|p| &p[..]))
+    /// One block the way a validator makes it, without consensus: built from the mempool on
+    /// the finalized head as a proposer builds it, then committed as the finalizer commits it
+    /// (store, mempool pruning, snapshot, notifications). Returns the block and its events as
+    /// the store keeps them.
+    pub(crate) fn produce_block(&self) -> (Block, Events) {
+        let timestamp = self.timestamp.fetch_add(BLOCK_TIME_MS, Ordering::Relaxed) + BLOCK_TIME_MS;
+        let block = self.core.build_on_finalized(timestamp).unwrap();
+        // Consensus's finality proofs are opaque to the server; even heights get a stand-in one.
+        let height = block.header().number;
+        let proof = height.is_multiple_of(2).then(|| block.hash().0);
+        self.core
+            .commit(&block, proof.as_ref().map(|p| &p[..]))
             .unwrap();
-        let included: Vec<H256> = block.transactions.iter().map(|t| t.hash()).collect();
-        let dropped: Vec<H256> = pool
-            .prune(&mut chain)
-            .into_iter()
-            .filter(|h| !included.contains(h))
-            .collect();
-        *self.snapshot.write().unwrap() = Arc::new(chain.clone());
-        let header = block.header.clone();
-        let _ = self
-            .notifications
-            .send(Notification::NewHead(header.clone()));
-        let _ = self.notifications.send(Notification::Finalized {
-            header,
-            events: Arc::new(outcome.events.clone()),
-            transactions: Arc::new(included),
-        });
-        if !dropped.is_empty() {
-            let _ = self
-                .notifications
-                .send(Notification::Dropped(Arc::new(dropped)));
-        }
-        (block, outcome)
+        let events = self.core.store().events(height).unwrap().unwrap();
+        (block.block().clone(), events)
     }
 
     /// Signs `call` by key `n` with its next nonce and puts it straight into the mempool.
@@ -146,33 +132,32 @@ impl TestNode {
     }
 
     /// Puts transactions straight into the mempool and produces a block; panics if any is
-    /// refused or left out.
-    pub(crate) fn block_with(&self, txs: Vec<SignedTransaction>) -> BlockOutcome {
+    /// refused, left out or failed. Returns the block's events.
+    pub(crate) fn block_with(&self, txs: Vec<SignedTransaction>) -> Events {
         let n = txs.len();
         for tx in txs {
             self.submit(tx.check().unwrap()).unwrap();
         }
-        let (block, outcome) = self.produce_block();
+        let (block, events) = self.produce_block();
         assert_eq!(block.transactions.len(), n, "every transaction included");
-        for (_, event) in &outcome.events {
+        for (_, event) in &events {
             assert!(
                 !matches!(event, Event::TransactionFailed { .. }),
                 "failed: {event:?}"
             );
         }
-        outcome
+        events
     }
 
     /// A started subnet owned by coldkey `owner` with owner hotkey `hotkey`.
     pub(crate) fn subnet(&self, owner: u32, hotkey: u32) -> NetUid {
-        let outcome = self.block_with(vec![self.tx(
+        let events = self.block_with(vec![self.tx(
             owner,
             Call::RegisterNetwork {
                 hotkey: account(hotkey),
             },
         )]);
-        let netuid = outcome
-            .events
+        let netuid = events
             .iter()
             .find_map(|(_, e)| match e {
                 Event::NetworkAdded { netuid, .. } => Some(*netuid),
@@ -196,9 +181,8 @@ impl TestNode {
                     },
                 );
             }
-            let (_, outcome) = self.produce_block();
-            let registered = outcome
-                .events
+            let (_, events) = self.produce_block();
+            let registered = events
                 .iter()
                 .filter(|(_, e)| matches!(e, Event::NeuronRegistered { .. }))
                 .count();
@@ -207,7 +191,7 @@ impl TestNode {
     }
 
     pub(crate) fn mempool_len(&self) -> usize {
-        self.mempool.lock().unwrap().len()
+        self.mempool_status().0
     }
 
     pub(crate) fn state_root(&self) -> H256 {
@@ -215,54 +199,9 @@ impl TestNode {
     }
 }
 
-impl Backend for TestNode {
-    fn finalized(&self) -> Arc<Chain> {
-        self.snapshot.read().unwrap().clone()
-    }
-
-    fn store(&self) -> &Store {
-        &self.store
-    }
-
-    fn best_head(&self) -> Header {
-        self.finalized().head().clone()
-    }
-
-    fn submit(&self, tx: CheckedTransaction) -> Result<H256, AdmitError> {
-        let mut chain = self.working.lock().unwrap();
-        self.mempool.lock().unwrap().admit(&mut chain, tx)
-    }
-
-    fn is_pending(&self, hash: &H256) -> bool {
-        self.mempool.lock().unwrap().contains(hash)
-    }
-
-    fn pending_nonce(&self, account: &AccountId) -> u64 {
-        let chain = self.working.lock().unwrap();
-        let ready = self
-            .mempool
-            .lock()
-            .unwrap()
-            .ready(&chain, usize::MAX)
-            .iter()
-            .filter(|t| t.transaction().signer == *account)
-            .count() as u64;
-        chain.next_nonce(account) + ready
-    }
-
-    fn mempool_status(&self) -> (usize, usize) {
-        let pool = self.mempool.lock().unwrap();
-        (pool.len(), pool.bytes())
-    }
-
-    fn subscribe(&self) -> broadcast::Receiver<Notification> {
-        self.notifications.subscribe()
-    }
-}
-
 /// A node with the real server on 127.0.0.1 and a client of it.
 pub(crate) struct Harness {
-    pub(crate) node: Arc<TestNode>,
+    pub(crate) node: TestNode,
     pub(crate) server: RpcServer,
     pub(crate) client: Client,
 }
@@ -280,8 +219,8 @@ impl Harness {
         Self::with_node(config, TestNode::new()).await
     }
 
-    pub(crate) async fn with_node(config: RpcConfig, node: Arc<TestNode>) -> Self {
-        let server = RpcServer::start(&config, node.clone()).await.unwrap();
+    pub(crate) async fn with_node(config: RpcConfig, node: TestNode) -> Self {
+        let server = RpcServer::start(&config, node.core.clone()).await.unwrap();
         let client = Client::new(&format!("http://{}", server.local_addr())).unwrap();
         Self {
             node,

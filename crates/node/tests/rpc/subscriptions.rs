@@ -1,6 +1,6 @@
 //! Subscriptions over WebSocket: heads, filtered events, and a transaction watched to its end.
 
-use crate::harness::{account, Harness, TAO};
+use crate::harness::{Harness, TAO, account};
 use plexus_rpc::types::{Event, EventFilter, TxProgress};
 use plexus_rpc_server::Backend;
 use plexus_runtime::Call;
@@ -119,10 +119,11 @@ async fn test_event_subscription_filters_by_account_and_subnet() {
 
     let got = next(&mut by_subnet).await;
     assert_eq!(got.block_number, 3, "the subnet is registered in block 3");
-    assert!(got
-        .events
-        .iter()
-        .any(|r| matches!(r.event, Event::NetworkAdded { netuid: 1, .. })));
+    assert!(
+        got.events
+            .iter()
+            .any(|r| matches!(r.event, Event::NetworkAdded { netuid: 1, .. }))
+    );
     for record in &got.events {
         let json = serde_json::to_value(&record.event).unwrap();
         let netuids: Vec<_> = ["netuid", "from_netuid", "to_netuid"]

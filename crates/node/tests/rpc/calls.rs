@@ -1,7 +1,7 @@
 //! Calls over HTTP: submission changes state as queries report it, and every query agrees with
 //! the runtime's own state.
 
-use crate::harness::{account, Harness, GOV, TAO};
+use crate::harness::{GOV, Harness, TAO, account};
 use parity_scale_codec::Encode as _;
 use plexus_rpc::types::{BlockId, Event, MetagraphOptions, SwapDirection, TxStatus};
 use plexus_rpc_server::Backend;
@@ -61,13 +61,14 @@ async fn test_sync_blocks_serves_finalized_blocks_with_their_proofs() {
     // Genesis is built from the chain spec, never served; past the head there is nothing yet.
     let from_zero = h.client.sync_blocks(0, Some(1)).await.unwrap();
     assert_eq!(from_zero.blocks[0].height, 1);
-    assert!(h
-        .client
-        .sync_blocks(6, None)
-        .await
-        .unwrap()
-        .blocks
-        .is_empty());
+    assert!(
+        h.client
+            .sync_blocks(6, None)
+            .await
+            .unwrap()
+            .blocks
+            .is_empty()
+    );
     // Without a limit, everything up to the head (the server's cap is far above five).
     assert_eq!(h.client.sync_blocks(1, None).await.unwrap().blocks.len(), 5);
 }
@@ -281,12 +282,13 @@ async fn test_metagraph_matches_the_state() {
         with_weights.neurons[0].weights.as_deref(),
         Some(&[(1, 21_845), (2, 65_535)][..])
     );
-    assert!(h
-        .client
-        .metagraph(99, MetagraphOptions::default(), None)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        h.client
+            .metagraph(99, MetagraphOptions::default(), None)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // A new block, a new metagraph (answers are cached per block).
     h.node.register_many(netuid, [106]);
@@ -456,10 +458,11 @@ async fn test_account_transactions_page_newest_first_and_limits_are_checked() {
         .collect();
     assert_eq!(hashes, expected);
     assert_eq!(all.next, None);
-    assert!(all
-        .transactions
-        .iter()
-        .all(|t| t.success && t.call == "transfer"));
+    assert!(
+        all.transactions
+            .iter()
+            .all(|t| t.success && t.call == "transfer")
+    );
     assert_eq!(
         all.transactions
             .iter()

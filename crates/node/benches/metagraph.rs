@@ -1,15 +1,16 @@
 //! `state_metagraph` of a 256-uid subnet (64 validators weighting every uid, with bonds) through
 //! the real server and client over loopback, with `system_health` (a trivial call) as the
-//! round-trip floor.
+//! round-trip floor. The node is the production core, with blocks produced without consensus.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use plexus_rpc::types::MetagraphOptions;
 use plexus_rpc_server::{Backend, RpcConfig};
 use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
 
-// The test harness: the same node, server and client as the tests; the bench uses part of it.
+// The test harness: the same node core, server and client as the tests; the bench uses part
+// of it.
 #[allow(dead_code)]
 #[path = "../tests/rpc/harness.rs"]
 mod harness;
@@ -40,9 +41,8 @@ fn validators_with_weights(node: &harness::TestNode, netuid: u16) {
             },
         );
     }
-    let (_, outcome) = node.produce_block();
-    let staked = outcome
-        .events
+    let (_, events) = node.produce_block();
+    let staked = events
         .iter()
         .filter(|(_, e)| matches!(e, plexus_runtime::Event::StakeAdded { .. }))
         .count();

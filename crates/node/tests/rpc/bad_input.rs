@@ -1,7 +1,7 @@
 //! Bad input of every kind gets the right JSON-RPC error and changes nothing: the state root,
 //! the head and the mempool are as before.
 
-use crate::harness::{account, Harness, TestNode, TAO};
+use crate::harness::{Harness, TAO, TestNode, account};
 use parity_scale_codec::Encode;
 use plexus_rpc::error::{
     INVALID_PARAMS, INVALID_REQUEST, INVALID_TRANSACTION, METHOD_NOT_FOUND, OVERSIZED_REQUEST,
@@ -12,7 +12,7 @@ use plexus_rpc::types::{BlockId, SwapDirection};
 use plexus_rpc_server::{Backend, RpcConfig};
 use plexus_runtime::Call;
 use plexus_store::Retention;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn code(answer: &Value) -> i64 {
     answer["error"]["code"]
@@ -210,10 +210,12 @@ async fn test_unknown_block_subnet_and_refused_swap() {
             .call_raw("state_simulateSwap", json!([netuid, "buy", "0"]))
             .await;
         assert_eq!(answer["error"]["data"]["error"], "swap");
-        assert!(answer["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("amount is zero"));
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("amount is zero")
+        );
     })
     .await;
 }
