@@ -29,11 +29,11 @@ use commonware_cryptography::{
 };
 use commonware_p2p::{Blocker, Provider, Receiver, Sender};
 use commonware_parallel::Sequential;
+use commonware_rand_core::CryptoRng;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, Storage, buffer::paged::CacheRef};
 use commonware_storage::{archive::prunable, translator::TwoCap};
 use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, acknowledgement::Exact};
 use plexus_rpc_server::Backend as _;
-use rand_core::CryptoRng;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;

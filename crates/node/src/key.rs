@@ -5,7 +5,7 @@
 
 use commonware_codec::{DecodeExt, Encode};
 use commonware_cryptography::{Signer as _, ed25519};
-use rand_core06::RngCore;
+use rand_core::RngCore;
 use std::io::Write;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -34,7 +34,7 @@ impl ValidatorKey {
     /// A new key from the operating system's randomness.
     pub fn generate() -> Self {
         let mut seed = Zeroizing::new([0u8; 32]);
-        rand_core06::OsRng.fill_bytes(seed.as_mut());
+        rand_core::OsRng.fill_bytes(seed.as_mut());
         Self::from_seed(&seed)
     }
 

@@ -151,7 +151,7 @@ fn store_path(dir: &tempfile::TempDir, index: usize) -> PathBuf {
 /// one seed always gives the same transactions, blocks and state roots.
 struct SeededRng([u8; 32], u64);
 
-impl rand_core06::RngCore for SeededRng {
+impl rand_core::RngCore for SeededRng {
     fn next_u32(&mut self) -> u32 {
         self.next_u64() as u32
     }
@@ -167,13 +167,13 @@ impl rand_core06::RngCore for SeededRng {
             chunk.copy_from_slice(&block[..chunk.len()]);
         }
     }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core06::Error> {
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
         self.fill_bytes(dest);
         Ok(())
     }
 }
 
-impl rand_core06::CryptoRng for SeededRng {}
+impl rand_core::CryptoRng for SeededRng {}
 
 fn deterministic_sign(
     keypair: &schnorrkel::Keypair,
