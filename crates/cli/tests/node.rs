@@ -574,3 +574,39 @@ fn test_follower_checks_serves_and_relays_and_refuses_another_validator_set() {
         );
     });
 }
+
+/// A node killed at any moment of its first start (creating its key, chain spec,
+/// configuration, store and consensus journals) starts from that data directory next time.
+#[test]
+fn test_a_node_killed_during_its_first_start_starts_again() {
+    let env = Env::new();
+    // A reproducible spread of moments, from before the first file is written to after the
+    // node serves.
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let free_address = || format!("127.0.0.1:{}", free_port());
+    let mut dirs = Vec::new();
+    for i in 0..50 {
+        let dir = env.dir.path().join(format!("first-start-{i}"));
+        let rpc = free_address().parse().unwrap();
+        let listen = free_address();
+        let mut node = NodeProcess::start(&dir, rpc, &["--dev", "--listen", &listen]);
+        std::thread::sleep(Duration::from_millis(next() % 200));
+        node.kill();
+        dirs.push(dir);
+    }
+    runtime().block_on(async {
+        for dir in &dirs {
+            let rpc = free_address().parse().unwrap();
+            let listen = free_address();
+            let node = NodeProcess::start(dir, rpc, &["--dev", "--listen", &listen]);
+            // Serving its RPC means the store, the key and consensus all opened.
+            wait_finalized(&node, 0, Duration::from_secs(30)).await;
+        }
+    });
+}

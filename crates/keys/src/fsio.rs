@@ -1,4 +1,5 @@
-//! Private, atomic file writes.
+//! Private, atomic file writes, for keys and for anything else that must never be found half
+//! written (a node's configuration, its chain spec).
 //!
 //! A key file is written to a temporary file in the same folder (mode 0600), synced, and then
 //! moved into place, so a crash leaves either the old file or the new one, never half of one.
@@ -20,7 +21,7 @@ pub(crate) const DIR_MODE: u32 = 0o700;
 
 /// Creates `dir` and its missing parents with mode 0700, and makes `dir` itself 0700 if it
 /// already existed with a looser mode (older tools created wallet folders 0755).
-pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     DirBuilder::new()
         .recursive(true)
         .mode(DIR_MODE)
@@ -34,7 +35,7 @@ pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
 
 /// Writes `bytes` to `path` atomically with mode 0600; fails with `AlreadyExists` if the file
 /// exists and `overwrite` is false.
-pub(crate) fn write_private(path: &Path, bytes: &[u8], overwrite: bool) -> io::Result<()> {
+pub fn write_private(path: &Path, bytes: &[u8], overwrite: bool) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

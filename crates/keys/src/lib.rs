@@ -24,7 +24,7 @@
 //! assert!(alice.public().verify(b"hello", &signature));
 //! ```
 
-mod fsio;
+pub mod fsio;
 pub mod keyfile;
 mod mnemonic;
 pub mod nacl;

@@ -9,14 +9,14 @@
 //!
 //! ```no_run
 //! # async fn serve(listener: tokio::net::TcpListener) {
-//! use plexus_net::{refuse, Admission, Admitted};
+//! use plexus_net::{Admission, Admitted};
 //! let admission = Admission::new(256, 32);
 //! loop {
 //!     let Ok((socket, peer)) = listener.accept().await else { continue };
 //!     match admission.admit(peer.ip()) {
 //!         // Serve `Admitted` with hyper: the slot is freed when it is dropped.
 //!         Ok(ticket) => drop(Admitted::new(socket, ticket)),
-//!         Err(refusal) => drop(tokio::spawn(refuse(socket, refusal))),
+//!         Err(refusal) => admission.turn_away(socket, refusal),
 //!     }
 //! }
 //! # }
@@ -32,6 +32,7 @@ use std::future::Future;
 use std::io;
 use std::net::IpAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -45,7 +46,13 @@ pub struct Admission {
     max_total: usize,
     max_per_address: usize,
     open: Mutex<Open>,
+    /// Refused sockets still being answered; beyond [`MAX_ANSWERING`] they are closed at once,
+    /// so refusing costs no more descriptors than admitting.
+    answering: AtomicUsize,
 }
+
+/// Refused sockets answered at once at most; the rest are closed without an answer.
+pub const MAX_ANSWERING: usize = 64;
 
 #[derive(Debug, Default)]
 struct Open {
@@ -83,6 +90,7 @@ impl Admission {
             max_total,
             max_per_address,
             open: Mutex::new(Open::default()),
+            answering: AtomicUsize::new(0),
         })
     }
 
@@ -102,6 +110,26 @@ impl Admission {
             admission: Arc::clone(self),
             address,
         })
+    }
+
+    /// Answers a refused socket with its short HTTP refusal and closes it, on a task of its own
+    /// and within a second, whatever the client does; when [`MAX_ANSWERING`] refusals are
+    /// already being answered, closes it at once instead. Must be called within a tokio runtime.
+    pub fn turn_away(self: &Arc<Self>, mut socket: TcpStream, refusal: Refusal) {
+        if self.answering.fetch_add(1, Ordering::AcqRel) >= MAX_ANSWERING {
+            self.answering.fetch_sub(1, Ordering::AcqRel);
+            return;
+        }
+        let admission = Arc::clone(self);
+        tokio::spawn(async move {
+            let answer = async {
+                socket.write_all(refusal.response()).await?;
+                socket.shutdown().await
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(1), answer).await;
+            drop(socket);
+            admission.answering.fetch_sub(1, Ordering::AcqRel);
+        });
     }
 
     /// Sockets open now, in all.
@@ -135,15 +163,6 @@ impl Drop for Ticket {
     fn drop(&mut self) {
         self.admission.release(self.address);
     }
-}
-
-/// Answers a refused socket and closes it, without waiting on a client that does not read.
-pub async fn refuse(mut socket: TcpStream, refusal: Refusal) {
-    let answer = async {
-        socket.write_all(refusal.response()).await?;
-        socket.shutdown().await
-    };
-    let _ = tokio::time::timeout(Duration::from_secs(1), answer).await;
 }
 
 /// An admitted socket: the slot goes with the I/O, so it is held for as long as the socket is
@@ -316,5 +335,23 @@ mod tests {
         let whole = http_body_util::Full::new(Bytes::from_static(b"{}"));
         let body = DeadlineBody::new(whole, Duration::from_secs(5));
         assert_eq!(&body.collect().await.unwrap().to_bytes()[..], b"{}");
+    }
+
+    #[tokio::test]
+    async fn test_a_turned_away_client_reads_its_refusal() {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (socket, _) = listener.accept().await.unwrap();
+        let admission = Admission::new(1, 1);
+        admission.turn_away(socket, Refusal::TooManyFromAddress);
+        let mut answer = Vec::new();
+        client.read_to_end(&mut answer).await.unwrap();
+        assert!(answer.starts_with(b"HTTP/1.1 429 Too Many Requests\r\n"));
+        // The answering task is done once the client has read to the end.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(admission.answering.load(Ordering::Acquire), 0);
     }
 }

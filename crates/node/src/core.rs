@@ -93,8 +93,11 @@ impl Core {
         retention: plexus_store::Retention,
         limits: plexus_mempool::Limits,
     ) -> Result<Self, OpenError> {
-        let store = Store::open(path, retention)?;
         let fresh = Chain::from_genesis(genesis)?;
+        if !path.exists() {
+            create_store(path, &fresh, retention)?;
+        }
+        let store = Store::open(path, retention)?;
         let chain = match store.load()? {
             Some(chain) => {
                 if chain.genesis_hash() != fresh.genesis_hash() {
@@ -458,6 +461,52 @@ pub enum OpenError {
         /// Genesis hash of the spec.
         spec: H256,
     },
+    /// The store could not be created in place.
+    #[error("creating the store {path}: {source}")]
+    Create {
+        /// The file.
+        path: String,
+        /// What failed.
+        source: std::io::Error,
+    },
+}
+
+/// Creates the store at `path` with the chain's genesis, under a temporary name that is renamed
+/// into place only once it is complete: a node killed while creating its store leaves no store
+/// (and a half-made one under the temporary name, made again on the next start), never one that
+/// cannot be opened.
+fn create_store(
+    path: &std::path::Path,
+    genesis: &Chain,
+    retention: plexus_store::Retention,
+) -> Result<(), OpenError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".creating");
+    let creating = std::path::PathBuf::from(name);
+    if creating.exists() {
+        tracing::warn!(path = %creating.display(), "a store left half-created is made again");
+        std::fs::remove_file(&creating).map_err(|e| OpenError::Create {
+            path: creating.display().to_string(),
+            source: e,
+        })?;
+    }
+    let store = Store::open(&creating, retention)?;
+    store.init(genesis)?;
+    drop(store);
+    let io = |e| OpenError::Create {
+        path: path.display().to_string(),
+        source: e,
+    };
+    std::fs::File::open(&creating)
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
+    std::fs::rename(&creating, path).map_err(io)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 use commonware_codec::{DecodeExt, Encode};
 use commonware_cryptography::{Signer as _, ed25519};
 use rand_core::RngCore;
-use std::io::Write;
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -63,22 +62,16 @@ impl ValidatorKey {
 
     /// Writes the key to a new file only its owner can read; never overwrites.
     pub fn save(&self, path: &Path) -> Result<(), KeyFileError> {
-        let io = |source| KeyFileError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(path).map_err(io)?;
-        let secret = Zeroizing::new(hex::encode(self.0.encode()));
-        file.write_all(secret.as_bytes()).map_err(io)?;
-        file.write_all(b"\n").map_err(io)?;
-        file.sync_all().map_err(io)
+        let mut secret = Zeroizing::new(hex::encode(self.0.encode()));
+        secret.push('\n');
+        // Written whole or not at all: a node killed while creating its key must find either
+        // no key or this one when it starts again.
+        plexus_keys::fsio::write_private(path, secret.as_bytes(), false).map_err(|source| {
+            KeyFileError::Io {
+                path: path.display().to_string(),
+                source,
+            }
+        })
     }
 
     /// The public key, as hex: what a chain spec lists.

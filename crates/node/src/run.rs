@@ -92,6 +92,48 @@ pub enum RunError {
     /// The upstream URL of a follower is not usable.
     #[error("upstream: {0}")]
     Upstream(#[from] plexus_rpc::ClientError),
+    /// The process may not open enough files for its listeners' caps plus the reserve that
+    /// keeps storage and consensus writing.
+    #[error(
+        "the process may open {limit} files, fewer than the {needed} its listeners' caps and \
+         storage need: raise the hard limit (ulimit -Hn) or lower --rpc-max-connections"
+    )]
+    Descriptors {
+        /// The limit after raising the soft limit to the hard one.
+        limit: u64,
+        /// What the caps and the reserve need.
+        needed: u64,
+    },
+}
+
+/// File descriptors kept for the store, the consensus journals, peers and the explorer, beyond
+/// what the listeners' caps let clients hold: no client can make a journal write fail.
+const RESERVED_DESCRIPTORS: u64 = 512;
+
+/// Raises the soft limit on open files to the hard limit (processes often start at 1,024), and
+/// checks that it covers every listener's cap plus the reserve.
+fn ensure_descriptors(config: &RunConfig) -> Result<(), RunError> {
+    let answering = plexus_net::MAX_ANSWERING as u64;
+    let rpc = config
+        .rpc
+        .as_ref()
+        .map_or(0, |rpc| u64::from(rpc.max_connections) + answering);
+    let metrics = config.metrics.map_or(0, |_| {
+        crate::metrics::METRICS_MAX_CONNECTIONS as u64 + answering
+    });
+    let needed = rpc + metrics + RESERVED_DESCRIPTORS;
+    let limit = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        // Not a Unix limit this process can read: nothing to check against.
+        Err(error) => {
+            warn!(%error, "cannot read the open files limit");
+            return Ok(());
+        }
+    };
+    if limit < needed {
+        return Err(RunError::Descriptors { limit, needed });
+    }
+    Ok(())
 }
 
 /// Runs a node until SIGINT/SIGTERM.
@@ -106,6 +148,7 @@ pub fn run_until(
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
     let validators = config.spec.validator_set()?;
+    ensure_descriptors(&config)?;
     let runtime = tokio::Config::new()
         .with_storage_directory(config.data_dir.join("consensus"))
         .with_worker_threads(config.worker_threads.max(1));

@@ -18,7 +18,7 @@ use jsonrpsee_core::middleware::RpcServiceBuilder;
 use jsonrpsee_core::server::{Methods, RpcModule};
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_server::{stop_channel, BatchRequestConfig, PingConfig, ServerConfig, ServerHandle};
-use plexus_net::{refuse, Admission, Admitted};
+use plexus_net::{Admission, Admitted};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -119,7 +119,7 @@ impl RpcServer {
                     Ok(ticket) => ticket,
                     Err(refusal) => {
                         tracing::debug!(target: "plexus_rpc", peer = %peer, ?refusal, "rpc.refused");
-                        tokio::spawn(refuse(socket, refusal));
+                        admission.turn_away(socket, refusal);
                         continue;
                     }
                 };

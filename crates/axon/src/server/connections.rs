@@ -5,7 +5,7 @@
 use super::AxonConfig;
 use axum::extract::ConnectInfo;
 use axum::Router;
-use plexus_net::{refuse, Admission, Admitted};
+use plexus_net::{Admission, Admitted};
 use std::time::Duration;
 use tracing::debug;
 
@@ -30,7 +30,7 @@ pub(super) async fn accept(
             Ok(ticket) => ticket,
             Err(refusal) => {
                 debug!(%peer, ?refusal, "connection refused");
-                tokio::spawn(refuse(stream, refusal));
+                admission.turn_away(stream, refusal);
                 continue;
             }
         };

@@ -7,6 +7,7 @@
 use crate::cli::{NodeCommand, NodeInitArgs, NodeKeyArgs, NodeRunArgs, NodeSpecArgs, TimeoutArgs};
 use crate::commands::Context;
 use anyhow::{bail, Context as _, Result};
+use plexus_keys::fsio::write_private;
 use plexus_keys::{CryptoType, Keypair};
 use plexus_node::{ChainSpec, RunConfig, Timeouts, Timing, ValidatorKey};
 use plexus_primitives::{AccountId, RAO_PER_TAO};
@@ -206,14 +207,16 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
         archive: args.archive,
         follow: args.follow.clone(),
     };
-    std::fs::write(
-        dir.join(SPEC_FILE),
-        serde_json::to_string_pretty(&spec)? + "\n",
-    )?;
-    std::fs::write(
-        dir.join(CONFIG_FILE),
-        serde_json::to_string_pretty(&config)? + "\n",
-    )?;
+    // Each file whole or not at all, the configuration last: a node killed while being
+    // initialised is initialised again on its next start.
+    for (file, text) in [
+        (SPEC_FILE, serde_json::to_string_pretty(&spec)?),
+        (CONFIG_FILE, serde_json::to_string_pretty(&config)?),
+    ] {
+        let path = dir.join(file);
+        write_private(&path, (text + "\n").as_bytes(), true)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     ctx.out.result(
         serde_json::json!({
             "data_dir": dir,
