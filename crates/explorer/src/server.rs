@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use futures::Stream;
+use plexus_net::{serve_http1, Limits};
 use plexus_rpc::Client;
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -17,7 +18,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
-use tracing::warn;
 
 const STYLE: &str = include_str!("../assets/style.css");
 const SCRIPT: &str = include_str!("../assets/app.js");
@@ -51,7 +51,17 @@ pub struct Explorer {
     address: SocketAddr,
     task: tokio::task::JoinHandle<()>,
     heads: tokio::task::JoinHandle<()>,
+    /// Dropped with the explorer, which closes its open connections.
+    _stop: tokio::sync::watch::Sender<()>,
 }
+
+/// The explorer's connection limits: an open page holds one connection for its live updates,
+/// and a browser opens at most a few per site.
+const LIMITS: Limits = Limits {
+    max_connections: 256,
+    max_per_address: 32,
+    header_timeout: Duration::from_secs(10),
+};
 
 impl Explorer {
     /// Serves the explorer for the node at `rpc_url` on `listen` (port 0 picks a free one).
@@ -88,15 +98,18 @@ impl Explorer {
             .await
             .map_err(cannot_bind)?;
         let address = listener.local_addr().map_err(cannot_bind)?;
-        let task = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, router).await {
-                warn!(error = %e, "explorer stopped");
-            }
-        });
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        let task = tokio::spawn(serve_http1(
+            listener,
+            LIMITS,
+            move |_| router.clone(),
+            stopped,
+        ));
         Ok(Self {
             address,
             task,
             heads: heads_task,
+            _stop: stop,
         })
     }
 

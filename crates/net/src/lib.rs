@@ -27,17 +27,21 @@
 //! request limits (rates, sizes) and use these pieces at their edges.
 
 use http_body::{Body, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::io;
 use std::net::IpAddr;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Sleep;
 
 /// Open sockets, in all and by client address.
@@ -276,10 +280,83 @@ where
     }
 }
 
+/// The limits of an HTTP/1.1 listener served by [`serve_http1`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Open connections at most; more are answered 503 and closed.
+    pub max_connections: usize,
+    /// Open connections from one client address at most; more are answered 429 and closed.
+    pub max_per_address: usize,
+    /// How long a client may take to send a request's headers, and may sit idle between
+    /// requests, before its connection is closed.
+    pub header_timeout: Duration,
+}
+
+/// Serves HTTP/1.1 on `listener` within `limits` until `stop` changes or its sender is
+/// dropped: each admitted connection is served by `service(peer)`, and a stopped server drops
+/// its connections. Runs until stopped; spawn it.
+pub async fn serve_http1<S, B>(
+    listener: TcpListener,
+    limits: Limits,
+    service: impl Fn(SocketAddr) -> S,
+    stop: tokio::sync::watch::Receiver<()>,
+) where
+    S: tower_service::Service<http::Request<Incoming>, Response = http::Response<B>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let admission = Admission::new(limits.max_connections.max(1), limits.max_per_address.max(1));
+    let stopped = |mut stop: tokio::sync::watch::Receiver<()>| async move {
+        let _ = stop.changed().await;
+    };
+    let mut serving = std::pin::pin!(stopped(stop.clone()));
+    loop {
+        let (socket, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => {
+                    // Out of file descriptors or similar: wait instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut serving => return,
+        };
+        let ticket = match admission.admit(peer.ip()) {
+            Ok(ticket) => ticket,
+            Err(refusal) => {
+                admission.turn_away(socket, refusal);
+                continue;
+            }
+        };
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .serve_connection(
+                TokioIo::new(Admitted::new(socket, ticket)),
+                TowerToHyperService::new(service(peer)),
+            );
+        let stop = stopped(stop.clone());
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = connection => {}
+                () = stop => {}
+            }
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::net::Ipv4Addr;
+    use tokio::io::AsyncReadExt;
 
     #[test]
     fn test_caps_in_all_and_per_address_and_release_on_drop() {
@@ -339,7 +416,6 @@ mod tests {
 
     #[tokio::test]
     async fn test_a_turned_away_client_reads_its_refusal() {
-        use tokio::io::AsyncReadExt;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let mut client = TcpStream::connect(listener.local_addr().unwrap())
             .await
@@ -353,5 +429,76 @@ mod tests {
         // The answering task is done once the client has read to the end.
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(admission.answering.load(Ordering::Acquire), 0);
+    }
+
+    /// Answers every request with "ok".
+    #[derive(Clone)]
+    struct Ok200;
+
+    impl tower_service::Service<http::Request<Incoming>> for Ok200 {
+        type Response = http::Response<String>;
+        type Error = std::convert::Infallible;
+        type Future = std::future::Ready<Result<Self::Response, Self::Error>>;
+
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: http::Request<Incoming>) -> Self::Future {
+            std::future::ready(Ok(http::Response::new("ok".to_string())))
+        }
+    }
+
+    /// Sends one request from `local` and returns the whole answer (the server closes).
+    async fn get(server: SocketAddr, local: [u8; 4]) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(SocketAddr::from((local, 0))).unwrap();
+        let mut stream = socket.connect(server).await.unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    #[tokio::test]
+    async fn test_serve_http1_within_its_limits() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = listener.local_addr().unwrap();
+        let limits = Limits {
+            max_connections: 2,
+            max_per_address: 1,
+            header_timeout: Duration::from_millis(300),
+        };
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        let serving = tokio::spawn(serve_http1(listener, limits, |_| Ok200, stopped));
+        // An idle connection holds its address's one place; the address is refused meanwhile,
+        // and another address is served.
+        let idle = TcpStream::connect(server).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(get(server, [127, 0, 0, 1])
+            .await
+            .starts_with("HTTP/1.1 429"));
+        assert!(get(server, [127, 0, 0, 2])
+            .await
+            .starts_with("HTTP/1.1 200"));
+        // The idle one is closed at the header timeout, and its place is free again.
+        let mut idle = idle;
+        let mut rest = Vec::new();
+        let closed = tokio::time::timeout(Duration::from_secs(2), idle.read_to_end(&mut rest));
+        assert!(closed.await.is_ok(), "the idle connection is still open");
+        assert!(get(server, [127, 0, 0, 1])
+            .await
+            .starts_with("HTTP/1.1 200"));
+        // Stopping ends the server and its connections.
+        let mut open = TcpStream::connect(server).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        drop(stop);
+        serving.await.unwrap();
+        let closed = tokio::time::timeout(Duration::from_secs(2), open.read_to_end(&mut rest));
+        assert!(closed.await.is_ok(), "a connection outlived the server");
     }
 }

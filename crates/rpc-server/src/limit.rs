@@ -1,5 +1,8 @@
 //! The per-client rate limit: a token bucket per client IP address, checked for every call,
-//! notification and batch (which takes one token per request in it) before it runs.
+//! notification and batch (which takes one token per request in it) before it runs. A request
+//! costs by what it sends back too: after it runs, every [`BYTES_PER_TOKEN`] of its response
+//! take one more token, down to a debt of one burst, so a client pulling large answers (a run
+//! of blocks, a whole metagraph) slows to its share of bytes, not only of requests.
 //!
 //! jsonrpsee builds the RPC middleware per HTTP request and per WebSocket, so the buckets live
 //! in one shared [`RateLimiter`] keyed by the address the accept loop records on each request.
@@ -29,6 +32,9 @@ pub(crate) struct RateLimiter {
     burst: f64,
     buckets: Mutex<BTreeMap<IpAddr, Bucket>>,
 }
+
+/// Response bytes that cost one token beyond the request's own.
+pub(crate) const BYTES_PER_TOKEN: usize = 16 * 1024;
 
 /// Above this many addresses, full buckets (clients idle for a while) are forgotten.
 const MAX_TRACKED: usize = 4096;
@@ -69,6 +75,20 @@ impl RateLimiter {
             true
         } else {
             false
+        }
+    }
+
+    /// Takes `n` more tokens from `ip`'s bucket for what a request sent back, into a debt of at
+    /// most one burst: its next requests wait until the bucket refills.
+    pub(crate) fn charge(&self, ip: Option<IpAddr>, n: usize) {
+        let (Some(ip), true) = (ip, n > 0) else {
+            return;
+        };
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return;
+        };
+        if let Some(bucket) = buckets.get_mut(&ip) {
+            bucket.tokens = (bucket.tokens - n as f64).max(-self.burst);
         }
     }
 
@@ -126,27 +146,37 @@ where
     type BatchResponse = MethodResponse;
 
     fn call<'a>(&self, request: Request<'a>) -> impl Future<Output = MethodResponse> + Send + 'a {
-        let allowed = self.limiter.allow(ip_of(request.extensions()), 1);
+        let ip = ip_of(request.extensions());
+        let allowed = self.limiter.allow(ip, 1);
         let error = (!allowed).then(|| self.limiter.error());
         let inner = self.inner.clone();
+        let limiter = self.limiter.clone();
         async move {
             match error {
                 Some(error) => MethodResponse::error(request.id, error),
-                None => inner.call(request).await,
+                None => {
+                    let response = inner.call(request).await;
+                    limiter.charge(ip, response.as_json().get().len() / BYTES_PER_TOKEN);
+                    response
+                }
             }
         }
     }
 
     fn batch<'a>(&self, mut batch: Batch<'a>) -> impl Future<Output = MethodResponse> + Send + 'a {
-        let allowed = self
-            .limiter
-            .allow(ip_of(batch.extensions()), batch.len().max(1));
+        let ip = ip_of(batch.extensions());
+        let allowed = self.limiter.allow(ip, batch.len().max(1));
         let error = (!allowed).then(|| self.limiter.error());
         let inner = self.inner.clone();
+        let limiter = self.limiter.clone();
         async move {
             match error {
                 Some(error) => MethodResponse::error(Id::Null, error),
-                None => inner.batch(batch).await,
+                None => {
+                    let response = inner.batch(batch).await;
+                    limiter.charge(ip, response.as_json().get().len() / BYTES_PER_TOKEN);
+                    response
+                }
             }
         }
     }
@@ -183,5 +213,20 @@ mod tests {
         assert!(!limiter.allow(other, 4));
         assert!(limiter.allow(other, 3));
         assert!(limiter.allow(None, 1_000));
+    }
+
+    #[test]
+    fn test_large_answers_cost_more_down_to_one_burst_of_debt() {
+        let limiter = RateLimiter::new(1, 10);
+        let ip = Some(IpAddr::from([10, 0, 0, 3]));
+        assert!(limiter.allow(ip, 1));
+        // A 1 MiB answer costs 64 tokens: the bucket goes into debt, but no deeper than a burst.
+        limiter.charge(ip, (1 << 20) / BYTES_PER_TOKEN);
+        assert!(!limiter.allow(ip, 1));
+        let tokens = limiter.buckets.lock().unwrap()[&IpAddr::from([10, 0, 0, 3])].tokens;
+        assert!((-10.0..-9.0).contains(&tokens), "{tokens}");
+        // Charging an address never seen, or nothing, changes nothing.
+        limiter.charge(Some(IpAddr::from([10, 0, 0, 4])), 5);
+        assert!(limiter.allow(Some(IpAddr::from([10, 0, 0, 4])), 10));
     }
 }
