@@ -9,8 +9,8 @@ mod common;
 
 use common::now_ns;
 use common::{
-    btauth_headers, doubled, key, post, post_to, raw, request, words, Double, Refuse, Slow,
-    Unserved, Words,
+    btauth_headers, doubled, key, post, post_from, post_to, raw, request, words, Double, Refuse,
+    Slow, Unserved, Words,
 };
 use futures::StreamExt as _;
 use plexus_axon::{Axon, AxonConfig, Dendrite, RunningAxon, Scheme, Synapse, Target};
@@ -490,14 +490,6 @@ async fn test_slow_headers_and_too_many_connections_are_cut_off() {
     assert_eq!(honest.call(&target, &request(3), T).await.status, 200);
 }
 
-/// A `reqwest` client whose connections come from `local`, a loopback address of its own.
-fn client_from(local: [u8; 4]) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(std::net::IpAddr::from(local))
-        .build()
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_a_keyless_flood_claiming_a_validator_starves_nobody() {
     let (axon, target) = listen(
@@ -555,7 +547,7 @@ async fn test_a_keyless_flood_claiming_a_validator_starves_nobody() {
 
     // Meanwhile a genuine caller on another address is served at once, whatever the flood
     // claims to be.
-    let honest = client_from([127, 0, 0, 2]);
+    let honest = Some(std::net::IpAddr::from([127, 0, 0, 2]));
     for input in 0..5 {
         let body = serde_json::to_string(&request(input)).unwrap();
         let headers = btauth_headers(
@@ -565,16 +557,9 @@ async fn test_a_keyless_flood_claiming_a_validator_starves_nobody() {
             Some(&target.hotkey),
             now_ns(),
         );
-        let mut post = honest
-            .post(format!("http://{addr}/Double"))
-            .header("content-type", "application/json")
-            .body(body);
-        for (name, value) in &headers {
-            post = post.header(name.as_str(), value.as_str());
-        }
         let started = std::time::Instant::now();
-        let response = post.send().await.unwrap();
-        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        let (status, answer) = post_from(honest, addr, "/Double", body, &headers).await;
+        assert_eq!(status, 200, "{answer}");
         assert!(
             started.elapsed() < Duration::from_secs(1),
             "{:?}",

@@ -125,7 +125,21 @@ pub async fn post_to(
     body: String,
     headers: &[(String, String)],
 ) -> (u16, String) {
-    let client = reqwest::Client::new();
+    post_from(None, addr, target, body, headers).await
+}
+
+/// As [`post_to`], from the loopback address `local` when given (a caller apart from others).
+pub async fn post_from(
+    local: Option<std::net::IpAddr>,
+    addr: SocketAddr,
+    target: &str,
+    body: String,
+    headers: &[(String, String)],
+) -> (u16, String) {
+    let client = reqwest::Client::builder()
+        .local_address(local)
+        .build()
+        .unwrap();
     let mut request = client
         .post(format!("http://{addr}{target}"))
         .header("content-type", "application/json");
