@@ -29,7 +29,7 @@ fn transfer(from: &Keypair, nonce: u64, genesis_hash: H256, to: AccountId) -> Si
 }
 
 /// One `plexus node run` process; killed (SIGKILL) when dropped.
-struct NodeProcess {
+pub(crate) struct NodeProcess {
     child: Option<Child>,
     dir: PathBuf,
     rpc: SocketAddr,
@@ -38,7 +38,7 @@ struct NodeProcess {
 }
 
 impl NodeProcess {
-    fn start(dir: &Path, rpc: SocketAddr, extra: &[&str]) -> Self {
+    pub(crate) fn start(dir: &Path, rpc: SocketAddr, extra: &[&str]) -> Self {
         let mut node = Self {
             child: None,
             dir: dir.to_path_buf(),
@@ -109,7 +109,12 @@ impl NodeProcess {
         Client::new(&format!("http://{}", self.rpc)).unwrap()
     }
 
-    fn log(&self) -> String {
+    /// The running process's id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.as_ref().expect("the node is running").id()
+    }
+
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }
