@@ -1,6 +1,6 @@
 //! Hostile clients against a running `plexus node run --dev` with its explorer and metrics,
 //! all on loopback and each bounded in time: floods of idle connections to every listener,
-//! slow clients, and amplifying batches from one address. During each, a well-behaved client
+//! slow clients, amplifying batches and a flood of explorer pages from one address. During each, a well-behaved client
 //! on another loopback address must be served within a second and blocks must keep being
 //! finalized; afterwards the node's sockets and memory must come back to where they were.
 
@@ -14,6 +14,8 @@ use tokio::net::{TcpSocket, TcpStream};
 /// The attacker's address; the well-behaved client uses another.
 const ATTACKER: [u8; 4] = [127, 0, 0, 1];
 const HONEST: [u8; 4] = [127, 0, 0, 2];
+/// A visitor of the explorer who asks for pages as fast as it can.
+const VISITOR: [u8; 4] = [127, 0, 0, 3];
 
 /// Idle connections each flood opens (or as many as this process may open, less a margin).
 const FLOOD: usize = 20_000;
@@ -96,6 +98,7 @@ fn usage(pid: u32) -> (usize, u64) {
 /// Repeats `request` to `to` from the well-behaved address until `done`, and returns every
 /// answer's status and time.
 async fn probe(
+    from: [u8; 4],
     to: SocketAddr,
     request: String,
     done: tokio::sync::watch::Receiver<bool>,
@@ -103,9 +106,10 @@ async fn probe(
     let mut answers = Vec::new();
     while !*done.borrow() {
         let started = Instant::now();
-        let (status, _) = exchange(HONEST, to, &request).await;
+        let (status, _) = exchange(from, to, &request).await;
         answers.push((status, started.elapsed()));
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // A person's pace, within the explorer's allowance for one visitor.
+        tokio::time::sleep(Duration::from_millis(150)).await;
     }
     answers
 }
@@ -121,18 +125,17 @@ fn served(what: &str, answers: &[(u16, Duration)]) {
     assert!(p99 < Duration::from_secs(1), "{what}: p99 {p99:?}");
 }
 
-/// Runs `attack` while the well-behaved client probes `to`; checks it was served and that
-/// blocks were finalized meanwhile.
+/// Runs `attack` while a well-behaved client at `from` probes `to`; checks it was served and
+/// that blocks were finalized meanwhile.
 async fn during<F: std::future::Future<Output = ()>>(
     what: &str,
     rpc: SocketAddr,
-    to: SocketAddr,
-    request: String,
+    (from, to, request): ([u8; 4], SocketAddr, String),
     attack: F,
 ) {
     let before = finalized(rpc).await;
     let (done, watching) = tokio::sync::watch::channel(false);
-    let probing = tokio::spawn(probe(to, request, watching));
+    let probing = tokio::spawn(probe(from, to, request, watching));
     attack.await;
     done.send(true).unwrap();
     served(what, &probing.await.unwrap());
@@ -256,22 +259,52 @@ fn test_hostile_clients_do_not_take_down_the_node_or_starve_others() {
         ];
         for (name, to, request) in &listeners {
             let what = format!("{flood} idle connections to the {name}");
-            during(&what, rpc, *to, request.clone(), idle_flood(*to, flood, Duration::from_secs(1))).await;
+            let probe = (HONEST, *to, request.clone());
+            during(&what, rpc, probe, idle_flood(*to, flood, Duration::from_secs(1))).await;
         }
         during(
             "256 slow clients to the rpc",
             rpc,
-            rpc,
-            health.clone(),
+            (HONEST, rpc, health.clone()),
             slow_clients(rpc, 256, Duration::from_secs(3)),
         )
         .await;
         let mut amplified = (0, false);
-        during("amplifying batches to the rpc", rpc, rpc, health.clone(), async {
-            amplified = amplifying_batches(rpc, Duration::from_secs(3)).await;
-        })
+        during(
+            "amplifying batches to the rpc",
+            rpc,
+            (HONEST, rpc, health.clone()),
+            async {
+                amplified = amplifying_batches(rpc, Duration::from_secs(3)).await;
+            },
+        )
         .await;
         assert!(amplified.1, "the batches were never rate limited ({} bytes)", amplified.0);
+
+        // A visitor flooding the explorer's pages is slowed down by the explorer itself, so the
+        // node's RPC keeps serving the operator's tools at the explorer's own address, and other
+        // visitors still get pages.
+        let mut refused = 0;
+        during(
+            "a flood of explorer pages",
+            rpc,
+            (ATTACKER, rpc, health.clone()),
+            async {
+                let floods = (0..8).map(|_| async {
+                    let mut refused = 0;
+                    let deadline = Instant::now() + Duration::from_secs(3);
+                    while Instant::now() < deadline {
+                        let (status, _) = exchange(VISITOR, explorer, &get_request("/")).await;
+                        refused += usize::from(status == 429);
+                    }
+                    refused
+                });
+                refused = futures::future::join_all(floods).await.into_iter().sum();
+            },
+        )
+        .await;
+        assert!(refused > 0, "the explorer never slowed the flood down");
+        assert_eq!(exchange(HONEST, explorer, &get_request("/")).await.0, 200);
 
         // Everything the attacks held is given back.
         let deadline = Instant::now() + Duration::from_secs(30);

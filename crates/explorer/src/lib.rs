@@ -9,6 +9,7 @@
 //! Not an indexer: it keeps nothing, and everything it shows comes from the node it is
 //! pointed at (history as far back as that node keeps state).
 
+mod allowance;
 mod html;
 mod pages;
 mod server;

@@ -1,16 +1,19 @@
 //! The HTTP side: routes, error pages, embedded assets, and live updates (server-sent events
 //! fed by one subscription to the node's finalized heads).
 
+use crate::allowance::{Allowance, Refused, RATES};
 use crate::html::{esc, page};
 use crate::pages::{self, Frame, PageError};
+use axum::extract::Request;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use futures::Stream;
-use plexus_net::{serve_http1, Limits};
+use plexus_net::{serve_http1, Limits, Peer};
 use plexus_rpc::Client;
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -26,6 +29,7 @@ struct Shared {
     client: Client,
     frame: Frame,
     heads: broadcast::Sender<String>,
+    allowance: Allowance,
 }
 
 type App = State<Arc<Shared>>;
@@ -73,8 +77,10 @@ impl Explorer {
             client,
             frame: Frame { chain },
             heads: heads.clone(),
+            allowance: Allowance::new(RATES),
         });
         let heads_task = tokio::spawn(follow_heads(Client::new(rpc_url)?, heads));
+        // Pages read the node; the live stream and the assets do not.
         let router = Router::new()
             .route("/", get(overview))
             .route("/blocks", get(blocks))
@@ -85,6 +91,10 @@ impl Explorer {
             .route("/subnet/{netuid}", get(subnet))
             .route("/neuron/{netuid}/{uid}", get(neuron))
             .route("/search", get(search))
+            .route_layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                within_allowance,
+            ))
             .route("/events", get(events))
             .route("/assets/style.css", get(style))
             .route("/assets/app.js", get(script))
@@ -99,12 +109,7 @@ impl Explorer {
             .map_err(cannot_bind)?;
         let address = listener.local_addr().map_err(cannot_bind)?;
         let (stop, stopped) = tokio::sync::watch::channel(());
-        let task = tokio::spawn(serve_http1(
-            listener,
-            LIMITS,
-            move |_| router.clone(),
-            stopped,
-        ));
+        let task = tokio::spawn(serve_http1(listener, LIMITS, router, stopped));
         Ok(Self {
             address,
             task,
@@ -141,6 +146,32 @@ async fn follow_heads(client: Client, heads: broadcast::Sender<String>) {
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+}
+
+/// Renders a page only within the visitor's and the explorer's allowance (see
+/// [`crate::allowance`]); otherwise 429 with a page that says so.
+async fn within_allowance(State(s): App, request: Request, next: Next) -> Response {
+    let visitor = request.extensions().get::<Peer>().map(|peer| peer.0.ip());
+    let refused = match visitor.map(|v| s.allowance.take(v)) {
+        Some(Err(refused)) => refused,
+        _ => return next.run(request).await,
+    };
+    let why = match refused {
+        Refused::Visitor => {
+            "You are asking for pages faster than this explorer serves one visitor."
+        }
+        Refused::Explorer => "This explorer is serving as many pages as it can right now.",
+    };
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, "1")],
+        Html(page(
+            "Too many requests",
+            &s.frame.chain,
+            &format!("<p>{why} Try again in a moment.</p>"),
+        )),
+    )
+        .into_response()
 }
 
 fn respond(result: Result<String, PageError>, frame: &Frame) -> Response {

@@ -292,13 +292,43 @@ pub struct Limits {
     pub header_timeout: Duration,
 }
 
+/// The client's address, in the extensions of every request [`serve_http1`] hands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer(pub SocketAddr);
+
+/// `S` with the connection's [`Peer`] put in each request.
+#[derive(Clone)]
+struct WithPeer<S> {
+    inner: S,
+    peer: SocketAddr,
+}
+
+impl<S, B> tower_service::Service<http::Request<B>> for WithPeer<S>
+where
+    S: tower_service::Service<http::Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+        request.extensions_mut().insert(Peer(self.peer));
+        self.inner.call(request)
+    }
+}
+
 /// Serves HTTP/1.1 on `listener` within `limits` until `stop` changes or its sender is
-/// dropped: each admitted connection is served by `service(peer)`, and a stopped server drops
-/// its connections. Runs until stopped; spawn it.
+/// dropped: each admitted connection is served by a clone of `service`, with the client's
+/// [`Peer`] in every request's extensions, and a stopped server drops its connections. Runs
+/// until stopped; spawn it.
 pub async fn serve_http1<S, B>(
     listener: TcpListener,
     limits: Limits,
-    service: impl Fn(SocketAddr) -> S,
+    service: S,
     stop: tokio::sync::watch::Receiver<()>,
 ) where
     S: tower_service::Service<http::Request<Incoming>, Response = http::Response<B>>
@@ -340,7 +370,10 @@ pub async fn serve_http1<S, B>(
             .header_read_timeout(limits.header_timeout)
             .serve_connection(
                 TokioIo::new(Admitted::new(socket, ticket)),
-                TowerToHyperService::new(service(peer)),
+                TowerToHyperService::new(WithPeer {
+                    inner: service.clone(),
+                    peer,
+                }),
             );
         let stop = stopped(stop.clone());
         tokio::spawn(async move {
@@ -474,7 +507,7 @@ mod tests {
             header_timeout: Duration::from_millis(300),
         };
         let (stop, stopped) = tokio::sync::watch::channel(());
-        let serving = tokio::spawn(serve_http1(listener, limits, |_| Ok200, stopped));
+        let serving = tokio::spawn(serve_http1(listener, limits, Ok200, stopped));
         // An idle connection holds its address's one place; the address is refused meanwhile,
         // and another address is served.
         let idle = TcpStream::connect(server).await.unwrap();

@@ -11,9 +11,11 @@ use crate::btauth;
 use crate::hash::{body_hash, received_body_hash};
 use crate::synapse::{TerminalInfo, PROTOCOL_FIELDS, VERSION};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
+use axum::Extension;
+use plexus_net::Peer;
 use plexus_primitives::AccountId;
 use serde_json::{Map, Value};
 use std::net::SocketAddr;
@@ -62,7 +64,7 @@ async fn run(
 pub(super) async fn handle(
     State(shared): State<Arc<Shared>>,
     Path(name): Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(Peer(peer)): Extension<Peer>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
