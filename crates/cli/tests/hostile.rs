@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
-/// The attacker's address; the well-behaved client uses another.
+/// The attacker's address (the one an unbound loopback socket gets); the well-behaved client
+/// uses another.
 const ATTACKER: [u8; 4] = [127, 0, 0, 1];
 const HONEST: [u8; 4] = [127, 0, 0, 2];
 /// A visitor of the explorer who asks for pages as fast as it can.
@@ -152,7 +153,9 @@ async fn idle_flood(to: SocketAddr, count: usize, hold: Duration) {
     let mut held = Vec::with_capacity(count);
     let deadline = Instant::now() + Duration::from_secs(20);
     while held.len() < count && Instant::now() < deadline {
-        match connect_from(ATTACKER, to).await {
+        // Not bound first, so the kernel may reuse each local port towards other destinations:
+        // the flood does not take the ports the other tests running beside it need.
+        match TcpStream::connect(to).await {
             Ok(stream) => held.push(stream),
             // Out of local ports or descriptors for a moment: the flood is as large as it gets.
             Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
