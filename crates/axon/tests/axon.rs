@@ -583,3 +583,88 @@ async fn test_a_keyless_flood_claiming_a_validator_starves_nobody() {
     );
     assert!(statuses.iter().all(|s| s != "200"), "{statuses:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_idle_connections_and_a_keyless_synapse_flood_starve_nobody() {
+    let (axon, target) = listen(
+        Axon::new(key("//Miner"), Ranked)
+            .config(AxonConfig {
+                max_concurrent: 1,
+                max_queued: 2,
+                ..AxonConfig::default()
+            })
+            .route(doubled),
+    )
+    .await;
+    let addr = axon.local_addr();
+    // As many idle connections as this process may open, up to 20,000, from the attacker's
+    // address (an unbound loopback socket's), held while a genuine caller on another
+    // address is served.
+    let want = 20_000 + 4096;
+    if rlimit::getrlimit(rlimit::Resource::NOFILE).is_ok_and(|(_, hard)| hard < want) {
+        let _ = rlimit::setrlimit(rlimit::Resource::NOFILE, want, want);
+    }
+    let limit = rlimit::increase_nofile_limit(want).unwrap_or(1024) as usize;
+    let count = 20_000.min(limit.saturating_sub(512));
+    let mut idle = Vec::with_capacity(count);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while idle.len() < count && std::time::Instant::now() < deadline {
+        match tokio::net::TcpStream::connect(addr).await {
+            Ok(stream) => idle.push(stream),
+            Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+    }
+    // Synapse requests claiming the top-ranked hotkey with a zeroed signature and no body:
+    // refused from their headers, before any slot.
+    let body = serde_json::to_value(request(1)).unwrap();
+    let (_, mut headers) = raw(
+        &key("//Caller9"),
+        &target.hotkey,
+        now_ns(),
+        &body,
+        &body,
+        Double::HASH_FIELDS,
+    );
+    for (name, value) in &mut headers {
+        if name == "bt_header_dendrite_signature" {
+            *value = format!("0x{}", "00".repeat(64));
+        }
+    }
+    let forger = Some(std::net::IpAddr::from([127, 0, 0, 3]));
+    let forged = async {
+        let mut statuses = Vec::new();
+        for _ in 0..50 {
+            let (status, _) = post_from(forger, addr, "/Double", String::new(), &headers).await;
+            statuses.push(status);
+        }
+        statuses
+    };
+    let honest = Some(std::net::IpAddr::from([127, 0, 0, 2]));
+    let genuine = async {
+        let mut served = Vec::new();
+        for input in 0..5 {
+            let (text, headers) = raw(
+                &key("//Caller1"),
+                &target.hotkey,
+                now_ns(),
+                &serde_json::to_value(request(input)).unwrap(),
+                &serde_json::to_value(request(input)).unwrap(),
+                Double::HASH_FIELDS,
+            );
+            let started = std::time::Instant::now();
+            let (status, answer) = post_from(honest, addr, "/Double", text, &headers).await;
+            served.push((status, started.elapsed(), answer));
+        }
+        served
+    };
+    let (statuses, served) = tokio::join!(forged, genuine);
+    assert!(idle.len() >= 1000, "only {} idle connections", idle.len());
+    for (status, took, answer) in served {
+        assert_eq!(status, 200, "{answer}");
+        assert!(took < Duration::from_secs(1), "{took:?}");
+    }
+    // The forged ones were refused from their headers, and none waited for a slot.
+    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    assert_eq!(axon.queued(), 0);
+    drop(idle);
+}
