@@ -344,4 +344,13 @@ async fn test_connections_are_limited() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+    // Every connection, served or refused, gave its slot back.
+    while h.server.open_connections() != 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} connections still held",
+            h.server.open_connections()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
