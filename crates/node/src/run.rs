@@ -67,6 +67,10 @@ pub struct RunConfig {
     pub metrics: Option<SocketAddr>,
     /// The JSON-RPC server, if any.
     pub rpc: Option<plexus_rpc_server::RpcConfig>,
+    /// A second JSON-RPC listener for a tool served in this process beside the node (the
+    /// CLI's explorer), with limits and an allowance of its own, so the tool's calls never
+    /// spend what the public listener allows the operator's own clients.
+    pub private_rpc: Option<plexus_rpc_server::RpcConfig>,
     /// Worker threads of the runtime.
     pub worker_threads: usize,
 }
@@ -114,10 +118,11 @@ const RESERVED_DESCRIPTORS: u64 = 512;
 /// checks that it covers every listener's cap plus the reserve.
 fn ensure_descriptors(config: &RunConfig) -> Result<(), RunError> {
     let answering = plexus_net::MAX_ANSWERING as u64;
-    let rpc = config
-        .rpc
-        .as_ref()
-        .map_or(0, |rpc| u64::from(rpc.max_connections) + answering);
+    let rpc: u64 = [&config.rpc, &config.private_rpc]
+        .into_iter()
+        .flatten()
+        .map(|rpc| u64::from(rpc.max_connections) + answering)
+        .sum();
     let metrics = config.metrics.map_or(0, |_| {
         crate::metrics::METRICS_MAX_CONNECTIONS as u64 + answering
     });
@@ -171,14 +176,17 @@ pub fn run_until(
             crate::metrics::serve(context.child("metrics_server"), address);
         }
 
-        let rpc = match &config.rpc {
-            Some(rpc) => {
-                let server = plexus_rpc_server::RpcServer::start(rpc, core.clone()).await?;
-                info!(address = %server.local_addr(), "JSON-RPC listening (HTTP and WebSocket)");
-                Some(server)
-            }
-            None => None,
-        };
+        let mut servers = Vec::new();
+        if let Some(rpc) = &config.rpc {
+            let server = plexus_rpc_server::RpcServer::start(rpc, core.clone()).await?;
+            info!(address = %server.local_addr(), "JSON-RPC listening (HTTP and WebSocket)");
+            servers.push(server);
+        }
+        if let Some(rpc) = &config.private_rpc {
+            let server = plexus_rpc_server::RpcServer::start(rpc, core.clone()).await?;
+            info!(address = %server.local_addr(), "private JSON-RPC listening for a tool beside the node");
+            servers.push(server);
+        }
 
         let consensus = match config.role {
             Role::Validator { key, listen, peers } => {
@@ -211,8 +219,8 @@ pub fn run_until(
 
         stop.await;
         info!("shutting down");
-        if let Some(rpc) = rpc {
-            rpc.stop();
+        for server in &servers {
+            server.stop();
         }
         drop(consensus);
         let _ = context.stop(0, Some(Duration::from_secs(5))).await;
