@@ -12,12 +12,10 @@
 //! use plexus_net::{Admission, Admitted};
 //! let admission = Admission::new(256, 32);
 //! loop {
-//!     let Ok((socket, peer)) = listener.accept().await else { continue };
-//!     match admission.admit(peer.ip()) {
-//!         // Serve `Admitted` with hyper: the slot is freed when it is dropped.
-//!         Ok(ticket) => drop(Admitted::new(socket, ticket)),
-//!         Err(refusal) => admission.turn_away(socket, refusal),
-//!     }
+//!     // Those over a cap are answered and closed on the way.
+//!     let (socket, _peer): (Admitted, _) = admission.accept(&listener).await;
+//!     // Serve `socket` with hyper: its slot is freed when it is dropped.
+//!     drop(socket);
 //! }
 //! # }
 //! ```
@@ -134,6 +132,29 @@ impl Admission {
             drop(socket);
             admission.answering.fetch_sub(1, Ordering::AcqRel);
         });
+    }
+
+    /// The next connection on `listener` that is admitted, with its client's address; those
+    /// over a cap are turned away on the way ([`turn_away`](Self::turn_away)). Waits a moment
+    /// instead of spinning when accepting fails (out of descriptors, say). Small answers are
+    /// not held back for Nagle's algorithm.
+    pub async fn accept(self: &Arc<Self>, listener: &TcpListener) -> (Admitted, SocketAddr) {
+        loop {
+            let (socket, peer) = match listener.accept().await {
+                Ok(accepted) => accepted,
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            match self.admit(peer.ip()) {
+                Ok(ticket) => {
+                    let _ = socket.set_nodelay(true);
+                    return (Admitted::new(socket, ticket), peer);
+                }
+                Err(refusal) => self.turn_away(socket, refusal),
+            }
+        }
     }
 
     /// Sockets open now, in all.
@@ -348,28 +369,14 @@ pub async fn serve_http1<S, B>(
     let mut serving = std::pin::pin!(stopped(stop.clone()));
     loop {
         let (socket, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(_) => {
-                    // Out of file descriptors or similar: wait instead of spinning.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
+            admitted = admission.accept(&listener) => admitted,
             () = &mut serving => return,
-        };
-        let ticket = match admission.admit(peer.ip()) {
-            Ok(ticket) => ticket,
-            Err(refusal) => {
-                admission.turn_away(socket, refusal);
-                continue;
-            }
         };
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_timeout)
             .serve_connection(
-                TokioIo::new(Admitted::new(socket, ticket)),
+                TokioIo::new(socket),
                 TowerToHyperService::new(WithPeer {
                     inner: service.clone(),
                     peer,

@@ -106,21 +106,9 @@ pub(crate) fn serve<E: Spawner + Metrics>(context: E, address: std::net::SocketA
         tracing::info!(%address, "serving metrics at /metrics");
         let admission = plexus_net::Admission::new(METRICS_MAX_CONNECTIONS, METRICS_MAX_PER_ADDRESS);
         loop {
-            let Ok((mut socket, peer)) = listener.accept().await else {
-                // Out of file descriptors or similar: wait instead of spinning.
-                ::tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            };
-            let ticket = match admission.admit(peer.ip()) {
-                Ok(ticket) => ticket,
-                Err(refusal) => {
-                    admission.turn_away(socket, refusal);
-                    continue;
-                }
-            };
+            let (mut socket, _) = admission.accept(&listener).await;
             let body = context.encode();
             ::tokio::spawn(async move {
-                let _ticket = ticket;
                 // Only the request line matters; bound what a client can make us read.
                 let mut request = [0u8; 1024];
                 let read = ::tokio::time::timeout(Duration::from_secs(5), socket.read(&mut request)).await;

@@ -18,10 +18,9 @@ use jsonrpsee_core::middleware::RpcServiceBuilder;
 use jsonrpsee_core::server::{Methods, RpcModule};
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_server::{stop_channel, BatchRequestConfig, PingConfig, ServerConfig, ServerHandle};
-use plexus_net::{Admission, Admitted};
+use plexus_net::Admission;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Why the server did not start.
 #[derive(Debug, thiserror::Error)]
@@ -104,27 +103,9 @@ impl RpcServer {
             let admission = accepting;
             loop {
                 let (socket, peer) = tokio::select! {
-                    accepted = listener.accept() => match accepted {
-                        Ok(accepted) => accepted,
-                        Err(e) => {
-                            // Out of file descriptors and the like: wait instead of spinning.
-                            tracing::debug!(target: "plexus_rpc", error = %e, "rpc.accept");
-                            tokio::time::sleep(Duration::from_millis(50)).await;
-                            continue;
-                        }
-                    },
+                    admitted = admission.accept(&listener) => admitted,
                     () = stop.clone().shutdown() => break,
                 };
-                let ticket = match admission.admit(peer.ip()) {
-                    Ok(ticket) => ticket,
-                    Err(refusal) => {
-                        tracing::debug!(target: "plexus_rpc", peer = %peer, ?refusal, "rpc.refused");
-                        admission.turn_away(socket, refusal);
-                        continue;
-                    }
-                };
-                // Small JSON answers must not wait for Nagle's algorithm.
-                let _ = socket.set_nodelay(true);
                 let service = HttpEdge {
                     inner: services.clone().build(methods.clone(), stop.clone()),
                     ip: peer.ip(),
@@ -132,7 +113,7 @@ impl RpcServer {
                     max_body,
                 };
                 let connection = http.serve_connection_with_upgrades(
-                    TokioIo::new(Admitted::new(socket, ticket)),
+                    TokioIo::new(socket),
                     TowerToHyperService::new(service),
                 );
                 let connection = connection.into_owned();
