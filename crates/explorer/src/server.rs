@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use futures::Stream;
 use plexus_net::{serve_http1, Limits, Peer};
-use plexus_rpc::Client;
+use plexus_rpc::{Client, Connector};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -70,7 +70,25 @@ const LIMITS: Limits = Limits {
 impl Explorer {
     /// Serves the explorer for the node at `rpc_url` on `listen` (port 0 picks a free one).
     pub async fn start(rpc_url: &str, listen: SocketAddr) -> Result<Self, ExplorerError> {
-        let client = Client::new(rpc_url)?;
+        Self::start_with(Client::new(rpc_url)?, Client::new(rpc_url)?, listen).await
+    }
+
+    /// Serves the explorer on `listen` for a node in this process, read through `connector`
+    /// (see `plexus_rpc::Connector`) rather than a socket.
+    pub async fn start_in_process(
+        connector: Connector,
+        listen: SocketAddr,
+    ) -> Result<Self, ExplorerError> {
+        let client = |connector| Client::builder().build_in_process(connector);
+        Self::start_with(client(connector.clone()), client(connector), listen).await
+    }
+
+    /// Pages read the node through `client`; live updates follow it through `follower`.
+    async fn start_with(
+        client: Client,
+        follower: Client,
+        listen: SocketAddr,
+    ) -> Result<Self, ExplorerError> {
         let chain = client.info().await?.chain_id;
         let (heads, _) = broadcast::channel(64);
         let shared = Arc::new(Shared {
@@ -79,7 +97,7 @@ impl Explorer {
             heads: heads.clone(),
             allowance: Allowance::new(RATES),
         });
-        let heads_task = tokio::spawn(follow_heads(Client::new(rpc_url)?, heads));
+        let heads_task = tokio::spawn(follow_heads(follower, heads));
         // Pages read the node; the live stream and the assets do not.
         let router = Router::new()
             .route("/", get(overview))

@@ -53,5 +53,5 @@ pub use finality::{FinalityError, FinalityVerifier};
 pub use finalizer::Finalizer;
 pub use key::{KeyFileError, ValidatorKey};
 pub use plexus_rpc_server::{Notification, RpcConfig};
-pub use run::{Role, RunConfig, RunError, run, run_until};
+pub use run::{Beside, Role, RunConfig, RunError, run, run_until};
 pub use spec::{ChainSpec, SpecError};

@@ -67,12 +67,25 @@ pub struct RunConfig {
     pub metrics: Option<SocketAddr>,
     /// The JSON-RPC server, if any.
     pub rpc: Option<plexus_rpc_server::RpcConfig>,
-    /// A second JSON-RPC listener for a tool served in this process beside the node (the
-    /// CLI's explorer), with limits and an allowance of its own, so the tool's calls never
-    /// spend what the public listener allows the operator's own clients.
-    pub private_rpc: Option<plexus_rpc_server::RpcConfig>,
+    /// A tool served in this process beside the node (the CLI's explorer), if any.
+    pub beside: Option<Beside>,
     /// Worker threads of the runtime.
     pub worker_threads: usize,
+}
+
+/// A tool run in the node's process that reads the node through its API in process, with no
+/// socket: its calls never spend the public listener's connections or rate, and it needs none.
+pub struct Beside {
+    /// The tool's limits and allowance (`listen` and the per-address cap are unused).
+    pub rpc: plexus_rpc_server::RpcConfig,
+    /// Starts the tool, given connections to the node's API, once the chain is open.
+    pub start: Box<dyn FnOnce(plexus_rpc::Connector) + Send>,
+}
+
+impl std::fmt::Debug for Beside {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Beside").field("rpc", &self.rpc).finish_non_exhaustive()
+    }
 }
 
 /// Why a validator process stopped with an error.
@@ -118,11 +131,10 @@ const RESERVED_DESCRIPTORS: u64 = 512;
 /// checks that it covers every listener's cap plus the reserve.
 fn ensure_descriptors(config: &RunConfig) -> Result<(), RunError> {
     let answering = plexus_net::MAX_ANSWERING as u64;
-    let rpc: u64 = [&config.rpc, &config.private_rpc]
-        .into_iter()
-        .flatten()
-        .map(|rpc| u64::from(rpc.max_connections) + answering)
-        .sum();
+    let rpc = config
+        .rpc
+        .as_ref()
+        .map_or(0, |rpc| u64::from(rpc.max_connections) + answering);
     let metrics = config.metrics.map_or(0, |_| {
         crate::metrics::METRICS_MAX_CONNECTIONS as u64 + answering
     });
@@ -182,10 +194,11 @@ pub fn run_until(
             info!(address = %server.local_addr(), "JSON-RPC listening (HTTP and WebSocket)");
             servers.push(server);
         }
-        if let Some(rpc) = &config.private_rpc {
-            let server = plexus_rpc_server::RpcServer::start(rpc, core.clone()).await?;
-            info!(address = %server.local_addr(), "private JSON-RPC listening for a tool beside the node");
-            servers.push(server);
+        let mut in_process = None;
+        if let Some(beside) = config.beside {
+            let server = plexus_rpc_server::InProcessRpc::start(&beside.rpc, core.clone())?;
+            (beside.start)(server.connector());
+            in_process = Some(server);
         }
 
         let consensus = match config.role {
@@ -220,6 +233,9 @@ pub fn run_until(
         stop.await;
         info!("shutting down");
         for server in &servers {
+            server.stop();
+        }
+        if let Some(server) = &in_process {
             server.stop();
         }
         drop(consensus);

@@ -2,7 +2,8 @@
 //!
 //! [`RpcServer`] serves the API whose shapes, codes and client live in [`plexus_rpc`]:
 //! JSON-RPC 2.0 over HTTP and WebSocket on one port, with limits on request and response size,
-//! batches, connections and subscriptions, and a rate per client address. It reads through a
+//! batches, connections and subscriptions, and a rate per client address. [`InProcessRpc`] serves
+//! the same API without a socket, to a tool in the node's process (the explorer beside it). It reads through a
 //! [`Backend`], the seam a node implements (a finalized [`Chain`](plexus_runtime::Chain)
 //! snapshot, the store, the mempool, a notification channel), and checks transaction
 //! signatures, in batches on a blocking thread, before the backend's mempool sees them.
@@ -34,4 +35,4 @@ mod subscriptions;
 pub use backend::{Backend, Notification};
 pub use config::{ConfigError, RpcConfig};
 pub use error::ApiError;
-pub use server::{RpcServer, ServerError};
+pub use server::{InProcessRpc, RpcServer, ServerError};

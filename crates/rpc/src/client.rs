@@ -114,12 +114,55 @@ impl ClientBuilder {
             .build(url)
             .map_err(|_| ClientError::Url(url.to_string()))?;
         Ok(Client {
-            http,
-            ws_url,
+            transport: Transport::Remote { http, ws_url },
             ws: Mutex::new(None),
             options: self.clone(),
         })
     }
+
+    /// A client of a node served in this process (see [`Connector`]): every call and
+    /// subscription goes over one in-memory WebSocket, reopened if it drops.
+    pub fn build_in_process(&self, connector: Connector) -> Client {
+        Client {
+            transport: Transport::InProcess(connector),
+            ws: Mutex::new(None),
+            options: self.clone(),
+        }
+    }
+}
+
+/// Opens connections to a node's RPC served in the same process, without a socket: each call
+/// gives one end of an in-memory stream whose other end the server is already serving. The
+/// server (`plexus-rpc-server`) makes these; a tool run beside a node (the explorer) takes one
+/// so that it neither needs a listener nor spends the public RPC's connections and rate.
+#[derive(Clone)]
+pub struct Connector(Arc<dyn Fn() -> tokio::io::DuplexStream + Send + Sync>);
+
+
+impl Connector {
+    /// A connector whose `connect` is `open`.
+    pub fn new(open: impl Fn() -> tokio::io::DuplexStream + Send + Sync + 'static) -> Self {
+        Self(Arc::new(open))
+    }
+
+    /// A new connection.
+    pub fn connect(&self) -> tokio::io::DuplexStream {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Connector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Connector")
+    }
+}
+
+/// How a [`Client`] reaches its node.
+enum Transport {
+    /// Over TCP: calls by HTTP, subscriptions by a WebSocket to the same address.
+    Remote { http: HttpClient, ws_url: String },
+    /// Within the process: calls and subscriptions over one in-memory WebSocket.
+    InProcess(Connector),
 }
 
 /// A stream of notifications from one subscription; ends when the server ends it or the
@@ -146,17 +189,18 @@ impl<T: DeserializeOwned> Subscription<T> {
 
 /// A typed client of a Plexus node's RPC.
 pub struct Client {
-    http: HttpClient,
-    ws_url: String,
+    transport: Transport,
     ws: Mutex<Option<Arc<WsClient>>>,
     options: ClientBuilder,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("ws_url", &self.ws_url)
-            .finish()
+        let node = match &self.transport {
+            Transport::Remote { ws_url, .. } => ws_url.as_str(),
+            Transport::InProcess(_) => "in process",
+        };
+        f.debug_struct("Client").field("node", &node).finish()
     }
 }
 
@@ -199,7 +243,10 @@ impl Client {
         method: &str,
         params: ArrayParams,
     ) -> Result<T, ClientError> {
-        Ok(self.http.request(method, params).await?)
+        match &self.transport {
+            Transport::Remote { http, .. } => Ok(http.request(method, params).await?),
+            Transport::InProcess(_) => Ok(self.ws().await?.request(method, params).await?),
+        }
     }
 
     async fn ws(&self) -> Result<Arc<WsClient>, ClientError> {
@@ -207,13 +254,18 @@ impl Client {
         if let Some(client) = ws.as_ref().filter(|c| c.is_connected()) {
             return Ok(client.clone());
         }
-        let client = Arc::new(
-            WsClientBuilder::default()
-                .request_timeout(self.options.request_timeout)
-                .max_response_size(self.options.max_response_bytes)
-                .build(&self.ws_url)
-                .await?,
-        );
+        let builder = WsClientBuilder::default()
+            .request_timeout(self.options.request_timeout)
+            .max_response_size(self.options.max_response_bytes);
+        let client = Arc::new(match &self.transport {
+            Transport::Remote { ws_url, .. } => builder.build(ws_url).await?,
+            Transport::InProcess(connector) => {
+                // The address only fills the handshake's Host header.
+                builder
+                    .build_with_stream("ws://in-process", connector.connect())
+                    .await?
+            }
+        });
         *ws = Some(client.clone());
         Ok(client)
     }
@@ -409,7 +461,10 @@ impl Client {
         for tx in txs {
             batch.insert("tx_submit", params(&[&HexBytes(tx.encode())])?)?;
         }
-        let answers = self.http.batch_request::<H256>(batch).await?;
+        let answers = match &self.transport {
+            Transport::Remote { http, .. } => http.batch_request::<H256>(batch).await?,
+            Transport::InProcess(_) => self.ws().await?.batch_request::<H256>(batch).await?,
+        };
         Ok(answers
             .into_iter()
             .map(|answer| {

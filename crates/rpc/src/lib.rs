@@ -38,5 +38,5 @@ pub mod error;
 mod submit;
 pub mod types;
 
-pub use client::{Client, ClientBuilder, ClientError, Subscription};
+pub use client::{Client, ClientBuilder, ClientError, Connector, Subscription};
 pub use submit::{finality, sign_transaction, SubmitError, Submitter};

@@ -76,7 +76,7 @@ impl DevNode {
                 max_connections_per_address: 256,
                 ..plexus_node::RpcConfig::default()
             }),
-            private_rpc: None,
+            beside: None,
             worker_threads: 2,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -4,6 +4,7 @@ use crate::cli::ExplorerArgs;
 use crate::commands::Context;
 use anyhow::{Context as _, Result};
 use plexus_explorer::Explorer;
+use plexus_rpc::Connector;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -37,16 +38,16 @@ pub(crate) fn run(args: &ExplorerArgs, ctx: &Context) -> Result<ExitCode> {
     })
 }
 
-/// Serves the explorer from its own thread for as long as the process runs; the node it shows
-/// starts in the meantime.
-pub(crate) fn serve_beside_node(rpc: String, listen: SocketAddr) {
+/// Serves the explorer from its own thread for as long as the process runs, reading the node
+/// beside it in process.
+pub(crate) fn serve_beside_node(node: Connector, listen: SocketAddr) {
     std::thread::spawn(move || {
         let runtime = match tokio::runtime::Runtime::new() {
             Ok(runtime) => runtime,
             Err(e) => return tracing::error!(error = %e, "explorer not started"),
         };
         runtime.block_on(async {
-            match start(&rpc, listen, Duration::from_secs(120)).await {
+            match Explorer::start_in_process(node, listen).await {
                 Ok(explorer) => {
                     tracing::info!(address = %explorer.local_addr(), "explorer listening");
                     std::future::pending::<()>().await;

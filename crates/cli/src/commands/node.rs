@@ -252,21 +252,17 @@ fn timing(block_time_ms: u64, timeouts: TimeoutArgs) -> Result<Timing> {
     )
 }
 
-/// The private RPC listener the explorer beside the node calls, on a free loopback port: its
-/// own allowance, so its visitors never spend the public listener's rate.
-fn explorer_rpc() -> Result<plexus_node::RpcConfig> {
-    let listen = std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
-        .and_then(|socket| socket.local_addr())
-        .context("finding a loopback port for the explorer's RPC")?;
-    Ok(plexus_node::RpcConfig {
-        listen,
+/// The explorer's share of the node it is served beside: its own allowance, so its visitors
+/// never spend the public listener's rate.
+fn explorer_rpc() -> plexus_node::RpcConfig {
+    plexus_node::RpcConfig {
         // The explorer renders at most 50 pages a second, a few calls each.
         rate_per_second: 1000,
         rate_burst: 2000,
         max_connections: 64,
         max_connections_per_address: 64,
         ..plexus_node::RpcConfig::default()
-    })
+    }
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
@@ -354,12 +350,12 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
                 max_connections_per_address: args.rpc_max_connections_per_address,
                 ..plexus_node::RpcConfig::default()
             }),
-        private_rpc: args.explorer.map(|_| explorer_rpc()).transpose()?,
+        beside: args.explorer.map(|listen| plexus_node::Beside {
+            rpc: explorer_rpc(),
+            start: Box::new(move |node| super::explorer::serve_beside_node(node, listen)),
+        }),
         worker_threads: 2,
     };
-    if let (Some(listen), Some(rpc)) = (args.explorer, run.private_rpc.as_ref()) {
-        super::explorer::serve_beside_node(format!("http://{}", rpc.listen), listen);
-    }
     plexus_node::run(run)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -96,6 +96,11 @@ impl TestNode {
         }
     }
 
+    /// The core itself, to serve it another way.
+    pub(crate) fn core(&self) -> Arc<Core> {
+        self.core.clone()
+    }
+
     /// A transaction of key `n` with the next nonce the node hands out (`tx_nextNonce`).
     pub(crate) fn tx(&self, n: u32, call: Call) -> SignedTransaction {
         Transaction {

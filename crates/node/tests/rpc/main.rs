@@ -7,4 +7,5 @@
 mod bad_input;
 mod calls;
 mod harness;
+mod in_process;
 mod subscriptions;
