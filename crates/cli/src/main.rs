@@ -14,6 +14,7 @@ mod table;
 mod units;
 
 use clap::Parser;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -37,7 +38,8 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            // Not `eprintln!`, which panics when stderr cannot be written (a full disk).
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             ExitCode::from(2)
         }
     }
@@ -50,5 +52,8 @@ fn init_tracing(global: &cli::GlobalArgs, quiet_level: &str) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // A log line that cannot be written (stderr on a full disk) is lost, rather than
+        // reported by a panic in whichever task logged it.
+        .log_internal_errors(false)
         .init();
 }

@@ -615,3 +615,91 @@ fn test_a_node_killed_during_its_first_start_starts_again() {
         }
     });
 }
+
+/// A small filesystem of its own, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    /// `None` where this process may not mount one (not root, or no tmpfs).
+    fn mount(at: &Path, megabytes: u32) -> Option<Self> {
+        std::fs::create_dir_all(at).unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        mounted.then(|| Self(at.to_path_buf()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn test_a_node_whose_disk_fills_stops_with_the_reason_and_starts_again_once_freed() {
+    let env = Env::new();
+    // The data directory is a disk of its own; the log is beside it, on another.
+    let dir = env.dir.path().join("dev");
+    let Some(disk) = Tmpfs::mount(&dir, 64) else {
+        eprintln!("skipped: this process cannot mount a tmpfs to fill");
+        return;
+    };
+    let rpc: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut node = NodeProcess::start(
+        &dir,
+        rpc,
+        &["--dev", "--listen", &listen, "--block-time-ms", "200"],
+    );
+    let (height, hash) = runtime().block_on(async {
+        let height = wait_finalized(&node, 3, Duration::from_secs(60)).await;
+        let block = node.client().block(BlockId::Number(height)).await.unwrap();
+        (height, block.unwrap().header.hash)
+    });
+
+    // Every byte left goes to another file: the node's next write fails.
+    let filler = disk.0.join("filler");
+    let mut file = std::fs::File::create(&filler).unwrap();
+    let chunk = vec![0u8; 1 << 20];
+    while std::io::Write::write_all(&mut file, &chunk).is_ok() {}
+    drop(file);
+
+    let mut child = node.child.take().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running on a full disk; log:\n{}",
+            node.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let log = node.log();
+    assert_eq!(
+        status.code(),
+        Some(2),
+        "a clean exit with an error; log:\n{log}"
+    );
+    assert!(
+        log.contains("error: stopped"),
+        "the reason is the last word; log:\n{log}"
+    );
+
+    // Space again: the same directory starts, with every block it had finalized.
+    std::fs::remove_file(&filler).unwrap();
+    node.extra = vec!["--listen".into(), listen];
+    node.spawn();
+    runtime().block_on(async {
+        let resumed = wait_finalized(&node, height, Duration::from_secs(60)).await;
+        let block = node.client().block(BlockId::Number(height)).await.unwrap();
+        assert_eq!(block.map(|b| b.header.hash), Some(hash));
+        wait_finalized(&node, resumed + 2, Duration::from_secs(60)).await;
+    });
+}

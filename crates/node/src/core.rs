@@ -24,7 +24,7 @@ use plexus_store::{Store, StoreError};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::{Notify, broadcast, watch};
 
 /// Speculative states kept for proposed and verified blocks not yet finalized.
 const MAX_SPECULATIVE: usize = 64;
@@ -77,6 +77,8 @@ pub struct Core {
     tip: AtomicU64,
     /// Where transactions submitted here go to reach the other validators.
     gossip: Mutex<Option<mpsc::UnboundedSender<SignedTransaction>>>,
+    /// Why the node cannot go on, once it cannot (see [`Core::halt`]).
+    halted: watch::Sender<Option<String>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -129,7 +131,34 @@ impl Core {
             notifications,
             tip: AtomicU64::new(0),
             gossip: Mutex::new(None),
+            halted: watch::Sender::new(None),
         })
+    }
+
+    /// Asks the node to stop because it cannot go on (a finalized block it cannot store or
+    /// execute): the process shuts down cleanly and exits with `reason`. The first reason wins.
+    pub fn halt(&self, reason: String) {
+        self.halted.send_if_modified(|halted| {
+            let first = halted.is_none();
+            if first {
+                *halted = Some(reason);
+            }
+            first
+        });
+    }
+
+    /// Completes with the reason once [`Core::halt`] has been called.
+    pub async fn halted(&self) -> String {
+        let mut halted = self.halted.subscribe();
+        loop {
+            if let Some(reason) = halted.borrow_and_update().clone() {
+                return reason;
+            }
+            if halted.changed().await.is_err() {
+                // The core owns the sender, so it outlives this borrow of the core.
+                std::future::pending::<()>().await;
+            }
+        }
     }
 
     /// The chain's genesis hash.

@@ -84,9 +84,11 @@ pub(crate) async fn execute(
                 ack.acknowledge();
             }
             Err(error) => {
-                // Never acknowledge what we could not commit; holding the ack stalls marshal,
-                // which is the safe outcome, and the operator sees why.
-                error!(height = block.inner().height().get(), %error, "cannot commit a finalized block; halting");
+                // Never acknowledge what we could not commit: the store's write is atomic, so
+                // stopping here leaves the block to be redelivered when the node starts again.
+                let height = block.inner().height().get();
+                error!(height, %error, "cannot commit a finalized block; stopping");
+                core.halt(format!("cannot commit finalized block {height}: {error}"));
                 std::mem::forget(ack);
                 futures::future::pending::<()>().await;
             }

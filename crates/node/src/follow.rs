@@ -113,7 +113,8 @@ async fn sync(core: Arc<Core>, verifier: FinalityVerifier, upstream: &Client) {
             Err(StepError::Commit(e)) => {
                 // A block with a valid finality proof that does not execute here means this
                 // build disagrees with the validators: stop rather than serve a wrong state.
-                error!(error = %e, "cannot commit a finalized block; following stopped");
+                error!(error = %e, "cannot commit a finalized block; stopping");
+                core.halt(format!("cannot commit a finalized block: {e}"));
                 return;
             }
         }

@@ -84,7 +84,9 @@ pub struct Beside {
 
 impl std::fmt::Debug for Beside {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Beside").field("rpc", &self.rpc).finish_non_exhaustive()
+        f.debug_struct("Beside")
+            .field("rpc", &self.rpc)
+            .finish_non_exhaustive()
     }
 }
 
@@ -109,6 +111,16 @@ pub enum RunError {
     /// The upstream URL of a follower is not usable.
     #[error("upstream: {0}")]
     Upstream(#[from] plexus_rpc::ClientError),
+    /// The node stopped because it could not go on; every write is atomic, so the data
+    /// directory is consistent and starts again once the cause is fixed.
+    #[error("stopped: {0}")]
+    Halted(String),
+    /// A task of the node failed (storage that cannot be written, for one) and the node
+    /// stopped every other; every write is atomic, so the data directory is consistent.
+    #[error(
+        "stopped after a failure: {0}; fix the cause (a full disk, the open files limit) and start again"
+    )]
+    Failed(String),
     /// The process may not open enough files for its listeners' caps plus the reserve that
     /// keeps storage and consensus writing.
     #[error(
@@ -170,7 +182,31 @@ pub fn run_until(
         .with_storage_directory(config.data_dir.join("consensus"))
         .with_worker_threads(config.worker_threads.max(1));
     let runner = tokio::Runner::new(runtime);
-    runner.start(|context| async move {
+    // A task that panics (consensus storage that cannot write, say) stops every task and
+    // unwinds here: the process reports why and exits instead of crashing.
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        runner.start(|context| serve(context, config, validators, stop))
+    }));
+    ran.unwrap_or_else(|panic| Err(RunError::Failed(panic_message(&*panic))))
+}
+
+/// What a panic says, when it says it in text.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_else(|| "a task failed".to_string())
+}
+
+/// The node on its runtime, from opening the chain to shutting down.
+async fn serve(
+    context: tokio::Context,
+    config: RunConfig,
+    validators: Set<ed25519::PublicKey>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), RunError> {
+    {
         let core = Arc::new(Core::open(
             &config.data_dir.join("chain.redb"),
             &config.spec.genesis,
@@ -230,7 +266,11 @@ pub fn run_until(
             }
         };
 
-        stop.await;
+        let halted = ::tokio::select! {
+            biased;
+            reason = core.halted() => Some(reason),
+            () = stop => None,
+        };
         info!("shutting down");
         for server in &servers {
             server.stop();
@@ -240,8 +280,8 @@ pub fn run_until(
         }
         drop(consensus);
         let _ = context.stop(0, Some(Duration::from_secs(5))).await;
-        Ok(())
-    })
+        halted.map_or(Ok(()), |reason| Err(RunError::Halted(reason)))
+    }
 }
 
 /// Starts a validator's authenticated p2p network with its configured peers, then its consensus

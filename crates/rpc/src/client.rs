@@ -138,7 +138,6 @@ impl ClientBuilder {
 #[derive(Clone)]
 pub struct Connector(Arc<dyn Fn() -> tokio::io::DuplexStream + Send + Sync>);
 
-
 impl Connector {
     /// A connector whose `connect` is `open`.
     pub fn new(open: impl Fn() -> tokio::io::DuplexStream + Send + Sync + 'static) -> Self {

@@ -47,7 +47,10 @@ async fn test_in_process_client_calls_subscribes_and_submits_without_a_socket() 
             value: TAO,
         },
     );
-    let hashes = client.submit_batch(std::slice::from_ref(&tx)).await.unwrap();
+    let hashes = client
+        .submit_batch(std::slice::from_ref(&tx))
+        .await
+        .unwrap();
     assert_eq!(hashes.len(), 1);
     assert_eq!(*hashes[0].as_ref().unwrap(), tx.hash());
     let (block, _) = h.node.produce_block();
@@ -102,5 +105,8 @@ async fn test_in_process_allowance_is_its_own() {
         client.health().await.unwrap();
     }
     // And it is bounded: the 21st call within the second is refused.
-    assert_eq!(client.health().await.unwrap_err().code(), Some(RATE_LIMITED));
+    assert_eq!(
+        client.health().await.unwrap_err().code(),
+        Some(RATE_LIMITED)
+    );
 }
