@@ -4,6 +4,10 @@
 //!
 //! `cargo bench -p plexus-axon --bench axon` (needs the virtualenv the interop tests create:
 //! run `cargo test -p plexus-axon --test python` once first).
+//!
+//! `cargo bench -p plexus-axon --bench axon -- --plexus-only` drives the Plexus axon alone, at 64
+//! in flight for 100,000 requests, for a profiler (`perf record -g` on the bench binary): in a
+//! whole run the Python axon's half dominates any profile.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -50,9 +54,10 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    let plexus_only = std::env::args().any(|arg| arg == "--plexus-only");
     let python = Path::new(env!("CARGO_TARGET_TMPDIR")).join("venvs/bittensor-10.5.0/bin/python");
     assert!(
-        python.exists(),
+        plexus_only || python.exists(),
         "run `cargo test -p plexus-axon --test python` first"
     );
     runtime.block_on(async {
@@ -75,6 +80,14 @@ fn main() {
             hotkey,
         };
 
+        if plexus_only {
+            let total = 100_000;
+            let (rps, p50, p99, failures) = drive(&plexus, 64, total).await;
+            println!(
+                "plexus axon, 64 in flight: {rps:.0} req/s, p50 {p50:.2} ms, p99 {p99:.2} ms, {failures} failed of {total}"
+            );
+            return;
+        }
         let port = free_port();
         let home = tempfile::tempdir().unwrap();
         let (server, python_hotkey) = common::serve(

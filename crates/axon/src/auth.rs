@@ -1,17 +1,18 @@
 //! Who sent a request, and whether it is fresh: the signed message, and nonces remembered in
 //! bounded memory.
 
-use plexus_primitives::{AccountId, Signature};
+use plexus_primitives::{AccountId, Signature, Verifier};
 use std::collections::{BTreeMap, HashMap};
 
 /// Nonces may be this much older than now, plus the request's own timeout (nanoseconds).
 pub const ALLOWED_DELTA_NS: u64 = 4_000_000_000;
 
-/// The message a dendrite signs: `"{nonce}.{dendrite hotkey}.{axon hotkey}.{uuid}.{body hash}"`.
+/// The message a dendrite signs: `"{nonce}.{dendrite hotkey}.{axon hotkey}.{uuid}.{body hash}"`,
+/// the hotkeys as SS58 addresses exactly as the headers carry them.
 pub fn request_message(
     nonce: u64,
-    dendrite: &AccountId,
-    axon: &AccountId,
+    dendrite: &str,
+    axon: &str,
     uuid: &str,
     body_hash: &str,
 ) -> String {
@@ -19,14 +20,35 @@ pub fn request_message(
 }
 
 /// Checks an sr25519 signature given as `0x`-hex.
-pub fn verify_hex(signer: &AccountId, message: &str, signature: &str) -> bool {
-    let Ok(bytes) = hex::decode(signature.trim_start_matches("0x")) else {
+pub fn verify_hex(signer: &Verifier, message: &str, signature: &str) -> bool {
+    let mut bytes = [0u8; 64];
+    if hex::decode_to_slice(signature.trim_start_matches("0x"), &mut bytes).is_err() {
         return false;
-    };
-    let Ok(bytes) = <[u8; 64]>::try_from(bytes.as_slice()) else {
-        return false;
-    };
-    plexus_primitives::verify(signer, message.as_bytes(), &Signature(bytes))
+    }
+    signer.verify(message.as_bytes(), &Signature(bytes))
+}
+
+/// Callers' public keys ready to check signatures, so each caller's key is decompressed once
+/// rather than on every request; at most `CAPACITY`, forgotten all at once when full (a
+/// forgotten caller pays the decompression again, nothing more).
+#[derive(Debug, Default)]
+pub struct Verifiers(HashMap<AccountId, Verifier>);
+
+impl Verifiers {
+    const CAPACITY: usize = 65_536;
+
+    /// The verifier of `hotkey`; `None` when it is not a valid sr25519 public key.
+    pub fn get(&mut self, hotkey: &AccountId) -> Option<Verifier> {
+        if let Some(verifier) = self.0.get(hotkey) {
+            return Some(verifier.clone());
+        }
+        let verifier = Verifier::new(hotkey)?;
+        if self.0.len() >= Self::CAPACITY {
+            self.0.clear();
+        }
+        self.0.insert(*hotkey, verifier.clone());
+        Some(verifier)
+    }
 }
 
 /// Why a nonce is refused.

@@ -60,6 +60,8 @@ impl<S> Answer<S> {
 #[derive(Clone)]
 pub struct Dendrite {
     keypair: Arc<Keypair>,
+    /// The hotkey's SS58 address, which every request carries.
+    hotkey_ss58: Arc<str>,
     http: reqwest::Client,
     lanes: Arc<Vec<tokio::sync::Mutex<String>>>,
     next_lane: Arc<AtomicU64>,
@@ -107,6 +109,7 @@ impl Dendrite {
             })
             .collect();
         Self {
+            hotkey_ss58: keypair.account().to_ss58().into(),
             keypair: Arc::new(keypair),
             // Connections are kept and reused per axon; no proxies (axons are reached directly).
             http: reqwest::Client::builder()
@@ -370,8 +373,9 @@ impl Dendrite {
     ) -> reqwest::RequestBuilder {
         let nonce = self.nonce();
         let hash = body_hash(fields, hash_fields);
-        let me = self.keypair.account();
-        let message = request_message(nonce, &me, &target.hotkey, uuid, &hash);
+        let me = &*self.hotkey_ss58;
+        let axon_hotkey = target.hotkey.to_ss58();
+        let message = request_message(nonce, me, &axon_hotkey, uuid, &hash);
         let signature = format!("0x{}", hex::encode(self.keypair.sign(message.as_bytes()).0));
         let dendrite = TerminalInfo {
             ip: Some("127.0.0.1".into()),
@@ -385,19 +389,19 @@ impl Dendrite {
         let axon = TerminalInfo {
             ip: Some(target.ip.to_string()),
             port: Some(target.port),
-            hotkey: Some(target.hotkey.to_string()),
+            hotkey: Some(axon_hotkey.clone()),
             ..TerminalInfo::default()
         };
         let body = envelope(fields, name, seconds, &dendrite, &axon);
         let mut request = request
             .header("bt_header_axon_ip", target.ip.to_string())
             .header("bt_header_axon_port", target.port.to_string())
-            .header("bt_header_axon_hotkey", target.hotkey.to_string())
+            .header("bt_header_axon_hotkey", axon_hotkey)
             .header("bt_header_dendrite_ip", "127.0.0.1")
             .header("bt_header_dendrite_version", VERSION.to_string())
             .header("bt_header_dendrite_nonce", nonce.to_string())
             .header("bt_header_dendrite_uuid", uuid.to_string())
-            .header("bt_header_dendrite_hotkey", me.to_string())
+            .header("bt_header_dendrite_hotkey", me)
             .header("bt_header_dendrite_signature", signature)
             .header("computed_body_hash", hash);
         // Python's axon builds a synapse from headers first, so every input field needs a

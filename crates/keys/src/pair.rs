@@ -143,7 +143,9 @@ fn wrap_bytes(message: &[u8]) -> Vec<u8> {
 }
 
 enum Secret {
-    Sr25519(schnorrkel::SecretKey),
+    /// The secret and its public key, kept because signing needs both and deriving the public
+    /// key is a scalar multiplication: as costly as the signature itself.
+    Sr25519(schnorrkel::SecretKey, schnorrkel::PublicKey),
     Ed25519(ed25519_dalek::SigningKey),
 }
 
@@ -184,8 +186,8 @@ impl Keypair {
                 // A 32-byte slice is always a valid mini-secret.
                 let mini = MiniSecretKey::from_bytes(seed).unwrap_or_else(|_| unreachable!());
                 let secret = mini.expand(ExpansionMode::Ed25519);
-                let public = secret.to_public().to_bytes();
-                (Secret::Sr25519(secret), public)
+                let public = secret.to_public();
+                (Secret::Sr25519(secret, public), public.to_bytes())
             }
             CryptoType::Ed25519 => {
                 let key = ed25519_dalek::SigningKey::from_bytes(seed);
@@ -232,12 +234,12 @@ impl Keypair {
 
     fn derive(&self, junction: Junction) -> Result<Self, KeyError> {
         match (&self.secret, junction) {
-            (Secret::Sr25519(secret), Junction::Hard(code)) => {
+            (Secret::Sr25519(secret, _), Junction::Hard(code)) => {
                 let (mini, _) = secret
                     .hard_derive_mini_secret_key(Some(schnorrkel::derive::ChainCode(code)), b"");
                 Ok(Self::from_seed(CryptoType::Sr25519, mini.as_bytes()))
             }
-            (Secret::Sr25519(secret), Junction::Soft(code)) => {
+            (Secret::Sr25519(secret, _), Junction::Soft(code)) => {
                 let (child, _) = secret.derived_key_simple(schnorrkel::derive::ChainCode(code), []);
                 Ok(Self::from_sr25519_secret(child))
             }
@@ -251,12 +253,12 @@ impl Keypair {
     }
 
     fn from_sr25519_secret(secret: schnorrkel::SecretKey) -> Self {
-        let account = AccountId(secret.to_public().to_bytes());
+        let public = secret.to_public();
         Self {
-            secret: Secret::Sr25519(secret),
+            secret: Secret::Sr25519(secret, public),
             public: PublicKey {
                 crypto: CryptoType::Sr25519,
-                account,
+                account: AccountId(public.to_bytes()),
             },
             phrase: None,
             seed: None,
@@ -325,7 +327,7 @@ impl Keypair {
     /// The private key bytes as keyfiles store them (see [`Keypair::from_private_key`]).
     pub fn private_key(&self) -> Zeroizing<Vec<u8>> {
         match &self.secret {
-            Secret::Sr25519(secret) => Zeroizing::new(secret.to_bytes().to_vec()),
+            Secret::Sr25519(secret, _) => Zeroizing::new(secret.to_bytes().to_vec()),
             Secret::Ed25519(key) => Zeroizing::new(key.to_bytes().to_vec()),
         }
     }
@@ -333,10 +335,9 @@ impl Keypair {
     /// Signs `message`.
     pub fn sign(&self, message: &[u8]) -> Signature {
         match &self.secret {
-            Secret::Sr25519(secret) => {
-                let public = secret.to_public();
+            Secret::Sr25519(secret, public) => {
                 let context = schnorrkel::signing_context(SIGNING_CONTEXT);
-                Signature(secret.sign(context.bytes(message), &public).to_bytes())
+                Signature(secret.sign(context.bytes(message), public).to_bytes())
             }
             Secret::Ed25519(key) => {
                 use ed25519_dalek::Signer;

@@ -12,7 +12,7 @@ mod ss58;
 
 pub use balance::{format_tao, Balance, RAO_PER_TAO, TOTAL_SUPPLY};
 pub use hash::{blake2_256, blake2_256_parts, HashParseError, H256};
-pub use signature::{sign, verify, verify_batch, Signature};
+pub use signature::{sign, verify, verify_batch, Signature, Verifier};
 pub use ss58::{AccountId, Ss58Error, PREFIX as SS58_PREFIX};
 
 /// A subnet's number. Netuid 0 is the root network.

@@ -21,6 +21,34 @@ impl fmt::Debug for Signature {
     }
 }
 
+/// A signer's public key ready to check signatures: decompressing the key's point is a good part
+/// of a check's cost, so a verifier kept per signer (an axon's callers) pays it once.
+#[derive(Clone)]
+pub struct Verifier(schnorrkel::PublicKey);
+
+impl Verifier {
+    /// `None` when the account's bytes are not a valid sr25519 public key.
+    pub fn new(signer: &AccountId) -> Option<Self> {
+        schnorrkel::PublicKey::from_bytes(signer.as_bytes())
+            .ok()
+            .map(Self)
+    }
+
+    /// Whether `signature` is this signer's signature of `message`.
+    pub fn verify(&self, message: &[u8], signature: &Signature) -> bool {
+        let Ok(sig) = schnorrkel::Signature::from_bytes(&signature.0) else {
+            return false;
+        };
+        self.0.verify_simple(SIGNING_CONTEXT, message, &sig).is_ok()
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Verifier(0x{})", hex::encode(self.0.to_bytes()))
+    }
+}
+
 /// Whether `signature` is `signer`'s sr25519 signature of `message`. Malformed keys or
 /// signatures are simply invalid.
 pub fn verify(signer: &AccountId, message: &[u8], signature: &Signature) -> bool {

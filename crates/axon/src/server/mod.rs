@@ -20,7 +20,7 @@ mod queue;
 mod requests;
 mod response;
 
-use crate::auth::NonceTracker;
+use crate::auth::{NonceTracker, Verifiers};
 use crate::btauth::ReplayGuard;
 use crate::synapse::Synapse;
 use admission::Rates;
@@ -141,6 +141,9 @@ pub struct Axon {
 
 struct Shared {
     hotkey: AccountId,
+    /// The hotkey's SS58 address, written into every answer and signed message.
+    hotkey_ss58: String,
+    verifiers: Mutex<Verifiers>,
     config: AxonConfig,
     gate: Arc<dyn Gate>,
     routes: BTreeMap<&'static str, Route>,
@@ -277,6 +280,8 @@ impl Axon {
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
             hotkey: self.keypair.account(),
+            hotkey_ss58: self.keypair.account().to_ss58(),
+            verifiers: Mutex::new(Verifiers::default()),
             slots: Slots::new(self.config.max_concurrent, self.config.max_queued),
             nonces: Mutex::new(NonceTracker::new(self.config.nonce_capacity)),
             replays: Mutex::new(ReplayGuard::new(self.config.nonce_capacity)),

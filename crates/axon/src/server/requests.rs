@@ -104,9 +104,9 @@ async fn synapse_request(
             format!("Not Verified with error: {why}"),
         )
     };
-    let hotkey = header(headers, "bt_header_dendrite_hotkey")
-        .and_then(|h| AccountId::from_ss58(h).ok())
-        .ok_or_else(|| unverified("missing or invalid dendrite hotkey".into()))?;
+    let hotkey_ss58 = header(headers, "bt_header_dendrite_hotkey").unwrap_or_default();
+    let hotkey = AccountId::from_ss58(hotkey_ss58)
+        .map_err(|_| unverified("missing or invalid dendrite hotkey".into()))?;
     check_gate(shared, &hotkey)?;
     let timeout = caller_timeout(shared, headers);
     let nonce = header(headers, "bt_header_dendrite_nonce")
@@ -116,8 +116,11 @@ async fn synapse_request(
     let claimed_hash = header(headers, "computed_body_hash").unwrap_or_default();
     let signature = header(headers, "bt_header_dendrite_signature")
         .ok_or_else(|| unverified("Missing Signature".into()))?;
-    let message = request_message(nonce, &hotkey, &shared.hotkey, uuid, claimed_hash);
-    if !verify_hex(&hotkey, &message, signature) {
+    let message = request_message(nonce, hotkey_ss58, &shared.hotkey_ss58, uuid, claimed_hash);
+    let verifier = lock(&shared.verifiers)
+        .get(&hotkey)
+        .ok_or_else(|| unverified("missing or invalid dendrite hotkey".into()))?;
+    if !verify_hex(&verifier, &message, signature) {
         return Err(unverified(format!(
             "Signature mismatch with {message} and {signature}"
         )));
@@ -161,7 +164,7 @@ async fn synapse_request(
         status_message: Some("Success".into()),
         process_time: Some(process_time),
         ip: Some(peer.ip().to_string()),
-        hotkey: Some(shared.hotkey.to_string()),
+        hotkey: Some(shared.hotkey_ss58.clone()),
         version: Some(VERSION),
         uuid: Some(shared.uuid.clone()),
         ..TerminalInfo::default()

@@ -42,7 +42,7 @@ fn put_headers(
     };
     put("bt_header_axon_status_code", status.as_u16().to_string());
     put("bt_header_axon_status_message", message.to_string());
-    put("bt_header_axon_hotkey", shared.hotkey.to_string());
+    put("bt_header_axon_hotkey", shared.hotkey_ss58.clone());
     put("bt_header_axon_version", VERSION.to_string());
     put("bt_header_axon_uuid", shared.uuid.clone());
     for (name, value) in extra {

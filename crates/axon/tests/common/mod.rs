@@ -98,7 +98,13 @@ pub fn raw(
     hash_fields: &[&str],
 ) -> (String, Vec<(String, String)>) {
     let hash = body_hash(hashed_body, hash_fields);
-    let message = request_message(nonce, &signer.account(), axon_hotkey, "uuid-1", &hash);
+    let message = request_message(
+        nonce,
+        &signer.account().to_ss58(),
+        &axon_hotkey.to_ss58(),
+        "uuid-1",
+        &hash,
+    );
     let signature = format!("0x{}", hex::encode(signer.sign(message.as_bytes()).0));
     let headers = vec![
         ("timeout".into(), "5.0".into()),
