@@ -33,6 +33,9 @@ async fn drive(target: &Target, concurrency: usize, total: usize) -> (f64, f64, 
         async move {
             let t = Instant::now();
             let answer = dendrite.call(target, &task, Duration::from_secs(30)).await;
+            if answer.status != 200 && std::env::var_os("PLEXUS_BENCH_FAILURES").is_some() {
+                eprintln!("{} {}", answer.status, answer.message);
+            }
             (answer.status, t.elapsed().as_secs_f64() * 1000.0)
         }
     });
@@ -64,8 +67,11 @@ fn main() {
         let miner = key("//Miner");
         let hotkey = miner.account();
         // One caller sends everything here, so the per-hotkey rate is lifted for the benchmark.
+        // Its pool may hold a few more connections than requests in flight while answered ones
+        // return, so the per-address connection cap is lifted too.
         let config = AxonConfig {
             rate_per_hotkey: u32::MAX,
+            max_connections_per_address: 1024,
             ..AxonConfig::default()
         };
         let axon = Axon::new(miner, AllowAll)

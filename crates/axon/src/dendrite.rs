@@ -187,6 +187,12 @@ impl Dendrite {
         };
         let json: Value = match serde_json::from_str(&text) {
             Ok(json) => json,
+            // A refusal before any synapse was read (a connection cap's plain-text 429, say):
+            // the axon's status and words, not a parse failure.
+            Err(_) if status != 200 => {
+                let message = message.unwrap_or_else(|| text.trim().to_string());
+                return refused(started, status, None, Some(message), process_time);
+            }
             Err(e) => return failure(started, 422, format!("Failed to parse response: {e}")),
         };
         if status != 200 {
