@@ -4,7 +4,8 @@
 use crate::auth::request_message;
 use crate::btauth;
 use crate::hash::body_hash;
-use crate::synapse::{envelope, placeholder, Synapse, TerminalInfo, VERSION};
+use crate::python::{Field, Json};
+use crate::synapse::{envelope, placeholder, Schema, Synapse, TerminalInfo, VERSION};
 use axum::body::Bytes;
 use base64::Engine as _;
 use futures::stream::{BoxStream, StreamExt as _};
@@ -283,7 +284,7 @@ impl Dendrite {
             .timeout(timeout)
             .header("content-type", "application/json")
             .header("name", S::NAME)
-            .header("timeout", crate::hash::py_float(seconds));
+            .header("timeout", crate::python::py_float(seconds));
         let request = match self.scheme {
             Scheme::Synapse => {
                 let lane = self.lane().await;
@@ -292,7 +293,7 @@ impl Dendrite {
                     target,
                     &fields,
                     S::NAME,
-                    S::HASH_FIELDS,
+                    &Schema::of::<S>().hashed,
                     &lane,
                     seconds,
                 )
@@ -373,12 +374,13 @@ impl Dendrite {
         target: &Target,
         fields: &Value,
         name: &str,
-        hash_fields: &[&str],
+        hashed: &[Field],
         uuid: &str,
         seconds: f64,
     ) -> reqwest::RequestBuilder {
         let nonce = self.nonce();
-        let hash = body_hash(fields, hash_fields);
+        // Values the declared types refuse get no hash: a Python axon would refuse them anyway.
+        let hash = body_hash(&Json::from_value(fields), hashed).unwrap_or_default();
         let me = &*self.hotkey_ss58;
         let axon_hotkey = target.hotkey.to_ss58();
         let message = request_message(nonce, me, &axon_hotkey, uuid, &hash);

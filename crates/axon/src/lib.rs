@@ -19,9 +19,11 @@ pub mod auth;
 pub mod btauth;
 pub mod dendrite;
 pub mod hash;
+pub mod python;
 pub mod server;
 pub mod synapse;
 
 pub use dendrite::{Answer, Chunks, Dendrite, Scheme, Target};
-pub use server::{AllowAll, Axon, AxonConfig, Gate, RunningAxon};
+pub use python::{Field, PyBytes, PyType};
+pub use server::{AllowAll, Answered, Axon, AxonConfig, Gate, RunningAxon};
 pub use synapse::{Synapse, TerminalInfo};

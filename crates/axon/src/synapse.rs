@@ -1,16 +1,82 @@
 //! What travels: a synapse (a typed request that comes back with its outputs filled in), the
 //! terminal info of both ends, and the headers of the Synapse protocol.
 
+use crate::python::{field_str, Field, Invalid, Json, PyType};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// A kind of request a miner answers. Its JSON fields are the subnet's inputs and outputs; the
 /// protocol's own fields (`name`, `timeout`, `dendrite`, `axon`, …) are added around them.
+///
+/// [`Synapse::fields`] declares the Python types of the fields, as the subnet's pydantic class
+/// does: the body hash covers each hashed field's value as pydantic validates it (a `float`
+/// field sent as `3` is hashed as `3.0`), and an axon refuses a request whose fields pydantic
+/// would refuse, as the Python axon does.
 pub trait Synapse: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The Python class name; the route is `/NAME`.
     const NAME: &'static str;
     /// The fields the body hash covers, in order (Python's `required_hash_fields`).
     const HASH_FIELDS: &'static [&'static str] = &[];
+
+    /// The declared fields with their Python types, e.g.
+    /// `vec![Field::of::<i64>("input"), Field::of::<Option<Vec<f64>>>("output")]`. Without
+    /// them (the default) each hashed field is hashed as its JSON reads, which matches Python
+    /// only where pydantic changes nothing.
+    fn fields() -> Vec<Field> {
+        Vec::new()
+    }
+}
+
+/// What the wire needs of a synapse type, worked out once per type.
+#[derive(Debug)]
+pub(crate) struct Schema {
+    /// The declared fields (empty when the type declares none).
+    pub(crate) fields: Vec<Field>,
+    /// The hashed fields, in hash order.
+    pub(crate) hashed: Vec<Field>,
+}
+
+impl Schema {
+    pub(crate) fn of<S: Synapse>() -> Arc<Schema> {
+        static SCHEMAS: OnceLock<Mutex<HashMap<TypeId, Arc<Schema>>>> = OnceLock::new();
+        let mut schemas = SCHEMAS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        schemas
+            .entry(TypeId::of::<S>())
+            .or_insert_with(|| {
+                let fields = S::fields();
+                let hashed = S::HASH_FIELDS
+                    .iter()
+                    .map(|name| {
+                        fields
+                            .iter()
+                            .find(|f| f.name == *name)
+                            .cloned()
+                            .unwrap_or(Field {
+                                name: (*name).to_string(),
+                                ty: PyType::Any,
+                                default: Some("null".into()),
+                            })
+                    })
+                    .collect();
+                Arc::new(Schema { fields, hashed })
+            })
+            .clone()
+    }
+
+    /// Checks every declared field of `body` as pydantic would, so that a request the Python
+    /// class refuses is refused here too.
+    pub(crate) fn validate(&self, body: &Json) -> Result<(), Invalid> {
+        for field in &self.fields {
+            field_str(body.get(&field.name), field)?;
+        }
+        Ok(())
+    }
 }
 
 /// One end of a call as the protocol describes it (Python's `TerminalInfo`).

@@ -22,7 +22,7 @@ mod response;
 
 use crate::auth::{NonceTracker, Verifiers};
 use crate::btauth::ReplayGuard;
-use crate::synapse::Synapse;
+use crate::synapse::{Schema, Synapse};
 use admission::Rates;
 use axum::body::Bytes;
 use axum::routing::post;
@@ -115,9 +115,66 @@ impl Default for AxonConfig {
     }
 }
 
-type Handler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, String>> + Send + Sync>;
-type Chunks = BoxStream<'static, Bytes>;
-type StreamHandler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Chunks, String>> + Send + Sync>;
+/// Why a route gave no answer: both are answered 500 `Internal Server Error #<id>`, as the Python
+/// axon answers, and the reason is logged under the same id.
+enum Failed {
+    /// The request's fields are not the synapse's.
+    Request(String),
+    /// The handler returned an error, or panicked.
+    Handler(String),
+}
+
+type Handler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, Failed>> + Send + Sync>;
+/// A streamed answer; an error cuts the response off without its end, so the caller cannot
+/// take it for complete.
+type Chunks = BoxStream<'static, Result<Bytes, std::io::Error>>;
+type StreamHandler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Chunks, Failed>> + Send + Sync>;
+
+/// What a handler may return: the synapse, or a `Result` whose error becomes a 500 answer (the
+/// caller sees `Internal Server Error #<id>`, the log has the error under that id), as a Python
+/// forward function that raises.
+pub trait Answered<S>: Send + 'static {
+    /// The synapse, or the error's text.
+    fn into_result(self) -> Result<S, String>;
+}
+
+impl<S: Synapse> Answered<S> for S {
+    fn into_result(self) -> Result<S, String> {
+        Ok(self)
+    }
+}
+
+impl<S: Synapse, E: std::fmt::Display + Send + 'static> Answered<S> for Result<S, E> {
+    fn into_result(self) -> Result<S, String> {
+        self.map_err(|e| e.to_string())
+    }
+}
+
+/// A handler's stream, cut off with an error where producing a chunk panics.
+fn guarded_stream(
+    chunks: impl Stream<Item = Bytes> + Send + 'static,
+) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+    std::panic::AssertUnwindSafe(chunks)
+        .catch_unwind()
+        .map(|item| item.map_err(|_| std::io::Error::other("the stream's handler panicked")))
+}
+
+/// Runs a handler's future; a panic in it becomes an error, so one bad request cannot take
+/// its connection (or anything else) down with it.
+async fn guarded<T>(future: impl std::future::Future<Output = T> + Send) -> Result<T, Failed> {
+    use futures::FutureExt as _;
+    std::panic::AssertUnwindSafe(future)
+        .catch_unwind()
+        .await
+        .map_err(|panic| {
+            let text = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+                .unwrap_or_default();
+            Failed::Handler(format!("handler panicked: {text}"))
+        })
+}
 
 enum Serve {
     /// Answers with the synapse, outputs filled in.
@@ -128,7 +185,19 @@ enum Serve {
 
 struct Route {
     serve: Serve,
-    hash_fields: &'static [&'static str],
+    schema: Arc<Schema>,
+    /// Whether the gate (blacklist) and the priority queue apply: every route but the
+    /// built-in ping.
+    gated: bool,
+}
+
+/// Python's base `Synapse`, which every axon answers at `/Synapse` so callers can check it is
+/// up: signed like any request, but not gated or queued.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Ping {}
+
+impl Synapse for Ping {
+    const NAME: &'static str = "Synapse";
 }
 
 /// An axon being configured: its hotkey, its routes, who may call.
@@ -220,20 +289,24 @@ impl Axon {
     }
 
     /// Answers synapse `S` with `handler`, which gets the request and returns it with its
-    /// outputs filled in.
-    pub fn route<S, F, Fut>(self, handler: F) -> Self
+    /// outputs filled in, or an error (see [`Answered`]).
+    pub fn route<S, F, Fut, R>(self, handler: F) -> Self
     where
         S: Synapse,
         F: Fn(S) -> Fut + Send + Sync + 'static,
-        Fut: std::future::Future<Output = S> + Send + 'static,
+        Fut: std::future::Future<Output = R> + Send + 'static,
+        R: Answered<S>,
     {
         let handler = Arc::new(handler);
         let erased: Handler = Arc::new(move |body: Value| {
             let handler = handler.clone();
             Box::pin(async move {
-                let synapse: S = serde_json::from_value(body).map_err(|e| e.to_string())?;
-                let answered = handler(synapse).await;
-                serde_json::to_value(answered).map_err(|e| e.to_string())
+                let synapse: S =
+                    serde_json::from_value(body).map_err(|e| Failed::Request(e.to_string()))?;
+                let answered = guarded(async move { handler(synapse).await.into_result() })
+                    .await?
+                    .map_err(Failed::Handler)?;
+                serde_json::to_value(answered).map_err(|e| Failed::Handler(e.to_string()))
             })
         });
         self.serving::<S>(Serve::Unary(erased))
@@ -254,8 +327,10 @@ impl Axon {
         let erased: StreamHandler = Arc::new(move |body: Value| {
             let handler = handler.clone();
             Box::pin(async move {
-                let synapse: S = serde_json::from_value(body).map_err(|e| e.to_string())?;
-                let chunks: Chunks = handler(synapse).await.map(Into::into).boxed();
+                let synapse: S =
+                    serde_json::from_value(body).map_err(|e| Failed::Request(e.to_string()))?;
+                let chunks = guarded(handler(synapse)).await?;
+                let chunks: Chunks = guarded_stream(chunks.map(Into::into)).boxed();
                 Ok(chunks)
             })
         });
@@ -268,14 +343,21 @@ impl Axon {
             S::NAME,
             Route {
                 serve,
-                hash_fields: S::HASH_FIELDS,
+                schema: Schema::of::<S>(),
+                gated: true,
             },
         );
         self
     }
 
     /// Starts serving on `listen` (port 0 picks a free one).
-    pub async fn serve(self, listen: SocketAddr) -> std::io::Result<RunningAxon> {
+    pub async fn serve(mut self, listen: SocketAddr) -> std::io::Result<RunningAxon> {
+        if !self.routes.contains_key(Ping::NAME) {
+            self = self.route(|ping: Ping| async move { ping });
+            if let Some(ping) = self.routes.get_mut(Ping::NAME) {
+                ping.gated = false;
+            }
+        }
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {

@@ -4,12 +4,13 @@
 use super::admission::{
     begin_unverified, caller_timeout, check_gate, check_rate, header, read_body, take_slot,
 };
-use super::response::{error, internal, reply, streamed, timed_out};
-use super::{lock, now_ns, Chunks, Route, Serve, Shared};
+use super::response::{error, error_id, internal, reply, streamed, timed_out, unprocessable};
+use super::{lock, now_ns, Chunks, Failed, Route, Serve, Shared};
 use crate::auth::{request_message, verify_hex};
 use crate::btauth;
-use crate::hash::{body_hash, received_body_hash};
-use crate::synapse::{TerminalInfo, PROTOCOL_FIELDS, VERSION};
+use crate::hash;
+use crate::python::{self, Json};
+use crate::synapse::{TerminalInfo, PROTOCOL_FIELDS};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -21,7 +22,7 @@ use serde_json::{Map, Value};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tracing::debug;
+use tracing::{debug, warn};
 
 /// What a handler gave: the synapse with outputs, or a stream.
 enum Served {
@@ -53,9 +54,15 @@ async fn run(
     };
     match served {
         Err(_) => Err(timed_out(shared, timeout)),
-        Ok(Err(why)) => {
-            debug!(%hotkey, %why, "request does not fit the synapse");
-            Err(internal(shared))
+        Ok(Err(Failed::Request(why))) => {
+            let response = internal(shared);
+            debug!(%hotkey, %why, error = %error_id(&response), "request does not fit the synapse");
+            Err(response)
+        }
+        Ok(Err(Failed::Handler(why))) => {
+            let response = internal(shared);
+            warn!(%hotkey, %why, error = %error_id(&response), "handler failed");
+            Err(response)
         }
         Ok(Ok(served)) => Ok(served),
     }
@@ -82,7 +89,7 @@ pub(super) async fn handle(
     let outcome = if headers.contains_key(btauth::HEADER_VERSION) {
         btauth_request(&shared, route, peer, &method, &uri, &headers, body, started).await
     } else {
-        synapse_request(&shared, route, &name, peer, &headers, body, started).await
+        synapse_request(&shared, route, &name, &headers, body, started).await
     };
     outcome.unwrap_or_else(|refusal| refusal)
 }
@@ -92,7 +99,6 @@ async fn synapse_request(
     shared: &Shared,
     route: &Route,
     name: &str,
-    peer: SocketAddr,
     headers: &HeaderMap,
     body: Body,
     started: Instant,
@@ -107,7 +113,9 @@ async fn synapse_request(
     let hotkey_ss58 = header(headers, "bt_header_dendrite_hotkey").unwrap_or_default();
     let hotkey = AccountId::from_ss58(hotkey_ss58)
         .map_err(|_| unverified("missing or invalid dendrite hotkey".into()))?;
-    check_gate(shared, &hotkey)?;
+    if route.gated {
+        check_gate(shared, &hotkey)?;
+    }
     let timeout = caller_timeout(shared, headers);
     let nonce = header(headers, "bt_header_dendrite_nonce")
         .and_then(|n| n.parse::<u64>().ok())
@@ -135,15 +143,35 @@ async fn synapse_request(
         )
         .map_err(|e| unverified(e.to_string()))?;
     check_rate(shared, &hotkey)?;
-    let slot = take_slot(shared, &hotkey, timeout).await?;
-    let bytes = read_body(shared, body).await?;
-    let Ok(Value::Object(mut request)) = serde_json::from_slice::<Value>(&bytes) else {
-        return Err(internal(shared));
+    // The ping route, like Python's, has no priority: it waits for no handler slot.
+    let slot = if route.gated {
+        Some(take_slot(shared, &hotkey, timeout).await?)
+    } else {
+        None
     };
-    if received_body_hash(&bytes, route.hash_fields).as_deref() != Some(claimed_hash) {
-        debug!(%hotkey, "body hash mismatch");
-        return Err(internal(shared));
+    let bytes = read_body(shared, body).await?;
+    // What the Python axon does with the body, in its order: JSON (malformed: FastAPI's 422),
+    // the body hash over the validated values, then the fields as the class validates them.
+    let json = python::parse(&bytes).map_err(|e| {
+        debug!(%hotkey, error = %e, "body is not JSON");
+        unprocessable(shared, &e.to_string())
+    })?;
+    let hash = hash::body_hash(&json, &route.schema.hashed);
+    if hash.as_deref().ok() != Some(claimed_hash) {
+        let response = internal(shared);
+        debug!(%hotkey, error = %error_id(&response), "body hash mismatch: {hash:?}");
+        return Err(response);
     }
+    if let Err(why) = route.schema.validate(&json) {
+        let response = internal(shared);
+        debug!(%hotkey, %why, error = %error_id(&response), "the request's fields are not the synapse's");
+        return Err(response);
+    }
+    let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(&bytes) else {
+        let response = internal(shared);
+        debug!(%hotkey, error = %error_id(&response), "the body is not an object this axon can read");
+        return Err(response);
+    };
     let fields: Map<String, Value> = request
         .iter()
         .filter(|(k, _)| !PROTOCOL_FIELDS.contains(&k.as_str()))
@@ -151,41 +179,105 @@ async fn synapse_request(
         .collect();
     let outputs = match run(shared, route, fields, timeout, &hotkey).await? {
         Served::Stream(chunks) => {
+            let slot = slot.ok_or_else(|| internal(shared))?;
             return Ok(streamed(shared, chunks, started + timeout, slot));
         }
         Served::Synapse(outputs) => outputs,
     };
     drop(slot);
-    // The request echoed with outputs filled in and the axon's status.
-    request.extend(outputs);
     let process_time = started.elapsed().as_secs_f64();
-    let axon = TerminalInfo {
-        status_code: Some(200),
-        status_message: Some("Success".into()),
-        process_time: Some(process_time),
-        ip: Some(peer.ip().to_string()),
-        hotkey: Some(shared.hotkey_ss58.clone()),
-        version: Some(VERSION),
-        uuid: Some(shared.uuid.clone()),
-        ..TerminalInfo::default()
-    };
-    request.insert(
-        "axon".into(),
-        serde_json::to_value(&axon).unwrap_or(Value::Null),
+    let (response, headers) = synapse_answer(name, &request, outputs, process_time);
+    let hash = hash::body_hash(&Json::from_value(&response), &route.schema.hashed);
+    let mut extra = headers;
+    extra.push(("computed_body_hash", hash.unwrap_or_default()));
+    Ok(reply(shared, StatusCode::OK, "Success", response, &extra))
+}
+
+/// The answer to a Synapse-protocol request, as the Python axon builds it: the protocol's
+/// fields (`dendrite` and `computed_body_hash` echoed from the request, `axon` too with the
+/// status filled in), then the synapse the handler returned, whose fields are the class's
+/// only: what the caller sent and the class does not declare is not echoed. And the headers
+/// Python writes from it.
+fn synapse_answer(
+    name: &str,
+    request: &Map<String, Value>,
+    outputs: Map<String, Value>,
+    process_time: f64,
+) -> (Value, Vec<(&'static str, String)>) {
+    let echoed = |key: &str, default: Value| request.get(key).cloned().unwrap_or(default);
+    let blank = || serde_json::to_value(TerminalInfo::default()).unwrap_or(Value::Null);
+    let mut axon = echoed("axon", blank());
+    if let Value::Object(axon) = &mut axon {
+        for (key, value) in [
+            ("status_code", Value::from(200)),
+            ("status_message", Value::from("Success")),
+        ] {
+            let slot = axon.entry(key).or_insert(Value::Null);
+            if slot.is_null() {
+                *slot = value;
+            }
+        }
+        axon.insert("process_time".into(), Value::from(process_time));
+    }
+    let dendrite = echoed("dendrite", blank());
+    let mut body = Map::new();
+    body.insert("name".into(), Value::from(name));
+    body.insert("timeout".into(), echoed("timeout", Value::from(12.0)));
+    body.insert("total_size".into(), echoed("total_size", Value::from(0)));
+    body.insert("header_size".into(), echoed("header_size", Value::from(0)));
+    body.insert("dendrite".into(), dendrite.clone());
+    body.insert("axon".into(), axon.clone());
+    body.insert(
+        "computed_body_hash".into(),
+        echoed("computed_body_hash", Value::from("")),
     );
-    let response = Value::Object(request);
-    let hash = body_hash(&response, route.hash_fields);
-    Ok(reply(
-        shared,
-        StatusCode::OK,
-        "Success",
-        response,
-        &[
-            ("bt_header_axon_process_time", process_time.to_string()),
-            ("computed_body_hash", hash),
-            ("name", name.to_string()),
-        ],
-    ))
+    body.extend(outputs);
+    let text = |value: &Value| match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) if n.is_f64() => python::py_float(n.as_f64().unwrap_or(f64::NAN)),
+        other => other.to_string(),
+    };
+    let mut headers = vec![
+        ("name", name.to_string()),
+        ("timeout", text(&body["timeout"])),
+        (
+            "bt_header_axon_process_time",
+            python::py_float(process_time),
+        ),
+    ];
+    for (terminal, names) in [
+        (
+            &axon,
+            [
+                ("ip", "bt_header_axon_ip"),
+                ("port", "bt_header_axon_port"),
+                ("hotkey", "bt_header_axon_hotkey"),
+            ]
+            .as_slice(),
+        ),
+        (
+            &dendrite,
+            [
+                ("ip", "bt_header_dendrite_ip"),
+                ("port", "bt_header_dendrite_port"),
+                ("version", "bt_header_dendrite_version"),
+                ("nonce", "bt_header_dendrite_nonce"),
+                ("uuid", "bt_header_dendrite_uuid"),
+                ("hotkey", "bt_header_dendrite_hotkey"),
+                ("signature", "bt_header_dendrite_signature"),
+            ]
+            .as_slice(),
+        ),
+    ] {
+        for (field, header) in names {
+            if let Some(value) = terminal.get(field).filter(|v| !v.is_null()) {
+                headers.push((header, text(value)));
+            }
+        }
+    }
+    headers.push(("header_size", text(&body["header_size"])));
+    headers.push(("total_size", text(&body["total_size"])));
+    (Value::Object(body), headers)
 }
 
 /// btauth/1: the headers are checked before the body is read, the signature and replay after;
@@ -239,12 +331,10 @@ async fn btauth_request(
             "The body is not a JSON object of the synapse's fields".into(),
         ));
     };
-    let mut answered = fields.clone();
     match run(shared, route, fields, timeout, &claims.hotkey).await? {
         Served::Stream(chunks) => Ok(streamed(shared, chunks, started + timeout, slot)),
-        Served::Synapse(outputs) => {
+        Served::Synapse(answered) => {
             drop(slot);
-            answered.extend(outputs);
             let process_time = started.elapsed().as_secs_f64();
             Ok(reply(
                 shared,

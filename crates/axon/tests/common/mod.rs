@@ -6,6 +6,7 @@
 
 use plexus_axon::auth::request_message;
 use plexus_axon::hash::body_hash;
+use plexus_axon::python::{Field, Json, PyType};
 use plexus_axon::{Gate, Synapse};
 use plexus_keys::{CryptoType, Keypair};
 use plexus_primitives::AccountId;
@@ -97,7 +98,15 @@ pub fn raw(
     hashed_body: &serde_json::Value,
     hash_fields: &[&str],
 ) -> (String, Vec<(String, String)>) {
-    let hash = body_hash(hashed_body, hash_fields);
+    let hashed: Vec<Field> = hash_fields
+        .iter()
+        .map(|name| Field {
+            name: (*name).to_string(),
+            ty: PyType::Any,
+            default: Some("null".into()),
+        })
+        .collect();
+    let hash = body_hash(&Json::from_value(hashed_body), &hashed).unwrap();
     let message = request_message(
         nonce,
         &signer.account().to_ss58(),

@@ -1,0 +1,330 @@
+//! JSON as Python's `json.loads` reads it, which is what the Python axon hashes: objects keep
+//! their key order (a repeated key keeps its first place and takes its last value), integers
+//! keep every digit, and `NaN`, `Infinity` and `-Infinity` are numbers. serde_json does none
+//! of these, so bodies are read here when they are hashed.
+
+/// A JSON value, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer literal: an optional `-` and its digits, exactly as written.
+    Int(String),
+    /// A number with a fraction or an exponent, or `NaN`/`Infinity`/`-Infinity`.
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, in the order its keys first appear.
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    /// The value of `key`, when this is an object that has it.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// Why a text is not JSON Python would read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not JSON at byte {at}: {why}")]
+pub struct JsonError {
+    at: usize,
+    why: &'static str,
+}
+
+/// Deeper nesting than this is refused rather than risk the stack.
+const MAX_DEPTH: usize = 128;
+/// Python refuses longer integer literals (`sys.get_int_max_str_digits`).
+const MAX_INT_DIGITS: usize = 4300;
+
+/// Reads one JSON value, with whitespace around it and nothing else.
+pub fn parse(text: &[u8]) -> Result<Json, JsonError> {
+    let mut reader = Reader { text, at: 0 };
+    let value = reader.value(0)?;
+    reader.space();
+    if reader.at != text.len() {
+        return Err(reader.error("extra data after the value"));
+    }
+    Ok(value)
+}
+
+struct Reader<'a> {
+    text: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn error(&self, why: &'static str) -> JsonError {
+        JsonError { at: self.at, why }
+    }
+
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.text.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.at).copied()
+    }
+
+    fn literal(&mut self, word: &str) -> bool {
+        if self.text[self.at..].starts_with(word.as_bytes()) {
+            self.at += word.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.space();
+        match self.peek() {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => self.string().map(Json::Str),
+            Some(b'n') if self.literal("null") => Ok(Json::Null),
+            Some(b't') if self.literal("true") => Ok(Json::Bool(true)),
+            Some(b'f') if self.literal("false") => Ok(Json::Bool(false)),
+            Some(b'N') if self.literal("NaN") => Ok(Json::Float(f64::NAN)),
+            Some(b'I') if self.literal("Infinity") => Ok(Json::Float(f64::INFINITY)),
+            Some(b'-') if self.literal("-Infinity") => Ok(Json::Float(f64::NEG_INFINITY)),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.error("expected a value")),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Json, JsonError> {
+        self.at += 1;
+        let mut entries: Vec<(String, Json)> = Vec::new();
+        self.space();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            return Ok(Json::Object(entries));
+        }
+        loop {
+            self.space();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a key in double quotes"));
+            }
+            let key = self.string()?;
+            self.space();
+            if self.peek() != Some(b':') {
+                return Err(self.error("expected ':'"));
+            }
+            self.at += 1;
+            let value = self.value(depth + 1)?;
+            match entries.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = value,
+                None => entries.push((key, value)),
+            }
+            self.space();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    return Ok(Json::Object(entries));
+                }
+                _ => return Err(self.error("expected ',' or '}'")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Json, JsonError> {
+        self.at += 1;
+        let mut items = Vec::new();
+        self.space();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            return Ok(Json::Array(items));
+        }
+        loop {
+            items.push(self.value(depth + 1)?);
+            self.space();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    return Ok(Json::Array(items));
+                }
+                _ => return Err(self.error("expected ',' or ']'")),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Json, JsonError> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("expected a digit")),
+        }
+        let mut float = false;
+        if self.peek() == Some(b'.') && matches!(self.text.get(self.at + 1), Some(b'0'..=b'9')) {
+            float = true;
+            self.at += 1;
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            let mark = self.at;
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if matches!(self.peek(), Some(b'0'..=b'9')) {
+                float = true;
+                self.digits();
+            } else {
+                // Python stops the number before a bare `e`, which then is extra data.
+                self.at = mark;
+            }
+        }
+        let text =
+            std::str::from_utf8(&self.text[start..self.at]).map_err(|_| self.error("not UTF-8"))?;
+        if float {
+            // Rust's parse is correctly rounded, as Python's `float()` is; `1e400` is infinite.
+            let value = text.parse::<f64>().map_err(|_| self.error("bad number"))?;
+            return Ok(Json::Float(value));
+        }
+        if text.trim_start_matches('-').len() > MAX_INT_DIGITS {
+            return Err(self.error("an integer of more than 4300 digits"));
+        }
+        Ok(Json::Int(text.to_string()))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let run = self.at;
+            while let Some(&b) = self.text.get(self.at) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            out.push_str(
+                std::str::from_utf8(&self.text[run..self.at])
+                    .map_err(|_| self.error("not UTF-8"))?,
+            );
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => return Err(self.error("a control character in a string")),
+                None => return Err(self.error("an unterminated string")),
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), JsonError> {
+        let Some(b) = self.peek() else {
+            return Err(self.error("an unterminated string"));
+        };
+        self.at += 1;
+        let c = match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                let code = if (0xd800..0xdc00).contains(&unit) && self.literal("\\u") {
+                    let low = self.hex4()?;
+                    if !(0xdc00..0xe000).contains(&low) {
+                        return Err(self.error("a lone surrogate"));
+                    }
+                    0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00)
+                } else {
+                    unit
+                };
+                // Python keeps a lone surrogate in the string; Rust strings cannot hold one, so
+                // such a body is refused (Python's axon fails most of them too).
+                char::from_u32(code).ok_or_else(|| self.error("a lone surrogate"))?
+            }
+            _ => return Err(self.error("an invalid escape")),
+        };
+        out.push(c);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let digits = self
+            .text
+            .get(self.at..self.at + 4)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .and_then(|d| u32::from_str_radix(d, 16).ok())
+            .ok_or_else(|| self.error("an invalid \\u escape"))?;
+        self.at += 4;
+        Ok(digits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_python_json_reading() {
+        let value = parse(br#" {"b": 1, "a": [1.5, NaN, -Infinity, "x\u00e9\ud83d\ude00"], "b": 123456789012345678901234567890} "#)
+            .unwrap();
+        let Json::Object(entries) = &value else {
+            panic!("an object")
+        };
+        // A repeated key keeps its first place and takes its last value.
+        assert_eq!(entries[0].0, "b");
+        assert_eq!(
+            entries[0].1,
+            Json::Int("123456789012345678901234567890".into())
+        );
+        let Some(Json::Array(items)) = value.get("a") else {
+            panic!("an array")
+        };
+        assert!(matches!(items[1], Json::Float(x) if x.is_nan()));
+        assert_eq!(items[2], Json::Float(f64::NEG_INFINITY));
+        assert_eq!(items[3], Json::Str("xé😀".into()));
+        assert_eq!(parse(b"1e400").unwrap(), Json::Float(f64::INFINITY));
+        assert_eq!(parse(b"-0").unwrap(), Json::Int("-0".into()));
+        for bad in [
+            &b"01"[..],
+            b"+1",
+            b".5",
+            b"1.",
+            b"[1,]",
+            b"{\"a\" 1}",
+            b"\"\\ud800\"",
+            b"1 2",
+        ] {
+            assert!(parse(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+}
