@@ -376,8 +376,15 @@ pub fn py_float(x: f64) -> String {
     if x == 0.0 {
         return if x.is_sign_negative() { "-0.0" } else { "0.0" }.into();
     }
-    // Rust's `{:e}` gives the shortest round-trip digits: "d.ddde±x".
-    let sci = format!("{x:e}");
+    // Rust's `{:e}` gives the fewest digits that read back as `x`; where several strings of
+    // that length do, Python prints the one nearest to `x`, which formatting to that many
+    // digits gives (it rounds the exact value).
+    let shortest = format!("{x:e}");
+    let precision = shortest
+        .split_once('e')
+        .map_or(0, |(m, _)| m.bytes().filter(u8::is_ascii_digit).count())
+        .saturating_sub(1);
+    let sci = format!("{x:.precision$e}");
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
@@ -561,6 +568,9 @@ mod tests {
             (1e15, "1000000000000000.0"),
             (-0.0, "-0.0"),
             (5e-324, "5e-324"),
+            // Two 17-digit strings read back as this float; Python prints the nearer.
+            (-256174855303350.62, "-256174855303350.62"),
+            (688187403238517.2, "688187403238517.2"),
         ];
         for (x, repr) in cases {
             assert_eq!(py_float(x), repr, "{x}");

@@ -9,7 +9,8 @@ Reads JSON lines on stdin, answers one JSON line each on stdout:
 TYPE is "int" | "float" | "bool" | "str" | "bytes" | {"optional": TYPE} | {"list": TYPE}
 | {"tuple": [TYPE, ...]} | {"tuple_of": TYPE} | {"dict": ["int" | "str", TYPE]}
 | {"model": {"name": N, "fields": [[name, TYPE], ...]}} | {"enum": {"name": N, "values": [[MEMBER, "value"], ...]}}.
-Fields are required unless optional; an optional field defaults to None. "enum" is `class N(str, Enum)`.
+Fields are required unless optional (default None) or given a default as a third element, JSON text:
+[name, TYPE, "false"]. "enum" is `class N(str, Enum)`.
 
 Any failure answers a real axon with 500, except "json", which FastAPI answers first (422, or 400 for
 JSON Python can tokenize but not convert, such as an int of over 4300 digits).
@@ -60,9 +61,11 @@ def py_type(spec):
 def class_statement(name, base, fields, hash_fields=None):
     """The class a subnet author would write: `class name(base):` with one annotated line per field."""
     namespace = {"__module__": __name__, "__annotations__": {}}
-    for field, spec in fields:
+    for field, spec, *default in fields:
         namespace["__annotations__"][field] = py_type(spec)
-        if isinstance(spec, dict) and "optional" in spec:
+        if default:
+            namespace[field] = json.loads(default[0])
+        elif isinstance(spec, dict) and "optional" in spec:
             namespace[field] = None
     if hash_fields is not None:
         # A ClassVar, as bittensor asks: a plain field would take body_hash's deprecated path,
