@@ -4,7 +4,7 @@
 use crate::auth::request_message;
 use crate::btauth;
 use crate::hash::body_hash;
-use crate::python::{Field, Json};
+use crate::python::Json;
 use crate::synapse::{envelope, placeholder, Schema, Synapse, TerminalInfo, VERSION};
 use axum::body::Bytes;
 use base64::Engine as _;
@@ -181,7 +181,10 @@ impl Dendrite {
                 return failure(
                     started,
                     408,
-                    format!("Request timeout after {seconds} seconds"),
+                    format!(
+                        "Request timeout after {} seconds",
+                        crate::python::py_float(seconds)
+                    ),
                 );
             }
             Err(e) => return failure(started, 422, format!("Failed to parse response: {e}")),
@@ -199,7 +202,16 @@ impl Dendrite {
         if status != 200 {
             return refused(started, status, Some(&json), message, process_time);
         }
-        match serde_json::from_value::<S>(json) {
+        // As Python's dendrite does, the answer's fields are laid over the synapse sent: a field
+        // the axon's class does not declare (so does not answer) keeps the value sent.
+        let merged = match (serde_json::to_value(synapse), json) {
+            (Ok(Value::Object(mut sent)), Value::Object(answered)) => {
+                sent.extend(answered);
+                Value::Object(sent)
+            }
+            (_, json) => json,
+        };
+        match serde_json::from_value::<S>(merged) {
             Ok(synapse) => Answer {
                 status,
                 message: message.unwrap_or_else(|| "Success".into()),
@@ -241,10 +253,24 @@ impl Dendrite {
                 sent.process_time,
             );
         }
+        // A stream still running at the timeout ends with Python's timeout words (its dendrite
+        // reports 408 then), whether the axon cut it off or not.
+        let seconds = timeout.as_secs_f64();
         let chunks = sent
             .response
             .bytes_stream()
-            .map(|chunk| chunk.map_err(|e| e.to_string()))
+            .map(move |chunk| {
+                chunk.map_err(|e| {
+                    if e.is_timeout() || started.elapsed() >= timeout {
+                        format!(
+                            "Request timeout after {} seconds",
+                            crate::python::py_float(seconds)
+                        )
+                    } else {
+                        e.to_string()
+                    }
+                })
+            })
             .boxed();
         Answer {
             status: 200,
@@ -293,7 +319,7 @@ impl Dendrite {
                     target,
                     &fields,
                     S::NAME,
-                    &Schema::of::<S>().hashed,
+                    &Schema::of::<S>(),
                     &lane,
                     seconds,
                 )
@@ -324,7 +350,10 @@ impl Dendrite {
                 return Err(failure(
                     started,
                     408,
-                    format!("Request timeout after {seconds} seconds"),
+                    format!(
+                        "Request timeout after {} seconds",
+                        crate::python::py_float(seconds)
+                    ),
                 ));
             }
             Err(e) => {
@@ -374,13 +403,13 @@ impl Dendrite {
         target: &Target,
         fields: &Value,
         name: &str,
-        hashed: &[Field],
+        schema: &Schema,
         uuid: &str,
         seconds: f64,
     ) -> reqwest::RequestBuilder {
         let nonce = self.nonce();
         // Values the declared types refuse get no hash: a Python axon would refuse them anyway.
-        let hash = body_hash(&Json::from_value(fields), hashed).unwrap_or_default();
+        let hash = body_hash(&Json::from_value(fields), &schema.hashed).unwrap_or_default();
         let me = &*self.hotkey_ss58;
         let axon_hotkey = target.hotkey.to_ss58();
         let message = request_message(nonce, me, &axon_hotkey, uuid, &hash);
@@ -412,10 +441,17 @@ impl Dendrite {
             .header("bt_header_dendrite_hotkey", me)
             .header("bt_header_dendrite_signature", signature)
             .header("computed_body_hash", hash);
-        // Python's axon builds a synapse from headers first, so every input field needs a
-        // placeholder of its type.
+        // Python's axon builds a synapse from headers first, so every required field needs a
+        // placeholder of its type (and no other may have one: an empty string is no enum).
         if let Value::Object(map) = fields {
-            for (key, value) in map {
+            let required = |key: &str| {
+                schema.fields.is_empty()
+                    || schema
+                        .fields
+                        .iter()
+                        .any(|f| f.name == key && f.default.is_none())
+            };
+            for (key, value) in map.iter().filter(|(key, _)| required(key)) {
                 if let Some(empty) = placeholder(value) {
                     let encoded =
                         base64::engine::general_purpose::STANDARD.encode(empty.to_string());

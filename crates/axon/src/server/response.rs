@@ -60,7 +60,10 @@ pub(super) fn timed_out(shared: &Shared, timeout: Duration) -> Response {
     error(
         shared,
         StatusCode::REQUEST_TIMEOUT,
-        format!("Response timeout after: {}s", timeout.as_secs_f64()),
+        format!(
+            "Response timeout after: {}s",
+            crate::python::py_float(timeout.as_secs_f64())
+        ),
     )
 }
 
