@@ -204,7 +204,7 @@ fn int_value(rng: &mut Rng) -> String {
 
 fn float_value(rng: &mut Rng) -> String {
     match rng.below(10) {
-        0 => quoted(*rng.pick(&[
+        0 => quoted(rng.pick::<&str>(&[
             " 1.5 ", "inf", "-nan", "INFINITY", "1_000.5", ".5", "1.", "1e400", "abc", "1,5",
             " 1_0", "+_1", "1._5",
         ])),
@@ -321,7 +321,7 @@ fn value(rng: &mut Rng, ty: &PyType, depth: usize) -> String {
         }
         PyType::StrEnum(e) => {
             if rng.chance(10) {
-                quoted(*rng.pick(&["RED", "blue", ""]))
+                quoted(rng.pick::<&str>(&["RED", "blue", ""]))
             } else {
                 quoted(&rng.pick(&e.members).1)
             }
