@@ -133,13 +133,20 @@ async fn synapse_request(
             "Signature mismatch with {message} and {signature}"
         )));
     }
+    // The freshness window stretches by the timeout the request states, as Python's does (by
+    // none when it states none), capped like the timeout itself.
+    let stated = if header(headers, "timeout").is_some() {
+        timeout
+    } else {
+        Duration::ZERO
+    };
     lock(&shared.nonces)
         .accept(
             hotkey,
             uuid,
             nonce,
             now_ns(),
-            u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX),
+            u64::try_from(stated.as_nanos()).unwrap_or(u64::MAX),
         )
         .map_err(|e| unverified(e.to_string()))?;
     check_rate(shared, &hotkey)?;
