@@ -68,7 +68,7 @@ impl Gate for MetagraphGate {
 /// miner (shared between requests) and the request.
 ///
 /// ```
-/// use plexus_axon::Synapse;
+/// use plexus_axon::{Field, Synapse};
 /// use plexus_sdk::{Miner, Routes};
 /// use serde::{Deserialize, Serialize};
 /// use std::sync::Arc;
@@ -82,6 +82,9 @@ impl Gate for MetagraphGate {
 /// impl Synapse for Double {
 ///     const NAME: &'static str = "Double";
 ///     const HASH_FIELDS: &'static [&'static str] = &["input"];
+///     fn fields() -> Vec<Field> {
+///         vec![Field::of::<i64>("input"), Field::of::<Option<i64>>("output")]
+///     }
 /// }
 ///
 /// struct Doubler {
@@ -110,12 +113,14 @@ pub struct Routes<M> {
 
 impl<M: Send + Sync + 'static> Routes<M> {
     /// Answers synapse `S` with `handler`, which gets the miner and the request and returns
-    /// the request with its outputs filled in.
-    pub fn handle<S, F, Fut>(self, handler: F) -> Self
+    /// the request with its outputs filled in, or an error (answered 500, see
+    /// [`plexus_axon::Answered`]).
+    pub fn handle<S, F, Fut, R>(self, handler: F) -> Self
     where
         S: Synapse,
         F: Fn(Arc<M>, S) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = S> + Send + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: plexus_axon::Answered<S>,
     {
         let miner = self.miner.clone();
         Self {

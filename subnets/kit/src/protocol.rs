@@ -1,6 +1,6 @@
 //! The two synapses of a commit-then-reveal query, and the commitment that binds them.
 
-use plexus_sdk::axon::Synapse;
+use plexus_sdk::axon::{Field, Synapse};
 use plexus_sdk::primitives::{blake2_256_parts, AccountId};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -35,6 +35,15 @@ pub struct Commit<W: Work> {
 impl<W: Work> Synapse for Commit<W> {
     const NAME: &'static str = W::COMMIT;
     const HASH_FIELDS: &'static [&'static str] = &["task_id", "reveal_at"];
+
+    /// The fields a Python class would declare as `int` (the task's type is the subnet's).
+    fn fields() -> Vec<Field> {
+        vec![
+            Field::of::<u64>("task_id"),
+            Field::of::<u64>("reveal_at"),
+            Field::of::<Option<String>>("commitment"),
+        ]
+    }
 }
 
 /// Step two: the answer and the salt behind a commitment.
@@ -67,6 +76,14 @@ impl<W: Work> Reveal<W> {
 impl<W: Work> Synapse for Reveal<W> {
     const NAME: &'static str = W::REVEAL;
     const HASH_FIELDS: &'static [&'static str] = &["task_id"];
+
+    fn fields() -> Vec<Field> {
+        vec![
+            Field::of::<u64>("task_id"),
+            Field::of::<Option<String>>("answer"),
+            Field::of::<Option<String>>("salt"),
+        ]
+    }
 }
 
 /// The hash a miner commits: its hotkey, the task, the answer's JSON text and a salt, each
