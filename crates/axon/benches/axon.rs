@@ -15,6 +15,10 @@ use plexus_axon::{AllowAll, Axon, AxonConfig, Dendrite, Target};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `plexus` binary, whose axons this measures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

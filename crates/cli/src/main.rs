@@ -17,6 +17,11 @@ use clap::Parser;
 use std::io::Write as _;
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: a node, an axon and the RPC allocate and free many
+/// small buffers per request from several threads, where it is markedly faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     // A node reports its progress; other commands speak only when something is wrong.

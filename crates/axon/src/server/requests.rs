@@ -12,10 +12,9 @@ use crate::hash;
 use crate::python::{self, Json};
 use crate::synapse::{TerminalInfo, PROTOCOL_FIELDS};
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
-use axum::Extension;
 use plexus_net::Peer;
 use plexus_primitives::AccountId;
 use serde_json::{Map, Value};
@@ -68,17 +67,21 @@ async fn run(
     }
 }
 
+/// Every request: the whole request taken apart once (extracting headers, method and path
+/// one by one would copy each).
 pub(super) async fn handle(
     State(shared): State<Arc<Shared>>,
-    Path(name): Path<String>,
-    Extension(Peer(peer)): Extension<Peer>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    request: axum::extract::Request,
 ) -> Response {
     let started = Instant::now();
-    let Some(route) = shared.routes.get(name.as_str()) else {
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
+    let Some(Peer(peer)) = parts.extensions.get::<Peer>().copied() else {
+        return internal(&shared);
+    };
+    // The route is the path's only segment (`/NAME`), as the router matched it.
+    let name = uri.path().trim_start_matches('/');
+    let Some(route) = shared.routes.get(name) else {
         let available: Vec<&str> = shared.routes.keys().copied().collect();
         return error(
             &shared,
@@ -89,7 +92,7 @@ pub(super) async fn handle(
     let outcome = if headers.contains_key(btauth::HEADER_VERSION) {
         btauth_request(&shared, route, peer, &method, &uri, &headers, body, started).await
     } else {
-        synapse_request(&shared, route, &name, &headers, body, started).await
+        synapse_request(&shared, route, name, &headers, body, started).await
     };
     outcome.unwrap_or_else(|refusal| refusal)
 }

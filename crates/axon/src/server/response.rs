@@ -19,7 +19,7 @@ pub(super) fn reply(
     status: StatusCode,
     message: &str,
     body: Value,
-    extra: &[(&str, String)],
+    extra: &[(&'static str, String)],
 ) -> Response {
     let mut response = (status, axum::Json(body)).into_response();
     put_headers(shared, response.headers_mut(), status, message, extra);
@@ -31,14 +31,12 @@ fn put_headers(
     headers: &mut HeaderMap,
     status: StatusCode,
     message: &str,
-    extra: &[(&str, String)],
+    extra: &[(&'static str, String)],
 ) {
-    let mut put = |name: &str, value: String| {
-        if let (Ok(name), Ok(value)) = (
-            axum::http::HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&value),
-        ) {
-            headers.insert(name, value);
+    // The names are this crate's constants, lowercase: no parsing, no allocation.
+    let mut put = |name: &'static str, value: String| {
+        if let Ok(value) = HeaderValue::try_from(value) {
+            headers.insert(axum::http::HeaderName::from_static(name), value);
         }
     };
     put("bt_header_axon_status_code", status.as_u16().to_string());
