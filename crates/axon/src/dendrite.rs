@@ -4,14 +4,13 @@
 use crate::auth::request_message;
 use crate::btauth;
 use crate::hash::body_hash;
-use crate::python::Json;
+use crate::python::{self, Json, Style};
 use crate::synapse::{envelope, placeholder, Schema, Synapse, TerminalInfo, VERSION};
 use axum::body::Bytes;
 use base64::Engine as _;
 use futures::stream::{BoxStream, StreamExt as _};
 use plexus_keys::Keypair;
 use plexus_primitives::AccountId;
-use serde_json::Value;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -189,7 +188,7 @@ impl Dendrite {
             }
             Err(e) => return failure(started, 422, format!("Failed to parse response: {e}")),
         };
-        let json: Value = match serde_json::from_str(&text) {
+        let json = match python::parse(text.as_bytes()) {
             Ok(json) => json,
             // A refusal before any synapse was read (a connection cap's plain-text 429, say):
             // the axon's status and words, not a parse failure.
@@ -204,14 +203,19 @@ impl Dendrite {
         }
         // As Python's dendrite does, the answer's fields are laid over the synapse sent: a field
         // the axon's class does not declare (so does not answer) keeps the value sent.
-        let merged = match (serde_json::to_value(synapse), json) {
-            (Ok(Value::Object(mut sent)), Value::Object(answered)) => {
-                sent.extend(answered);
-                Value::Object(sent)
+        let merged = match (python::to_json(synapse), json) {
+            (Ok(Json::Object(mut sent)), Json::Object(answered)) => {
+                for (key, value) in answered {
+                    match sent.iter_mut().find(|(k, _)| *k == key) {
+                        Some(entry) => entry.1 = value,
+                        None => sent.push((key, value)),
+                    }
+                }
+                Json::Object(sent)
             }
             (_, json) => json,
         };
-        match serde_json::from_value::<S>(merged) {
+        match python::from_json::<S>(&merged) {
             Ok(synapse) => Answer {
                 status,
                 message: message.unwrap_or_else(|| "Success".into()),
@@ -244,7 +248,7 @@ impl Dendrite {
         };
         if sent.status != 200 {
             let text = sent.response.text().await.unwrap_or_default();
-            let json = serde_json::from_str::<Value>(&text).ok();
+            let json = python::parse(text.as_bytes()).ok();
             return refused(
                 started,
                 sent.status,
@@ -296,7 +300,7 @@ impl Dendrite {
                 "Service unavailable: dendrite closed".into(),
             ));
         };
-        let fields = serde_json::to_value(synapse)
+        let fields = python::to_json(synapse)
             .map_err(|e| failure(started, 400, format!("synapse does not serialise: {e}")))?;
         let seconds = timeout.as_secs_f64();
         let url = format!(
@@ -327,7 +331,8 @@ impl Dendrite {
                 .await
             }
             Scheme::BtAuth => {
-                let body = fields.to_string();
+                // As Python's `json.dumps` writes it, `NaN` and all.
+                let body = fields.to_text(Style::Dumps).unwrap_or_default();
                 let nonce = self.nonce();
                 let path = format!("/{}", S::NAME);
                 let mut request = request;
@@ -401,7 +406,7 @@ impl Dendrite {
         &self,
         request: reqwest::RequestBuilder,
         target: &Target,
-        fields: &Value,
+        fields: &Json,
         name: &str,
         schema: &Schema,
         uuid: &str,
@@ -409,7 +414,7 @@ impl Dendrite {
     ) -> reqwest::RequestBuilder {
         let nonce = self.nonce();
         // Values the declared types refuse get no hash: a Python axon would refuse them anyway.
-        let hash = body_hash(&Json::from_value(fields), &schema.hashed).unwrap_or_default();
+        let hash = body_hash(fields, &schema.hashed).unwrap_or_default();
         let me = &*self.hotkey_ss58;
         let axon_hotkey = target.hotkey.to_ss58();
         let message = request_message(nonce, me, &axon_hotkey, uuid, &hash);
@@ -443,7 +448,7 @@ impl Dendrite {
             .header("computed_body_hash", hash);
         // Python's axon builds a synapse from headers first, so every required field needs a
         // placeholder of its type (and no other may have one: an empty string is no enum).
-        if let Value::Object(map) = fields {
+        if let Json::Object(map) = fields {
             let required = |key: &str| {
                 schema.fields.is_empty()
                     || schema
@@ -453,13 +458,12 @@ impl Dendrite {
             };
             for (key, value) in map.iter().filter(|(key, _)| required(key)) {
                 if let Some(empty) = placeholder(value) {
-                    let encoded =
-                        base64::engine::general_purpose::STANDARD.encode(empty.to_string());
+                    let encoded = base64::engine::general_purpose::STANDARD.encode(empty);
                     request = request.header(format!("bt_header_input_obj_{key}"), encoded);
                 }
             }
         }
-        request.body(body.to_string())
+        request.body(body.to_text(Style::Dumps).unwrap_or_default())
     }
 }
 
@@ -475,14 +479,15 @@ struct Sent {
 fn refused<T>(
     started: Instant,
     status: u16,
-    body: Option<&Value>,
+    body: Option<&Json>,
     header_message: Option<String>,
     process_time: Option<f64>,
 ) -> Answer<T> {
     let message = body
-        .and_then(|json| json.get("message"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
+        .and_then(|json| match json.get("message") {
+            Some(Json::Str(message)) => Some(message.clone()),
+            _ => None,
+        })
         .or(header_message)
         .unwrap_or_default();
     Answer {

@@ -3,7 +3,6 @@
 
 use crate::python::{field_str, Field, Invalid, Json, PyType};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use serde_json::{Map, Value};
 use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -107,34 +106,34 @@ pub struct TerminalInfo {
 /// The protocol version this crate speaks, as Python's dendrite reports it (10.5.0).
 pub const VERSION: u64 = 10_005_000;
 
-/// The whole request body: the protocol's fields around the synapse's own.
+/// The whole request body: the protocol's fields around the synapse's own, in the order
+/// Python's dendrite writes them.
 pub(crate) fn envelope(
-    synapse: &Value,
+    synapse: &Json,
     name: &str,
     timeout: f64,
     dendrite: &TerminalInfo,
     axon: &TerminalInfo,
-) -> Value {
-    let mut body = Map::new();
-    body.insert("name".into(), Value::from(name));
-    body.insert("timeout".into(), Value::from(timeout));
-    body.insert("total_size".into(), Value::from(0));
-    body.insert("header_size".into(), Value::from(0));
-    body.insert(
-        "dendrite".into(),
-        serde_json::to_value(dendrite).unwrap_or(Value::Null),
-    );
-    body.insert(
-        "axon".into(),
-        serde_json::to_value(axon).unwrap_or(Value::Null),
-    );
-    body.insert("computed_body_hash".into(), Value::from(""));
-    if let Value::Object(fields) = synapse {
+) -> Json {
+    let terminal = |info: &TerminalInfo| crate::python::to_json(info).unwrap_or(Json::Null);
+    let mut body = vec![
+        ("name".to_string(), Json::Str(name.to_string())),
+        ("timeout".to_string(), Json::Float(timeout)),
+        ("total_size".to_string(), Json::Int("0".into())),
+        ("header_size".to_string(), Json::Int("0".into())),
+        ("dendrite".to_string(), terminal(dendrite)),
+        ("axon".to_string(), terminal(axon)),
+        ("computed_body_hash".to_string(), Json::Str(String::new())),
+    ];
+    if let Json::Object(fields) = synapse {
         for (key, value) in fields {
-            body.insert(key.clone(), value.clone());
+            match body.iter_mut().find(|(k, _)| k == key) {
+                Some(entry) => entry.1 = value.clone(),
+                None => body.push((key.clone(), value.clone())),
+            }
         }
     }
-    Value::Object(body)
+    Json::Object(body)
 }
 
 /// The protocol's own top-level fields, which are not the synapse's.
@@ -148,16 +147,16 @@ pub(crate) const PROTOCOL_FIELDS: [&str; 7] = [
     "computed_body_hash",
 ];
 
-/// A placeholder JSON value of the same type, as Python's `bt_header_input_obj_*` headers
-/// carry for each input field.
-pub(crate) fn placeholder(value: &Value) -> Option<Value> {
+/// The JSON text of an empty value of the same type (Python's `json.dumps(type(value)())`), as
+/// Python's `bt_header_input_obj_*` headers carry for each required input field.
+pub(crate) fn placeholder(value: &Json) -> Option<&'static str> {
     Some(match value {
-        Value::Null => return None,
-        Value::Bool(_) => Value::Bool(false),
-        Value::Number(n) if n.is_f64() => Value::from(0.0),
-        Value::Number(_) => Value::from(0),
-        Value::String(_) => Value::from(""),
-        Value::Array(_) => Value::Array(Vec::new()),
-        Value::Object(_) => Value::Object(Map::new()),
+        Json::Null => return None,
+        Json::Bool(_) => "false",
+        Json::Int(_) => "0",
+        Json::Float(_) => "0.0",
+        Json::Str(_) => "\"\"",
+        Json::Array(_) => "[]",
+        Json::Object(_) => "{}",
     })
 }

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{btauth_headers, doubled, free_port, key, now_ns, post, request as double, Refuse};
-use plexus_axon::{Axon, Dendrite, Scheme, Target};
+use plexus_axon::{Axon, Dendrite, Scheme, Synapse, Target};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -27,6 +27,10 @@ async fn test_python_signed_requests_against_plexus_axon() {
     let hotkey = miner.account();
     let axon = Axon::new(miner, Refuse(key("//Stranger").account()))
         .route(doubled)
+        .route(|mut s: Scores| async move {
+            s.first = s.values.first().copied();
+            s
+        })
         .serve("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -52,6 +56,24 @@ async fn test_python_signed_requests_against_plexus_axon() {
     refused("tampered", 401, "BadSignature");
     refused("stale", 401, "StaleRequest");
     refused("unknown", 404, "not found");
+    // NaN and the infinities, which Python's json writes and reads, go in and come back out.
+    assert_eq!(results["non_finite"][0], 200, "{results}");
+    assert_eq!(
+        results["non_finite"][1],
+        serde_json::json!(["nan", "inf", "-inf", "1.5"])
+    );
+    assert_eq!(results["non_finite"][2], "nan");
+}
+
+/// A synapse of floats, for the values JSON has no words for.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Scores {
+    values: Vec<f64>,
+    first: Option<f64>,
+}
+
+impl Synapse for Scores {
+    const NAME: &'static str = "Scores";
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,6 +97,16 @@ async fn test_plexus_dendrite_against_python_verifier() {
     let answer = validator.call(&target, &double(21), t).await;
     assert_eq!(answer.status, 200, "{}", answer.message);
     assert_eq!(answer.synapse.unwrap().output, Some(42));
+    // Non-finite floats are written as Python's json writes them, and read back.
+    let scores = Scores {
+        values: vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1.5],
+        first: None,
+    };
+    let answer = validator.call(&target, &scores, t).await;
+    assert_eq!(answer.status, 200, "{}", answer.message);
+    let scores = answer.synapse.unwrap();
+    assert!(scores.first.is_some_and(f64::is_nan), "{scores:?}");
+    assert_eq!(scores.values[1..], [f64::INFINITY, f64::NEG_INFINITY, 1.5]);
     // Several at once, each with its own nonce.
     let many = (0..8).map(|i| {
         let validator = validator.clone();

@@ -116,6 +116,21 @@ impl Synapse for ShapesNarrow {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+struct Echo {
+    x: f64,
+    y: Option<f64>,
+}
+
+impl Synapse for Echo {
+    const NAME: &'static str = "Echo";
+    const HASH_FIELDS: &'static [&'static str] = &["x"];
+
+    fn fields() -> Vec<Field> {
+        vec![Field::of::<f64>("x"), Field::of::<Option<f64>>("y")]
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Failing {
     x: i64,
 }
@@ -181,6 +196,10 @@ async fn test_python_dendrite_sees_the_plexus_axon_as_a_python_one() {
             s.total = Some(s.weights.values().sum::<f64>() * s.scale);
             s
         })
+        .route(|mut e: Echo| async move {
+            e.y = Some(e.x);
+            e
+        })
         .route(|_: Failing| async move { Err::<Failing, _>("the handler failed on purpose") })
         .stream_route(|d: Drip| async move {
             futures::stream::iter(0..d.chunks).then(|i| async move {
@@ -209,6 +228,9 @@ async fn test_python_dendrite_sees_the_plexus_axon_as_a_python_one() {
     assert_eq!(plexus["shapes"][2], 7.5, "{plexus}");
     assert_eq!(plexus["ping"][0], 200, "{plexus}");
     assert_eq!(plexus["stream_timeout"][0], 408, "{plexus}");
+    assert_eq!(plexus["finite"][0], 200, "{plexus}");
+    // A NaN goes in, but no Python axon can write one into its answer.
+    assert_eq!(plexus["non_finite"][0], 500, "{plexus}");
     assert_eq!(
         plexus, control,
         "a Python dendrite sees the Plexus axon (left) as it sees a Python one (right)"
@@ -275,6 +297,13 @@ async fn test_plexus_dendrite_sees_a_python_axon_as_a_python_dendrite_does() {
     assert_eq!(dendrite.call(&target, &shapes(), t).await.status, 200);
 
     assert_eq!(dendrite.call(&target, &Ping {}, t).await.status, 200);
+
+    let echo = |x| Echo { x, y: None };
+    let answer = dendrite.call(&target, &echo(2.5), t).await;
+    assert_eq!(answer.synapse.and_then(|e| e.y), Some(2.5));
+    // Sent as Python writes a NaN; its axon reads it, and fails to answer it, as against
+    // a Python dendrite.
+    assert_eq!(dendrite.call(&target, &echo(f64::NAN), t).await.status, 500);
 
     let answer = dendrite
         .call_stream(&target, &Drip { chunks: 10 }, Duration::from_millis(1500))

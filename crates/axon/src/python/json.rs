@@ -289,6 +289,97 @@ impl Reader<'_> {
     }
 }
 
+/// How Python writes JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `json.dumps` with its defaults, as Python clients send bodies: `", "` and `": "`
+    /// between items, non-ASCII escaped, `NaN` and `Infinity` written.
+    Dumps,
+    /// Starlette's `JSONResponse`, as the Python axon answers: no spaces, UTF-8 as it is, and
+    /// no non-finite floats (it fails on one).
+    Response,
+}
+
+impl Json {
+    /// This value as Python writes it in `style`; `None` for a non-finite float in
+    /// [`Style::Response`].
+    pub fn to_text(&self, style: Style) -> Option<String> {
+        let mut out = String::new();
+        self.write(style, &mut out).then_some(out)
+    }
+
+    fn write(&self, style: Style, out: &mut String) -> bool {
+        let (comma, colon) = match style {
+            Style::Dumps => (", ", ": "),
+            Style::Response => (",", ":"),
+        };
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Int(digits) => out.push_str(digits),
+            Json::Float(x) if x.is_finite() => out.push_str(&super::py_float(*x)),
+            Json::Float(_) if style == Style::Response => return false,
+            Json::Float(x) if x.is_nan() => out.push_str("NaN"),
+            Json::Float(x) => out.push_str(if *x > 0.0 { "Infinity" } else { "-Infinity" }),
+            Json::Str(s) => write_str(s, style, out),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(comma);
+                    }
+                    if !item.write(style, out) {
+                        return false;
+                    }
+                }
+                out.push(']');
+            }
+            Json::Object(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(comma);
+                    }
+                    write_str(key, style, out);
+                    out.push_str(colon);
+                    if !value.write(style, out) {
+                        return false;
+                    }
+                }
+                out.push('}');
+            }
+        }
+        true
+    }
+}
+
+fn write_str(s: &str, style: Style, out: &mut String) {
+    use std::fmt::Write as _;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if style == Style::Dumps && !c.is_ascii() => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +405,22 @@ mod tests {
         assert_eq!(items[3], Json::Str("xé😀".into()));
         assert_eq!(parse(b"1e400").unwrap(), Json::Float(f64::INFINITY));
         assert_eq!(parse(b"-0").unwrap(), Json::Int("-0".into()));
+        // Written back as Python's json.dumps and Starlette write it.
+        let value =
+            parse(br#"{"a": [1.0, NaN, -Infinity, 1e+16], "s": "\u00e9\"\n\u0001\ud83d\ude00"}"#)
+                .unwrap();
+        assert_eq!(
+            value.to_text(Style::Dumps).unwrap(),
+            r#"{"a": [1.0, NaN, -Infinity, 1e+16], "s": "\u00e9\"\n\u0001\ud83d\ude00"}"#
+        );
+        assert_eq!(value.to_text(Style::Response), None);
+        assert_eq!(
+            parse(br#"{"s": "\u00e9", "n": 12345678901234567890123}"#)
+                .unwrap()
+                .to_text(Style::Response)
+                .unwrap(),
+            "{\"s\":\"\u{e9}\",\"n\":12345678901234567890123}"
+        );
         for bad in [
             &b"01"[..],
             b"+1",

@@ -5,9 +5,11 @@
 mod json;
 mod printable;
 mod repr;
+mod serde;
 mod types;
 
-pub use json::{parse, Json, JsonError};
+pub use self::serde::{from_json, to_json, SerdeError};
+pub use json::{parse, Json, JsonError, Style};
 pub use repr::{field_str, py_float, str_repr, Invalid};
 pub use types::{Field, Model, PyBytes, PyField, PyType, StrEnum};
 

@@ -240,7 +240,7 @@ fn normal_int(digits: &str) -> &str {
 }
 
 /// An `int` field's value, in decimal.
-fn int(value: &Json) -> Result<String, Invalid> {
+pub(super) fn int(value: &Json) -> Result<String, Invalid> {
     match value {
         Json::Int(digits) => Ok(normal_int(digits).to_string()),
         Json::Bool(b) => Ok(if *b { "1" } else { "0" }.to_string()),
@@ -270,7 +270,7 @@ fn int(value: &Json) -> Result<String, Invalid> {
 
 /// `[+-]?[0-9](_?[0-9])*(\.0+)?` after trimming Unicode white space, as pydantic reads an int
 /// from a string (and a `Dict[int, …]` key).
-fn int_text(s: &str) -> Result<String, Invalid> {
+pub(super) fn int_text(s: &str) -> Result<String, Invalid> {
     let bad =
         || Invalid("Input should be a valid integer, unable to parse string as an integer".into());
     let t = s.trim();
@@ -310,7 +310,7 @@ fn int_text(s: &str) -> Result<String, Invalid> {
 }
 
 /// A `float` field's value.
-fn float(value: &Json) -> Result<f64, Invalid> {
+pub(super) fn float(value: &Json) -> Result<f64, Invalid> {
     match value {
         Json::Float(x) => Ok(*x),
         Json::Int(digits) => {
@@ -344,7 +344,7 @@ fn float_text(s: &str) -> Result<f64, Invalid> {
 }
 
 /// A `bool` field's value.
-fn boolean(value: &Json) -> Result<bool, Invalid> {
+pub(super) fn boolean(value: &Json) -> Result<bool, Invalid> {
     match value {
         Json::Bool(b) => Ok(*b),
         Json::Int(digits) => match normal_int(digits) {

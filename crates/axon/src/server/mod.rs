@@ -22,6 +22,7 @@ mod response;
 
 use crate::auth::{NonceTracker, Verifiers};
 use crate::btauth::ReplayGuard;
+use crate::python::{self, Json};
 use crate::synapse::{Schema, Synapse};
 use admission::Rates;
 use axum::body::Bytes;
@@ -34,7 +35,6 @@ use plexus_keys::Keypair;
 use plexus_primitives::AccountId;
 use queue::Slots;
 use requests::handle;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -124,11 +124,11 @@ enum Failed {
     Handler(String),
 }
 
-type Handler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Value, Failed>> + Send + Sync>;
+type Handler = Arc<dyn Fn(Json) -> BoxFuture<'static, Result<Json, Failed>> + Send + Sync>;
 /// A streamed answer; an error cuts the response off without its end, so the caller cannot
 /// take it for complete.
 type Chunks = BoxStream<'static, Result<Bytes, std::io::Error>>;
-type StreamHandler = Arc<dyn Fn(Value) -> BoxFuture<'static, Result<Chunks, Failed>> + Send + Sync>;
+type StreamHandler = Arc<dyn Fn(Json) -> BoxFuture<'static, Result<Chunks, Failed>> + Send + Sync>;
 
 /// What a handler may return: the synapse, or a `Result` whose error becomes a 500 answer (the
 /// caller sees `Internal Server Error #<id>`, the log has the error under that id), as a Python
@@ -298,15 +298,15 @@ impl Axon {
         R: Answered<S>,
     {
         let handler = Arc::new(handler);
-        let erased: Handler = Arc::new(move |body: Value| {
+        let erased: Handler = Arc::new(move |body: Json| {
             let handler = handler.clone();
             Box::pin(async move {
                 let synapse: S =
-                    serde_json::from_value(body).map_err(|e| Failed::Request(e.to_string()))?;
+                    python::from_json(&body).map_err(|e| Failed::Request(e.to_string()))?;
                 let answered = guarded(async move { handler(synapse).await.into_result() })
                     .await?
                     .map_err(Failed::Handler)?;
-                serde_json::to_value(answered).map_err(|e| Failed::Handler(e.to_string()))
+                python::to_json(&answered).map_err(|e| Failed::Handler(e.to_string()))
             })
         });
         self.serving::<S>(Serve::Unary(erased))
@@ -324,11 +324,11 @@ impl Axon {
         St::Item: Into<Bytes>,
     {
         let handler = Arc::new(handler);
-        let erased: StreamHandler = Arc::new(move |body: Value| {
+        let erased: StreamHandler = Arc::new(move |body: Json| {
             let handler = handler.clone();
             Box::pin(async move {
                 let synapse: S =
-                    serde_json::from_value(body).map_err(|e| Failed::Request(e.to_string()))?;
+                    python::from_json(&body).map_err(|e| Failed::Request(e.to_string()))?;
                 let chunks = guarded(handler(synapse)).await?;
                 let chunks: Chunks = guarded_stream(chunks.map(Into::into)).boxed();
                 Ok(chunks)

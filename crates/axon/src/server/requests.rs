@@ -9,7 +9,7 @@ use super::{lock, now_ns, Chunks, Failed, Route, Serve, Shared};
 use crate::auth::{request_message, verify_hex};
 use crate::btauth;
 use crate::hash;
-use crate::python::{self, Json};
+use crate::python::{self, Json, Style};
 use crate::synapse::{TerminalInfo, PROTOCOL_FIELDS};
 use axum::body::Body;
 use axum::extract::State;
@@ -17,15 +17,17 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use plexus_net::Peer;
 use plexus_primitives::AccountId;
-use serde_json::{Map, Value};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::{debug, warn};
 
+/// An object's entries, in order.
+type Entries = Vec<(String, Json)>;
+
 /// What a handler gave: the synapse with outputs, or a stream.
 enum Served {
-    Synapse(Map<String, Value>),
+    Synapse(Entries),
     Stream(Chunks),
 }
 
@@ -33,18 +35,18 @@ enum Served {
 async fn run(
     shared: &Shared,
     route: &Route,
-    fields: Map<String, Value>,
+    fields: Entries,
     timeout: Duration,
     hotkey: &AccountId,
 ) -> Result<Served, Response> {
-    let fields = Value::Object(fields);
+    let fields = Json::Object(fields);
     let served = match &route.serve {
         Serve::Unary(handler) => tokio::time::timeout(timeout, handler(fields))
             .await
             .map(|r| {
                 r.map(|answered| match answered {
-                    Value::Object(outputs) => Served::Synapse(outputs),
-                    _ => Served::Synapse(Map::new()),
+                    Json::Object(outputs) => Served::Synapse(outputs),
+                    _ => Served::Synapse(Vec::new()),
                 })
             }),
         Serve::Stream(handler) => tokio::time::timeout(timeout, handler(fields))
@@ -177,15 +179,15 @@ async fn synapse_request(
         debug!(%hotkey, %why, error = %error_id(&response), "the request's fields are not the synapse's");
         return Err(response);
     }
-    let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(&bytes) else {
+    let Json::Object(request) = json else {
         let response = internal(shared);
-        debug!(%hotkey, error = %error_id(&response), "the body is not an object this axon can read");
+        debug!(%hotkey, error = %error_id(&response), "the body is not a JSON object");
         return Err(response);
     };
-    let fields: Map<String, Value> = request
+    let fields: Entries = request
         .iter()
         .filter(|(k, _)| !PROTOCOL_FIELDS.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .cloned()
         .collect();
     let outputs = match run(shared, route, fields, timeout, &hotkey).await? {
         Served::Stream(chunks) => {
@@ -197,10 +199,16 @@ async fn synapse_request(
     drop(slot);
     let process_time = started.elapsed().as_secs_f64();
     let (response, headers) = synapse_answer(name, &request, outputs, process_time);
-    let hash = hash::body_hash(&Json::from_value(&response), &route.schema.hashed);
+    let hash = hash::body_hash(&response, &route.schema.hashed);
     let mut extra = headers;
     extra.push(("computed_body_hash", hash.unwrap_or_default()));
-    Ok(reply(shared, StatusCode::OK, "Success", response, &extra))
+    // Python's axon cannot write a non-finite float into its answer and fails instead.
+    let Some(text) = response.to_text(Style::Response) else {
+        let response = internal(shared);
+        debug!(%hotkey, error = %error_id(&response), "the answer holds a non-finite float");
+        return Err(response);
+    };
+    Ok(reply(shared, StatusCode::OK, "Success", text, &extra))
 }
 
 /// The answer to a Synapse-protocol request, as the Python axon builds it: the protocol's
@@ -210,64 +218,52 @@ async fn synapse_request(
 /// Python writes from it.
 fn synapse_answer(
     name: &str,
-    request: &Map<String, Value>,
-    outputs: Map<String, Value>,
+    request: &[(String, Json)],
+    outputs: Entries,
     process_time: f64,
-) -> (Value, Vec<(&'static str, String)>) {
-    let echoed = |key: &str, default: Value| request.get(key).cloned().unwrap_or(default);
-    let blank = || serde_json::to_value(TerminalInfo::default()).unwrap_or(Value::Null);
+) -> (Json, Vec<(&'static str, String)>) {
+    let echoed = |key: &str, default: Json| {
+        request
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(default, |(_, v)| v.clone())
+    };
+    let blank = || python::to_json(&TerminalInfo::default()).unwrap_or(Json::Null);
     let mut axon = echoed("axon", blank());
-    if let Value::Object(axon) = &mut axon {
-        for (key, value) in [
-            ("status_code", Value::from(200)),
-            ("status_message", Value::from("Success")),
-        ] {
-            let slot = axon.entry(key).or_insert(Value::Null);
-            if slot.is_null() {
-                *slot = value;
-            }
-        }
-        axon.insert("process_time".into(), Value::from(process_time));
+    if let Json::Object(fields) = &mut axon {
+        set(fields, "status_code", Json::Int("200".into()), true);
+        set(fields, "status_message", Json::Str("Success".into()), true);
+        set(fields, "process_time", Json::Float(process_time), false);
     }
     let dendrite = echoed("dendrite", blank());
-    let mut body = Map::new();
-    body.insert("name".into(), Value::from(name));
-    body.insert("timeout".into(), echoed("timeout", Value::from(12.0)));
-    body.insert("total_size".into(), echoed("total_size", Value::from(0)));
-    body.insert("header_size".into(), echoed("header_size", Value::from(0)));
-    body.insert("dendrite".into(), dendrite.clone());
-    body.insert("axon".into(), axon.clone());
-    body.insert(
-        "computed_body_hash".into(),
-        echoed("computed_body_hash", Value::from("")),
-    );
-    body.extend(outputs);
-    let text = |value: &Value| match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) if n.is_f64() => python::py_float(n.as_f64().unwrap_or(f64::NAN)),
-        other => other.to_string(),
+    let timeout = echoed("timeout", Json::Float(12.0));
+    let total_size = echoed("total_size", Json::Int("0".into()));
+    let header_size = echoed("header_size", Json::Int("0".into()));
+    let text = |value: &Json| match value {
+        Json::Str(s) => s.clone(),
+        Json::Float(x) => python::py_float(*x),
+        other => other.to_text(python::Style::Dumps).unwrap_or_default(),
     };
     let mut headers = vec![
         ("name", name.to_string()),
-        ("timeout", text(&body["timeout"])),
+        ("timeout", text(&timeout)),
         (
             "bt_header_axon_process_time",
             python::py_float(process_time),
         ),
     ];
-    for (terminal, names) in [
+    let terminals: [(&Json, &[(&str, &'static str)]); 2] = [
         (
             &axon,
-            [
+            &[
                 ("ip", "bt_header_axon_ip"),
                 ("port", "bt_header_axon_port"),
                 ("hotkey", "bt_header_axon_hotkey"),
-            ]
-            .as_slice(),
+            ],
         ),
         (
             &dendrite,
-            [
+            &[
                 ("ip", "bt_header_dendrite_ip"),
                 ("port", "bt_header_dendrite_port"),
                 ("version", "bt_header_dendrite_version"),
@@ -275,19 +271,41 @@ fn synapse_answer(
                 ("uuid", "bt_header_dendrite_uuid"),
                 ("hotkey", "bt_header_dendrite_hotkey"),
                 ("signature", "bt_header_dendrite_signature"),
-            ]
-            .as_slice(),
+            ],
         ),
-    ] {
+    ];
+    for (terminal, names) in terminals {
         for (field, header) in names {
-            if let Some(value) = terminal.get(field).filter(|v| !v.is_null()) {
+            if let Some(value) = terminal.get(field).filter(|v| **v != Json::Null) {
                 headers.push((header, text(value)));
             }
         }
     }
-    headers.push(("header_size", text(&body["header_size"])));
-    headers.push(("total_size", text(&body["total_size"])));
-    (Value::Object(body), headers)
+    headers.push(("header_size", text(&header_size)));
+    headers.push(("total_size", text(&total_size)));
+    let mut body = vec![
+        ("name".to_string(), Json::Str(name.to_string())),
+        ("timeout".to_string(), timeout),
+        ("total_size".to_string(), total_size),
+        ("header_size".to_string(), header_size),
+        ("dendrite".to_string(), dendrite),
+        ("axon".to_string(), axon),
+        (
+            "computed_body_hash".to_string(),
+            echoed("computed_body_hash", Json::Str(String::new())),
+        ),
+    ];
+    body.extend(outputs);
+    (Json::Object(body), headers)
+}
+
+/// Sets `key` in an object's entries (only where it is missing or null, if `unless_set`).
+fn set(fields: &mut Entries, key: &str, value: Json, unless_set: bool) {
+    match fields.iter_mut().find(|(k, _)| k == key) {
+        Some(entry) if !unless_set || entry.1 == Json::Null => entry.1 = value,
+        Some(_) => {}
+        None => fields.push((key.to_string(), value)),
+    }
 }
 
 /// btauth/1: the headers are checked before the body is read, the signature and replay after;
@@ -334,7 +352,8 @@ async fn btauth_request(
     drop(checking);
     check_rate(shared, &claims.hotkey)?;
     let slot = take_slot(shared, &claims.hotkey, timeout).await?;
-    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(&bytes) else {
+    // Read as Python's `json` reads it: `NaN` and `Infinity` are numbers.
+    let Ok(Json::Object(fields)) = python::parse(&bytes) else {
         return Err(error(
             shared,
             StatusCode::BAD_REQUEST,
@@ -346,12 +365,19 @@ async fn btauth_request(
         Served::Synapse(answered) => {
             drop(slot);
             let process_time = started.elapsed().as_secs_f64();
+            // Written as Python's `json.dumps` writes it, non-finite floats included.
+            let text = Json::Object(answered)
+                .to_text(Style::Dumps)
+                .unwrap_or_default();
             Ok(reply(
                 shared,
                 StatusCode::OK,
                 "Success",
-                Value::Object(answered),
-                &[("bt_header_axon_process_time", process_time.to_string())],
+                text,
+                &[(
+                    "bt_header_axon_process_time",
+                    python::py_float(process_time),
+                )],
             ))
         }
     }

@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::stream::StreamExt as _;
-use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,10 +17,15 @@ pub(super) fn reply(
     shared: &Shared,
     status: StatusCode,
     message: &str,
-    body: Value,
+    body: String,
     extra: &[(&'static str, String)],
 ) -> Response {
-    let mut response = (status, axum::Json(body)).into_response();
+    let mut response = (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response();
     put_headers(shared, response.headers_mut(), status, message, extra);
     response
 }
@@ -50,7 +54,7 @@ fn put_headers(
 }
 
 pub(super) fn error(shared: &Shared, status: StatusCode, message: String) -> Response {
-    let body = serde_json::json!({ "message": message });
+    let body = serde_json::json!({ "message": message }).to_string();
     reply(shared, status, &message, body, &[])
 }
 
@@ -84,7 +88,7 @@ pub(super) fn unprocessable(shared: &Shared, why: &str) -> Response {
         shared,
         StatusCode::UNPROCESSABLE_ENTITY,
         "JSON decode error",
-        body,
+        body.to_string(),
         &[],
     )
 }

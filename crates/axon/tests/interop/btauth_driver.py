@@ -33,6 +33,14 @@ def post(port, path, body, headers):
         return [e.code, json.loads(e.read() or b"null")]
 
 
+def non_finite(port, validator, axon_hotkey):
+    """Floats Python's json writes and reads but JSON has not: sent, answered, read back, as reprs."""
+    body = json.dumps({"values": [float("nan"), float("inf"), -float("inf"), 1.5], "first": None}).encode()
+    headers = http_auth.sign(validator, method="POST", path="/Scores", body=body, receiver_ss58=axon_hotkey)
+    status, answer = post(port, "/Scores", body, headers)
+    return [status, [repr(v) for v in answer["values"]], repr(answer["first"])]
+
+
 def client_cases(port: int, axon_hotkey: str):
     validator = Keypair.create_from_uri("//Validator")
     other = Keypair.create_from_uri("//OtherMiner").ss58_address
@@ -51,6 +59,7 @@ def client_cases(port: int, axon_hotkey: str):
         "tampered": post(port, "/Double", body.replace(b"21", b"22"), signed()),
         "stale": post(port, "/Double", body, signed(nonce_ns=time.time_ns() - 30_000_000_000)),
         "unknown": post(port, "/Unserved", body, signed(path="/Unserved")),
+        "non_finite": non_finite(port, validator, axon_hotkey),
     }
     print(json.dumps(results), flush=True)
 
@@ -73,6 +82,10 @@ def serve(port: int):
                 )
             except http_auth.AuthError as e:
                 return self.answer(401, {"message": f"{type(e).__name__}: {e}"})
+            if self.path == "/Scores":
+                scores = json.loads(body)
+                scores["first"] = scores["values"][0] if scores["values"] else None
+                return self.answer(200, scores)
             if self.path != "/Double":
                 return self.answer(404, {"message": f"no route {self.path}"})
             synapse = json.loads(body)

@@ -57,6 +57,14 @@ ShapesNarrow = pydantic.create_model(
 )
 
 
+class Echo(bt.Synapse):
+    """Its answer repeats `x`: Python's axon cannot write a NaN into an answer."""
+
+    x: float
+    y: typing.Optional[float] = None
+    required_hash_fields: typing.ClassVar[typing.Tuple[str, ...]] = ("x",)
+
+
 class Failing(bt.Synapse):
     """Its handler fails."""
 
@@ -121,6 +129,8 @@ async def dendrite_cases(port: int, axon_hotkey: str):
         "handler_fails": await call(caller, info, Failing(x=1)),
         "after_failure": await call(caller, info, shapes()),
         "ping": await call(caller, info, bt.Synapse()),
+        "finite": await call(caller, info, Echo(x=2.5)),
+        "non_finite": await call(caller, info, Echo(x=float("nan"))),
         "stream_timeout": await drip(caller, info),
     }
     await caller.aclose_session()
@@ -137,6 +147,10 @@ def serve_axon(port: int):
         synapse.total = sum(synapse.weights.values()) * synapse.scale
         return synapse
 
+    def forward_echo(synapse: Echo) -> Echo:
+        synapse.y = synapse.x
+        return synapse
+
     def forward_failing(synapse: Failing) -> Failing:
         raise ValueError("the handler failed on purpose")
 
@@ -150,6 +164,7 @@ def serve_axon(port: int):
         return synapse.create_streaming_response(stream)
 
     axon.attach(forward_fn=forward_shapes)
+    axon.attach(forward_fn=forward_echo)
     axon.attach(forward_fn=forward_failing)
     axon.attach(forward_fn=forward_drip)
     axon.start()
