@@ -20,7 +20,7 @@ mod queue;
 mod requests;
 mod response;
 
-use crate::auth::{NonceTracker, Verifiers};
+use crate::auth::{Batcher, NonceTracker, Verifiers};
 use crate::btauth::ReplayGuard;
 use crate::python::{self, Json};
 use crate::synapse::{Schema, Synapse};
@@ -213,6 +213,7 @@ struct Shared {
     /// The hotkey's SS58 address, written into every answer and signed message.
     hotkey_ss58: String,
     verifiers: Mutex<Verifiers>,
+    signatures: Batcher,
     config: AxonConfig,
     gate: Arc<dyn Gate>,
     routes: BTreeMap<&'static str, Route>,
@@ -364,6 +365,7 @@ impl Axon {
             hotkey: self.keypair.account(),
             hotkey_ss58: self.keypair.account().to_ss58(),
             verifiers: Mutex::new(Verifiers::default()),
+            signatures: Batcher::start(),
             slots: Slots::new(self.config.max_concurrent, self.config.max_queued),
             nonces: Mutex::new(NonceTracker::new(self.config.nonce_capacity)),
             replays: Mutex::new(ReplayGuard::new(self.config.nonce_capacity)),

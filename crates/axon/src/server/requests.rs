@@ -6,7 +6,7 @@ use super::admission::{
 };
 use super::response::{error, error_id, internal, reply, streamed, timed_out, unprocessable};
 use super::{lock, now_ns, Chunks, Failed, Route, Serve, Shared};
-use crate::auth::{request_message, verify_hex};
+use crate::auth::{request_message, signature_hex};
 use crate::btauth;
 use crate::hash;
 use crate::python::{self, Json, Style};
@@ -133,10 +133,16 @@ async fn synapse_request(
     let verifier = lock(&shared.verifiers)
         .get(&hotkey)
         .ok_or_else(|| unverified("missing or invalid dendrite hotkey".into()))?;
-    if !verify_hex(&verifier, &message, signature) {
-        return Err(unverified(format!(
-            "Signature mismatch with {message} and {signature}"
-        )));
+    let mismatch = || unverified(format!("Signature mismatch with {message} and {signature}"));
+    let Some(signed) = signature_hex(signature) else {
+        return Err(mismatch());
+    };
+    if !shared
+        .signatures
+        .verify(verifier, message.clone(), signed)
+        .await
+    {
+        return Err(mismatch());
     }
     // The freshness window stretches by the timeout the request states, as Python's does (by
     // none when it states none), capped like the timeout itself.
