@@ -113,7 +113,7 @@ fn main() {
 
         for concurrency in [1usize, 16, 64] {
             for (name, target, total) in [
-                ("plexus axon", &plexus, 4_000usize),
+                ("plexus axon", &plexus, 20_000usize),
                 ("python axon (bittensor 10.5.0)", &python_target, 600),
             ] {
                 let (rps, p50, p99, failures) = drive(target, concurrency, total).await;
