@@ -73,28 +73,12 @@ async fn test_python_dendrite_against_plexus_axon() {
 async fn test_plexus_dendrite_against_python_axon() {
     let port = free_port();
     let home = tempfile::tempdir().unwrap();
-    let (child, hotkey) = tokio::task::spawn_blocking({
-        let home = home.path().to_path_buf();
-        move || common::serve(driver(&home).args(["axon", &port.to_string()]))
-    })
-    .await
-    .unwrap();
-    let target = Target {
-        ip: "127.0.0.1".parse().unwrap(),
-        port,
-        hotkey,
-    };
+    let mut command = driver(home.path());
+    command.args(["axon", &port.to_string()]);
+    let (child, target) = common::python_axon(command, port).await;
     let t = Duration::from_secs(10);
     let validator = Dendrite::new(key("//Validator"), 4);
-    // The axon's server may take a moment after it reports its hotkey.
-    let mut answer = validator.call(&target, &double(21), t).await;
-    for _ in 0..50 {
-        if answer.status != 503 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        answer = validator.call(&target, &double(21), t).await;
-    }
+    let answer = validator.call(&target, &double(21), t).await;
     assert_eq!(answer.status, 200, "{}", answer.message);
     assert_eq!(answer.synapse.unwrap().output, Some(42));
 

@@ -10,10 +10,10 @@
 
 mod common;
 
-use common::{free_port, key};
+use common::{free_port, key, Ping};
 use futures::StreamExt as _;
 use plexus_axon::python::{PyField, PyType, StrEnum};
-use plexus_axon::{AllowAll, Axon, Dendrite, Field, Synapse, Target};
+use plexus_axon::{AllowAll, Axon, Dendrite, Field, Synapse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -156,14 +156,6 @@ impl Synapse for Drip {
     }
 }
 
-/// Python's base `Synapse`, the ping route.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Ping {}
-
-impl Synapse for Ping {
-    const NAME: &'static str = "Synapse";
-}
-
 fn shapes() -> Shapes {
     Shapes {
         weights: BTreeMap::from([(3, 0.5), (1, 2.0)]),
@@ -241,27 +233,12 @@ async fn test_python_dendrite_sees_the_plexus_axon_as_a_python_one() {
 async fn test_plexus_dendrite_sees_a_python_axon_as_a_python_dendrite_does() {
     let port = free_port();
     let home = tempfile::tempdir().unwrap();
-    let (server, hotkey) = tokio::task::spawn_blocking({
-        let home = home.path().to_path_buf();
-        move || common::serve(driver(&home).args(["axon", &port.to_string()]))
-    })
-    .await
-    .unwrap();
-    let target = Target {
-        ip: "127.0.0.1".parse().unwrap(),
-        port,
-        hotkey,
-    };
+    let mut command = driver(home.path());
+    command.args(["axon", &port.to_string()]);
+    let (server, target) = common::python_axon(command, port).await;
     let dendrite = Dendrite::new(key("//Validator"), 4);
     let t = Duration::from_secs(5);
-    let mut answer = dendrite.call(&target, &shapes(), t).await;
-    for _ in 0..50 {
-        if answer.status != 503 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        answer = dendrite.call(&target, &shapes(), t).await;
-    }
+    let answer = dendrite.call(&target, &shapes(), t).await;
     assert_eq!(answer.status, 200, "{}", answer.message);
     assert_eq!(answer.synapse.unwrap().total, Some(7.5));
 

@@ -8,13 +8,24 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-/// A loopback port nobody listens on right now.
+/// A loopback port nobody listens on right now, below the range the system hands out to
+/// outgoing connections (from 32768 on Linux): a port taken from that range could become a
+/// client's source port before the node under test binds it, and the hostile tests open tens
+/// of thousands of client connections. Each call in a process gets a different port.
 pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    const FIRST: u32 = 20_000;
+    const COUNT: u32 = 12_000;
+    // Test binaries run side by side: each starts at a place of its own.
+    let start = std::process::id().wrapping_mul(2_654_435_761) % COUNT;
+    loop {
+        let port = FIRST + (start + NEXT.fetch_add(1, Ordering::Relaxed)) % COUNT;
+        let port = u16::try_from(port).unwrap();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 pub(crate) const DEV_PHRASE: &str =

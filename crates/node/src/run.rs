@@ -106,7 +106,7 @@ pub enum RunError {
     #[error("peers: {0}")]
     Peers(String),
     /// The RPC server could not start.
-    #[error("rpc: {0}")]
+    #[error(transparent)]
     Rpc(#[from] plexus_rpc_server::ServerError),
     /// The upstream URL of a follower is not usable.
     #[error("upstream: {0}")]

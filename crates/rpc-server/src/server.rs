@@ -31,13 +31,14 @@ pub enum ServerError {
     /// A setting is unusable.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// The listen address cannot be bound.
-    #[error("cannot listen on {address}: {source}")]
+    /// The listen address cannot be bound. (The cause is in the message, not a source of its
+    /// own, so that printing the chain of errors does not say it twice.)
+    #[error("the RPC server cannot listen on {address}: {error}")]
     Bind {
         /// The address.
         address: SocketAddr,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Two methods share a name (a bug in this crate).
     #[error("method registration: {0}")]
@@ -61,13 +62,13 @@ impl RpcServer {
         config.validate()?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
-            .map_err(|source| ServerError::Bind {
+            .map_err(|error| ServerError::Bind {
                 address: config.listen,
-                source,
+                error,
             })?;
-        let local_addr = listener.local_addr().map_err(|source| ServerError::Bind {
+        let local_addr = listener.local_addr().map_err(|error| ServerError::Bind {
             address: config.listen,
-            source,
+            error,
         })?;
         let (serve, stop, handle) = connections(config, backend)?;
         let admission = Admission::new(

@@ -450,38 +450,27 @@ impl Seq {
     }
 }
 
-impl ser::SerializeSeq for Seq {
-    type Ok = Json;
-    type Error = SerdeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerdeError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Json, SerdeError> {
-        Ok(Json::Array(self.0))
-    }
+/// Sequences, tuples and tuple structs are all written as arrays.
+macro_rules! seq {
+    ($($trait:ident $method:ident),*) => {
+        $(impl ser::$trait for Seq {
+            type Ok = Json;
+            type Error = SerdeError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerdeError> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Json, SerdeError> {
+                Ok(Json::Array(self.0))
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for Seq {
-    type Ok = Json;
-    type Error = SerdeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerdeError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Json, SerdeError> {
-        Ok(Json::Array(self.0))
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq {
-    type Ok = Json;
-    type Error = SerdeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerdeError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Json, SerdeError> {
-        Ok(Json::Array(self.0))
-    }
-}
+seq!(
+    SerializeSeq serialize_element,
+    SerializeTuple serialize_element,
+    SerializeTupleStruct serialize_field
+);
 
 struct Map {
     entries: Vec<(String, Json)>,

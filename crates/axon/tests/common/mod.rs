@@ -315,3 +315,36 @@ pub fn serve(driver: &mut Command) -> (PythonServer, AccountId) {
     let hotkey = AccountId::from_ss58(ready["hotkey"].as_str().unwrap()).unwrap();
     (server, hotkey)
 }
+
+/// Python's base `Synapse`, the route every axon answers to say it is up.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ping {}
+
+impl Synapse for Ping {
+    const NAME: &'static str = "Synapse";
+}
+
+/// Starts a Python axon with `driver` (which prints its hotkey once listening on `port`) and
+/// waits until it answers a ping: its server may take a moment after it reports its hotkey.
+pub async fn python_axon(mut driver: Command, port: u16) -> (PythonServer, plexus_axon::Target) {
+    let (server, hotkey) = tokio::task::spawn_blocking(move || serve(&mut driver))
+        .await
+        .unwrap();
+    let target = plexus_axon::Target {
+        ip: "127.0.0.1".parse().unwrap(),
+        port,
+        hotkey,
+    };
+    let pinger = plexus_axon::Dendrite::new(key("//Pinger"), 1);
+    for _ in 0..100 {
+        let answer = pinger
+            .call(&target, &Ping {}, std::time::Duration::from_secs(5))
+            .await;
+        if answer.status != 503 {
+            assert_eq!(answer.status, 200, "ping: {}", answer.message);
+            return (server, target);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the Python axon never answered");
+}
