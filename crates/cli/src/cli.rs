@@ -230,6 +230,13 @@ pub(crate) struct NodeRunArgs {
     /// Also serve the web explorer for this node at HOST:PORT.
     #[arg(long, value_name = "HOST:PORT")]
     pub(crate) explorer: Option<std::net::SocketAddr>,
+    /// Where the Substrate-compatible JSON-RPC listens, for Bittensor's Python SDK and btcli
+    /// (`docs/substrate-compat.md`); its limits are the JSON-RPC server's.
+    #[arg(long, default_value = "127.0.0.1:9945", value_name = "HOST:PORT")]
+    pub(crate) substrate_rpc: std::net::SocketAddr,
+    /// Do not serve the Substrate-compatible JSON-RPC.
+    #[arg(long, conflicts_with = "substrate_rpc")]
+    pub(crate) no_substrate_rpc: bool,
     /// RPC requests per second allowed from one client address (bursts of twice that).
     #[arg(long, default_value_t = 500, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) rpc_rate: u32,

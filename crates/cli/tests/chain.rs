@@ -26,7 +26,13 @@ impl DevChain {
         let child = Command::new(env!("CARGO_BIN_EXE_plexus"))
             .args(["node", "run", "--dev", "--data-dir"])
             .arg(&dir)
-            .args(["--rpc", &rpc, "--block-time-ms", "200"])
+            .args([
+                "--rpc",
+                &rpc,
+                "--block-time-ms",
+                "200",
+                "--no-substrate-rpc",
+            ])
             .args(["--listen", &format!("127.0.0.1:{}", free_port())])
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())

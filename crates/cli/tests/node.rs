@@ -33,6 +33,8 @@ pub(crate) struct NodeProcess {
     child: Option<Child>,
     dir: PathBuf,
     rpc: SocketAddr,
+    /// The Substrate-compatible JSON-RPC's address (a new free port at every start).
+    substrate: SocketAddr,
     extra: Vec<String>,
     log: PathBuf,
 }
@@ -43,6 +45,7 @@ impl NodeProcess {
             child: None,
             dir: dir.to_path_buf(),
             rpc,
+            substrate: rpc,
             extra: extra.iter().map(|s| s.to_string()).collect(),
             log: dir.with_extension("log"),
         };
@@ -51,6 +54,7 @@ impl NodeProcess {
     }
 
     fn spawn(&mut self) {
+        self.substrate = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -63,6 +67,8 @@ impl NodeProcess {
             .arg(&self.dir)
             .arg("--rpc")
             .arg(self.rpc.to_string())
+            .arg("--substrate-rpc")
+            .arg(self.substrate.to_string())
             .args(&self.extra)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
@@ -123,6 +129,23 @@ impl Drop for NodeProcess {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// A JSON-RPC request over plain HTTP; the parsed answer.
+fn post_json(address: SocketAddr, request: &serde_json::Value) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let body = request.to_string();
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (_, json) = response.split_once("\r\n\r\n").unwrap();
+    serde_json::from_str(json).unwrap()
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -190,6 +213,20 @@ fn test_dev_node_finalizes_transactions_submitted_over_rpc() {
         assert_eq!(after, before + RAO_PER_TAO);
         // The same transaction again is a replay: rejected, nothing changes.
         assert!(client.submit(&tx).await.is_err());
+
+        // Beside it, the Substrate-compatible interface shows the same chain.
+        let head = post_json(
+            node.substrate,
+            &serde_json::json!({
+                "jsonrpc": "2.0", "id": 1, "method": "chain_getBlockHash", "params": [included]
+            }),
+        );
+        let block = client
+            .block(BlockId::Number(included))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(head["result"], serde_json::json!(block.header.hash));
     });
 }
 
@@ -287,6 +324,7 @@ fn test_nonsensical_timeouts_are_refused_before_anything_is_written_or_run() {
             "node",
             "run",
             "--dev",
+            "--no-substrate-rpc",
             "--data-dir",
             dir_arg,
             "--leader-timeout-ms",
@@ -310,6 +348,7 @@ fn test_nonsensical_timeouts_are_refused_before_anything_is_written_or_run() {
         &[
             "node",
             "run",
+            "--no-substrate-rpc",
             "--data-dir",
             dir_arg,
             "--certification-timeout-ms",

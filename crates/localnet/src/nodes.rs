@@ -187,6 +187,7 @@ impl Nodes {
                     ..plexus_node::RpcConfig::default()
                 }),
                 // Two cores are shared by every node and neuron.
+                substrate_rpc: None,
                 beside: None,
                 worker_threads: if n == 1 { 2 } else { 1 },
             };

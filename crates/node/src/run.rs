@@ -67,6 +67,8 @@ pub struct RunConfig {
     pub metrics: Option<SocketAddr>,
     /// The JSON-RPC server, if any.
     pub rpc: Option<plexus_rpc_server::RpcConfig>,
+    /// The Substrate-compatible JSON-RPC server for Bittensor's clients, if any.
+    pub substrate_rpc: Option<plexus_rpc_server::RpcConfig>,
     /// A tool served in this process beside the node (the CLI's explorer), if any.
     pub beside: Option<Beside>,
     /// Worker threads of the runtime.
@@ -143,10 +145,11 @@ const RESERVED_DESCRIPTORS: u64 = 512;
 /// checks that it covers every listener's cap plus the reserve.
 fn ensure_descriptors(config: &RunConfig) -> Result<(), RunError> {
     let answering = plexus_net::MAX_ANSWERING as u64;
-    let rpc = config
-        .rpc
-        .as_ref()
-        .map_or(0, |rpc| u64::from(rpc.max_connections) + answering);
+    let rpc: u64 = [&config.rpc, &config.substrate_rpc]
+        .into_iter()
+        .flatten()
+        .map(|rpc| u64::from(rpc.max_connections) + answering)
+        .sum();
     let metrics = config.metrics.map_or(0, |_| {
         crate::metrics::METRICS_MAX_CONNECTIONS as u64 + answering
     });
@@ -228,6 +231,11 @@ async fn serve(
         if let Some(rpc) = &config.rpc {
             let server = plexus_rpc_server::RpcServer::start(rpc, core.clone()).await?;
             info!(address = %server.local_addr(), "JSON-RPC listening (HTTP and WebSocket)");
+            servers.push(server);
+        }
+        if let Some(rpc) = &config.substrate_rpc {
+            let server = plexus_rpc_server::RpcServer::start_substrate(rpc, core.clone()).await?;
+            info!(address = %server.local_addr(), "Substrate-compatible JSON-RPC listening");
             servers.push(server);
         }
         let mut in_process = None;

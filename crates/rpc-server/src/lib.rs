@@ -31,6 +31,7 @@ mod params;
 mod queries;
 mod server;
 mod subscriptions;
+pub mod substrate;
 
 pub use backend::{Backend, Notification};
 pub use config::{ConfigError, RpcConfig};

@@ -59,6 +59,19 @@ impl RpcServer {
         config: &RpcConfig,
         backend: Arc<B>,
     ) -> Result<Self, ServerError> {
+        Self::serve(config, methods(backend)?).await
+    }
+
+    /// Binds `config.listen` and serves `backend` as a Substrate node's JSON-RPC shows a chain,
+    /// for Bittensor's clients (see [`crate::substrate`]), with the same limits.
+    pub async fn start_substrate<B: Backend>(
+        config: &RpcConfig,
+        backend: Arc<B>,
+    ) -> Result<Self, ServerError> {
+        Self::serve(config, crate::substrate::module(backend)?.into()).await
+    }
+
+    async fn serve(config: &RpcConfig, methods: Methods) -> Result<Self, ServerError> {
         config.validate()?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
@@ -70,7 +83,7 @@ impl RpcServer {
             address: config.listen,
             error,
         })?;
-        let (serve, stop, handle) = connections(config, backend)?;
+        let (serve, stop, handle) = connections(config, methods);
         let admission = Admission::new(
             config.max_connections as usize,
             config.max_connections_per_address as usize,
@@ -130,7 +143,7 @@ impl InProcessRpc {
     /// Serves `backend` on the current tokio runtime; connections may be opened from any.
     pub fn start<B: Backend>(config: &RpcConfig, backend: Arc<B>) -> Result<Self, ServerError> {
         config.validate()?;
-        let (serve, _, handle) = connections(config, backend)?;
+        let (serve, _, handle) = connections(config, methods(backend)?);
         let runtime = tokio::runtime::Handle::current();
         let connector = Connector::new(move || {
             let (client, server) = tokio::io::duplex(IN_PROCESS_BUFFER);
@@ -165,11 +178,7 @@ type Serve = Arc<dyn Fn(Box<dyn Io>, IpAddr) + Send + Sync>;
 
 /// What every connection goes through once admitted (hyper's timeouts, the HTTP edge,
 /// jsonrpsee's limits, the rate limit), with the handles that stop them all.
-fn connections<B: Backend>(
-    config: &RpcConfig,
-    backend: Arc<B>,
-) -> Result<(Serve, StopHandle, ServerHandle), ServerError> {
-    let methods = methods(backend)?;
+fn connections(config: &RpcConfig, methods: Methods) -> (Serve, StopHandle, ServerHandle) {
     let limiter = Arc::new(RateLimiter::new(config.rate_per_second, config.rate_burst));
     let services = jsonrpsee_server::Server::builder()
         .set_config(
@@ -223,7 +232,7 @@ fn connections<B: Backend>(
             }
         });
     });
-    Ok((serve, stopping, handle))
+    (serve, stopping, handle)
 }
 
 /// Every method and subscription over `backend`.

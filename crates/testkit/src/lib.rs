@@ -76,6 +76,7 @@ impl DevNode {
                 max_connections_per_address: 256,
                 ..plexus_node::RpcConfig::default()
             }),
+            substrate_rpc: None,
             beside: None,
             worker_threads: 2,
         };

@@ -350,6 +350,14 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
                 max_connections_per_address: args.rpc_max_connections_per_address,
                 ..plexus_node::RpcConfig::default()
             }),
+        substrate_rpc: (!args.no_substrate_rpc).then(|| plexus_node::RpcConfig {
+            listen: args.substrate_rpc,
+            rate_per_second: args.rpc_rate,
+            rate_burst: args.rpc_rate.saturating_mul(2),
+            max_connections: args.rpc_max_connections,
+            max_connections_per_address: args.rpc_max_connections_per_address,
+            ..plexus_node::RpcConfig::default()
+        }),
         beside: args.explorer.map(|listen| plexus_node::Beside {
             rpc: explorer_rpc(),
             start: Box::new(move |node| super::explorer::serve_beside_node(node, listen)),

@@ -237,33 +237,42 @@ impl Harness {
     /// Raw HTTP POST of `body`; returns the status and the parsed JSON answer (`Null` if the
     /// body is not JSON).
     pub(crate) async fn post(&self, body: impl Into<Vec<u8>>) -> (u16, serde_json::Value) {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let body = body.into();
-        let mut stream = tokio::net::TcpStream::connect(self.server.local_addr())
-            .await
-            .unwrap();
-        let head = format!(
-            "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        stream.write_all(head.as_bytes()).await.unwrap();
-        // The server may answer (413) before reading a large body; a failed write is fine.
-        let _ = stream.write_all(&body).await;
-        let mut response = Vec::new();
-        let _ = stream.read_to_end(&mut response).await;
-        let text = String::from_utf8_lossy(&response);
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let json = text
-            .split_once("\r\n\r\n")
-            .and_then(|(_, body)| serde_json::from_str(body).ok())
-            .unwrap_or(serde_json::Value::Null);
-        (status, json)
+        post_to(self.server.local_addr(), body).await
     }
+}
 
+/// Raw HTTP POST of `body` to the server at `address`; the status and the parsed JSON answer
+/// (`Null` if the body is not JSON).
+pub(crate) async fn post_to(
+    address: std::net::SocketAddr,
+    body: impl Into<Vec<u8>>,
+) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = body.into();
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The server may answer (413) before reading a large body; a failed write is fine.
+    let _ = stream.write_all(&body).await;
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response).await;
+    let text = String::from_utf8_lossy(&response);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let json = text
+        .split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .unwrap_or(serde_json::Value::Null);
+    (status, json)
+}
+
+impl Harness {
     /// A JSON-RPC call over raw HTTP.
     pub(crate) async fn call_raw(
         &self,

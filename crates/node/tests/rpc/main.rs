@@ -9,3 +9,4 @@ mod calls;
 mod harness;
 mod in_process;
 mod subscriptions;
+mod substrate;

@@ -1,0 +1,187 @@
+//! The Substrate-compatible interface: the handshake Bittensor's clients make, in the order
+//! they make it (`../shared/spec/substrate-compat.md` §1.2), blocks and headers in Substrate's
+//! shapes, nonces, head subscriptions, and bad input.
+
+use crate::harness::{Harness, TAO, account, post_to};
+use jsonrpsee_core::client::SubscriptionClientT;
+use jsonrpsee_core::rpc_params;
+use plexus_rpc::error::{INVALID_PARAMS, METHOD_NOT_FOUND, UNKNOWN_BLOCK};
+use plexus_rpc_server::{RpcConfig, RpcServer};
+use plexus_runtime::Call;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+async fn substrate(h: &Harness) -> RpcServer {
+    let config = RpcConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ..RpcConfig::default()
+    };
+    RpcServer::start_substrate(&config, h.node.core())
+        .await
+        .unwrap()
+}
+
+/// The answer's `result`, failing the test on an error.
+async fn call(address: SocketAddr, method: &str, params: Value) -> Value {
+    let answer = answer(address, method, params).await;
+    assert!(answer.get("error").is_none(), "{method}: {answer}");
+    answer["result"].clone()
+}
+
+async fn answer(address: SocketAddr, method: &str, params: Value) -> Value {
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    post_to(address, body.to_string()).await.1
+}
+
+#[tokio::test]
+async fn test_the_clients_handshake_and_block_reads() {
+    let h = Harness::start().await;
+    let (first, _) = h.node.produce_block();
+    let (second, _) = h.node.produce_block();
+    let server = substrate(&h).await;
+    let at = server.local_addr();
+
+    // bittensor 10's handshake: the head, its header, the runtime at its parent.
+    let head = call(at, "chain_getHead", json!([])).await;
+    assert_eq!(head, json!(second.header.hash()));
+    let header = call(at, "chain_getHeader", json!([head])).await;
+    assert_eq!(header["number"], "0x2");
+    assert_eq!(header["parentHash"], json!(first.header.hash()));
+    assert_eq!(header["stateRoot"], json!(second.header.state_root));
+    assert_eq!(
+        header["extrinsicsRoot"],
+        json!(second.header.transactions_root)
+    );
+    assert_eq!(header["digest"], json!({"logs": []}));
+    let version = call(at, "state_getRuntimeVersion", json!([header["parentHash"]])).await;
+    assert_eq!(version["specName"], "node-subtensor");
+    assert!(version["specVersion"].is_u64() && version["transactionVersion"].is_u64());
+    // bittensor 11's: the runtime at the head, the genesis hash.
+    assert_eq!(
+        call(at, "state_getRuntimeVersion", json!([null])).await,
+        version
+    );
+    let genesis = call(at, "chain_getBlockHash", json!([0])).await;
+    assert_eq!(genesis, json!(h.node.genesis_hash()));
+    assert_eq!(
+        call(at, "chain_getHeader", json!([genesis])).await["parentHash"],
+        json!(plexus_primitives::H256::default())
+    );
+    // Heights as numbers or hex, the best head by default.
+    assert_eq!(
+        call(at, "chain_getBlockHash", json!(["0x1"])).await,
+        json!(first.header.hash())
+    );
+    assert_eq!(call(at, "chain_getBlockHash", json!([null])).await, head);
+    assert_eq!(
+        call(at, "chain_getBlockHash", json!([99])).await,
+        Value::Null
+    );
+    assert_eq!(call(at, "chain_getFinalizedHead", json!([])).await, head);
+    let block = call(at, "chain_getBlock", json!([head])).await;
+    assert_eq!(block["block"]["header"], header);
+    assert_eq!(block["block"]["extrinsics"], json!([]));
+
+    let methods = call(at, "rpc_methods", json!([])).await;
+    for needed in [
+        "account_nextIndex",
+        "state_getRuntimeVersion",
+        "chain_getHeader",
+    ] {
+        assert!(
+            methods["methods"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(needed)),
+            "{methods}"
+        );
+    }
+    let properties = call(at, "system_properties", json!([])).await;
+    assert_eq!(properties["ss58Format"], 42);
+    assert_eq!(properties["tokenDecimals"], 9);
+    assert_eq!(call(at, "system_chain", json!([])).await, "rpc-test");
+
+    // The nonce counts what waits in the mempool.
+    let sender = account(1).to_ss58();
+    assert_eq!(call(at, "account_nextIndex", json!([sender])).await, 0);
+    h.node.queue(
+        1,
+        Call::Transfer {
+            dest: account(2),
+            value: TAO,
+        },
+    );
+    assert_eq!(call(at, "account_nextIndex", json!([sender])).await, 1);
+}
+
+#[tokio::test]
+async fn test_bad_input_gets_errors_the_clients_understand() {
+    let h = Harness::start().await;
+    let server = substrate(&h).await;
+    let at = server.local_addr();
+    let code = |answer: Value| answer["error"]["code"].as_i64().unwrap_or_default();
+    assert_eq!(
+        code(answer(at, "state_getMetadataOfNothing", json!([])).await),
+        i64::from(METHOD_NOT_FOUND)
+    );
+    assert_eq!(
+        code(answer(at, "chain_getHeader", json!(["0x1234"])).await),
+        i64::from(INVALID_PARAMS)
+    );
+    assert_eq!(
+        code(answer(at, "chain_getBlockHash", json!(["twelve"])).await),
+        i64::from(INVALID_PARAMS)
+    );
+    assert_eq!(
+        code(answer(at, "account_nextIndex", json!(["not an address"])).await),
+        i64::from(INVALID_PARAMS)
+    );
+    let unknown = json!(plexus_primitives::H256([7; 32]));
+    assert_eq!(
+        call(at, "chain_getHeader", json!([unknown])).await,
+        Value::Null
+    );
+    assert_eq!(
+        code(answer(at, "state_getRuntimeVersion", json!([unknown])).await),
+        i64::from(UNKNOWN_BLOCK)
+    );
+    // And it still serves.
+    assert!(call(at, "chain_getHead", json!([])).await.is_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_head_subscriptions_in_substrates_shape() {
+    let h = Harness::start().await;
+    let server = substrate(&h).await;
+    let client = jsonrpsee_ws_client::WsClientBuilder::default()
+        .build(format!("ws://{}", server.local_addr()))
+        .await
+        .unwrap();
+    let mut finalized = client
+        .subscribe::<Value, _>(
+            "chain_subscribeFinalizedHeads",
+            rpc_params![],
+            "chain_unsubscribeFinalizedHeads",
+        )
+        .await
+        .unwrap();
+    let mut new = client
+        .subscribe::<Value, _>(
+            "chain_subscribeNewHeads",
+            rpc_params![],
+            "chain_unsubscribeNewHeads",
+        )
+        .await
+        .unwrap();
+    let (block, _) = h.node.produce_block();
+    for subscription in [&mut finalized, &mut new] {
+        let header = tokio::time::timeout(Duration::from_secs(10), subscription.next())
+            .await
+            .expect("a header within 10 s")
+            .unwrap()
+            .unwrap();
+        assert_eq!(header["number"], "0x1");
+        assert_eq!(header["stateRoot"], json!(block.header.state_root));
+    }
+}
