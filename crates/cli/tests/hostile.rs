@@ -1,8 +1,9 @@
-//! Hostile clients against a running `plexus node run --dev` with its explorer and metrics,
-//! all on loopback and each bounded in time: floods of idle connections to every listener,
-//! slow clients, amplifying batches and a flood of explorer pages from one address. During each, a well-behaved client
-//! on another loopback address must be served within a second and blocks must keep being
-//! finalized; afterwards the node's sockets and memory must come back to where they were.
+//! Hostile clients against a running `plexus node run --dev` with its explorer, metrics and
+//! Substrate-compatible JSON-RPC, all on loopback and each bounded in time: floods of idle
+//! connections to every listener, slow clients, amplifying batches and a flood of explorer
+//! pages from one address. During each, a well-behaved client on another loopback address must
+//! be served within a second and blocks must keep being finalized; afterwards the node's
+//! sockets and memory must come back to where they were.
 
 use crate::node::NodeProcess;
 use crate::util::{free_port, Env};
@@ -252,11 +253,15 @@ fn test_hostile_clients_do_not_take_down_the_node_or_starve_others() {
         let health = rpc_request(r#"{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}"#);
         assert_eq!(exchange(HONEST, explorer, &get_request("/")).await.0, 200);
         assert_eq!(exchange(HONEST, metrics, &get_request("/metrics")).await.0, 200);
+        let substrate = node.substrate();
+        let head = rpc_request(r#"{"jsonrpc":"2.0","id":1,"method":"chain_getHead","params":[]}"#);
+        assert_eq!(exchange(HONEST, substrate, &head).await.0, 200);
         tokio::time::sleep(Duration::from_millis(500)).await;
         let (fds, rss) = usage(node.pid());
 
         let listeners = [
             ("rpc", rpc, health.clone()),
+            ("substrate-compatible rpc", substrate, head),
             ("explorer", explorer, get_request("/")),
             ("metrics", metrics, get_request("/metrics")),
         ];

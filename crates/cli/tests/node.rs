@@ -115,6 +115,11 @@ impl NodeProcess {
         Client::new(&format!("http://{}", self.rpc)).unwrap()
     }
 
+    /// Where its Substrate-compatible JSON-RPC listens.
+    pub(crate) fn substrate(&self) -> SocketAddr {
+        self.substrate
+    }
+
     /// The running process's id.
     pub(crate) fn pid(&self) -> u32 {
         self.child.as_ref().expect("the node is running").id()
