@@ -29,7 +29,7 @@ async fn send<T: Serialize>(sink: &SubscriptionSink, value: &T) -> bool {
 /// Accepts the subscription, then forwards, until the client leaves, whatever `pick` makes of
 /// each notification. A lagging subscriber skips what it missed: heads and events are a
 /// stream, not a ledger (the store is).
-async fn forward<B: Backend, T: Serialize>(
+pub(crate) async fn forward<B: Backend, T: Serialize>(
     backend: &B,
     pending: PendingSubscriptionSink,
     pick: impl Fn(Notification) -> Option<T>,

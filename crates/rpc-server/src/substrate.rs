@@ -13,6 +13,7 @@
 use crate::backend::{Backend, Notification};
 use crate::error::ApiError;
 use crate::params::Args;
+use crate::subscriptions::forward;
 use jsonrpsee_core::server::{PendingSubscriptionSink, RpcModule};
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_types::ErrorObjectOwned;
@@ -21,7 +22,6 @@ use plexus_runtime::Header;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use tokio::sync::broadcast::error::RecvError;
 
 /// The runtime's name as Bittensor's chain reports it: the clients pick their type decoders by
 /// it.
@@ -244,34 +244,15 @@ pub(crate) fn module<B: Backend>(
     Ok(module)
 }
 
-/// Sends the headers `pick` takes from the node's notifications until the client leaves.
+/// Sends the headers `pick` takes from the node's notifications, in Substrate's shape, until
+/// the client leaves.
 async fn heads<B: Backend>(
     backend: &B,
     pending: PendingSubscriptionSink,
     pick: impl Fn(Notification) -> Option<Header>,
 ) {
-    // Listen before accepting, so that no block falls between the two.
-    let mut notifications = backend.subscribe();
-    let Ok(sink) = pending.accept().await else {
-        return;
-    };
-    loop {
-        let notification = tokio::select! {
-            () = sink.closed() => return,
-            received = notifications.recv() => match received {
-                Ok(n) => n,
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => return,
-            },
-        };
-        let Some(header) = pick(notification) else {
-            continue;
-        };
-        let Ok(json) = serde_json::value::to_raw_value(&SubstrateHeader::from(&header)) else {
-            return;
-        };
-        if sink.send(json).await.is_err() {
-            return;
-        }
-    }
+    forward(backend, pending, |n| {
+        pick(n).map(|h| SubstrateHeader::from(&h))
+    })
+    .await;
 }

@@ -297,8 +297,13 @@ impl<'de> de::VariantAccess<'de> for &'de Json {
 /// their name or `{"Variant": value}`), but keeping every float and integer as it is.
 struct Writer;
 
-fn integer(n: impl ToString) -> Result<Json, SerdeError> {
-    Ok(Json::Int(n.to_string()))
+/// Integers keep every digit.
+macro_rules! integers {
+    ($($method:ident $ty:ty),*) => {
+        $(fn $method(self, v: $ty) -> Result<Json, SerdeError> {
+            Ok(Json::Int(v.to_string()))
+        })*
+    };
 }
 
 impl ser::Serializer for Writer {
@@ -315,36 +320,11 @@ impl ser::Serializer for Writer {
     fn serialize_bool(self, v: bool) -> Result<Json, SerdeError> {
         Ok(Json::Bool(v))
     }
-    fn serialize_i8(self, v: i8) -> Result<Json, SerdeError> {
-        integer(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result<Json, SerdeError> {
-        integer(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result<Json, SerdeError> {
-        integer(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result<Json, SerdeError> {
-        integer(v)
-    }
-    fn serialize_i128(self, v: i128) -> Result<Json, SerdeError> {
-        integer(v)
-    }
-    fn serialize_u8(self, v: u8) -> Result<Json, SerdeError> {
-        integer(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result<Json, SerdeError> {
-        integer(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result<Json, SerdeError> {
-        integer(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result<Json, SerdeError> {
-        integer(v)
-    }
-    fn serialize_u128(self, v: u128) -> Result<Json, SerdeError> {
-        integer(v)
-    }
+    integers!(
+        serialize_i8 i8, serialize_i16 i16, serialize_i32 i32, serialize_i64 i64,
+        serialize_i128 i128, serialize_u8 u8, serialize_u16 u16, serialize_u32 u32,
+        serialize_u64 u64, serialize_u128 u128
+    );
     fn serialize_f32(self, v: f32) -> Result<Json, SerdeError> {
         // The f32's own shortest digits, as serde_json writes it, read as the float Python gets.
         Ok(Json::Float(if v.is_finite() {
