@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn dev(name: &str) -> Keypair {
+pub(crate) fn dev(name: &str) -> Keypair {
     Keypair::from_uri(CryptoType::Sr25519, &format!("//{name}")).unwrap()
 }
 
@@ -111,7 +111,7 @@ impl NodeProcess {
         }
     }
 
-    fn client(&self) -> Client {
+    pub(crate) fn client(&self) -> Client {
         Client::new(&format!("http://{}", self.rpc)).unwrap()
     }
 
@@ -161,7 +161,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// Waits until `node` has finalized at least `height`.
-async fn wait_finalized(node: &NodeProcess, height: u64, within: Duration) -> u64 {
+pub(crate) async fn wait_finalized(node: &NodeProcess, height: u64, within: Duration) -> u64 {
     let client = node.client();
     let deadline = Instant::now() + within;
     loop {

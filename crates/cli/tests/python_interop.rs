@@ -32,6 +32,15 @@ const PACKAGES: [Package; 2] = [
     },
 ];
 
+/// The interpreter of a virtualenv holding `bittensor==10.5.0`, for the tests of other modules.
+pub(crate) fn bittensor_10() -> PathBuf {
+    Package {
+        venv: "bittensor-10.5.0",
+        requirement: "bittensor==10.5.0",
+    }
+    .python()
+}
+
 const DRIVER: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/interop/wallet_driver.py"

@@ -8,6 +8,7 @@ mod hostile;
 mod localnet;
 mod node;
 mod python_interop;
+mod substrate_python;
 mod terminal;
 mod util;
 mod wallet;

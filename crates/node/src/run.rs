@@ -234,7 +234,11 @@ async fn serve(
             servers.push(server);
         }
         if let Some(rpc) = &config.substrate_rpc {
-            let server = plexus_rpc_server::RpcServer::start_substrate(rpc, core.clone()).await?;
+            let block_time_ms =
+                u64::try_from(config.timing.empty_block_interval.as_millis()).unwrap_or(u64::MAX);
+            let server =
+                plexus_rpc_server::RpcServer::start_substrate(rpc, core.clone(), block_time_ms)
+                    .await?;
             info!(address = %server.local_addr(), "Substrate-compatible JSON-RPC listening");
             servers.push(server);
         }

@@ -62,13 +62,19 @@ impl RpcServer {
         Self::serve(config, methods(backend)?).await
     }
 
-    /// Binds `config.listen` and serves `backend` as a Substrate node's JSON-RPC shows a chain,
-    /// for Bittensor's clients (see [`crate::substrate`]), with the same limits.
+    /// Binds `config.listen` and serves `backend` as a Substrate node's JSON-RPC shows a chain
+    /// whose blocks come every `block_time_ms`, for Bittensor's clients (see
+    /// [`crate::substrate`]), with the same limits.
     pub async fn start_substrate<B: Backend>(
         config: &RpcConfig,
         backend: Arc<B>,
+        block_time_ms: u64,
     ) -> Result<Self, ServerError> {
-        Self::serve(config, crate::substrate::module(backend)?.into()).await
+        Self::serve(
+            config,
+            crate::substrate::module(backend, block_time_ms)?.into(),
+        )
+        .await
     }
 
     async fn serve(config: &RpcConfig, methods: Methods) -> Result<Self, ServerError> {

@@ -7,8 +7,9 @@
 //! the block hash, its state and transactions roots, no digest logs. Its transactions are not
 //! Substrate extrinsics, so a block shows none.
 //!
-//! Not here yet: the metadata, the runtime APIs and the storage reads that the clients need
-//! after the handshake.
+//! The metadata (built by `plexus-substrate` once, when the server starts) is answered through
+//! `state_call` of `Metadata_metadata_at_version`; storage reads answer `System.Account`. Not
+//! here yet: the other runtime APIs and storage items the clients read.
 
 use crate::backend::{Backend, Notification};
 use crate::error::ApiError;
@@ -17,6 +18,7 @@ use crate::subscriptions::forward;
 use jsonrpsee_core::server::{PendingSubscriptionSink, RpcModule};
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_types::ErrorObjectOwned;
+use parity_scale_codec::Encode;
 use plexus_primitives::{AccountId, BlockNumber, H256};
 use plexus_runtime::Header;
 use serde::{Deserialize, Serialize};
@@ -26,11 +28,6 @@ use std::sync::Arc;
 /// The runtime's name as Bittensor's chain reports it: the clients pick their type decoders by
 /// it.
 const SPEC_NAME: &str = "node-subtensor";
-/// Plexus's version of the Substrate-facing runtime description. The clients cache what they
-/// learn per spec version, so it changes whenever that description does.
-pub const SPEC_VERSION: u32 = 1;
-/// Bumped whenever the shape of a signed transaction changes (it goes into what is signed).
-pub const TRANSACTION_VERSION: u32 = 1;
 
 /// A header in Substrate's JSON shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,11 +109,82 @@ fn header_at<B: Backend>(backend: &B, at: Option<H256>) -> Result<Option<Header>
     }
 }
 
-/// Registers every method of the Substrate-compatible interface over `backend`.
+/// The id under which `state_getRuntimeVersion` lists the `Metadata` runtime API: the first 8
+/// bytes of BLAKE2b-256 of its name.
+const METADATA_API_ID: &str = "0x37e397fc7c91f5e4";
+
+/// What the methods share: the node, and the metadata it describes.
+pub(crate) struct Substrate<B> {
+    backend: Arc<B>,
+    /// `Metadata_metadata_at_version(15)`'s answer, `0x`-hex.
+    metadata: String,
+}
+
+impl<B> std::ops::Deref for Substrate<B> {
+    type Target = B;
+    fn deref(&self) -> &B {
+        &self.backend
+    }
+}
+
+/// Reads `0x`-hex, or hex without its prefix (the clients send runtime-API arguments so).
+fn hex_param(text: &str, name: &str) -> Result<Vec<u8>, ErrorObjectOwned> {
+    hex::decode(text.strip_prefix("0x").unwrap_or(text))
+        .map_err(|e| invalid(format!("invalid parameter `{name}`: {e}")))
+}
+
+/// What Substrate answers for a runtime API it does not have: clients look for these words.
+fn no_such_api(method: &str) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(
+        plexus_rpc::error::INVALID_PARAMS,
+        format!("Client error: Execution failed: Other: Exported method {method} is not found"),
+        None::<()>,
+    )
+}
+
+/// The value stored under `key` at the head, SCALE, if any.
+fn storage<B: Backend>(backend: &B, key: &[u8]) -> Option<Vec<u8>> {
+    match plexus_substrate::StorageKey::parse(key)? {
+        plexus_substrate::StorageKey::SystemAccount(account) => {
+            let chain = backend.finalized();
+            let state = chain.state();
+            let (free, nonce) = (state.balance(&account), state.nonce(&account));
+            let exists = free > 0 || nonce > 0;
+            exists.then(|| {
+                plexus_substrate::AccountInfo {
+                    nonce: u32::try_from(nonce).unwrap_or(u32::MAX),
+                    providers: 1,
+                    data: plexus_substrate::AccountData {
+                        free,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                }
+                .encode()
+            })
+        }
+    }
+}
+
+/// Registers every method of the Substrate-compatible interface over `backend`, for a chain
+/// whose blocks come every `block_time_ms`.
 pub(crate) fn module<B: Backend>(
     backend: Arc<B>,
-) -> Result<RpcModule<Arc<B>>, RegisterMethodError> {
-    let mut module = RpcModule::new(backend);
+    block_time_ms: u64,
+) -> Result<RpcModule<Substrate<B>>, RegisterMethodError> {
+    let constants = plexus_substrate::Constants {
+        existential_deposit: backend
+            .finalized()
+            .state()
+            .chain_params()
+            .existential_deposit,
+        block_time_ms,
+    };
+    let metadata = format!(
+        "0x{}",
+        hex::encode(plexus_substrate::metadata_at_version(15, constants))
+    );
+    let mut module = RpcModule::new(Substrate { backend, metadata });
     let methods: &[&str] = &[
         "rpc_methods",
         "system_chain",
@@ -135,6 +203,9 @@ pub(crate) fn module<B: Backend>(
         "chain_subscribeFinalizedHeads",
         "chain_unsubscribeFinalizedHeads",
         "state_getRuntimeVersion",
+        "state_call",
+        "state_getStorage",
+        "state_getStorageAt",
         "account_nextIndex",
     ];
     let names: Vec<&str> = methods.to_vec();
@@ -202,14 +273,52 @@ pub(crate) fn module<B: Backend>(
             "specName": SPEC_NAME,
             "implName": SPEC_NAME,
             "authoringVersion": 1,
-            "specVersion": SPEC_VERSION,
+            "specVersion": plexus_substrate::SPEC_VERSION,
             "implVersion": 1,
-            "apis": [],
-            "transactionVersion": TRANSACTION_VERSION,
+            "apis": [[METADATA_API_ID, 2]],
+            "transactionVersion": plexus_substrate::TRANSACTION_VERSION,
             "systemVersion": 1,
             "stateVersion": 1,
         }))
     })?;
+    module.register_method("state_call", |params, substrate, _| {
+        let mut args = Args::new(&params, 3)?;
+        let method: String = args.required("method")?;
+        let data: String = args.optional("data")?.unwrap_or_default();
+        let at = args.optional::<H256>("at")?;
+        if header_at(&**substrate, at)?.is_none() {
+            return Err(ApiError::UnknownBlock(format!("{at:?}")).into());
+        }
+        let data = hex_param(&data, "data")?;
+        match method.as_str() {
+            "Metadata_metadata_at_version" => {
+                let version = <[u8; 4]>::try_from(data.as_slice())
+                    .map(u32::from_le_bytes)
+                    .map_err(|_| invalid("`data` must be a u32, 4 bytes".into()))?;
+                Ok(if version == 15 {
+                    substrate.metadata.clone()
+                } else {
+                    format!("0x{}", hex::encode(None::<Vec<u8>>.encode()))
+                })
+            }
+            "Metadata_metadata_versions" => Ok(format!("0x{}", hex::encode(vec![15u32].encode()))),
+            other => Err(no_such_api(other)),
+        }
+    })?;
+    for name in ["state_getStorage", "state_getStorageAt"] {
+        module.register_method(name, |params, substrate, _| {
+            let mut args = Args::new(&params, 2)?;
+            let key: String = args.required("key")?;
+            let at = args.optional::<H256>("at")?;
+            if header_at(&**substrate, at)?.is_none() {
+                return Err(ApiError::UnknownBlock(format!("{at:?}")).into());
+            }
+            let key = hex_param(&key, "key")?;
+            Ok::<_, ErrorObjectOwned>(
+                storage(&**substrate, &key).map(|value| format!("0x{}", hex::encode(value))),
+            )
+        })?;
+    }
     module.register_method("account_nextIndex", |params, backend, _| {
         let mut args = Args::new(&params, 1)?;
         let address: String = args.required("account")?;

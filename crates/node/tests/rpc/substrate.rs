@@ -17,7 +17,7 @@ async fn substrate(h: &Harness) -> RpcServer {
         listen: "127.0.0.1:0".parse().unwrap(),
         ..RpcConfig::default()
     };
-    RpcServer::start_substrate(&config, h.node.core())
+    RpcServer::start_substrate(&config, h.node.core(), 12_000)
         .await
         .unwrap()
 }
