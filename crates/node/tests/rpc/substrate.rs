@@ -116,6 +116,72 @@ async fn test_the_clients_handshake_and_block_reads() {
 }
 
 #[tokio::test]
+async fn test_metadata_and_account_storage() {
+    let h = Harness::start().await;
+    let server = substrate(&h).await;
+    let at = server.local_addr();
+    // Option<OpaqueMetadata>: Some, its length, then "meta" and version 15; the argument with
+    // or without its 0x, as the clients send either.
+    for data in ["0x0f000000", "0f000000"] {
+        let answer = call(
+            at,
+            "state_call",
+            json!(["Metadata_metadata_at_version", data, null]),
+        )
+        .await;
+        let bytes = hex::decode(answer.as_str().unwrap().trim_start_matches("0x")).unwrap();
+        assert_eq!(bytes[0], 1, "Some");
+        let start = bytes.windows(5).position(|w| w == b"meta\x0f").unwrap();
+        assert!(start <= 5, "the compact length comes first");
+    }
+    assert_eq!(
+        call(
+            at,
+            "state_call",
+            json!(["Metadata_metadata_at_version", "0x0e000000", null])
+        )
+        .await,
+        "0x00"
+    );
+    let missing = answer(
+        at,
+        "state_call",
+        json!(["SubnetInfoRuntimeApi_get_subnets_info", "", null]),
+    )
+    .await;
+    assert!(
+        missing["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Exported method SubnetInfoRuntimeApi_get_subnets_info is not found"),
+        "{missing}"
+    );
+
+    // System.Account of a funded account: nonce and free balance as AccountInfo.
+    let key = |n: u32| {
+        format!(
+            "0x{}",
+            hex::encode(plexus_substrate::StorageKey::SystemAccount(account(n)).encode())
+        )
+    };
+    let value = call(at, "state_getStorageAt", json!([key(1), null])).await;
+    let bytes = hex::decode(value.as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let nonce = u32::from_le_bytes(bytes[0..4].try_into().unwrap());
+    let free = u64::from_le_bytes(bytes[16..24].try_into().unwrap());
+    assert_eq!((nonce, free), (0, 1_000_000 * TAO));
+    assert_eq!(call(at, "state_getStorage", json!([key(1)])).await, value);
+    // An account holding nothing, and keys of items not served, are absent.
+    assert_eq!(
+        call(at, "state_getStorageAt", json!([key(999), null])).await,
+        Value::Null
+    );
+    assert_eq!(
+        call(at, "state_getStorageAt", json!(["0x26aa", null])).await,
+        Value::Null
+    );
+}
+
+#[tokio::test]
 async fn test_bad_input_gets_errors_the_clients_understand() {
     let h = Harness::start().await;
     let server = substrate(&h).await;
@@ -144,6 +210,43 @@ async fn test_bad_input_gets_errors_the_clients_understand() {
     );
     assert_eq!(
         code(answer(at, "state_getRuntimeVersion", json!([unknown])).await),
+        i64::from(UNKNOWN_BLOCK)
+    );
+    assert_eq!(
+        code(
+            answer(
+                at,
+                "state_call",
+                json!(["Metadata_metadata_at_version", "0xzz", null])
+            )
+            .await
+        ),
+        i64::from(INVALID_PARAMS)
+    );
+    assert_eq!(
+        code(
+            answer(
+                at,
+                "state_call",
+                json!(["Metadata_metadata_at_version", "0x0f", null])
+            )
+            .await
+        ),
+        i64::from(INVALID_PARAMS)
+    );
+    assert_eq!(
+        code(answer(at, "state_getStorageAt", json!(["not hex", null])).await),
+        i64::from(INVALID_PARAMS)
+    );
+    assert_eq!(
+        code(
+            answer(
+                at,
+                "state_call",
+                json!(["Metadata_metadata_at_version", "0x0f000000", unknown])
+            )
+            .await
+        ),
         i64::from(UNKNOWN_BLOCK)
     );
     // And it still serves.
