@@ -41,6 +41,11 @@ pub(crate) fn bittensor_10() -> PathBuf {
     .python()
 }
 
+/// The interpreter of a virtualenv holding `bittensor==11.3.0`, for the tests of other modules.
+pub(crate) fn bittensor_11() -> PathBuf {
+    PACKAGES[0].python()
+}
+
 const DRIVER: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/interop/wallet_driver.py"

@@ -227,6 +227,23 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         )],
         ..pallet("Balances", 5)
     };
+    let subtensor = PalletMetadata {
+        storage: Some(PalletStorageMetadata {
+            prefix: "SubtensorModule",
+            entries: vec![StorageEntryMetadata {
+                name: "TokenSymbol",
+                modifier: StorageEntryModifier::Default,
+                ty: StorageEntryType::Map {
+                    hashers: vec![StorageHasher::Identity],
+                    key: meta_type::<u16>(),
+                    value: meta_type::<Vec<u8>>(),
+                },
+                default: Vec::<u8>::new().encode(),
+                docs: vec![],
+            }],
+        }),
+        ..pallet("SubtensorModule", 7)
+    };
     let extrinsic = ExtrinsicMetadata {
         version: 4,
         address_ty: meta_type::<MultiAddress>(),
@@ -241,7 +258,7 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         error_enum_ty: meta_type::<RuntimeError>(),
     };
     let v15 = RuntimeMetadataV15::new(
-        vec![system, aura, balances],
+        vec![system, aura, balances, subtensor],
         extrinsic,
         meta_type::<Runtime>(),
         vec![],

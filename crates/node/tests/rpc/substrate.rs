@@ -170,6 +170,32 @@ async fn test_metadata_and_account_storage() {
     let free = u64::from_le_bytes(bytes[16..24].try_into().unwrap());
     assert_eq!((nonce, free), (0, 1_000_000 * TAO));
     assert_eq!(call(at, "state_getStorage", json!([key(1)])).await, value);
+    // Several keys at once, in the order asked, with the block they were read at.
+    let batch = call(
+        at,
+        "state_queryStorageAt",
+        json!([[key(1), key(999)], null]),
+    )
+    .await;
+    assert_eq!(batch[0]["block"], call(at, "chain_getHead", json!([])).await);
+    assert_eq!(
+        batch[0]["changes"],
+        json!([[key(1), value], [key(999), null]])
+    );
+    // No item served yet has entries to list: every page is empty, as the clients accept.
+    let token_symbols = format!(
+        "0x{}",
+        hex::encode(plexus_substrate::prefix("SubtensorModule", "TokenSymbol"))
+    );
+    assert_eq!(
+        call(
+            at,
+            "state_getKeysPaged",
+            json!([token_symbols, 100, token_symbols, null])
+        )
+        .await,
+        json!([])
+    );
     // An account holding nothing, and keys of items not served, are absent.
     assert_eq!(
         call(at, "state_getStorageAt", json!([key(999), null])).await,
