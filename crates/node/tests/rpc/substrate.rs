@@ -177,7 +177,10 @@ async fn test_metadata_and_account_storage() {
         json!([[key(1), key(999)], null]),
     )
     .await;
-    assert_eq!(batch[0]["block"], call(at, "chain_getHead", json!([])).await);
+    assert_eq!(
+        batch[0]["block"],
+        call(at, "chain_getHead", json!([])).await
+    );
     assert_eq!(
         batch[0]["changes"],
         json!([[key(1), value], [key(999), null]])
