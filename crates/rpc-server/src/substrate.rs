@@ -144,10 +144,23 @@ fn no_such_api(method: &str) -> ErrorObjectOwned {
 
 /// The value stored under `key` at the head, SCALE, if any.
 fn storage<B: Backend>(backend: &B, key: &[u8]) -> Option<Vec<u8>> {
-    match plexus_substrate::StorageKey::parse(key)? {
-        plexus_substrate::StorageKey::SystemAccount(account) => {
-            let chain = backend.finalized();
-            let state = chain.state();
+    use plexus_substrate::StorageKey;
+    let chain = backend.finalized();
+    let state = chain.state();
+    match StorageKey::parse(key)? {
+        StorageKey::NetworksAdded(netuid) => state.subnet(netuid).map(|_| true.encode()),
+        StorageKey::Tempo(netuid) => state.hyperparameters(netuid).map(|h| h.tempo.encode()),
+        StorageKey::WeightsSetRateLimit(netuid) => state
+            .hyperparameters(netuid)
+            .map(|h| h.weights_rate_limit.encode()),
+        StorageKey::LastUpdate(netuid) => state.subnet(netuid).map(|subnet| {
+            (0..subnet.n)
+                .map(|uid| state.neuron(netuid, uid).map_or(0, |n| n.last_update))
+                .collect::<Vec<u64>>()
+                .encode()
+        }),
+        StorageKey::Uids(netuid, hotkey) => state.uid(netuid, &hotkey).map(|uid| uid.encode()),
+        StorageKey::SystemAccount(account) => {
             let (free, nonce) = (state.balance(&account), state.nonce(&account));
             let exists = free > 0 || nonce > 0;
             exists.then(|| {

@@ -161,6 +161,21 @@ fn constant<T: TypeInfo + 'static>(
     }
 }
 
+/// A `SubtensorModule` map keyed by netuid (`Identity`), holding `T`, `default` when absent.
+fn by_netuid<T: TypeInfo + 'static>(name: &'static str, default: Vec<u8>) -> StorageEntryMetadata {
+    StorageEntryMetadata {
+        name,
+        modifier: StorageEntryModifier::Default,
+        ty: StorageEntryType::Map {
+            hashers: vec![StorageHasher::Identity],
+            key: meta_type::<u16>(),
+            value: meta_type::<T>(),
+        },
+        default,
+        docs: vec![],
+    }
+}
+
 fn pallet(name: &'static str, index: u8) -> PalletMetadata {
     PalletMetadata {
         name,
@@ -230,17 +245,24 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
     let subtensor = PalletMetadata {
         storage: Some(PalletStorageMetadata {
             prefix: "SubtensorModule",
-            entries: vec![StorageEntryMetadata {
-                name: "TokenSymbol",
-                modifier: StorageEntryModifier::Default,
-                ty: StorageEntryType::Map {
-                    hashers: vec![StorageHasher::Identity],
-                    key: meta_type::<u16>(),
-                    value: meta_type::<Vec<u8>>(),
+            entries: vec![
+                by_netuid::<bool>("NetworksAdded", false.encode()),
+                by_netuid::<u16>("Tempo", 360u16.encode()),
+                by_netuid::<u64>("WeightsSetRateLimit", 100u64.encode()),
+                by_netuid::<Vec<u64>>("LastUpdate", Vec::<u64>::new().encode()),
+                by_netuid::<Vec<u8>>("TokenSymbol", Vec::<u8>::new().encode()),
+                StorageEntryMetadata {
+                    name: "Uids",
+                    modifier: StorageEntryModifier::Optional,
+                    ty: StorageEntryType::Map {
+                        hashers: vec![StorageHasher::Identity, StorageHasher::Blake2_128Concat],
+                        key: meta_type::<(u16, AccountId32)>(),
+                        value: meta_type::<u16>(),
+                    },
+                    default: None::<u16>.encode(),
+                    docs: vec![],
                 },
-                default: Vec::<u8>::new().encode(),
-                docs: vec![],
-            }],
+            ],
         }),
         ..pallet("SubtensorModule", 7)
     };

@@ -6,7 +6,7 @@ use crate::harness::{Harness, TAO, account, post_to};
 use jsonrpsee_core::client::SubscriptionClientT;
 use jsonrpsee_core::rpc_params;
 use plexus_rpc::error::{INVALID_PARAMS, METHOD_NOT_FOUND, UNKNOWN_BLOCK};
-use plexus_rpc_server::{RpcConfig, RpcServer};
+use plexus_rpc_server::{Backend as _, RpcConfig, RpcServer};
 use plexus_runtime::Call;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -315,5 +315,52 @@ async fn test_head_subscriptions_in_substrates_shape() {
             .unwrap();
         assert_eq!(header["number"], "0x1");
         assert_eq!(header["stateRoot"], json!(block.header.state_root));
+    }
+}
+
+#[tokio::test]
+async fn test_subnet_storage_the_clients_read() {
+    use plexus_substrate::StorageKey;
+    let h = Harness::start().await;
+    let netuid = h.node.subnet(1, 101);
+    h.node.register_many(netuid, [102, 103]);
+    let server = substrate(&h).await;
+    let at = server.local_addr();
+    let read = |key: StorageKey| async move {
+        let key = format!("0x{}", hex::encode(key.encode()));
+        let value = call(at, "state_getStorageAt", json!([key, null])).await;
+        value
+            .as_str()
+            .map(|v| hex::decode(v.trim_start_matches("0x")).unwrap())
+    };
+    let chain = h.node.finalized();
+    let state = chain.state();
+    let params = state.hyperparameters(netuid).unwrap();
+
+    assert_eq!(read(StorageKey::NetworksAdded(netuid)).await, Some(vec![1]));
+    assert_eq!(read(StorageKey::NetworksAdded(netuid + 1)).await, None);
+    assert_eq!(
+        read(StorageKey::Tempo(netuid)).await,
+        Some(params.tempo.to_le_bytes().to_vec())
+    );
+    assert_eq!(
+        read(StorageKey::WeightsSetRateLimit(netuid)).await,
+        Some(params.weights_rate_limit.to_le_bytes().to_vec())
+    );
+    // The owner's hotkey is uid 0, then the registrations in order.
+    for (hotkey, uid) in [(101u32, 0u16), (102, 1), (103, 2)] {
+        assert_eq!(
+            read(StorageKey::Uids(netuid, account(hotkey))).await,
+            Some(uid.to_le_bytes().to_vec())
+        );
+    }
+    assert_eq!(read(StorageKey::Uids(netuid, account(104))).await, None);
+    // LastUpdate: a Vec<u64> of every uid's last update, SCALE: compact length 3, then each.
+    let last = read(StorageKey::LastUpdate(netuid)).await.unwrap();
+    assert_eq!(last[0], 3 << 2);
+    for uid in 0..3u16 {
+        let at = 1 + 8 * usize::from(uid);
+        let update = u64::from_le_bytes(last[at..at + 8].try_into().unwrap());
+        assert_eq!(update, state.neuron(netuid, uid).unwrap().last_update);
     }
 }
