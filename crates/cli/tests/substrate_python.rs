@@ -108,6 +108,8 @@ fn test_bittensor_reads_blocks_balances_and_subnets_of_a_plexus_node() {
     assert_eq!(subnet["missing_exists"], false, "{subnet}");
     assert_eq!(subnet["owner_registered"], true, "{subnet}");
     assert_eq!(subnet["owner_uid"], 0, "{subnet}");
+    assert_eq!(subnet["owner_registered_anywhere"], true, "{subnet}");
+    assert_eq!(subnet["owner_netuids"], serde_json::json!([1]), "{subnet}");
     assert_eq!(subnet["stranger_registered"], false, "{subnet}");
     assert_eq!(subnet["tempo"], tempo, "{subnet}");
     assert!(subnet["weights_rate_limit"].is_u64(), "{subnet}");

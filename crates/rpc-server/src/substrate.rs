@@ -160,6 +160,9 @@ fn storage<B: Backend>(backend: &B, key: &[u8]) -> Option<Vec<u8>> {
                 .encode()
         }),
         StorageKey::Uids(netuid, hotkey) => state.uid(netuid, &hotkey).map(|uid| uid.encode()),
+        StorageKey::IsNetworkMember(hotkey, netuid) => {
+            state.uid(netuid, &hotkey).map(|_| true.encode())
+        }
         StorageKey::SystemAccount(account) => {
             let (free, nonce) = (state.balance(&account), state.nonce(&account));
             let exists = free > 0 || nonce > 0;
@@ -177,6 +180,33 @@ fn storage<B: Backend>(backend: &B, key: &[u8]) -> Option<Vec<u8>> {
             })
         }
     }
+}
+
+/// Every key of the maps that can be listed, ascending: the subnets' items and their
+/// registrations. (Accounts are read one by one; Plexus subnets have no token symbols.)
+fn listed_keys<B: Backend>(backend: &B) -> Vec<Vec<u8>> {
+    use plexus_substrate::StorageKey;
+    let chain = backend.finalized();
+    let state = chain.state();
+    let mut keys = Vec::new();
+    for (netuid, subnet) in state.subnets() {
+        for key in [
+            StorageKey::NetworksAdded(netuid),
+            StorageKey::Tempo(netuid),
+            StorageKey::WeightsSetRateLimit(netuid),
+            StorageKey::LastUpdate(netuid),
+        ] {
+            keys.push(key.encode());
+        }
+        for uid in 0..subnet.n {
+            if let Some(neuron) = state.neuron(netuid, uid) {
+                keys.push(StorageKey::Uids(netuid, neuron.hotkey).encode());
+                keys.push(StorageKey::IsNetworkMember(neuron.hotkey, netuid).encode());
+            }
+        }
+    }
+    keys.sort_unstable();
+    keys
 }
 
 /// Registers every method of the Substrate-compatible interface over `backend`, for a chain
@@ -351,22 +381,25 @@ pub(crate) fn module<B: Backend>(
             .collect::<Result<Vec<Value>, ErrorObjectOwned>>()?;
         Ok::<_, ErrorObjectOwned>(json!([{ "block": header.hash(), "changes": changes }]))
     })?;
-    // Iterating a map: no item served yet holds entries that can be listed (Plexus subnets
-    // have no token symbols, and accounts are read one by one), so every page is empty.
     module.register_method("state_getKeysPaged", |params, substrate, _| {
         let mut args = Args::new(&params, 4)?;
         let prefix: String = args.required("prefix")?;
-        hex_param(&prefix, "prefix")?;
-        args.required::<u32>("count")?;
+        let prefix = hex_param(&prefix, "prefix")?;
+        let count: u32 = args.required("count")?;
         let start: Option<String> = args.optional("start_key")?;
-        if let Some(start) = start {
-            hex_param(&start, "start_key")?;
-        }
+        let start = start.map(|s| hex_param(&s, "start_key")).transpose()?;
         let at = args.optional::<H256>("at")?;
         if header_at(&**substrate, at)?.is_none() {
             return Err(ApiError::UnknownBlock(format!("{at:?}")).into());
         }
-        Ok::<_, ErrorObjectOwned>(Vec::<String>::new())
+        let keys: Vec<String> = listed_keys(&**substrate)
+            .into_iter()
+            .filter(|key| key.starts_with(&prefix))
+            .filter(|key| start.as_ref().is_none_or(|start| key > start))
+            .take(count as usize)
+            .map(|key| format!("0x{}", hex::encode(key)))
+            .collect();
+        Ok::<_, ErrorObjectOwned>(keys)
     })?;
     module.register_method("account_nextIndex", |params, backend, _| {
         let mut args = Args::new(&params, 1)?;

@@ -252,6 +252,17 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
                 by_netuid::<Vec<u64>>("LastUpdate", Vec::<u64>::new().encode()),
                 by_netuid::<Vec<u8>>("TokenSymbol", Vec::<u8>::new().encode()),
                 StorageEntryMetadata {
+                    name: "IsNetworkMember",
+                    modifier: StorageEntryModifier::Default,
+                    ty: StorageEntryType::Map {
+                        hashers: vec![StorageHasher::Blake2_128Concat, StorageHasher::Identity],
+                        key: meta_type::<(AccountId32, u16)>(),
+                        value: meta_type::<bool>(),
+                    },
+                    default: false.encode(),
+                    docs: vec![],
+                },
+                StorageEntryMetadata {
                     name: "Uids",
                     modifier: StorageEntryModifier::Optional,
                     ty: StorageEntryType::Map {

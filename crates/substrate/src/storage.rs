@@ -44,6 +44,8 @@ pub enum StorageKey {
     LastUpdate(u16),
     /// `SubtensorModule.Uids[netuid, hotkey]`.
     Uids(u16, AccountId),
+    /// `SubtensorModule.IsNetworkMember[hotkey, netuid]`.
+    IsNetworkMember(AccountId, u16),
 }
 
 /// Makes the key of a map keyed by netuid alone.
@@ -94,6 +96,12 @@ impl StorageKey {
                 key.extend_from_slice(&blake2_concat(hotkey));
                 key
             }
+            StorageKey::IsNetworkMember(hotkey, netuid) => {
+                let mut key = prefix("SubtensorModule", "IsNetworkMember").to_vec();
+                key.extend_from_slice(&blake2_concat(hotkey));
+                key.extend_from_slice(&netuid.to_le_bytes());
+                key
+            }
         }
     }
 
@@ -113,6 +121,10 @@ impl StorageKey {
         if item == prefix("SubtensorModule", "Uids") {
             let hotkey = read_blake2_concat(rest.get(2..)?)?;
             return netuid(rest).map(|netuid| StorageKey::Uids(netuid, hotkey));
+        }
+        if item == prefix("SubtensorModule", "IsNetworkMember") && rest.len() == 50 {
+            let hotkey = read_blake2_concat(&rest[..48])?;
+            return netuid(&rest[48..]).map(|netuid| StorageKey::IsNetworkMember(hotkey, netuid));
         }
         None
     }
@@ -151,6 +163,7 @@ mod tests {
             StorageKey::Tempo(3),
             StorageKey::WeightsSetRateLimit(3),
             StorageKey::LastUpdate(3),
+            StorageKey::IsNetworkMember(bob, 3),
         ] {
             assert_eq!(StorageKey::parse(&key.encode()), Some(key));
         }

@@ -39,6 +39,8 @@ def read_v10(url, address, hotkey):
             "exists": subtensor.subnet_exists(1),
             "missing_exists": subtensor.subnet_exists(2),
             "owner_registered": subtensor.is_hotkey_registered(hotkey, 1),
+            "owner_registered_anywhere": subtensor.is_hotkey_registered(hotkey),
+            "owner_netuids": subtensor.get_netuids_for_hotkey(hotkey),
             "owner_uid": subtensor.get_uid_for_hotkey_on_subnet(hotkey, 1),
             "stranger_registered": subtensor.is_hotkey_registered(NOBODY, 1),
             "tempo": subtensor.tempo(1),

@@ -355,6 +355,45 @@ async fn test_subnet_storage_the_clients_read() {
         );
     }
     assert_eq!(read(StorageKey::Uids(netuid, account(104))).await, None);
+    assert_eq!(
+        read(StorageKey::IsNetworkMember(account(102), netuid)).await,
+        Some(vec![1])
+    );
+
+    // Listing: a hotkey's memberships, every subnet, in pages after a start key.
+    let hex_key = |key: StorageKey| format!("0x{}", hex::encode(key.encode()));
+    let page = |prefix: String, count: u32, start: String| async move {
+        call(
+            at,
+            "state_getKeysPaged",
+            json!([prefix, count, start, null]),
+        )
+        .await
+    };
+    let member = hex_key(StorageKey::IsNetworkMember(account(102), netuid));
+    let prefix = member[..2 + 2 * 80].to_string();
+    assert_eq!(
+        page(prefix.clone(), 100, prefix.clone()).await,
+        json!([member])
+    );
+    assert_eq!(page(prefix, 100, member.clone()).await, json!([]));
+    let networks = format!(
+        "0x{}",
+        hex::encode(plexus_substrate::prefix("SubtensorModule", "NetworksAdded"))
+    );
+    assert_eq!(
+        page(networks.clone(), 100, networks.clone()).await,
+        json!([hex_key(StorageKey::NetworksAdded(netuid))])
+    );
+    let uids = format!(
+        "0x{}",
+        hex::encode(plexus_substrate::prefix("SubtensorModule", "Uids"))
+    );
+    let all = page(uids.clone(), 100, uids.clone()).await;
+    assert_eq!(all.as_array().unwrap().len(), 3, "{all}");
+    let first_two = page(uids.clone(), 2, uids.clone()).await;
+    let rest = page(uids, 100, first_two[1].as_str().unwrap().to_string()).await;
+    assert_eq!(rest, json!([all[2]]));
     // LastUpdate: a Vec<u64> of every uid's last update, SCALE: compact length 3, then each.
     let last = read(StorageKey::LastUpdate(netuid)).await.unwrap();
     assert_eq!(last[0], 3 << 2);
