@@ -169,6 +169,7 @@ impl Dendrite {
         };
         let Sent {
             response,
+            fields,
             status,
             process_time,
             message,
@@ -203,8 +204,8 @@ impl Dendrite {
         }
         // As Python's dendrite does, the answer's fields are laid over the synapse sent: a field
         // the axon's class does not declare (so does not answer) keeps the value sent.
-        let merged = match (python::to_json(synapse), json) {
-            (Ok(Json::Object(mut sent)), Json::Object(answered)) => {
+        let merged = match (fields, json) {
+            (Json::Object(mut sent), Json::Object(answered)) => {
                 for (key, value) in answered {
                     match sent.iter_mut().find(|(k, _)| *k == key) {
                         Some(entry) => entry.1 = value,
@@ -380,6 +381,7 @@ impl Dendrite {
             .and_then(|s| s.parse().ok())
             .unwrap_or(response.status().as_u16());
         Ok(Sent {
+            fields,
             status,
             process_time: get("bt_header_axon_process_time").and_then(|s| s.parse().ok()),
             message: get("bt_header_axon_status_message"),
@@ -470,6 +472,8 @@ impl Dendrite {
 /// A response whose headers have arrived.
 struct Sent {
     response: reqwest::Response,
+    /// The synapse as it was sent, which the answer's fields are laid over.
+    fields: Json,
     status: u16,
     process_time: Option<f64>,
     message: Option<String>,

@@ -209,91 +209,88 @@ async fn serve(
     validators: Set<ed25519::PublicKey>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
-    {
-        let core = Arc::new(Core::open(
-            &config.data_dir.join("chain.redb"),
-            &config.spec.genesis,
-            config.retention,
-            config.mempool,
-        )?);
-        info!(
-            genesis = %core.genesis_hash(),
-            height = core.finalized().head().number,
-            "chain opened"
-        );
+    let core = Arc::new(Core::open(
+        &config.data_dir.join("chain.redb"),
+        &config.spec.genesis,
+        config.retention,
+        config.mempool,
+    )?);
+    info!(
+        genesis = %core.genesis_hash(),
+        height = core.finalized().head().number,
+        "chain opened"
+    );
 
-        crate::metrics::register(&context.child("chain"), core.clone());
-        if let Some(address) = config.metrics {
-            crate::metrics::serve(context.child("metrics_server"), address);
-        }
-
-        let mut servers = Vec::new();
-        if let Some(rpc) = &config.rpc {
-            let server = plexus_rpc_server::RpcServer::start(rpc, core.clone()).await?;
-            info!(address = %server.local_addr(), "JSON-RPC listening (HTTP and WebSocket)");
-            servers.push(server);
-        }
-        if let Some(rpc) = &config.substrate_rpc {
-            let block_time_ms =
-                u64::try_from(config.timing.empty_block_interval.as_millis()).unwrap_or(u64::MAX);
-            let server =
-                plexus_rpc_server::RpcServer::start_substrate(rpc, core.clone(), block_time_ms)
-                    .await?;
-            info!(address = %server.local_addr(), "Substrate-compatible JSON-RPC listening");
-            servers.push(server);
-        }
-        let mut in_process = None;
-        if let Some(beside) = config.beside {
-            let server = plexus_rpc_server::InProcessRpc::start(&beside.rpc, core.clone())?;
-            (beside.start)(server.connector());
-            in_process = Some(server);
-        }
-
-        let consensus = match config.role {
-            Role::Validator { key, listen, peers } => {
-                let handle = start_networked_validator(
-                    &context,
-                    &core,
-                    validators,
-                    key,
-                    listen,
-                    &peers,
-                    config.timing,
-                )
-                .await?;
-                info!(%listen, "validator started");
-                Some(handle)
-            }
-            Role::Follower { upstream } => {
-                let client = plexus_rpc::Client::new(&upstream)?;
-                let verifier = FinalityVerifier::new(core.genesis_hash(), validators);
-                let (relay, transactions) = futures::channel::mpsc::unbounded();
-                core.gossip_to(relay);
-                let core = core.clone();
-                context
-                    .child("follower")
-                    .spawn(move |_| crate::follow::follow(core, verifier, client, transactions));
-                info!(%upstream, "following");
-                None
-            }
-        };
-
-        let halted = ::tokio::select! {
-            biased;
-            reason = core.halted() => Some(reason),
-            () = stop => None,
-        };
-        info!("shutting down");
-        for server in &servers {
-            server.stop();
-        }
-        if let Some(server) = &in_process {
-            server.stop();
-        }
-        drop(consensus);
-        let _ = context.stop(0, Some(Duration::from_secs(5))).await;
-        halted.map_or(Ok(()), |reason| Err(RunError::Halted(reason)))
+    crate::metrics::register(&context.child("chain"), core.clone());
+    if let Some(address) = config.metrics {
+        crate::metrics::serve(context.child("metrics_server"), address);
     }
+
+    let mut servers = Vec::new();
+    if let Some(rpc) = &config.rpc {
+        let server = plexus_rpc_server::RpcServer::start(rpc, core.clone()).await?;
+        info!(address = %server.local_addr(), "JSON-RPC listening (HTTP and WebSocket)");
+        servers.push(server);
+    }
+    if let Some(rpc) = &config.substrate_rpc {
+        let block_time_ms =
+            u64::try_from(config.timing.empty_block_interval.as_millis()).unwrap_or(u64::MAX);
+        let server =
+            plexus_rpc_server::RpcServer::start_substrate(rpc, core.clone(), block_time_ms).await?;
+        info!(address = %server.local_addr(), "Substrate-compatible JSON-RPC listening");
+        servers.push(server);
+    }
+    let mut in_process = None;
+    if let Some(beside) = config.beside {
+        let server = plexus_rpc_server::InProcessRpc::start(&beside.rpc, core.clone())?;
+        (beside.start)(server.connector());
+        in_process = Some(server);
+    }
+
+    let consensus = match config.role {
+        Role::Validator { key, listen, peers } => {
+            let handle = start_networked_validator(
+                &context,
+                &core,
+                validators,
+                key,
+                listen,
+                &peers,
+                config.timing,
+            )
+            .await?;
+            info!(%listen, "validator started");
+            Some(handle)
+        }
+        Role::Follower { upstream } => {
+            let client = plexus_rpc::Client::new(&upstream)?;
+            let verifier = FinalityVerifier::new(core.genesis_hash(), validators);
+            let (relay, transactions) = futures::channel::mpsc::unbounded();
+            core.gossip_to(relay);
+            let core = core.clone();
+            context
+                .child("follower")
+                .spawn(move |_| crate::follow::follow(core, verifier, client, transactions));
+            info!(%upstream, "following");
+            None
+        }
+    };
+
+    let halted = ::tokio::select! {
+        biased;
+        reason = core.halted() => Some(reason),
+        () = stop => None,
+    };
+    info!("shutting down");
+    for server in &servers {
+        server.stop();
+    }
+    if let Some(server) = &in_process {
+        server.stop();
+    }
+    drop(consensus);
+    let _ = context.stop(0, Some(Duration::from_secs(5))).await;
+    halted.map_or(Ok(()), |reason| Err(RunError::Halted(reason)))
 }
 
 /// Starts a validator's authenticated p2p network with its configured peers, then its consensus

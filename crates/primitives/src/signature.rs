@@ -41,9 +41,7 @@ impl Verifier {
         };
         self.0.verify_simple(SIGNING_CONTEXT, message, &sig).is_ok()
     }
-}
 
-impl Verifier {
     /// Whether every `(signer, message, signature)` is valid, checked as one batch (see
     /// [`verify_batch`]); a batch costs well under its signatures checked one by one.
     pub fn verify_all(items: &[(&Verifier, &[u8], &Signature)]) -> bool {
@@ -72,13 +70,7 @@ impl fmt::Debug for Verifier {
 /// Whether `signature` is `signer`'s sr25519 signature of `message`. Malformed keys or
 /// signatures are simply invalid.
 pub fn verify(signer: &AccountId, message: &[u8], signature: &Signature) -> bool {
-    let Ok(key) = schnorrkel::PublicKey::from_bytes(signer.as_bytes()) else {
-        return false;
-    };
-    let Ok(sig) = schnorrkel::Signature::from_bytes(&signature.0) else {
-        return false;
-    };
-    key.verify_simple(SIGNING_CONTEXT, message, &sig).is_ok()
+    Verifier::new(signer).is_some_and(|key| key.verify(message, signature))
 }
 
 /// Whether every `(signer, message, signature)` is valid, checked as one batch.
@@ -86,22 +78,19 @@ pub fn verify(signer: &AccountId, message: &[u8], signature: &Signature) -> bool
 /// The batch uses random weights, so a forged signature passes with negligible probability and
 /// the answer never depends on the randomness for honest input.
 pub fn verify_batch(items: &[(AccountId, &[u8], Signature)]) -> bool {
-    let mut keys = Vec::with_capacity(items.len());
-    let mut sigs = Vec::with_capacity(items.len());
-    let mut transcripts = Vec::with_capacity(items.len());
-    let context = schnorrkel::signing_context(SIGNING_CONTEXT);
-    for (signer, message, signature) in items {
-        let (Ok(key), Ok(sig)) = (
-            schnorrkel::PublicKey::from_bytes(signer.as_bytes()),
-            schnorrkel::Signature::from_bytes(&signature.0),
-        ) else {
-            return false;
-        };
-        keys.push(key);
-        sigs.push(sig);
-        transcripts.push(context.bytes(message));
-    }
-    schnorrkel::verify_batch(transcripts, &sigs, &keys, false).is_ok()
+    let Some(keys) = items
+        .iter()
+        .map(|(signer, _, _)| Verifier::new(signer))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return false;
+    };
+    let items: Vec<(&Verifier, &[u8], &Signature)> = keys
+        .iter()
+        .zip(items)
+        .map(|(key, (_, message, signature))| (key, *message, signature))
+        .collect();
+    Verifier::verify_all(&items)
 }
 
 /// Signs `message` with a schnorrkel keypair under the `substrate` context; for tests and tools

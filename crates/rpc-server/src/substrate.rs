@@ -109,6 +109,11 @@ fn header_at<B: Backend>(backend: &B, at: Option<H256>) -> Result<Option<Header>
     }
 }
 
+/// As [`header_at`], for methods that read state there: an unknown block is an error.
+fn known_header<B: Backend>(backend: &B, at: Option<H256>) -> Result<Header, ErrorObjectOwned> {
+    header_at(backend, at)?.ok_or_else(|| ApiError::UnknownBlock(format!("{at:?}")).into())
+}
+
 /// The id under which `state_getRuntimeVersion` lists the `Metadata` runtime API: the first 8
 /// bytes of BLAKE2b-256 of its name.
 const METADATA_API_ID: &str = "0x37e397fc7c91f5e4";
@@ -311,9 +316,7 @@ pub(crate) fn module<B: Backend>(
     module.register_blocking_method("state_getRuntimeVersion", |params, backend, _| {
         let mut args = Args::new(&params, 1)?;
         let at = args.optional::<H256>("hash")?;
-        if header_at(&**backend, at)?.is_none() {
-            return Err(ApiError::UnknownBlock(format!("{:?}", at)).into());
-        }
+        known_header(&**backend, at)?;
         Ok::<_, ErrorObjectOwned>(json!({
             "specName": SPEC_NAME,
             "implName": SPEC_NAME,
@@ -331,9 +334,7 @@ pub(crate) fn module<B: Backend>(
         let method: String = args.required("method")?;
         let data: String = args.optional("data")?.unwrap_or_default();
         let at = args.optional::<H256>("at")?;
-        if header_at(&**substrate, at)?.is_none() {
-            return Err(ApiError::UnknownBlock(format!("{at:?}")).into());
-        }
+        known_header(&**substrate, at)?;
         let data = hex_param(&data, "data")?;
         match method.as_str() {
             "Metadata_metadata_at_version" => {
@@ -355,9 +356,7 @@ pub(crate) fn module<B: Backend>(
             let mut args = Args::new(&params, 2)?;
             let key: String = args.required("key")?;
             let at = args.optional::<H256>("at")?;
-            if header_at(&**substrate, at)?.is_none() {
-                return Err(ApiError::UnknownBlock(format!("{at:?}")).into());
-            }
+            known_header(&**substrate, at)?;
             let key = hex_param(&key, "key")?;
             Ok::<_, ErrorObjectOwned>(
                 storage(&**substrate, &key).map(|value| format!("0x{}", hex::encode(value))),
@@ -368,9 +367,7 @@ pub(crate) fn module<B: Backend>(
         let mut args = Args::new(&params, 2)?;
         let keys: Vec<String> = args.required("keys")?;
         let at = args.optional::<H256>("at")?;
-        let Some(header) = header_at(&**substrate, at)? else {
-            return Err(ApiError::UnknownBlock(format!("{at:?}")).into());
-        };
+        let header = known_header(&**substrate, at)?;
         let changes = keys
             .iter()
             .map(|key| {
@@ -389,9 +386,7 @@ pub(crate) fn module<B: Backend>(
         let start: Option<String> = args.optional("start_key")?;
         let start = start.map(|s| hex_param(&s, "start_key")).transpose()?;
         let at = args.optional::<H256>("at")?;
-        if header_at(&**substrate, at)?.is_none() {
-            return Err(ApiError::UnknownBlock(format!("{at:?}")).into());
-        }
+        known_header(&**substrate, at)?;
         let keys: Vec<String> = listed_keys(&**substrate)
             .into_iter()
             .filter(|key| key.starts_with(&prefix))
