@@ -25,6 +25,7 @@ fn test_localnet_piped_into_a_reader_that_leaves_stops_cleanly() {
             "--subnet-validators",
             "1",
             "--no-explorer",
+            "--no-substrate-rpc",
             "--rpc",
             &rpc,
             "--state-dir",

@@ -66,6 +66,13 @@ pub struct Args {
     /// Where the first node's JSON-RPC listens.
     #[arg(long, default_value = "127.0.0.1:9944", value_name = "HOST:PORT")]
     pub rpc: SocketAddr,
+    /// Where the first node's Substrate-compatible JSON-RPC listens, for Bittensor's Python SDK
+    /// and btcli (`docs/substrate-compat.md`).
+    #[arg(long, default_value = "127.0.0.1:9945", value_name = "HOST:PORT")]
+    pub substrate_rpc: SocketAddr,
+    /// Do not serve the Substrate-compatible JSON-RPC.
+    #[arg(long, conflicts_with = "substrate_rpc")]
+    pub no_substrate_rpc: bool,
     /// Where the explorer listens.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
     pub explorer: SocketAddr,

@@ -124,6 +124,7 @@ impl Localnet {
             keys,
             Duration::from_millis(args.block_time_ms),
             args.rpc,
+            (!args.no_substrate_rpc).then_some(args.substrate_rpc),
         )?;
         let rpc_url = format!("http://{}", args.rpc);
         let chain = match connect(&rpc_url, &mut nodes).await {

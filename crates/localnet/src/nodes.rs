@@ -136,13 +136,15 @@ pub(crate) struct Nodes {
 }
 
 impl Nodes {
-    /// Starts every node; the first serves RPC on `rpc`.
+    /// Starts every node; the first serves RPC on `rpc`, and the Substrate-compatible RPC on
+    /// `substrate_rpc` if given.
     pub(crate) fn start(
         dir: &Path,
         spec: &ChainSpec,
         keys: Vec<ValidatorKey>,
         block_time: Duration,
         rpc: SocketAddr,
+        substrate_rpc: Option<SocketAddr>,
     ) -> Result<Self, LocalnetError> {
         let listens = (0..keys.len())
             .map(|_| free_port())
@@ -178,16 +180,22 @@ impl Nodes {
                 retention: plexus_store::Retention::Archive,
                 mempool: plexus_mempool::Limits::default(),
                 metrics: None,
+                // Every neuron, the view and the explorer reach the node from this machine's
+                // one address.
                 rpc: (index == 0).then(|| plexus_node::RpcConfig {
                     listen: rpc,
-                    // Every neuron, the view and the explorer reach the node from this
-                    // machine's one address.
                     max_connections: 1024,
                     max_connections_per_address: 1024,
                     ..plexus_node::RpcConfig::default()
                 }),
-                // Two cores are shared by every node and neuron.
-                substrate_rpc: None,
+                substrate_rpc: substrate_rpc.filter(|_| index == 0).map(|listen| {
+                    plexus_node::RpcConfig {
+                        listen,
+                        max_connections: 1024,
+                        max_connections_per_address: 1024,
+                        ..plexus_node::RpcConfig::default()
+                    }
+                }),
                 beside: None,
                 worker_threads: if n == 1 { 2 } else { 1 },
             };

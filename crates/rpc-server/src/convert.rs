@@ -4,16 +4,7 @@ use plexus_rpc::types::{self, AxonEndpoint, EventRecord, TxError};
 use plexus_runtime::{AxonInfo, DispatchError, Event, Phase};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// Q64.64 TAO per alpha to rao per whole alpha, rounded down (saturating).
-pub(crate) fn price_rao(q64: u128) -> u64 {
-    const RAO_PER_TAO: u128 = plexus_primitives::RAO_PER_TAO as u128;
-    let rao = match q64.checked_mul(RAO_PER_TAO) {
-        Some(scaled) => scaled >> 64,
-        // Only for prices above 2^34 TAO per alpha, where the lost fraction does not matter.
-        None => (q64 >> 64).saturating_mul(RAO_PER_TAO),
-    };
-    u64::try_from(rao).unwrap_or(u64::MAX)
-}
+pub(crate) use plexus_runtime::rao_per_alpha as price_rao;
 
 pub(crate) fn tx_error(error: &DispatchError) -> TxError {
     TxError {

@@ -8,8 +8,10 @@
 //! Substrate extrinsics, so a block shows none.
 //!
 //! The metadata (built by `plexus-substrate` once, when the server starts) is answered through
-//! `state_call` of `Metadata_metadata_at_version`; storage reads answer `System.Account`. Not
-//! here yet: the other runtime APIs and storage items the clients read.
+//! `state_call` of `Metadata_metadata_at_version`; the other runtime APIs and the storage
+//! items are answered by `plexus-substrate` from the state after the block asked for. These
+//! clients see finalized blocks only (the head, new heads): every block they are told of has a
+//! state to read.
 
 use crate::backend::{Backend, Notification};
 use crate::error::ApiError;
@@ -20,10 +22,10 @@ use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_types::ErrorObjectOwned;
 use parity_scale_codec::Encode;
 use plexus_primitives::{AccountId, BlockNumber, H256};
-use plexus_runtime::Header;
+use plexus_runtime::{Chain, Header, State};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The runtime's name as Bittensor's chain reports it: the clients pick their type decoders by
 /// it.
@@ -88,11 +90,11 @@ fn invalid(message: String) -> ErrorObjectOwned {
     ErrorObjectOwned::owned(plexus_rpc::error::INVALID_PARAMS, message, None::<()>)
 }
 
-/// The header with `hash`, finalized or the best one; `None` when the node knows no such block.
+/// The finalized header with `hash`; `None` when the node knows no such block.
 fn header_by_hash<B: Backend>(backend: &B, hash: &H256) -> Result<Option<Header>, ApiError> {
-    let best = backend.best_head();
-    if best.hash() == *hash {
-        return Ok(Some(best));
+    let head = backend.finalized().head().clone();
+    if head.hash() == *hash {
+        return Ok(Some(head));
     }
     let store = backend.store();
     match store.height_of(hash)? {
@@ -101,10 +103,11 @@ fn header_by_hash<B: Backend>(backend: &B, hash: &H256) -> Result<Option<Header>
     }
 }
 
-/// The header a method's optional block argument names: the best head when it is absent.
+/// The header a method's optional block argument names: the finalized head when it is absent.
+/// These clients see finalized blocks only, so every block they name has a state to read.
 fn header_at<B: Backend>(backend: &B, at: Option<H256>) -> Result<Option<Header>, ApiError> {
     match at {
-        None => Ok(Some(backend.best_head())),
+        None => Ok(Some(backend.finalized().head().clone())),
         Some(hash) => header_by_hash(backend, &hash),
     }
 }
@@ -114,15 +117,65 @@ fn known_header<B: Backend>(backend: &B, at: Option<H256>) -> Result<Header, Err
     header_at(backend, at)?.ok_or_else(|| ApiError::UnknownBlock(format!("{at:?}")).into())
 }
 
-/// The id under which `state_getRuntimeVersion` lists the `Metadata` runtime API: the first 8
-/// bytes of BLAKE2b-256 of its name.
-const METADATA_API_ID: &str = "0x37e397fc7c91f5e4";
+/// The state after a block: the node's snapshot at the head, or one rebuilt from the store.
+enum StateAt {
+    Head(Arc<Chain>),
+    Past(Arc<State>),
+}
+
+impl std::ops::Deref for StateAt {
+    type Target = State;
+    fn deref(&self) -> &State {
+        match self {
+            StateAt::Head(chain) => chain.state(),
+            StateAt::Past(state) => state,
+        }
+    }
+}
+
+/// How many rebuilt past states are kept: a client pins one block for a whole operation, and
+/// a block finalized in between must not make it rebuild the state on every call.
+const PAST_STATES: usize = 4;
 
 /// What the methods share: the node, and the metadata it describes.
 pub(crate) struct Substrate<B> {
     backend: Arc<B>,
     /// `Metadata_metadata_at_version(15)`'s answer, `0x`-hex.
     metadata: String,
+    /// The last past states rebuilt, newest last.
+    past: Mutex<Vec<(H256, Arc<State>)>>,
+}
+
+impl<B: Backend> Substrate<B> {
+    /// The state after the block `at` names (the finalized head when absent).
+    fn state_at(&self, at: Option<H256>) -> Result<StateAt, ErrorObjectOwned> {
+        let chain = self.backend.finalized();
+        let Some(hash) = at.filter(|hash| *hash != chain.head().hash()) else {
+            return Ok(StateAt::Head(chain));
+        };
+        if let Some((_, state)) = self
+            .past
+            .lock()
+            .ok()
+            .and_then(|past| past.iter().find(|(h, _)| *h == hash).cloned())
+        {
+            return Ok(StateAt::Past(state));
+        }
+        let store = self.backend.store();
+        let height = store
+            .height_of(&hash)
+            .map_err(ApiError::from)?
+            .ok_or_else(|| ApiError::UnknownBlock(hash.to_string()))?;
+        let (state, _) = store.state_at(height).map_err(ApiError::from)?;
+        let state = Arc::new(state);
+        if let Ok(mut past) = self.past.lock() {
+            if past.len() == PAST_STATES {
+                past.remove(0);
+            }
+            past.push((hash, state.clone()));
+        }
+        Ok(StateAt::Past(state))
+    }
 }
 
 impl<B> std::ops::Deref for Substrate<B> {
@@ -138,80 +191,13 @@ fn hex_param(text: &str, name: &str) -> Result<Vec<u8>, ErrorObjectOwned> {
         .map_err(|e| invalid(format!("invalid parameter `{name}`: {e}")))
 }
 
-/// What Substrate answers for a runtime API it does not have: clients look for these words.
-fn no_such_api(method: &str) -> ErrorObjectOwned {
+/// A runtime-API call's failure in the words Substrate uses (clients look for "is not found").
+fn call_error(error: plexus_substrate::CallError) -> ErrorObjectOwned {
     ErrorObjectOwned::owned(
         plexus_rpc::error::INVALID_PARAMS,
-        format!("Client error: Execution failed: Other: Exported method {method} is not found"),
+        format!("Client error: Execution failed: Other: {error}"),
         None::<()>,
     )
-}
-
-/// The value stored under `key` at the head, SCALE, if any.
-fn storage<B: Backend>(backend: &B, key: &[u8]) -> Option<Vec<u8>> {
-    use plexus_substrate::StorageKey;
-    let chain = backend.finalized();
-    let state = chain.state();
-    match StorageKey::parse(key)? {
-        StorageKey::NetworksAdded(netuid) => state.subnet(netuid).map(|_| true.encode()),
-        StorageKey::Tempo(netuid) => state.hyperparameters(netuid).map(|h| h.tempo.encode()),
-        StorageKey::WeightsSetRateLimit(netuid) => state
-            .hyperparameters(netuid)
-            .map(|h| h.weights_rate_limit.encode()),
-        StorageKey::LastUpdate(netuid) => state.subnet(netuid).map(|subnet| {
-            (0..subnet.n)
-                .map(|uid| state.neuron(netuid, uid).map_or(0, |n| n.last_update))
-                .collect::<Vec<u64>>()
-                .encode()
-        }),
-        StorageKey::Uids(netuid, hotkey) => state.uid(netuid, &hotkey).map(|uid| uid.encode()),
-        StorageKey::IsNetworkMember(hotkey, netuid) => {
-            state.uid(netuid, &hotkey).map(|_| true.encode())
-        }
-        StorageKey::SystemAccount(account) => {
-            let (free, nonce) = (state.balance(&account), state.nonce(&account));
-            let exists = free > 0 || nonce > 0;
-            exists.then(|| {
-                plexus_substrate::AccountInfo {
-                    nonce: u32::try_from(nonce).unwrap_or(u32::MAX),
-                    providers: 1,
-                    data: plexus_substrate::AccountData {
-                        free,
-                        ..Default::default()
-                    },
-                    ..Default::default()
-                }
-                .encode()
-            })
-        }
-    }
-}
-
-/// Every key of the maps that can be listed, ascending: the subnets' items and their
-/// registrations. (Accounts are read one by one; Plexus subnets have no token symbols.)
-fn listed_keys<B: Backend>(backend: &B) -> Vec<Vec<u8>> {
-    use plexus_substrate::StorageKey;
-    let chain = backend.finalized();
-    let state = chain.state();
-    let mut keys = Vec::new();
-    for (netuid, subnet) in state.subnets() {
-        for key in [
-            StorageKey::NetworksAdded(netuid),
-            StorageKey::Tempo(netuid),
-            StorageKey::WeightsSetRateLimit(netuid),
-            StorageKey::LastUpdate(netuid),
-        ] {
-            keys.push(key.encode());
-        }
-        for uid in 0..subnet.n {
-            if let Some(neuron) = state.neuron(netuid, uid) {
-                keys.push(StorageKey::Uids(netuid, neuron.hotkey).encode());
-                keys.push(StorageKey::IsNetworkMember(neuron.hotkey, netuid).encode());
-            }
-        }
-    }
-    keys.sort_unstable();
-    keys
 }
 
 /// Registers every method of the Substrate-compatible interface over `backend`, for a chain
@@ -232,7 +218,11 @@ pub(crate) fn module<B: Backend>(
         "0x{}",
         hex::encode(plexus_substrate::metadata_at_version(15, constants))
     );
-    let mut module = RpcModule::new(Substrate { backend, metadata });
+    let mut module = RpcModule::new(Substrate {
+        backend,
+        metadata,
+        past: Mutex::new(Vec::new()),
+    });
     let methods: &[&str] = &[
         "rpc_methods",
         "system_chain",
@@ -278,20 +268,20 @@ pub(crate) fn module<B: Backend>(
     )?;
     module.register_method("system_chainType", |_, _, _| "Live")?;
     module.register_method("chain_getHead", |_, backend, _| {
-        Ok::<_, ErrorObjectOwned>(backend.best_head().hash())
+        Ok::<_, ErrorObjectOwned>(backend.finalized().head().hash())
     })?;
     module.register_method("chain_getFinalizedHead", |_, backend, _| {
         Ok::<_, ErrorObjectOwned>(backend.finalized().head().hash())
     })?;
     module.register_blocking_method("chain_getBlockHash", |params, backend, _| {
         let mut args = Args::new(&params, 1)?;
+        let head = backend.finalized().head().clone();
         let Some(number) = args.optional::<Number>("number")? else {
-            return Ok::<_, ErrorObjectOwned>(Some(backend.best_head().hash()));
+            return Ok::<_, ErrorObjectOwned>(Some(head.hash()));
         };
         let number = number.value()?;
-        let best = backend.best_head();
-        if number == best.number {
-            return Ok(Some(best.hash()));
+        if number == head.number {
+            return Ok(Some(head.hash()));
         }
         let header = backend.store().header(number).map_err(ApiError::from)?;
         Ok(header.map(|h| h.hash()))
@@ -313,7 +303,11 @@ pub(crate) fn module<B: Backend>(
             })
         }))
     })?;
-    module.register_blocking_method("state_getRuntimeVersion", |params, backend, _| {
+    let api_ids: Vec<(String, u32)> = plexus_substrate::runtime_api_ids()
+        .into_iter()
+        .map(|(id, version)| (format!("0x{}", hex::encode(id)), version))
+        .collect();
+    module.register_blocking_method("state_getRuntimeVersion", move |params, backend, _| {
         let mut args = Args::new(&params, 1)?;
         let at = args.optional::<H256>("hash")?;
         known_header(&**backend, at)?;
@@ -323,62 +317,71 @@ pub(crate) fn module<B: Backend>(
             "authoringVersion": 1,
             "specVersion": plexus_substrate::SPEC_VERSION,
             "implVersion": 1,
-            "apis": [[METADATA_API_ID, 2]],
+            "apis": api_ids,
             "transactionVersion": plexus_substrate::TRANSACTION_VERSION,
             "systemVersion": 1,
             "stateVersion": 1,
         }))
     })?;
-    module.register_method("state_call", |params, substrate, _| {
+    module.register_blocking_method("state_call", |params, substrate, _| {
         let mut args = Args::new(&params, 3)?;
         let method: String = args.required("method")?;
         let data: String = args.optional("data")?.unwrap_or_default();
         let at = args.optional::<H256>("at")?;
-        known_header(&**substrate, at)?;
         let data = hex_param(&data, "data")?;
-        match method.as_str() {
+        let answer = match method.as_str() {
             "Metadata_metadata_at_version" => {
+                known_header(&**substrate, at)?;
                 let version = <[u8; 4]>::try_from(data.as_slice())
                     .map(u32::from_le_bytes)
                     .map_err(|_| invalid("`data` must be a u32, 4 bytes".into()))?;
-                Ok(if version == 15 {
-                    substrate.metadata.clone()
-                } else {
-                    format!("0x{}", hex::encode(None::<Vec<u8>>.encode()))
-                })
+                if version == 15 {
+                    return Ok(substrate.metadata.clone());
+                }
+                None::<Vec<u8>>.encode()
             }
-            "Metadata_metadata_versions" => Ok(format!("0x{}", hex::encode(vec![15u32].encode()))),
-            other => Err(no_such_api(other)),
-        }
+            "Metadata_metadata_versions" => {
+                known_header(&**substrate, at)?;
+                vec![15u32].encode()
+            }
+            other => {
+                let state = substrate.state_at(at)?;
+                plexus_substrate::call(&state, other, &data).map_err(call_error)?
+            }
+        };
+        Ok::<_, ErrorObjectOwned>(format!("0x{}", hex::encode(answer)))
     })?;
     for name in ["state_getStorage", "state_getStorageAt"] {
-        module.register_method(name, |params, substrate, _| {
+        module.register_blocking_method(name, |params, substrate, _| {
             let mut args = Args::new(&params, 2)?;
             let key: String = args.required("key")?;
             let at = args.optional::<H256>("at")?;
-            known_header(&**substrate, at)?;
             let key = hex_param(&key, "key")?;
+            let state = substrate.state_at(at)?;
             Ok::<_, ErrorObjectOwned>(
-                storage(&**substrate, &key).map(|value| format!("0x{}", hex::encode(value))),
+                plexus_substrate::read(&state, &key)
+                    .map(|value| format!("0x{}", hex::encode(value))),
             )
         })?;
     }
-    module.register_method("state_queryStorageAt", |params, substrate, _| {
+    module.register_blocking_method("state_queryStorageAt", |params, substrate, _| {
         let mut args = Args::new(&params, 2)?;
         let keys: Vec<String> = args.required("keys")?;
         let at = args.optional::<H256>("at")?;
         let header = known_header(&**substrate, at)?;
+        let state = substrate.state_at(Some(header.hash()))?;
         let changes = keys
             .iter()
             .map(|key| {
                 let bytes = hex_param(key, "keys")?;
-                let value = storage(&**substrate, &bytes).map(|v| format!("0x{}", hex::encode(v)));
+                let value =
+                    plexus_substrate::read(&state, &bytes).map(|v| format!("0x{}", hex::encode(v)));
                 Ok(json!([key, value]))
             })
             .collect::<Result<Vec<Value>, ErrorObjectOwned>>()?;
         Ok::<_, ErrorObjectOwned>(json!([{ "block": header.hash(), "changes": changes }]))
     })?;
-    module.register_method("state_getKeysPaged", |params, substrate, _| {
+    module.register_blocking_method("state_getKeysPaged", |params, substrate, _| {
         let mut args = Args::new(&params, 4)?;
         let prefix: String = args.required("prefix")?;
         let prefix = hex_param(&prefix, "prefix")?;
@@ -386,8 +389,8 @@ pub(crate) fn module<B: Backend>(
         let start: Option<String> = args.optional("start_key")?;
         let start = start.map(|s| hex_param(&s, "start_key")).transpose()?;
         let at = args.optional::<H256>("at")?;
-        known_header(&**substrate, at)?;
-        let keys: Vec<String> = listed_keys(&**substrate)
+        let state = substrate.state_at(at)?;
+        let keys: Vec<String> = plexus_substrate::keys(&state)
             .into_iter()
             .filter(|key| key.starts_with(&prefix))
             .filter(|key| start.as_ref().is_none_or(|start| key > start))
@@ -408,11 +411,7 @@ pub(crate) fn module<B: Backend>(
         "chain_newHead",
         "chain_unsubscribeNewHeads",
         |_, pending, backend, _| async move {
-            heads(&**backend, pending, |n| match n {
-                Notification::NewHead(header) => Some(header),
-                _ => None,
-            })
-            .await;
+            heads(&**backend, pending).await;
         },
     )?;
     module.register_subscription(
@@ -420,25 +419,18 @@ pub(crate) fn module<B: Backend>(
         "chain_finalizedHead",
         "chain_unsubscribeFinalizedHeads",
         |_, pending, backend, _| async move {
-            heads(&**backend, pending, |n| match n {
-                Notification::Finalized { header, .. } => Some(header),
-                _ => None,
-            })
-            .await;
+            heads(&**backend, pending).await;
         },
     )?;
     Ok(module)
 }
 
-/// Sends the headers `pick` takes from the node's notifications, in Substrate's shape, until
-/// the client leaves.
-async fn heads<B: Backend>(
-    backend: &B,
-    pending: PendingSubscriptionSink,
-    pick: impl Fn(Notification) -> Option<Header>,
-) {
-    forward(backend, pending, |n| {
-        pick(n).map(|h| SubstrateHeader::from(&h))
+/// Sends each finalized header, in Substrate's shape, until the client leaves. New heads are
+/// finalized heads here: these clients read state at the heads they are told of.
+async fn heads<B: Backend>(backend: &B, pending: PendingSubscriptionSink) {
+    forward(backend, pending, |n| match n {
+        Notification::Finalized { header, .. } => Some(SubstrateHeader::from(&header)),
+        _ => None,
     })
     .await;
 }

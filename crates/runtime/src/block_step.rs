@@ -12,8 +12,9 @@
 use crate::block_emission;
 use crate::chain::Events;
 use crate::math::mul_div;
+use crate::pool::Pool;
 use crate::state::State;
-use crate::types::PendingEmission;
+use crate::types::{BlockEmission, PendingEmission};
 use plexus_primitives::{Balance, BlockNumber, NetUid};
 
 impl State {
@@ -74,6 +75,31 @@ impl State {
             .collect()
     }
 
+    /// What the next block will mint for `netuid` if nothing changes before it: the TAO and
+    /// alpha it adds to the pool and the alpha it adds to the pending pots. Zero for a subnet
+    /// that has not started.
+    pub fn next_block_emission(&self, netuid: NetUid) -> BlockEmission {
+        let block = self.block() + 1;
+        let Some((_, tao_share)) = self
+            .tao_emission_shares(block)
+            .into_iter()
+            .find(|(n, _)| *n == netuid)
+        else {
+            return BlockEmission::default();
+        };
+        let supply = self.alpha_supply(netuid);
+        let alpha_out = block_emission(supply.issued.saturating_sub(supply.burned));
+        let (tao_in, alpha_in) = self
+            .pool(netuid)
+            .and_then(|pool| injection(&pool, tao_share, alpha_out))
+            .unwrap_or((0, 0));
+        BlockEmission {
+            tao_in,
+            alpha_in,
+            alpha_out,
+        }
+    }
+
     /// Mints `netuid`'s alpha for this block into its pending pots: the owner's cut, then half
     /// of the rest each for miners and validators. Returns the amount.
     fn emit_alpha(&mut self, netuid: NetUid) -> Balance {
@@ -104,24 +130,9 @@ impl State {
         let Some(pool) = self.pool(netuid) else {
             return;
         };
-        let price = pool.spot_price();
-        if tao == 0 || price == 0 {
+        let Some((tao, alpha)) = injection(&pool, tao, alpha_cap) else {
             return;
-        }
-        let alpha = mul_div(u128::from(tao), 1 << 64, price)
-            .and_then(|a| u64::try_from(a).ok())
-            .unwrap_or(u64::MAX);
-        let (tao, alpha) = if alpha > alpha_cap {
-            let capped_tao = mul_div(u128::from(alpha_cap), price, 1 << 64)
-                .and_then(|t| u64::try_from(t).ok())
-                .unwrap_or(0);
-            (capped_tao, alpha_cap)
-        } else {
-            (tao, alpha)
         };
-        if tao == 0 || alpha == 0 {
-            return;
-        }
         let Ok(after) = pool.inject(tao, alpha) else {
             return;
         };
@@ -166,4 +177,25 @@ impl State {
             self.subnets.mutate(&netuid, |s| s.moving_price = new);
         }
     }
+}
+
+/// The TAO and alpha that injecting `tao` into `pool` adds at its spot price, the alpha side
+/// capped at `alpha_cap` (the TAO shrinking with it); `None` when nothing would be added.
+fn injection(pool: &Pool, tao: Balance, alpha_cap: Balance) -> Option<(Balance, Balance)> {
+    let price = pool.spot_price();
+    if tao == 0 || price == 0 {
+        return None;
+    }
+    let alpha = mul_div(u128::from(tao), 1 << 64, price)
+        .and_then(|a| u64::try_from(a).ok())
+        .unwrap_or(u64::MAX);
+    let (tao, alpha) = if alpha > alpha_cap {
+        let capped_tao = mul_div(u128::from(alpha_cap), price, 1 << 64)
+            .and_then(|t| u64::try_from(t).ok())
+            .unwrap_or(0);
+        (capped_tao, alpha_cap)
+    } else {
+        (tao, alpha)
+    };
+    (tao != 0 && alpha != 0).then_some((tao, alpha))
 }

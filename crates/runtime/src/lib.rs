@@ -91,8 +91,8 @@ pub use genesis::{Genesis, GenesisError};
 pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};
 pub use params::ChainParams;
 pub use pool::{
-    limit_from_rao_per_alpha, Pool, PoolError, Swap, DEFAULT_FEE_RATE, MAX_FEE_RATE, MIN_RESERVE,
-    MIN_WEIGHT, PERQUINTILL,
+    limit_from_rao_per_alpha, rao_per_alpha, Pool, PoolError, Swap, DEFAULT_FEE_RATE, MAX_FEE_RATE,
+    MIN_RESERVE, MIN_WEIGHT, PERQUINTILL,
 };
 pub use query::{Metagraph, NeuronInfo};
 pub use state::{State, StateChange, StateDecodeError};
@@ -101,6 +101,6 @@ pub use tx::{
     check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
 };
 pub use types::{
-    AlphaSupply, AxonInfo, DelegateTake, EpochRecord, Globals, Neuron, NeuronEpoch,
+    AlphaSupply, AxonInfo, BlockEmission, DelegateTake, EpochRecord, Globals, Neuron, NeuronEpoch,
     PendingEmission, SharePool, Subnet, SubnetIdentity, SystemInfo, WeightCommit,
 };

@@ -403,6 +403,18 @@ impl Pool {
     }
 }
 
+/// A Q64.64 price (TAO per alpha) in rao of TAO per whole alpha, rounded down (saturating):
+/// the unit prices are shown and limit prices given in.
+pub fn rao_per_alpha(q64: u128) -> u64 {
+    const RAO_PER_TAO: u128 = plexus_primitives::RAO_PER_TAO as u128;
+    let rao = match q64.checked_mul(RAO_PER_TAO) {
+        Some(scaled) => scaled >> 64,
+        // Only for prices above 2^34 TAO per alpha, where the lost fraction does not matter.
+        None => (q64 >> 64).saturating_mul(RAO_PER_TAO),
+    };
+    u64::try_from(rao).unwrap_or(u64::MAX)
+}
+
 /// Converts a price limit in rao per whole alpha (10^9 = 1 TAO per alpha) to Q64.64 TAO per
 /// alpha, rounding down (by less than 2^-64 TAO per alpha).
 pub fn limit_from_rao_per_alpha(rao: u64) -> u128 {

@@ -53,6 +53,18 @@ impl State {
             .collect()
     }
 
+    /// Every stake held through `hotkey`, as (coldkey, netuid, alpha), rewards included, in
+    /// netuid then coldkey order.
+    pub fn nominations(&self, hotkey: &AccountId) -> Vec<(AccountId, NetUid, Balance)> {
+        let (low, high) = (AccountId([0; 32]), AccountId([0xff; 32]));
+        self.alpha_shares
+            .range((*hotkey, NetUid::MIN, low)..=(*hotkey, NetUid::MAX, high))
+            .map(|((_, netuid, coldkey), _)| {
+                (*coldkey, *netuid, self.stake(hotkey, coldkey, *netuid))
+            })
+            .collect()
+    }
+
     /// Credits `amount` alpha to `coldkey`'s stake through `hotkey`.
     pub(crate) fn add_stake_alpha(
         &mut self,

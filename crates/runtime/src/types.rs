@@ -139,6 +139,17 @@ pub struct NeuronEpoch {
     pub validator_trust: u16,
 }
 
+/// What one block mints for a subnet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlockEmission {
+    /// TAO added to the pool.
+    pub tao_in: Balance,
+    /// Alpha added to the pool with it, at the pool's price.
+    pub alpha_in: Balance,
+    /// Alpha added to the pending pots (owner, miners, validators).
+    pub alpha_out: Balance,
+}
+
 /// Subnet alpha not yet paid out, accumulated every block until the subnet's epoch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Serialize)]
 pub struct PendingEmission {

@@ -10,10 +10,14 @@
 //! Pure: no I/O, no server (the JSON-RPC methods are `plexus-rpc-server`'s `substrate`
 //! module), no chain rules. Plexus's state is mapped onto these shapes, not restructured.
 
+mod api;
 mod metadata;
+mod read;
 mod storage;
 mod types;
 
+pub use api::{call, runtime_api_ids, CallError};
 pub use metadata::{metadata, metadata_at_version, Constants, SPEC_VERSION, TRANSACTION_VERSION};
-pub use storage::{prefix, twox_128, StorageKey};
+pub use read::{keys, read};
+pub use storage::{prefix, twox_128, PlainItem, StorageKey, SubnetItem};
 pub use types::{AccountData, AccountInfo};

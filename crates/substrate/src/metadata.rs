@@ -2,8 +2,11 @@
 //! serves, under the names and indices Bittensor's chain gives them, with a type registry the
 //! clients decode with.
 
+use crate::api::{ChainIdentityV2, LockState, SubnetIdentityV3};
+use crate::read::EpochConsensus;
+use crate::storage::{PlainItem, SubnetItem};
 use crate::types::{
-    AccountId32, AccountInfo, Era, MultiAddress, MultiSignature, UncheckedExtrinsic, H256,
+    AccountId32, AccountInfo, Era, MultiAddress, MultiSignature, UncheckedExtrinsic, H256, I64F64,
 };
 use frame_metadata::v14::{
     PalletCallMetadata, PalletConstantMetadata, PalletErrorMetadata, PalletEventMetadata,
@@ -16,6 +19,7 @@ use frame_metadata::v15::{
 };
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed, META_RESERVED};
 use parity_scale_codec::{Compact, Encode};
+use plexus_runtime::Hyperparameters;
 use scale_info::{meta_type, TypeInfo};
 
 /// Plexus's version of the runtime description the clients see. They cache what they decode
@@ -161,19 +165,173 @@ fn constant<T: TypeInfo + 'static>(
     }
 }
 
-/// A `SubtensorModule` map keyed by netuid (`Identity`), holding `T`, `default` when absent.
-fn by_netuid<T: TypeInfo + 'static>(name: &'static str, default: Vec<u8>) -> StorageEntryMetadata {
+/// A storage map: `hashers` and `K` (a tuple for several keys) make its keys, `V` its values;
+/// `default` is what a client takes for an absent value (`None` makes it optional).
+fn map<K: TypeInfo + 'static, V: TypeInfo + 'static>(
+    name: &'static str,
+    hashers: Vec<StorageHasher>,
+    default: Option<Vec<u8>>,
+) -> StorageEntryMetadata {
+    StorageEntryMetadata {
+        name,
+        modifier: if default.is_some() {
+            StorageEntryModifier::Default
+        } else {
+            StorageEntryModifier::Optional
+        },
+        ty: StorageEntryType::Map {
+            hashers,
+            key: meta_type::<K>(),
+            value: meta_type::<V>(),
+        },
+        default: default.unwrap_or_else(|| None::<()>.encode()),
+        docs: vec![],
+    }
+}
+
+/// A plain storage value of type `V`, `default` when absent.
+fn plain<V: TypeInfo + 'static>(name: &'static str, default: Vec<u8>) -> StorageEntryMetadata {
     StorageEntryMetadata {
         name,
         modifier: StorageEntryModifier::Default,
-        ty: StorageEntryType::Map {
-            hashers: vec![StorageHasher::Identity],
-            key: meta_type::<u16>(),
-            value: meta_type::<T>(),
-        },
+        ty: StorageEntryType::Plain(meta_type::<V>()),
         default,
         docs: vec![],
     }
+}
+
+/// The declaration of a `SubtensorModule` item keyed by netuid: its value type and the default
+/// a client takes when a subnet has no value (the subnet does not exist), Plexus's own where
+/// it has one.
+fn subnet_entry(item: SubnetItem) -> StorageEntryMetadata {
+    let defaults = Hyperparameters::default();
+    let hashers = vec![if item.twox() {
+        StorageHasher::Twox64Concat
+    } else {
+        StorageHasher::Identity
+    }];
+    let name = item.name();
+    let entry = |value: fn() -> scale_info::MetaType, default: Option<Vec<u8>>| {
+        let mut entry = map::<u16, ()>(name, hashers.clone(), default);
+        if let StorageEntryType::Map { value: ty, .. } = &mut entry.ty {
+            *ty = value();
+        }
+        entry
+    };
+    match item {
+        SubnetItem::NetworksAdded => entry(meta_type::<bool>, Some(false.encode())),
+        SubnetItem::Tempo => entry(meta_type::<u16>, Some(defaults.tempo.encode())),
+        SubnetItem::WeightsSetRateLimit => {
+            entry(meta_type::<u64>, Some(defaults.weights_rate_limit.encode()))
+        }
+        SubnetItem::LastUpdate => entry(meta_type::<Vec<u64>>, Some(Vec::<u64>::new().encode())),
+        SubnetItem::Burn => entry(meta_type::<u64>, Some(0u64.encode())),
+        SubnetItem::SubnetworkN => entry(meta_type::<u16>, Some(0u16.encode())),
+        SubnetItem::CommitRevealWeightsEnabled | SubnetItem::GetCommitRevealWeightsEnabled => {
+            entry(meta_type::<bool>, Some(defaults.commit_reveal.encode()))
+        }
+        SubnetItem::RevealPeriodEpochs | SubnetItem::GetCommitRevealPeriod => entry(
+            meta_type::<u64>,
+            Some(defaults.reveal_period_epochs.encode()),
+        ),
+        SubnetItem::MinAllowedWeights => entry(
+            meta_type::<u16>,
+            Some(defaults.min_allowed_weights.encode()),
+        ),
+        SubnetItem::MaxWeightsLimit => {
+            entry(meta_type::<u16>, Some(defaults.max_weight_limit.encode()))
+        }
+        SubnetItem::WeightsVersionKey => entry(
+            meta_type::<u64>,
+            Some(defaults.weights_version_key.encode()),
+        ),
+        SubnetItem::ValidatorPermit => {
+            entry(meta_type::<Vec<bool>>, Some(Vec::<bool>::new().encode()))
+        }
+        SubnetItem::MechanismCountCurrent => entry(meta_type::<u8>, Some(1u8.encode())),
+        SubnetItem::SubnetOwner | SubnetItem::SubnetOwnerHotkey => {
+            entry(meta_type::<AccountId32>, Some([0u8; 32].encode()))
+        }
+        SubnetItem::FirstEmissionBlockNumber => entry(meta_type::<u64>, None),
+        SubnetItem::BlocksSinceLastStep => entry(meta_type::<u64>, Some(0u64.encode())),
+        SubnetItem::SubnetEpochConsensus => entry(
+            meta_type::<EpochConsensus>,
+            Some(EpochConsensus::Yuma.encode()),
+        ),
+        SubnetItem::CollateralLockShare => entry(meta_type::<u16>, Some(0u16.encode())),
+        SubnetItem::TokenSymbol => entry(meta_type::<Vec<u8>>, Some(Vec::<u8>::new().encode())),
+    }
+}
+
+/// A coldkey's choice for root dividends: Plexus has no root yet, so only declared.
+#[derive(TypeInfo)]
+#[allow(dead_code)]
+enum RootClaimTypeEnum {
+    #[codec(index = 0)]
+    Swap,
+    #[codec(index = 1)]
+    Keep,
+}
+
+/// A commitment's record: Plexus has no commitments yet, so only declared.
+#[derive(TypeInfo)]
+#[allow(dead_code)]
+struct Registration {
+    deposit: u64,
+    block: u32,
+    info: CommitmentInfo,
+}
+
+#[derive(TypeInfo)]
+#[allow(dead_code)]
+struct CommitmentInfo {
+    fields: Vec<Vec<u8>>,
+}
+
+/// `SubtensorModule`'s storage: what Plexus answers, then the maps the clients list or read
+/// that Plexus has no values for (always empty).
+fn subtensor_storage() -> Vec<StorageEntryMetadata> {
+    use StorageHasher::{Blake2_128Concat, Identity, Twox64Concat};
+    let mut entries: Vec<StorageEntryMetadata> =
+        SubnetItem::ALL.into_iter().map(subnet_entry).collect();
+    entries.extend([
+        plain::<u16>(PlainItem::TotalNetworks.name(), 0u16.encode()),
+        plain::<u64>(PlainItem::TotalIssuance.name(), 0u64.encode()),
+        plain::<u16>(PlainItem::CommitRevealWeightsVersion.name(), 4u16.encode()),
+        plain::<u64>(PlainItem::UnlockRate.name(), 0u64.encode()),
+        plain::<u64>(PlainItem::MaturityRate.name(), 0u64.encode()),
+        map::<(AccountId32, u16), bool>(
+            "IsNetworkMember",
+            vec![Blake2_128Concat, Identity],
+            Some(false.encode()),
+        ),
+        map::<(u16, AccountId32), u16>("Uids", vec![Identity, Blake2_128Concat], None),
+        map::<(u16, u16), AccountId32>("Keys", vec![Identity, Identity], Some([0u8; 32].encode())),
+        map::<AccountId32, AccountId32>("Owner", vec![Blake2_128Concat], Some([0u8; 32].encode())),
+        map::<AccountId32, Vec<AccountId32>>(
+            "OwnedHotkeys",
+            vec![Blake2_128Concat],
+            Some(Vec::<[u8; 32]>::new().encode()),
+        ),
+        map::<u16, Vec<u16>>("MechanismEmissionSplit", vec![Twox64Concat], None),
+        map::<u16, (u64, I64F64)>("SubnetEmaTaoFlow", vec![Identity], None),
+        map::<AccountId32, ChainIdentityV2>("IdentitiesV2", vec![Blake2_128Concat], None),
+        map::<u16, SubnetIdentityV3>("SubnetIdentitiesV3", vec![Blake2_128Concat], None),
+        map::<AccountId32, RootClaimTypeEnum>(
+            "RootClaimType",
+            vec![Blake2_128Concat],
+            Some(0u8.encode()),
+        ),
+        map::<(u16, AccountId32), LockState>("HotkeyLock", vec![Identity, Blake2_128Concat], None),
+        map::<(u16, AccountId32), LockState>(
+            "DecayingHotkeyLock",
+            vec![Identity, Blake2_128Concat],
+            None,
+        ),
+        map::<u16, LockState>("OwnerLock", vec![Identity], None),
+        map::<u16, LockState>("DecayingOwnerLock", vec![Identity], None),
+    ]);
+    entries
 }
 
 fn pallet(name: &'static str, index: u8) -> PalletMetadata {
@@ -245,37 +403,28 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
     let subtensor = PalletMetadata {
         storage: Some(PalletStorageMetadata {
             prefix: "SubtensorModule",
-            entries: vec![
-                by_netuid::<bool>("NetworksAdded", false.encode()),
-                by_netuid::<u16>("Tempo", 360u16.encode()),
-                by_netuid::<u64>("WeightsSetRateLimit", 100u64.encode()),
-                by_netuid::<Vec<u64>>("LastUpdate", Vec::<u64>::new().encode()),
-                by_netuid::<Vec<u8>>("TokenSymbol", Vec::<u8>::new().encode()),
-                StorageEntryMetadata {
-                    name: "IsNetworkMember",
-                    modifier: StorageEntryModifier::Default,
-                    ty: StorageEntryType::Map {
-                        hashers: vec![StorageHasher::Blake2_128Concat, StorageHasher::Identity],
-                        key: meta_type::<(AccountId32, u16)>(),
-                        value: meta_type::<bool>(),
-                    },
-                    default: false.encode(),
-                    docs: vec![],
-                },
-                StorageEntryMetadata {
-                    name: "Uids",
-                    modifier: StorageEntryModifier::Optional,
-                    ty: StorageEntryType::Map {
-                        hashers: vec![StorageHasher::Identity, StorageHasher::Blake2_128Concat],
-                        key: meta_type::<(u16, AccountId32)>(),
-                        value: meta_type::<u16>(),
-                    },
-                    default: None::<u16>.encode(),
-                    docs: vec![],
-                },
-            ],
+            entries: subtensor_storage(),
         }),
         ..pallet("SubtensorModule", 7)
+    };
+    // Commitments: listed by bittensor 11's metagraph; Plexus has none yet.
+    let commitments = PalletMetadata {
+        storage: Some(PalletStorageMetadata {
+            prefix: "Commitments",
+            entries: vec![
+                map::<(u16, AccountId32), Registration>(
+                    "CommitmentOf",
+                    vec![StorageHasher::Identity, StorageHasher::Twox64Concat],
+                    None,
+                ),
+                map::<(u16, AccountId32), Vec<(Vec<u8>, u64)>>(
+                    "RevealedCommitments",
+                    vec![StorageHasher::Identity, StorageHasher::Twox64Concat],
+                    None,
+                ),
+            ],
+        }),
+        ..pallet("Commitments", 18)
     };
     let extrinsic = ExtrinsicMetadata {
         version: 4,
@@ -291,10 +440,10 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         error_enum_ty: meta_type::<RuntimeError>(),
     };
     let v15 = RuntimeMetadataV15::new(
-        vec![system, aura, balances, subtensor],
+        vec![system, aura, balances, subtensor, commitments],
         extrinsic,
         meta_type::<Runtime>(),
-        vec![],
+        crate::api::declarations(),
         outer_enums,
         // The clients find the transaction type by its path; nothing else declares it yet (the
         // runtime APIs that take one are not served), so it is registered here.

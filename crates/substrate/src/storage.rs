@@ -29,35 +29,184 @@ fn blake2_128(data: &[u8]) -> [u8; 16] {
     Blake2b::<U16>::digest(data).into()
 }
 
+/// A `SubtensorModule` map keyed by netuid alone that this chain answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SubnetItem {
+    /// Whether the subnet exists: `bool`.
+    NetworksAdded,
+    /// `u16`.
+    Tempo,
+    /// `u64`.
+    WeightsSetRateLimit,
+    /// Each uid's last weights block: `Vec<u64>`.
+    LastUpdate,
+    /// The registration price: `u64`.
+    Burn,
+    /// Uids in use: `u16`.
+    SubnetworkN,
+    /// `bool`.
+    CommitRevealWeightsEnabled,
+    /// The same, under the name btcli reads: `bool`.
+    GetCommitRevealWeightsEnabled,
+    /// Epochs between a commit and its reveal: `u64` (`Twox64Concat`).
+    RevealPeriodEpochs,
+    /// The same, under the name btcli reads: `u64`.
+    GetCommitRevealPeriod,
+    /// `u16`.
+    MinAllowedWeights,
+    /// `u16`.
+    MaxWeightsLimit,
+    /// `u64`.
+    WeightsVersionKey,
+    /// Each uid's permit: `Vec<bool>`.
+    ValidatorPermit,
+    /// Mechanisms: always 1 (`u8`, `Twox64Concat`).
+    MechanismCountCurrent,
+    /// The owner's coldkey.
+    SubnetOwner,
+    /// The owner's hotkey.
+    SubnetOwnerHotkey,
+    /// The block emission starts: `u64`, absent before `start_call`.
+    FirstEmissionBlockNumber,
+    /// `u64`.
+    BlocksSinceLastStep,
+    /// How the subnet reaches consensus: always Yuma (variant 0).
+    SubnetEpochConsensus,
+    /// Collateral locked at registration (of 65535): always 0 (`u16`).
+    CollateralLockShare,
+    /// The token's symbol: `Vec<u8>`.
+    TokenSymbol,
+}
+
+impl SubnetItem {
+    /// Every item, in the metadata's order.
+    pub const ALL: [SubnetItem; 22] = [
+        SubnetItem::NetworksAdded,
+        SubnetItem::Tempo,
+        SubnetItem::WeightsSetRateLimit,
+        SubnetItem::LastUpdate,
+        SubnetItem::Burn,
+        SubnetItem::SubnetworkN,
+        SubnetItem::CommitRevealWeightsEnabled,
+        SubnetItem::GetCommitRevealWeightsEnabled,
+        SubnetItem::RevealPeriodEpochs,
+        SubnetItem::GetCommitRevealPeriod,
+        SubnetItem::MinAllowedWeights,
+        SubnetItem::MaxWeightsLimit,
+        SubnetItem::WeightsVersionKey,
+        SubnetItem::ValidatorPermit,
+        SubnetItem::MechanismCountCurrent,
+        SubnetItem::SubnetOwner,
+        SubnetItem::SubnetOwnerHotkey,
+        SubnetItem::FirstEmissionBlockNumber,
+        SubnetItem::BlocksSinceLastStep,
+        SubnetItem::SubnetEpochConsensus,
+        SubnetItem::CollateralLockShare,
+        SubnetItem::TokenSymbol,
+    ];
+
+    /// Its name in the metadata.
+    pub fn name(self) -> &'static str {
+        match self {
+            SubnetItem::NetworksAdded => "NetworksAdded",
+            SubnetItem::Tempo => "Tempo",
+            SubnetItem::WeightsSetRateLimit => "WeightsSetRateLimit",
+            SubnetItem::LastUpdate => "LastUpdate",
+            SubnetItem::Burn => "Burn",
+            SubnetItem::SubnetworkN => "SubnetworkN",
+            SubnetItem::CommitRevealWeightsEnabled => "CommitRevealWeightsEnabled",
+            SubnetItem::GetCommitRevealWeightsEnabled => "get_commit_reveal_weights_enabled",
+            SubnetItem::RevealPeriodEpochs => "RevealPeriodEpochs",
+            SubnetItem::GetCommitRevealPeriod => "get_commit_reveal_period",
+            SubnetItem::MinAllowedWeights => "MinAllowedWeights",
+            SubnetItem::MaxWeightsLimit => "MaxWeightsLimit",
+            SubnetItem::WeightsVersionKey => "WeightsVersionKey",
+            SubnetItem::ValidatorPermit => "ValidatorPermit",
+            SubnetItem::MechanismCountCurrent => "MechanismCountCurrent",
+            SubnetItem::SubnetOwner => "SubnetOwner",
+            SubnetItem::SubnetOwnerHotkey => "SubnetOwnerHotkey",
+            SubnetItem::FirstEmissionBlockNumber => "FirstEmissionBlockNumber",
+            SubnetItem::BlocksSinceLastStep => "BlocksSinceLastStep",
+            SubnetItem::SubnetEpochConsensus => "SubnetEpochConsensus",
+            SubnetItem::CollateralLockShare => "CollateralLockShare",
+            SubnetItem::TokenSymbol => "TokenSymbol",
+        }
+    }
+
+    /// Whether its netuid is hashed with `Twox64Concat` (as Bittensor's chain does for these)
+    /// rather than used as it is.
+    pub(crate) fn twox(self) -> bool {
+        matches!(
+            self,
+            SubnetItem::RevealPeriodEpochs | SubnetItem::MechanismCountCurrent
+        )
+    }
+}
+
+/// A plain `SubtensorModule` value this chain answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlainItem {
+    /// Subnets: `u16`.
+    TotalNetworks,
+    /// TAO in existence: `u64`.
+    TotalIssuance,
+    /// The commit-reveal scheme the clients should use: 4 (`u16`); Plexus takes hash commits.
+    CommitRevealWeightsVersion,
+    /// Lock decay: 0 (`u64`), Plexus has no stake locks.
+    UnlockRate,
+    /// Lock maturity: 0 (`u64`).
+    MaturityRate,
+}
+
+impl PlainItem {
+    /// Every item, in the metadata's order.
+    pub const ALL: [PlainItem; 5] = [
+        PlainItem::TotalNetworks,
+        PlainItem::TotalIssuance,
+        PlainItem::CommitRevealWeightsVersion,
+        PlainItem::UnlockRate,
+        PlainItem::MaturityRate,
+    ];
+
+    /// Its name in the metadata.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlainItem::TotalNetworks => "TotalNetworks",
+            PlainItem::TotalIssuance => "TotalIssuance",
+            PlainItem::CommitRevealWeightsVersion => "CommitRevealWeightsVersion",
+            PlainItem::UnlockRate => "UnlockRate",
+            PlainItem::MaturityRate => "MaturityRate",
+        }
+    }
+}
+
 /// A storage key this chain can answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StorageKey {
     /// `System.Account[account]`.
     SystemAccount(AccountId),
-    /// `SubtensorModule.NetworksAdded[netuid]`.
-    NetworksAdded(u16),
-    /// `SubtensorModule.Tempo[netuid]`.
-    Tempo(u16),
-    /// `SubtensorModule.WeightsSetRateLimit[netuid]`.
-    WeightsSetRateLimit(u16),
-    /// `SubtensorModule.LastUpdate[netuid]`.
-    LastUpdate(u16),
+    /// A `SubtensorModule` map keyed by netuid.
+    Subnet(SubnetItem, u16),
+    /// A plain `SubtensorModule` value.
+    Plain(PlainItem),
     /// `SubtensorModule.Uids[netuid, hotkey]`.
     Uids(u16, AccountId),
     /// `SubtensorModule.IsNetworkMember[hotkey, netuid]`.
     IsNetworkMember(AccountId, u16),
+    /// `SubtensorModule.Keys[netuid, uid]`.
+    Keys(u16, u16),
+    /// `SubtensorModule.Owner[hotkey]`.
+    Owner(AccountId),
+    /// `SubtensorModule.OwnedHotkeys[coldkey]`.
+    OwnedHotkeys(AccountId),
 }
 
-/// Makes the key of a map keyed by netuid alone.
-type ByNetuid = fn(u16) -> StorageKey;
-
-/// The `SubtensorModule` maps keyed by netuid alone, by item name.
-const BY_NETUID: [(&str, ByNetuid); 4] = [
-    ("NetworksAdded", StorageKey::NetworksAdded),
-    ("Tempo", StorageKey::Tempo),
-    ("WeightsSetRateLimit", StorageKey::WeightsSetRateLimit),
-    ("LastUpdate", StorageKey::LastUpdate),
-];
+/// `twox_64_concat(data)`: the first half of `twox_128`, then the data.
+fn twox_concat(data: &[u8]) -> Vec<u8> {
+    let mut out = twox_128(data)[..8].to_vec();
+    out.extend_from_slice(data);
+    out
+}
 
 /// `blake2_128_concat(account)`.
 fn blake2_concat(account: &AccountId) -> Vec<u8> {
@@ -73,34 +222,55 @@ fn read_blake2_concat(bytes: &[u8]) -> Option<AccountId> {
     (hash == blake2_128(key)).then_some(account)
 }
 
+/// Reads a netuid (or uid): exactly two little-endian bytes.
+fn read_u16(bytes: &[u8]) -> Option<u16> {
+    let bytes: [u8; 2] = bytes.try_into().ok()?;
+    Some(u16::from_le_bytes(bytes))
+}
+
+fn subtensor(item: &str) -> Vec<u8> {
+    prefix("SubtensorModule", item).to_vec()
+}
+
 impl StorageKey {
     /// The key's bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let subtensor = |item: &str, netuid: u16| {
-            let mut key = prefix("SubtensorModule", item).to_vec();
-            key.extend_from_slice(&netuid.to_le_bytes());
+        let with = |mut key: Vec<u8>, parts: &[&[u8]]| {
+            for part in parts {
+                key.extend_from_slice(part);
+            }
             key
         };
         match self {
-            StorageKey::SystemAccount(account) => {
-                let mut key = prefix("System", "Account").to_vec();
-                key.extend_from_slice(&blake2_concat(account));
-                key
+            StorageKey::SystemAccount(account) => with(
+                prefix("System", "Account").to_vec(),
+                &[&blake2_concat(account)],
+            ),
+            StorageKey::Subnet(item, netuid) => {
+                let netuid = netuid.to_le_bytes();
+                let key = if item.twox() {
+                    twox_concat(&netuid)
+                } else {
+                    netuid.to_vec()
+                };
+                with(subtensor(item.name()), &[&key])
             }
-            StorageKey::NetworksAdded(netuid) => subtensor("NetworksAdded", *netuid),
-            StorageKey::Tempo(netuid) => subtensor("Tempo", *netuid),
-            StorageKey::WeightsSetRateLimit(netuid) => subtensor("WeightsSetRateLimit", *netuid),
-            StorageKey::LastUpdate(netuid) => subtensor("LastUpdate", *netuid),
-            StorageKey::Uids(netuid, hotkey) => {
-                let mut key = subtensor("Uids", *netuid);
-                key.extend_from_slice(&blake2_concat(hotkey));
-                key
-            }
-            StorageKey::IsNetworkMember(hotkey, netuid) => {
-                let mut key = prefix("SubtensorModule", "IsNetworkMember").to_vec();
-                key.extend_from_slice(&blake2_concat(hotkey));
-                key.extend_from_slice(&netuid.to_le_bytes());
-                key
+            StorageKey::Plain(item) => subtensor(item.name()),
+            StorageKey::Uids(netuid, hotkey) => with(
+                subtensor("Uids"),
+                &[&netuid.to_le_bytes(), &blake2_concat(hotkey)],
+            ),
+            StorageKey::IsNetworkMember(hotkey, netuid) => with(
+                subtensor("IsNetworkMember"),
+                &[&blake2_concat(hotkey), &netuid.to_le_bytes()],
+            ),
+            StorageKey::Keys(netuid, uid) => with(
+                subtensor("Keys"),
+                &[&netuid.to_le_bytes(), &uid.to_le_bytes()],
+            ),
+            StorageKey::Owner(hotkey) => with(subtensor("Owner"), &[&blake2_concat(hotkey)]),
+            StorageKey::OwnedHotkeys(coldkey) => {
+                with(subtensor("OwnedHotkeys"), &[&blake2_concat(coldkey)])
             }
         }
     }
@@ -112,19 +282,42 @@ impl StorageKey {
         if item == prefix("System", "Account") {
             return read_blake2_concat(rest).map(StorageKey::SystemAccount);
         }
-        let netuid = |rest: &[u8]| rest.get(..2).map(|n| u16::from_le_bytes([n[0], n[1]]));
-        for (name, key) in BY_NETUID {
-            if item == prefix("SubtensorModule", name) && rest.len() == 2 {
-                return netuid(rest).map(key);
+        let is = |name: &str| item == prefix("SubtensorModule", name);
+        for subnet_item in SubnetItem::ALL {
+            if is(subnet_item.name()) {
+                let netuid = if subnet_item.twox() {
+                    let (hash, netuid) = rest.split_at_checked(8)?;
+                    (hash == &twox_128(netuid)[..8]).then_some(netuid)?
+                } else {
+                    rest
+                };
+                return read_u16(netuid).map(|netuid| StorageKey::Subnet(subnet_item, netuid));
             }
         }
-        if item == prefix("SubtensorModule", "Uids") {
-            let hotkey = read_blake2_concat(rest.get(2..)?)?;
-            return netuid(rest).map(|netuid| StorageKey::Uids(netuid, hotkey));
+        for plain in PlainItem::ALL {
+            if is(plain.name()) {
+                return rest.is_empty().then_some(StorageKey::Plain(plain));
+            }
         }
-        if item == prefix("SubtensorModule", "IsNetworkMember") && rest.len() == 50 {
+        if is("Uids") {
+            let hotkey = read_blake2_concat(rest.get(2..)?)?;
+            return read_u16(&rest[..2]).map(|netuid| StorageKey::Uids(netuid, hotkey));
+        }
+        if is("IsNetworkMember") && rest.len() == 50 {
             let hotkey = read_blake2_concat(&rest[..48])?;
-            return netuid(&rest[48..]).map(|netuid| StorageKey::IsNetworkMember(hotkey, netuid));
+            return read_u16(&rest[48..]).map(|netuid| StorageKey::IsNetworkMember(hotkey, netuid));
+        }
+        if is("Keys") && rest.len() == 4 {
+            return Some(StorageKey::Keys(
+                read_u16(&rest[..2])?,
+                read_u16(&rest[2..])?,
+            ));
+        }
+        if is("Owner") {
+            return read_blake2_concat(rest).map(StorageKey::Owner);
+        }
+        if is("OwnedHotkeys") {
+            return read_blake2_concat(rest).map(StorageKey::OwnedHotkeys);
         }
         None
     }
@@ -154,19 +347,40 @@ mod tests {
              4f9aea1afa791265fae359272badc1cf8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48"
         );
         assert_eq!(
-            hex::encode(StorageKey::NetworksAdded(1).encode()),
+            hex::encode(StorageKey::Subnet(SubnetItem::NetworksAdded, 1).encode()),
             "658faa385070e074c85bf6b568cf05550e30450fc4d507a846032a7fa65d9a430100"
         );
-        for key in [
+        assert_eq!(
+            hex::encode(StorageKey::Subnet(SubnetItem::LastUpdate, 1).encode()),
+            "658faa385070e074c85bf6b568cf0555696e262a16e52255a69d8acd793541460100"
+        );
+        // Twox64Concat, as the spec's §4.1 computes it.
+        assert_eq!(
+            hex::encode(StorageKey::Subnet(SubnetItem::MechanismCountCurrent, 1).encode()),
+            "658faa385070e074c85bf6b568cf0555604fb97037feb8522bf37d42d54fa6e9f1577fbf1d628fdd0100"
+        );
+        assert_eq!(
+            hex::encode(StorageKey::Keys(1, 0).encode()),
+            "658faa385070e074c85bf6b568cf05559f99a2ce711f3a31b2fc05604c93f17901000000"
+        );
+        let mut keys = vec![
             StorageKey::Uids(1, bob),
-            StorageKey::NetworksAdded(3),
-            StorageKey::Tempo(3),
-            StorageKey::WeightsSetRateLimit(3),
-            StorageKey::LastUpdate(3),
             StorageKey::IsNetworkMember(bob, 3),
-        ] {
-            assert_eq!(StorageKey::parse(&key.encode()), Some(key));
+            StorageKey::Keys(3, 7),
+            StorageKey::Owner(bob),
+            StorageKey::OwnedHotkeys(bob),
+        ];
+        keys.extend(SubnetItem::ALL.map(|item| StorageKey::Subnet(item, 3)));
+        keys.extend(PlainItem::ALL.map(StorageKey::Plain));
+        for key in keys {
+            assert_eq!(StorageKey::parse(&key.encode()), Some(key.clone()));
+            let mut longer = key.encode();
+            longer.push(0);
+            assert_eq!(StorageKey::parse(&longer), None, "{key:?} with a byte more");
         }
+        let mut forged = StorageKey::Subnet(SubnetItem::MechanismCountCurrent, 1).encode();
+        forged[33] ^= 1;
+        assert_eq!(StorageKey::parse(&forged), None);
         let key = StorageKey::SystemAccount(AccountId([1; 32]));
         assert_eq!(StorageKey::parse(&key.encode()), Some(key.clone()));
         let mut forged = key.encode();

@@ -1,12 +1,26 @@
 //! The types the metadata declares, with the paths Bittensor's clients look types up by
 //! (`sp_core::crypto::AccountId32`, `sp_runtime::multiaddress::MultiAddress`, …).
 
-use parity_scale_codec::{Compact, Encode};
+use parity_scale_codec::{Compact, Decode, Encode};
+use plexus_primitives::AccountId;
 use scale_info::build::{Fields, Variants};
 use scale_info::{Path, Type, TypeInfo};
 
 /// An account: 32 bytes, shown by the clients as an SS58 address.
-pub(crate) struct AccountId32;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub(crate) struct AccountId32(pub(crate) [u8; 32]);
+
+impl From<AccountId> for AccountId32 {
+    fn from(account: AccountId) -> Self {
+        Self(account.0)
+    }
+}
+
+impl From<AccountId32> for AccountId {
+    fn from(account: AccountId32) -> Self {
+        AccountId(account.0)
+    }
+}
 
 impl TypeInfo for AccountId32 {
     type Identity = Self;
@@ -153,3 +167,41 @@ pub struct AccountData {
     /// Flags (the "new logic" bit as Substrate sets it).
     pub flags: u128,
 }
+
+/// Declares a fixed-point type as Substrate's `substrate_fixed` lays it out: one field named
+/// `bits`, which the clients read and divide by 2 to the number of fractional bits.
+macro_rules! fixed {
+    ($(#[$doc:meta])* $name:ident($bits:ty) as $path:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Encode)]
+        pub(crate) struct $name {
+            pub(crate) bits: $bits,
+        }
+
+        impl TypeInfo for $name {
+            type Identity = Self;
+            fn type_info() -> Type {
+                Type::builder()
+                    .path(Path::new($path, "substrate_fixed"))
+                    .composite(Fields::named().field(|f| f.ty::<$bits>().name("bits")))
+            }
+        }
+    };
+}
+
+fixed!(
+    /// A signed number with 32 fractional bits in 128 (`I96F32`).
+    I96F32(i128) as "FixedI128"
+);
+fixed!(
+    /// A signed number with 64 fractional bits in 128 (`I64F64`).
+    I64F64(i128) as "FixedI128"
+);
+fixed!(
+    /// A signed number with 32 fractional bits in 64 (`I32F32`).
+    I32F32(i64) as "FixedI64"
+);
+fixed!(
+    /// An unsigned number with 64 fractional bits in 128 (`U64F64`).
+    U64F64(u128) as "FixedU128"
+);

@@ -278,6 +278,62 @@ async fn test_bad_input_gets_errors_the_clients_understand() {
         ),
         i64::from(UNKNOWN_BLOCK)
     );
+    // Runtime APIs: arguments that do not decode as declared, too short or too long, and a
+    // method nobody serves, in Substrate's words.
+    for data in ["0x01", "0x010000"] {
+        let refused = answer(
+            at,
+            "state_call",
+            json!(["NeuronInfoRuntimeApi_get_neurons_lite", data, null]),
+        )
+        .await;
+        assert_eq!(
+            code(refused.clone()),
+            i64::from(INVALID_PARAMS),
+            "{refused}"
+        );
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Bad input data provided to NeuronInfoRuntimeApi_get_neurons_lite"),
+            "{refused}"
+        );
+    }
+    let refused = answer(
+        at,
+        "state_call",
+        // A vector claiming 2^30 indexes in three bytes.
+        json!([
+            "SubnetInfoRuntimeApi_get_selective_metagraph",
+            "0x0100fefffffff0",
+            null
+        ]),
+    )
+    .await;
+    assert_eq!(
+        code(refused.clone()),
+        i64::from(INVALID_PARAMS),
+        "{refused}"
+    );
+    let refused = answer(at, "state_call", json!(["NoSuchApi_method", "0x", null])).await;
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Exported method NoSuchApi_method is not found"),
+        "{refused}"
+    );
+    // A metadata version it does not serve is `None`, as Substrate answers it.
+    assert_eq!(
+        call(
+            at,
+            "state_call",
+            json!(["Metadata_metadata_at_version", "0x0e000000", null])
+        )
+        .await,
+        json!("0x00")
+    );
     // And it still serves.
     assert!(call(at, "chain_getHead", json!([])).await.is_string());
 }
@@ -320,7 +376,7 @@ async fn test_head_subscriptions_in_substrates_shape() {
 
 #[tokio::test]
 async fn test_subnet_storage_the_clients_read() {
-    use plexus_substrate::StorageKey;
+    use plexus_substrate::{StorageKey, SubnetItem};
     let h = Harness::start().await;
     let netuid = h.node.subnet(1, 101);
     h.node.register_many(netuid, [102, 103]);
@@ -337,14 +393,20 @@ async fn test_subnet_storage_the_clients_read() {
     let state = chain.state();
     let params = state.hyperparameters(netuid).unwrap();
 
-    assert_eq!(read(StorageKey::NetworksAdded(netuid)).await, Some(vec![1]));
-    assert_eq!(read(StorageKey::NetworksAdded(netuid + 1)).await, None);
     assert_eq!(
-        read(StorageKey::Tempo(netuid)).await,
+        read(StorageKey::Subnet(SubnetItem::NetworksAdded, netuid)).await,
+        Some(vec![1])
+    );
+    assert_eq!(
+        read(StorageKey::Subnet(SubnetItem::NetworksAdded, netuid + 1)).await,
+        None
+    );
+    assert_eq!(
+        read(StorageKey::Subnet(SubnetItem::Tempo, netuid)).await,
         Some(params.tempo.to_le_bytes().to_vec())
     );
     assert_eq!(
-        read(StorageKey::WeightsSetRateLimit(netuid)).await,
+        read(StorageKey::Subnet(SubnetItem::WeightsSetRateLimit, netuid)).await,
         Some(params.weights_rate_limit.to_le_bytes().to_vec())
     );
     // The owner's hotkey is uid 0, then the registrations in order.
@@ -383,7 +445,10 @@ async fn test_subnet_storage_the_clients_read() {
     );
     assert_eq!(
         page(networks.clone(), 100, networks.clone()).await,
-        json!([hex_key(StorageKey::NetworksAdded(netuid))])
+        json!([hex_key(StorageKey::Subnet(
+            SubnetItem::NetworksAdded,
+            netuid
+        ))])
     );
     let uids = format!(
         "0x{}",
@@ -395,11 +460,43 @@ async fn test_subnet_storage_the_clients_read() {
     let rest = page(uids, 100, first_two[1].as_str().unwrap().to_string()).await;
     assert_eq!(rest, json!([all[2]]));
     // LastUpdate: a Vec<u64> of every uid's last update, SCALE: compact length 3, then each.
-    let last = read(StorageKey::LastUpdate(netuid)).await.unwrap();
+    let last = read(StorageKey::Subnet(SubnetItem::LastUpdate, netuid))
+        .await
+        .unwrap();
     assert_eq!(last[0], 3 << 2);
     for uid in 0..3u16 {
         let at = 1 + 8 * usize::from(uid);
         let update = u64::from_le_bytes(last[at..at + 8].try_into().unwrap());
         assert_eq!(update, state.neuron(netuid, uid).unwrap().last_update);
     }
+
+    // Storage and runtime APIs answer at the block asked for: a neuron registered later is in
+    // the head's answers and not in the older block's.
+    let before = call(at, "chain_getHead", json!([])).await;
+    h.node.register_many(netuid, [104]);
+    let neurons = |block: Value| async move {
+        let data = format!("0x{}", hex::encode(netuid.to_le_bytes()));
+        let answer = call(
+            at,
+            "state_call",
+            json!(["NeuronInfoRuntimeApi_get_neurons_lite", data, block]),
+        )
+        .await;
+        // A Vec's compact length, under 64 here: one byte.
+        hex::decode(&answer.as_str().unwrap()[2..]).unwrap()[0] >> 2
+    };
+    assert_eq!(neurons(before.clone()).await, 3);
+    assert_eq!(neurons(Value::Null).await, 4);
+    let uid_of_104 = format!(
+        "0x{}",
+        hex::encode(StorageKey::Uids(netuid, account(104)).encode())
+    );
+    assert_eq!(
+        call(at, "state_getStorage", json!([uid_of_104.clone(), before])).await,
+        Value::Null
+    );
+    assert_eq!(
+        call(at, "state_getStorage", json!([uid_of_104, null])).await,
+        json!("0x0300")
+    );
 }

@@ -61,6 +61,13 @@ impl State {
         self.hotkey_owner.get(hotkey).copied()
     }
 
+    /// Every hotkey with an owner, with its owner, in hotkey order.
+    pub fn hotkeys(&self) -> impl Iterator<Item = (AccountId, AccountId)> + '_ {
+        self.hotkey_owner
+            .iter()
+            .map(|(hotkey, coldkey)| (*hotkey, *coldkey))
+    }
+
     /// The hotkeys `coldkey` owns, in key order.
     pub fn owned_hotkeys(&self, coldkey: &AccountId) -> Vec<AccountId> {
         self.owned_hotkeys
