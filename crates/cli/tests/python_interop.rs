@@ -41,6 +41,16 @@ pub(crate) fn bittensor_10() -> PathBuf {
     .python()
 }
 
+/// The `btcli` of a virtualenv holding `bittensor-cli==9.23.2` (the newest 9.x).
+pub(crate) fn btcli() -> PathBuf {
+    Package {
+        venv: "bittensor-cli-9.23.2",
+        requirement: "bittensor-cli==9.23.2",
+    }
+    .python()
+    .with_file_name("btcli")
+}
+
 /// The interpreter of a virtualenv holding `bittensor==11.3.0`, for the tests of other modules.
 pub(crate) fn bittensor_11() -> PathBuf {
     PACKAGES[0].python()

@@ -2,9 +2,14 @@
 //! reading a Plexus node through its Substrate-compatible JSON-RPC: each connects unchanged (the
 //! handshake and the metadata), and the current block, balances and (with 10.5.0) a subnet's
 //! existence, tempo, weights rate limit, registrations and last updates it reads are Plexus's.
+//! On a running localnet, the metagraph, neurons, hyperparameters, subnets, stakes and
+//! delegates that bittensor 10.5.0 and 11.3.0 read, and what `btcli` shows, are Plexus's too.
 
 use crate::node::{dev, NodeProcess};
 use crate::util::{free_port, Env};
+use plexus_rpc::types::{BlockId, MetagraphOptions};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -117,4 +122,287 @@ fn test_bittensor_reads_blocks_balances_and_subnets_of_a_plexus_node() {
         subnet["blocks_since_last_update"].as_u64().unwrap() <= after,
         "{subnet}"
     );
+}
+
+/// Runs `command`, which must succeed, and parses the last line it prints as JSON.
+fn json_of(mut command: Command, what: &str) -> Value {
+    let out = command.stdin(Stdio::null()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{what}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{what}: {e}: {stdout}"))
+}
+
+/// A u16 proportion as the SDK's metagraph holds it: a float32 of the proportion.
+fn proportion(value: u16) -> f32 {
+    (f64::from(value) / 65_535.0) as f32
+}
+
+/// Rao as the SDK's metagraph holds it: a float32 of TAO.
+fn tao32(rao: u64) -> f32 {
+    (rao as f64 / 1e9) as f32
+}
+
+/// A float32 the SDK printed (compared as float32: JSON's decimal text may not parse back to
+/// the very same double).
+fn f32_of(value: &Value) -> f32 {
+    value.as_f64().unwrap() as f32
+}
+
+#[test]
+fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
+    let env = Env::new();
+    let state = env.dir.path().join("localnet");
+    let rpc = format!("127.0.0.1:{}", free_port());
+    let substrate = format!("127.0.0.1:{}", free_port());
+    let url = format!("ws://{substrate}");
+    let log = env.dir.path().join("stderr");
+    let mut localnet = env
+        .command(&[
+            "localnet",
+            "--plain",
+            "--fresh",
+            "--subnets",
+            "weather",
+            "--miners",
+            "2",
+            "--subnet-validators",
+            "2",
+            "--no-explorer",
+            "--rpc",
+            &rpc,
+            "--substrate-rpc",
+            &substrate,
+            "--state-dir",
+            state.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    // Three epochs: weights, bonds, incentives and dividends are set.
+    let mut lines = BufReader::new(localnet.stdout.take().unwrap()).lines();
+    let epochs = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .filter(|line| line.contains(" weather epoch "))
+        .take(3)
+        .count();
+    assert_eq!(
+        epochs,
+        3,
+        "{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    // Keep reading so the localnet never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+
+    let alice = dev("Alice").account();
+    let driver = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/interop/metagraph_driver.py"
+    );
+    let read = |python: std::path::PathBuf, what: &str| {
+        let mut command = Command::new(python);
+        command
+            .arg(driver)
+            .arg(&url)
+            .arg("1")
+            .arg(alice.to_ss58())
+            .env("HOME", env.dir.path());
+        json_of(command, what)
+    };
+    let v10 = read(crate::python_interop::bittensor_10(), "bittensor 10.5.0")["v10"].clone();
+    let v11 = read(crate::python_interop::bittensor_11(), "bittensor 11.3.0")["v11"].clone();
+    let btcli = crate::python_interop::btcli();
+    let shown = |args: &[&str]| {
+        let mut command = Command::new(&btcli);
+        command
+            .args(args)
+            .args(["--network", &url, "--json-output"])
+            .env("HOME", env.dir.path());
+        json_of(command, &format!("btcli {args:?}"))
+    };
+    let btcli_list = shown(&["subnets", "list"]);
+    let btcli_show = shown(&["subnets", "show", "--netuid", "1", "--no-prompt"]);
+    let btcli_hyperparameters = shown(&["subnets", "hyperparameters", "--netuid", "1"]);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = plexus_rpc::ClientBuilder::default()
+        .build(&format!("http://{rpc}"))
+        .unwrap();
+    let block = v10["block"].as_u64().unwrap();
+    let at = Some(BlockId::Number(block));
+    let (metagraph, subnet, stakes) = runtime.block_on(async {
+        let options = MetagraphOptions {
+            weights: true,
+            bonds: true,
+        };
+        (
+            client.metagraph(1, options, at).await.unwrap().unwrap(),
+            client.subnet(1, at).await.unwrap().unwrap(),
+            client.stake(alice, at).await.unwrap(),
+        )
+    });
+
+    // bittensor 10.5.0's metagraph, lite and full, every number at the block it read.
+    let m = &v10["metagraph"];
+    let neurons = &metagraph.neurons;
+    assert_eq!(m["n"], neurons.len(), "{m}");
+    for (i, neuron) in neurons.iter().enumerate() {
+        let at = |field: &str| f32_of(&m[field][i]);
+        assert_eq!(m["uids"][i], neuron.uid);
+        assert_eq!(m["hotkeys"][i], neuron.hotkey.to_ss58());
+        assert_eq!(m["coldkeys"][i], neuron.coldkey.unwrap().to_ss58());
+        assert_eq!(at("alpha_stake"), tao32(neuron.stake), "uid {i}");
+        assert_eq!(at("total_stake"), tao32(neuron.stake), "uid {i}");
+        assert_eq!(at("incentive"), proportion(neuron.incentive), "uid {i}");
+        assert_eq!(at("dividends"), proportion(neuron.dividends), "uid {i}");
+        assert_eq!(at("consensus"), proportion(neuron.consensus), "uid {i}");
+        assert_eq!(at("validator_trust"), proportion(neuron.validator_trust));
+        assert_eq!(at("emission"), tao32(neuron.emission), "uid {i}");
+        assert_eq!(m["last_update"][i], neuron.last_update);
+        assert_eq!(m["active"][i], u8::from(neuron.active));
+        assert_eq!(m["validator_permit"][i], neuron.validator_permit);
+        let (ip, port) = neuron
+            .axon
+            .as_ref()
+            .map_or(("0.0.0.0".to_string(), 0), |a| (a.ip.clone(), a.port));
+        assert_eq!(m["axons"][i], json!([ip, port]), "uid {i}");
+        // Full: the weights and bonds as stored, and the matrices the SDK makes of them.
+        let full = &v10["neurons"][i];
+        let weights = neuron.weights.clone().unwrap();
+        let bonds = neuron.bonds.clone().unwrap();
+        assert_eq!(full["hotkey"], neuron.hotkey.to_ss58());
+        assert_eq!(full["stake"], neuron.stake);
+        assert_eq!(full["weights"], json!(weights));
+        assert_eq!(full["bonds"], json!(bonds));
+        let sum: f32 = weights.iter().map(|(_, w)| f32::from(*w)).sum();
+        for (uid, weight) in &weights {
+            let expected = f64::from(f32::from(*weight) / sum);
+            let seen = v10["full"]["weights"][i][usize::from(*uid)]
+                .as_f64()
+                .unwrap();
+            assert_eq!(seen, expected, "W[{i}][{uid}]");
+        }
+        for (uid, bond) in &bonds {
+            let seen = f32_of(&v10["full"]["bonds"][i][usize::from(*uid)]);
+            assert_eq!(seen, f32::from(*bond), "B[{i}][{uid}]");
+        }
+        assert_eq!(v10["neurons_lite"][i]["stake"], neuron.stake);
+    }
+    assert!(
+        neurons.iter().any(|n| n.incentive > 0) && neurons.iter().any(|n| n.dividends > 0),
+        "three epochs in, some neuron has incentive and some dividends"
+    );
+    let hotkeys: Vec<String> = neurons.iter().map(|n| n.hotkey.to_ss58()).collect();
+    assert_eq!(v10["synced"]["n"], neurons.len());
+    assert_eq!(v10["synced"]["hotkeys"], json!(hotkeys));
+
+    // Hyperparameters, subnets, stakes and delegates.
+    let h = &subnet.hyperparameters;
+    assert_eq!(
+        v10["hyperparameters"],
+        json!({
+            "tempo": h.tempo, "kappa": h.kappa, "immunity_period": h.immunity_period,
+            "min_allowed_weights": h.min_allowed_weights, "max_weight_limit": h.max_weight_limit,
+            "weights_rate_limit": h.weights_rate_limit, "weights_version": h.weights_version_key,
+            "commit_reveal_weights_enabled": h.commit_reveal,
+            "max_validators": h.max_allowed_validators, "min_burn": h.min_burn, "max_burn": h.max_burn,
+        })
+    );
+    assert_eq!(v10["tempo"], h.tempo);
+    assert_eq!(v10["weights_rate_limit"], h.weights_rate_limit);
+    let summary = &subnet.summary;
+    assert_eq!(
+        v10["subnet"],
+        json!({
+            "netuid": 1, "tempo": h.tempo, "owner_coldkey": summary.owner_coldkey.to_ss58(),
+            "owner_hotkey": summary.owner_hotkey.to_ss58(), "tao_in": summary.tao_reserve,
+            "alpha_in": summary.alpha_reserve, "emission": summary.tao_emission,
+        })
+    );
+    assert_eq!(v10["subnets"]["info"], json!([1]));
+    assert_eq!(
+        v10["subnets"]["all"],
+        json!({"0": 1_000_000_000u64, "1": summary.price})
+    );
+    let expected: Vec<Value> = stakes
+        .stakes
+        .iter()
+        .filter(|s| s.alpha > 0)
+        .map(|s| json!([s.hotkey.to_ss58(), s.netuid, s.alpha]))
+        .collect();
+    assert_eq!(v10["stakes"], json!(expected));
+    let delegates = v10["delegates"].as_array().unwrap();
+    for neuron in neurons {
+        let hotkey = neuron.hotkey.to_ss58();
+        let entry = delegates.iter().find(|d| d[0] == hotkey).unwrap();
+        assert_eq!(entry[1], neuron.coldkey.unwrap().to_ss58());
+        assert_eq!(entry[2], json!([1]));
+    }
+
+    // bittensor 11.3.0, through its namespaces: the same neurons, subnet and settings.
+    assert_eq!(v11["metagraph"]["hotkeys"], json!(hotkeys));
+    let v11_hotkeys: Vec<Value> = v11["neurons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["hotkey"].clone())
+        .collect();
+    assert_eq!(json!(v11_hotkeys), json!(hotkeys));
+    assert_eq!(v11["subnets"], json!([1]));
+    assert_eq!(v11["tempo"], h.tempo);
+    assert_eq!(v11["weights_rate_limit"], h.weights_rate_limit);
+    assert_eq!(
+        v11["hyperparameters"],
+        json!({"tempo": h.tempo, "kappa": h.kappa})
+    );
+    assert!(v11["positions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!([summary.owner_hotkey.to_ss58(), 1])));
+    for hotkey in &hotkeys {
+        assert!(v11["delegates"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(hotkey)));
+    }
+
+    // btcli: the subnets listing, the subnet's neurons and its hyperparameters.
+    let listed = &btcli_list["subnets"]["1"];
+    assert_eq!(listed["netuid"], 1, "{btcli_list}");
+    assert_eq!(listed["tempo"]["sn_tempo"], h.tempo, "{btcli_list}");
+    assert_eq!(btcli_list["subnets"]["0"]["subnet_name"], "root");
+    assert_eq!(btcli_show["netuid"], 1, "{btcli_show}");
+    let shown_hotkeys: Vec<&str> = btcli_show["uids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["hotkey"].as_str().unwrap())
+        .collect();
+    for hotkey in &hotkeys {
+        assert!(shown_hotkeys.contains(&hotkey.as_str()), "{btcli_show}");
+    }
+    let value = |name: &str| {
+        btcli_hyperparameters
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["hyperparameter"] == name)
+            .unwrap_or_else(|| panic!("{name} in {btcli_hyperparameters}"))["value"]
+            .clone()
+    };
+    assert_eq!(value("tempo"), h.tempo);
+    assert_eq!(value("kappa"), h.kappa);
+    assert_eq!(value("commit_reveal_weights_enabled"), h.commit_reveal);
+
+    let _ = localnet.kill();
+    let _ = localnet.wait();
 }

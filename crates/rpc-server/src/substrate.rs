@@ -246,6 +246,7 @@ pub(crate) fn module<B: Backend>(
         "state_getStorageAt",
         "state_queryStorageAt",
         "state_getKeysPaged",
+        "state_getKeys",
         "account_nextIndex",
     ];
     let names: Vec<&str> = methods.to_vec();
@@ -395,6 +396,20 @@ pub(crate) fn module<B: Backend>(
             .filter(|key| key.starts_with(&prefix))
             .filter(|key| start.as_ref().is_none_or(|start| key > start))
             .take(count as usize)
+            .map(|key| format!("0x{}", hex::encode(key)))
+            .collect();
+        Ok::<_, ErrorObjectOwned>(keys)
+    })?;
+    // The unpaged listing btcli uses.
+    module.register_blocking_method("state_getKeys", |params, substrate, _| {
+        let mut args = Args::new(&params, 2)?;
+        let prefix: String = args.required("prefix")?;
+        let prefix = hex_param(&prefix, "prefix")?;
+        let at = args.optional::<H256>("at")?;
+        let state = substrate.state_at(at)?;
+        let keys: Vec<String> = plexus_substrate::keys(&state)
+            .into_iter()
+            .filter(|key| key.starts_with(&prefix))
             .map(|key| format!("0x{}", hex::encode(key)))
             .collect();
         Ok::<_, ErrorObjectOwned>(keys)

@@ -4,7 +4,7 @@
 use super::shapes::{
     AxonInfo, DelegateInfo, DynamicInfo, HyperparamEntry, HyperparamValue, Metagraph, NetStake,
     NeuronInfo, NeuronInfoLite, PrometheusInfo, SimSwapResult, StakeInfo, SubnetIdentityV3,
-    SubnetInfov2, SubnetState, Text,
+    SubnetInfov2, SubnetPrice, SubnetState, Text,
 };
 use super::SYMBOL;
 use crate::types::{AccountId32, I32F32, I96F32, U64F64};
@@ -175,7 +175,64 @@ fn token(state: &State, netuid: NetUid) -> Token {
     }
 }
 
+/// The root network (netuid 0), which the clients expect to find first. Plexus has no root
+/// stake yet, so it is shown empty: no owner, no pools, no emission.
+fn root(state: &State) -> DynamicInfo {
+    let nobody = AccountId32::from(AccountId([0; 32]));
+    DynamicInfo {
+        netuid: ROOT,
+        owner_hotkey: nobody,
+        owner_coldkey: nobody,
+        subnet_name: text("root"),
+        token_symbol: text("τ"),
+        tempo: 0,
+        last_step: 0,
+        blocks_since_last_step: state.block(),
+        emission: 0,
+        alpha_in: 0,
+        alpha_out: 0,
+        tao_in: 0,
+        alpha_out_emission: 0,
+        alpha_in_emission: 0,
+        tao_in_emission: 0,
+        pending_alpha_emission: 0,
+        pending_root_emission: 0,
+        subnet_volume: 0,
+        network_registered_at: 0,
+        subnet_identity: None,
+        moving_price: I96F32 { bits: 1 << 32 },
+    }
+}
+
+/// The root network's netuid.
+const ROOT: NetUid = 0;
+
+/// Every subnet's dynamic info, the root's first.
+pub(super) fn all_dynamic_info(state: &State) -> Vec<Option<DynamicInfo>> {
+    std::iter::once(Some(root(state)))
+        .chain(
+            state
+                .subnets()
+                .map(|(netuid, _)| dynamic_info(state, netuid)),
+        )
+        .collect()
+}
+
+/// Every subnet's price, the root's (one TAO) first.
+pub(super) fn prices(state: &State) -> Vec<SubnetPrice> {
+    std::iter::once(ROOT)
+        .chain(state.subnets().map(|(netuid, _)| netuid))
+        .map(|netuid| SubnetPrice {
+            netuid,
+            price: price(state, netuid),
+        })
+        .collect()
+}
+
 pub(super) fn dynamic_info(state: &State, netuid: NetUid) -> Option<DynamicInfo> {
+    if netuid == ROOT {
+        return Some(root(state));
+    }
     let subnet = state.subnet(netuid)?;
     let tempo = state.hyperparameters(netuid).map_or(0, |h| h.tempo);
     let token = token(state, netuid);
@@ -570,8 +627,11 @@ pub(super) fn delegated(state: &State, coldkey: AccountId32) -> Vec<(DelegateInf
         .collect()
 }
 
-/// The spot price, rao of TAO per alpha; 0 without a pool.
+/// The spot price, rao of TAO per alpha; 0 without a pool, one TAO for the root.
 pub(super) fn price(state: &State, netuid: NetUid) -> u64 {
+    if netuid == ROOT {
+        return plexus_primitives::RAO_PER_TAO;
+    }
     state
         .pool(netuid)
         .map_or(0, |p| rao_per_alpha(p.spot_price()))

@@ -137,8 +137,7 @@ runtime_apis! {
                 .map(|m| m.select(&metagraph_indexes));
         fn get_subnet_state(netuid: u16) -> Option<SubnetState> = |s| build::subnet_state(s, netuid);
         fn get_dynamic_info(netuid: u16) -> Option<DynamicInfo> = |s| build::dynamic_info(s, netuid);
-        fn get_all_dynamic_info() -> Vec<Option<DynamicInfo>> =
-            |s| s.subnets().map(|(netuid, _)| build::dynamic_info(s, netuid)).collect();
+        fn get_all_dynamic_info() -> Vec<Option<DynamicInfo>> = |s| build::all_dynamic_info(s);
         fn get_subnet_info_v2(netuid: u16) -> Option<SubnetInfov2> = |s| build::subnet_info(s, netuid);
         fn get_subnets_info_v2() -> Vec<Option<SubnetInfov2>> =
             |s| s.subnets().map(|(netuid, _)| build::subnet_info(s, netuid)).collect();
@@ -178,10 +177,7 @@ runtime_apis! {
     }
     SwapRuntimeApi {
         fn current_alpha_price(netuid: u16) -> u64 = |s| build::price(s, netuid);
-        fn current_alpha_price_all() -> Vec<SubnetPrice> =
-            |s| s.subnets()
-                .map(|(netuid, _)| SubnetPrice { netuid, price: build::price(s, netuid) })
-                .collect();
+        fn current_alpha_price_all() -> Vec<SubnetPrice> = |s| build::prices(s);
         fn sim_swap_tao_for_alpha(netuid: u16, tao: u64) -> SimSwapResult =
             |s| build::sim_buy(s, netuid, tao);
         fn sim_swap_alpha_for_tao(netuid: u16, alpha: u64) -> SimSwapResult =
