@@ -258,25 +258,29 @@ impl Dendrite {
                 sent.process_time,
             );
         }
-        // A stream still running at the timeout ends with Python's timeout words (its dendrite
-        // reports 408 then), whether the axon cut it off or not.
-        let seconds = timeout.as_secs_f64();
-        let chunks = sent
-            .response
-            .bytes_stream()
-            .map(move |chunk| {
-                chunk.map_err(|e| {
-                    if e.is_timeout() || started.elapsed() >= timeout {
-                        format!(
-                            "Request timeout after {} seconds",
-                            crate::python::py_float(seconds)
-                        )
-                    } else {
-                        e.to_string()
-                    }
-                })
-            })
-            .boxed();
+        // A stream still running at the timeout ends there with Python's timeout words (its
+        // dendrite reports 408 then), whether the axon cut it off or not: the deadline is kept
+        // here, not left to the HTTP client, so an axon that keeps sending cannot stretch it.
+        let expired = format!(
+            "Request timeout after {} seconds",
+            crate::python::py_float(timeout.as_secs_f64())
+        );
+        let deadline = tokio::time::Instant::from_std(started + timeout);
+        let body = sent.response.bytes_stream();
+        let chunks = futures::stream::unfold(Some(body), move |body| {
+            let expired = expired.clone();
+            async move {
+                let mut body = body?;
+                match tokio::time::timeout_at(deadline, body.next()).await {
+                    Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(body))),
+                    Ok(Some(Err(e))) if e.is_timeout() => Some((Err(expired), None)),
+                    Ok(Some(Err(e))) => Some((Err(e.to_string()), None)),
+                    Ok(None) => None,
+                    Err(_) => Some((Err(expired), None)),
+                }
+            }
+        })
+        .boxed();
         Answer {
             status: 200,
             message: sent.message.unwrap_or_else(|| "Success".into()),
