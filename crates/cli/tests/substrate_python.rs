@@ -215,8 +215,22 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
             .env("HOME", env.dir.path());
         json_of(command, what)
     };
-    let v10 = read(crate::python_interop::bittensor_10(), "bittensor 10.5.0")["v10"].clone();
+    let read_10 = read(crate::python_interop::bittensor_10(), "bittensor 10.5.0");
+    let (v10, v10_async) = (read_10["v10"].clone(), read_10["v10_async"].clone());
     let v11 = read(crate::python_interop::bittensor_11(), "bittensor 11.3.0")["v11"].clone();
+    // btcli reads Alice's wallet: its public key is all `wallet balance` and `stake list` need.
+    let wallets = env.dir.path().join("btcli-wallets");
+    std::fs::create_dir_all(wallets.join("alice")).unwrap();
+    let public = format!("0x{}", hex::encode(alice.0));
+    std::fs::write(
+        wallets.join("alice/coldkeypub.txt"),
+        json!({
+            "accountId": public, "publicKey": public, "privateKey": null, "secretPhrase": null,
+            "secretSeed": null, "ss58Address": alice.to_ss58(),
+        })
+        .to_string(),
+    )
+    .unwrap();
     let btcli = crate::python_interop::btcli();
     let shown = |args: &[&str]| {
         let mut command = Command::new(&btcli);
@@ -226,9 +240,19 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
             .env("HOME", env.dir.path());
         json_of(command, &format!("btcli {args:?}"))
     };
+    let first = runtime_head(&rpc);
     let btcli_list = shown(&["subnets", "list"]);
     let btcli_show = shown(&["subnets", "show", "--netuid", "1", "--no-prompt"]);
     let btcli_hyperparameters = shown(&["subnets", "hyperparameters", "--netuid", "1"]);
+    let wallet = [
+        "--wallet-path",
+        wallets.to_str().unwrap(),
+        "--wallet-name",
+        "alice",
+    ];
+    let btcli_balance = shown(&[&["wallet", "balance"], &wallet[..]].concat());
+    let btcli_stakes = shown(&[&["stake", "list"], &wallet[..]].concat());
+    let last = runtime_head(&rpc);
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -403,6 +427,54 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
     assert_eq!(value("kappa"), h.kappa);
     assert_eq!(value("commit_reveal_weights_enabled"), h.commit_reveal);
 
+    // btcli's wallet balance and stake list: Alice's free balance and her stake, in TAO and
+    // alpha, as Plexus had them at some block while btcli ran.
+    let shown_free = btcli_balance["balances"]["alice"]["free"].as_f64().unwrap();
+    let positions = &btcli_stakes["stake_info"][summary.owner_hotkey.to_ss58()];
+    let shown_alpha = positions[0]["stake_value"].as_f64().unwrap();
+    assert_eq!(positions[0]["netuid"], 1, "{btcli_stakes}");
+    let close =
+        |shown: f64, rao: u64| (shown - rao as f64 / 1e9).abs() <= 1e-9 * shown.abs().max(1.0);
+    let seen = runtime.block_on(async {
+        let mut seen = (false, false);
+        for block in first..=last {
+            let at = Some(BlockId::Number(block));
+            let balance = client.account(alice, at).await.unwrap().balance;
+            let stake = client.stake(alice, at).await.unwrap();
+            let alpha = stake
+                .stakes
+                .iter()
+                .find(|s| s.hotkey == summary.owner_hotkey && s.netuid == 1)
+                .map_or(0, |s| s.alpha);
+            seen.0 |= close(shown_free, balance);
+            seen.1 |= close(shown_alpha, alpha);
+        }
+        seen
+    });
+    assert_eq!(seen, (true, true), "{btcli_balance} {btcli_stakes}");
+
+    // AsyncSubtensor reads the same as Subtensor.
+    assert_eq!(v10_async["hotkeys"], json!(hotkeys));
+    assert_eq!(v10_async["incentive"], v10["metagraph"]["incentive"]);
+    assert_eq!(v10_async["dividends"], v10["metagraph"]["dividends"]);
+    let stakes: Vec<u64> = neurons.iter().map(|n| n.stake).collect();
+    assert_eq!(v10_async["stakes"], json!(stakes));
+    assert_eq!(v10_async["tempo"], h.tempo);
+
     let _ = localnet.kill();
     let _ = localnet.wait();
+}
+
+/// The finalized height Plexus's own RPC at `rpc` reports.
+fn runtime_head(rpc: &str) -> u64 {
+    let client = plexus_rpc::ClientBuilder::default()
+        .build(&format!("http://{rpc}"))
+        .unwrap();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(client.finalized_head())
+        .unwrap()
+        .number
 }

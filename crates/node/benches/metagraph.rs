@@ -1,13 +1,20 @@
 //! `state_metagraph` of a 256-uid subnet (64 validators weighting every uid, with bonds) through
 //! the real server and client over loopback, with `system_health` (a trivial call) as the
 //! round-trip floor. The node is the production core, with blocks produced without consensus.
+//!
+//! Then, in the same run and over the same node, `bittensor==10.5.0`'s `Subtensor.metagraph`
+//! through the Substrate-compatible interface, next to the same Python process calling
+//! `state_metagraph` on Plexus's own RPC (`tests/interop/metagraph_bench.py`; the virtualenv is
+//! the one `cargo test -p plexus-cli --test tests substrate_python` creates).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use plexus_rpc::types::MetagraphOptions;
-use plexus_rpc_server::{Backend, RpcConfig};
+use plexus_rpc_server::{Backend, RpcConfig, RpcServer};
 use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
+use std::path::Path;
+use std::process::Command;
 
 // The test harness: the same node core, server and client as the tests; the bench uses part
 // of it.
@@ -153,6 +160,50 @@ fn metagraph(c: &mut Criterion) {
         });
     }
     group.finish();
+    python_clients(&runtime, &h);
+}
+
+/// Bittensor's SDK against the Substrate-compatible interface, and the same Python process
+/// against Plexus's own RPC, each timing its own calls; prints their figures.
+fn python_clients(runtime: &tokio::runtime::Runtime, h: &harness::Harness) {
+    let python = Path::new(env!("CARGO_TARGET_TMPDIR")).join("venvs/bittensor-10.5.0/bin/python");
+    let python = python.exists().then_some(python);
+    let Some(python) = python else {
+        println!(
+            "python clients: skipped, no bittensor 10.5.0 virtualenv (run `cargo test -p \
+             plexus-cli --test tests substrate_python` first)"
+        );
+        return;
+    };
+    let substrate = runtime
+        .block_on(RpcServer::start_substrate(
+            &RpcConfig {
+                listen: "127.0.0.1:0".parse().unwrap(),
+                rate_per_second: u32::MAX,
+                rate_burst: u32::MAX,
+                ..RpcConfig::default()
+            },
+            h.node.core(),
+            12_000,
+        ))
+        .unwrap();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../cli/tests/interop/metagraph_bench.py"
+    );
+    let out = Command::new(python)
+        .arg(script)
+        .arg(format!("ws://{}", substrate.local_addr()))
+        .arg(format!("http://{}", h.server.local_addr()))
+        .arg("1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    print!("{}", String::from_utf8_lossy(&out.stdout));
 }
 
 criterion_group!(benches, metagraph);

@@ -2,10 +2,12 @@
 
   metagraph_driver.py URL NETUID COLDKEY   with 10.5.0: the metagraph (lite, full, and by Metagraph.sync),
                                            neurons_lite, hyperparameters, subnets and dynamic info, COLDKEY's
-                                           stakes and the delegates, all at one block; with 11.3.0 the same
-                                           through its namespaces. Prints one JSON line.
+                                           stakes and the delegates, all at one block, and some of it again
+                                           with AsyncSubtensor; with 11.3.0 the same through its namespaces.
+                                           Prints one JSON line.
 """
 
+import asyncio
 import json
 import sys
 
@@ -77,6 +79,20 @@ def read_v10(url, netuid, coldkey):
     return read
 
 
+async def read_v10_async(url, netuid, block):
+    async with bt.AsyncSubtensor(url) as s:
+        metagraph = await s.metagraph(netuid, block=block)
+        neurons = await s.neurons_lite(netuid, block=block)
+        hp = await s.get_subnet_hyperparameters(netuid, block=block)
+        return {
+            "hotkeys": list(metagraph.hotkeys),
+            "incentive": floats(metagraph.incentive),
+            "dividends": floats(metagraph.dividends),
+            "stakes": [n.stake.rao for n in neurons],
+            "tempo": hp.tempo,
+        }
+
+
 def read_v11(url, netuid, coldkey):
     s = bt.Subtensor(url)
     metagraph = s.subnets.metagraph(netuid)
@@ -96,7 +112,8 @@ def read_v11(url, netuid, coldkey):
 
 def main(url, netuid, coldkey):
     if bt.__version__.startswith("10."):
-        result = {"v10": read_v10(url, netuid, coldkey)}
+        v10 = read_v10(url, netuid, coldkey)
+        result = {"v10": v10, "v10_async": asyncio.run(read_v10_async(url, netuid, v10["block"]))}
     else:
         result = {"v11": read_v11(url, netuid, coldkey)}
     print(json.dumps(result), flush=True)
