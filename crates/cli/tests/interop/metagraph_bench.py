@@ -36,12 +36,25 @@ def own_rpc(url, netuid, full):
     assert len(answer["result"]["neurons"]) > 0
 
 
+def raw_calls(subtensor, netuid):
+    """The runtime-API calls metagraph(lite) makes, answered but not decoded."""
+    n = netuid.to_bytes(2, "little").hex()
+    indexes = "2901" + "".join(i.to_bytes(2, "little").hex() for i in range(74))  # Vec<u16> of 0..=73
+    for method, data in [
+        ("NeuronInfoRuntimeApi_get_neurons_lite", n),
+        ("SubnetInfoRuntimeApi_get_subnet_state", n),
+        ("SubnetInfoRuntimeApi_get_selective_mechagraph", n + "00" + indexes),
+    ]:
+        subtensor.substrate.rpc_request("state_call", [method, data, None])
+
+
 def main(substrate_url, rpc_url, netuid):
     subtensor = bt.Subtensor(substrate_url)
     n = int(subtensor.metagraph(netuid).n)
     for name, call in [
         ("bittensor 10.5.0 metagraph(lite) via Substrate RPC", lambda: subtensor.metagraph(netuid)),
         ("bittensor 10.5.0 metagraph(lite=False) via Substrate RPC", lambda: subtensor.metagraph(netuid, lite=False)),
+        ("its three runtime-API calls, not decoded", lambda: raw_calls(subtensor, netuid)),
         ("python state_metagraph via Plexus RPC", lambda: own_rpc(rpc_url, netuid, False)),
         ("python state_metagraph weights+bonds via Plexus RPC", lambda: own_rpc(rpc_url, netuid, True)),
     ]:
