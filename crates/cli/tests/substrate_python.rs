@@ -309,10 +309,8 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
         assert_eq!(full["bonds"], json!(bonds));
         let sum: f32 = weights.iter().map(|(_, w)| f32::from(*w)).sum();
         for (uid, weight) in &weights {
-            let expected = f64::from(f32::from(*weight) / sum);
-            let seen = v10["full"]["weights"][i][usize::from(*uid)]
-                .as_f64()
-                .unwrap();
+            let expected = f32::from(*weight) / sum;
+            let seen = f32_of(&v10["full"]["weights"][i][usize::from(*uid)]);
             assert_eq!(seen, expected, "W[{i}][{uid}]");
         }
         for (uid, bond) in &bonds {
@@ -452,6 +450,76 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
         seen
     });
     assert_eq!(seen, (true, true), "{btcli_balance} {btcli_stakes}");
+
+    // Every block's System.Events, as bittensor decodes them: Plexus's events of each block
+    // that have a Substrate counterpart, in order, with their fees and amounts.
+    let expected_events = runtime.block_on(async {
+        let mut all = Vec::new();
+        for number in 1..=block {
+            let info = client
+                .block(BlockId::Number(number))
+                .await
+                .unwrap()
+                .unwrap();
+            let mapped: Vec<Value> = info
+                .events
+                .iter()
+                .filter_map(|record| {
+                    use plexus_rpc::types::{Event as E, Phase};
+                    let phase = match record.phase {
+                        Phase::Initialization => -1,
+                        Phase::Transaction(i) => i64::from(i),
+                    };
+                    let (pallet, name, amount) = match &record.event {
+                        E::FeePaid { fee, .. } => {
+                            ("TransactionPayment", "TransactionFeePaid", json!(fee))
+                        }
+                        E::TransactionSucceeded { .. } => {
+                            ("System", "ExtrinsicSuccess", json!(null))
+                        }
+                        E::TransactionFailed { .. } => ("System", "ExtrinsicFailed", json!(null)),
+                        E::Transfer { amount, .. } => ("Balances", "Transfer", json!(amount)),
+                        E::NeuronRegistered { .. } => {
+                            ("SubtensorModule", "NeuronRegistered", json!(null))
+                        }
+                        E::AxonServed { .. } => ("SubtensorModule", "AxonServed", json!(null)),
+                        E::WeightsSet { .. } => ("SubtensorModule", "WeightsSet", json!(null)),
+                        E::WeightsCommitted { .. } => {
+                            ("SubtensorModule", "WeightsCommitted", json!(null))
+                        }
+                        E::WeightsRevealed { .. } => {
+                            ("SubtensorModule", "WeightsRevealed", json!(null))
+                        }
+                        E::StakeAdded { alpha, .. } => {
+                            ("SubtensorModule", "StakeAdded", json!(alpha))
+                        }
+                        E::StakeRemoved { alpha, .. } => {
+                            ("SubtensorModule", "StakeRemoved", json!(alpha))
+                        }
+                        _ => return None,
+                    };
+                    Some(json!([phase, pallet, name, amount]))
+                })
+                .collect();
+            all.push(Value::Array(mapped));
+        }
+        all
+    });
+    assert_eq!(v10["events"], json!(expected_events));
+    let names: Vec<&str> = expected_events
+        .iter()
+        .flat_map(|b| b.as_array().unwrap())
+        .map(|e| e[2].as_str().unwrap())
+        .collect();
+    for name in [
+        "NeuronRegistered",
+        "StakeAdded",
+        "WeightsSet",
+        "ExtrinsicSuccess",
+        "TransactionFeePaid",
+    ] {
+        assert!(names.contains(&name), "{name} among {names:?}");
+    }
 
     // AsyncSubtensor reads the same as Subtensor.
     assert_eq!(v10_async["hotkeys"], json!(hotkeys));

@@ -147,6 +147,28 @@ pub(crate) struct Substrate<B> {
 }
 
 impl<B: Backend> Substrate<B> {
+    /// The value under `key` after the block `header`, whose state is `state`: the block's
+    /// events for `System.Events` (kept in the store beside the state), else the state's.
+    fn value(
+        &self,
+        header: &Header,
+        state: &State,
+        key: &[u8],
+    ) -> Result<Option<Vec<u8>>, ErrorObjectOwned> {
+        if plexus_substrate::StorageKey::parse(key)
+            == Some(plexus_substrate::StorageKey::SystemEvents)
+        {
+            let events = self
+                .backend
+                .store()
+                .events(header.number)
+                .map_err(ApiError::from)?
+                .unwrap_or_default();
+            return Ok(Some(plexus_substrate::events(&events)));
+        }
+        Ok(plexus_substrate::read(state, key))
+    }
+
     /// The state after the block `at` names (the finalized head when absent).
     fn state_at(&self, at: Option<H256>) -> Result<StateAt, ErrorObjectOwned> {
         let chain = self.backend.finalized();
@@ -358,9 +380,11 @@ pub(crate) fn module<B: Backend>(
             let key: String = args.required("key")?;
             let at = args.optional::<H256>("at")?;
             let key = hex_param(&key, "key")?;
-            let state = substrate.state_at(at)?;
+            let header = known_header(&**substrate, at)?;
+            let state = substrate.state_at(Some(header.hash()))?;
             Ok::<_, ErrorObjectOwned>(
-                plexus_substrate::read(&state, &key)
+                substrate
+                    .value(&header, &state, &key)?
                     .map(|value| format!("0x{}", hex::encode(value))),
             )
         })?;
@@ -375,8 +399,9 @@ pub(crate) fn module<B: Backend>(
             .iter()
             .map(|key| {
                 let bytes = hex_param(key, "keys")?;
-                let value =
-                    plexus_substrate::read(&state, &bytes).map(|v| format!("0x{}", hex::encode(v)));
+                let value = substrate
+                    .value(&header, &state, &bytes)?
+                    .map(|v| format!("0x{}", hex::encode(v)));
                 Ok(json!([key, value]))
             })
             .collect::<Result<Vec<Value>, ErrorObjectOwned>>()?;

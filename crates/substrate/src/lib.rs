@@ -11,12 +11,14 @@
 //! module), no chain rules. Plexus's state is mapped onto these shapes, not restructured.
 
 mod api;
+mod events;
 mod metadata;
 mod read;
 mod storage;
 mod types;
 
 pub use api::{call, runtime_api_ids, CallError};
+pub use events::events;
 pub use metadata::{metadata, metadata_at_version, Constants, SPEC_VERSION, TRANSACTION_VERSION};
 pub use read::{keys, read};
 pub use storage::{prefix, twox_128, PlainItem, StorageKey, SubnetItem};

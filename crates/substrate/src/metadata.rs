@@ -3,6 +3,9 @@
 //! clients decode with.
 
 use crate::api::{ChainIdentityV2, LockState, SubnetIdentityV3};
+use crate::events::{
+    BalancesEvent, EventRecord, RuntimeEvent, SubtensorEvent, SystemEvent, TransactionPaymentEvent,
+};
 use crate::read::EpochConsensus;
 use crate::storage::{PlainItem, SubnetItem};
 use crate::types::{
@@ -64,18 +67,6 @@ enum BalancesCall {
     },
 }
 
-/// `System`'s events.
-#[derive(TypeInfo)]
-#[allow(dead_code)]
-enum SystemEvent {
-    /// A transaction succeeded.
-    #[codec(index = 0)]
-    ExtrinsicSuccess,
-    /// A transaction failed.
-    #[codec(index = 1)]
-    ExtrinsicFailed,
-}
-
 /// `System`'s errors.
 #[derive(TypeInfo)]
 #[allow(dead_code)]
@@ -91,14 +82,6 @@ enum SystemError {
 enum RuntimeCall {
     #[codec(index = 5)]
     Balances(BalancesCall),
-}
-
-/// Every pallet's events, by pallet index.
-#[derive(TypeInfo)]
-#[allow(dead_code)]
-enum RuntimeEvent {
-    #[codec(index = 0)]
-    System(SystemEvent),
 }
 
 /// Every pallet's errors, by pallet index.
@@ -365,6 +348,7 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
                     default: AccountInfo::default().encode(),
                     docs: vec![],
                 },
+                plain::<Vec<EventRecord>>("Events", Vec::<()>::new().encode()),
                 StorageEntryMetadata {
                     name: "Number",
                     modifier: StorageEntryModifier::Default,
@@ -394,16 +378,28 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         calls: Some(PalletCallMetadata {
             ty: meta_type::<BalancesCall>(),
         }),
+        event: Some(PalletEventMetadata {
+            ty: meta_type::<BalancesEvent>(),
+        }),
         constants: vec![constant::<u64>(
             "ExistentialDeposit",
             constants.existential_deposit,
         )],
         ..pallet("Balances", 5)
     };
+    let transaction_payment = PalletMetadata {
+        event: Some(PalletEventMetadata {
+            ty: meta_type::<TransactionPaymentEvent>(),
+        }),
+        ..pallet("TransactionPayment", 6)
+    };
     let subtensor = PalletMetadata {
         storage: Some(PalletStorageMetadata {
             prefix: "SubtensorModule",
             entries: subtensor_storage(),
+        }),
+        event: Some(PalletEventMetadata {
+            ty: meta_type::<SubtensorEvent>(),
         }),
         ..pallet("SubtensorModule", 7)
     };
@@ -440,7 +436,14 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         error_enum_ty: meta_type::<RuntimeError>(),
     };
     let v15 = RuntimeMetadataV15::new(
-        vec![system, aura, balances, subtensor, commitments],
+        vec![
+            system,
+            aura,
+            balances,
+            transaction_payment,
+            subtensor,
+            commitments,
+        ],
         extrinsic,
         meta_type::<Runtime>(),
         crate::api::declarations(),

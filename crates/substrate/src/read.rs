@@ -76,6 +76,8 @@ pub fn read(state: &State, key: &[u8]) -> Option<Vec<u8>> {
                 .encode()
             })
         }
+        // A block's events are kept beside its state, not in it: the caller reads them.
+        StorageKey::SystemEvents => None,
         StorageKey::Subnet(item, netuid) => subnet_value(state, item, netuid),
         StorageKey::Plain(item) => Some(match item {
             PlainItem::TotalNetworks => u16::try_from(state.subnets().count())

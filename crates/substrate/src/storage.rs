@@ -185,6 +185,8 @@ impl PlainItem {
 pub enum StorageKey {
     /// `System.Account[account]`.
     SystemAccount(AccountId),
+    /// `System.Events`: the block's events, not the state's (see [`crate::events`]).
+    SystemEvents,
     /// A `SubtensorModule` map keyed by netuid.
     Subnet(SubnetItem, u16),
     /// A plain `SubtensorModule` value.
@@ -256,6 +258,7 @@ impl StorageKey {
                 with(subtensor(item.name()), &[&key])
             }
             StorageKey::Plain(item) => subtensor(item.name()),
+            StorageKey::SystemEvents => prefix("System", "Events").to_vec(),
             StorageKey::Uids(netuid, hotkey) => with(
                 subtensor("Uids"),
                 &[&netuid.to_le_bytes(), &blake2_concat(hotkey)],
@@ -281,6 +284,9 @@ impl StorageKey {
         let (item, rest) = bytes.split_at_checked(32)?;
         if item == prefix("System", "Account") {
             return read_blake2_concat(rest).map(StorageKey::SystemAccount);
+        }
+        if item == prefix("System", "Events") {
+            return rest.is_empty().then_some(StorageKey::SystemEvents);
         }
         let is = |name: &str| item == prefix("SubtensorModule", name);
         for subnet_item in SubnetItem::ALL {
@@ -335,6 +341,10 @@ mod tests {
             "26aa394eea5630e07c48ae0c9558cef7b99d880ec681799c0cf30e8886371da9"
         );
         // SubtensorModule.Uids[1, Bob], as Bittensor's chain builds it (spec §4.1).
+        assert_eq!(
+            hex::encode(StorageKey::SystemEvents.encode()),
+            "26aa394eea5630e07c48ae0c9558cef780d41e5e16056765bc8461851072c9d7"
+        );
         let bob = AccountId(
             hex::decode("8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48")
                 .unwrap()
@@ -372,6 +382,7 @@ mod tests {
         ];
         keys.extend(SubnetItem::ALL.map(|item| StorageKey::Subnet(item, 3)));
         keys.extend(PlainItem::ALL.map(StorageKey::Plain));
+        keys.push(StorageKey::SystemEvents);
         for key in keys {
             assert_eq!(StorageKey::parse(&key.encode()), Some(key.clone()));
             let mut longer = key.encode();

@@ -32,7 +32,8 @@ impl TypeInfo for AccountId32 {
 }
 
 /// A 32-byte hash.
-pub(crate) struct H256;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode)]
+pub(crate) struct H256(pub(crate) [u8; 32]);
 
 impl TypeInfo for H256 {
     type Identity = Self;

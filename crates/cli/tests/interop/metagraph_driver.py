@@ -18,6 +18,26 @@ def floats(values):
     return [float(v) for v in values]
 
 
+def events_of(s, number):
+    """System.Events of block NUMBER as bittensor decodes them: [phase, pallet, event, fee or amount]."""
+    records = s.substrate.query("System", "Events", block_hash=s.get_block_hash(number))
+    out = []
+    for record in getattr(records, "value", records):
+        phase = record["phase"]
+        phase = phase["ApplyExtrinsic"] if isinstance(phase, dict) else -1
+        ((pallet, inner),) = record["event"].items()
+        ((name, fields),) = inner.items() if isinstance(inner, dict) else ((inner, None),)
+        amount = None
+        if name == "TransactionFeePaid":
+            amount = fields["actual_fee"]
+        elif name == "Transfer":
+            amount = fields["amount"]
+        elif name in ("StakeAdded", "StakeRemoved"):
+            amount = fields[3]
+        out.append([phase, pallet, name, amount])
+    return out
+
+
 def read_v10(url, netuid, coldkey):
     s = bt.Subtensor(url)
     block = s.get_current_block()
@@ -72,6 +92,7 @@ def read_v10(url, netuid, coldkey):
         },
         "stakes": [[x.hotkey_ss58, x.netuid, x.stake.rao] for x in s.get_stake_info_for_coldkey(coldkey, block=block)],
         "delegates": sorted([d.hotkey_ss58, d.owner_ss58, d.registrations] for d in s.get_delegates(block=block)),
+        "events": [events_of(s, n) for n in range(1, block + 1)],
         "tempo": s.tempo(netuid, block=block),
         "weights_rate_limit": s.weights_rate_limit(netuid, block=block),
     }

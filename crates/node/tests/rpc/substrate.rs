@@ -499,4 +499,42 @@ async fn test_subnet_storage_the_clients_read() {
         call(at, "state_getStorage", json!([uid_of_104, null])).await,
         json!("0x0300")
     );
+    // That block's System.Events: the registration's fee, the registration, its success, all
+    // at transaction 0 (Bittensor's pallet and event indices; spec §6.3).
+    let events = format!("0x{}", hex::encode(StorageKey::SystemEvents.encode()));
+    let events = call(at, "state_getStorage", json!([events, null])).await;
+    let events = hex::decode(&events.as_str().unwrap()[2..]).unwrap();
+    assert_eq!(events[0], 3 << 2, "three records");
+    let at_tx_0 = [0u8, 0, 0, 0, 0];
+    assert_eq!(events[1..6], at_tx_0);
+    assert_eq!(
+        events[6..8],
+        [6, 0],
+        "TransactionPayment.TransactionFeePaid"
+    );
+    let second = 8 + 32 + 8 + 8 + 1;
+    assert_eq!(events[second..second + 5], at_tx_0);
+    assert_eq!(
+        events[second + 5..second + 7],
+        [7, 6],
+        "SubtensorModule.NeuronRegistered"
+    );
+    assert_eq!(
+        events[second + 7..second + 9],
+        netuid.to_le_bytes(),
+        "its netuid"
+    );
+    assert_eq!(
+        events[second + 9..second + 11],
+        3u16.to_le_bytes(),
+        "its uid"
+    );
+    let third = second + 7 + 2 + 2 + 32 + 1;
+    assert_eq!(events[third..third + 5], at_tx_0);
+    assert_eq!(
+        events[third + 5..third + 7],
+        [0, 0],
+        "System.ExtrinsicSuccess"
+    );
+    assert_eq!(events.len(), third + 7 + 4 + 1);
 }
