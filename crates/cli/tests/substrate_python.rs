@@ -348,6 +348,7 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
             "netuid": 1, "tempo": h.tempo, "owner_coldkey": summary.owner_coldkey.to_ss58(),
             "owner_hotkey": summary.owner_hotkey.to_ss58(), "tao_in": summary.tao_reserve,
             "alpha_in": summary.alpha_reserve, "emission": summary.tao_emission,
+            "price": summary.price,
         })
     );
     assert_eq!(v10["subnets"]["info"], json!([1]));
@@ -382,6 +383,16 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
     assert_eq!(v11["subnets"], json!([1]));
     assert_eq!(v11["tempo"], h.tempo);
     assert_eq!(v11["weights_rate_limit"], h.weights_rate_limit);
+    // Uid 0 (the owner's hotkey) sets no weights: its last update stays where it registered.
+    let (at_block, since) = (
+        v11["since_update"][0].as_u64().unwrap(),
+        v11["since_update"][1].as_u64().unwrap(),
+    );
+    let last_update = neurons[0].last_update;
+    assert!(
+        (at_block - last_update..=at_block - last_update + 10).contains(&since),
+        "{since} blocks since uid 0's update at {last_update}, read near block {at_block}"
+    );
     assert_eq!(
         v11["hyperparameters"],
         json!({"tempo": h.tempo, "kappa": h.kappa})

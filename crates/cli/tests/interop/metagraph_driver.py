@@ -84,7 +84,7 @@ def read_v10(url, netuid, coldkey):
         "subnet": {
             "netuid": dynamic.netuid, "tempo": dynamic.tempo, "owner_coldkey": dynamic.owner_coldkey,
             "owner_hotkey": dynamic.owner_hotkey, "tao_in": dynamic.tao_in.rao, "alpha_in": dynamic.alpha_in.rao,
-            "emission": dynamic.emission.rao,
+            "emission": dynamic.emission.rao, "price": dynamic.price.rao,
         },
         "subnets": {
             "info": sorted(i.netuid for i in s.get_all_subnets_info(block=block)),
@@ -128,6 +128,7 @@ def read_v11(url, netuid, coldkey):
         "positions": [[p.hotkey, p.netuid] for p in s.staking.positions(coldkey)],
         "delegates": sorted(d.hotkey for d in s.delegation.delegates()),
         "weights_rate_limit": s.hyperparameters.weights_rate_limit(netuid),
+        "since_update": [s.block, s.epochs.blocks_since_last_update(netuid, 0)],
     }
 
 

@@ -324,6 +324,24 @@ async fn test_bad_input_gets_errors_the_clients_understand() {
             .contains("Exported method NoSuchApi_method is not found"),
         "{refused}"
     );
+    // A storage key of the wrong length (a netuid of one byte, an account cut short, a byte
+    // too many) names nothing: `null`, as Substrate answers any key it holds no value under.
+    let networks_added =
+        plexus_substrate::StorageKey::Subnet(plexus_substrate::SubnetItem::NetworksAdded, 1)
+            .encode();
+    let account_key = plexus_substrate::StorageKey::SystemAccount(account(1)).encode();
+    for key in [
+        networks_added[..33].to_vec(),
+        [networks_added.clone(), vec![0]].concat(),
+        account_key[..60].to_vec(),
+        vec![0x26],
+    ] {
+        let key = format!("0x{}", hex::encode(key));
+        assert_eq!(
+            call(at, "state_getStorage", json!([key, null])).await,
+            Value::Null
+        );
+    }
     // A metadata version it does not serve is `None`, as Substrate answers it.
     assert_eq!(
         call(
