@@ -19,6 +19,15 @@ pub fn request_message(
     format!("{nonce}.{dendrite}.{axon}.{uuid}.{body_hash}")
 }
 
+/// `bytes` as lowercase hex, through a table rather than a character iterator: every request
+/// hexes its signature and its body hash.
+pub(crate) fn hex_string(bytes: &[u8]) -> String {
+    let mut out = vec![0u8; bytes.len() * 2];
+    // The output is exactly twice the input: encoding cannot fail.
+    let _ = hex::encode_to_slice(bytes, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// An sr25519 signature given as `0x`-hex; `None` when it is not 64 bytes of hex.
 pub fn signature_hex(signature: &str) -> Option<Signature> {
     let mut bytes = [0u8; 64];

@@ -75,7 +75,7 @@ pub fn payload(
         "{PROTOCOL}\n{}\n{}\n{target}\n{}\n{nonce}\n{sender}\n{receiver}",
         scheme_name(crypto),
         method.to_ascii_uppercase(),
-        hex::encode(Sha256::digest(body)),
+        crate::auth::hex_string(&Sha256::digest(body)),
     )
 }
 
@@ -96,7 +96,10 @@ pub fn sign(
         (HEADER_NONCE, nonce.to_string()),
         (
             HEADER_SIGNATURE,
-            format!("0x{}", hex::encode(keypair.sign(message.as_bytes()).0)),
+            format!(
+                "0x{}",
+                crate::auth::hex_string(&keypair.sign(message.as_bytes()).0)
+            ),
         ),
     ];
     if keypair.crypto() != CryptoType::Sr25519 {

@@ -1,7 +1,7 @@
 //! The dendrite: signed synapse requests to axons, with pooled connections, a bound on
 //! requests in flight, timeouts, and strictly increasing nonces.
 
-use crate::auth::request_message;
+use crate::auth::{hex_string, request_message};
 use crate::btauth;
 use crate::hash::body_hash;
 use crate::python::{self, Json, Style};
@@ -62,6 +62,9 @@ pub struct Dendrite {
     keypair: Arc<Keypair>,
     /// The hotkey's SS58 address, which every request carries.
     hotkey_ss58: Arc<str>,
+    /// The axons' hotkeys' SS58 addresses, which every request carries too (their checksum is
+    /// a BLAKE2b-512): made once per axon.
+    axon_ss58: Arc<std::sync::Mutex<std::collections::BTreeMap<AccountId, Arc<str>>>>,
     http: reqwest::Client,
     lanes: Arc<Vec<tokio::sync::Mutex<String>>>,
     next_lane: Arc<AtomicU64>,
@@ -110,6 +113,7 @@ impl Dendrite {
             .collect();
         Self {
             hotkey_ss58: keypair.account().to_ss58().into(),
+            axon_ss58: Arc::default(),
             keypair: Arc::new(keypair),
             // Connections are kept and reused per axon; no proxies (axons are reached directly).
             http: reqwest::Client::builder()
@@ -393,6 +397,23 @@ impl Dendrite {
         })
     }
 
+    /// `hotkey`'s SS58 address, made once. The cache is bounded: past 4,096 axons it starts
+    /// over.
+    fn ss58_of(&self, hotkey: &AccountId) -> Arc<str> {
+        let Ok(mut known) = self.axon_ss58.lock() else {
+            return hotkey.to_ss58().into();
+        };
+        if let Some(address) = known.get(hotkey) {
+            return address.clone();
+        }
+        if known.len() >= 4096 {
+            known.clear();
+        }
+        let address: Arc<str> = hotkey.to_ss58().into();
+        known.insert(*hotkey, address.clone());
+        address
+    }
+
     /// A free lane; with an in-flight permit held, one is.
     async fn lane(&self) -> tokio::sync::MutexGuard<'_, String> {
         let start = self.next_lane.fetch_add(1, Ordering::Relaxed) as usize;
@@ -422,9 +443,9 @@ impl Dendrite {
         // Values the declared types refuse get no hash: a Python axon would refuse them anyway.
         let hash = body_hash(fields, &schema.hashed).unwrap_or_default();
         let me = &*self.hotkey_ss58;
-        let axon_hotkey = target.hotkey.to_ss58();
+        let axon_hotkey = self.ss58_of(&target.hotkey);
         let message = request_message(nonce, me, &axon_hotkey, uuid, &hash);
-        let signature = format!("0x{}", hex::encode(self.keypair.sign(message.as_bytes()).0));
+        let signature = format!("0x{}", hex_string(&self.keypair.sign(message.as_bytes()).0));
         let dendrite = TerminalInfo {
             ip: Some("127.0.0.1".into()),
             version: Some(VERSION),
@@ -437,14 +458,14 @@ impl Dendrite {
         let axon = TerminalInfo {
             ip: Some(target.ip.to_string()),
             port: Some(target.port),
-            hotkey: Some(axon_hotkey.clone()),
+            hotkey: Some(axon_hotkey.to_string()),
             ..TerminalInfo::default()
         };
         let body = envelope(fields, name, seconds, &dendrite, &axon);
         let mut request = request
             .header("bt_header_axon_ip", target.ip.to_string())
             .header("bt_header_axon_port", target.port.to_string())
-            .header("bt_header_axon_hotkey", axon_hotkey)
+            .header("bt_header_axon_hotkey", &*axon_hotkey)
             .header("bt_header_dendrite_ip", "127.0.0.1")
             .header("bt_header_dendrite_version", VERSION.to_string())
             .header("bt_header_dendrite_nonce", nonce.to_string())

@@ -7,7 +7,7 @@ use sha3::{Digest, Sha3_256};
 
 /// Lowercase hex of SHA3-256 of `text`'s UTF-8.
 pub fn sha3_hex(text: &str) -> String {
-    hex::encode(Sha3_256::digest(text.as_bytes()))
+    crate::auth::hex_string(&Sha3_256::digest(text.as_bytes()))
 }
 
 /// The body hash of `body` (the synapse's fields as JSON) over `hashed`, in order; an error
