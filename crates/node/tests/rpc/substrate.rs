@@ -5,6 +5,7 @@
 use crate::harness::{Harness, TAO, account, post_to};
 use jsonrpsee_core::client::SubscriptionClientT;
 use jsonrpsee_core::rpc_params;
+use parity_scale_codec::Encode as _;
 use plexus_rpc::error::{INVALID_PARAMS, METHOD_NOT_FOUND, UNKNOWN_BLOCK};
 use plexus_rpc_server::{Backend as _, RpcConfig, RpcServer};
 use plexus_runtime::Call;
@@ -487,6 +488,30 @@ async fn test_subnet_storage_the_clients_read() {
         let update = u64::from_le_bytes(last[at..at + 8].try_into().unwrap());
         assert_eq!(update, state.neuron(netuid, uid).unwrap().last_update);
     }
+
+    // The selective metagraph: only the fields asked for, by index (7 is `block`; 500 is no
+    // field), each `None` (one zero byte) otherwise; the subnet's netuid always.
+    let head = h.node.finalized().head().number;
+    let mut data = netuid.to_le_bytes().to_vec();
+    data.extend(vec![7u16, 500].encode());
+    let answer = call(
+        at,
+        "state_call",
+        json!([
+            "SubnetInfoRuntimeApi_get_selective_metagraph",
+            format!("0x{}", hex::encode(&data)),
+            null
+        ]),
+    )
+    .await;
+    let answer = hex::decode(&answer.as_str().unwrap()[2..]).unwrap();
+    let mut expected = vec![1u8]; // Some
+    expected.extend(parity_scale_codec::Compact(netuid).encode());
+    expected.extend([0u8; 6]);
+    expected.push(1);
+    expected.extend(parity_scale_codec::Compact(head).encode());
+    expected.extend([0u8; 66]);
+    assert_eq!(answer, expected);
 
     // Storage and runtime APIs answer at the block asked for: a neuron registered later is in
     // the head's answers and not in the older block's.
