@@ -156,7 +156,7 @@ mod tests {
         // The same signature twice over one message is still valid; swapped signatures of
         // one signer are not.
         items[6].2 = sign(&pairs[0], items[6].1);
-        items.push(items[0].clone());
+        items.push(items[0]);
         assert!(verify_batch(&items));
         let (a, b) = (items[0].2, items[3].2);
         items[0].2 = b;
