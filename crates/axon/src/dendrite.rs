@@ -462,17 +462,24 @@ impl Dendrite {
             ..TerminalInfo::default()
         };
         let body = envelope(fields, name, seconds, &dendrite, &axon);
-        let mut request = request
-            .header("bt_header_axon_ip", target.ip.to_string())
-            .header("bt_header_axon_port", target.port.to_string())
-            .header("bt_header_axon_hotkey", &*axon_hotkey)
-            .header("bt_header_dendrite_ip", "127.0.0.1")
-            .header("bt_header_dendrite_version", VERSION.to_string())
-            .header("bt_header_dendrite_nonce", nonce.to_string())
-            .header("bt_header_dendrite_uuid", uuid.to_string())
-            .header("bt_header_dendrite_hotkey", me)
-            .header("bt_header_dendrite_signature", signature)
-            .header("computed_body_hash", hash);
+        // The names are this crate's constants, lowercase: made without parsing.
+        let mut headers = reqwest::header::HeaderMap::with_capacity(16);
+        let mut put = |name: &'static str, value: String| {
+            if let Ok(value) = reqwest::header::HeaderValue::try_from(value) {
+                headers.insert(reqwest::header::HeaderName::from_static(name), value);
+            }
+        };
+        put("bt_header_axon_ip", target.ip.to_string());
+        put("bt_header_axon_port", target.port.to_string());
+        put("bt_header_axon_hotkey", axon_hotkey.to_string());
+        put("bt_header_dendrite_ip", "127.0.0.1".into());
+        put("bt_header_dendrite_version", VERSION.to_string());
+        put("bt_header_dendrite_nonce", nonce.to_string());
+        put("bt_header_dendrite_uuid", uuid.to_string());
+        put("bt_header_dendrite_hotkey", me.to_string());
+        put("bt_header_dendrite_signature", signature);
+        put("computed_body_hash", hash);
+        let mut request = request.headers(headers);
         // Python's axon builds a synapse from headers first, so every required field needs a
         // placeholder of its type (and no other may have one: an empty string is no enum).
         if let Json::Object(map) = fields {
