@@ -378,13 +378,19 @@ pub fn py_float(x: f64) -> String {
     }
     // Rust's `{:e}` gives the fewest digits that read back as `x`; where several strings of
     // that length do, Python prints the one nearest to `x`, which formatting to that many
-    // digits gives (it rounds the exact value).
+    // digits gives (it rounds the exact value). Up to 15 digits no two strings can: decimals
+    // of 15 significant digits lie further apart than the values that read back as one float,
+    // so the costlier exact formatting is needed for 16 and 17 digits only.
     let shortest = format!("{x:e}");
-    let precision = shortest
+    let digits = shortest
         .split_once('e')
-        .map_or(0, |(m, _)| m.bytes().filter(u8::is_ascii_digit).count())
-        .saturating_sub(1);
-    let sci = format!("{x:.precision$e}");
+        .map_or(0, |(m, _)| m.bytes().filter(u8::is_ascii_digit).count());
+    let sci = if digits <= 15 {
+        shortest
+    } else {
+        let precision = digits - 1;
+        format!("{x:.precision$e}")
+    };
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
