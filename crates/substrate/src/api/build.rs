@@ -3,21 +3,22 @@
 
 use super::shapes::{
     AxonInfo, DelegateInfo, DynamicInfo, HyperparamEntry, HyperparamValue, Metagraph, NetStake,
-    NeuronInfo, NeuronInfoLite, PrometheusInfo, SimSwapResult, StakeInfo, SubnetIdentityV3,
-    SubnetInfov2, SubnetPrice, SubnetState, Text,
+    NeuronInfo, PrometheusInfo, SimSwapResult, StakeInfo, SubnetIdentityV3, SubnetInfov2,
+    SubnetPrice, SubnetState, Text,
 };
 use super::SYMBOL;
 use crate::types::{AccountId32, I32F32, I96F32, U64F64};
 use parity_scale_codec::Compact;
 use plexus_primitives::{AccountId, Balance, NetUid};
-use plexus_runtime::{rao_per_alpha, Hyperparameters, State, Subnet, Swap};
+use plexus_runtime::{rao_per_alpha, Hyperparameters, Neuron, State, Subnet, Swap};
 
 fn text(value: &str) -> Text {
     value.bytes().map(Compact).collect()
 }
 
-fn compact<T: Copy>(values: &[T]) -> Vec<Compact<T>> {
-    values.iter().copied().map(Compact).collect()
+/// One value per neuron, in uid order, as the runtime APIs' compact vectors carry them.
+fn per_uid<T>(neurons: &[&Neuron], value: impl Fn(&Neuron) -> T) -> Vec<Compact<T>> {
+    neurons.iter().map(|n| Compact(value(n))).collect()
 }
 
 fn owner_of(state: &State, hotkey: &AccountId) -> AccountId32 {
@@ -109,30 +110,6 @@ pub(super) fn neurons(state: &State, netuid: NetUid) -> Vec<NeuronInfo> {
     (0..n)
         .filter_map(|uid| neuron(state, netuid, uid))
         .collect()
-}
-
-/// A neuron without its weights and bonds.
-pub(super) fn lite(n: NeuronInfo) -> NeuronInfoLite {
-    NeuronInfoLite {
-        hotkey: n.hotkey,
-        coldkey: n.coldkey,
-        uid: n.uid,
-        netuid: n.netuid,
-        active: n.active,
-        axon_info: n.axon_info,
-        prometheus_info: n.prometheus_info,
-        stake: n.stake,
-        rank: n.rank,
-        emission: n.emission,
-        incentive: n.incentive,
-        consensus: n.consensus,
-        trust: n.trust,
-        validator_trust: n.validator_trust,
-        dividends: n.dividends,
-        last_update: n.last_update,
-        validator_permit: n.validator_permit,
-        pruning_score: n.pruning_score,
-    }
 }
 
 /// The pool and emission figures `DynamicInfo` and the metagraph share.
@@ -287,85 +264,34 @@ pub(super) fn subnet_info(state: &State, netuid: NetUid) -> Option<SubnetInfov2>
     })
 }
 
-/// Each neuron's stake weight inputs: alpha through its hotkey on the subnet, and TAO (root)
-/// stake, which Plexus does not have yet.
-fn stakes(state: &State, netuid: NetUid, hotkeys: &[AccountId]) -> (Vec<u64>, Vec<u64>) {
-    let alpha = hotkeys
-        .iter()
-        .map(|h| state.hotkey_stake(h, netuid))
-        .collect();
-    (alpha, vec![0; hotkeys.len()])
-}
-
-/// The per-uid vectors of `netuid`, indexed by uid.
-struct Columns {
-    hotkeys: Vec<AccountId>,
-    coldkeys: Vec<AccountId32>,
-    axons: Vec<AxonInfo>,
-    active: Vec<bool>,
-    validator_permit: Vec<bool>,
-    last_update: Vec<u64>,
-    emission: Vec<u64>,
-    dividends: Vec<u16>,
-    incentives: Vec<u16>,
-    consensus: Vec<u16>,
-    block_at_registration: Vec<u64>,
-    alpha_stake: Vec<u64>,
-    tao_stake: Vec<u64>,
-}
-
-fn columns(state: &State, netuid: NetUid, n: u16) -> Columns {
-    let neurons: Vec<_> = (0..n).filter_map(|uid| state.neuron(netuid, uid)).collect();
-    let hotkeys: Vec<AccountId> = neurons.iter().map(|n| n.hotkey).collect();
-    let (alpha_stake, tao_stake) = stakes(state, netuid, &hotkeys);
-    Columns {
-        coldkeys: hotkeys.iter().map(|h| owner_of(state, h)).collect(),
-        axons: neurons.iter().map(|n| axon(n.axon.as_ref())).collect(),
-        active: neurons.iter().map(|n| n.epoch.active).collect(),
-        validator_permit: neurons.iter().map(|n| n.validator_permit).collect(),
-        last_update: neurons.iter().map(|n| n.last_update).collect(),
-        emission: neurons.iter().map(|n| n.emission).collect(),
-        dividends: neurons.iter().map(|n| n.epoch.dividends).collect(),
-        incentives: neurons.iter().map(|n| n.epoch.incentive).collect(),
-        consensus: neurons.iter().map(|n| n.epoch.consensus).collect(),
-        block_at_registration: neurons.iter().map(|n| n.registered_at).collect(),
-        hotkeys,
-        alpha_stake,
-        tao_stake,
-    }
-}
-
-/// `alpha + tao × tao_weight`: with no TAO stake yet, the alpha stake.
-fn total_stake(alpha: &[u64], tao: &[u64]) -> Vec<Compact<u64>> {
-    alpha
-        .iter()
-        .zip(tao)
-        .map(|(a, t)| Compact(a.saturating_add(*t)))
-        .collect()
-}
-
+/// The per-uid vectors of `netuid`, indexed by uid. Plexus computes no rank, trust or pruning
+/// score (rank is the incentive, the others 0) and has no TAO (root) stake yet, so the total
+/// stake, `alpha + tao × tao_weight`, is the alpha stake.
 pub(super) fn subnet_state(state: &State, netuid: NetUid) -> Option<SubnetState> {
     let subnet = state.subnet(netuid)?;
-    let c = columns(state, netuid, subnet.n);
-    let len = c.hotkeys.len();
+    let neurons: Vec<_> = (0..subnet.n)
+        .filter_map(|uid| state.neuron(netuid, uid))
+        .collect();
+    let alpha_stake = per_uid(&neurons, |n| state.hotkey_stake(&n.hotkey, netuid));
+    let zeros = vec![Compact(0); neurons.len()];
     Some(SubnetState {
         netuid,
-        hotkeys: c.hotkeys.iter().map(|h| (*h).into()).collect(),
-        coldkeys: c.coldkeys,
-        active: c.active,
-        validator_permit: c.validator_permit,
-        pruning_score: vec![Compact(0); len],
-        last_update: compact(&c.last_update),
-        emission: compact(&c.emission),
-        dividends: compact(&c.dividends),
-        incentives: compact(&c.incentives),
-        consensus: compact(&c.consensus),
-        trust: vec![Compact(0); len],
-        rank: compact(&c.incentives),
-        block_at_registration: compact(&c.block_at_registration),
-        total_stake: total_stake(&c.alpha_stake, &c.tao_stake),
-        alpha_stake: compact(&c.alpha_stake),
-        tao_stake: compact(&c.tao_stake),
+        hotkeys: neurons.iter().map(|n| n.hotkey.into()).collect(),
+        coldkeys: neurons.iter().map(|n| owner_of(state, &n.hotkey)).collect(),
+        active: neurons.iter().map(|n| n.epoch.active).collect(),
+        validator_permit: neurons.iter().map(|n| n.validator_permit).collect(),
+        pruning_score: zeros.clone(),
+        last_update: per_uid(&neurons, |n| n.last_update),
+        emission: per_uid(&neurons, |n| n.emission),
+        dividends: per_uid(&neurons, |n| n.epoch.dividends),
+        incentives: per_uid(&neurons, |n| n.epoch.incentive),
+        consensus: per_uid(&neurons, |n| n.epoch.consensus),
+        trust: zeros.clone(),
+        rank: per_uid(&neurons, |n| n.epoch.incentive),
+        block_at_registration: per_uid(&neurons, |n| n.registered_at),
+        total_stake: alpha_stake.clone(),
+        alpha_stake,
+        tao_stake: vec![Compact(0); neurons.len()],
         emission_history: Vec::new(),
     })
 }
@@ -374,8 +300,11 @@ pub(super) fn metagraph(state: &State, netuid: NetUid) -> Option<Metagraph> {
     let subnet = state.subnet(netuid)?;
     let h = state.hyperparameters(netuid)?;
     let token = token(state, netuid);
-    let c = columns(state, netuid, subnet.n);
-    let len = c.hotkeys.len();
+    let c = subnet_state(state, netuid)?;
+    let axons = (0..subnet.n)
+        .filter_map(|uid| state.neuron(netuid, uid))
+        .map(|n| axon(n.axon.as_ref()))
+        .collect();
     Some(Metagraph {
         netuid,
         name: name(subnet),
@@ -429,24 +358,24 @@ pub(super) fn metagraph(state: &State, netuid: NetUid) -> Option<Metagraph> {
         alpha_high: h.alpha_high,
         alpha_low: h.alpha_low,
         bonds_moving_avg: h.bonds_moving_average,
-        hotkeys: c.hotkeys.iter().map(|h| (*h).into()).collect(),
+        identities: vec![None; c.hotkeys.len()],
+        hotkeys: c.hotkeys,
         coldkeys: c.coldkeys,
-        identities: vec![None; len],
-        axons: c.axons,
+        axons,
         active: c.active,
         validator_permit: c.validator_permit,
-        pruning_score: vec![Compact(0); len],
-        last_update: compact(&c.last_update),
-        emission: compact(&c.emission),
-        dividends: compact(&c.dividends),
-        incentives: compact(&c.incentives),
-        consensus: compact(&c.consensus),
-        trust: vec![Compact(0); len],
-        rank: compact(&c.incentives),
-        block_at_registration: compact(&c.block_at_registration),
-        total_stake: total_stake(&c.alpha_stake, &c.tao_stake),
-        alpha_stake: compact(&c.alpha_stake),
-        tao_stake: compact(&c.tao_stake),
+        pruning_score: c.pruning_score,
+        last_update: c.last_update,
+        emission: c.emission,
+        dividends: c.dividends,
+        incentives: c.incentives,
+        consensus: c.consensus,
+        trust: c.trust,
+        rank: c.rank,
+        block_at_registration: c.block_at_registration,
+        alpha_stake: c.alpha_stake,
+        tao_stake: c.tao_stake,
+        total_stake: c.total_stake,
         tao_dividends_per_hotkey: Vec::new(),
         alpha_dividends_per_hotkey: Vec::new(),
     })

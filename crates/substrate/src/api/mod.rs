@@ -117,10 +117,10 @@ runtime_apis! {
     }
     NeuronInfoRuntimeApi {
         fn get_neurons_lite(netuid: u16) -> Vec<NeuronInfoLite> =
-            |s| build::neurons(s, netuid).into_iter().map(build::lite).collect();
+            |s| build::neurons(s, netuid).into_iter().map(NeuronInfoLite::from).collect();
         fn get_neurons(netuid: u16) -> Vec<NeuronInfo> = |s| build::neurons(s, netuid);
         fn get_neuron_lite(netuid: u16, uid: u16) -> Option<NeuronInfoLite> =
-            |s| build::neuron(s, netuid, uid).map(build::lite);
+            |s| build::neuron(s, netuid, uid).map(NeuronInfoLite::from);
         fn get_neuron(netuid: u16, uid: u16) -> Option<NeuronInfo> =
             |s| build::neuron(s, netuid, uid);
     }

@@ -34,74 +34,67 @@ pub(crate) struct PrometheusInfo {
     pub ip_type: u8,
 }
 
-/// One neuron without its weights and bonds.
-#[derive(Debug, Clone, Encode, TypeInfo)]
-pub(crate) struct NeuronInfoLite {
-    pub hotkey: AccountId32,
-    pub coldkey: AccountId32,
-    #[codec(compact)]
-    pub uid: u16,
-    #[codec(compact)]
-    pub netuid: u16,
-    pub active: bool,
-    pub axon_info: AxonInfo,
-    pub prometheus_info: PrometheusInfo,
-    pub stake: Vec<(AccountId32, Compact<u64>)>,
-    #[codec(compact)]
-    pub rank: u16,
-    #[codec(compact)]
-    pub emission: u64,
-    #[codec(compact)]
-    pub incentive: u16,
-    #[codec(compact)]
-    pub consensus: u16,
-    #[codec(compact)]
-    pub trust: u16,
-    #[codec(compact)]
-    pub validator_trust: u16,
-    #[codec(compact)]
-    pub dividends: u16,
-    #[codec(compact)]
-    pub last_update: u64,
-    pub validator_permit: bool,
-    #[codec(compact)]
-    pub pruning_score: u16,
+/// Declares the neuron twice from one field list: with its weights and bonds (`NeuronInfo`,
+/// where they sit between the listed fields and `pruning_score`) and without (`NeuronInfoLite`).
+macro_rules! neurons {
+    ($( $(#[$compact:ident])? $field:ident : $ty:ty ),* $(,)?) => {
+        /// One neuron without its weights and bonds.
+        #[derive(Debug, Clone, Encode, TypeInfo)]
+        pub(crate) struct NeuronInfoLite {
+            $( $(#[codec($compact)])? pub $field: $ty, )*
+            #[codec(compact)]
+            pub pruning_score: u16,
+        }
+
+        /// One neuron with its weights and bonds.
+        #[derive(Debug, Clone, Encode, TypeInfo)]
+        pub(crate) struct NeuronInfo {
+            $( $(#[codec($compact)])? pub $field: $ty, )*
+            pub weights: Vec<(Compact<u16>, Compact<u16>)>,
+            pub bonds: Vec<(Compact<u16>, Compact<u16>)>,
+            #[codec(compact)]
+            pub pruning_score: u16,
+        }
+
+        impl From<NeuronInfo> for NeuronInfoLite {
+            fn from(n: NeuronInfo) -> Self {
+                Self {
+                    $( $field: n.$field, )*
+                    pruning_score: n.pruning_score,
+                }
+            }
+        }
+    };
 }
 
-/// One neuron with its weights and bonds (between `validator_permit` and `pruning_score`).
-#[derive(Debug, Clone, Encode, TypeInfo)]
-pub(crate) struct NeuronInfo {
-    pub hotkey: AccountId32,
-    pub coldkey: AccountId32,
-    #[codec(compact)]
-    pub uid: u16,
-    #[codec(compact)]
-    pub netuid: u16,
-    pub active: bool,
-    pub axon_info: AxonInfo,
-    pub prometheus_info: PrometheusInfo,
-    pub stake: Vec<(AccountId32, Compact<u64>)>,
-    #[codec(compact)]
-    pub rank: u16,
-    #[codec(compact)]
-    pub emission: u64,
-    #[codec(compact)]
-    pub incentive: u16,
-    #[codec(compact)]
-    pub consensus: u16,
-    #[codec(compact)]
-    pub trust: u16,
-    #[codec(compact)]
-    pub validator_trust: u16,
-    #[codec(compact)]
-    pub dividends: u16,
-    #[codec(compact)]
-    pub last_update: u64,
-    pub validator_permit: bool,
-    pub weights: Vec<(Compact<u16>, Compact<u16>)>,
-    pub bonds: Vec<(Compact<u16>, Compact<u16>)>,
-    #[codec(compact)]
-    pub pruning_score: u16,
+neurons! {
+    hotkey: AccountId32,
+    coldkey: AccountId32,
+    #[compact]
+    uid: u16,
+    #[compact]
+    netuid: u16,
+    active: bool,
+    axon_info: AxonInfo,
+    prometheus_info: PrometheusInfo,
+    stake: Vec<(AccountId32, Compact<u64>)>,
+    #[compact]
+    rank: u16,
+    #[compact]
+    emission: u64,
+    #[compact]
+    incentive: u16,
+    #[compact]
+    consensus: u16,
+    #[compact]
+    trust: u16,
+    #[compact]
+    validator_trust: u16,
+    #[compact]
+    dividends: u16,
+    #[compact]
+    last_update: u64,
+    validator_permit: bool,
 }
 
 /// A subnet's identity, as its owner set it.
