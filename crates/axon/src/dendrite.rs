@@ -122,6 +122,11 @@ impl Dendrite {
                 // Axons close connections idle longer than their header timeout (10 s here,
                 // 5 s in Python's); give ours up first rather than race the close.
                 .pool_idle_timeout(Duration::from_secs(4))
+                // A signed request goes to the axon the metagraph names and nowhere else: an
+                // axon's redirect is answered as it stands, not followed to a host of its choosing.
+                .redirect(reqwest::redirect::Policy::none())
+                .retry(reqwest::retry::never())
+                .http1_only()
                 .build()
                 .unwrap_or_default(),
             lanes: Arc::new(lanes),

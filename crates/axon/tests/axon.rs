@@ -1,7 +1,8 @@
 //! The axon and the dendrite over real sockets: answers, every refusal with its status, and
 //! abuse (replayed, stale and forged requests, tampered bodies, oversized bodies, a client that
 //! dribbles bytes, a flood from one hotkey) while other callers keep being served; btauth/1,
-//! streamed answers, the priority queue and the connection limits.
+//! streamed answers, the priority queue and the connection limits; a dendrite that follows no
+//! redirect.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -667,4 +668,31 @@ async fn test_idle_connections_and_a_keyless_synapse_flood_starve_nobody() {
     assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
     assert_eq!(axon.queued(), 0);
     drop(idle);
+}
+
+#[tokio::test]
+async fn test_the_dendrite_follows_no_redirect() {
+    // Where a redirect would send the signed request: it must never be reached.
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let location = format!("http://{}/Double", elsewhere.local_addr().unwrap());
+    let axon = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let target = Target {
+        ip: axon.local_addr().unwrap().ip(),
+        port: axon.local_addr().unwrap().port(),
+        hotkey: key("//Miner").account(),
+    };
+    tokio::spawn(async move {
+        let (mut socket, _) = axon.accept().await.unwrap();
+        let mut buf = vec![0u8; 65536];
+        let _ = socket.read(&mut buf).await;
+        let answer = format!(
+            "HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n"
+        );
+        socket.write_all(answer.as_bytes()).await.unwrap();
+    });
+    let dendrite = Dendrite::new(key("//Validator"), 4);
+    let answer = dendrite.call(&target, &request(2), T).await;
+    assert_eq!(answer.status, 307, "{}", answer.message);
+    let reached = tokio::time::timeout(Duration::from_millis(300), elsewhere.accept()).await;
+    assert!(reached.is_err(), "the redirect was followed");
 }

@@ -355,8 +355,17 @@ impl Json {
 
 fn write_str(s: &str, style: Style, out: &mut String) {
     use std::fmt::Write as _;
+    let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\' && (b < 0x80 || style != Style::Dumps);
     out.push('"');
-    for c in s.chars() {
+    // Runs of characters that need no escape are copied whole; they are most of any text.
+    let (bytes, mut i, mut run) = (s.as_bytes(), 0, 0);
+    while i < bytes.len() {
+        if plain(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[run..i]);
+        let c = s[i..].chars().next().unwrap_or_default();
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -368,15 +377,17 @@ fn write_str(s: &str, style: Style, out: &mut String) {
             c if (c as u32) < 0x20 => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
-            c if style == Style::Dumps && !c.is_ascii() => {
+            c => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
                     let _ = write!(out, "\\u{unit:04x}");
                 }
             }
-            c => out.push(c),
         }
+        i += c.len_utf8();
+        run = i;
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 

@@ -228,23 +228,23 @@ fn synapse_answer(
     outputs: Entries,
     process_time: f64,
 ) -> (Json, Vec<(&'static str, String)>) {
-    let echoed = |key: &str, default: Json| {
+    let echoed = |key: &str, default: fn() -> Json| {
         request
             .iter()
             .find(|(k, _)| k == key)
-            .map_or(default, |(_, v)| v.clone())
+            .map_or_else(default, |(_, v)| v.clone())
     };
     let blank = || python::to_json(&TerminalInfo::default()).unwrap_or(Json::Null);
-    let mut axon = echoed("axon", blank());
+    let mut axon = echoed("axon", blank);
     if let Json::Object(fields) = &mut axon {
         set(fields, "status_code", Json::Int("200".into()), true);
         set(fields, "status_message", Json::Str("Success".into()), true);
         set(fields, "process_time", Json::Float(process_time), false);
     }
-    let dendrite = echoed("dendrite", blank());
-    let timeout = echoed("timeout", Json::Float(12.0));
-    let total_size = echoed("total_size", Json::Int("0".into()));
-    let header_size = echoed("header_size", Json::Int("0".into()));
+    let dendrite = echoed("dendrite", blank);
+    let timeout = echoed("timeout", || Json::Float(12.0));
+    let total_size = echoed("total_size", || Json::Int("0".into()));
+    let header_size = echoed("header_size", || Json::Int("0".into()));
     let text = |value: &Json| match value {
         Json::Str(s) => s.clone(),
         Json::Float(x) => python::py_float(*x),
@@ -298,7 +298,7 @@ fn synapse_answer(
         ("axon".to_string(), axon),
         (
             "computed_body_hash".to_string(),
-            echoed("computed_body_hash", Json::Str(String::new())),
+            echoed("computed_body_hash", || Json::Str(String::new())),
         ),
     ];
     body.extend(outputs);
