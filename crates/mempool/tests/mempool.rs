@@ -43,7 +43,11 @@ fn transfer(genesis_hash: H256, from: u8, nonce: u64, tip: u64) -> CheckedTransa
             value: RAO_PER_TAO,
         },
     };
-    transaction.sign(&keypair(from)).check().unwrap()
+    let chain = chain();
+    transaction
+        .sign(&keypair(from))
+        .check(&chain.check_context())
+        .unwrap()
 }
 
 #[test]
@@ -189,7 +193,10 @@ fn test_prune_drops_transactions_a_block_made_invalid() {
             keep_alive: false,
         },
     };
-    let drain = drain.sign(&keypair(7)).check().unwrap();
+    let drain = drain
+        .sign(&keypair(7))
+        .check(&chain.check_context())
+        .unwrap();
     chain.build_block(2, vec![drain]).unwrap();
     let dropped = pool.prune(&mut chain);
     assert_eq!(dropped.len(), 2);

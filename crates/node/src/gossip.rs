@@ -79,8 +79,10 @@ fn admit_batch(core: &Core, bytes: &[u8], peer: &impl std::fmt::Debug) {
         debug!(?peer, "undecodable transaction batch");
         return;
     };
+    let chain = plexus_rpc_server::Backend::finalized(core);
+    let context = chain.check_context();
     for tx in batch {
-        match tx.check() {
+        match tx.check(&context) {
             Ok(checked) => {
                 let _ = core.admit(checked, false);
             }

@@ -186,7 +186,7 @@ fn deterministic_sign(
         context.bytes(&payload),
         rng,
     ));
-    SignedTransaction {
+    SignedTransaction::Plexus {
         transaction,
         signature: Signature(signature.to_bytes()),
     }
@@ -213,7 +213,7 @@ async fn submit_load(context: deterministic::Context, node: Arc<Core>, index: us
             },
         };
         let tx = deterministic_sign(&keypair, transaction, &mut rng)
-            .check()
+            .check(&node.finalized().check_context())
             .unwrap();
         // The pool may refuse (e.g. the account's queue is full while we lead rarely): fine.
         let _ = node.submit(tx);

@@ -272,9 +272,9 @@ fn block(store: &Store, id: BlockId) -> Result<Option<BlockInfo>, ApiError> {
         .iter()
         .map(|tx| TransactionSummary {
             hash: tx.hash(),
-            signer: tx.transaction.signer,
-            nonce: tx.transaction.nonce,
-            call: call_name(&tx.transaction.call),
+            signer: tx.signer(),
+            nonce: tx.nonce(),
+            call: call_name(tx.call()),
         })
         .collect();
     let events = store.events(height)?.unwrap_or_default();
@@ -335,14 +335,17 @@ pub(crate) fn inclusion(header: &Header, index: u32, events: &Events) -> Inclusi
     }
 }
 
-fn details(tx: &SignedTransaction) -> TransactionDetails {
-    let t = &tx.transaction;
+/// What a transaction included at block `height` says.
+fn details(tx: &SignedTransaction, height: BlockNumber) -> TransactionDetails {
     TransactionDetails {
-        signer: t.signer,
-        nonce: t.nonce,
-        tip: t.tip,
-        valid_until: t.valid_until,
-        call: call_name(&t.call),
+        signer: tx.signer(),
+        nonce: tx.nonce(),
+        tip: tx.tip(),
+        valid_until: match tx {
+            SignedTransaction::Plexus { transaction, .. } => transaction.valid_until,
+            SignedTransaction::Substrate(extrinsic) => extrinsic.era().valid_until(height),
+        },
+        call: call_name(tx.call()),
         bytes: HexBytes(tx.encode()),
     }
 }
@@ -360,7 +363,7 @@ pub(crate) fn transaction<B: Backend>(
         return Ok(Some(TransactionInfo {
             hash,
             status: TxStatus::Finalized,
-            transaction: Some(details(&tx)),
+            transaction: Some(details(&tx, height)),
             inclusion: Some(inclusion(&header, index, &events)),
         }));
     }
@@ -417,9 +420,9 @@ fn account_transactions(
                 index,
             },
             timestamp: block.header.timestamp,
-            signer: tx.transaction.signer,
-            nonce: tx.transaction.nonce,
-            call: call_name(&tx.transaction.call),
+            signer: tx.signer(),
+            nonce: tx.nonce(),
+            call: call_name(tx.call()),
             success: inclusion(&block.header, index, events).success,
         });
     }
@@ -439,7 +442,7 @@ pub(crate) fn decode_and_check(
     bytes: &[u8],
 ) -> Result<CheckedTransaction, ApiError> {
     SignedTransaction::decode_bytes(bytes, max_tx_bytes(chain))
-        .and_then(SignedTransaction::check)
+        .and_then(|tx| tx.check(&chain.check_context()))
         .map_err(ApiError::InvalidTransaction)
 }
 
@@ -449,11 +452,11 @@ fn estimate_fee(chain: &Chain, bytes: &[u8]) -> Result<FeeEstimate, ApiError> {
         .map_err(ApiError::InvalidTransaction)?;
     let params = chain.state().chain_params();
     let encoded_len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-    let fee = params.fee(&tx.transaction.call, encoded_len, 0);
+    let fee = params.fee(tx.call(), encoded_len, 0);
     Ok(FeeEstimate {
         fee,
-        tip: tx.transaction.tip,
-        total: fee.saturating_add(tx.transaction.tip),
+        tip: tx.tip(),
+        total: fee.saturating_add(tx.tip()),
         encoded_len,
     })
 }

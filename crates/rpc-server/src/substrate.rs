@@ -4,14 +4,17 @@
 //! names and JSON shapes (`docs/substrate-compat.md`).
 //!
 //! A Plexus block is shown as a Substrate block: its number, its parent's hash, its own hash as
-//! the block hash, its state and transactions roots, no digest logs. Its transactions are not
-//! Substrate extrinsics, so a block shows none.
+//! the block hash, its state and transactions roots, no digest logs, and its transactions'
+//! bytes (a Substrate extrinsic's exactly as signed). Extrinsics are submitted and watched as
+//! on a Substrate node (`author`).
 //!
 //! The metadata (built by `plexus-substrate` once, when the server starts) is answered through
 //! `state_call` of `Metadata_metadata_at_version`; the other runtime APIs and the storage
 //! items are answered by `plexus-substrate` from the state after the block asked for. These
 //! clients see finalized blocks only (the head, new heads): every block they are told of has a
 //! state to read.
+
+mod author;
 
 use crate::backend::{Backend, Notification};
 use crate::error::ApiError;
@@ -22,7 +25,7 @@ use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_types::ErrorObjectOwned;
 use parity_scale_codec::Encode;
 use plexus_primitives::{AccountId, BlockNumber, H256};
-use plexus_runtime::{Chain, Header, State};
+use plexus_runtime::{Chain, Header, SignedTransaction, State};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -270,6 +273,9 @@ pub(crate) fn module<B: Backend>(
         "state_getKeysPaged",
         "state_getKeys",
         "account_nextIndex",
+        "author_submitExtrinsic",
+        "author_submitAndWatchExtrinsic",
+        "author_unwatchExtrinsic",
     ];
     let names: Vec<&str> = methods.to_vec();
     module.register_method("rpc_methods", move |_, _, _| json!({ "methods": names }))?;
@@ -318,13 +324,29 @@ pub(crate) fn module<B: Backend>(
     module.register_blocking_method("chain_getBlock", |params, backend, _| {
         let mut args = Args::new(&params, 1)?;
         let at = args.optional::<H256>("hash")?;
-        let header = header_at(&**backend, at)?;
-        Ok::<_, ErrorObjectOwned>(header.map(|header| {
-            json!({
-                "block": { "header": SubstrateHeader::from(&header), "extrinsics": [] },
-                "justifications": Value::Null,
+        let Some(header) = header_at(&**backend, at)? else {
+            return Ok::<_, ErrorObjectOwned>(None);
+        };
+        let block = backend
+            .store()
+            .block(header.number)
+            .map_err(ApiError::from)?;
+        // Each transaction's bytes: a Substrate extrinsic's as signed (its hash is the clients'
+        // receipt key), a Plexus transaction's encoding.
+        let extrinsics: Vec<String> = block
+            .map(|b| b.transactions)
+            .unwrap_or_default()
+            .iter()
+            .map(|tx| match tx {
+                SignedTransaction::Substrate(extrinsic) => hex::encode(extrinsic.bytes()),
+                plexus => hex::encode(plexus.encode()),
             })
-        }))
+            .map(|hex| format!("0x{hex}"))
+            .collect();
+        Ok(Some(json!({
+            "block": { "header": SubstrateHeader::from(&header), "extrinsics": extrinsics },
+            "justifications": Value::Null,
+        })))
     })?;
     let api_ids: Vec<(String, u32)> = plexus_substrate::runtime_api_ids()
         .into_iter()
@@ -446,6 +468,7 @@ pub(crate) fn module<B: Backend>(
             .map_err(|e| invalid(format!("invalid parameter `account`: {e}")))?;
         Ok::<_, ErrorObjectOwned>(backend.pending_nonce(&account))
     })?;
+    author::register(&mut module)?;
     module.register_subscription(
         "chain_subscribeNewHeads",
         "chain_newHead",

@@ -62,7 +62,7 @@ pub fn sign_transaction(
         call,
     };
     let signature = Signature(signer.sign(&transaction.signing_payload()).0);
-    SignedTransaction {
+    SignedTransaction::Plexus {
         transaction,
         signature,
     }

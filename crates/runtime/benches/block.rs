@@ -61,7 +61,7 @@ fn genesis(pairs: &[schnorrkel::Keypair]) -> Chain {
 fn bench_block(c: &mut Criterion, name: &str, chain: &Chain, txs: Vec<SignedTransaction>) {
     let encoded: Vec<Vec<u8>> = txs.iter().map(Encode::encode).collect();
     let mut proposer = chain.clone();
-    let checked = check_batch(txs.clone()).unwrap();
+    let checked = check_batch(txs.clone(), &chain.check_context()).unwrap();
     let (block, _) = proposer.build_block(10_000, checked.clone()).unwrap();
     assert_eq!(block.transactions.len(), TXS, "every transaction is valid");
 
@@ -78,7 +78,7 @@ fn bench_block(c: &mut Criterion, name: &str, chain: &Chain, txs: Vec<SignedTran
     group.bench_function("verify batched", |b| {
         b.iter_batched(
             || txs.clone(),
-            |txs| black_box(check_batch(txs).unwrap()),
+            |txs| black_box(check_batch(txs, &chain.check_context()).unwrap()),
             BatchSize::LargeInput,
         )
     });
@@ -87,7 +87,7 @@ fn bench_block(c: &mut Criterion, name: &str, chain: &Chain, txs: Vec<SignedTran
             || txs.clone(),
             |txs| {
                 for tx in txs {
-                    black_box(tx.check().unwrap());
+                    black_box(tx.check(&chain.check_context()).unwrap());
                 }
             },
             BatchSize::LargeInput,
@@ -108,7 +108,7 @@ fn bench_block(c: &mut Criterion, name: &str, chain: &Chain, txs: Vec<SignedTran
                     .iter()
                     .map(|bytes| SignedTransaction::decode_bytes(bytes, 1 << 20).unwrap())
                     .collect();
-                let checked = check_batch(txs).unwrap();
+                let checked = check_batch(txs, &chain.check_context()).unwrap();
                 black_box(chain.apply_checked_block(&block.header, &checked).unwrap())
             },
             BatchSize::LargeInput,
@@ -165,7 +165,8 @@ fn set_weights(c: &mut Criterion) {
         };
         txs.push(signed(&chain, &pairs[2 + i as usize], 0, call));
     }
-    chain.build_block(2, check_batch(txs).unwrap()).unwrap();
+    let checked = check_batch(txs, &chain.check_context()).unwrap();
+    chain.build_block(2, checked).unwrap();
     assert_eq!(chain.state().subnet(1).unwrap().n, 256);
     let start = chain.next_nonce(&account(&hotkey));
     let dests: Vec<u16> = (0..256).collect();

@@ -59,7 +59,10 @@ impl Setup {
         self.timestamp += 12_000;
         let (block, outcome) = self
             .chain
-            .build_block(self.timestamp, check_batch(txs).unwrap())
+            .build_block(
+                self.timestamp,
+                check_batch(txs, &self.chain.check_context()).unwrap(),
+            )
             .unwrap();
         assert_eq!(
             block.transactions.len(),

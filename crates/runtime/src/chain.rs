@@ -1,8 +1,9 @@
 //! The chain: a state, the head it is at, and the rules for moving it one block forward.
 
 use crate::block::{transactions_root, Block, Header};
+use crate::extrinsic::BLOCK_HASH_COUNT;
 use crate::state::{Mark, State, StateChange};
-use crate::tx::{check_batch, CheckedTransaction, SignedTransaction};
+use crate::tx::{check_batch, CheckContext, CheckedTransaction, SignedTransaction};
 use crate::types::{Globals, SystemInfo};
 use crate::{dispatch, BlockError, ChainParams, Event, Genesis, InvalidTransaction, Phase};
 use plexus_primitives::{AccountId, Balance, BlockNumber, H256};
@@ -107,6 +108,17 @@ impl Chain {
         self.genesis_hash
     }
 
+    /// What checking a signature for the next block needs: the genesis, the block's number,
+    /// the head and the recent block hashes.
+    pub fn check_context(&self) -> CheckContext<'_> {
+        CheckContext {
+            genesis_hash: self.genesis_hash,
+            block: self.head.number + 1,
+            head: (self.head.number, self.head.hash()),
+            state: &self.state,
+        }
+    }
+
     /// Checks a transaction against the head state as if it were the first of the next block,
     /// without changing anything: what a mempool asks before accepting it.
     pub fn validate_transaction(
@@ -130,7 +142,7 @@ impl Chain {
                 max,
             });
         }
-        let checked = check_batch(block.transactions.clone())
+        let checked = check_batch(block.transactions.clone(), &self.check_context())
             .map_err(|(index, error)| BlockError::InvalidTransaction { index, error })?;
         self.apply_checked_block(&block.header, &checked)
     }
@@ -271,11 +283,18 @@ impl Chain {
 
     /// The per-block step that runs before the transactions.
     fn initialize_block(&mut self, number: BlockNumber, timestamp: u64) -> Events {
+        let parent_hash = self.head.hash();
         self.state.system.set(SystemInfo {
             block: number,
             timestamp,
-            parent_hash: self.head.hash(),
+            parent_hash,
         });
+        self.state
+            .block_hashes
+            .insert(self.head.number, parent_hash);
+        if let Some(old) = self.head.number.checked_sub(BLOCK_HASH_COUNT) {
+            self.state.block_hashes.remove(&old);
+        }
         let mut events = Events::new();
         self.state.on_initialize(number, &mut events);
         events

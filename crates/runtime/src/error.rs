@@ -124,6 +124,13 @@ pub enum InvalidTransaction {
     /// nobody can fill blocks with free failures.
     #[error("free call would fail: {0}")]
     FreeCallFails(DispatchError),
+    /// A mortal Substrate extrinsic whose birth block this chain does not know: its era is over
+    /// (or not begun), so what it signed cannot be checked.
+    #[error("transaction has an ancient birth block ({birth})")]
+    AncientBirthBlock {
+        /// The birth block its era gives at this height.
+        birth: BlockNumber,
+    },
 }
 
 impl InvalidTransaction {
@@ -143,6 +150,7 @@ impl InvalidTransaction {
             Self::CannotPayFee { .. } => Self::CANNOT_PAY_FEE,
             Self::NotGovernance => ErrorKind::new(8, "not_governance"),
             Self::FreeCallFails(_) => ErrorKind::new(9, "free_call_fails"),
+            Self::AncientBirthBlock { .. } => ErrorKind::new(10, "ancient_birth_block"),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! A [`Chain`] starts from a [`Genesis`] and moves forward one [`Block`] at a time with
 //! [`Chain::apply_block`] (all of the block or none of it) or, for a proposer,
 //! [`Chain::build_block`]. Transactions ([`SignedTransaction`]) carry a [`Call`]; their
-//! signatures are checked without state ([`check_batch`]), then each is validated (genesis,
+//! signatures are checked against the genesis and recent block hashes ([`check_batch`]), then each is validated (genesis,
 //! nonce, expiry, fee) and executed. The [`State`] is a set of ordered, journaled maps whose
 //! Merkle root every header commits to.
 //!
@@ -15,7 +15,8 @@
 //! | module | holds |
 //! |---|---|
 //! | `chain` | [`Chain`]: header checks, per-transaction validation (genesis, expiry, nonce, fee), the block loop |
-//! | `block`, `tx` | [`Header`] and [`Block`]; [`Call`], [`Transaction`], [`SignedTransaction`], [`check_batch`] |
+//! | `block`, `tx` | [`Header`] and [`Block`]; [`Call`], [`Transaction`], [`SignedTransaction`] in either envelope, [`check_batch`] |
+//! | `extrinsic` | the Substrate envelope: [`extrinsic::Extrinsic`] decoded strictly, its signing payload, eras, and [`extrinsic::CALLS`], the pallet calls it maps onto [`Call`]s |
 //! | `block_step` | the per-block step before the transactions: registration prices decay, emission is minted and injected into the pools, moving prices follow, due epochs run |
 //! | `epoch` | each due subnet's epoch: gather Yuma's inputs, compute, apply the outputs and pay out; the epoch history |
 //! | `calls/` | what each call does: `balances`, `subnets`, `neurons`, `weights`, `staking` (stake calls through the pools), `delegate` (delegate take) |
@@ -67,6 +68,7 @@ mod emission;
 mod epoch;
 mod error;
 mod event;
+pub mod extrinsic;
 mod genesis;
 mod hyperparams;
 mod math;
@@ -98,7 +100,8 @@ pub use query::{Metagraph, NeuronInfo};
 pub use state::{State, StateChange, StateDecodeError};
 pub use supply::SupplyError;
 pub use tx::{
-    check_batch, Call, CheckedTransaction, GovernanceCall, SignedTransaction, Transaction,
+    check_batch, Call, CheckContext, CheckedTransaction, GovernanceCall, SignedTransaction,
+    Transaction,
 };
 pub use types::{
     AlphaSupply, AxonInfo, BlockEmission, DelegateTake, EpochRecord, Globals, Neuron, NeuronEpoch,

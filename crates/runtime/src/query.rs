@@ -3,7 +3,7 @@
 use crate::state::State;
 use crate::types::{AxonInfo, NeuronEpoch, Subnet};
 use crate::Hyperparameters;
-use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid};
+use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid, H256};
 use serde::Serialize;
 
 /// One neuron as the metagraph shows it.
@@ -53,6 +53,12 @@ pub struct Metagraph {
 }
 
 impl State {
+    /// The hash of block `number`, if it is one of the recent blocks the state keeps (not the
+    /// head's own, which the state cannot hold).
+    pub fn block_hash(&self, number: BlockNumber) -> Option<H256> {
+        self.block_hashes.get(&number).copied()
+    }
+
     /// The block the state is at.
     pub fn block(&self) -> BlockNumber {
         self.system.get_ref().map_or(0, |s| s.block)

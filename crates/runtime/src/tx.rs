@@ -1,13 +1,17 @@
 //! Transactions: calls, their canonical encoding, signatures and stateless checks.
 //!
-//! A transaction is SCALE-encoded. The signer signs `b"plexus/tx" ‖ SCALE(Transaction)` with
-//! sr25519 (context `substrate`). Decoding is strict: trailing bytes, non-canonical encodings
-//! and oversized input are rejected, so each transaction has exactly one byte form and one hash.
-//! Signature checks need no state, so they can run (batched) before execution, on another core.
+//! A transaction is SCALE-encoded, in one of two envelopes ([`SignedTransaction`]): Plexus's
+//! own, where the signer signs `b"plexus/tx" ‖ SCALE(Transaction)` with sr25519 (context
+//! `substrate`), or a Substrate extrinsic as Bittensor's clients sign it ([`Extrinsic`]).
+//! Decoding is strict: trailing bytes, non-canonical encodings and oversized input are
+//! rejected, so each transaction has exactly one byte form and one hash. Signature checks need
+//! only the genesis and recent block hashes ([`CheckContext`]), so they run (batched) before
+//! execution, on another core.
 //!
 //! Each call also has a stable snake_case name ([`Call::name`]), public API like its encoding
 //! index: clients see it in the RPC's transaction listings.
 
+use crate::extrinsic::{Era, Extrinsic};
 use crate::{ChainParams, Hyperparameter, InvalidTransaction, SubnetIdentity};
 use parity_scale_codec::{Decode, DecodeLimit, Encode};
 use plexus_primitives::{blake2_256, AccountId, Balance, BlockNumber, NetUid, Signature, H256};
@@ -370,27 +374,36 @@ impl Transaction {
     }
 
     /// Signs with a raw sr25519 keypair (tools and tests; wallets sign the
-    /// [`signing_payload`](Self::signing_payload) through `plexus-keys`).
+    /// [`Transaction::signing_payload`] themselves).
     pub fn sign(self, keypair: &schnorrkel::Keypair) -> SignedTransaction {
         let signature = plexus_primitives::sign(keypair, &self.signing_payload());
-        SignedTransaction {
+        SignedTransaction::Plexus {
             transaction: self,
             signature,
         }
     }
 }
 
-/// A transaction with its signature, as sent over the wire and stored in blocks.
+/// A transaction as it travels and as blocks store it, in one of two envelopes.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
-pub struct SignedTransaction {
-    /// The transaction.
-    pub transaction: Transaction,
-    /// The signer's sr25519 signature of [`Transaction::signing_payload`].
-    pub signature: Signature,
+pub enum SignedTransaction {
+    /// Plexus's own: a [`Transaction`] and the signer's signature over its
+    /// [`Transaction::signing_payload`].
+    #[codec(index = 0)]
+    Plexus {
+        /// What is signed.
+        transaction: Transaction,
+        /// The signature.
+        signature: Signature,
+    },
+    /// A Substrate extrinsic as Bittensor's clients sign it, kept byte for byte.
+    #[codec(index = 1)]
+    Substrate(Extrinsic),
 }
 
 impl SignedTransaction {
-    /// Decodes wire bytes, refusing anything longer than `max_bytes` or not canonical.
+    /// Decodes one transaction from exactly `bytes`, refusing anything longer than
+    /// `max_bytes`, trailing bytes and non-canonical encodings.
     pub fn decode_bytes(bytes: &[u8], max_bytes: u32) -> Result<Self, InvalidTransaction> {
         if bytes.len() > max_bytes as usize {
             return Err(InvalidTransaction::TooBig {
@@ -410,77 +423,180 @@ impl SignedTransaction {
         Ok(tx)
     }
 
-    /// The transaction's hash: BLAKE2b-256 of its encoding.
+    /// The transaction's hash: BLAKE2b-256 of its encoding, or of the extrinsic's bytes (the
+    /// hash Substrate clients compute).
     pub fn hash(&self) -> H256 {
-        blake2_256(&self.encode())
+        match self {
+            Self::Plexus { .. } => blake2_256(&self.encode()),
+            Self::Substrate(extrinsic) => extrinsic.hash(),
+        }
     }
 
-    /// Checks the signature alone.
-    pub fn check(self) -> Result<CheckedTransaction, InvalidTransaction> {
-        let encoded = self.encode();
-        if !plexus_primitives::verify(
-            &self.transaction.signer,
-            &self.transaction.signing_payload(),
-            &self.signature,
-        ) {
-            return Err(InvalidTransaction::BadSignature);
+    /// Who signed.
+    pub fn signer(&self) -> AccountId {
+        match self {
+            Self::Plexus { transaction, .. } => transaction.signer,
+            Self::Substrate(extrinsic) => extrinsic.signer(),
         }
-        Ok(CheckedTransaction::new(self, &encoded))
+    }
+
+    /// The signer's nonce.
+    pub fn nonce(&self) -> u64 {
+        match self {
+            Self::Plexus { transaction, .. } => transaction.nonce,
+            Self::Substrate(extrinsic) => extrinsic.nonce(),
+        }
+    }
+
+    /// The tip, rao.
+    pub fn tip(&self) -> Balance {
+        match self {
+            Self::Plexus { transaction, .. } => transaction.tip,
+            Self::Substrate(extrinsic) => extrinsic.tip(),
+        }
+    }
+
+    /// What it asks the chain to do.
+    pub fn call(&self) -> &Call {
+        match self {
+            Self::Plexus { transaction, .. } => &transaction.call,
+            Self::Substrate(extrinsic) => extrinsic.call(),
+        }
+    }
+
+    /// Checks the signature for the chain `context` describes.
+    pub fn check(
+        self,
+        context: &CheckContext<'_>,
+    ) -> Result<CheckedTransaction, InvalidTransaction> {
+        check_batch(vec![self], context)
+            .map(|mut checked| checked.remove(0))
+            .map_err(|(_, e)| e)
+    }
+
+    /// The signed statement in Plexus's terms, with what its signature covers: the signer,
+    /// the message and the signature.
+    fn prepare(
+        &self,
+        context: &CheckContext<'_>,
+    ) -> Result<(Transaction, Vec<u8>, Signature), InvalidTransaction> {
+        match self {
+            Self::Plexus {
+                transaction,
+                signature,
+            } => Ok((
+                transaction.clone(),
+                transaction.signing_payload(),
+                *signature,
+            )),
+            Self::Substrate(extrinsic) => {
+                let era = extrinsic.era();
+                let birth = era.birth(context.block);
+                let birth_hash = match era {
+                    Era::Immortal => context.genesis_hash,
+                    Era::Mortal { .. } => context
+                        .block_hash(birth)
+                        .ok_or(InvalidTransaction::AncientBirthBlock { birth })?,
+                };
+                let transaction = Transaction {
+                    signer: extrinsic.signer(),
+                    nonce: extrinsic.nonce(),
+                    genesis_hash: context.genesis_hash,
+                    valid_until: era.valid_until(context.block),
+                    tip: extrinsic.tip(),
+                    call: extrinsic.call().clone(),
+                };
+                let payload = extrinsic.signing_payload(context.genesis_hash, birth_hash);
+                Ok((transaction, payload, extrinsic.signature()))
+            }
+        }
     }
 }
 
-/// A transaction whose signature has been verified; only [`SignedTransaction::check`] and
-/// [`check_batch`] make one.
+/// What checking a signature needs to know of the chain: its genesis, the block the
+/// transaction is checked for, and the hashes of recent blocks (the birth blocks of mortal
+/// Substrate extrinsics, whose hash is part of what was signed).
+pub struct CheckContext<'a> {
+    /// The chain's genesis hash.
+    pub genesis_hash: H256,
+    /// The block the transaction would be applied in.
+    pub block: BlockNumber,
+    /// The head the block builds on: its number and hash.
+    pub head: (BlockNumber, H256),
+    /// The state at the head, which keeps the hashes of the blocks before it.
+    pub state: &'a crate::State,
+}
+
+impl CheckContext<'_> {
+    fn block_hash(&self, number: BlockNumber) -> Option<H256> {
+        if number == self.head.0 {
+            return Some(self.head.1);
+        }
+        if number == 0 {
+            return Some(self.genesis_hash);
+        }
+        self.state.block_hash(number)
+    }
+}
+
+/// A transaction whose signature has been checked, with its hash and encoded length computed
+/// once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedTransaction {
     signed: SignedTransaction,
+    transaction: Transaction,
     hash: H256,
     encoded_len: u32,
 }
 
 impl CheckedTransaction {
-    fn new(signed: SignedTransaction, encoded: &[u8]) -> Self {
+    fn new(signed: SignedTransaction, transaction: Transaction) -> Self {
+        let encoded_len = match &signed {
+            SignedTransaction::Plexus { .. } => signed.encode().len(),
+            SignedTransaction::Substrate(extrinsic) => extrinsic.bytes().len(),
+        };
         Self {
-            hash: blake2_256(encoded),
-            encoded_len: u32::try_from(encoded.len()).unwrap_or(u32::MAX),
+            hash: signed.hash(),
+            encoded_len: u32::try_from(encoded_len).unwrap_or(u32::MAX),
+            transaction,
             signed,
         }
     }
 
-    /// The transaction.
+    /// The transaction, in Plexus's terms whatever its envelope.
     pub fn transaction(&self) -> &Transaction {
-        &self.signed.transaction
+        &self.transaction
     }
 
-    /// The signed form.
+    /// The transaction as signed.
     pub fn signed(&self) -> &SignedTransaction {
         &self.signed
     }
 
-    /// Its hash.
+    /// Its hash ([`SignedTransaction::hash`]).
     pub fn hash(&self) -> H256 {
         self.hash
     }
 
-    /// Its encoded length in bytes (what the per-byte fee charges).
+    /// The length its fee is charged on: its encoding, or the extrinsic's bytes.
     pub fn encoded_len(&self) -> u32 {
         self.encoded_len
     }
 }
 
-/// Checks many signatures with one batch verification; if the batch fails, finds the first bad
-/// one and reports its index.
+/// Checks many transactions' signatures at once (one batch verification, far cheaper than one
+/// by one). On failure, returns the index of the first bad transaction.
 pub fn check_batch(
     txs: Vec<SignedTransaction>,
+    context: &CheckContext<'_>,
 ) -> Result<Vec<CheckedTransaction>, (usize, InvalidTransaction)> {
-    let payloads: Vec<Vec<u8>> = txs
+    let mut prepared = Vec::with_capacity(txs.len());
+    for (index, tx) in txs.iter().enumerate() {
+        prepared.push(tx.prepare(context).map_err(|e| (index, e))?);
+    }
+    let items: Vec<_> = prepared
         .iter()
-        .map(|tx| tx.transaction.signing_payload())
-        .collect();
-    let items: Vec<_> = txs
-        .iter()
-        .zip(&payloads)
-        .map(|(tx, p)| (tx.transaction.signer, p.as_slice(), tx.signature))
+        .map(|(t, payload, signature)| (t.signer, payload.as_slice(), *signature))
         .collect();
     if !plexus_primitives::verify_batch(&items) {
         if let Some(bad) = items
@@ -492,9 +608,7 @@ pub fn check_batch(
     }
     Ok(txs
         .into_iter()
-        .map(|tx| {
-            let encoded = tx.encode();
-            CheckedTransaction::new(tx, &encoded)
-        })
+        .zip(prepared)
+        .map(|(tx, (transaction, _, _))| CheckedTransaction::new(tx, transaction))
         .collect())
 }

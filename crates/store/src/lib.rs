@@ -143,7 +143,7 @@ fn index_accounts(
     let mut accounts: Vec<std::collections::BTreeSet<AccountId>> = block
         .transactions
         .iter()
-        .map(|tx| [tx.transaction.signer].into())
+        .map(|tx| [tx.signer()].into())
         .collect();
     for (phase, event) in events {
         if let Phase::Transaction(index) = phase {

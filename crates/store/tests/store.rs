@@ -93,7 +93,10 @@ fn next_block(chain: &mut Chain) -> (Block, BlockOutcome) {
         _ => {}
     }
     chain
-        .build_block(1 + n * 1_000, check_batch(txs).unwrap())
+        .build_block(
+            1 + n * 1_000,
+            check_batch(txs, &chain.check_context()).unwrap(),
+        )
         .unwrap()
 }
 
@@ -330,9 +333,8 @@ fn test_each_accounts_transactions_are_indexed_newest_first_and_page() {
     let mut expected: Vec<(u64, u32)> = Vec::new();
     for block in &blocks {
         for (index, tx) in block.transactions.iter().enumerate() {
-            let t = &tx.transaction;
-            let received = matches!(&t.call, Call::Transfer { dest, .. } if *dest == who);
-            if t.signer == who || received {
+            let received = matches!(tx.call(), Call::Transfer { dest, .. } if *dest == who);
+            if tx.signer() == who || received {
                 expected.push((block.header.number, index as u32));
             }
         }
@@ -364,7 +366,7 @@ fn test_each_accounts_transactions_are_indexed_newest_first_and_page() {
                 .transactions
                 .iter()
                 .enumerate()
-                .filter(|(_, tx)| matches!(tx.transaction.call, Call::AddStake { .. }))
+                .filter(|(_, tx)| matches!(tx.call(), Call::AddStake { .. }))
                 .map(|(index, _)| (block.header.number, index as u32))
         })
         .collect();

@@ -162,11 +162,40 @@ enum Phase {
 }
 
 /// One event with its phase, as `System.Events` lists them.
-#[derive(Encode, TypeInfo)]
+#[derive(Encode)]
 pub(crate) struct EventRecord {
     phase: Phase,
     event: RuntimeEvent,
     topics: Vec<H256>,
+}
+
+/// [`RuntimeEvent`] under the runtime's path: the clients decode `<crate>::RuntimeEvent`, two
+/// segments, as events (with their pallet and name), and a derived path has three.
+struct RuntimeEventPath;
+
+impl TypeInfo for RuntimeEventPath {
+    type Identity = Self;
+    fn type_info() -> scale_info::Type {
+        let mut ty = RuntimeEvent::type_info();
+        ty.path = scale_info::Path::new("RuntimeEvent", "node_subtensor_runtime");
+        ty
+    }
+}
+
+// The clients give `frame_system::EventRecord` (exactly that path) its extrinsic index when
+// they decode it; the derived path would have this crate's module in it.
+impl TypeInfo for EventRecord {
+    type Identity = Self;
+    fn type_info() -> scale_info::Type {
+        scale_info::Type::builder()
+            .path(scale_info::Path::new("EventRecord", "frame_system"))
+            .composite(
+                scale_info::build::Fields::named()
+                    .field(|f| f.ty::<Phase>().name("phase").type_name("Phase"))
+                    .field(|f| f.ty::<RuntimeEventPath>().name("event").type_name("E"))
+                    .field(|f| f.ty::<Vec<H256>>().name("topics").type_name("Vec<T>")),
+            )
+    }
 }
 
 fn outcome() -> DispatchEventInfo {

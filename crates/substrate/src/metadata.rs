@@ -22,14 +22,12 @@ use frame_metadata::v15::{
 };
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed, META_RESERVED};
 use parity_scale_codec::{Compact, Encode};
+use plexus_runtime::extrinsic::{self, ArgType};
 use plexus_runtime::Hyperparameters;
-use scale_info::{meta_type, TypeInfo};
+use scale_info::build::{Fields, Variants};
+use scale_info::{meta_type, Path, Type, TypeInfo};
 
-/// Plexus's version of the runtime description the clients see. They cache what they decode
-/// per spec version, so it changes whenever the metadata does.
-pub const SPEC_VERSION: u32 = 1;
-/// Changes whenever what a signed transaction looks like changes (it is part of what is signed).
-pub const TRANSACTION_VERSION: u32 = 1;
+pub use plexus_runtime::extrinsic::{SPEC_VERSION, TRANSACTION_VERSION};
 
 /// What the metadata's constants say of this chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,28 +42,63 @@ pub struct Constants {
 #[derive(TypeInfo)]
 struct Runtime;
 
-/// `Balances`' calls (the ones Plexus has an equivalent of).
-#[derive(TypeInfo)]
-#[allow(non_camel_case_types, dead_code)]
-enum BalancesCall {
-    #[codec(index = 0)]
-    transfer_allow_death {
-        dest: MultiAddress,
-        #[codec(compact)]
-        value: u64,
-    },
-    #[codec(index = 3)]
-    transfer_keep_alive {
-        dest: MultiAddress,
-        #[codec(compact)]
-        value: u64,
-    },
-    #[codec(index = 4)]
-    transfer_all {
-        dest: MultiAddress,
-        keep_alive: bool,
-    },
+/// A pallet's calls, as the runtime's list of accepted calls ([`extrinsic::CALLS`]) gives them:
+/// what the clients encode is what the chain decodes.
+struct PalletCalls<const PALLET: u8>;
+
+impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
+    type Identity = Self;
+    fn type_info() -> Type {
+        let pallet = match PALLET {
+            extrinsic::BALANCES => "pallet_balances::pallet",
+            _ => "pallet_subtensor::pallet",
+        };
+        let mut variants = Variants::new();
+        for spec in extrinsic::CALLS.iter().filter(|c| c.pallet == PALLET) {
+            variants = variants.variant(spec.name, |v| {
+                let mut fields = Fields::named();
+                // The clients read each argument's type name as well as its type.
+                for (name, ty) in spec.args {
+                    fields = match ty {
+                        ArgType::Bool => {
+                            fields.field(|f| f.ty::<bool>().name(name).type_name("bool"))
+                        }
+                        ArgType::U8 => fields.field(|f| f.ty::<u8>().name(name).type_name("u8")),
+                        ArgType::U16 => fields.field(|f| f.ty::<u16>().name(name).type_name("u16")),
+                        ArgType::U32 => fields.field(|f| f.ty::<u32>().name(name).type_name("u32")),
+                        ArgType::U64 => fields.field(|f| f.ty::<u64>().name(name).type_name("u64")),
+                        ArgType::U128 => {
+                            fields.field(|f| f.ty::<u128>().name(name).type_name("u128"))
+                        }
+                        ArgType::CompactU64 => {
+                            fields.field(|f| f.compact::<u64>().name(name).type_name("T::Balance"))
+                        }
+                        ArgType::AccountId => fields
+                            .field(|f| f.ty::<AccountId32>().name(name).type_name("T::AccountId")),
+                        ArgType::MultiAddress => fields.field(|f| {
+                            f.ty::<MultiAddress>()
+                                .name(name)
+                                .type_name("AccountIdLookupOf<T>")
+                        }),
+                        ArgType::H256 => {
+                            fields.field(|f| f.ty::<H256>().name(name).type_name("H256"))
+                        }
+                        ArgType::VecU16 => {
+                            fields.field(|f| f.ty::<Vec<u16>>().name(name).type_name("Vec<u16>"))
+                        }
+                    };
+                }
+                v.index(spec.index).fields(fields)
+            });
+        }
+        Type::builder()
+            .path(Path::new("Call", pallet))
+            .variant(variants)
+    }
 }
+
+type BalancesCall = PalletCalls<{ extrinsic::BALANCES }>;
+type SubtensorCall = PalletCalls<{ extrinsic::SUBTENSOR }>;
 
 /// `System`'s errors.
 #[derive(TypeInfo)]
@@ -82,6 +115,8 @@ enum SystemError {
 enum RuntimeCall {
     #[codec(index = 5)]
     Balances(BalancesCall),
+    #[codec(index = 7)]
+    SubtensorModule(SubtensorCall),
 }
 
 /// Every pallet's errors, by pallet index.
@@ -397,6 +432,9 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         storage: Some(PalletStorageMetadata {
             prefix: "SubtensorModule",
             entries: subtensor_storage(),
+        }),
+        calls: Some(PalletCallMetadata {
+            ty: meta_type::<SubtensorCall>(),
         }),
         event: Some(PalletEventMetadata {
             ty: meta_type::<SubtensorEvent>(),

@@ -10,7 +10,7 @@ use plexus_rpc::error::{
 };
 use plexus_rpc::types::{BlockId, SwapDirection};
 use plexus_rpc_server::{Backend, RpcConfig};
-use plexus_runtime::Call;
+use plexus_runtime::{Call, SignedTransaction};
 use plexus_store::Retention;
 use serde_json::{Value, json};
 
@@ -133,7 +133,9 @@ async fn test_bad_transactions_are_rejected_before_the_pool() {
         assert_eq!(err.code(), Some(INVALID_TRANSACTION));
         // A forged signature.
         let mut forged = transfer(&h);
-        forged.signature.0[5] ^= 1;
+        if let SignedTransaction::Plexus { signature, .. } = &mut forged {
+            signature.0[5] ^= 1;
+        }
         let answer = h
             .call_raw(
                 "tx_submit",

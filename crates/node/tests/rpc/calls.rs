@@ -5,7 +5,7 @@ use crate::harness::{GOV, Harness, TAO, account};
 use parity_scale_codec::Encode as _;
 use plexus_rpc::types::{BlockId, Event, MetagraphOptions, SwapDirection, TxStatus};
 use plexus_rpc_server::Backend;
-use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
+use plexus_runtime::{Call, GovernanceCall, Hyperparameter, SignedTransaction};
 
 #[tokio::test]
 async fn test_submit_batch_answers_each_transaction_in_order() {
@@ -16,7 +16,9 @@ async fn test_submit_batch_answers_each_transaction_in_order() {
     };
     let first = h.node.tx(1, transfer.clone());
     let mut forged = h.node.tx(3, transfer.clone());
-    forged.signature.0[0] ^= 1;
+    if let SignedTransaction::Plexus { signature, .. } = &mut forged {
+        signature.0[0] ^= 1;
+    }
     // Signed for nonce 0 as well: the first one took it.
     let replay = first.clone();
     let other = h.node.tx(4, transfer);

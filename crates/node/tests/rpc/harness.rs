@@ -133,7 +133,9 @@ impl TestNode {
 
     /// Signs `call` by key `n` with its next nonce and puts it straight into the mempool.
     pub(crate) fn queue(&self, n: u32, call: Call) -> H256 {
-        self.submit(self.tx(n, call).check().unwrap()).unwrap()
+        let context_chain = self.finalized();
+        let checked = self.tx(n, call).check(&context_chain.check_context());
+        self.submit(checked.unwrap()).unwrap()
     }
 
     /// Puts transactions straight into the mempool and produces a block; panics if any is
@@ -141,7 +143,9 @@ impl TestNode {
     pub(crate) fn block_with(&self, txs: Vec<SignedTransaction>) -> Events {
         let n = txs.len();
         for tx in txs {
-            self.submit(tx.check().unwrap()).unwrap();
+            let chain = self.finalized();
+            self.submit(tx.check(&chain.check_context()).unwrap())
+                .unwrap();
         }
         let (block, events) = self.produce_block();
         assert_eq!(block.transactions.len(), n, "every transaction included");

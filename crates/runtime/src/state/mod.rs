@@ -15,7 +15,9 @@ use crate::types::{
 };
 use crate::ErrorKind;
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
-use plexus_primitives::{blake2_256, blake2_256_parts, AccountId, Balance, NetUid, Uid, H256};
+use plexus_primitives::{
+    blake2_256, blake2_256_parts, AccountId, Balance, BlockNumber, NetUid, Uid, H256,
+};
 use trie::Trie;
 
 macro_rules! state {
@@ -190,4 +192,7 @@ state! {
     pools: Map<NetUid, crate::Pool>,
     /// The last epochs of each subnet, by (netuid, epoch index).
     epoch_history: Map<(NetUid, u64), EpochRecord>,
+    /// The hashes of the last [`crate::extrinsic::BLOCK_HASH_COUNT`] blocks before the current
+    /// one: a mortal Substrate extrinsic signs its birth block's.
+    block_hashes: Map<BlockNumber, H256>,
 }

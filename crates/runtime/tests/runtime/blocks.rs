@@ -62,7 +62,7 @@ fn test_rejected_blocks_leave_the_state_untouched() {
         Err(BlockError::TimestampNotIncreasing { .. })
     ));
     let mut wrong = block.clone();
-    wrong.transactions[0].signature = Signature([3; 64]);
+    *parts(&mut wrong.transactions[0]).1 = Signature([3; 64]);
     wrong.header.transactions_root = transactions_root(&wrong.transactions);
     assert!(matches!(
         b.chain.apply_block(&wrong),

@@ -3,13 +3,24 @@
 
 use std::sync::OnceLock;
 
-use plexus_primitives::{AccountId, Balance, NetUid, RAO_PER_TAO};
+use plexus_primitives::{AccountId, Balance, NetUid, Signature, RAO_PER_TAO};
 use plexus_runtime::{
     Block, BlockOutcome, Call, Chain, ChainParams, DispatchError, Event, Genesis,
     InvalidTransaction, Phase, SignedTransaction, Transaction,
 };
 
 pub(crate) const TAO: Balance = RAO_PER_TAO;
+
+/// A Plexus-envelope transaction's parts, for tests that tamper with them.
+pub(crate) fn parts(tx: &mut SignedTransaction) -> (&mut Transaction, &mut Signature) {
+    match tx {
+        SignedTransaction::Plexus {
+            transaction,
+            signature,
+        } => (transaction, signature),
+        SignedTransaction::Substrate(_) => panic!("a Plexus transaction expected"),
+    }
+}
 
 pub(crate) fn keypair(seed: u8) -> schnorrkel::Keypair {
     schnorrkel::MiniSecretKey::from_bytes(&[seed; 32])
@@ -91,7 +102,11 @@ impl Net {
     /// Builds and applies the next block with these transactions (invalid ones left out).
     pub(crate) fn block(&mut self, txs: Vec<SignedTransaction>) -> (Block, BlockOutcome) {
         self.timestamp += 12_000;
-        let checked = txs.into_iter().map(|t| t.check().unwrap()).collect();
+        let context = self.chain.check_context();
+        let checked = txs
+            .into_iter()
+            .map(|t| t.check(&context).unwrap())
+            .collect();
         self.chain.build_block(self.timestamp, checked).unwrap()
     }
 
@@ -108,7 +123,7 @@ impl Net {
         &mut self,
         tx: SignedTransaction,
     ) -> Result<Vec<Event>, InvalidTransaction> {
-        let checked = tx.check()?;
+        let checked = tx.check(&self.chain.check_context())?;
         self.chain.validate_transaction(&checked)?;
         let (block, outcome) = self.block(vec![checked.signed().clone()]);
         assert_eq!(

@@ -50,7 +50,8 @@ fn every_invalid_transaction_variant_is_listed(e: &InvalidTransaction) {
         | InvalidTransaction::Expired { .. }
         | InvalidTransaction::CannotPayFee { .. }
         | InvalidTransaction::NotGovernance
-        | InvalidTransaction::FreeCallFails(_) => {}
+        | InvalidTransaction::FreeCallFails(_)
+        | InvalidTransaction::AncientBirthBlock { .. } => {}
     }
 }
 
@@ -103,6 +104,11 @@ fn test_invalid_transaction_kinds_are_frozen() {
                 InvalidTransaction::FreeCallFails(DispatchError::Overflow),
                 9,
                 "free_call_fails",
+            ),
+            (
+                InvalidTransaction::AncientBirthBlock { birth: 0 },
+                10,
+                "ancient_birth_block",
             ),
         ],
         InvalidTransaction::kind,

@@ -183,9 +183,8 @@ proptest! {
         for block in &blocks {
             let mut last = std::collections::BTreeMap::new();
             for tx in &block.transactions {
-                let t = &tx.transaction;
-                if let Some(prev) = last.insert(t.signer, t.nonce) {
-                    prop_assert_eq!(t.nonce, prev + 1);
+                if let Some(prev) = last.insert(tx.signer(), tx.nonce()) {
+                    prop_assert_eq!(tx.nonce(), prev + 1);
                 }
             }
         }

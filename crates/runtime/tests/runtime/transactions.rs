@@ -17,10 +17,7 @@ fn transfer(to: u8, value: u64) -> Call {
 fn fee_of(net: &Net, tx: &SignedTransaction) -> u64 {
     let p = net.chain.state().chain_params();
     let by_hand = p.base_fee + p.byte_fee * tx.encode().len() as u64;
-    assert_eq!(
-        p.fee(&tx.transaction.call, tx.encode().len() as u32, 0),
-        by_hand
-    );
+    assert_eq!(p.fee(tx.call(), tx.encode().len() as u32, 0), by_hand);
     by_hand
 }
 
@@ -134,15 +131,18 @@ fn test_invalid_transactions_are_named() {
     let mut net = Net::quick();
     // Bad signature: signed by another key.
     let mut tx = net.tx(1, transfer(2, TAO));
-    tx.signature = net.tx(3, transfer(2, TAO)).signature;
-    assert_eq!(tx.check().unwrap_err(), InvalidTransaction::BadSignature);
+    *parts(&mut tx).1 = *parts(&mut net.tx(3, transfer(2, TAO))).1;
+    assert_eq!(
+        tx.check(&net.chain.check_context()).unwrap_err(),
+        InvalidTransaction::BadSignature
+    );
     let mut tx = net.tx(1, transfer(2, TAO));
-    tx.signature = Signature([7; 64]);
+    *parts(&mut tx).1 = Signature([7; 64]);
     assert_eq!(net.submit(tx), Err(InvalidTransaction::BadSignature));
 
     // Wrong genesis.
     let mut tx = net.tx(1, transfer(2, TAO));
-    tx.transaction.genesis_hash = H256([9; 32]);
+    parts(&mut tx).0.genesis_hash = H256([9; 32]);
     let tx = resign(tx, 1);
     assert!(matches!(
         net.submit(tx),
@@ -199,7 +199,8 @@ fn test_invalid_transactions_are_named() {
 }
 
 fn resign(mut tx: SignedTransaction, seed: u8) -> SignedTransaction {
-    tx.signature = plexus_primitives::sign(&keypair(seed), &tx.transaction.signing_payload());
+    let (transaction, signature) = parts(&mut tx);
+    *signature = plexus_primitives::sign(&keypair(seed), &transaction.signing_payload());
     tx
 }
 
@@ -303,7 +304,7 @@ fn test_governance_changes_params_and_key() {
 fn test_tips_are_paid_on_top_and_free_calls_may_tip() {
     let mut net = Net::quick();
     let mut tx = net.tx(1, transfer(2, TAO));
-    tx.transaction.tip = 12_345;
+    parts(&mut tx).0.tip = 12_345;
     let tx = resign(tx, 1);
     let fee = fee_of(&net, &tx) + 12_345;
     let events = net.submit(tx).unwrap();
@@ -316,7 +317,7 @@ fn test_tips_are_paid_on_top_and_free_calls_may_tip() {
         GOV,
         Call::Governance(GovernanceCall::SetKey(Some(account(GOV)))),
     );
-    tx.transaction.tip = 7;
+    parts(&mut tx).0.tip = 7;
     let tx = resign(tx, GOV);
     let events = net.submit(tx).unwrap();
     assert!(events.contains(&Event::FeePaid {

@@ -3,13 +3,14 @@
 
 use super::shapes::{
     AxonInfo, DelegateInfo, DynamicInfo, HyperparamEntry, HyperparamValue, Metagraph, NetStake,
-    NeuronInfo, PrometheusInfo, SimSwapResult, StakeInfo, SubnetIdentityV3, SubnetInfov2,
-    SubnetPrice, SubnetState, Text,
+    NeuronInfo, PrometheusInfo, RuntimeDispatchInfo, SimSwapResult, StakeInfo, SubnetIdentityV3,
+    SubnetInfov2, SubnetPrice, SubnetState, Text,
 };
 use super::SYMBOL;
 use crate::types::{AccountId32, I32F32, I96F32, U64F64};
 use parity_scale_codec::Compact;
 use plexus_primitives::{AccountId, Balance, NetUid};
+use plexus_runtime::extrinsic::Extrinsic;
 use plexus_runtime::{rao_per_alpha, Hyperparameters, Neuron, State, Subnet, Swap};
 
 fn text(value: &str) -> Text {
@@ -625,4 +626,16 @@ pub(super) fn sim_sell(state: &State, netuid: NetUid, alpha: u64) -> SimSwapResu
             alpha_slippage: 0,
         },
     )
+}
+
+/// The fee of the extrinsic `bytes` (length prefix included) if included now: decoded, its
+/// signature unchecked.
+pub(super) fn query_info(state: &State, bytes: &[u8]) -> Result<RuntimeDispatchInfo, String> {
+    let extrinsic =
+        Extrinsic::decode_bytes(bytes, u32::MAX).map_err(|e| format!("the extrinsic: {e}"))?;
+    let length = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+    Ok(RuntimeDispatchInfo {
+        partial_fee: state.chain_params().fee(extrinsic.call(), length, 0),
+        ..RuntimeDispatchInfo::default()
+    })
 }

@@ -8,7 +8,7 @@
 mod build;
 mod shapes;
 
-use crate::types::AccountId32;
+use crate::types::{AccountId32, UncheckedExtrinsic};
 use frame_metadata::v15::{
     RuntimeApiMetadata, RuntimeApiMethodMetadata, RuntimeApiMethodParamMetadata,
 };
@@ -17,7 +17,8 @@ use plexus_runtime::State;
 use scale_info::meta_type;
 use shapes::{
     DelegateInfo, DynamicInfo, HyperparamEntry, Metagraph, NetStake, NeuronInfo, NeuronInfoLite,
-    SelectiveMetagraph, SimSwapResult, StakeInfo, SubnetInfov2, SubnetPrice, SubnetState,
+    RuntimeDispatchInfo, SelectiveMetagraph, SimSwapResult, StakeInfo, SubnetInfov2, SubnetPrice,
+    SubnetState,
 };
 
 pub(crate) use shapes::{ChainIdentityV2, LockState, SubnetIdentityV3};
@@ -182,6 +183,15 @@ runtime_apis! {
             |s| build::sim_buy(s, netuid, tao);
         fn sim_swap_alpha_for_tao(netuid: u16, alpha: u64) -> SimSwapResult =
             |s| build::sim_sell(s, netuid, alpha);
+    }
+    TransactionPaymentApi {
+        // The clients ask before signing, with a zero signature: nothing is checked but the
+        // format.
+        fn query_info(uxt: UncheckedExtrinsic, len: u32) -> RuntimeDispatchInfo =
+            |s| build::query_info(s, &uxt.0).map_err(|reason| CallError::BadInput {
+                method: "TransactionPaymentApi_query_info".to_string(),
+                reason,
+            })?;
     }
     SubnetRegistrationRuntimeApi {
         fn get_network_registration_cost() -> u64 = |s| s.network_lock_cost(s.block() + 1);

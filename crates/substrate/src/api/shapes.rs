@@ -478,6 +478,37 @@ pub(crate) struct SubnetPrice {
     pub price: u64,
 }
 
+/// A transaction's weight; Plexus charges by size, so zero.
+#[derive(Debug, Clone, Default, Encode, TypeInfo)]
+pub(crate) struct Weight {
+    #[codec(compact)]
+    pub ref_time: u64,
+    #[codec(compact)]
+    pub proof_size: u64,
+}
+
+/// The class of a transaction: every Plexus call is `Normal` (the others are declared for the
+/// clients' decoder).
+#[derive(Debug, Clone, Default, Encode, TypeInfo)]
+#[allow(dead_code)]
+pub(crate) enum DispatchClass {
+    #[default]
+    #[codec(index = 0)]
+    Normal,
+    #[codec(index = 1)]
+    Operational,
+    #[codec(index = 2)]
+    Mandatory,
+}
+
+/// What a transaction would cost (`TransactionPaymentApi_query_info`).
+#[derive(Debug, Clone, Default, Encode, TypeInfo)]
+pub(crate) struct RuntimeDispatchInfo {
+    pub weight: Weight,
+    pub class: DispatchClass,
+    pub partial_fee: u64,
+}
+
 /// What a swap would give, with its fee and slippage.
 #[derive(Debug, Clone, Default, Encode, TypeInfo)]
 pub(crate) struct SimSwapResult {

@@ -1,0 +1,742 @@
+//! The second transaction envelope: the Substrate extrinsics Bittensor's clients sign.
+//!
+//! The Python SDK and `btcli` build version-4 signed extrinsics from the metadata a node serves
+//! (`MultiAddress` signer, `MultiSignature`, the signed extensions' era, nonce, tip and
+//! metadata-hash mode) and sign the Substrate payload. A signature cannot be moved to another
+//! format, so the chain accepts these bytes as they are: [`Extrinsic`] decodes them strictly,
+//! keeps them whole (they are what a block stores and what the transaction's hash is taken
+//! over), and maps the call onto the [`Call`] Plexus's own envelope carries, so fees, nonces,
+//! rate limits and every rule stay in one place.
+//!
+//! [`CALLS`] is the one list of the pallet calls accepted, with their indices and argument
+//! types; the metadata a node serves declares the same list.
+
+use crate::tx::Call;
+use crate::InvalidTransaction;
+use parity_scale_codec::{Compact, Decode, Encode, Input};
+use plexus_primitives::{blake2_256, AccountId, BlockNumber, NetUid, Signature, H256};
+
+/// The runtime description's version the clients see and sign (`CheckSpecVersion`). It changes
+/// whenever the metadata does: the clients cache what they decode per spec version.
+pub const SPEC_VERSION: u32 = 1;
+/// Changes whenever what a signed transaction looks like changes (`CheckTxVersion`).
+pub const TRANSACTION_VERSION: u32 = 1;
+/// How many recent block hashes the state keeps for mortal extrinsics to name their birth
+/// block by (Substrate's `BlockHashCount`); an era can be no longer.
+pub const BLOCK_HASH_COUNT: BlockNumber = 4096;
+
+/// `Balances`' pallet index.
+pub const BALANCES: u8 = 5;
+/// `SubtensorModule`'s pallet index.
+pub const SUBTENSOR: u8 = 7;
+
+/// An argument's type on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgType {
+    /// `bool`.
+    Bool,
+    /// `u8`.
+    U8,
+    /// `u16`.
+    U16,
+    /// `u32`.
+    U32,
+    /// `u64`.
+    U64,
+    /// `u128`.
+    U128,
+    /// `Compact<u64>`.
+    CompactU64,
+    /// `AccountId32`.
+    AccountId,
+    /// `MultiAddress<AccountId32, ()>` (only `Id` is accepted).
+    MultiAddress,
+    /// `H256`.
+    H256,
+    /// `Vec<u16>`.
+    VecU16,
+}
+
+/// One pallet call the chain accepts in a Substrate extrinsic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallSpec {
+    /// The pallet's index.
+    pub pallet: u8,
+    /// The call's index in its pallet.
+    pub index: u8,
+    /// The call's name, as the metadata gives it.
+    pub name: &'static str,
+    /// Argument names and types, in order.
+    pub args: &'static [(&'static str, ArgType)],
+}
+
+const fn call(
+    pallet: u8,
+    index: u8,
+    name: &'static str,
+    args: &'static [(&'static str, ArgType)],
+) -> CallSpec {
+    CallSpec {
+        pallet,
+        index,
+        name,
+        args,
+    }
+}
+
+use ArgType as A;
+
+const TRANSFER: &[(&str, ArgType)] = &[("dest", A::MultiAddress), ("value", A::CompactU64)];
+/// Every call accepted in a Substrate extrinsic, under Bittensor's pallet and call indices and
+/// argument names.
+pub static CALLS: &[CallSpec] = &[
+    call(BALANCES, 0, "transfer_allow_death", TRANSFER),
+    call(BALANCES, 3, "transfer_keep_alive", TRANSFER),
+    call(
+        BALANCES,
+        4,
+        "transfer_all",
+        &[("dest", A::MultiAddress), ("keep_alive", A::Bool)],
+    ),
+    call(
+        SUBTENSOR,
+        0,
+        "set_weights",
+        &[
+            ("netuid", A::U16),
+            ("dests", A::VecU16),
+            ("weights", A::VecU16),
+            ("version_key", A::U64),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        2,
+        "add_stake",
+        &[
+            ("hotkey", A::AccountId),
+            ("netuid", A::U16),
+            ("amount_staked", A::U64),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        3,
+        "remove_stake",
+        &[
+            ("hotkey", A::AccountId),
+            ("netuid", A::U16),
+            ("amount_unstaked", A::U64),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        4,
+        "serve_axon",
+        &[
+            ("netuid", A::U16),
+            ("version", A::U32),
+            ("ip", A::U128),
+            ("port", A::U16),
+            ("ip_type", A::U8),
+            ("protocol", A::U8),
+            ("placeholder1", A::U8),
+            ("placeholder2", A::U8),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        7,
+        "burned_register",
+        &[("netuid", A::U16), ("hotkey", A::AccountId)],
+    ),
+    call(
+        SUBTENSOR,
+        88,
+        "add_stake_limit",
+        &[
+            ("hotkey", A::AccountId),
+            ("netuid", A::U16),
+            ("amount_staked", A::U64),
+            ("limit_price", A::U64),
+            ("allow_partial", A::Bool),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        89,
+        "remove_stake_limit",
+        &[
+            ("hotkey", A::AccountId),
+            ("netuid", A::U16),
+            ("amount_unstaked", A::U64),
+            ("limit_price", A::U64),
+            ("allow_partial", A::Bool),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        96,
+        "commit_weights",
+        &[("netuid", A::U16), ("commit_hash", A::H256)],
+    ),
+    call(
+        SUBTENSOR,
+        97,
+        "reveal_weights",
+        &[
+            ("netuid", A::U16),
+            ("uids", A::VecU16),
+            ("values", A::VecU16),
+            ("salt", A::VecU16),
+            ("version_key", A::U64),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        115,
+        "commit_mechanism_weights",
+        &[
+            ("netuid", A::U16),
+            ("mecid", A::U8),
+            ("commit_hash", A::H256),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        116,
+        "reveal_mechanism_weights",
+        &[
+            ("netuid", A::U16),
+            ("mecid", A::U8),
+            ("uids", A::VecU16),
+            ("values", A::VecU16),
+            ("salt", A::VecU16),
+            ("version_key", A::U64),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        119,
+        "set_mechanism_weights",
+        &[
+            ("netuid", A::U16),
+            ("mecid", A::U8),
+            ("dests", A::VecU16),
+            ("weights", A::VecU16),
+            ("version_key", A::U64),
+        ],
+    ),
+];
+
+/// A decoded argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Arg {
+    Int(u128),
+    Bool(bool),
+    Account(AccountId),
+    Hash(H256),
+    U16s(Vec<u16>),
+}
+
+/// A transaction's lifetime: forever, or `period` blocks from the block whose number is
+/// `phase` modulo `period` (Substrate's `Era`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Era {
+    /// Valid at any block.
+    Immortal,
+    /// Valid from its birth block for `period` blocks.
+    Mortal {
+        /// A power of two, 4 to 65,536.
+        period: u64,
+        /// The birth block's number modulo `period`.
+        phase: u64,
+    },
+}
+
+impl Era {
+    fn decode(input: &mut &[u8]) -> Result<Self, String> {
+        let first = u8::decode(input).map_err(|_| "no era".to_string())?;
+        if first == 0 {
+            return Ok(Self::Immortal);
+        }
+        let second = u8::decode(input).map_err(|_| "a truncated era".to_string())?;
+        let encoded = u64::from(first) | (u64::from(second) << 8);
+        let period = 2u64 << (encoded % 16);
+        let quantize = (period >> 12).max(1);
+        let phase = (encoded >> 4) * quantize;
+        if period < 4 || phase >= period {
+            return Err("an invalid era".into());
+        }
+        Ok(Self::Mortal { period, phase })
+    }
+
+    /// The birth block for a transaction applied at block `current`: the last block at or
+    /// before it whose number is the phase modulo the period.
+    pub fn birth(&self, current: BlockNumber) -> BlockNumber {
+        match *self {
+            Self::Immortal => 0,
+            Self::Mortal { period, phase } => {
+                (current.max(phase) - phase) / period * period + phase
+            }
+        }
+    }
+
+    /// The last block a transaction applied at `current` is valid in, `None` if immortal.
+    pub fn valid_until(&self, current: BlockNumber) -> Option<BlockNumber> {
+        match *self {
+            Self::Immortal => None,
+            Self::Mortal { period, .. } => Some(self.birth(current).saturating_add(period - 1)),
+        }
+    }
+}
+
+/// A signed Substrate extrinsic, decoded, with its bytes kept whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extrinsic {
+    /// Every byte, the length prefix included: what a block stores and the hash covers.
+    bytes: Vec<u8>,
+    /// Where the signed extensions' bytes (era, nonce, tip, mode) start and the call starts.
+    extra_at: usize,
+    call_at: usize,
+    signer: AccountId,
+    signature: Signature,
+    era: Era,
+    nonce: u32,
+    tip: u64,
+    call: Call,
+}
+
+fn malformed(why: impl Into<String>) -> InvalidTransaction {
+    InvalidTransaction::Malformed(why.into())
+}
+
+impl Extrinsic {
+    /// Decodes `bytes` (length prefix included) strictly: the prefix must give the exact
+    /// length, every field must decode, and nothing may follow the call's arguments.
+    pub fn decode_bytes(bytes: &[u8], max_bytes: u32) -> Result<Self, InvalidTransaction> {
+        if bytes.len() > max_bytes as usize {
+            return Err(InvalidTransaction::TooBig {
+                size: bytes.len(),
+                max: max_bytes,
+            });
+        }
+        let mut input = bytes;
+        let length = Compact::<u32>::decode(&mut input)
+            .map_err(|_| malformed("no length prefix"))?
+            .0;
+        let prefix = bytes.len() - input.len();
+        if Compact(length).encode().len() != prefix {
+            return Err(malformed("a non-canonical length prefix"));
+        }
+        if length as usize != input.len() {
+            return Err(malformed(format!(
+                "the length prefix says {length} bytes, {} follow",
+                input.len()
+            )));
+        }
+        match u8::decode(&mut input).map_err(|_| malformed("no version"))? {
+            0x84 => {}
+            0x04 => return Err(malformed("unsigned extrinsics are not accepted")),
+            v => return Err(malformed(format!("extrinsic version {v:#04x} is not 0x84"))),
+        }
+        if u8::decode(&mut input).map_err(|_| malformed("no address"))? != 0 {
+            return Err(malformed("the signer must be a MultiAddress::Id"));
+        }
+        let signer = AccountId(<[u8; 32]>::decode(&mut input).map_err(|_| malformed("no signer"))?);
+        match u8::decode(&mut input).map_err(|_| malformed("no signature"))? {
+            1 => {}
+            0 => {
+                return Err(malformed(
+                    "ed25519 signatures are not accepted; sign with sr25519",
+                ))
+            }
+            2 => {
+                return Err(malformed(
+                    "ecdsa signatures are not accepted; sign with sr25519",
+                ))
+            }
+            v => return Err(malformed(format!("unknown signature type {v}"))),
+        }
+        let signature =
+            Signature(<[u8; 64]>::decode(&mut input).map_err(|_| malformed("a short signature"))?);
+        let extra_at = bytes.len() - input.len();
+        let era = Era::decode(&mut input).map_err(malformed)?;
+        let nonce = Compact::<u32>::decode(&mut input)
+            .map_err(|_| malformed("no nonce"))?
+            .0;
+        let tip = Compact::<u64>::decode(&mut input)
+            .map_err(|_| malformed("no tip"))?
+            .0;
+        match u8::decode(&mut input).map_err(|_| malformed("no metadata-hash mode"))? {
+            0 => {}
+            1 => {
+                return Err(malformed(
+                    "CheckMetadataHash mode 1 is not supported; use 0",
+                ))
+            }
+            v => return Err(malformed(format!("unknown metadata-hash mode {v}"))),
+        }
+        let call_at = bytes.len() - input.len();
+        let call = decode_call(&mut input)?;
+        if !input.is_empty() {
+            return Err(malformed(format!(
+                "{} bytes after the call's arguments",
+                input.len()
+            )));
+        }
+        Ok(Self {
+            bytes: bytes.to_vec(),
+            extra_at,
+            call_at,
+            signer,
+            signature,
+            era,
+            nonce,
+            tip,
+            call,
+        })
+    }
+
+    /// Every byte, the length prefix included.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The extrinsic hash the clients compute: BLAKE2b-256 of every byte.
+    pub fn hash(&self) -> H256 {
+        blake2_256(&self.bytes)
+    }
+
+    /// The signer.
+    pub fn signer(&self) -> AccountId {
+        self.signer
+    }
+
+    /// The signature.
+    pub fn signature(&self) -> Signature {
+        self.signature
+    }
+
+    /// Its lifetime.
+    pub fn era(&self) -> Era {
+        self.era
+    }
+
+    /// The signer's nonce.
+    pub fn nonce(&self) -> u64 {
+        u64::from(self.nonce)
+    }
+
+    /// The tip, rao.
+    pub fn tip(&self) -> u64 {
+        self.tip
+    }
+
+    /// The Plexus call it maps onto.
+    pub fn call(&self) -> &Call {
+        &self.call
+    }
+
+    /// What the signer signed, for a chain whose genesis is `genesis_hash` and where the era's
+    /// birth block is `birth_hash` (the genesis hash if immortal): the call, the extensions'
+    /// bytes, then spec and transaction versions, genesis and birth hashes and the (absent)
+    /// metadata hash; hashed with BLAKE2b-256 if longer than 256 bytes.
+    pub fn signing_payload(&self, genesis_hash: H256, birth_hash: H256) -> Vec<u8> {
+        let mut payload = Vec::with_capacity(self.bytes.len() + 80);
+        payload.extend_from_slice(&self.bytes[self.call_at..]);
+        payload.extend_from_slice(&self.bytes[self.extra_at..self.call_at]);
+        SPEC_VERSION.encode_to(&mut payload);
+        TRANSACTION_VERSION.encode_to(&mut payload);
+        payload.extend_from_slice(&genesis_hash.0);
+        payload.extend_from_slice(&birth_hash.0);
+        payload.push(0);
+        if payload.len() > 256 {
+            return blake2_256(&payload).0.to_vec();
+        }
+        payload
+    }
+}
+
+impl Encode for Extrinsic {
+    fn size_hint(&self) -> usize {
+        self.bytes.len()
+    }
+
+    fn encode_to<T: parity_scale_codec::Output + ?Sized>(&self, dest: &mut T) {
+        // The bytes begin with their own length, so they delimit themselves.
+        dest.write(&self.bytes);
+    }
+}
+
+impl Decode for Extrinsic {
+    fn decode<I: Input>(input: &mut I) -> Result<Self, parity_scale_codec::Error> {
+        let length = Compact::<u32>::decode(input)?.0;
+        let mut bytes = Compact(length).encode();
+        let prefix = bytes.len();
+        let body_len = length as usize;
+        if input.remaining_len()?.is_some_and(|left| left < body_len) {
+            return Err("extrinsic longer than its input".into());
+        }
+        bytes.resize(prefix + body_len, 0);
+        input.read(&mut bytes[prefix..])?;
+        Self::decode_bytes(&bytes, u32::MAX).map_err(|_| "malformed extrinsic".into())
+    }
+}
+
+fn decode_call(input: &mut &[u8]) -> Result<Call, InvalidTransaction> {
+    let pallet = u8::decode(input).map_err(|_| malformed("no call"))?;
+    let index = u8::decode(input).map_err(|_| malformed("no call index"))?;
+    let spec = CALLS
+        .iter()
+        .find(|c| c.pallet == pallet && c.index == index)
+        .ok_or_else(|| malformed(format!("unknown call {pallet}.{index}")))?;
+    let mut args = Vec::with_capacity(spec.args.len());
+    for (name, ty) in spec.args {
+        let arg = decode_arg(*ty, input)
+            .map_err(|e| malformed(format!("{}'s argument {name}: {e}", spec.name)))?;
+        args.push(arg);
+    }
+    to_call(spec.name, args).map_err(|e| malformed(format!("{}: {e}", spec.name)))
+}
+
+fn decode_arg(ty: ArgType, input: &mut &[u8]) -> Result<Arg, String> {
+    let short = |_| "too short".to_string();
+    Ok(match ty {
+        A::Bool => Arg::Bool(bool::decode(input).map_err(|_| "not a bool".to_string())?),
+        A::U8 => Arg::Int(u8::decode(input).map_err(short)?.into()),
+        A::U16 => Arg::Int(u16::decode(input).map_err(short)?.into()),
+        A::U32 => Arg::Int(u32::decode(input).map_err(short)?.into()),
+        A::U64 => Arg::Int(u64::decode(input).map_err(short)?.into()),
+        A::U128 => Arg::Int(u128::decode(input).map_err(short)?),
+        A::CompactU64 => {
+            let before = *input;
+            let value = Compact::<u64>::decode(input).map_err(short)?.0;
+            if Compact(value).encode().len() != before.len() - input.len() {
+                return Err("a non-canonical compact integer".into());
+            }
+            Arg::Int(value.into())
+        }
+        A::AccountId => Arg::Account(AccountId(<[u8; 32]>::decode(input).map_err(short)?)),
+        A::MultiAddress => match u8::decode(input).map_err(short)? {
+            0 => Arg::Account(AccountId(<[u8; 32]>::decode(input).map_err(short)?)),
+            v => return Err(format!("MultiAddress variant {v}; only Id (0) is accepted")),
+        },
+        A::H256 => Arg::Hash(H256(<[u8; 32]>::decode(input).map_err(short)?)),
+        A::VecU16 => {
+            let before = *input;
+            let values = Vec::<u16>::decode(input).map_err(short)?;
+            if values.encode().len() != before.len() - input.len() {
+                return Err("a non-canonical length".into());
+            }
+            Arg::U16s(values)
+        }
+    })
+}
+
+/// Reads decoded arguments in order.
+struct Args(std::vec::IntoIter<Arg>);
+
+impl Args {
+    fn int<T: TryFrom<u128>>(&mut self) -> Result<T, String> {
+        match self.0.next() {
+            Some(Arg::Int(v)) => T::try_from(v).map_err(|_| "an integer out of range".into()),
+            _ => Err("an integer expected".into()),
+        }
+    }
+
+    fn netuid(&mut self) -> Result<NetUid, String> {
+        self.int::<NetUid>()
+    }
+
+    fn bool(&mut self) -> Result<bool, String> {
+        match self.0.next() {
+            Some(Arg::Bool(v)) => Ok(v),
+            _ => Err("a bool expected".into()),
+        }
+    }
+
+    fn account(&mut self) -> Result<AccountId, String> {
+        match self.0.next() {
+            Some(Arg::Account(v)) => Ok(v),
+            _ => Err("an account expected".into()),
+        }
+    }
+
+    fn hash(&mut self) -> Result<H256, String> {
+        match self.0.next() {
+            Some(Arg::Hash(v)) => Ok(v),
+            _ => Err("a hash expected".into()),
+        }
+    }
+
+    fn u16s(&mut self) -> Result<Vec<u16>, String> {
+        match self.0.next() {
+            Some(Arg::U16s(v)) => Ok(v),
+            _ => Err("a list expected".into()),
+        }
+    }
+
+    /// Plexus has one mechanism per subnet, Bittensor's mechanism 0.
+    fn mechanism(&mut self) -> Result<(), String> {
+        match self.int::<u8>()? {
+            0 => Ok(()),
+            id => Err(format!(
+                "mechanism {id} does not exist; subnets have mechanism 0 only"
+            )),
+        }
+    }
+}
+
+fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
+    let mut a = Args(args.into_iter());
+    Ok(match name {
+        "transfer_allow_death" => Call::Transfer {
+            dest: a.account()?,
+            value: a.int()?,
+        },
+        "transfer_keep_alive" => Call::TransferKeepAlive {
+            dest: a.account()?,
+            value: a.int()?,
+        },
+        "transfer_all" => Call::TransferAll {
+            dest: a.account()?,
+            keep_alive: a.bool()?,
+        },
+        "set_weights" => Call::SetWeights {
+            netuid: a.netuid()?,
+            dests: a.u16s()?,
+            weights: a.u16s()?,
+            version_key: a.int()?,
+        },
+        "set_mechanism_weights" => {
+            let netuid = a.netuid()?;
+            a.mechanism()?;
+            Call::SetWeights {
+                netuid,
+                dests: a.u16s()?,
+                weights: a.u16s()?,
+                version_key: a.int()?,
+            }
+        }
+        "add_stake" => Call::AddStake {
+            hotkey: a.account()?,
+            netuid: a.netuid()?,
+            amount: a.int()?,
+        },
+        "remove_stake" => Call::RemoveStake {
+            hotkey: a.account()?,
+            netuid: a.netuid()?,
+            amount: a.int()?,
+        },
+        "add_stake_limit" => Call::AddStakeLimit {
+            hotkey: a.account()?,
+            netuid: a.netuid()?,
+            amount: a.int()?,
+            limit_price: a.int()?,
+            allow_partial: a.bool()?,
+        },
+        "remove_stake_limit" => Call::RemoveStakeLimit {
+            hotkey: a.account()?,
+            netuid: a.netuid()?,
+            amount: a.int()?,
+            limit_price: a.int()?,
+            allow_partial: a.bool()?,
+        },
+        "serve_axon" => Call::ServeAxon {
+            netuid: a.netuid()?,
+            version: a.int()?,
+            ip: a.int()?,
+            port: a.int()?,
+            ip_type: a.int()?,
+            protocol: a.int()?,
+        },
+        "burned_register" => Call::BurnedRegister {
+            netuid: a.netuid()?,
+            hotkey: a.account()?,
+        },
+        "commit_weights" => Call::CommitWeights {
+            netuid: a.netuid()?,
+            commit_hash: a.hash()?,
+        },
+        "commit_mechanism_weights" => {
+            let netuid = a.netuid()?;
+            a.mechanism()?;
+            Call::CommitWeights {
+                netuid,
+                commit_hash: a.hash()?,
+            }
+        }
+        "reveal_weights" => Call::RevealWeights {
+            netuid: a.netuid()?,
+            uids: a.u16s()?,
+            values: a.u16s()?,
+            salt: a.u16s()?,
+            version_key: a.int()?,
+        },
+        "reveal_mechanism_weights" => {
+            let netuid = a.netuid()?;
+            a.mechanism()?;
+            Call::RevealWeights {
+                netuid,
+                uids: a.u16s()?,
+                values: a.u16s()?,
+                salt: a.u16s()?,
+                version_key: a.int()?,
+            }
+        }
+        other => return Err(format!("{other} has no Plexus equivalent")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_eras_decode_as_the_spec_gives_them() {
+        // Period 128 at block 100: 0x46 0x06; period 16 at block 100: 0x43 0x00.
+        let era = Era::decode(&mut &[0x46, 0x06][..]).unwrap();
+        assert_eq!(
+            era,
+            Era::Mortal {
+                period: 128,
+                phase: 100
+            }
+        );
+        assert_eq!(era.birth(100), 100);
+        assert_eq!(era.birth(227), 100);
+        assert_eq!(era.birth(228), 228);
+        assert_eq!(era.valid_until(150), Some(227));
+        let era = Era::decode(&mut &[0x43, 0x00][..]).unwrap();
+        assert_eq!(
+            era,
+            Era::Mortal {
+                period: 16,
+                phase: 4
+            }
+        );
+        assert_eq!(era.birth(100), 100);
+        assert_eq!(era.birth(3), 4);
+        assert_eq!(Era::decode(&mut &[0x00][..]).unwrap(), Era::Immortal);
+        assert!(Era::decode(&mut &[0x46][..]).is_err());
+    }
+
+    #[test]
+    fn test_every_call_has_a_plexus_equivalent() {
+        for spec in CALLS {
+            let args = spec
+                .args
+                .iter()
+                .map(|(_, ty)| match ty {
+                    A::Bool => Arg::Bool(false),
+                    A::AccountId | A::MultiAddress => Arg::Account(AccountId([1; 32])),
+                    A::H256 => Arg::Hash(H256([2; 32])),
+                    A::VecU16 => Arg::U16s(vec![1]),
+                    _ => Arg::Int(0),
+                })
+                .collect();
+            to_call(spec.name, args).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+        }
+    }
+}
