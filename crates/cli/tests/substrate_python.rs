@@ -557,3 +557,106 @@ fn runtime_head(rpc: &str) -> u64 {
         .unwrap()
         .number
 }
+
+#[test]
+fn test_bittensor_signs_calls_a_plexus_node_applies_and_reads_their_errors() {
+    let env = Env::new();
+    let rpc: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let node = NodeProcess::start(
+        &env.dir.path().join("node"),
+        rpc,
+        &["--dev", "--listen", &listen],
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(crate::node::wait_finalized(
+        &node,
+        1,
+        Duration::from_secs(60),
+    ));
+    let mut driver = Command::new(crate::python_interop::bittensor_10());
+    driver
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/interop/extrinsics_driver.py"
+        ))
+        .arg(format!("ws://{}", node.substrate()))
+        .arg(env.dir.path().join("wallets"))
+        .env("HOME", env.dir.path());
+    let out = json_of(driver, "bittensor 10.5.0");
+    let steps = &out["steps"];
+    // Every call sent through the SDK's own functions succeeded, as the SDK read it back.
+    for step in [
+        "transfer",
+        "register_subnet",
+        "start_call",
+        "commit_reveal_off",
+        "weights_rate_limit",
+        "burned_register",
+        "serve_axon",
+        "add_stake",
+        "add_stake_limit",
+        "unstake",
+        "set_weights",
+    ] {
+        assert_eq!(steps[step]["success"], true, "{step}: {}", steps[step]);
+    }
+    // Each failure reached the SDK with its reason: refused before the pool in Substrate's
+    // words, or included and failed with Bittensor's module error.
+    for (step, reason) in [
+        ("weights_too_soon", "Custom error: 6"),
+        ("not_registered", "Custom error: 10"),
+        ("insufficient_balance", "NotEnoughBalanceToStake"),
+        ("bad_nonce", "Transaction is outdated"),
+        ("price_limit", "SlippageTooHigh"),
+    ] {
+        assert_eq!(steps[step]["success"], false, "{step}: {}", steps[step]);
+        let message = steps[step]["message"].as_str().unwrap();
+        assert!(message.contains(reason), "{step}: {message}");
+    }
+
+    // What the SDK did, as Plexus's own RPC shows it.
+    let read = &out["read"];
+    let netuid = u16::try_from(read["netuid"].as_u64().unwrap()).unwrap();
+    let bob = dev("Bob").account();
+    let bob_hotkey = dev("Bob//hot").account();
+    let client = node.client();
+    let (balance, metagraph, stakes) = runtime.block_on(async {
+        let options = MetagraphOptions {
+            weights: true,
+            bonds: false,
+        };
+        (
+            client.account(bob, None).await.unwrap().balance,
+            client
+                .metagraph(netuid, options, None)
+                .await
+                .unwrap()
+                .unwrap(),
+            client.stake(bob, None).await.unwrap(),
+        )
+    });
+    assert_eq!(json!(balance), read["bob"]);
+    let uid = read["uid"].as_u64().unwrap();
+    let neuron = &metagraph.neurons[uid as usize];
+    assert_eq!(neuron.hotkey, bob_hotkey);
+    assert_eq!(neuron.axon.as_ref().map(|a| a.port), Some(8091));
+    let staked: u64 = stakes
+        .stakes
+        .iter()
+        .filter(|s| s.hotkey == bob_hotkey && s.netuid == netuid)
+        .map(|s| s.alpha)
+        .sum();
+    assert_eq!(json!(staked), read["stake"]);
+    assert!(staked > 0);
+    let owner = &metagraph.neurons[0];
+    assert_eq!(owner.hotkey, dev("Alice//hot").account());
+    assert!(
+        !owner.weights.as_ref().unwrap().is_empty(),
+        "the owner's weights: {:?}",
+        owner.weights
+    );
+}

@@ -167,7 +167,14 @@ impl<B: Backend> Substrate<B> {
                 .events(header.number)
                 .map_err(ApiError::from)?
                 .unwrap_or_default();
-            return Ok(Some(plexus_substrate::events(&events)));
+            let transactions = self
+                .backend
+                .store()
+                .block(header.number)
+                .map_err(ApiError::from)?
+                .map(|block| block.transactions)
+                .unwrap_or_default();
+            return Ok(Some(plexus_substrate::events(&events, &transactions)));
         }
         Ok(plexus_substrate::read(state, key))
     }

@@ -29,6 +29,8 @@ pub const BLOCK_HASH_COUNT: BlockNumber = 4096;
 pub const BALANCES: u8 = 5;
 /// `SubtensorModule`'s pallet index.
 pub const SUBTENSOR: u8 = 7;
+/// `AdminUtils`' pallet index (the subnet owners' hyperparameter calls).
+pub const ADMIN_UTILS: u8 = 19;
 
 /// An argument's type on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +154,61 @@ pub static CALLS: &[CallSpec] = &[
     ),
     call(
         SUBTENSOR,
+        59,
+        "register_network",
+        &[("hotkey", A::AccountId)],
+    ),
+    call(
+        SUBTENSOR,
+        65,
+        "decrease_take",
+        &[("hotkey", A::AccountId), ("take", A::U16)],
+    ),
+    call(
+        SUBTENSOR,
+        66,
+        "increase_take",
+        &[("hotkey", A::AccountId), ("take", A::U16)],
+    ),
+    call(SUBTENSOR, 83, "unstake_all", &[("hotkey", A::AccountId)]),
+    call(
+        SUBTENSOR,
+        85,
+        "move_stake",
+        &[
+            ("origin_hotkey", A::AccountId),
+            ("destination_hotkey", A::AccountId),
+            ("origin_netuid", A::U16),
+            ("destination_netuid", A::U16),
+            ("alpha_amount", A::U64),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        86,
+        "transfer_stake",
+        &[
+            ("destination_coldkey", A::AccountId),
+            ("hotkey", A::AccountId),
+            ("origin_netuid", A::U16),
+            ("destination_netuid", A::U16),
+            ("alpha_amount", A::U64),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        87,
+        "swap_stake",
+        &[
+            ("hotkey", A::AccountId),
+            ("origin_netuid", A::U16),
+            ("destination_netuid", A::U16),
+            ("alpha_amount", A::U64),
+        ],
+    ),
+    call(SUBTENSOR, 92, "start_call", &[("netuid", A::U16)]),
+    call(
+        SUBTENSOR,
         88,
         "add_stake_limit",
         &[
@@ -226,6 +283,124 @@ pub static CALLS: &[CallSpec] = &[
             ("weights", A::VecU16),
             ("version_key", A::U64),
         ],
+    ),
+    call(
+        ADMIN_UTILS,
+        3,
+        "sudo_set_serving_rate_limit",
+        &[("netuid", A::U16), ("serving_rate_limit", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        6,
+        "sudo_set_weights_version_key",
+        &[("netuid", A::U16), ("weights_version_key", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        7,
+        "sudo_set_weights_set_rate_limit",
+        &[("netuid", A::U16), ("weights_set_rate_limit", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        13,
+        "sudo_set_immunity_period",
+        &[("netuid", A::U16), ("immunity_period", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        14,
+        "sudo_set_min_allowed_weights",
+        &[("netuid", A::U16), ("min_allowed_weights", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        15,
+        "sudo_set_max_allowed_uids",
+        &[("netuid", A::U16), ("max_allowed_uids", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        17,
+        "sudo_set_rho",
+        &[("netuid", A::U16), ("rho", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        22,
+        "sudo_set_min_burn",
+        &[("netuid", A::U16), ("min_burn", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        23,
+        "sudo_set_max_burn",
+        &[("netuid", A::U16), ("max_burn", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        26,
+        "sudo_set_bonds_moving_average",
+        &[("netuid", A::U16), ("bonds_moving_average", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        49,
+        "sudo_set_commit_reveal_weights_enabled",
+        &[("netuid", A::U16), ("enabled", A::Bool)],
+    ),
+    call(
+        ADMIN_UTILS,
+        50,
+        "sudo_set_liquid_alpha_enabled",
+        &[("netuid", A::U16), ("enabled", A::Bool)],
+    ),
+    call(
+        ADMIN_UTILS,
+        51,
+        "sudo_set_alpha_values",
+        &[
+            ("netuid", A::U16),
+            ("alpha_low", A::U16),
+            ("alpha_high", A::U16),
+        ],
+    ),
+    call(
+        ADMIN_UTILS,
+        57,
+        "sudo_set_commit_reveal_weights_interval",
+        &[("netuid", A::U16), ("interval", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        60,
+        "sudo_set_bonds_penalty",
+        &[("netuid", A::U16), ("bonds_penalty", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        69,
+        "sudo_set_yuma3_enabled",
+        &[("netuid", A::U16), ("enabled", A::Bool)],
+    ),
+    call(
+        ADMIN_UTILS,
+        70,
+        "sudo_set_bonds_reset_enabled",
+        &[("netuid", A::U16), ("enabled", A::Bool)],
+    ),
+    call(
+        ADMIN_UTILS,
+        72,
+        "sudo_set_owner_immune_neuron_limit",
+        &[("netuid", A::U16), ("immune_neurons", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        89,
+        "sudo_set_burn_half_life",
+        &[("netuid", A::U16), ("burn_half_life", A::U16)],
     ),
 ];
 
@@ -589,6 +764,7 @@ impl Args {
 }
 
 fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
+    use crate::Hyperparameter as H;
     let mut a = Args(args.into_iter());
     Ok(match name {
         "transfer_allow_death" => Call::Transfer {
@@ -684,6 +860,76 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
                 salt: a.u16s()?,
                 version_key: a.int()?,
             }
+        }
+        "register_network" => Call::RegisterNetwork {
+            hotkey: a.account()?,
+        },
+        "decrease_take" => Call::DecreaseTake {
+            hotkey: a.account()?,
+            take: a.int()?,
+        },
+        "increase_take" => Call::IncreaseTake {
+            hotkey: a.account()?,
+            take: a.int()?,
+        },
+        "unstake_all" => Call::UnstakeAll {
+            hotkey: a.account()?,
+        },
+        "move_stake" => Call::MoveStake {
+            origin_hotkey: a.account()?,
+            destination_hotkey: a.account()?,
+            origin_netuid: a.netuid()?,
+            destination_netuid: a.netuid()?,
+            amount: a.int()?,
+        },
+        "transfer_stake" => Call::TransferStake {
+            destination_coldkey: a.account()?,
+            hotkey: a.account()?,
+            origin_netuid: a.netuid()?,
+            destination_netuid: a.netuid()?,
+            amount: a.int()?,
+        },
+        "swap_stake" => Call::SwapStake {
+            hotkey: a.account()?,
+            origin_netuid: a.netuid()?,
+            destination_netuid: a.netuid()?,
+            amount: a.int()?,
+        },
+        "start_call" => Call::StartCall {
+            netuid: a.netuid()?,
+        },
+        "sudo_set_alpha_values" => Call::SetHyperparameter {
+            netuid: a.netuid()?,
+            value: H::AlphaValues {
+                low: a.int()?,
+                high: a.int()?,
+            },
+        },
+        owner_call if owner_call.starts_with("sudo_set_") => {
+            let netuid = a.netuid()?;
+            let value = match owner_call {
+                "sudo_set_serving_rate_limit" => H::ServingRateLimit(a.int()?),
+                "sudo_set_weights_version_key" => H::WeightsVersionKey(a.int()?),
+                // Root's alone on Bittensor; on Plexus an owner's, within the owners' bounds.
+                "sudo_set_weights_set_rate_limit" => H::WeightsRateLimit(a.int()?),
+                "sudo_set_immunity_period" => H::ImmunityPeriod(a.int()?),
+                "sudo_set_min_allowed_weights" => H::MinAllowedWeights(a.int()?),
+                "sudo_set_max_allowed_uids" => H::MaxAllowedUids(a.int()?),
+                "sudo_set_rho" => H::Rho(a.int()?),
+                "sudo_set_min_burn" => H::MinBurn(a.int()?),
+                "sudo_set_max_burn" => H::MaxBurn(a.int()?),
+                "sudo_set_bonds_moving_average" => H::BondsMovingAverage(a.int()?),
+                "sudo_set_commit_reveal_weights_enabled" => H::CommitReveal(a.bool()?),
+                "sudo_set_liquid_alpha_enabled" => H::LiquidAlpha(a.bool()?),
+                "sudo_set_commit_reveal_weights_interval" => H::RevealPeriodEpochs(a.int()?),
+                "sudo_set_bonds_penalty" => H::BondsPenalty(a.int()?),
+                "sudo_set_yuma3_enabled" => H::Yuma3(a.bool()?),
+                "sudo_set_bonds_reset_enabled" => H::BondsReset(a.bool()?),
+                "sudo_set_owner_immune_neuron_limit" => H::ImmuneOwnerUidsLimit(a.int()?),
+                "sudo_set_burn_half_life" => H::BurnHalfLife(a.int()?),
+                other => return Err(format!("{other} has no Plexus equivalent")),
+            };
+            Call::SetHyperparameter { netuid, value }
         }
         other => return Err(format!("{other} has no Plexus equivalent")),
     })

@@ -9,7 +9,7 @@
 
 use crate::types::{AccountId32, H256};
 use parity_scale_codec::Encode;
-use plexus_runtime::{Event, Phase as PlexusPhase};
+use plexus_runtime::{Call, Event, Phase as PlexusPhase, SignedTransaction};
 use scale_info::TypeInfo;
 
 /// What a transaction weighed: Plexus does not weigh transactions, so 0.
@@ -56,8 +56,8 @@ pub(crate) struct ModuleError {
     error: [u8; 4],
 }
 
-/// Why a transaction failed. Plexus's reasons are given as `Other` until transactions in
-/// Substrate's format map them onto Bittensor's module errors.
+/// Why a transaction failed: the module error Bittensor's chain would report
+/// ([`crate::errors::module_error`]), else `Other`.
 #[derive(Encode, TypeInfo)]
 #[allow(dead_code)]
 pub(crate) enum DispatchError {
@@ -210,7 +210,7 @@ fn outcome() -> DispatchEventInfo {
 }
 
 /// The pallet event of a Plexus event, if the clients know one.
-fn event(event: &Event) -> Option<RuntimeEvent> {
+fn event(event: &Event, call: Option<&Call>) -> Option<RuntimeEvent> {
     use SubtensorEvent as S;
     Some(match event {
         Event::FeePaid { who, fee } => {
@@ -223,10 +223,18 @@ fn event(event: &Event) -> Option<RuntimeEvent> {
         Event::TransactionSucceeded { .. } => RuntimeEvent::System(SystemEvent::ExtrinsicSuccess {
             dispatch_info: outcome(),
         }),
-        Event::TransactionFailed { .. } => RuntimeEvent::System(SystemEvent::ExtrinsicFailed {
-            dispatch_error: DispatchError::Other,
-            dispatch_info: outcome(),
-        }),
+        Event::TransactionFailed { error, .. } => {
+            RuntimeEvent::System(SystemEvent::ExtrinsicFailed {
+                dispatch_error: match crate::errors::module_error(call, error) {
+                    Some((index, error)) => DispatchError::Module(ModuleError {
+                        index,
+                        error: [error, 0, 0, 0],
+                    }),
+                    None => DispatchError::Other,
+                },
+                dispatch_info: outcome(),
+            })
+        }
         Event::Transfer { from, to, amount } => RuntimeEvent::Balances(BalancesEvent::Transfer {
             from: (*from).into(),
             to: (*to).into(),
@@ -296,16 +304,24 @@ fn event(event: &Event) -> Option<RuntimeEvent> {
 
 /// A block's events as `System.Events` holds them, SCALE: each event the clients know, in
 /// order, a transaction's at its index (`ApplyExtrinsic`), the block step's at `Initialization`.
-pub fn events(events: &[(PlexusPhase, Event)]) -> Vec<u8> {
+/// `transactions` are the block's, in order: a failure is reported as the error its call's
+/// pallet would give.
+pub fn events(events: &[(PlexusPhase, Event)], transactions: &[SignedTransaction]) -> Vec<u8> {
     events
         .iter()
         .filter_map(|(phase, e)| {
+            let (phase, call) = match phase {
+                PlexusPhase::Initialization => (Phase::Initialization, None),
+                PlexusPhase::Transaction(index) => (
+                    Phase::ApplyExtrinsic(*index),
+                    transactions
+                        .get(*index as usize)
+                        .map(SignedTransaction::call),
+                ),
+            };
             Some(EventRecord {
-                phase: match phase {
-                    PlexusPhase::Initialization => Phase::Initialization,
-                    PlexusPhase::Transaction(index) => Phase::ApplyExtrinsic(*index),
-                },
-                event: event(e)?,
+                phase,
+                event: event(e, call)?,
                 topics: Vec::new(),
             })
         })

@@ -11,6 +11,7 @@
 //! module), no chain rules. Plexus's state is mapped onto these shapes, not restructured.
 
 mod api;
+mod errors;
 mod events;
 mod metadata;
 mod read;

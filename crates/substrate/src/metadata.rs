@@ -3,6 +3,7 @@
 //! clients decode with.
 
 use crate::api::{ChainIdentityV2, LockState, SubnetIdentityV3};
+use crate::errors::{self, PalletErrors};
 use crate::events::{
     BalancesEvent, EventRecord, RuntimeEvent, SubtensorEvent, SystemEvent, TransactionPaymentEvent,
 };
@@ -51,6 +52,7 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
     fn type_info() -> Type {
         let pallet = match PALLET {
             extrinsic::BALANCES => "pallet_balances::pallet",
+            extrinsic::ADMIN_UTILS => "pallet_admin_utils::pallet",
             _ => "pallet_subtensor::pallet",
         };
         let mut variants = Variants::new();
@@ -99,6 +101,7 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
 
 type BalancesCall = PalletCalls<{ extrinsic::BALANCES }>;
 type SubtensorCall = PalletCalls<{ extrinsic::SUBTENSOR }>;
+type AdminUtilsCall = PalletCalls<{ extrinsic::ADMIN_UTILS }>;
 
 /// `System`'s errors.
 #[derive(TypeInfo)]
@@ -117,6 +120,8 @@ enum RuntimeCall {
     Balances(BalancesCall),
     #[codec(index = 7)]
     SubtensorModule(SubtensorCall),
+    #[codec(index = 19)]
+    AdminUtils(AdminUtilsCall),
 }
 
 /// Every pallet's errors, by pallet index.
@@ -125,6 +130,10 @@ enum RuntimeCall {
 enum RuntimeError {
     #[codec(index = 0)]
     System(SystemError),
+    #[codec(index = 5)]
+    Balances(PalletErrors<{ errors::BALANCES }>),
+    #[codec(index = 7)]
+    SubtensorModule(PalletErrors<{ errors::SUBTENSOR }>),
 }
 
 /// `CheckMetadataHash`'s mode: Plexus accepts `Disabled` only.
@@ -416,6 +425,9 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         event: Some(PalletEventMetadata {
             ty: meta_type::<BalancesEvent>(),
         }),
+        error: Some(PalletErrorMetadata {
+            ty: meta_type::<PalletErrors<{ errors::BALANCES }>>(),
+        }),
         constants: vec![constant::<u64>(
             "ExistentialDeposit",
             constants.existential_deposit,
@@ -439,6 +451,9 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         event: Some(PalletEventMetadata {
             ty: meta_type::<SubtensorEvent>(),
         }),
+        error: Some(PalletErrorMetadata {
+            ty: meta_type::<PalletErrors<{ errors::SUBTENSOR }>>(),
+        }),
         ..pallet("SubtensorModule", 7)
     };
     // Commitments: listed by bittensor 11's metagraph; Plexus has none yet.
@@ -459,6 +474,13 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
             ],
         }),
         ..pallet("Commitments", 18)
+    };
+    // The subnet owners' hyperparameter calls.
+    let admin_utils = PalletMetadata {
+        calls: Some(PalletCallMetadata {
+            ty: meta_type::<AdminUtilsCall>(),
+        }),
+        ..pallet("AdminUtils", 19)
     };
     let extrinsic = ExtrinsicMetadata {
         version: 4,
@@ -481,6 +503,7 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
             transaction_payment,
             subtensor,
             commitments,
+            admin_utils,
         ],
         extrinsic,
         meta_type::<Runtime>(),

@@ -23,10 +23,10 @@ def events_of(s, number):
     records = s.substrate.query("System", "Events", block_hash=s.get_block_hash(number))
     out = []
     for record in getattr(records, "value", records):
-        phase = record["phase"]
-        phase = phase["ApplyExtrinsic"] if isinstance(phase, dict) else -1
-        ((pallet, inner),) = record["event"].items()
-        ((name, fields),) = inner.items() if isinstance(inner, dict) else ((inner, None),)
+        # The event records Substrate clients decode: the phase, the extrinsic's index, the
+        # pallet, the event's name and its fields.
+        phase = record["extrinsic_idx"] if record["phase"] == "ApplyExtrinsic" else -1
+        pallet, name, fields = record["module_id"], record["event_id"], record["attributes"]
         amount = None
         if name == "TransactionFeePaid":
             amount = fields["actual_fee"]

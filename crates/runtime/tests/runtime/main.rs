@@ -11,5 +11,6 @@ mod kinds;
 mod properties;
 mod staking;
 mod subnets;
+mod substrate;
 mod transactions;
 mod weights;

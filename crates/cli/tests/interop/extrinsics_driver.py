@@ -1,0 +1,160 @@
+"""Acts on a Plexus dev node with Bittensor's own SDK, as a subnet owner, a miner and a staker
+would: every call is built from the node's metadata, signed and submitted by the SDK, and its
+outcome read back by the SDK from the node's events. Prints one JSON object: each step's
+outcome (success, message) and what the SDK reads afterwards.
+
+    python extrinsics_driver.py ws://127.0.0.1:9945 <wallet dir>
+"""
+
+import json
+import sys
+
+import bittensor as bt
+from bittensor_wallet import Keypair, Wallet
+
+
+def wallet(name, uri, path):
+    w = Wallet(name=name, hotkey="default", path=path)
+    w.set_coldkey(Keypair.create_from_uri(uri), encrypt=False, overwrite=True)
+    w.set_coldkeypub(Keypair.create_from_uri(uri), overwrite=True)
+    w.set_hotkey(Keypair.create_from_uri(uri + "//hot"), encrypt=False, overwrite=True)
+    return w
+
+
+def outcome(response):
+    return {"success": bool(response.success), "message": str(response.message)}
+
+
+def raw(st, module, function, params, w, sign_with="coldkey", nonce=None):
+    """A call the SDK's helpers would refuse before sending: the chain's answer is the test."""
+    call = st.compose_call(module, function, params)
+    try:
+        keypair = w.hotkey if sign_with == "hotkey" else w.coldkey
+        extrinsic = st.substrate.create_signed_extrinsic(
+            call=call, keypair=keypair, nonce=nonce, era={"period": 16}
+        )
+        receipt = st.substrate.submit_extrinsic(
+            extrinsic, wait_for_inclusion=True, wait_for_finalization=True
+        )
+        if receipt.is_success:
+            return {"success": True, "message": "Success"}
+        return {"success": False, "message": str(receipt.error_message)}
+    except Exception as e:  # the node refused it before the pool
+        return {"success": False, "message": str(e)}
+
+
+def main():
+    url, path = sys.argv[1], sys.argv[2]
+    st = bt.Subtensor(url)
+    alice = wallet("alice", "//Alice", path)
+    bob = wallet("bob", "//Bob", path)
+    poor = wallet("poor", "//Poor", path)
+    steps = {}
+
+    steps["transfer"] = outcome(
+        st.transfer(alice, bob.coldkeypub.ss58_address, bt.Balance.from_tao(2))
+    )
+    steps["transfer_poor"] = outcome(
+        st.transfer(alice, poor.coldkeypub.ss58_address, bt.Balance.from_tao(0.01))
+    )
+    steps["register_subnet"] = outcome(st.register_subnet(alice))
+    netuid = max(st.get_all_subnets_netuid())
+    steps["start_call"] = outcome(
+        st.start_call(alice, netuid, wait_for_finalization=True)
+    )
+    # The owner turns commit-reveal off (an AdminUtils hyperparameter call), so weights are set
+    # directly.
+    steps["commit_reveal_off"] = raw(
+        st,
+        "AdminUtils",
+        "sudo_set_commit_reveal_weights_enabled",
+        {"netuid": netuid, "enabled": False},
+        alice,
+    )
+    # And lets weights be set every 2 blocks (Bittensor's root alone may; Plexus's owners may).
+    steps["weights_rate_limit"] = raw(
+        st,
+        "AdminUtils",
+        "sudo_set_weights_set_rate_limit",
+        {"netuid": netuid, "weights_set_rate_limit": 2},
+        alice,
+    )
+    steps["burned_register"] = outcome(st.burned_register(bob, netuid))
+    # A documentation address: the chain refuses loopback, as Bittensor's does.
+    axon = bt.Axon(wallet=bob, ip="127.0.0.1", port=8091, external_ip="192.0.2.1")
+    steps["serve_axon"] = outcome(st.serve_axon(netuid, axon))
+    hot = bob.hotkey.ss58_address
+    steps["add_stake"] = outcome(
+        st.add_stake(bob, netuid, hot, bt.Balance.from_tao(10))
+    )
+    steps["add_stake_limit"] = outcome(
+        st.add_stake(bob, netuid, hot, bt.Balance.from_tao(1), safe_staking=True, rate_tolerance=0.05)
+    )
+    stake = st.get_stake(bob.coldkeypub.ss58_address, hot, netuid)
+    steps["unstake"] = outcome(
+        st.unstake(bob, netuid, hot, bt.Balance.from_rao(stake.rao // 2).set_unit(netuid))
+    )
+    while st.blocks_since_last_update(netuid, 0) <= st.weights_rate_limit(netuid):
+        st.wait_for_block()
+    steps["set_weights"] = outcome(
+        st.set_weights(alice, netuid, uids=[0, 1], weights=[0.5, 0.5])
+    )
+
+    # Failures the chain reports, each sent as the SDK sends it but without its own pre-checks.
+    steps["weights_too_soon"] = raw(
+        st,
+        "SubtensorModule",
+        "set_weights",
+        {"netuid": netuid, "dests": [0, 1], "weights": [1, 1], "version_key": 0},
+        alice,
+        sign_with="hotkey",
+    )
+    steps["not_registered"] = raw(
+        st,
+        "SubtensorModule",
+        "set_weights",
+        {"netuid": netuid, "dests": [0], "weights": [1], "version_key": 0},
+        poor,
+        sign_with="hotkey",
+    )
+    steps["insufficient_balance"] = raw(
+        st,
+        "SubtensorModule",
+        "add_stake",
+        {"hotkey": hot, "netuid": netuid, "amount_staked": 5 * 10**9},
+        poor,
+    )
+    steps["bad_nonce"] = raw(
+        st,
+        "Balances",
+        "transfer_keep_alive",
+        {"dest": bob.coldkeypub.ss58_address, "value": 10**9},
+        alice,
+        nonce=0,
+    )
+    steps["price_limit"] = raw(
+        st,
+        "SubtensorModule",
+        "add_stake_limit",
+        {
+            "hotkey": hot,
+            "netuid": netuid,
+            "amount_staked": 10**9,
+            "limit_price": 1,
+            "allow_partial": False,
+        },
+        bob,
+    )
+
+    read = {
+        "netuid": netuid,
+        "bob": st.get_balance(bob.coldkeypub.ss58_address).rao,
+        "uid": st.get_uid_for_hotkey_on_subnet(hot, netuid),
+        "stake": st.get_stake(bob.coldkeypub.ss58_address, hot, netuid).rao,
+        "axon_port": st.get_neuron_for_pubkey_and_subnet(hot, netuid).axon_info.port,
+    }
+    print(json.dumps({"steps": steps, "read": read}))
+
+
+if __name__ == "__main__":
+    main()
