@@ -45,6 +45,9 @@ pub enum LocalnetError {
         /// Why.
         source: plexus_subnet_kit::SubnetError,
     },
+    /// A process of the python subnet could not start.
+    #[error("subnet python: {0}")]
+    Python(String),
 }
 
 impl LocalnetError {

@@ -12,6 +12,8 @@
 //! chain ── nodes (threads, loopback p2p) ── RPC ──┬── setup: subnets, registrations, stake
 //!                                                  ├── miners: axons on 127.0.0.2 (subnet code)
 //!                                                  ├── validators: dendrites, weights (subnet code)
+//!                                                  ├── the python subnet: processes on bittensor,
+//!                                                  │   through the Substrate-compatible RPC
 //!                                                  └── view, explorer
 //! ```
 //!
@@ -23,6 +25,7 @@
 mod error;
 mod net;
 mod nodes;
+mod python;
 mod setup;
 mod view;
 
@@ -82,6 +85,10 @@ pub struct Args {
     /// Print a line per epoch instead of redrawing the screen.
     #[arg(long)]
     pub plain: bool,
+    /// The Python interpreter for the `python` subnet, one that has `bittensor==10.5.0`
+    /// (default: a virtualenv made in the state directory, from PyPI, on first use).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
 }
 
 /// `plexus localnet`: starts the network, shows it until Ctrl-C, then stops everything.

@@ -2,6 +2,7 @@
 
 use crate::error::LocalnetError;
 use crate::nodes::{self, dev_key, Nodes};
+use crate::python::{self, PythonSubnet};
 use crate::setup::{self, Payers, Plan};
 use crate::{localnet_dir, Args};
 use plexus_axon::RunningAxon;
@@ -55,6 +56,8 @@ pub struct Localnet {
     pub state_dir: PathBuf,
     nodes: Nodes,
     axons: Vec<RunningAxon>,
+    /// The python subnet's miners and validators.
+    processes: Vec<tokio::process::Child>,
     neurons: Vec<tokio::task::JoinHandle<()>>,
     stop: tokio::sync::watch::Sender<bool>,
     _explorer: Option<plexus_explorer::Explorer>,
@@ -71,7 +74,7 @@ fn subnet(name: &str) -> Result<Box<dyn Subnet>, String> {
             .map_err(|e| e.to_string()),
         "embeddings" => Ok(Box::new(plexus_subnet_embeddings::Embeddings::new())),
         other => Err(format!(
-            "no subnet called {other:?} (there are: weather, code, embeddings)"
+            "no subnet called {other:?} (there are: weather, code, embeddings, python)"
         )),
     }
 }
@@ -96,7 +99,8 @@ impl Localnet {
         }
         let mut chosen = Vec::new();
         let mut skipped = Vec::new();
-        for name in &args.subnets {
+        let wants_python = args.subnets.iter().any(|name| name == python::NAME);
+        for name in args.subnets.iter().filter(|name| *name != python::NAME) {
             match subnet(name).and_then(|s| s.check().map(|()| s).map_err(|e| e.to_string())) {
                 Ok(s) => chosen.push(s),
                 Err(reason) => {
@@ -105,7 +109,28 @@ impl Localnet {
                 }
             }
         }
-        if chosen.is_empty() {
+        let dir = localnet_dir(args)?;
+        let python = if !wants_python {
+            None
+        } else if args.no_substrate_rpc {
+            let reason = "it needs the Substrate-compatible RPC (drop --no-substrate-rpc)";
+            skipped.push((python::NAME.to_string(), reason.to_string()));
+            None
+        } else {
+            if args.fresh {
+                // Keep the virtualenv across fresh starts: it is a download, not chain state.
+                let _ = std::fs::remove_dir_all(dir.join(python::NAME).join("wallets"));
+            }
+            match PythonSubnet::prepare(&dir, args.python.as_deref()) {
+                Ok(subnet) => Some(subnet),
+                Err(reason) => {
+                    error!(subnet = python::NAME, %reason, "subnet skipped");
+                    skipped.push((python::NAME.to_string(), reason));
+                    None
+                }
+            }
+        };
+        if chosen.is_empty() && python.is_none() {
             return Err(LocalnetError::Args(format!(
                 "no subnet can run: {}",
                 skipped
@@ -116,7 +141,6 @@ impl Localnet {
             )));
         }
 
-        let dir = localnet_dir(args)?;
         let (spec, keys) = nodes::prepare(&dir, args.validators, args.fresh)?;
         let mut nodes = Nodes::start(
             &dir,
@@ -144,11 +168,12 @@ impl Localnet {
             state_dir: dir,
             nodes,
             axons: Vec::new(),
+            processes: Vec::new(),
             neurons: Vec::new(),
             stop,
             _explorer: None,
         };
-        if let Err(e) = localnet.populate(args, &chain, chosen).await {
+        if let Err(e) = localnet.populate(args, &chain, chosen, python).await {
             localnet.stop().await;
             return Err(e);
         }
@@ -169,11 +194,15 @@ impl Localnet {
         args: &Args,
         chain: &Submitter,
         chosen: Vec<Box<dyn Subnet>>,
+        python: Option<PythonSubnet>,
     ) -> Result<(), LocalnetError> {
+        let mut names: Vec<(&str, &str)> = chosen.iter().map(|s| (s.name(), s.about())).collect();
+        if python.is_some() {
+            names.push((python::NAME, python::ABOUT));
+        }
         let mut plans = Vec::new();
         let mut running = Vec::new();
-        for s in &chosen {
-            let name = s.name();
+        for (name, about) in names {
             let validators = (0..args.subnet_validators)
                 .map(|i| {
                     neuron(
@@ -198,7 +227,7 @@ impl Localnet {
             });
             running.push(RunningSubnet {
                 name: name.to_string(),
-                about: s.about().to_string(),
+                about: about.to_string(),
                 netuid: 0,
                 miners,
                 validators,
@@ -215,11 +244,54 @@ impl Localnet {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "subnets set up"
         );
-        for ((subnet, running), netuid) in chosen.into_iter().zip(&mut running).zip(netuids) {
+        for (running, netuid) in running.iter_mut().zip(netuids) {
             running.netuid = netuid;
+        }
+        let rust = chosen.len();
+        for (subnet, running) in chosen.into_iter().zip(&running) {
             self.start_neurons(&*subnet, running).await?;
         }
+        if let (Some(python), Some(running)) = (python, running.get(rust)) {
+            self.start_python(&python, running, args.substrate_rpc)?;
+        }
         self.subnets = running;
+        Ok(())
+    }
+
+    /// Starts the python subnet's miners and validators as processes on Bittensor's SDK.
+    fn start_python(
+        &mut self,
+        python: &PythonSubnet,
+        running: &RunningSubnet,
+        endpoint: SocketAddr,
+    ) -> Result<(), LocalnetError> {
+        let fail = LocalnetError::Python;
+        let neuron = |who: &NeuronInfo, owner: &str| python::Neuron {
+            name: who.name.clone(),
+            hotkey_uri: format!("{owner}//{}//{}", running.name, who.name),
+            coldkey_uri: owner.to_string(),
+            netuid: running.netuid,
+            endpoint,
+        };
+        // As for the Rust miners: 127.0.0.1 is refused as an axon address.
+        let ip = std::net::IpAddr::from([127, 0, 0, 2]);
+        for miner in &running.miners {
+            let port = std::net::TcpListener::bind((ip, 0))
+                .and_then(|l| l.local_addr())
+                .map_err(|e| fail(e.to_string()))?
+                .port();
+            let kind = miner.kind.unwrap_or(Kind::Honest).name();
+            let child = python
+                .miner(&neuron(miner, "//Charlie"), kind, ip, port)
+                .map_err(fail)?;
+            self.processes.push(child);
+        }
+        for validator in &running.validators {
+            let child = python
+                .validator(&neuron(validator, "//Bob"), ip)
+                .map_err(fail)?;
+            self.processes.push(child);
+        }
         Ok(())
     }
 
@@ -310,6 +382,9 @@ impl Localnet {
             }
         }
         drop(self.axons);
+        for mut process in self.processes {
+            let _ = process.kill().await;
+        }
         drop(self._explorer);
         self.nodes.stop().await;
     }

@@ -34,5 +34,6 @@ pub(crate) fn quick_args(
         explorer: rpc,
         no_explorer: true,
         plain: true,
+        python: None,
     }
 }
