@@ -1,9 +1,12 @@
 //! Bittensor's own Python SDK (`bittensor==10.5.0`, sync and async, and `bittensor==11.3.0`)
-//! reading a Plexus node through its Substrate-compatible JSON-RPC: each connects unchanged (the
-//! handshake and the metadata), and the current block, balances and (with 10.5.0) a subnet's
-//! existence, tempo, weights rate limit, registrations and last updates it reads are Plexus's.
-//! On a running localnet, the metagraph, neurons, hyperparameters, subnets, stakes and
+//! against a Plexus node through its Substrate-compatible JSON-RPC: each connects unchanged
+//! (the handshake and the metadata), and the current block, balances and (with 10.5.0) a
+//! subnet's existence, tempo, weights rate limit, registrations and last updates it reads are
+//! Plexus's. On a running localnet, the metagraph, neurons, hyperparameters, subnets, stakes and
 //! delegates that bittensor 10.5.0 and 11.3.0 read, and what `btcli` shows, are Plexus's too.
+//! Both SDKs sign and send calls (transfers, a subnet, registrations, axons, stake, weights, an
+//! owner's hyperparameters) that the node applies as Plexus's own, and read back the chain's
+//! reasons for the failures they provoke.
 
 use crate::node::{dev, NodeProcess};
 use crate::util::{free_port, Env};
@@ -559,7 +562,7 @@ fn runtime_head(rpc: &str) -> u64 {
 }
 
 #[test]
-fn test_bittensor_signs_calls_a_plexus_node_applies_and_reads_their_errors() {
+fn test_bittensor_10_and_11_sign_calls_a_plexus_node_applies_and_reads_their_errors() {
     let env = Env::new();
     let rpc: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let listen = format!("127.0.0.1:{}", free_port());
@@ -659,4 +662,63 @@ fn test_bittensor_signs_calls_a_plexus_node_applies_and_reads_their_errors() {
         "the owner's weights: {:?}",
         owner.weights
     );
+
+    // bittensor 11's intents and raw calls on the same subnet.
+    let mut driver = Command::new(crate::python_interop::bittensor_11());
+    driver
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/interop/extrinsics_v11_driver.py"
+        ))
+        .arg(format!("ws://{}", node.substrate()))
+        .arg(netuid.to_string())
+        .env("HOME", env.dir.path());
+    let out = json_of(driver, "bittensor 11.3.0");
+    let steps = &out["steps"];
+    for step in [
+        "fund",
+        "transfer",
+        "burned_register",
+        "serve_axon",
+        "add_stake",
+        "remove_stake",
+        "set_weights",
+    ] {
+        assert_eq!(steps[step]["success"], true, "v11 {step}: {}", steps[step]);
+    }
+    for (step, reason) in [
+        ("insufficient_balance", "more stake than there exists"),
+        ("not_registered", "not registered"),
+    ] {
+        assert_eq!(steps[step]["success"], false, "v11 {step}: {}", steps[step]);
+        let message = steps[step]["message"].as_str().unwrap();
+        assert!(message.contains(reason), "v11 {step}: {message}");
+    }
+    let read = &out["read"];
+    assert_eq!(read["dave_gain"], 1_000_000_000);
+    let carol = dev("Carol").account();
+    let carol_hotkey = dev("Carol//hot").account();
+    let (metagraph, stakes) = runtime.block_on(async {
+        (
+            client
+                .metagraph(netuid, MetagraphOptions::default(), None)
+                .await
+                .unwrap()
+                .unwrap(),
+            client.stake(carol, None).await.unwrap(),
+        )
+    });
+    let uid = read["uid"].as_u64().unwrap() as usize;
+    assert_eq!(metagraph.neurons[uid].hotkey, carol_hotkey);
+    assert_eq!(
+        metagraph.neurons[uid].axon.as_ref().map(|a| a.port),
+        Some(8092)
+    );
+    let staked: u64 = stakes
+        .stakes
+        .iter()
+        .filter(|s| s.hotkey == carol_hotkey && s.netuid == netuid)
+        .map(|s| s.alpha)
+        .sum();
+    assert_eq!(json!(staked), read["stake"]);
 }
