@@ -647,12 +647,7 @@ fn test_bittensor_10_and_11_sign_calls_a_plexus_node_applies_and_reads_their_err
     let neuron = &metagraph.neurons[uid as usize];
     assert_eq!(neuron.hotkey, bob_hotkey);
     assert_eq!(neuron.axon.as_ref().map(|a| a.port), Some(8091));
-    let staked: u64 = stakes
-        .stakes
-        .iter()
-        .filter(|s| s.hotkey == bob_hotkey && s.netuid == netuid)
-        .map(|s| s.alpha)
-        .sum();
+    let staked = alpha(&stakes, bob_hotkey, netuid);
     assert_eq!(json!(staked), read["stake"]);
     assert!(staked > 0);
     let owner = &metagraph.neurons[0];
@@ -714,11 +709,20 @@ fn test_bittensor_10_and_11_sign_calls_a_plexus_node_applies_and_reads_their_err
         metagraph.neurons[uid].axon.as_ref().map(|a| a.port),
         Some(8092)
     );
-    let staked: u64 = stakes
+    let staked = alpha(&stakes, carol_hotkey, netuid);
+    assert_eq!(json!(staked), read["stake"]);
+}
+
+/// The alpha a coldkey's `stakes` hold through `hotkey` on `netuid`.
+fn alpha(
+    stakes: &plexus_rpc::types::StakeInfo,
+    hotkey: plexus_primitives::AccountId,
+    netuid: u16,
+) -> u64 {
+    stakes
         .stakes
         .iter()
-        .filter(|s| s.hotkey == carol_hotkey && s.netuid == netuid)
+        .filter(|s| s.hotkey == hotkey && s.netuid == netuid)
         .map(|s| s.alpha)
-        .sum();
-    assert_eq!(json!(staked), read["stake"]);
+        .sum()
 }

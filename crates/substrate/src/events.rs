@@ -13,7 +13,7 @@ use plexus_runtime::{Call, Event, Phase as PlexusPhase, SignedTransaction};
 use scale_info::TypeInfo;
 
 /// What a transaction weighed: Plexus does not weigh transactions, so 0.
-#[derive(Encode, TypeInfo)]
+#[derive(Debug, Clone, Default, Encode, TypeInfo)]
 pub(crate) struct Weight {
     #[codec(compact)]
     ref_time: u64,
@@ -21,9 +21,12 @@ pub(crate) struct Weight {
     proof_size: u64,
 }
 
-#[derive(Encode, TypeInfo)]
+/// A transaction's class: every Plexus call is `Normal` (the others are declared for the
+/// clients' decoder).
+#[derive(Debug, Clone, Default, Encode, TypeInfo)]
 #[allow(dead_code)]
 pub(crate) enum DispatchClass {
+    #[default]
     #[codec(index = 0)]
     Normal,
     #[codec(index = 1)]
@@ -200,10 +203,7 @@ impl TypeInfo for EventRecord {
 
 fn outcome() -> DispatchEventInfo {
     DispatchEventInfo {
-        weight: Weight {
-            ref_time: 0,
-            proof_size: 0,
-        },
+        weight: Weight::default(),
         class: DispatchClass::Normal,
         pays_fee: Pays::Yes,
     }

@@ -1,6 +1,7 @@
 //! What the runtime APIs answer, field for field in Bittensor's order: the clients decode by
 //! position with the types the metadata declares, then read fields by name.
 
+use crate::events::{DispatchClass, Weight};
 use crate::types::{AccountId32, I32F32, I96F32, U64F64};
 use parity_scale_codec::{Compact, Encode};
 use scale_info::TypeInfo;
@@ -476,29 +477,6 @@ pub(crate) struct DelegateInfo {
 pub(crate) struct SubnetPrice {
     pub netuid: u16,
     pub price: u64,
-}
-
-/// A transaction's weight; Plexus charges by size, so zero.
-#[derive(Debug, Clone, Default, Encode, TypeInfo)]
-pub(crate) struct Weight {
-    #[codec(compact)]
-    pub ref_time: u64,
-    #[codec(compact)]
-    pub proof_size: u64,
-}
-
-/// The class of a transaction: every Plexus call is `Normal` (the others are declared for the
-/// clients' decoder).
-#[derive(Debug, Clone, Default, Encode, TypeInfo)]
-#[allow(dead_code)]
-pub(crate) enum DispatchClass {
-    #[default]
-    #[codec(index = 0)]
-    Normal,
-    #[codec(index = 1)]
-    Operational,
-    #[codec(index = 2)]
-    Mandatory,
 }
 
 /// What a transaction would cost (`TransactionPaymentApi_query_info`).
