@@ -5,16 +5,24 @@
 //! finality latency (from a block's timestamp, set by its proposer, to the moment a client
 //! subscribed to finalized heads hears of it; all processes share one clock here).
 //!
+//! The same transfers are sent three ways in one run: Plexus's own envelope one request each
+//! and in JSON-RPC batches, and signed as Bittensor's clients sign them (Substrate extrinsics,
+//! `author_submitExtrinsic` on the Substrate-compatible RPC).
+//!
 //! `cargo bench -p plexus-cli --bench network` (add `-- --transactions N` to change the load,
 //! `-- --validators N` to measure one network size only).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use futures::StreamExt;
+use jsonrpsee_core::client::ClientT;
+use jsonrpsee_core::rpc_params;
+use jsonrpsee_http_client::HttpClient;
+use parity_scale_codec::{Compact, Encode};
 use plexus_keys::{CryptoType, Keypair};
 use plexus_primitives::{AccountId, H256, RAO_PER_TAO};
 use plexus_rpc::{sign_transaction, Client};
-use plexus_runtime::Call;
+use plexus_runtime::{extrinsic, Call};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -62,8 +70,12 @@ fn senders(count: usize) -> Vec<Keypair> {
 }
 
 /// Starts `validators` nodes of a fresh chain whose genesis funds `accounts`; returns their RPC
-/// URLs.
-fn start_network(root: &Path, validators: usize, accounts: &[AccountId]) -> (Killed, Vec<String>) {
+/// URLs and their Substrate-compatible RPC URLs.
+fn start_network(
+    root: &Path,
+    validators: usize,
+    accounts: &[AccountId],
+) -> (Killed, Vec<String>, Vec<String>) {
     let dirs: Vec<PathBuf> = (0..validators)
         .map(|i| root.join(format!("v{i}")))
         .collect();
@@ -101,6 +113,9 @@ fn start_network(root: &Path, validators: usize, accounts: &[AccountId]) -> (Kil
     let rpc: Vec<String> = (0..validators)
         .map(|_| format!("127.0.0.1:{}", free_port()))
         .collect();
+    let substrate: Vec<String> = (0..validators)
+        .map(|_| format!("127.0.0.1:{}", free_port()))
+        .collect();
     let mut children = Vec::new();
     for i in 0..validators {
         let dir = dirs[i].to_str().unwrap();
@@ -124,7 +139,11 @@ fn start_network(root: &Path, validators: usize, accounts: &[AccountId]) -> (Kil
         let log = std::fs::File::create(dirs[i].with_extension("log")).unwrap();
         children.push(
             Command::new(env!("CARGO_BIN_EXE_plexus"))
+                // One client sends everything: the per-address limits are lifted for it.
                 .args(["node", "run", "--data-dir", dir, "--rpc-rate", "1000000"])
+                .args(["--rpc-max-connections", "4096"])
+                .args(["--rpc-max-connections-per-address", "4096"])
+                .args(["--substrate-rpc", &substrate[i]])
                 .stdout(Stdio::null())
                 .stderr(log)
                 .spawn()
@@ -132,7 +151,8 @@ fn start_network(root: &Path, validators: usize, accounts: &[AccountId]) -> (Kil
         );
     }
     let urls = rpc.iter().map(|a| format!("http://{a}")).collect();
-    (Killed(children), urls)
+    let substrate = substrate.iter().map(|a| format!("http://{a}")).collect();
+    (Killed(children), urls, substrate)
 }
 
 async fn wait_height(client: &Client, height: u64) {
@@ -219,6 +239,8 @@ enum Submit {
     One,
     /// JSON-RPC batch requests of [`BATCH`] `tx_submit` calls, 8 in flight.
     Batches,
+    /// Substrate extrinsics, one `author_submitExtrinsic` request each, 256 in flight.
+    Substrate,
 }
 
 /// Transactions per JSON-RPC batch: the server's default batch limit.
@@ -226,6 +248,7 @@ const BATCH: usize = 64;
 
 async fn run_load(
     urls: &[String],
+    substrate_urls: &[String],
     signers: &[Keypair],
     genesis_hash: H256,
     nonce_base: u64,
@@ -245,16 +268,28 @@ async fn run_load(
         .account();
     // Sign everything first: the benchmark measures the chain, not the client's signing.
     let mut txs = Vec::new();
+    let mut extrinsics = Vec::new();
     for nonce in nonce_base..nonce_base + PER_ACCOUNT {
         for signer in signers {
-            let call = Call::Transfer {
-                dest,
-                value: RAO_PER_TAO / 1000,
-            };
-            txs.push(sign_transaction(signer, genesis_hash, nonce, call));
+            let value = RAO_PER_TAO / 1000;
+            if let Submit::Substrate = mode {
+                extrinsics.push(substrate_transfer(signer, genesis_hash, nonce, dest, value));
+            } else {
+                let call = Call::Transfer { dest, value };
+                txs.push(sign_transaction(signer, genesis_hash, nonce, call));
+            }
         }
     }
-    let total = txs.len();
+    let total = txs.len() + extrinsics.len();
+    let substrate_clients: Vec<HttpClient> = substrate_urls
+        .iter()
+        .map(|u| {
+            HttpClient::builder()
+                .request_timeout(Duration::from_secs(60))
+                .build(u)
+                .unwrap()
+        })
+        .collect();
     let watcher = Client::new(&urls[0]).unwrap();
     let mut heads = watcher.subscribe_finalized_heads().await.unwrap();
     let start = Instant::now();
@@ -264,7 +299,29 @@ async fn run_load(
                 futures::stream::iter(txs.iter().enumerate())
                     .map(|(i, tx)| {
                         let client = &clients[i % clients.len()];
-                        async move { usize::from(client.submit(tx).await.is_ok()) }
+                        async move {
+                            let sent = client.submit(tx).await;
+                            if let Err(e) = &sent {
+                                eprintln!("refused: {e}");
+                            }
+                            usize::from(sent.is_ok())
+                        }
+                    })
+                    .buffer_unordered(256)
+                    .fold(0, |sum, ok| futures::future::ready(sum + ok))
+                    .await
+            }
+            Submit::Substrate => {
+                futures::stream::iter(extrinsics.iter().enumerate())
+                    .map(|(i, bytes)| {
+                        let client = &substrate_clients[i % substrate_clients.len()];
+                        async move {
+                            let hex = format!("0x{}", hex::encode(bytes));
+                            let sent: Result<String, _> = client
+                                .request("author_submitExtrinsic", rpc_params![hex])
+                                .await;
+                            usize::from(sent.is_ok())
+                        }
                     })
                     .buffer_unordered(256)
                     .fold(0, |sum, ok| futures::future::ready(sum + ok))
@@ -323,6 +380,30 @@ async fn run_load(
     }
 }
 
+/// A transfer of `value` rao to `dest` signed as Bittensor's clients sign it:
+/// `Balances.transfer_allow_death` in an immortal Substrate extrinsic.
+fn substrate_transfer(
+    signer: &Keypair,
+    genesis_hash: H256,
+    nonce: u64,
+    dest: AccountId,
+    value: u64,
+) -> Vec<u8> {
+    let keypair = schnorrkel::SecretKey::from_bytes(&signer.private_key())
+        .unwrap()
+        .to_keypair();
+    let mut call = vec![extrinsic::BALANCES, 0, 0];
+    call.extend_from_slice(&dest.0);
+    Compact(value).encode_to(&mut call);
+    extrinsic::sign(
+        &keypair,
+        genesis_hash,
+        None,
+        u32::try_from(nonce).unwrap(),
+        &call,
+    )
+}
+
 fn print(name: &str, report: &Report) {
     println!(
         "{name}: {} transfers finalized in {:.2} s = {:.0} tx/s over {} blocks; block time p50 {} ms p99 {} ms; finality p50 {} ms p99 {} ms",
@@ -356,7 +437,7 @@ fn main() {
         .unwrap();
     for validators in networks {
         let dir = tempfile::tempdir().unwrap();
-        let (_nodes, urls) = start_network(dir.path(), validators, &ids);
+        let (_nodes, urls, substrate) = start_network(dir.path(), validators, &ids);
         runtime.block_on(async {
             let first = Client::new(&urls[0]).unwrap();
             wait_height(&first, 2).await;
@@ -370,9 +451,13 @@ fn main() {
                 percentile(&finality, 0.99),
                 finality.len()
             );
-            for (round, mode) in [Submit::One, Submit::Batches].into_iter().enumerate() {
+            for (round, mode) in [Submit::One, Submit::Batches, Submit::Substrate]
+                .into_iter()
+                .enumerate()
+            {
                 let nonce_base = round as u64 * PER_ACCOUNT;
-                let report = run_load(&urls, &signers, genesis_hash, nonce_base, mode).await;
+                let report =
+                    run_load(&urls, &substrate, &signers, genesis_hash, nonce_base, mode).await;
                 print(
                     &format!("{validators} validator(s), under load, {mode:?}"),
                     &report,

@@ -633,6 +633,53 @@ impl Extrinsic {
     }
 }
 
+/// Signs `call` (a pallet call's bytes, as [`CALLS`] lays them out) as a Substrate extrinsic
+/// of `keypair` with `nonce` for the chain whose genesis is `genesis_hash`: immortal, or
+/// `mortal` for `(period, birth block number, birth block hash)`. For tools, tests and
+/// benchmarks; Bittensor's clients build their own.
+pub fn sign(
+    keypair: &schnorrkel::Keypair,
+    genesis_hash: H256,
+    mortal: Option<(u64, BlockNumber, H256)>,
+    nonce: u32,
+    call: &[u8],
+) -> Vec<u8> {
+    let (mut extra, birth_hash) = match mortal {
+        None => (vec![0], genesis_hash),
+        Some((period, birth, hash)) => {
+            let period = period.clamp(4, 1 << 16).next_power_of_two();
+            let quantize = (period >> 12).max(1);
+            let phase = birth % period / quantize;
+            let encoded = (u64::from(period.trailing_zeros()) - 1).clamp(1, 15) | (phase << 4);
+            let encoded = u16::try_from(encoded).unwrap_or(u16::MAX);
+            (encoded.to_le_bytes().to_vec(), hash)
+        }
+    };
+    Compact(nonce).encode_to(&mut extra);
+    Compact(0u64).encode_to(&mut extra);
+    extra.push(0);
+    let mut payload = call.to_vec();
+    payload.extend_from_slice(&extra);
+    SPEC_VERSION.encode_to(&mut payload);
+    TRANSACTION_VERSION.encode_to(&mut payload);
+    payload.extend_from_slice(&genesis_hash.0);
+    payload.extend_from_slice(&birth_hash.0);
+    payload.push(0);
+    if payload.len() > 256 {
+        payload = blake2_256(&payload).0.to_vec();
+    }
+    let signature = plexus_primitives::sign(keypair, &payload);
+    let mut body = vec![0x84, 0x00];
+    body.extend_from_slice(&keypair.public.to_bytes());
+    body.push(0x01);
+    body.extend_from_slice(&signature.0);
+    body.extend_from_slice(&extra);
+    body.extend_from_slice(call);
+    let mut bytes = Compact(u32::try_from(body.len()).unwrap_or(u32::MAX)).encode();
+    bytes.extend(body);
+    bytes
+}
+
 impl Encode for Extrinsic {
     fn size_hint(&self) -> usize {
         self.bytes.len()
@@ -966,6 +1013,43 @@ mod tests {
         assert_eq!(era.birth(3), 4);
         assert_eq!(Era::decode(&mut &[0x00][..]).unwrap(), Era::Immortal);
         assert!(Era::decode(&mut &[0x46][..]).is_err());
+    }
+
+    #[test]
+    fn test_signed_eras_are_the_clients() {
+        let keypair = schnorrkel::MiniSecretKey::from_bytes(&[1; 32])
+            .unwrap()
+            .expand_to_keypair(schnorrkel::ExpansionMode::Ed25519);
+        let call = [
+            BALANCES, 4, 0, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+            7, 7, 7, 7, 7, 7, 7, 7, 1,
+        ];
+        let bytes = sign(
+            &keypair,
+            H256([3; 32]),
+            Some((128, 100, H256([4; 32]))),
+            5,
+            &call,
+        );
+        // Prefix (2), version, address (33), signature type and signature (65): then the era.
+        assert_eq!(bytes[101..103], [0x46, 0x06]);
+        let extrinsic = Extrinsic::decode_bytes(&bytes, 1 << 16).unwrap();
+        assert_eq!(
+            extrinsic.era(),
+            Era::Mortal {
+                period: 128,
+                phase: 100
+            }
+        );
+        assert_eq!(extrinsic.nonce(), 5);
+        let payload = extrinsic.signing_payload(H256([3; 32]), H256([4; 32]));
+        assert!(plexus_primitives::verify(
+            &extrinsic.signer(),
+            &payload,
+            &extrinsic.signature()
+        ));
+        let immortal = sign(&keypair, H256([3; 32]), None, 0, &call);
+        assert_eq!(immortal[101], 0);
     }
 
     #[test]

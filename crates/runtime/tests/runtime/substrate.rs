@@ -5,65 +5,24 @@
 use crate::harness::*;
 use parity_scale_codec::{Compact, Encode};
 use plexus_primitives::{blake2_256, H256};
-use plexus_runtime::extrinsic::{Extrinsic, SPEC_VERSION, TRANSACTION_VERSION};
+use plexus_runtime::extrinsic::{self, Extrinsic};
 use plexus_runtime::{Event, InvalidTransaction, SignedTransaction};
 
-/// What a client signs and sends, built byte by byte from the spec's layout.
-struct Builder {
-    seed: u8,
-    era: Vec<u8>,
-    nonce: u32,
-    genesis: H256,
-    birth: H256,
+/// `seed`'s next transaction at `net`'s head: immortal, or mortal for `(period, birth, hash)`.
+fn signed(net: &Net, seed: u8, mortal: Option<(u64, u64, H256)>, call: &[u8]) -> Vec<u8> {
+    let nonce = u32::try_from(net.chain.next_nonce(&account(seed))).unwrap();
+    extrinsic::sign(
+        &keypair(seed),
+        net.chain.genesis_hash(),
+        mortal,
+        nonce,
+        call,
+    )
 }
 
-impl Builder {
-    /// Immortal, for `net`'s genesis.
-    fn new(net: &Net, seed: u8) -> Self {
-        let genesis = net.chain.genesis_hash();
-        Self {
-            seed,
-            era: vec![0],
-            nonce: u32::try_from(net.chain.next_nonce(&account(seed))).unwrap(),
-            genesis,
-            birth: genesis,
-        }
-    }
-
-    /// Mortal for `period` blocks from the head, as the clients sign (birth: the head).
-    fn mortal(mut self, net: &Net, period: u64) -> Self {
-        let head = net.chain.head();
-        let phase = head.number % period;
-        let encoded = (period.trailing_zeros() as u64 - 1).clamp(1, 15) | (phase << 4);
-        self.era = (encoded as u16).to_le_bytes().to_vec();
-        self.birth = head.hash();
-        self
-    }
-
-    fn bytes(&self, call: &[u8]) -> Vec<u8> {
-        let mut extra = self.era.clone();
-        Compact(self.nonce).encode_to(&mut extra);
-        Compact(0u64).encode_to(&mut extra);
-        extra.push(0);
-        let mut payload = call.to_vec();
-        payload.extend_from_slice(&extra);
-        SPEC_VERSION.encode_to(&mut payload);
-        TRANSACTION_VERSION.encode_to(&mut payload);
-        payload.extend_from_slice(&self.genesis.0);
-        payload.extend_from_slice(&self.birth.0);
-        payload.push(0);
-        if payload.len() > 256 {
-            payload = blake2_256(&payload).0.to_vec();
-        }
-        let signature = plexus_primitives::sign(&keypair(self.seed), &payload);
-        let mut body = vec![0x84, 0x00];
-        body.extend_from_slice(&account(self.seed).0);
-        body.push(0x01);
-        body.extend_from_slice(&signature.0);
-        body.extend_from_slice(&extra);
-        body.extend_from_slice(call);
-        with_length(body)
-    }
+/// Mortal for `period` blocks from the head, as the clients sign (birth: the head).
+fn from_head(net: &Net, period: u64) -> Option<(u64, u64, H256)> {
+    Some((period, net.chain.head().number, net.chain.head().hash()))
 }
 
 fn with_length(body: Vec<u8>) -> Vec<u8> {
@@ -89,9 +48,7 @@ fn test_a_signed_extrinsic_is_applied_and_stored_as_signed() {
     let mut net = Net::quick();
     net.advance_to(3);
     let before = net.chain.state().balance(&account(2));
-    let bytes = Builder::new(&net, 1)
-        .mortal(&net, 128)
-        .bytes(&transfer_call(2, 3 * TAO));
+    let bytes = signed(&net, 1, from_head(&net, 128), &transfer_call(2, 3 * TAO));
     let tx = decode(&bytes).unwrap();
     assert_eq!(tx.hash(), blake2_256(&bytes), "the clients' extrinsic hash");
     assert_eq!(
@@ -106,7 +63,7 @@ fn test_a_signed_extrinsic_is_applied_and_stored_as_signed() {
     assert_eq!(net.chain.state().balance(&account(2)), before + 3 * TAO);
     assert_eq!(net.chain.next_nonce(&account(1)), 1);
     // The same account's next one, immortal this time, shares the nonce sequence.
-    let bytes = Builder::new(&net, 1).bytes(&transfer_call(2, TAO));
+    let bytes = signed(&net, 1, None, &transfer_call(2, TAO));
     net.submit(decode(&bytes).unwrap()).unwrap();
     assert_eq!(net.chain.next_nonce(&account(1)), 2);
     net.assert_supply_conserved();
@@ -119,28 +76,25 @@ fn test_bad_extrinsics_are_refused_and_change_nothing() {
     let call = transfer_call(2, TAO);
 
     // A bad signature: one bit of it flipped.
-    let mut bytes = Builder::new(&net, 1).bytes(&call);
+    let mut bytes = signed(&net, 1, None, &call);
     bytes[50] ^= 1; // in the signature (prefix 2, version 1, address 33, type 1)
     assert_eq!(
         net.submit(decode(&bytes).unwrap()),
         Err(InvalidTransaction::BadSignature)
     );
     // Signed for another chain.
-    let mut other = Builder::new(&net, 1);
-    other.genesis = H256([9; 32]);
-    other.birth = other.genesis;
-    let bytes = other.bytes(&call);
+    let bytes = extrinsic::sign(&keypair(1), H256([9; 32]), None, 0, &call);
     assert_eq!(
         net.submit(decode(&bytes).unwrap()),
         Err(InvalidTransaction::BadSignature)
     );
     // An expired era: signed at the head with a period of 4, applied 4 blocks later, when the
     // era names a later birth block than the one signed (as on Substrate, a bad proof).
-    let expiring = decode(&Builder::new(&net, 1).mortal(&net, 4).bytes(&call)).unwrap();
+    let expiring = decode(&signed(&net, 1, from_head(&net, 4), &call)).unwrap();
     net.advance_to(net.block_number() + 4);
     assert_eq!(net.submit(expiring), Err(InvalidTransaction::BadSignature));
     // A replayed nonce.
-    let bytes = Builder::new(&net, 1).bytes(&call);
+    let bytes = signed(&net, 1, None, &call);
     net.submit(decode(&bytes).unwrap()).unwrap();
     assert!(matches!(
         net.submit(decode(&bytes).unwrap()),
@@ -149,11 +103,11 @@ fn test_bad_extrinsics_are_refused_and_change_nothing() {
 
     // Malformed: trailing bytes, an unknown call, a wrong length prefix, an unsigned one,
     // another signature scheme, an oversize body.
-    let good = Builder::new(&net, 1).bytes(&call);
+    let good = signed(&net, 1, None, &call);
     let body = good[2..].to_vec();
     let mut trailing = body.clone();
     trailing.push(0);
-    let unknown = Builder::new(&net, 1).bytes(&[7, 250]);
+    let unknown = signed(&net, 1, None, &[7, 250]);
     let mut short_prefix = good.clone();
     short_prefix.pop();
     let mut unsigned = vec![0x04];
@@ -189,9 +143,8 @@ fn test_an_unknown_birth_block_is_named() {
     let mut net = Net::quick();
     net.advance_to(2);
     // Period 16, phase 9: at block 3 the birth would be block 9, which has not happened.
-    let mut builder = Builder::new(&net, 1);
-    builder.era = (3u16 | (9 << 4)).to_le_bytes().to_vec();
-    let tx = decode(&builder.bytes(&transfer_call(2, TAO))).unwrap();
+    let bytes = signed(&net, 1, Some((16, 9, H256::ZERO)), &transfer_call(2, TAO));
+    let tx = decode(&bytes).unwrap();
     assert_eq!(
         net.submit(tx),
         Err(InvalidTransaction::AncientBirthBlock { birth: 9 })
