@@ -618,19 +618,31 @@ impl Extrinsic {
     /// bytes, then spec and transaction versions, genesis and birth hashes and the (absent)
     /// metadata hash; hashed with BLAKE2b-256 if longer than 256 bytes.
     pub fn signing_payload(&self, genesis_hash: H256, birth_hash: H256) -> Vec<u8> {
-        let mut payload = Vec::with_capacity(self.bytes.len() + 80);
-        payload.extend_from_slice(&self.bytes[self.call_at..]);
-        payload.extend_from_slice(&self.bytes[self.extra_at..self.call_at]);
-        SPEC_VERSION.encode_to(&mut payload);
-        TRANSACTION_VERSION.encode_to(&mut payload);
-        payload.extend_from_slice(&genesis_hash.0);
-        payload.extend_from_slice(&birth_hash.0);
-        payload.push(0);
-        if payload.len() > 256 {
-            return blake2_256(&payload).0.to_vec();
-        }
-        payload
+        signing_payload(
+            &self.bytes[self.call_at..],
+            &self.bytes[self.extra_at..self.call_at],
+            genesis_hash,
+            birth_hash,
+        )
     }
+}
+
+/// What is signed: the call, the extensions' bytes, the spec and transaction versions, the
+/// genesis and birth hashes and the absent metadata hash; BLAKE2b-256 of that when longer than
+/// 256 bytes.
+fn signing_payload(call: &[u8], extra: &[u8], genesis_hash: H256, birth_hash: H256) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(call.len() + extra.len() + 73);
+    payload.extend_from_slice(call);
+    payload.extend_from_slice(extra);
+    SPEC_VERSION.encode_to(&mut payload);
+    TRANSACTION_VERSION.encode_to(&mut payload);
+    payload.extend_from_slice(&genesis_hash.0);
+    payload.extend_from_slice(&birth_hash.0);
+    payload.push(0);
+    if payload.len() > 256 {
+        return blake2_256(&payload).0.to_vec();
+    }
+    payload
 }
 
 /// Signs `call` (a pallet call's bytes, as [`CALLS`] lays them out) as a Substrate extrinsic
@@ -658,16 +670,7 @@ pub fn sign(
     Compact(nonce).encode_to(&mut extra);
     Compact(0u64).encode_to(&mut extra);
     extra.push(0);
-    let mut payload = call.to_vec();
-    payload.extend_from_slice(&extra);
-    SPEC_VERSION.encode_to(&mut payload);
-    TRANSACTION_VERSION.encode_to(&mut payload);
-    payload.extend_from_slice(&genesis_hash.0);
-    payload.extend_from_slice(&birth_hash.0);
-    payload.push(0);
-    if payload.len() > 256 {
-        payload = blake2_256(&payload).0.to_vec();
-    }
+    let payload = signing_payload(call, &extra, genesis_hash, birth_hash);
     let signature = plexus_primitives::sign(keypair, &payload);
     let mut body = vec![0x84, 0x00];
     body.extend_from_slice(&keypair.public.to_bytes());
