@@ -4,9 +4,9 @@
 //! subnet's existence, tempo, weights rate limit, registrations and last updates it reads are
 //! Plexus's. On a running localnet, the metagraph, neurons, hyperparameters, subnets, stakes and
 //! delegates that bittensor 10.5.0 and 11.3.0 read, and what `btcli` shows, are Plexus's too.
-//! Both SDKs sign and send calls (transfers, a subnet, registrations, axons, stake, weights, an
-//! owner's hyperparameters) that the node applies as Plexus's own, and read back the chain's
-//! reasons for the failures they provoke.
+//! Both SDKs and `btcli` sign and send calls (transfers, a subnet, registrations, axons, stake,
+//! weights, an owner's hyperparameters) that the node applies as Plexus's own, and the SDKs read
+//! back the chain's reasons for the failures they provoke.
 
 use crate::node::{dev, NodeProcess};
 use crate::util::{free_port, Env};
@@ -562,7 +562,7 @@ fn runtime_head(rpc: &str) -> u64 {
 }
 
 #[test]
-fn test_bittensor_10_and_11_sign_calls_a_plexus_node_applies_and_reads_their_errors() {
+fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
     let env = Env::new();
     let rpc: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let listen = format!("127.0.0.1:{}", free_port());
@@ -711,6 +711,79 @@ fn test_bittensor_10_and_11_sign_calls_a_plexus_node_applies_and_reads_their_err
     );
     let staked = alpha(&stakes, carol_hotkey, netuid);
     assert_eq!(json!(staked), read["stake"]);
+
+    // btcli's everyday writes, signed by Alice's wallet the driver wrote.
+    let btcli = |args: &[&str], expect: &str| {
+        let out = Command::new(crate::python_interop::btcli())
+            .args(args)
+            .args(["--network", &format!("ws://{}", node.substrate())])
+            .arg("--wallet-path")
+            .arg(env.dir.path().join("wallets"))
+            .args(["--wallet-name", "alice", "--no-prompt"])
+            .env("HOME", env.dir.path())
+            .current_dir(env.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && text.contains(expect),
+            "btcli {args:?}: {text}"
+        );
+    };
+    let dave = dev("Dave").account();
+    let before = runtime
+        .block_on(client.account(dave, None))
+        .unwrap()
+        .balance;
+    btcli(
+        &[
+            "wallet",
+            "transfer",
+            "--dest",
+            &dave.to_ss58(),
+            "--amount",
+            "1",
+        ],
+        "Finalized",
+    );
+    let after = runtime
+        .block_on(client.account(dave, None))
+        .unwrap()
+        .balance;
+    assert_eq!(after, before + 1_000_000_000);
+    let net = netuid.to_string();
+    let miner = dev("Alice//miner").account();
+    btcli(
+        &[
+            "subnets", "register", "--hotkey", "miner", "--netuid", &net, "--unsafe",
+        ],
+        "Registered on netuid",
+    );
+    let stake_of = || {
+        let stakes = runtime.block_on(client.stake(dev("Alice").account(), None));
+        alpha(&stakes.unwrap(), miner, netuid)
+    };
+    let staking = [
+        "--hotkey",
+        "miner",
+        "--netuid",
+        &net,
+        "--unsafe",
+        "--no-mev-protection",
+    ];
+    btcli(
+        &[&["stake", "add", "--amount", "1"][..], &staking].concat(),
+        "Stake",
+    );
+    let added = stake_of();
+    assert!(added > 0);
+    btcli(
+        &[&["stake", "remove", "--amount", "0.5"][..], &staking].concat(),
+        "Stake",
+    );
+    assert!(stake_of() < added);
 }
 
 /// The alpha a coldkey's `stakes` hold through `hotkey` on `netuid`.

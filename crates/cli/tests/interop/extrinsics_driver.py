@@ -49,6 +49,9 @@ def main():
     alice = wallet("alice", "//Alice", path)
     bob = wallet("bob", "//Bob", path)
     poor = wallet("poor", "//Poor", path)
+    # A second hotkey of Alice's, for btcli to register and stake on.
+    miner = Wallet(name="alice", hotkey="miner", path=path)
+    miner.set_hotkey(Keypair.create_from_uri("//Alice//miner"), encrypt=False, overwrite=True)
     steps = {}
 
     steps["transfer"] = outcome(
