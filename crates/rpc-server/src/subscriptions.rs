@@ -19,7 +19,7 @@ use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 
 /// Sends one notification; `false` once the client is gone.
-async fn send<T: Serialize>(sink: &SubscriptionSink, value: &T) -> bool {
+pub(crate) async fn send<T: Serialize>(sink: &SubscriptionSink, value: &T) -> bool {
     match serde_json::value::to_raw_value(value) {
         Ok(json) => sink.send(json).await.is_ok(),
         Err(_) => false,
@@ -58,7 +58,7 @@ pub(crate) async fn forward<B: Backend, T: Serialize>(
 }
 
 /// Reads the parameters, or refuses the subscription with the reason.
-async fn parse<T>(
+pub(crate) async fn parse<T>(
     pending: PendingSubscriptionSink,
     parsed: Result<T, ErrorObjectOwned>,
 ) -> Option<(PendingSubscriptionSink, T)> {

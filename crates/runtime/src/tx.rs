@@ -551,12 +551,16 @@ pub struct CheckedTransaction {
 
 impl CheckedTransaction {
     fn new(signed: SignedTransaction, transaction: Transaction) -> Self {
-        let encoded_len = match &signed {
-            SignedTransaction::Plexus { .. } => signed.encode().len(),
-            SignedTransaction::Substrate(extrinsic) => extrinsic.bytes().len(),
+        // Encoded once: the hash and the length come from the same bytes.
+        let (hash, encoded_len) = match &signed {
+            SignedTransaction::Plexus { .. } => {
+                let encoded = signed.encode();
+                (blake2_256(&encoded), encoded.len())
+            }
+            SignedTransaction::Substrate(extrinsic) => (extrinsic.hash(), extrinsic.bytes().len()),
         };
         Self {
-            hash: signed.hash(),
+            hash,
             encoded_len: u32::try_from(encoded_len).unwrap_or(u32::MAX),
             transaction,
             signed,

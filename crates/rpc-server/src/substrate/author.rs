@@ -5,6 +5,7 @@
 use super::{hex_param, Substrate};
 use crate::backend::{Backend, Notification};
 use crate::params::Args;
+use crate::subscriptions::{parse, send};
 use jsonrpsee_core::server::RpcModule;
 use jsonrpsee_core::RegisterMethodError;
 use jsonrpsee_types::ErrorObjectOwned;
@@ -12,7 +13,7 @@ use plexus_mempool::AdmitError;
 use plexus_primitives::H256;
 use plexus_runtime::extrinsic::Extrinsic;
 use plexus_runtime::{DispatchError, InvalidTransaction, SignedTransaction};
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
 /// Substrate's transaction-pool error codes.
@@ -124,14 +125,10 @@ pub(super) fn register<B: Backend>(
         "author_extrinsicUpdate",
         "author_unwatchExtrinsic",
         |params, pending, substrate, _| async move {
-            let text =
-                match Args::new(&params, 1).and_then(|mut a| a.required::<String>("extrinsic")) {
-                    Ok(text) => text,
-                    Err(e) => {
-                        pending.reject(e).await;
-                        return;
-                    }
-                };
+            let parsed = Args::new(&params, 1).and_then(|mut a| a.required::<String>("extrinsic"));
+            let Some((pending, text)) = parse(pending, parsed).await else {
+                return;
+            };
             // Listen before submitting: the block that includes it cannot be missed.
             let mut notifications = substrate.backend.subscribe();
             let backend = substrate.backend.clone();
@@ -148,16 +145,7 @@ pub(super) fn register<B: Backend>(
             let Ok(sink) = pending.accept().await else {
                 return;
             };
-            let send = |value: Value| {
-                let sink = &sink;
-                async move {
-                    match serde_json::value::to_raw_value(&value) {
-                        Ok(json) => sink.send(json).await.is_ok(),
-                        Err(_) => false,
-                    }
-                }
-            };
-            if !send(json!("ready")).await {
+            if !send(&sink, &json!("ready")).await {
                 return;
             }
             loop {
@@ -182,13 +170,13 @@ pub(super) fn register<B: Backend>(
                 match settled {
                     // Final when included: BFT finality makes in-block and finalized one event.
                     Some(Some(block)) => {
-                        if send(json!({ "inBlock": block })).await {
-                            send(json!({ "finalized": block })).await;
+                        if send(&sink, &json!({ "inBlock": block })).await {
+                            send(&sink, &json!({ "finalized": block })).await;
                         }
                         return;
                     }
                     Some(None) => {
-                        send(json!("dropped")).await;
+                        send(&sink, &json!("dropped")).await;
                         return;
                     }
                     None => {}
