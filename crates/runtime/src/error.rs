@@ -374,6 +374,14 @@ pub enum DispatchError {
     /// Batch arguments of different lengths.
     #[error("batch arguments differ in length")]
     BatchLengthMismatch,
+    /// The registration price is above the signer's limit.
+    #[error("registration costs {price} rao, above the limit of {limit}")]
+    RegistrationPriceAboveLimit {
+        /// The current price.
+        price: Balance,
+        /// The signer's limit.
+        limit: Balance,
+    },
 }
 
 impl DispatchError {
@@ -435,6 +443,9 @@ impl DispatchError {
             Self::InvalidTake { .. } => ErrorKind::new(43, "invalid_take"),
             Self::InvalidChainParams(_) => ErrorKind::new(44, "invalid_chain_params"),
             Self::BatchLengthMismatch => ErrorKind::new(45, "batch_length_mismatch"),
+            Self::RegistrationPriceAboveLimit { .. } => {
+                ErrorKind::new(46, "registration_price_above_limit")
+            }
         }
     }
 }

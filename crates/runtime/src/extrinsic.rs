@@ -11,7 +11,7 @@
 //! [`CALLS`] is the one list of the pallet calls accepted, with their indices and argument
 //! types; the metadata a node serves declares the same list.
 
-use crate::tx::Call;
+use crate::tx::{Call, GovernanceCall};
 use crate::InvalidTransaction;
 use parity_scale_codec::{Compact, Decode, Encode, Input};
 use plexus_primitives::{blake2_256, AccountId, BlockNumber, NetUid, Signature, H256};
@@ -29,7 +29,9 @@ pub const BLOCK_HASH_COUNT: BlockNumber = 4096;
 pub const BALANCES: u8 = 5;
 /// `SubtensorModule`'s pallet index.
 pub const SUBTENSOR: u8 = 7;
-/// `AdminUtils`' pallet index (the subnet owners' hyperparameter calls).
+/// `Sudo`'s pallet index: the governance account's wrapper for root-only calls.
+pub const SUDO: u8 = 12;
+/// `AdminUtils`' pallet index (the hyperparameter calls).
 pub const ADMIN_UTILS: u8 = 19;
 
 /// An argument's type on the wire.
@@ -41,6 +43,8 @@ pub enum ArgType {
     U8,
     /// `u16`.
     U16,
+    /// `i16`.
+    I16,
     /// `u32`.
     U32,
     /// `u64`.
@@ -57,6 +61,9 @@ pub enum ArgType {
     H256,
     /// `Vec<u16>`.
     VecU16,
+    /// `Box<RuntimeCall>`: another call of this list, its pallet and call indices first. Only
+    /// one level deep: a wrapped call does not wrap another.
+    Call,
 }
 
 /// One pallet call the chain accepts in a Substrate extrinsic.
@@ -207,6 +214,29 @@ pub static CALLS: &[CallSpec] = &[
         ],
     ),
     call(SUBTENSOR, 92, "start_call", &[("netuid", A::U16)]),
+    call(
+        SUBTENSOR,
+        134,
+        "register_limit",
+        &[
+            ("netuid", A::U16),
+            ("hotkey", A::AccountId),
+            ("limit_price", A::U64),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        139,
+        "set_tempo",
+        &[("netuid", A::U16), ("tempo", A::U16)],
+    ),
+    call(
+        SUBTENSOR,
+        140,
+        "set_activity_cutoff_factor",
+        &[("netuid", A::U16), ("factor_milli", A::U32)],
+    ),
+    call(SUDO, 0, "sudo", &[("call", A::Call)]),
     call(
         SUBTENSOR,
         88,
@@ -402,16 +432,62 @@ pub static CALLS: &[CallSpec] = &[
         "sudo_set_burn_half_life",
         &[("netuid", A::U16), ("burn_half_life", A::U16)],
     ),
+    // Root's alone on Bittensor, sent inside `Sudo.sudo` by the governance account; Plexus's
+    // owners may send those Plexus lets them set, within the owners' bounds.
+    call(
+        ADMIN_UTILS,
+        16,
+        "sudo_set_kappa",
+        &[("netuid", A::U16), ("kappa", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        19,
+        "sudo_set_network_registration_allowed",
+        &[("netuid", A::U16), ("registration_allowed", A::Bool)],
+    ),
+    call(
+        ADMIN_UTILS,
+        25,
+        "sudo_set_max_allowed_validators",
+        &[("netuid", A::U16), ("max_allowed_validators", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        30,
+        "sudo_set_tempo",
+        &[("netuid", A::U16), ("tempo", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        68,
+        "sudo_set_alpha_sigmoid_steepness",
+        &[("netuid", A::U16), ("steepness", A::I16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        79,
+        "sudo_set_min_allowed_uids",
+        &[("netuid", A::U16), ("min_allowed_uids", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        84,
+        "sudo_set_min_non_immune_uids",
+        &[("netuid", A::U16), ("min", A::U16)],
+    ),
 ];
 
 /// A decoded argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Arg {
     Int(u128),
+    Signed(i16),
     Bool(bool),
     Account(AccountId),
     Hash(H256),
     U16s(Vec<u16>),
+    Call(Box<Call>),
 }
 
 /// A transaction's lifetime: forever, or `period` blocks from the block whose number is
@@ -553,7 +629,7 @@ impl Extrinsic {
             v => return Err(malformed(format!("unknown metadata-hash mode {v}"))),
         }
         let call_at = bytes.len() - input.len();
-        let call = decode_call(&mut input)?;
+        let call = decode_call(&mut input, false)?;
         if !input.is_empty() {
             return Err(malformed(format!(
                 "{} bytes after the call's arguments",
@@ -709,7 +785,7 @@ impl Decode for Extrinsic {
     }
 }
 
-fn decode_call(input: &mut &[u8]) -> Result<Call, InvalidTransaction> {
+fn decode_call(input: &mut &[u8], wrapped: bool) -> Result<Call, InvalidTransaction> {
     let pallet = u8::decode(input).map_err(|_| malformed("no call"))?;
     let index = u8::decode(input).map_err(|_| malformed("no call index"))?;
     let spec = CALLS
@@ -718,8 +794,15 @@ fn decode_call(input: &mut &[u8]) -> Result<Call, InvalidTransaction> {
         .ok_or_else(|| malformed(format!("unknown call {pallet}.{index}")))?;
     let mut args = Vec::with_capacity(spec.args.len());
     for (name, ty) in spec.args {
-        let arg = decode_arg(*ty, input)
-            .map_err(|e| malformed(format!("{}'s argument {name}: {e}", spec.name)))?;
+        let arg = if *ty == A::Call {
+            if wrapped {
+                return Err(malformed(format!("{} inside another call", spec.name)));
+            }
+            Arg::Call(Box::new(decode_call(input, true)?))
+        } else {
+            decode_arg(*ty, input)
+                .map_err(|e| malformed(format!("{}'s argument {name}: {e}", spec.name)))?
+        };
         args.push(arg);
     }
     to_call(spec.name, args).map_err(|e| malformed(format!("{}: {e}", spec.name)))
@@ -731,6 +814,7 @@ fn decode_arg(ty: ArgType, input: &mut &[u8]) -> Result<Arg, String> {
         A::Bool => Arg::Bool(bool::decode(input).map_err(|_| "not a bool".to_string())?),
         A::U8 => Arg::Int(u8::decode(input).map_err(short)?.into()),
         A::U16 => Arg::Int(u16::decode(input).map_err(short)?.into()),
+        A::I16 => Arg::Signed(i16::decode(input).map_err(short)?),
         A::U32 => Arg::Int(u32::decode(input).map_err(short)?.into()),
         A::U64 => Arg::Int(u64::decode(input).map_err(short)?.into()),
         A::U128 => Arg::Int(u128::decode(input).map_err(short)?),
@@ -756,6 +840,7 @@ fn decode_arg(ty: ArgType, input: &mut &[u8]) -> Result<Arg, String> {
             }
             Arg::U16s(values)
         }
+        A::Call => return Err("a call where a value belongs".into()),
     })
 }
 
@@ -772,6 +857,20 @@ impl Args {
 
     fn netuid(&mut self) -> Result<NetUid, String> {
         self.int::<NetUid>()
+    }
+
+    fn i16(&mut self) -> Result<i16, String> {
+        match self.0.next() {
+            Some(Arg::Signed(v)) => Ok(v),
+            _ => Err("a signed integer expected".into()),
+        }
+    }
+
+    fn call(&mut self) -> Result<Call, String> {
+        match self.0.next() {
+            Some(Arg::Call(v)) => Ok(*v),
+            _ => Err("a call expected".into()),
+        }
     }
 
     fn bool(&mut self) -> Result<bool, String> {
@@ -881,6 +980,32 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
             netuid: a.netuid()?,
             hotkey: a.account()?,
         },
+        "register_limit" => Call::RegisterLimit {
+            netuid: a.netuid()?,
+            hotkey: a.account()?,
+            limit_price: a.int()?,
+        },
+        "set_tempo" => Call::SetHyperparameter {
+            netuid: a.netuid()?,
+            value: H::Tempo(a.int()?),
+        },
+        "set_activity_cutoff_factor" => Call::SetHyperparameter {
+            netuid: a.netuid()?,
+            value: H::ActivityCutoffFactorMilli(a.int()?),
+        },
+        // Root on Bittensor is the governance account on Plexus, and what it may do there is
+        // set hyperparameters without the owners' bounds.
+        "sudo" => match a.call()? {
+            Call::SetHyperparameter { netuid, value } => {
+                Call::Governance(GovernanceCall::SetHyperparameter { netuid, value })
+            }
+            other => {
+                return Err(format!(
+                    "Sudo.sudo wraps only hyperparameter calls on Plexus, not {}",
+                    other.name()
+                ))
+            }
+        },
         "commit_weights" => Call::CommitWeights {
             netuid: a.netuid()?,
             commit_hash: a.hash()?,
@@ -977,6 +1102,13 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
                 "sudo_set_bonds_reset_enabled" => H::BondsReset(a.bool()?),
                 "sudo_set_owner_immune_neuron_limit" => H::ImmuneOwnerUidsLimit(a.int()?),
                 "sudo_set_burn_half_life" => H::BurnHalfLife(a.int()?),
+                "sudo_set_kappa" => H::Kappa(a.int()?),
+                "sudo_set_network_registration_allowed" => H::RegistrationAllowed(a.bool()?),
+                "sudo_set_max_allowed_validators" => H::MaxAllowedValidators(a.int()?),
+                "sudo_set_tempo" => H::Tempo(a.int()?),
+                "sudo_set_alpha_sigmoid_steepness" => H::AlphaSigmoidSteepness(a.i16()?),
+                "sudo_set_min_allowed_uids" => H::MinAllowedUids(a.int()?),
+                "sudo_set_min_non_immune_uids" => H::MinNonImmuneUids(a.int()?),
                 other => return Err(format!("{other} has no Plexus equivalent")),
             };
             Call::SetHyperparameter { netuid, value }

@@ -88,6 +88,17 @@ pub enum Call {
         /// The hotkey to register (owned by the signer, or not yet owned by anyone).
         hotkey: AccountId,
     },
+    /// Coldkey: [`Call::BurnedRegister`], unless the price has risen above `limit_price`, so a
+    /// registration sent at one price is not charged a higher one.
+    #[codec(index = 22)]
+    RegisterLimit {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey to register.
+        hotkey: AccountId,
+        /// The most the signer pays, rao.
+        limit_price: Balance,
+    },
     /// Hotkey (free): publish where the neuron serves.
     #[codec(index = 21)]
     ServeAxon {
@@ -311,6 +322,7 @@ impl Call {
             Self::SetSubnetIdentity { .. } => "set_subnet_identity",
             Self::SetHyperparameter { .. } => "set_hyperparameter",
             Self::BurnedRegister { .. } => "burned_register",
+            Self::RegisterLimit { .. } => "register_limit",
             Self::ServeAxon { .. } => "serve_axon",
             Self::SetWeights { .. } => "set_weights",
             Self::CommitWeights { .. } => "commit_weights",

@@ -99,6 +99,7 @@ fn subtensor_name(call: Option<&Call>, error: &DispatchError) -> Option<&'static
         "invalid_take" => "DelegateTakeTooHigh",
         "batch_length_mismatch" => "InputLengthsUnequal",
         "overflow" => "Overflow",
+        "registration_price_above_limit" => "RegistrationPriceLimitExceeded",
         "rate_limited" => match call {
             Some(Call::SetWeights { .. }) => "SettingWeightsTooFast",
             Some(Call::ServeAxon { .. }) => "ServingRateLimitExceeded",

@@ -53,6 +53,7 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
         let pallet = match PALLET {
             extrinsic::BALANCES => "pallet_balances::pallet",
             extrinsic::ADMIN_UTILS => "pallet_admin_utils::pallet",
+            extrinsic::SUDO => "pallet_sudo::pallet",
             _ => "pallet_subtensor::pallet",
         };
         let mut variants = Variants::new();
@@ -67,6 +68,7 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
                         }
                         ArgType::U8 => fields.field(|f| f.ty::<u8>().name(name).type_name("u8")),
                         ArgType::U16 => fields.field(|f| f.ty::<u16>().name(name).type_name("u16")),
+                        ArgType::I16 => fields.field(|f| f.ty::<i16>().name(name).type_name("i16")),
                         ArgType::U32 => fields.field(|f| f.ty::<u32>().name(name).type_name("u32")),
                         ArgType::U64 => fields.field(|f| f.ty::<u64>().name(name).type_name("u64")),
                         ArgType::U128 => {
@@ -88,6 +90,11 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
                         ArgType::VecU16 => {
                             fields.field(|f| f.ty::<Vec<u16>>().name(name).type_name("Vec<u16>"))
                         }
+                        ArgType::Call => fields.field(|f| {
+                            f.ty::<Box<RuntimeCall>>()
+                                .name(name)
+                                .type_name("Box<<T as Config>::RuntimeCall>")
+                        }),
                     };
                 }
                 v.index(spec.index).fields(fields)
@@ -102,6 +109,7 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
 type BalancesCall = PalletCalls<{ extrinsic::BALANCES }>;
 type SubtensorCall = PalletCalls<{ extrinsic::SUBTENSOR }>;
 type AdminUtilsCall = PalletCalls<{ extrinsic::ADMIN_UTILS }>;
+type SudoCall = PalletCalls<{ extrinsic::SUDO }>;
 
 /// `System`'s errors.
 #[derive(TypeInfo)]
@@ -120,6 +128,8 @@ enum RuntimeCall {
     Balances(BalancesCall),
     #[codec(index = 7)]
     SubtensorModule(SubtensorCall),
+    #[codec(index = 12)]
+    Sudo(SudoCall),
     #[codec(index = 19)]
     AdminUtils(AdminUtilsCall),
 }
@@ -475,7 +485,14 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         }),
         ..pallet("Commitments", 18)
     };
-    // The subnet owners' hyperparameter calls.
+    // The governance account's wrapper for root-only hyperparameter calls.
+    let sudo = PalletMetadata {
+        calls: Some(PalletCallMetadata {
+            ty: meta_type::<SudoCall>(),
+        }),
+        ..pallet("Sudo", 12)
+    };
+    // The hyperparameter calls.
     let admin_utils = PalletMetadata {
         calls: Some(PalletCallMetadata {
             ty: meta_type::<AdminUtilsCall>(),
@@ -502,6 +519,7 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
             balances,
             transaction_payment,
             subtensor,
+            sudo,
             commitments,
             admin_utils,
         ],

@@ -40,7 +40,12 @@ pub(crate) fn dispatch(
         Call::StartCall { netuid } => cx.start_call(*netuid),
         Call::SetSubnetIdentity { netuid, identity } => cx.set_subnet_identity(*netuid, identity),
         Call::SetHyperparameter { netuid, value } => cx.set_hyperparameter(*netuid, value, true),
-        Call::BurnedRegister { netuid, hotkey } => cx.burned_register(*netuid, *hotkey),
+        Call::BurnedRegister { netuid, hotkey } => cx.burned_register(*netuid, *hotkey, None),
+        Call::RegisterLimit {
+            netuid,
+            hotkey,
+            limit_price,
+        } => cx.burned_register(*netuid, *hotkey, Some(*limit_price)),
         Call::ServeAxon {
             netuid,
             version,

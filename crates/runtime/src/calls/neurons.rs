@@ -183,9 +183,13 @@ impl Context<'_> {
         &mut self,
         netuid: NetUid,
         hotkey: AccountId,
+        limit_price: Option<Balance>,
     ) -> Result<(), DispatchError> {
         let subnet = self.subnet(netuid)?;
         let (burn, n) = (subnet.burn, subnet.n);
+        if let Some(limit) = limit_price.filter(|limit| burn > *limit) {
+            return Err(DispatchError::RegistrationPriceAboveLimit { price: burn, limit });
+        }
         let hp = self.hyperparameters(netuid);
         if !hp.registration_allowed {
             return Err(DispatchError::RegistrationDisabled(netuid));

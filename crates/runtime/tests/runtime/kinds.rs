@@ -165,7 +165,8 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::NotHotkeyOwner
         | DispatchError::InvalidTake { .. }
         | DispatchError::InvalidChainParams(_)
-        | DispatchError::BatchLengthMismatch => {}
+        | DispatchError::BatchLengthMismatch
+        | DispatchError::RegistrationPriceAboveLimit { .. } => {}
     }
 }
 
@@ -360,6 +361,11 @@ fn test_dispatch_error_kinds_are_frozen() {
                 DispatchError::BatchLengthMismatch,
                 45,
                 "batch_length_mismatch",
+            ),
+            (
+                DispatchError::RegistrationPriceAboveLimit { price: 0, limit: 0 },
+                46,
+                "registration_price_above_limit",
             ),
         ],
         DispatchError::kind,
@@ -597,6 +603,7 @@ fn every_call_is_listed(call: &Call) {
         | Call::SetSubnetIdentity { .. }
         | Call::SetHyperparameter { .. }
         | Call::BurnedRegister { .. }
+        | Call::RegisterLimit { .. }
         | Call::ServeAxon { .. }
         | Call::SetWeights { .. }
         | Call::CommitWeights { .. }
@@ -668,6 +675,14 @@ fn test_call_names_are_frozen() {
                 hotkey: AccountId([0; 32]),
             },
             "burned_register",
+        ),
+        (
+            Call::RegisterLimit {
+                netuid: 0,
+                hotkey: AccountId([0; 32]),
+                limit_price: 0,
+            },
+            "register_limit",
         ),
         (
             Call::ServeAxon {

@@ -150,3 +150,89 @@ fn test_an_unknown_birth_block_is_named() {
         Err(InvalidTransaction::AncientBirthBlock { birth: 9 })
     );
 }
+
+/// `SubtensorModule.register_limit(netuid, hotkey, limit_price)`.
+fn register_limit_call(netuid: u16, hotkey: u8, limit_price: u64) -> Vec<u8> {
+    let mut call = vec![7, 134];
+    netuid.encode_to(&mut call);
+    call.extend_from_slice(&account(hotkey).0);
+    limit_price.encode_to(&mut call);
+    call
+}
+
+#[test]
+fn test_register_limit_registers_at_or_below_its_price_and_refuses_above() {
+    let mut net = Net::quick();
+    let netuid = net.subnet(1, 2);
+    // The price decays block by block, so half of it now is below it at the next block, and
+    // all of it now is at or above.
+    let price = net.chain.state().subnet(netuid).unwrap().burn;
+    let before = net.chain.state().balance(&account(3));
+    let below = signed(&net, 3, None, &register_limit_call(netuid, 4, price / 2));
+    let events = net.submit(decode(&below).unwrap()).unwrap();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::TransactionFailed {
+                error: plexus_runtime::DispatchError::RegistrationPriceAboveLimit { price: p, limit },
+                ..
+            } if *p > price / 2 && *limit == price / 2
+        )),
+        "{events:?}"
+    );
+    assert_eq!(net.chain.state().uid(netuid, &account(4)), None);
+    let fee = before - net.chain.state().balance(&account(3));
+    assert!(fee < price, "only the fee was charged: {fee}");
+    let at = signed(&net, 3, None, &register_limit_call(netuid, 4, price));
+    net.submit(decode(&at).unwrap()).unwrap();
+    assert!(net.chain.state().uid(netuid, &account(4)).is_some());
+}
+
+/// `AdminUtils.sudo_set_tempo(netuid, tempo)`.
+fn set_tempo_call(netuid: u16, tempo: u16) -> Vec<u8> {
+    let mut call = vec![19, 30];
+    netuid.encode_to(&mut call);
+    tempo.encode_to(&mut call);
+    call
+}
+
+#[test]
+fn test_sudo_is_governance_and_an_owner_stays_within_bounds() {
+    let mut net = Net::quick();
+    let netuid = net.subnet(1, 2);
+    let tempo = |net: &Net| net.chain.state().hyperparameters(netuid).unwrap().tempo;
+    // The owner's own call: tempo 10 is below the owners' bound.
+    let direct = signed(&net, 1, None, &set_tempo_call(netuid, 10));
+    let events = net.submit(decode(&direct).unwrap()).unwrap();
+    assert!(
+        matches!(events.last(), Some(Event::TransactionFailed { .. })),
+        "{events:?}"
+    );
+    assert_eq!(tempo(&net), 360);
+    // Sudo-wrapped by anyone but governance: refused before the pool.
+    let mut wrapped = vec![12, 0];
+    wrapped.extend(set_tempo_call(netuid, 10));
+    let by_owner = signed(&net, 1, None, &wrapped);
+    assert_eq!(
+        net.submit(decode(&by_owner).unwrap()),
+        Err(InvalidTransaction::NotGovernance)
+    );
+    // By governance: applied without the owners' bounds.
+    let by_governance = signed(&net, GOV, None, &wrapped);
+    net.submit(decode(&by_governance).unwrap()).unwrap();
+    assert_eq!(tempo(&net), 10);
+
+    // Sudo wraps hyperparameter calls only, one level deep.
+    let mut transfer = vec![12, 0];
+    transfer.extend(transfer_call(2, TAO));
+    let mut nested = vec![12, 0];
+    nested.extend(&wrapped);
+    for (what, call) in [("a transfer", transfer), ("a nested sudo", nested)] {
+        let bytes = signed(&net, GOV, None, &call);
+        assert!(
+            matches!(decode(&bytes), Err(InvalidTransaction::Malformed(_))),
+            "{what}: {:?}",
+            decode(&bytes)
+        );
+    }
+}
