@@ -476,6 +476,61 @@ pub static CALLS: &[CallSpec] = &[
         "sudo_set_min_non_immune_uids",
         &[("netuid", A::U16), ("min", A::U16)],
     ),
+    // Root's chain-wide parameters: the governance account's alone.
+    call(
+        ADMIN_UTILS,
+        29,
+        "sudo_set_network_rate_limit",
+        &[("rate_limit", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        36,
+        "sudo_set_network_min_lock_cost",
+        &[("lock_cost", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        37,
+        "sudo_set_subnet_limit",
+        &[("max_subnets", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        42,
+        "sudo_set_stake_threshold",
+        &[("min_stake", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        45,
+        "sudo_set_tx_delegate_take_rate_limit",
+        &[("tx_rate_limit", A::U64)],
+    ),
+    call(
+        ADMIN_UTILS,
+        46,
+        "sudo_set_min_delegate_take",
+        &[("take", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        74,
+        "sudo_set_admin_freeze_window",
+        &[("window", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        75,
+        "sudo_set_owner_hparam_rate_limit",
+        &[("epochs", A::U16)],
+    ),
+    call(
+        ADMIN_UTILS,
+        85,
+        "sudo_set_start_call_delay",
+        &[("delay", A::U64)],
+    ),
 ];
 
 /// A decoded argument.
@@ -912,7 +967,12 @@ impl Args {
     }
 }
 
+fn chain_param(change: crate::ChainParam) -> Call {
+    Call::Governance(GovernanceCall::SetChainParam(change))
+}
+
 fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
+    use crate::ChainParam as P;
     use crate::Hyperparameter as H;
     let mut a = Args(args.into_iter());
     Ok(match name {
@@ -999,6 +1059,7 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
             Call::SetHyperparameter { netuid, value } => {
                 Call::Governance(GovernanceCall::SetHyperparameter { netuid, value })
             }
+            governance @ Call::Governance(GovernanceCall::SetChainParam(_)) => governance,
             other => {
                 return Err(format!(
                     "Sudo.sudo wraps only hyperparameter calls on Plexus, not {}",
@@ -1073,6 +1134,15 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
         "start_call" => Call::StartCall {
             netuid: a.netuid()?,
         },
+        "sudo_set_network_rate_limit" => chain_param(P::NetworkRateLimit(a.int()?)),
+        "sudo_set_network_min_lock_cost" => chain_param(P::NetworkMinLock(a.int()?)),
+        "sudo_set_subnet_limit" => chain_param(P::SubnetLimit(a.int()?)),
+        "sudo_set_stake_threshold" => chain_param(P::StakeThreshold(a.int()?)),
+        "sudo_set_tx_delegate_take_rate_limit" => chain_param(P::DelegateTakeRateLimit(a.int()?)),
+        "sudo_set_min_delegate_take" => chain_param(P::MinDelegateTake(a.int()?)),
+        "sudo_set_admin_freeze_window" => chain_param(P::AdminFreezeWindow(a.int()?)),
+        "sudo_set_owner_hparam_rate_limit" => chain_param(P::OwnerHyperparamRateLimit(a.int()?)),
+        "sudo_set_start_call_delay" => chain_param(P::StartCallDelay(a.int()?)),
         "sudo_set_alpha_values" => Call::SetHyperparameter {
             netuid: a.netuid()?,
             value: H::AlphaValues {

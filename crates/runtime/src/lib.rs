@@ -91,7 +91,7 @@ pub use error::{BlockError, DispatchError, ErrorKind, InvalidTransaction};
 pub use event::{Event, Phase};
 pub use genesis::{Genesis, GenesisError};
 pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};
-pub use params::ChainParams;
+pub use params::{ChainParam, ChainParams};
 pub use pool::{
     limit_from_rao_per_alpha, rao_per_alpha, Pool, PoolError, Swap, DEFAULT_FEE_RATE, MAX_FEE_RATE,
     MIN_RESERVE, MIN_WEIGHT, PERQUINTILL,

@@ -92,7 +92,42 @@ impl Default for ChainParams {
     }
 }
 
+/// A new value for one chain parameter, for governance to change one without restating the
+/// rest (Bittensor's root-only `AdminUtils` calls); each variant's field is the
+/// [`ChainParams`] field of the same name.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum ChainParam {
+    NetworkRateLimit(u64),
+    AdminFreezeWindow(u16),
+    OwnerHyperparamRateLimit(u16),
+    DelegateTakeRateLimit(u64),
+    StakeThreshold(u64),
+    SubnetLimit(u16),
+    NetworkMinLock(Balance),
+    StartCallDelay(u64),
+    MinDelegateTake(u16),
+}
+
 impl ChainParams {
+    /// These parameters with `change` made; [`validate`](Self::validate) the result.
+    pub fn with(&self, change: &ChainParam) -> Self {
+        let mut params = self.clone();
+        match *change {
+            ChainParam::NetworkRateLimit(v) => params.network_rate_limit = v,
+            ChainParam::AdminFreezeWindow(v) => params.admin_freeze_window = v,
+            ChainParam::OwnerHyperparamRateLimit(v) => params.owner_hyperparam_rate_limit = v,
+            ChainParam::DelegateTakeRateLimit(v) => params.delegate_take_rate_limit = v,
+            ChainParam::StakeThreshold(v) => params.stake_threshold = v,
+            ChainParam::SubnetLimit(v) => params.subnet_limit = v,
+            ChainParam::NetworkMinLock(v) => params.network_min_lock = v,
+            ChainParam::StartCallDelay(v) => params.start_call_delay = v,
+            ChainParam::MinDelegateTake(v) => params.min_delegate_take = v,
+        }
+        params
+    }
+
     /// The fee a transaction of `encoded_len` bytes carrying `call` and `tip` pays: base plus
     /// per byte, nothing for free calls, plus the tip.
     pub fn fee(&self, call: &crate::Call, encoded_len: u32, tip: Balance) -> Balance {

@@ -12,7 +12,7 @@
 //! index: clients see it in the RPC's transaction listings.
 
 use crate::extrinsic::{Era, Extrinsic};
-use crate::{ChainParams, Hyperparameter, InvalidTransaction, SubnetIdentity};
+use crate::{ChainParam, ChainParams, Hyperparameter, InvalidTransaction, SubnetIdentity};
 use parity_scale_codec::{Decode, DecodeLimit, Encode};
 use plexus_primitives::{blake2_256, AccountId, Balance, BlockNumber, NetUid, Signature, H256};
 use serde::Serialize;
@@ -306,6 +306,9 @@ pub enum GovernanceCall {
     /// Hand governance to another account, or to nobody.
     #[codec(index = 2)]
     SetKey(Option<AccountId>),
+    /// Change one chain parameter.
+    #[codec(index = 3)]
+    SetChainParam(ChainParam),
 }
 
 impl Call {

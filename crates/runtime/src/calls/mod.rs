@@ -190,6 +190,10 @@ pub(crate) fn dispatch(
         Call::DecreaseTake { hotkey, take } => cx.set_take(*hotkey, *take, false),
         Call::Governance(call) => match call {
             GovernanceCall::SetChainParams(params) => cx.set_chain_params(params),
+            GovernanceCall::SetChainParam(change) => {
+                let params = cx.state.params.get().with(change);
+                cx.set_chain_params(&params)
+            }
             GovernanceCall::SetHyperparameter { netuid, value } => {
                 cx.set_hyperparameter(*netuid, value, false)
             }

@@ -222,7 +222,23 @@ fn test_sudo_is_governance_and_an_owner_stays_within_bounds() {
     net.submit(decode(&by_governance).unwrap()).unwrap();
     assert_eq!(tempo(&net), 10);
 
-    // Sudo wraps hyperparameter calls only, one level deep.
+    // Root's chain-wide calls, direct or wrapped: governance's alone.
+    let freeze_window = vec![19, 74, 0, 0];
+    let by_owner = signed(&net, 1, None, &freeze_window);
+    assert_eq!(
+        net.submit(decode(&by_owner).unwrap()),
+        Err(InvalidTransaction::NotGovernance)
+    );
+    let by_governance = signed(&net, GOV, None, &freeze_window);
+    net.submit(decode(&by_governance).unwrap()).unwrap();
+    assert_eq!(net.chain.state().chain_params().admin_freeze_window, 0);
+    let mut rate_limit = vec![12, 0, 19, 29];
+    rate_limit.extend(5u64.encode());
+    let by_governance = signed(&net, GOV, None, &rate_limit);
+    net.submit(decode(&by_governance).unwrap()).unwrap();
+    assert_eq!(net.chain.state().chain_params().network_rate_limit, 5);
+
+    // Sudo wraps hyperparameter and chain-parameter calls only, one level deep.
     let mut transfer = vec![12, 0];
     transfer.extend(transfer_call(2, TAO));
     let mut nested = vec![12, 0];
