@@ -596,14 +596,33 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         "transfer",
         "register_subnet",
         "start_call",
-        "commit_reveal_off",
+        "sudo_freeze_window",
+        "sudo_tempo",
+        "sudo_network_rate_limit",
+        "sudo_take_rate_limit",
         "weights_rate_limit",
         "burned_register",
+        "commit_weights",
+        "reveal_weights",
+        "commit_reveal_off",
         "serve_axon",
         "add_stake",
         "add_stake_limit",
         "unstake",
+        "unstake_limit",
+        "register_subnet_2",
+        "start_call_2",
+        "move_stake",
+        "transfer_stake",
+        "swap_stake",
+        "decrease_take",
+        "increase_take",
+        "fund_spender",
+        "transfer_allow_death",
+        "transfer_all",
         "set_weights",
+        "sudo_owner_rate_limit",
+        "sudo_tempo_30",
     ] {
         assert_eq!(steps[step]["success"], true, "{step}: {}", steps[step]);
     }
@@ -615,6 +634,7 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         ("insufficient_balance", "NotEnoughBalanceToStake"),
         ("bad_nonce", "Transaction is outdated"),
         ("price_limit", "SlippageTooHigh"),
+        ("registration_price_limit", "RegistrationPriceLimitExceeded"),
     ] {
         assert_eq!(steps[step]["success"], false, "{step}: {}", steps[step]);
         let message = steps[step]["message"].as_str().unwrap();
@@ -656,6 +676,46 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         !owner.weights.as_ref().unwrap().is_empty(),
         "the owner's weights: {:?}",
         owner.weights
+    );
+    // Governance's tempo, the hash commit and its reveal, the stake moved to Alice's hotkey,
+    // to Dave's coldkey and to the second subnet, Bob's take and the emptied account.
+    let netuid_2 = u16::try_from(read["netuid_2"].as_u64().unwrap()).unwrap();
+    let dave = dev("Dave").account();
+    let (subnet, owner_history, bob_stakes, dave_stakes, take, spender) = runtime.block_on(async {
+        (
+            client.subnet(netuid, None).await.unwrap().unwrap(),
+            client
+                .account_transactions(owner.hotkey, None, None)
+                .await
+                .unwrap(),
+            client.stake(bob, None).await.unwrap(),
+            client.stake(dave, None).await.unwrap(),
+            client.delegate_take(bob_hotkey, None).await.unwrap(),
+            client
+                .account(dev("Spender").account(), None)
+                .await
+                .unwrap(),
+        )
+    });
+    assert_eq!(subnet.hyperparameters.tempo, 30);
+    for call in ["commit_weights", "reveal_weights"] {
+        assert!(
+            owner_history
+                .transactions
+                .iter()
+                .any(|t| t.call == call && t.success),
+            "{call} among {:?}",
+            owner_history.transactions
+        );
+    }
+    assert!(alpha(&bob_stakes, owner.hotkey, netuid) > 0, "moved");
+    assert!(alpha(&dave_stakes, bob_hotkey, netuid) > 0, "transferred");
+    assert!(alpha(&bob_stakes, bob_hotkey, netuid_2) > 0, "swapped");
+    assert_eq!(take.take, 9830, "15% of 65535");
+    assert_eq!(json!(spender.balance), read["spender"]);
+    assert_eq!(
+        spender.balance, 500,
+        "transfer_all keeps the existential deposit"
     );
 
     // bittensor 11's intents and raw calls on the same subnet.
@@ -713,8 +773,9 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
     assert_eq!(json!(staked), read["stake"]);
 
     // btcli's everyday writes, signed by Alice's wallet the driver wrote.
-    let btcli = |args: &[&str], expect: &str| {
-        let out = Command::new(crate::python_interop::btcli())
+    let btcli_command = |args: &[&str]| {
+        let mut command = Command::new(crate::python_interop::btcli());
+        command
             .args(args)
             .args(["--network", &format!("ws://{}", node.substrate())])
             .arg("--wallet-path")
@@ -722,15 +783,18 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
             .args(["--wallet-name", "alice", "--no-prompt"])
             .env("HOME", env.dir.path())
             .current_dir(env.dir.path())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+            .stdin(Stdio::null());
+        command
+    };
+    let btcli_output = |args: &[&str]| {
+        let out = btcli_command(args).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).to_string()
             + &String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success() && text.contains(expect),
-            "btcli {args:?}: {text}"
-        );
+        (out.status.success(), text)
+    };
+    let btcli = |args: &[&str], expect: &str| {
+        let (success, text) = btcli_output(args);
+        assert!(success && text.contains(expect), "btcli {args:?}: {text}");
     };
     let dave = dev("Dave").account();
     let before = runtime
@@ -784,6 +848,159 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         "Stake",
     );
     assert!(stake_of() < added);
+
+    // The safe forms: a registration with a price limit (`register_limit`), stake added with a
+    // slippage tolerance (`add_stake_limit`), and refused beyond it.
+    btcli(
+        &[
+            "subnets", "register", "--hotkey", "miner2", "--netuid", &net,
+        ],
+        "Registered on netuid",
+    );
+    let miner2 = dev("Alice//miner2").account();
+    assert!(runtime
+        .block_on(client.metagraph(netuid, MetagraphOptions::default(), None))
+        .unwrap()
+        .unwrap()
+        .neurons
+        .iter()
+        .any(|n| n.hotkey == miner2));
+    let safe = [
+        "--hotkey",
+        "miner",
+        "--netuid",
+        &net,
+        "--no-mev-protection",
+        "--safe",
+    ];
+    let before = stake_of();
+    btcli(
+        &[
+            &["stake", "add", "--amount", "1", "--tolerance", "0.05"][..],
+            &safe,
+        ]
+        .concat(),
+        "Stake",
+    );
+    let added = stake_of();
+    assert!(added > before);
+    let (_, text) = btcli_output(
+        &[
+            &["stake", "add", "--amount", "10000", "--tolerance", "0.0001"][..],
+            &safe,
+        ]
+        .concat(),
+    );
+    assert!(text.to_lowercase().contains("slippage"), "{text}");
+    assert_eq!(stake_of(), added);
+
+    // Commit-reveal through btcli: the owner turns it back on (`btcli sudo set`), `weights
+    // commit` commits a hash (and would sleep until the reveal epoch: it is stopped once the
+    // commit is in), and `weights reveal` reveals it in the next epoch.
+    btcli(
+        &[
+            "sudo",
+            "set",
+            "--netuid",
+            &net,
+            "--param",
+            "commit_reveal_weights_enabled",
+            "--value",
+            "true",
+        ],
+        "changed",
+    );
+    let owner_hotkey = dev("Alice//hot").account();
+    let calls_of = |name: &str| {
+        runtime
+            .block_on(client.account_transactions(owner_hotkey, None, None))
+            .unwrap()
+            .transactions
+            .into_iter()
+            .filter(|t| t.call == name && t.success)
+            .collect::<Vec<_>>()
+    };
+    let (commits, reveals) = (
+        calls_of("commit_weights").len(),
+        calls_of("reveal_weights").len(),
+    );
+    let log = env.dir.path().join("btcli-commit.log");
+    let weights = [
+        "--wallet-hotkey",
+        "default",
+        "--uids",
+        "0,1",
+        "--weights",
+        "0.5,0.25",
+        "--salt",
+        "7,8,9",
+    ];
+    let mut commit =
+        btcli_command(&[&["weights", "commit", "--netuid", &net][..], &weights].concat())
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let committed = loop {
+        let found = calls_of("commit_weights");
+        if found.len() > commits {
+            // Newest first.
+            break found[0].position.block_number;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no commit from btcli: {}",
+            std::fs::read_to_string(&log).unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let epoch_at = |block: Option<u64>| {
+        runtime
+            .block_on(client.subnet(netuid, block.map(BlockId::Number)))
+            .unwrap()
+            .unwrap()
+            .summary
+            .epoch_index
+    };
+    let commit_epoch = epoch_at(Some(committed));
+    while !std::fs::read_to_string(&log)
+        .unwrap()
+        .contains("Weights hash committed")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "btcli printed no commit"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = commit.kill();
+    let _ = commit.wait();
+    while epoch_at(None) <= commit_epoch {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no epoch after the commit"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (_, revealed) =
+        btcli_output(&[&["weights", "reveal", "--netuid", &net][..], &weights].concat());
+    assert!(
+        revealed.contains("Weights revealed successfully"),
+        "{revealed}"
+    );
+    while calls_of("reveal_weights").len() == reveals {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reveal was not applied: commit at {committed} in epoch {commit_epoch}, now \
+             epoch {}; {revealed}; {:?}",
+            epoch_at(None),
+            runtime
+                .block_on(client.account_transactions(owner_hotkey, None, Some(5)))
+                .unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
 }
 
 /// The alpha a coldkey's `stakes` hold through `hotkey` on `netuid`.

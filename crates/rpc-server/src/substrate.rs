@@ -280,6 +280,7 @@ pub(crate) fn module<B: Backend>(
         "state_getKeysPaged",
         "state_getKeys",
         "account_nextIndex",
+        "system_accountNextIndex",
         "author_submitExtrinsic",
         "author_submitAndWatchExtrinsic",
         "author_unwatchExtrinsic",
@@ -475,6 +476,8 @@ pub(crate) fn module<B: Backend>(
             .map_err(|e| invalid(format!("invalid parameter `account`: {e}")))?;
         Ok::<_, ErrorObjectOwned>(backend.pending_nonce(&account))
     })?;
+    // Substrate's older name for the same answer.
+    module.register_alias("system_accountNextIndex", "account_nextIndex")?;
     author::register(&mut module)?;
     module.register_subscription(
         "chain_subscribeNewHeads",

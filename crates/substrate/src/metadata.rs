@@ -24,7 +24,7 @@ use frame_metadata::v15::{
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed, META_RESERVED};
 use parity_scale_codec::{Compact, Encode};
 use plexus_runtime::extrinsic::{self, ArgType};
-use plexus_runtime::Hyperparameters;
+use plexus_runtime::{ChainParams, Hyperparameters};
 use scale_info::build::{Fields, Variants};
 use scale_info::{meta_type, Path, Type, TypeInfo};
 
@@ -120,10 +120,23 @@ enum SystemError {
     InvalidSpecName,
 }
 
-/// Every pallet's calls, by pallet index.
+/// Every pallet's calls, by pallet index, under the runtime's path: the clients encode a call
+/// argument of a type at `<crate>::RuntimeCall` (`Sudo.sudo`'s) as a call, and a derived path
+/// has this crate's module in it.
+struct RuntimeCall;
+
+impl TypeInfo for RuntimeCall {
+    type Identity = Self;
+    fn type_info() -> Type {
+        let mut ty = PalletCallsByIndex::type_info();
+        ty.path = Path::new("RuntimeCall", "node_subtensor_runtime");
+        ty
+    }
+}
+
 #[derive(TypeInfo)]
 #[allow(dead_code)]
-enum RuntimeCall {
+enum PalletCallsByIndex {
     #[codec(index = 5)]
     Balances(BalancesCall),
     #[codec(index = 7)]
@@ -345,6 +358,12 @@ fn subtensor_storage() -> Vec<StorageEntryMetadata> {
         map::<(u16, AccountId32), u16>("Uids", vec![Identity, Blake2_128Concat], None),
         map::<(u16, u16), AccountId32>("Keys", vec![Identity, Identity], Some([0u8; 32].encode())),
         map::<AccountId32, AccountId32>("Owner", vec![Blake2_128Concat], Some([0u8; 32].encode())),
+        // A hotkey's take; one never set takes the most a take may be.
+        map::<AccountId32, u16>(
+            "Delegates",
+            vec![Blake2_128Concat],
+            Some(ChainParams::default().max_delegate_take.encode()),
+        ),
         map::<AccountId32, Vec<AccountId32>>(
             "OwnedHotkeys",
             vec![Blake2_128Concat],

@@ -97,6 +97,9 @@ pub fn read(state: &State, key: &[u8]) -> Option<Vec<u8>> {
         StorageKey::Owner(hotkey) => state
             .hotkey_owner(&hotkey)
             .map(|coldkey| AccountId32::from(coldkey).encode()),
+        StorageKey::Delegates(hotkey) => state
+            .hotkey_owner(&hotkey)
+            .map(|_| state.delegate_take(&hotkey).encode()),
         StorageKey::OwnedHotkeys(coldkey) => {
             let owned = state.owned_hotkeys(&coldkey);
             (!owned.is_empty()).then(|| {
@@ -111,7 +114,7 @@ pub fn read(state: &State, key: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Every key with a value that the clients can list (`state_getKeysPaged`), ascending: the
-/// subnets' items, their registrations and the hotkeys' owners. Accounts are read one by one.
+/// subnets' items, their registrations and the hotkeys' owners and takes. Accounts are read one by one.
 pub fn keys(state: &State) -> Vec<Vec<u8>> {
     let mut keys = Vec::new();
     for (netuid, subnet) in state.subnets() {
@@ -130,6 +133,7 @@ pub fn keys(state: &State) -> Vec<Vec<u8>> {
     }
     for (hotkey, _) in state.hotkeys() {
         keys.push(StorageKey::Owner(hotkey).encode());
+        keys.push(StorageKey::Delegates(hotkey).encode());
     }
     keys.sort_unstable();
     keys

@@ -201,6 +201,8 @@ pub enum StorageKey {
     Owner(AccountId),
     /// `SubtensorModule.OwnedHotkeys[coldkey]`.
     OwnedHotkeys(AccountId),
+    /// `SubtensorModule.Delegates[hotkey]`: its take.
+    Delegates(AccountId),
 }
 
 /// `twox_64_concat(data)`: the first half of `twox_128`, then the data.
@@ -275,6 +277,9 @@ impl StorageKey {
             StorageKey::OwnedHotkeys(coldkey) => {
                 with(subtensor("OwnedHotkeys"), &[&blake2_concat(coldkey)])
             }
+            StorageKey::Delegates(hotkey) => {
+                with(subtensor("Delegates"), &[&blake2_concat(hotkey)])
+            }
         }
     }
 
@@ -324,6 +329,9 @@ impl StorageKey {
         }
         if is("OwnedHotkeys") {
             return read_blake2_concat(rest).map(StorageKey::OwnedHotkeys);
+        }
+        if is("Delegates") {
+            return read_blake2_concat(rest).map(StorageKey::Delegates);
         }
         None
     }

@@ -12,6 +12,8 @@ import sys
 import bittensor as bt
 from bittensor_wallet import Keypair, Wallet
 
+DAVE = Keypair.create_from_uri("//Dave").ss58_address
+
 
 def wallet(name, uri, path):
     w = Wallet(name=name, hotkey="default", path=path)
@@ -43,6 +45,23 @@ def raw(st, module, function, params, w, sign_with="coldkey", nonce=None):
         return {"success": False, "message": str(e)}
 
 
+def sudo(st, function, params, w):
+    """A root call, as Bittensor's localnet scripts send it: wrapped in `Sudo.sudo`."""
+    call = st.compose_call("AdminUtils", function, params)
+    return raw(st, "Sudo", "sudo", {"call": call}, w)
+
+
+def next_epoch(st, netuid):
+    """Waits until the subnet's next epoch has run."""
+    last = st.blocks_since_last_step(netuid)
+    while True:
+        st.wait_for_block()
+        now = st.blocks_since_last_step(netuid)
+        if now < last:
+            return
+        last = now
+
+
 def main():
     url, path = sys.argv[1], sys.argv[2]
     st = bt.Subtensor(url)
@@ -52,6 +71,8 @@ def main():
     # A second hotkey of Alice's, for btcli to register and stake on.
     miner = Wallet(name="alice", hotkey="miner", path=path)
     miner.set_hotkey(Keypair.create_from_uri("//Alice//miner"), encrypt=False, overwrite=True)
+    miner = Wallet(name="alice", hotkey="miner2", path=path)
+    miner.set_hotkey(Keypair.create_from_uri("//Alice//miner2"), encrypt=False, overwrite=True)
     steps = {}
 
     steps["transfer"] = outcome(
@@ -65,14 +86,15 @@ def main():
     steps["start_call"] = outcome(
         st.start_call(alice, netuid, wait_for_finalization=True)
     )
-    # The owner turns commit-reveal off (an AdminUtils hyperparameter call), so weights are set
-    # directly.
-    steps["commit_reveal_off"] = raw(
-        st,
-        "AdminUtils",
-        "sudo_set_commit_reveal_weights_enabled",
-        {"netuid": netuid, "enabled": False},
-        alice,
+    # Alice is the dev chain's governance key, Bittensor's sudo: no freeze window before epochs,
+    # a tempo of 10 blocks, no wait between subnet registrations or take increases.
+    steps["sudo_freeze_window"] = sudo(st, "sudo_set_admin_freeze_window", {"window": 0}, alice)
+    steps["sudo_tempo"] = sudo(st, "sudo_set_tempo", {"netuid": netuid, "tempo": 10}, alice)
+    steps["sudo_network_rate_limit"] = sudo(
+        st, "sudo_set_network_rate_limit", {"rate_limit": 0}, alice
+    )
+    steps["sudo_take_rate_limit"] = sudo(
+        st, "sudo_set_tx_delegate_take_rate_limit", {"tx_rate_limit": 0}, alice
     )
     # And lets weights be set every 2 blocks (Bittensor's root alone may; Plexus's owners may).
     steps["weights_rate_limit"] = raw(
@@ -83,6 +105,24 @@ def main():
         alice,
     )
     steps["burned_register"] = outcome(st.burned_register(bob, netuid))
+    # Hash commit-reveal, on by default: commit, then reveal in the next epoch.
+    weights = dict(uids=[0, 1], weights=[65535, 32768], salt=[1, 2, 3])
+    steps["commit_weights"] = outcome(
+        st.commit_weights(
+            alice, netuid, **weights, wait_for_inclusion=True, wait_for_finalization=True
+        )
+    )
+    next_epoch(st, netuid)
+    steps["reveal_weights"] = outcome(st.reveal_weights(alice, netuid, **weights))
+    # The owner turns commit-reveal off (an AdminUtils hyperparameter call), so weights are set
+    # directly.
+    steps["commit_reveal_off"] = raw(
+        st,
+        "AdminUtils",
+        "sudo_set_commit_reveal_weights_enabled",
+        {"netuid": netuid, "enabled": False},
+        alice,
+    )
     # A documentation address: the chain refuses loopback, as Bittensor's does.
     axon = bt.Axon(wallet=bob, ip="127.0.0.1", port=8091, external_ip="192.0.2.1")
     steps["serve_axon"] = outcome(st.serve_axon(netuid, axon))
@@ -95,8 +135,43 @@ def main():
     )
     stake = st.get_stake(bob.coldkeypub.ss58_address, hot, netuid)
     steps["unstake"] = outcome(
-        st.unstake(bob, netuid, hot, bt.Balance.from_rao(stake.rao // 2).set_unit(netuid))
+        st.unstake(bob, netuid, hot, bt.Balance.from_rao(stake.rao // 4).set_unit(netuid))
     )
+    steps["unstake_limit"] = outcome(
+        st.unstake(
+            bob,
+            netuid,
+            hot,
+            bt.Balance.from_rao(stake.rao // 8).set_unit(netuid),
+            safe_unstaking=True,
+            rate_tolerance=0.05,
+        )
+    )
+    # Stake moved between hotkeys, coldkeys and subnets: a second subnet for the last.
+    steps["register_subnet_2"] = outcome(st.register_subnet(alice))
+    netuid_2 = max(st.get_all_subnets_netuid())
+    steps["start_call_2"] = outcome(st.start_call(alice, netuid_2))
+    alpha = lambda rao: bt.Balance.from_rao(rao).set_unit(netuid)
+    steps["move_stake"] = outcome(
+        st.move_stake(bob, netuid, hot, netuid, alice.hotkey.ss58_address, alpha(stake.rao // 16))
+    )
+    steps["transfer_stake"] = outcome(
+        st.transfer_stake(bob, DAVE, hot, netuid, netuid, alpha(stake.rao // 16))
+    )
+    steps["swap_stake"] = outcome(
+        st.swap_stake(bob, hot, netuid, netuid_2, alpha(stake.rao // 16))
+    )
+    steps["decrease_take"] = outcome(st.set_delegate_take(bob, hot, 0.10))
+    steps["increase_take"] = outcome(st.set_delegate_take(bob, hot, 0.15))
+    # Transfers that may empty the sender: all of a fresh account's balance, then some of it.
+    spender = wallet("spender", "//Spender", path)
+    steps["fund_spender"] = outcome(
+        st.transfer(alice, spender.coldkeypub.ss58_address, bt.Balance.from_tao(3))
+    )
+    steps["transfer_allow_death"] = outcome(
+        st.transfer(spender, DAVE, bt.Balance.from_tao(1), keep_alive=False)
+    )
+    steps["transfer_all"] = outcome(st.transfer(spender, DAVE, None, transfer_all=True))
     while st.blocks_since_last_update(netuid, 0) <= st.weights_rate_limit(netuid):
         st.wait_for_block()
     steps["set_weights"] = outcome(
@@ -149,8 +224,25 @@ def main():
         bob,
     )
 
+    # For btcli's commit-reveal, which follows: owners' hyperparameter calls without a wait,
+    # and 30 blocks to reveal in.
+    steps["sudo_owner_rate_limit"] = sudo(
+        st, "sudo_set_owner_hparam_rate_limit", {"epochs": 0}, alice
+    )
+    steps["sudo_tempo_30"] = sudo(st, "sudo_set_tempo", {"netuid": netuid, "tempo": 30}, alice)
+    steps["registration_price_limit"] = raw(
+        st,
+        "SubtensorModule",
+        "register_limit",
+        {"netuid": netuid, "hotkey": poor.hotkey.ss58_address, "limit_price": 1},
+        alice,
+    )
+
     read = {
         "netuid": netuid,
+        "netuid_2": netuid_2,
+        "spender": st.get_balance(spender.coldkeypub.ss58_address).rao,
+        "take": st.get_delegate_take(hot),
         "bob": st.get_balance(bob.coldkeypub.ss58_address).rao,
         "uid": st.get_uid_for_hotkey_on_subnet(hot, netuid),
         "stake": st.get_stake(bob.coldkeypub.ss58_address, hot, netuid).rao,
