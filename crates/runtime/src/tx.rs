@@ -603,6 +603,26 @@ impl CheckedTransaction {
     }
 }
 
+/// Why a mortal extrinsic whose signature fails at `context` is refused, when it is because its
+/// era is over: it was signed for the previous cycle's birth block, and its lifetime ended.
+/// One more verification, paid only by extrinsics that already failed one.
+fn expired(tx: &SignedTransaction, context: &CheckContext<'_>) -> Option<InvalidTransaction> {
+    let SignedTransaction::Substrate(extrinsic) = tx else {
+        return None;
+    };
+    let Era::Mortal { period, .. } = extrinsic.era() else {
+        return None;
+    };
+    let earlier = extrinsic.era().birth(context.block).checked_sub(period)?;
+    let payload = extrinsic.signing_payload(context.genesis_hash, context.block_hash(earlier)?);
+    plexus_primitives::verify(&extrinsic.signer(), &payload, &extrinsic.signature()).then_some(
+        InvalidTransaction::Expired {
+            valid_until: earlier + period - 1,
+            block: context.block,
+        },
+    )
+}
+
 /// Checks many transactions' signatures at once (one batch verification, far cheaper than one
 /// by one). On failure, returns the index of the first bad transaction.
 pub fn check_batch(
@@ -622,7 +642,10 @@ pub fn check_batch(
             .iter()
             .position(|(who, msg, sig)| !plexus_primitives::verify(who, msg, sig))
         {
-            return Err((bad, InvalidTransaction::BadSignature));
+            return Err((
+                bad,
+                expired(&txs[bad], context).unwrap_or(InvalidTransaction::BadSignature),
+            ));
         }
     }
     Ok(txs

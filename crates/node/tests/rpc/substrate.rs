@@ -87,6 +87,7 @@ async fn test_the_clients_handshake_and_block_reads() {
     let methods = call(at, "rpc_methods", json!([])).await;
     for needed in [
         "account_nextIndex",
+        "system_accountNextIndex",
         "state_getRuntimeVersion",
         "chain_getHeader",
     ] {
@@ -114,6 +115,11 @@ async fn test_the_clients_handshake_and_block_reads() {
         },
     );
     assert_eq!(call(at, "account_nextIndex", json!([sender])).await, 1);
+    assert_eq!(
+        call(at, "system_accountNextIndex", json!([sender])).await,
+        1,
+        "Substrate's older name"
+    );
 }
 
 #[tokio::test]
@@ -580,4 +586,153 @@ async fn test_subnet_storage_the_clients_read() {
         "System.ExtrinsicSuccess"
     );
     assert_eq!(events.len(), third + 7 + 4 + 1);
+}
+
+/// `Balances.transfer_keep_alive(dest, value)`.
+fn transfer_call(dest: u32, value: u64) -> Vec<u8> {
+    let mut call = vec![5, 3, 0];
+    call.extend_from_slice(&account(dest).0);
+    parity_scale_codec::Compact(value).encode_to(&mut call);
+    call
+}
+
+/// An immortal extrinsic of key `n` signed over what the caller says: the spec version and
+/// metadata-hash mode the payload and extensions carry.
+fn signed_as(h: &Harness, n: u32, nonce: u32, spec_version: u32, mode: u8, call: &[u8]) -> Vec<u8> {
+    use parity_scale_codec::Compact;
+    let mut extra = vec![0];
+    Compact(nonce).encode_to(&mut extra);
+    Compact(0u64).encode_to(&mut extra);
+    extra.push(mode);
+    let genesis = h.node.genesis_hash();
+    let mut payload = call.to_vec();
+    payload.extend_from_slice(&extra);
+    spec_version.encode_to(&mut payload);
+    plexus_runtime::extrinsic::TRANSACTION_VERSION.encode_to(&mut payload);
+    payload.extend_from_slice(&genesis.0);
+    payload.extend_from_slice(&genesis.0);
+    payload.push(0);
+    let signature = plexus_primitives::sign(&crate::harness::keypair(n), &payload);
+    let mut body = vec![0x84, 0x00];
+    body.extend_from_slice(&account(n).0);
+    body.push(0x01);
+    body.extend_from_slice(&signature.0);
+    body.extend_from_slice(&extra);
+    body.extend_from_slice(call);
+    let mut bytes = Compact(u32::try_from(body.len()).unwrap()).encode();
+    bytes.extend(body);
+    bytes
+}
+
+#[tokio::test]
+async fn test_bad_extrinsics_are_refused_before_the_pool_and_change_nothing() {
+    use plexus_runtime::extrinsic::{self, SPEC_VERSION};
+    let h = Harness::start().await;
+    let server = substrate(&h).await;
+    let at = server.local_addr();
+    for _ in 0..3 {
+        h.node.produce_block();
+    }
+    let genesis = h.node.genesis_hash();
+    let key = crate::harness::keypair(1);
+    let transfer = transfer_call(2, TAO);
+    let submit = |bytes: Vec<u8>| async move {
+        let hex = format!("0x{}", hex::encode(bytes));
+        answer(at, "author_submitExtrinsic", json!([hex])).await
+    };
+
+    // One good transfer, applied, so that its nonce is used.
+    let good = extrinsic::sign(&key, genesis, None, 0, &transfer);
+    call(
+        at,
+        "author_submitExtrinsic",
+        json!([format!("0x{}", hex::encode(&good))]),
+    )
+    .await;
+    h.node.produce_block();
+    // Mortal for 4 blocks from the head, then outlived.
+    let head = h.node.finalized().head().clone();
+    let expiring = extrinsic::sign(
+        &key,
+        genesis,
+        Some((4, head.number, head.hash())),
+        1,
+        &transfer,
+    );
+    for _ in 0..5 {
+        h.node.produce_block();
+    }
+    let root = h.node.state_root();
+    let balance = |n| h.node.finalized().state().balance(&account(n));
+    let (before_1, before_2) = (balance(1), balance(2));
+
+    let mut flipped = extrinsic::sign(&key, genesis, None, 1, &transfer);
+    flipped[50] ^= 1;
+    let mut trailing = extrinsic::sign(&key, genesis, None, 1, &transfer);
+    trailing.push(0);
+    let mut mechanism = vec![7, 119, 1, 0, 1];
+    mechanism.extend([0u8; 3]); // no uids, no weights, then the version key
+    mechanism.extend(0u64.encode());
+    let oversize = extrinsic::sign(&key, genesis, None, 1, &vec![0; 70 * 1024]);
+    let invalid = |data: &str| (1010, Some(data.to_string()));
+    let format = (1001, None);
+    for (what, bytes, (code, data)) in [
+        (
+            "a bad signature",
+            flipped,
+            invalid("Transaction has a bad signature"),
+        ),
+        (
+            "another chain's genesis",
+            extrinsic::sign(&key, plexus_primitives::H256([9; 32]), None, 1, &transfer),
+            invalid("Transaction has a bad signature"),
+        ),
+        (
+            "the next spec version",
+            signed_as(&h, 1, 1, SPEC_VERSION + 1, 0, &transfer),
+            invalid("Transaction has a bad signature"),
+        ),
+        (
+            "an expired era",
+            expiring,
+            invalid("Transaction has an ancient birth block"),
+        ),
+        ("a replayed nonce", good, invalid("Transaction is outdated")),
+        ("trailing bytes", trailing, format.clone()),
+        (
+            "an unknown call index",
+            extrinsic::sign(&key, genesis, None, 1, &[7, 250]),
+            format.clone(),
+        ),
+        (
+            "a metadata hash mode of 1",
+            signed_as(&h, 1, 1, SPEC_VERSION, 1, &transfer),
+            format.clone(),
+        ),
+        (
+            "a mechanism other than 0",
+            extrinsic::sign(&key, genesis, None, 1, &mechanism),
+            format.clone(),
+        ),
+        ("an oversize body", oversize, format.clone()),
+    ] {
+        let answer = submit(bytes).await;
+        let error = &answer["error"];
+        assert_eq!(error["code"], code, "{what}: {answer}");
+        if let Some(data) = data {
+            assert_eq!(error["data"], data, "{what}: {answer}");
+        } else {
+            let message = error["message"].as_str().unwrap();
+            assert!(
+                message.starts_with("Extrinsic has invalid format: "),
+                "{what}: {answer}"
+            );
+        }
+    }
+    assert_eq!(h.node.mempool_len(), 0, "nothing entered the pool");
+    h.node.produce_block();
+    let (block, _) = h.node.produce_block();
+    assert!(block.transactions.is_empty());
+    assert_eq!((balance(1), balance(2)), (before_1, before_2));
+    assert_ne!(h.node.state_root(), root, "blocks were made");
 }

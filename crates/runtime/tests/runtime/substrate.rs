@@ -89,10 +89,17 @@ fn test_bad_extrinsics_are_refused_and_change_nothing() {
         Err(InvalidTransaction::BadSignature)
     );
     // An expired era: signed at the head with a period of 4, applied 4 blocks later, when the
-    // era names a later birth block than the one signed (as on Substrate, a bad proof).
+    // era names a later birth block than the one signed; the earlier one is recognised.
     let expiring = decode(&signed(&net, 1, from_head(&net, 4), &call)).unwrap();
+    let signed_at = net.block_number();
     net.advance_to(net.block_number() + 4);
-    assert_eq!(net.submit(expiring), Err(InvalidTransaction::BadSignature));
+    assert_eq!(
+        net.submit(expiring),
+        Err(InvalidTransaction::Expired {
+            valid_until: signed_at + 3,
+            block: net.block_number() + 1,
+        })
+    );
     // A replayed nonce.
     let bytes = signed(&net, 1, None, &call);
     net.submit(decode(&bytes).unwrap()).unwrap();
