@@ -727,6 +727,7 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         ))
         .arg(format!("ws://{}", node.substrate()))
         .arg(netuid.to_string())
+        .arg(netuid_2.to_string())
         .env("HOME", env.dir.path());
     let out = json_of(driver, "bittensor 11.3.0");
     let steps = &out["steps"];
@@ -738,6 +739,18 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         "add_stake",
         "remove_stake",
         "set_weights",
+        "move_stake",
+        "move_stake_safe",
+        "transfer_stake",
+        "swap_stake",
+        "swap_stake_limit",
+        "decrease_take",
+        "increase_take",
+        "fund_spender",
+        "transfer_all",
+        "commit_reveal_on",
+        "commit_weights",
+        "reveal_weights",
     ] {
         assert_eq!(steps[step]["success"], true, "v11 {step}: {}", steps[step]);
     }
@@ -771,6 +784,30 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
     );
     let staked = alpha(&stakes, carol_hotkey, netuid);
     assert_eq!(json!(staked), read["stake"]);
+    let swapped = alpha(&stakes, carol_hotkey, netuid_2);
+    assert_eq!(json!(swapped), read["swapped"]);
+    assert!(swapped > 0);
+    let (dave_stakes, take, spender) = runtime.block_on(async {
+        (
+            client.stake(dave, None).await.unwrap(),
+            client.delegate_take(carol_hotkey, None).await.unwrap(),
+            client
+                .account(dev("Spender11").account(), None)
+                .await
+                .unwrap(),
+        )
+    });
+    assert!(alpha(&dave_stakes, carol_hotkey, netuid) > 0, "transferred");
+    assert_eq!(take.take, 7864, "12% of 65535");
+    assert_eq!((spender.balance, read["spender"].clone()), (0, json!(0)));
+    let owner_reveals = runtime
+        .block_on(client.account_transactions(dev("Alice//hot").account(), None, None))
+        .unwrap()
+        .transactions
+        .into_iter()
+        .filter(|t| t.call == "reveal_weights" && t.success)
+        .count();
+    assert_eq!(owner_reveals, 2, "bittensor 10's and 11's");
 
     // btcli's everyday writes, signed by Alice's wallet the driver wrote.
     let btcli_command = |args: &[&str]| {

@@ -237,7 +237,22 @@ impl Client {
         ClientBuilder::default()
     }
 
+    /// Calls `method`; a read that fails in transport is sent once more (reads change nothing):
+    /// the node closes keep-alive connections idle for a while, and a pooled connection can be
+    /// reused just as it closes. A submission is not resent: the node may have it already.
     async fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: ArrayParams,
+    ) -> Result<T, ClientError> {
+        let submission = method == "tx_submit";
+        match self.call_once(method, params.clone()).await {
+            Err(ClientError::Transport(_)) if !submission => self.call_once(method, params).await,
+            answer => answer,
+        }
+    }
+
+    async fn call_once<T: DeserializeOwned>(
         &self,
         method: &str,
         params: ArrayParams,

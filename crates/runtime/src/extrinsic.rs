@@ -213,6 +213,19 @@ pub static CALLS: &[CallSpec] = &[
             ("alpha_amount", A::U64),
         ],
     ),
+    call(
+        SUBTENSOR,
+        90,
+        "swap_stake_limit",
+        &[
+            ("hotkey", A::AccountId),
+            ("origin_netuid", A::U16),
+            ("destination_netuid", A::U16),
+            ("alpha_amount", A::U64),
+            ("limit_price", A::U64),
+            ("allow_partial", A::Bool),
+        ],
+    ),
     call(SUBTENSOR, 92, "start_call", &[("netuid", A::U16)]),
     call(
         SUBTENSOR,
@@ -1130,6 +1143,14 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
             origin_netuid: a.netuid()?,
             destination_netuid: a.netuid()?,
             amount: a.int()?,
+        },
+        "swap_stake_limit" => Call::SwapStakeLimit {
+            hotkey: a.account()?,
+            origin_netuid: a.netuid()?,
+            destination_netuid: a.netuid()?,
+            amount: a.int()?,
+            limit_price: a.int()?,
+            allow_partial: a.bool()?,
         },
         "start_call" => Call::StartCall {
             netuid: a.netuid()?,

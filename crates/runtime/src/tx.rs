@@ -260,6 +260,24 @@ pub enum Call {
         /// Alpha to move.
         amount: Balance,
     },
+    /// Coldkey: [`Call::SwapStake`], unless the price of origin alpha in destination alpha
+    /// after the swap falls below `limit_price` (×10⁹); with `allow_partial`, as much as keeps
+    /// it there.
+    #[codec(index = 68)]
+    SwapStakeLimit {
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The subnet it is on.
+        origin_netuid: NetUid,
+        /// The subnet it moves to.
+        destination_netuid: NetUid,
+        /// Alpha to move, at most.
+        amount: Balance,
+        /// The lowest price of origin alpha in destination alpha accepted, ×10⁹.
+        limit_price: u64,
+        /// Whether to move less rather than nothing.
+        allow_partial: bool,
+    },
     /// Coldkey: sell all stake through `hotkey` on every subnet.
     #[codec(index = 67)]
     UnstakeAll {
@@ -339,6 +357,7 @@ impl Call {
             Self::MoveStake { .. } => "move_stake",
             Self::TransferStake { .. } => "transfer_stake",
             Self::SwapStake { .. } => "swap_stake",
+            Self::SwapStakeLimit { .. } => "swap_stake_limit",
             Self::UnstakeAll { .. } => "unstake_all",
             Self::IncreaseTake { .. } => "increase_take",
             Self::DecreaseTake { .. } => "decrease_take",

@@ -358,6 +358,12 @@ fn subtensor_storage() -> Vec<StorageEntryMetadata> {
         map::<(u16, AccountId32), u16>("Uids", vec![Identity, Blake2_128Concat], None),
         map::<(u16, u16), AccountId32>("Keys", vec![Identity, Identity], Some([0u8; 32].encode())),
         map::<AccountId32, AccountId32>("Owner", vec![Blake2_128Concat], Some([0u8; 32].encode())),
+        // Stake locks by (coldkey, netuid, hotkey): Plexus has none, so it is only declared.
+        map::<(AccountId32, u16, AccountId32), LockState>(
+            "Lock",
+            vec![Blake2_128Concat, Identity, Blake2_128Concat],
+            None,
+        ),
         // A hotkey's take; one never set takes the most a take may be.
         map::<AccountId32, u16>(
             "Delegates",

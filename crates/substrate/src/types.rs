@@ -7,7 +7,7 @@ use scale_info::build::{Fields, Variants};
 use scale_info::{Path, Type, TypeInfo};
 
 /// An account: 32 bytes, shown by the clients as an SS58 address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
 pub(crate) struct AccountId32(pub(crate) [u8; 32]);
 
 impl From<AccountId> for AccountId32 {

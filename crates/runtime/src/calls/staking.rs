@@ -6,7 +6,7 @@
 //! and alpha fees count as burned alpha, so every rao stays accounted for.
 
 use super::Context;
-use crate::pool::{limit_from_rao_per_alpha, Pool, Swap};
+use crate::pool::{limit_from_rao_per_alpha, Pool, PoolError, Swap};
 use crate::state::State;
 use crate::{DispatchError, Event};
 use plexus_primitives::{AccountId, Balance, NetUid};
@@ -233,6 +233,65 @@ impl Context<'_> {
             alpha: moved,
         });
         Ok(())
+    }
+
+    /// [`Self::move_stake`] between two subnets of one hotkey, of as much of `alpha` as leaves
+    /// the price of origin alpha in destination alpha at or above `limit` (×10⁹): all of it or
+    /// nothing, or with `allow_partial` the most that does (found by bisection over simulated
+    /// trades, so the result is exact and deterministic).
+    pub(crate) fn swap_stake_limit(
+        &mut self,
+        hotkey: AccountId,
+        from_netuid: NetUid,
+        to_netuid: NetUid,
+        alpha: Balance,
+        limit: u64,
+        allow_partial: bool,
+    ) -> Result<(), DispatchError> {
+        let within = |cx: &Self, amount: Balance| {
+            cx.swap_ratio_after(from_netuid, to_netuid, amount)
+                .is_some_and(|ratio| ratio >= u128::from(limit))
+        };
+        let amount = if from_netuid == to_netuid || within(self, alpha) {
+            alpha
+        } else if allow_partial {
+            // `within` holds for no amount, or up to some amount and not beyond.
+            let (mut low, mut high) = (0, alpha);
+            while high - low > 1 {
+                let mid = low + (high - low) / 2;
+                if within(self, mid) {
+                    low = mid;
+                } else {
+                    high = mid;
+                }
+            }
+            low
+        } else {
+            0
+        };
+        if amount == 0 {
+            return Err(DispatchError::Swap(PoolError::PriceLimitExceeded));
+        }
+        self.move_stake(hotkey, hotkey, self.who, from_netuid, to_netuid, amount)
+    }
+
+    /// The price of `from` alpha in `to` alpha (×10⁹) after `alpha` of it is sold on `from`
+    /// and the TAO bought into `to`; `None` if either trade cannot be made.
+    fn swap_ratio_after(&self, from: NetUid, to: NetUid, alpha: Balance) -> Option<u128> {
+        let fee_rate = self.state.params.get().swap_fee_rate;
+        let sold = self
+            .state
+            .pool(from)?
+            .sell(alpha, fee_rate, None, false)
+            .ok()?;
+        let bought = self
+            .state
+            .pool(to)?
+            .buy(sold.amount_out, fee_rate, None, false)
+            .ok()?;
+        let to_price = bought.pool_after.spot_price();
+        (to_price > 0)
+            .then(|| sold.pool_after.spot_price().saturating_mul(1_000_000_000) / to_price)
     }
 
     /// Sells all of the signer's stake through `hotkey`, on every subnet.

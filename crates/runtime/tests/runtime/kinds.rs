@@ -617,6 +617,7 @@ fn every_call_is_listed(call: &Call) {
         | Call::MoveStake { .. }
         | Call::TransferStake { .. }
         | Call::SwapStake { .. }
+        | Call::SwapStakeLimit { .. }
         | Call::UnstakeAll { .. }
         | Call::IncreaseTake { .. }
         | Call::DecreaseTake { .. }
@@ -802,6 +803,17 @@ fn test_call_names_are_frozen() {
                 amount: 0,
             },
             "swap_stake",
+        ),
+        (
+            Call::SwapStakeLimit {
+                hotkey: AccountId([0; 32]),
+                origin_netuid: 0,
+                destination_netuid: 0,
+                amount: 0,
+                limit_price: 0,
+                allow_partial: false,
+            },
+            "swap_stake_limit",
         ),
         (
             Call::UnstakeAll {

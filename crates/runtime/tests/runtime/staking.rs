@@ -265,6 +265,44 @@ fn test_move_transfer_and_swap_stake() {
 }
 
 #[test]
+fn test_swap_stake_limit_moves_all_part_or_nothing() {
+    let (mut net, a) = started();
+    let b = net.subnet(3, 103);
+    net.ok(3, Call::StartCall { netuid: b });
+    net.ok(2, add(101, a, 200 * TAO));
+    let held = net.chain.state().stake(&account(101), &account(2), a);
+    let swap = |amount, limit_price, allow_partial| Call::SwapStakeLimit {
+        hotkey: account(101),
+        origin_netuid: a,
+        destination_netuid: b,
+        amount,
+        limit_price,
+        allow_partial,
+    };
+    let ratio = |net: &Net| {
+        let price = |n| net.chain.state().pool(n).unwrap().spot_price();
+        price(a) * 1_000_000_000 / price(b)
+    };
+    // A limit just below today's ratio: a large swap moves it further, so nothing happens.
+    let limit = u64::try_from(ratio(&net) * 99 / 100).unwrap();
+    assert_eq!(
+        net.fails(2, swap(held, limit, false)),
+        DispatchError::Swap(PoolError::PriceLimitExceeded)
+    );
+    assert_eq!(net.chain.state().stake(&account(101), &account(2), a), held);
+    // Partial: some moves, and the ratio stays at or above the limit.
+    net.ok(2, swap(held, limit, true));
+    let left = net.chain.state().stake(&account(101), &account(2), a);
+    assert!(0 < left && left < held, "{left} of {held}");
+    assert!(ratio(&net) >= u128::from(limit));
+    assert!(net.chain.state().stake(&account(101), &account(2), b) > 0);
+    // No limit to speak of: all of the rest.
+    net.ok(2, swap(left, 1, false));
+    assert_eq!(net.chain.state().stake(&account(101), &account(2), a), 0);
+    net.assert_supply_conserved();
+}
+
+#[test]
 fn test_nominators_gain_pro_rata_after_the_take() {
     let (mut net, netuid) = voting_subnet();
     // The validator's own coldkey and a nominator back hotkey 102.

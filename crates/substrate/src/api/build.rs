@@ -3,8 +3,8 @@
 
 use super::shapes::{
     AxonInfo, DelegateInfo, DynamicInfo, HyperparamEntry, HyperparamValue, Metagraph, NetStake,
-    NeuronInfo, PrometheusInfo, RuntimeDispatchInfo, SimSwapResult, StakeInfo, SubnetIdentityV3,
-    SubnetInfov2, SubnetPrice, SubnetState, Text,
+    NeuronInfo, PrometheusInfo, RuntimeDispatchInfo, SimSwapResult, StakeAvailability, StakeInfo,
+    SubnetIdentityV3, SubnetInfov2, SubnetPrice, SubnetState, Text,
 };
 use super::SYMBOL;
 use crate::types::{AccountId32, I32F32, I96F32, U64F64};
@@ -12,6 +12,7 @@ use parity_scale_codec::Compact;
 use plexus_primitives::{AccountId, Balance, NetUid};
 use plexus_runtime::extrinsic::Extrinsic;
 use plexus_runtime::{rao_per_alpha, Hyperparameters, Neuron, State, Subnet, Swap};
+use std::collections::BTreeMap;
 
 fn text(value: &str) -> Text {
     value.bytes().map(Compact).collect()
@@ -483,6 +484,54 @@ pub(super) fn stakes_of(state: &State, coldkey: AccountId32) -> Vec<StakeInfo> {
         .into_iter()
         .filter(|(_, _, alpha)| *alpha > 0)
         .map(|(hotkey, netuid, _)| stake(state, hotkey.into(), coldkey, netuid))
+        .collect()
+}
+
+/// Each coldkey's stake on each of `netuids` (every subnet if none), as Bittensor answers:
+/// subnets where the coldkey has nothing are left out, and a list that is empty or longer
+/// than the number of subnets gives each coldkey an empty map.
+pub(super) fn stake_availability(
+    state: &State,
+    coldkeys: Vec<AccountId32>,
+    netuids: Option<Vec<u16>>,
+) -> BTreeMap<AccountId32, BTreeMap<u16, StakeAvailability>> {
+    let existing: Vec<u16> = state.subnets().map(|(netuid, _)| netuid).collect();
+    let netuids = match netuids {
+        None => existing,
+        Some(mut requested) => {
+            requested.sort_unstable();
+            requested.dedup();
+            if requested.is_empty() || requested.len() > existing.len() {
+                Vec::new()
+            } else {
+                requested.retain(|n| existing.contains(n));
+                requested
+            }
+        }
+    };
+    coldkeys
+        .into_iter()
+        .map(|coldkey| {
+            let mut totals = BTreeMap::new();
+            for (_, netuid, alpha) in state.stakes_of(&coldkey.into()) {
+                if netuids.contains(&netuid) {
+                    *totals.entry(netuid).or_insert(0u64) += alpha;
+                }
+            }
+            let availability = totals
+                .into_iter()
+                .filter(|(_, total)| *total > 0)
+                .map(|(netuid, total)| {
+                    let entry = StakeAvailability {
+                        total,
+                        locked: 0,
+                        available: total,
+                    };
+                    (netuid, entry)
+                })
+                .collect();
+            (coldkey, availability)
+        })
         .collect()
 }
 

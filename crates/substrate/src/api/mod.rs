@@ -17,9 +17,10 @@ use plexus_runtime::State;
 use scale_info::meta_type;
 use shapes::{
     DelegateInfo, DynamicInfo, HyperparamEntry, Metagraph, NetStake, NeuronInfo, NeuronInfoLite,
-    RuntimeDispatchInfo, SelectiveMetagraph, SimSwapResult, StakeInfo, SubnetInfov2, SubnetPrice,
-    SubnetState,
+    RuntimeDispatchInfo, SelectiveMetagraph, SimSwapResult, StakeAvailability, StakeInfo,
+    SubnetInfov2, SubnetPrice, SubnetState,
 };
+use std::collections::BTreeMap;
 
 pub(crate) use shapes::{ChainIdentityV2, LockState, SubnetIdentityV3};
 
@@ -166,6 +167,11 @@ runtime_apis! {
         ) -> u64 = |s| build::stake_fee(s, origin, destination, amount);
         // Plexus has no stake locks.
         fn get_coldkey_lock(coldkey: AccountId32, netuid: u16) -> Option<LockState> = |_s| None;
+        fn get_stake_availability_for_coldkeys(
+            coldkey_accounts: Vec<AccountId32>,
+            netuids: Option<Vec<u16>>
+        ) -> BTreeMap<AccountId32, BTreeMap<u16, StakeAvailability>> =
+            |s| build::stake_availability(s, coldkey_accounts, netuids);
     }
     DelegateInfoRuntimeApi {
         fn get_delegates() -> Vec<DelegateInfo> =

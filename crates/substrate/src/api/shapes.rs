@@ -456,6 +456,18 @@ pub(crate) struct LockState {
     pub last_update: u64,
 }
 
+/// A coldkey's stake on one subnet and how much of it is free to move: all of it, as Plexus
+/// has no stake locks.
+#[derive(Debug, Clone, Encode, TypeInfo)]
+pub(crate) struct StakeAvailability {
+    #[codec(compact)]
+    pub total: u64,
+    #[codec(compact)]
+    pub locked: u64,
+    #[codec(compact)]
+    pub available: u64,
+}
+
 /// A hotkey others stake through, with its take and nominators.
 #[derive(Debug, Clone, Encode, TypeInfo)]
 pub(crate) struct DelegateInfo {
