@@ -623,6 +623,7 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         "set_weights",
         "sudo_owner_rate_limit",
         "sudo_tempo_30",
+        "set_identity",
     ] {
         assert_eq!(steps[step]["success"], true, "{step}: {}", steps[step]);
     }
@@ -643,6 +644,10 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
 
     // What the SDK did, as Plexus's own RPC shows it.
     let read = &out["read"];
+    assert_eq!(
+        read["identity"],
+        json!(["Alice's validator", "https://plexus.example", "alice"])
+    );
     let netuid = u16::try_from(read["netuid"].as_u64().unwrap()).unwrap();
     let bob = dev("Bob").account();
     let bob_hotkey = dev("Bob//hot").account();
@@ -751,12 +756,18 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         "commit_reveal_on",
         "commit_weights",
         "reveal_weights",
+        "register_subnet",
+        "start_call",
+        "set_hyperparameter",
     ] {
         assert_eq!(steps[step]["success"], true, "v11 {step}: {}", steps[step]);
     }
     for (step, reason) in [
         ("insufficient_balance", "more stake than there exists"),
         ("not_registered", "not registered"),
+        ("weights_too_soon", "rate limit"),
+        ("price_limit", "Slippage is too high"),
+        ("bad_nonce", "nonce is below"),
     ] {
         assert_eq!(steps[step]["success"], false, "v11 {step}: {}", steps[step]);
         let message = steps[step]["message"].as_str().unwrap();
@@ -808,6 +819,14 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         .filter(|t| t.call == "reveal_weights" && t.success)
         .count();
     assert_eq!(owner_reveals, 2, "bittensor 10's and 11's");
+    let netuid_3 = u16::try_from(read["netuid_3"].as_u64().unwrap()).unwrap();
+    let third = runtime
+        .block_on(client.subnet(netuid_3, None))
+        .unwrap()
+        .unwrap();
+    assert_eq!(third.summary.owner_coldkey, dev("Alice").account());
+    assert!(third.summary.first_emission_block.is_some(), "started");
+    assert_eq!(third.hyperparameters.immunity_period, 4000);
 
     // btcli's everyday writes, signed by Alice's wallet the driver wrote.
     let btcli_command = |args: &[&str]| {

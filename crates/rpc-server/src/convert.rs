@@ -83,6 +83,7 @@ pub(crate) fn event(e: &Event) -> types::Event {
             T::FirstEmissionBlockSet { netuid, block }
         }
         Event::SubnetIdentitySet { netuid } => T::SubnetIdentitySet { netuid },
+        Event::IdentitySet { coldkey } => T::IdentitySet { coldkey },
         Event::HyperparameterSet { netuid, value } => T::HyperparameterSet { netuid, value },
         Event::ChainParamsSet { params } => T::ChainParamsSet { params },
         Event::GovernanceKeyChanged { new } => T::GovernanceKeyChanged { new },

@@ -84,6 +84,11 @@ pub enum Event {
         /// The subnet.
         netuid: NetUid,
     },
+    /// A coldkey's identity was set or removed.
+    IdentitySet {
+        /// The coldkey.
+        coldkey: AccountId,
+    },
     /// A hyperparameter changed.
     HyperparameterSet {
         /// The subnet.
@@ -223,6 +228,7 @@ impl Event {
             | Self::WeightsCommitted { hotkey, .. }
             | Self::WeightsRevealed { hotkey, .. }
             | Self::DelegateTakeSet { hotkey, .. } => vec![*hotkey],
+            Self::IdentitySet { coldkey } => vec![*coldkey],
             Self::StakeAdded {
                 coldkey, hotkey, ..
             }
@@ -276,6 +282,7 @@ impl Event {
             | Self::AccountReaped { .. }
             | Self::ChainParamsSet { .. }
             | Self::GovernanceKeyChanged { .. }
+            | Self::IdentitySet { .. }
             | Self::DelegateTakeSet { .. } => Vec::new(),
         }
     }

@@ -61,6 +61,8 @@ pub enum ArgType {
     H256,
     /// `Vec<u16>`.
     VecU16,
+    /// `Vec<u8>`, holding UTF-8 text.
+    Text,
     /// `Box<RuntimeCall>`: another call of this list, its pallet and call indices first. Only
     /// one level deep: a wrapped call does not wrap another.
     Call,
@@ -176,6 +178,20 @@ pub static CALLS: &[CallSpec] = &[
         66,
         "increase_take",
         &[("hotkey", A::AccountId), ("take", A::U16)],
+    ),
+    call(
+        SUBTENSOR,
+        68,
+        "set_identity",
+        &[
+            ("name", A::Text),
+            ("url", A::Text),
+            ("github_repo", A::Text),
+            ("image", A::Text),
+            ("discord", A::Text),
+            ("description", A::Text),
+            ("additional", A::Text),
+        ],
     ),
     call(SUBTENSOR, 83, "unstake_all", &[("hotkey", A::AccountId)]),
     call(
@@ -555,6 +571,7 @@ enum Arg {
     Account(AccountId),
     Hash(H256),
     U16s(Vec<u16>),
+    Text(String),
     Call(Box<Call>),
 }
 
@@ -908,6 +925,14 @@ fn decode_arg(ty: ArgType, input: &mut &[u8]) -> Result<Arg, String> {
             }
             Arg::U16s(values)
         }
+        A::Text => {
+            let before = *input;
+            let bytes = Vec::<u8>::decode(input).map_err(short)?;
+            if bytes.encode().len() != before.len() - input.len() {
+                return Err("a non-canonical length".into());
+            }
+            Arg::Text(String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?)
+        }
         A::Call => return Err("a call where a value belongs".into()),
     })
 }
@@ -931,6 +956,13 @@ impl Args {
         match self.0.next() {
             Some(Arg::Signed(v)) => Ok(v),
             _ => Err("a signed integer expected".into()),
+        }
+    }
+
+    fn text(&mut self) -> Result<String, String> {
+        match self.0.next() {
+            Some(Arg::Text(v)) => Ok(v),
+            _ => Err("text expected".into()),
         }
     }
 
@@ -1121,6 +1153,17 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
             hotkey: a.account()?,
             take: a.int()?,
         },
+        "set_identity" => Call::SetIdentity {
+            identity: crate::ChainIdentity {
+                name: a.text()?,
+                url: a.text()?,
+                github_repo: a.text()?,
+                image: a.text()?,
+                discord: a.text()?,
+                description: a.text()?,
+                additional: a.text()?,
+            },
+        },
         "unstake_all" => Call::UnstakeAll {
             hotkey: a.account()?,
         },
@@ -1289,6 +1332,12 @@ mod tests {
                     A::AccountId | A::MultiAddress => Arg::Account(AccountId([1; 32])),
                     A::H256 => Arg::Hash(H256([2; 32])),
                     A::VecU16 => Arg::U16s(vec![1]),
+                    A::I16 => Arg::Signed(0),
+                    A::Text => Arg::Text("plexus".into()),
+                    A::Call => Arg::Call(Box::new(Call::SetHyperparameter {
+                        netuid: 1,
+                        value: crate::Hyperparameter::Tempo(10),
+                    })),
                     _ => Arg::Int(0),
                 })
                 .collect();

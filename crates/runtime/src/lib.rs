@@ -104,6 +104,7 @@ pub use tx::{
     Transaction,
 };
 pub use types::{
-    AlphaSupply, AxonInfo, BlockEmission, DelegateTake, EpochRecord, Globals, Neuron, NeuronEpoch,
-    PendingEmission, SharePool, Subnet, SubnetIdentity, SystemInfo, WeightCommit,
+    AlphaSupply, AxonInfo, BlockEmission, ChainIdentity, DelegateTake, EpochRecord, Globals,
+    Neuron, NeuronEpoch, PendingEmission, SharePool, Subnet, SubnetIdentity, SystemInfo,
+    WeightCommit,
 };

@@ -12,7 +12,9 @@
 //! index: clients see it in the RPC's transaction listings.
 
 use crate::extrinsic::{Era, Extrinsic};
-use crate::{ChainParam, ChainParams, Hyperparameter, InvalidTransaction, SubnetIdentity};
+use crate::{
+    ChainIdentity, ChainParam, ChainParams, Hyperparameter, InvalidTransaction, SubnetIdentity,
+};
 use parity_scale_codec::{Decode, DecodeLimit, Encode};
 use plexus_primitives::{blake2_256, AccountId, Balance, BlockNumber, NetUid, Signature, H256};
 use serde::Serialize;
@@ -71,6 +73,12 @@ pub enum Call {
         netuid: NetUid,
         /// The description.
         identity: SubnetIdentity,
+    },
+    /// Coldkey: describe itself to stakers; an identity with every field empty removes it.
+    #[codec(index = 14)]
+    SetIdentity {
+        /// The description.
+        identity: ChainIdentity,
     },
     /// Owner coldkey: change one hyperparameter.
     #[codec(index = 13)]
@@ -342,6 +350,7 @@ impl Call {
             Self::StartCall { .. } => "start_call",
             Self::SetSubnetIdentity { .. } => "set_subnet_identity",
             Self::SetHyperparameter { .. } => "set_hyperparameter",
+            Self::SetIdentity { .. } => "set_identity",
             Self::BurnedRegister { .. } => "burned_register",
             Self::RegisterLimit { .. } => "register_limit",
             Self::ServeAxon { .. } => "serve_axon",

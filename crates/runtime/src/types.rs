@@ -37,6 +37,25 @@ pub struct Globals {
     pub last_lock_block: BlockNumber,
 }
 
+/// How a coldkey describes itself to stakers (Bittensor's `ChainIdentityV2`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
+pub struct ChainIdentity {
+    /// Display name.
+    pub name: String,
+    /// Web site.
+    pub url: String,
+    /// Source repository.
+    pub github_repo: String,
+    /// Picture address.
+    pub image: String,
+    /// Discord handle or invite.
+    pub discord: String,
+    /// Who they are.
+    pub description: String,
+    /// Anything else.
+    pub additional: String,
+}
+
 /// A subnet's identity, as its owner describes it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
 pub struct SubnetIdentity {

@@ -90,6 +90,9 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
                         ArgType::VecU16 => {
                             fields.field(|f| f.ty::<Vec<u16>>().name(name).type_name("Vec<u16>"))
                         }
+                        ArgType::Text => {
+                            fields.field(|f| f.ty::<Vec<u8>>().name(name).type_name("Vec<u8>"))
+                        }
                         ArgType::Call => fields.field(|f| {
                             f.ty::<Box<RuntimeCall>>()
                                 .name(name)

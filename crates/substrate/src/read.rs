@@ -97,6 +97,9 @@ pub fn read(state: &State, key: &[u8]) -> Option<Vec<u8>> {
         StorageKey::Owner(hotkey) => state
             .hotkey_owner(&hotkey)
             .map(|coldkey| AccountId32::from(coldkey).encode()),
+        StorageKey::IdentitiesV2(coldkey) => {
+            crate::api::coldkey_identity(state, coldkey.into()).map(|identity| identity.encode())
+        }
         StorageKey::Delegates(hotkey) => state
             .hotkey_owner(&hotkey)
             .map(|_| state.delegate_take(&hotkey).encode()),

@@ -203,6 +203,8 @@ pub enum StorageKey {
     OwnedHotkeys(AccountId),
     /// `SubtensorModule.Delegates[hotkey]`: its take.
     Delegates(AccountId),
+    /// `SubtensorModule.IdentitiesV2[coldkey]`.
+    IdentitiesV2(AccountId),
 }
 
 /// `twox_64_concat(data)`: the first half of `twox_128`, then the data.
@@ -280,6 +282,9 @@ impl StorageKey {
             StorageKey::Delegates(hotkey) => {
                 with(subtensor("Delegates"), &[&blake2_concat(hotkey)])
             }
+            StorageKey::IdentitiesV2(coldkey) => {
+                with(subtensor("IdentitiesV2"), &[&blake2_concat(coldkey)])
+            }
         }
     }
 
@@ -332,6 +337,9 @@ impl StorageKey {
         }
         if is("Delegates") {
             return read_blake2_concat(rest).map(StorageKey::Delegates);
+        }
+        if is("IdentitiesV2") {
+            return read_blake2_concat(rest).map(StorageKey::IdentitiesV2);
         }
         None
     }

@@ -6,6 +6,8 @@ outcome (success, message) and what the SDK reads afterwards.
     python extrinsics_driver.py ws://127.0.0.1:9945 <wallet dir>
 """
 
+import contextlib
+import io
 import json
 import sys
 
@@ -224,6 +226,22 @@ def main():
         bob,
     )
 
+    # Alice describes herself to stakers.
+    steps["set_identity"] = raw(
+        st,
+        "SubtensorModule",
+        "set_identity",
+        {
+            "name": "Alice's validator",
+            "url": "https://plexus.example",
+            "github_repo": "",
+            "image": "",
+            "discord": "alice",
+            "description": "Validates honestly",
+            "additional": "",
+        },
+        alice,
+    )
     # For btcli's commit-reveal, which follows: owners' hyperparameter calls without a wait,
     # and 30 blocks to reveal in.
     steps["sudo_owner_rate_limit"] = sudo(
@@ -238,7 +256,11 @@ def main():
         alice,
     )
 
+    # The SDK prints the address it looks up; the output is this script's JSON alone.
+    with contextlib.redirect_stdout(io.StringIO()):
+        identity = st.query_identity(alice.coldkeypub.ss58_address)
     read = {
+        "identity": [identity.name, identity.url, identity.discord] if identity else None,
         "netuid": netuid,
         "netuid_2": netuid_2,
         "spender": st.get_balance(spender.coldkeypub.ss58_address).rao,

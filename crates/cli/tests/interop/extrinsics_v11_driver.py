@@ -93,6 +93,9 @@ def main():
     steps["set_weights"] = attempt(
         lambda: s.execute(bt.SetWeights(netuid=netuid, uids=[0, 1], weights=[0.5, 0.5]), alice)
     )
+    steps["weights_too_soon"] = attempt(
+        lambda: s.execute(bt.SetWeights(netuid=netuid, uids=[0, 1], weights=[0.25, 0.75]), alice)
+    )
     # Stake moved to Alice's hotkey, to Dave's coldkey and to the second subnet, with the
     # intents' default slippage protection and without.
     eighth = s.staking.stake(carol.coldkeypub.ss58_address, hot, netuid).rao / 1e9 / 8
@@ -165,6 +168,29 @@ def main():
     steps["reveal_weights"] = attempt(
         lambda: s.submit_call(C.reveal_weights(netuid=netuid, **reveal), alice, signer="hotkey")
     )
+    # A subnet of Alice's made and started by intents, and an owner's hyperparameter.
+    steps["register_subnet"] = attempt(
+        lambda: s.execute(bt.RegisterSubnet(hotkey_ss58=alice.hotkey.ss58_address), alice)
+    )
+    netuid_3 = max(x.netuid for x in s.subnets.all())
+    steps["start_call"] = attempt(lambda: s.execute(bt.StartCall(netuid=netuid_3), alice))
+    steps["set_hyperparameter"] = attempt(
+        lambda: s.execute(
+            bt.SetHyperparameter(netuid=netuid_3, name="immunity_period", value=4000), alice
+        )
+    )
+
+    # Failures, each with its reason.
+    steps["price_limit"] = attempt(
+        lambda: s.execute(
+            bt.AddStakeLimit(hotkey_ss58=hot, netuid=netuid, amount_tao=1, limit_price_rao=1), carol
+        )
+    )
+    transfer = bt.calls.Balances.transfer_keep_alive(dest=DAVE, value=10**9)
+    def replayed():
+        unsigned = s.prepare_call(transfer, address=carol.coldkey.ss58_address, nonce=0)
+        return s.submit_signature(unsigned, carol.coldkey.sign(unsigned.payload))
+    steps["bad_nonce"] = attempt(replayed)
     steps["insufficient_balance"] = attempt(
         lambda: s.execute(
             bt.AddStake(hotkey_ss58=hot, netuid=netuid, amount_tao=5, slippage_protection=False), poor
@@ -174,6 +200,7 @@ def main():
         lambda: s.execute(bt.ServeAxon(netuid=netuid, ip="203.0.113.9", port=8093), poor)
     )
     read = {
+        "netuid_3": netuid_3,
         "dave_gain": dave_gain,
         "uid": s.neurons.uid(hot, netuid),
         "stake": s.staking.stake(carol.coldkeypub.ss58_address, hot, netuid).rao,

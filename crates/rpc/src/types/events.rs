@@ -93,6 +93,8 @@ pub enum Event {
     FirstEmissionBlockSet { netuid: NetUid, block: BlockNumber },
     /// The owner set the subnet's identity.
     SubnetIdentitySet { netuid: NetUid },
+    /// A coldkey's identity was set or removed.
+    IdentitySet { coldkey: AccountId },
     /// A hyperparameter changed.
     HyperparameterSet {
         netuid: NetUid,

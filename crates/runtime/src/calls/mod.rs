@@ -39,6 +39,7 @@ pub(crate) fn dispatch(
         Call::RegisterNetwork { hotkey } => cx.register_network(*hotkey),
         Call::StartCall { netuid } => cx.start_call(*netuid),
         Call::SetSubnetIdentity { netuid, identity } => cx.set_subnet_identity(*netuid, identity),
+        Call::SetIdentity { identity } => cx.set_identity(identity),
         Call::SetHyperparameter { netuid, value } => cx.set_hyperparameter(*netuid, value, true),
         Call::BurnedRegister { netuid, hotkey } => cx.burned_register(*netuid, *hotkey, None),
         Call::RegisterLimit {

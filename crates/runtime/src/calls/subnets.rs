@@ -4,7 +4,7 @@
 use super::Context;
 use crate::math::mul_div;
 use crate::state::State;
-use crate::types::{AlphaSupply, SharePool, Subnet, SubnetIdentity};
+use crate::types::{AlphaSupply, ChainIdentity, SharePool, Subnet, SubnetIdentity};
 use crate::Pool;
 use crate::{ChainParams, DispatchError, Event, Hyperparameter, Hyperparameters};
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, RAO_PER_TAO};
@@ -24,7 +24,23 @@ const IDENTITY_LIMITS: [(&str, u32); 8] = [
     ("additional", 1024),
 ];
 
+/// The most bytes each field of a coldkey's identity may hold (Bittensor's limits).
+const CHAIN_IDENTITY_LIMITS: [(&str, u32); 7] = [
+    ("name", 256),
+    ("url", 256),
+    ("github_repo", 256),
+    ("image", 1024),
+    ("discord", 256),
+    ("description", 1024),
+    ("additional", 1024),
+];
+
 impl State {
+    /// How `coldkey` describes itself, if it has.
+    pub fn identity(&self, coldkey: &AccountId) -> Option<&ChainIdentity> {
+        self.identities.get(coldkey)
+    }
+
     /// What registering a subnet costs at `block`: the last lock doubled, decaying linearly
     /// back to it over the reduction interval, never below the minimum.
     pub fn network_lock_cost(&self, block: BlockNumber) -> Balance {
@@ -304,6 +320,33 @@ impl Context<'_> {
             netuid,
             block: first,
         });
+        Ok(())
+    }
+
+    pub(crate) fn set_identity(&mut self, identity: &ChainIdentity) -> Result<(), DispatchError> {
+        let fields = [
+            &identity.name,
+            &identity.url,
+            &identity.github_repo,
+            &identity.image,
+            &identity.discord,
+            &identity.description,
+            &identity.additional,
+        ];
+        for (value, (field, max)) in fields.iter().zip(CHAIN_IDENTITY_LIMITS) {
+            if value.len() > max as usize {
+                return Err(DispatchError::InvalidIdentity {
+                    field: field.into(),
+                    max,
+                });
+            }
+        }
+        if fields.iter().all(|value| value.is_empty()) {
+            self.state.identities.remove(&self.who);
+        } else {
+            self.state.identities.insert(self.who, identity.clone());
+        }
+        self.emit(Event::IdentitySet { coldkey: self.who });
         Ok(())
     }
 

@@ -10,8 +10,8 @@ mod trie;
 pub(crate) use map::{Map, Value};
 
 use crate::types::{
-    AlphaSupply, DelegateTake, EpochRecord, Globals, Neuron, PendingEmission, SharePool, Subnet,
-    SystemInfo, WeightCommit,
+    AlphaSupply, ChainIdentity, DelegateTake, EpochRecord, Globals, Neuron, PendingEmission,
+    SharePool, Subnet, SystemInfo, WeightCommit,
 };
 use crate::ErrorKind;
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
@@ -195,4 +195,6 @@ state! {
     /// The hashes of the last [`crate::extrinsic::BLOCK_HASH_COUNT`] blocks before the current
     /// one: a mortal Substrate extrinsic signs its birth block's.
     block_hashes: Map<BlockNumber, H256>,
+    /// `IdentitiesV2`: coldkey → how it describes itself.
+    identities: Map<AccountId, ChainIdentity>,
 }

@@ -602,6 +602,7 @@ fn every_call_is_listed(call: &Call) {
         | Call::StartCall { .. }
         | Call::SetSubnetIdentity { .. }
         | Call::SetHyperparameter { .. }
+        | Call::SetIdentity { .. }
         | Call::BurnedRegister { .. }
         | Call::RegisterLimit { .. }
         | Call::ServeAxon { .. }
@@ -669,6 +670,12 @@ fn test_call_names_are_frozen() {
                 value: Hyperparameter::Tempo(0),
             },
             "set_hyperparameter",
+        ),
+        (
+            Call::SetIdentity {
+                identity: plexus_runtime::ChainIdentity::default(),
+            },
+            "set_identity",
         ),
         (
             Call::BurnedRegister {

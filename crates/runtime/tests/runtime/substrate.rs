@@ -259,3 +259,54 @@ fn test_sudo_is_governance_and_an_owner_stays_within_bounds() {
         );
     }
 }
+
+/// `SubtensorModule.set_identity(name, url, github_repo, image, discord, description,
+/// additional)` with `name` and the rest empty.
+fn set_identity_call(name: &str) -> Vec<u8> {
+    let mut call = vec![7, 68];
+    name.as_bytes().to_vec().encode_to(&mut call);
+    for _ in 0..6 {
+        Vec::<u8>::new().encode_to(&mut call);
+    }
+    call
+}
+
+#[test]
+fn test_a_coldkey_sets_its_identity_within_the_limits_and_removes_it() {
+    let mut net = Net::quick();
+    let identity = |net: &Net| net.chain.state().identity(&account(1)).cloned();
+    let bytes = signed(&net, 1, None, &set_identity_call("Plexus validator"));
+    let events = net.submit(decode(&bytes).unwrap()).unwrap();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::IdentitySet { coldkey } if *coldkey == account(1))));
+    assert_eq!(identity(&net).unwrap().name, "Plexus validator");
+    // A name over 256 bytes: the call fails, the identity stays.
+    let bytes = signed(&net, 1, None, &set_identity_call(&"n".repeat(257)));
+    let events = net.submit(decode(&bytes).unwrap()).unwrap();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::TransactionFailed {
+                error: plexus_runtime::DispatchError::InvalidIdentity { max: 256, .. },
+                ..
+            }
+        )),
+        "{events:?}"
+    );
+    assert_eq!(identity(&net).unwrap().name, "Plexus validator");
+    // Text that is not UTF-8 does not decode.
+    let mut call = vec![7, 68];
+    vec![0xffu8, 0xfe].encode_to(&mut call);
+    for _ in 0..6 {
+        Vec::<u8>::new().encode_to(&mut call);
+    }
+    assert!(matches!(
+        decode(&signed(&net, 1, None, &call)),
+        Err(InvalidTransaction::Malformed(_))
+    ));
+    // Every field empty: removed.
+    let bytes = signed(&net, 1, None, &set_identity_call(""));
+    net.submit(decode(&bytes).unwrap()).unwrap();
+    assert_eq!(identity(&net), None);
+}

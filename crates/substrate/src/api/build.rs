@@ -2,9 +2,9 @@
 //! the neutral value is given here and listed in `docs/substrate-compat.md`.
 
 use super::shapes::{
-    AxonInfo, DelegateInfo, DynamicInfo, HyperparamEntry, HyperparamValue, Metagraph, NetStake,
-    NeuronInfo, PrometheusInfo, RuntimeDispatchInfo, SimSwapResult, StakeAvailability, StakeInfo,
-    SubnetIdentityV3, SubnetInfov2, SubnetPrice, SubnetState, Text,
+    AxonInfo, ChainIdentityV2, DelegateInfo, DynamicInfo, HyperparamEntry, HyperparamValue,
+    Metagraph, NetStake, NeuronInfo, PrometheusInfo, RuntimeDispatchInfo, SimSwapResult,
+    StakeAvailability, StakeInfo, SubnetIdentityV3, SubnetInfov2, SubnetPrice, SubnetState, Text,
 };
 use super::SYMBOL;
 use crate::types::{AccountId32, I32F32, I96F32, U64F64};
@@ -360,7 +360,11 @@ pub(super) fn metagraph(state: &State, netuid: NetUid) -> Option<Metagraph> {
         alpha_high: h.alpha_high,
         alpha_low: h.alpha_low,
         bonds_moving_avg: h.bonds_moving_average,
-        identities: vec![None; c.hotkeys.len()],
+        identities: c
+            .coldkeys
+            .iter()
+            .map(|coldkey| coldkey_identity(state, *coldkey))
+            .collect(),
         hotkeys: c.hotkeys,
         coldkeys: c.coldkeys,
         axons,
@@ -485,6 +489,19 @@ pub(super) fn stakes_of(state: &State, coldkey: AccountId32) -> Vec<StakeInfo> {
         .filter(|(_, _, alpha)| *alpha > 0)
         .map(|(hotkey, netuid, _)| stake(state, hotkey.into(), coldkey, netuid))
         .collect()
+}
+
+/// How `coldkey` describes itself, in Bittensor's shape.
+pub(crate) fn coldkey_identity(state: &State, coldkey: AccountId32) -> Option<ChainIdentityV2> {
+    state.identity(&coldkey.into()).map(|i| ChainIdentityV2 {
+        name: i.name.clone().into_bytes(),
+        url: i.url.clone().into_bytes(),
+        github_repo: i.github_repo.clone().into_bytes(),
+        image: i.image.clone().into_bytes(),
+        discord: i.discord.clone().into_bytes(),
+        description: i.description.clone().into_bytes(),
+        additional: i.additional.clone().into_bytes(),
+    })
 }
 
 /// Each coldkey's stake on each of `netuids` (every subnet if none), as Bittensor answers:

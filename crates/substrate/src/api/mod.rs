@@ -22,6 +22,7 @@ use shapes::{
 };
 use std::collections::BTreeMap;
 
+pub(crate) use build::coldkey_identity;
 pub(crate) use shapes::{ChainIdentityV2, LockState, SubnetIdentityV3};
 
 /// Every Plexus subnet's token symbol: Plexus does not name its tokens.

@@ -111,7 +111,7 @@ pub(crate) struct SubnetIdentityV3 {
     pub additional: Vec<u8>,
 }
 
-/// A coldkey's identity: Plexus has none, so lists of them hold `None`.
+/// A coldkey's identity.
 #[derive(Debug, Clone, Default, Encode, TypeInfo)]
 pub(crate) struct ChainIdentityV2 {
     pub name: Vec<u8>,
