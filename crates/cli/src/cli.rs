@@ -106,8 +106,8 @@ pub(crate) enum Command {
     /// Stake, unstake, move and list stake.
     #[command(subcommand, visible_alias = "st")]
     Stake(StakeCommand),
-    /// Delegate settings of a hotkey.
-    #[command(subcommand)]
+    /// Delegates: list them, and a hotkey's take.
+    #[command(subcommand, visible_alias = "delegates")]
     Delegate(DelegateCommand),
     /// Set, commit, reveal and show weights.
     #[command(subcommand, visible_alias = "wt")]
@@ -303,6 +303,10 @@ pub(crate) enum WalletCommand {
     Sign(SignArgs),
     /// Verify a signature of a message.
     Verify(VerifyArgs),
+    /// Describe the wallet's coldkey to stakers on chain (the coldkey signs).
+    SetIdentity(SetIdentityArgs),
+    /// Show how a coldkey describes itself (default: the wallet's).
+    GetIdentity(GetIdentityArgs),
 }
 
 /// Signature scheme names on the command line.

@@ -908,6 +908,34 @@ fn test_stake_moves_take_and_commit_reveal_through_the_binary() {
     assert_eq!(take, 6553);
     assert!(u64::from(take) < before);
 
+    // Alice names herself; the delegate list shows it beside her hotkey and its take.
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "wallet",
+            "set-identity",
+            "--id-name",
+            "Alice Validates",
+            "--github",
+            "alice/v",
+        ],
+    );
+    let shown = ok_json(&env, &chain, "alice", &["wallet", "get-identity"]);
+    assert_eq!(shown["identity"]["name"], "Alice Validates");
+    assert_eq!(shown["identity"]["github_repo"], "alice/v");
+    let listed = ok_json(&env, &chain, "alice", &["delegates", "list"]);
+    let mine = listed["delegates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["hotkey"] == alice_hot.to_ss58())
+        .unwrap()
+        .clone();
+    assert_eq!(mine["identity"]["name"], "Alice Validates");
+    assert_eq!(mine["take"], 6553);
+
     // Commit-reveal on the second subnet, with epochs short enough to wait for.
     let mut params = rt.block_on(client.info()).unwrap().params;
     params.admin_freeze_window = 0;

@@ -166,6 +166,15 @@ pub(crate) fn register<B: Backend>(
         let at = args.optional("at")?;
         Ok(view(&*ctx.backend, at)?.with(|state, _| queries::delegate_take(state, hotkey)))
     })?;
+    blocking(module, "state_identity", 2, |ctx, mut args| {
+        let coldkey: AccountId = args.required("coldkey")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::identity(state, coldkey)))
+    })?;
+    blocking(module, "state_delegates", 1, |ctx, mut args| {
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::delegates(state)))
+    })?;
     blocking(module, "tx_estimateFee", 1, |ctx, mut args| {
         let bytes: HexBytes = args.required("transaction")?;
         Ok(estimate_fee(&ctx.backend.finalized(), &bytes.0)?)

@@ -5,8 +5,9 @@ use crate::convert::{axon, price_rao};
 use crate::error::ApiError;
 use plexus_primitives::{AccountId, Balance, NetUid, H256};
 use plexus_rpc::types::{
-    AccountInfo, DelegateTakeInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost,
-    PoolInfo, StakeEntry, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
+    AccountInfo, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, IdentityInfo, Metagraph,
+    MetagraphNeuron, MetagraphOptions, NetworkLockCost, Nomination, PoolInfo, StakeEntry,
+    StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
 };
 use plexus_runtime::{block_emission, State, Subnet};
 
@@ -205,6 +206,60 @@ pub(crate) fn delegate_take(state: &State, hotkey: AccountId) -> DelegateTakeInf
     DelegateTakeInfo {
         hotkey,
         take: state.delegate_take(&hotkey),
+        block: state.block(),
+    }
+}
+
+/// How `coldkey` describes itself.
+pub(crate) fn identity(state: &State, coldkey: AccountId) -> IdentityInfo {
+    IdentityInfo {
+        coldkey,
+        identity: state.identity(&coldkey).cloned(),
+        block: state.block(),
+    }
+}
+
+/// Every hotkey, as a delegate: its owner and the owner's identity, take, registrations and
+/// the stake through it on each subnet, by nominator.
+pub(crate) fn delegates(state: &State) -> Delegates {
+    let delegates = state
+        .hotkeys()
+        .map(|(hotkey, owner)| {
+            let registrations = state
+                .subnets()
+                .filter(|(netuid, _)| state.uid(*netuid, &hotkey).is_some())
+                .map(|(netuid, _)| netuid)
+                .collect();
+            let mut nominations = state.nominations(&hotkey);
+            nominations.retain(|(_, _, alpha)| *alpha > 0);
+            nominations.sort_by_key(|(coldkey, netuid, _)| (*netuid, *coldkey));
+            let mut stakes: Vec<DelegateStake> = Vec::new();
+            for (coldkey, netuid, alpha) in nominations {
+                let nomination = Nomination { coldkey, alpha };
+                match stakes.last_mut() {
+                    Some(stake) if stake.netuid == netuid => {
+                        stake.total_alpha = stake.total_alpha.saturating_add(alpha);
+                        stake.nominators.push(nomination);
+                    }
+                    _ => stakes.push(DelegateStake {
+                        netuid,
+                        total_alpha: alpha,
+                        nominators: vec![nomination],
+                    }),
+                }
+            }
+            DelegateInfo {
+                hotkey,
+                owner,
+                identity: state.identity(&owner).cloned(),
+                take: state.delegate_take(&hotkey),
+                registrations,
+                stakes,
+            }
+        })
+        .collect();
+    Delegates {
+        delegates,
         block: state.block(),
     }
 }

@@ -4,10 +4,10 @@
 //! the same host and port, opened on the first subscription and reopened if it drops.
 
 use crate::types::{
-    BlockEvents, BlockId, BlockInfo, DelegateTakeInfo, EventFilter, FeeEstimate, HeaderInfo,
-    Health, HexBytes, Metagraph, MetagraphOptions, NetworkLockCost, NextNonce, PoolInfo, Rao,
-    StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation, SyncBatch, SystemInfo,
-    TransactionInfo, TxProgress,
+    BlockEvents, BlockId, BlockInfo, DelegateTakeInfo, Delegates, EventFilter, FeeEstimate,
+    HeaderInfo, Health, HexBytes, IdentityInfo, Metagraph, MetagraphOptions, NetworkLockCost,
+    NextNonce, PoolInfo, Rao, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
+    SyncBatch, SystemInfo, TransactionInfo, TxProgress,
 };
 use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
 use jsonrpsee_core::params::ArrayParams;
@@ -429,6 +429,21 @@ impl Client {
         at: Option<BlockId>,
     ) -> Result<NetworkLockCost, ClientError> {
         self.call("state_networkLockCost", params(&[&at])?).await
+    }
+
+    /// `state_identity`: how a coldkey describes itself.
+    pub async fn identity(
+        &self,
+        coldkey: AccountId,
+        at: Option<BlockId>,
+    ) -> Result<IdentityInfo, ClientError> {
+        self.call("state_identity", params(&[&coldkey, &at])?).await
+    }
+
+    /// `state_delegates`: every hotkey with its owner, identity, take, registrations and
+    /// nominators.
+    pub async fn delegates(&self, at: Option<BlockId>) -> Result<Delegates, ClientError> {
+        self.call("state_delegates", params(&[&at])?).await
     }
 
     /// `state_delegateTake`: the share of dividends a hotkey's owner keeps.

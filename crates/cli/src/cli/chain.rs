@@ -301,6 +301,42 @@ pub(crate) struct StakeListArgs {
 pub(crate) enum DelegateCommand {
     /// Show a hotkey's delegate take, or set it with --take (the coldkey owning it signs).
     Take(DelegateTakeArgs),
+    /// Every hotkey others can stake through: owner, identity, take, subnets and stake.
+    List,
+}
+
+/// A coldkey's identity, with `btcli wallet set-identity`'s flags; fields not given are left
+/// empty, and all of them empty removes it.
+#[derive(Args)]
+pub(crate) struct SetIdentityArgs {
+    /// Display name (up to 256 bytes).
+    #[arg(long = "id-name", default_value = "", value_name = "NAME")]
+    pub(crate) name: String,
+    /// Web site (up to 256 bytes).
+    #[arg(long = "web-url", default_value = "", value_name = "URL")]
+    pub(crate) url: String,
+    /// Source repository (up to 256 bytes).
+    #[arg(long, visible_alias = "github", default_value = "")]
+    pub(crate) github_repo: String,
+    /// Picture address (up to 1024 bytes).
+    #[arg(long = "image-url", default_value = "", value_name = "URL")]
+    pub(crate) image: String,
+    /// Discord handle or invite (up to 256 bytes).
+    #[arg(long, default_value = "")]
+    pub(crate) discord: String,
+    /// Who you are (up to 1024 bytes).
+    #[arg(long, default_value = "")]
+    pub(crate) description: String,
+    /// Anything else (up to 1024 bytes).
+    #[arg(long, default_value = "")]
+    pub(crate) additional: String,
+}
+
+#[derive(Args)]
+pub(crate) struct GetIdentityArgs {
+    /// The coldkey (default: the wallet's).
+    #[arg(long, visible_alias = "key", value_name = "ADDRESS")]
+    pub(crate) coldkey_ss58: Option<String>,
 }
 
 #[derive(Args)]

@@ -3,6 +3,7 @@
 mod balance;
 mod config;
 mod explorer;
+mod identity;
 mod localnet;
 mod net;
 mod node;

@@ -28,6 +28,12 @@ pub(crate) fn run(cmd: WalletCommand, ctx: &Context) -> Result<ExitCode> {
         WalletCommand::List => list(ctx),
         WalletCommand::Show(args) => show(ctx, &args),
         WalletCommand::Sign(args) => sign(ctx, &args),
+        WalletCommand::SetIdentity(args) => {
+            return super::net::block_on(super::identity::set(ctx, args));
+        }
+        WalletCommand::GetIdentity(args) => {
+            return super::net::block_on(super::identity::get(ctx, args));
+        }
         WalletCommand::Verify(args) => {
             return Ok(if verify(ctx, &args)? {
                 ExitCode::SUCCESS

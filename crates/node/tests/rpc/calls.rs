@@ -513,3 +513,62 @@ async fn test_account_transactions_page_newest_first_and_limits_are_checked() {
         );
     }
 }
+
+#[tokio::test]
+async fn test_identities_and_delegates_as_the_state_has_them() {
+    let h = Harness::start().await;
+    let netuid = h.node.subnet(1, 101);
+    let identity = plexus_runtime::ChainIdentity {
+        name: "Validator One".into(),
+        url: "https://one.example".into(),
+        ..Default::default()
+    };
+    h.node.block_with(vec![
+        h.node.tx(
+            1,
+            Call::SetIdentity {
+                identity: identity.clone(),
+            },
+        ),
+        h.node.tx(
+            2,
+            Call::AddStake {
+                hotkey: account(101),
+                netuid,
+                amount: 10 * TAO,
+            },
+        ),
+    ]);
+    let client = &h.client;
+    let info = client.identity(account(1), None).await.unwrap();
+    assert_eq!(info.identity, Some(identity.clone()));
+    assert_eq!(
+        client.identity(account(2), None).await.unwrap().identity,
+        None
+    );
+
+    let delegates = client.delegates(None).await.unwrap();
+    let one = delegates
+        .delegates
+        .iter()
+        .find(|d| d.hotkey == account(101))
+        .unwrap();
+    assert_eq!(one.owner, account(1));
+    assert_eq!(one.identity, Some(identity));
+    assert_eq!(one.registrations, vec![netuid]);
+    let stake = one.stakes.iter().find(|s| s.netuid == netuid).unwrap();
+    let state = h.node.finalized();
+    let state = state.state();
+    assert_eq!(one.take, state.delegate_take(&account(101)));
+    for nomination in &stake.nominators {
+        assert_eq!(
+            nomination.alpha,
+            state.stake(&account(101), &nomination.coldkey, netuid)
+        );
+    }
+    assert!(stake.nominators.iter().any(|n| n.coldkey == account(2)));
+    assert_eq!(
+        stake.total_alpha,
+        stake.nominators.iter().map(|n| n.alpha).sum::<u64>()
+    );
+}

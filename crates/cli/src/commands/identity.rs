@@ -1,0 +1,159 @@
+//! Identities and delegates: how coldkeys describe themselves to stakers, and the hotkeys
+//! stakers can choose between.
+
+use super::net::{self, Net};
+use super::Context;
+use crate::cli::{GetIdentityArgs, SetIdentityArgs};
+use crate::table::{terminal_width, Column, Table};
+use crate::units;
+use anyhow::Result;
+use plexus_runtime::{Call, ChainIdentity};
+use serde_json::json;
+
+/// `plexus wallet set-identity`: the wallet's coldkey describes itself.
+pub(crate) async fn set(ctx: &Context, args: SetIdentityArgs) -> Result<()> {
+    let identity = ChainIdentity {
+        name: args.name,
+        url: args.url,
+        github_repo: args.github_repo,
+        image: args.image,
+        discord: args.discord,
+        description: args.description,
+        additional: args.additional,
+    };
+    let net = Net::connect(ctx).await?;
+    let signer = net::coldkey(ctx)?;
+    let coldkey = signer.account();
+    let removing = identity == ChainIdentity::default();
+    let tx = net
+        .sign(
+            &signer,
+            Call::SetIdentity {
+                identity: identity.clone(),
+            },
+        )
+        .await?;
+    let fee = net.fee(&tx).await?;
+    let question = if removing {
+        format!(
+            "Remove the identity of {coldkey} (fee {})?",
+            units::tao(fee)
+        )
+    } else {
+        format!(
+            "Set the identity of {coldkey} to \"{}\" (fee {})?",
+            identity.name,
+            units::tao(fee)
+        )
+    };
+    net::confirm(ctx, &question)?;
+    let receipt = net.submit(ctx, &tx, "setting the identity").await?;
+    let mut value = receipt.json();
+    value["coldkey"] = json!(coldkey);
+    value["identity"] = json!(identity);
+    ctx.out.result(value, || {
+        if ctx.out.is_quiet() {
+            return format!("{}\n", receipt.hash);
+        }
+        let what = if removing { "removed" } else { "set" };
+        format!("Identity of {coldkey} {what}, {}.\n", receipt.text())
+    })?;
+    Ok(())
+}
+
+/// `plexus wallet get-identity`: how a coldkey describes itself.
+pub(crate) async fn get(ctx: &Context, args: GetIdentityArgs) -> Result<()> {
+    let coldkey = match args.coldkey_ss58.as_deref() {
+        Some(text) => net::parse_address(text, "coldkey")?,
+        None => net::coldkey_account(ctx)?,
+    };
+    let net = Net::connect(ctx).await?;
+    let info = net
+        .client()
+        .identity(coldkey, None)
+        .await
+        .map_err(|e| net.query_error(e))?;
+    ctx.out.result(json!(info), || match &info.identity {
+        None => format!("{coldkey} has no identity.\n"),
+        Some(identity) => {
+            let mut text = format!("Identity of {coldkey} at block {}\n", info.block);
+            for (field, value) in [
+                ("name", &identity.name),
+                ("url", &identity.url),
+                ("github", &identity.github_repo),
+                ("image", &identity.image),
+                ("discord", &identity.discord),
+                ("description", &identity.description),
+                ("additional", &identity.additional),
+            ] {
+                if !value.is_empty() {
+                    text.push_str(&format!("  {field:<12} {value}\n"));
+                }
+            }
+            text
+        }
+    })?;
+    Ok(())
+}
+
+/// `plexus delegate list`: every delegate, most staked first.
+pub(crate) async fn delegates(ctx: &Context) -> Result<()> {
+    let net = Net::connect(ctx).await?;
+    let mut answer = net
+        .client()
+        .delegates(None)
+        .await
+        .map_err(|e| net.query_error(e))?;
+    let nominators = |d: &plexus_rpc::types::DelegateInfo| {
+        let mut coldkeys: Vec<_> = d
+            .stakes
+            .iter()
+            .flat_map(|s| s.nominators.iter().map(|n| n.coldkey))
+            .collect();
+        coldkeys.sort_unstable();
+        coldkeys.dedup();
+        coldkeys.len()
+    };
+    answer.delegates.sort_by_key(|d| {
+        let staked: u128 = d.stakes.iter().map(|s| u128::from(s.total_alpha)).sum();
+        std::cmp::Reverse(staked)
+    });
+    ctx.out.result(json!(answer), || {
+        let mut table = Table::new(vec![
+            Column::address("HOTKEY"),
+            Column::left("NAME"),
+            Column::right("TAKE"),
+            Column::right("NOMINATORS"),
+            Column::left("SUBNETS"),
+            Column::left("STAKE").optional(1),
+        ]);
+        for d in &answer.delegates {
+            let subnets: Vec<String> = d.registrations.iter().map(u16::to_string).collect();
+            let stake: Vec<String> = d
+                .stakes
+                .iter()
+                .map(|s| units::alpha_short(s.total_alpha, s.netuid))
+                .collect();
+            table.row(vec![
+                d.hotkey.to_ss58(),
+                d.identity
+                    .as_ref()
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
+                units::share(d.take),
+                nominators(d).to_string(),
+                subnets.join(","),
+                stake.join(" "),
+            ]);
+        }
+        if table.is_empty() {
+            return format!("No delegates at block {}.\n", answer.block);
+        }
+        format!(
+            "Delegates at block {}\n\n{}",
+            answer.block,
+            table.render(terminal_width())
+        )
+    })?;
+    Ok(())
+}
