@@ -15,7 +15,6 @@ use crate::state::State;
 use crate::types::{EpochRecord, Neuron, NeuronEpoch, PendingEmission};
 use crate::{Event, Phase};
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid};
-use plexus_yuma::fixed::I64F64;
 
 /// How many epochs of each subnet's history the state keeps.
 pub const EPOCH_HISTORY: u64 = 1024;
@@ -104,7 +103,7 @@ impl State {
             hyperparameters: hp.for_epoch(self.params.get().stake_threshold),
             stake: neurons
                 .iter()
-                .map(|n| I64F64::from_u64(self.hotkey_stake(&n.hotkey, netuid)))
+                .map(|n| self.stake_weight_fixed(netuid, &n.hotkey))
                 .collect(),
             block_at_registration: neurons.iter().map(|n| n.registered_at).collect(),
             last_update: neurons.iter().map(|n| n.last_update).collect(),

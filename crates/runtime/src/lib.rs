@@ -82,6 +82,10 @@ mod tx;
 mod types;
 
 pub use block::{transactions_root, Block, Header};
+
+/// The root network: TAO staked on hotkeys 1:1, counting toward their stake weight on every
+/// subnet (reference-chain §4.8). It has no pool and no neurons of its own.
+pub const ROOT_NETUID: plexus_primitives::NetUid = 0;
 pub(crate) use calls::dispatch;
 pub use calls::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
 pub use chain::{BlockOutcome, Chain, Events};

@@ -36,6 +36,9 @@ pub struct ChainParams {
     pub start_call_delay: u64,
     /// Minimum stake weight (rao) to set weights; the owner hotkey is exempt.
     pub stake_threshold: u64,
+    /// How much a hotkey's root (netuid 0) TAO stake counts in its stake weight on every subnet,
+    /// of `u64::MAX` (the reference's `TaoWeight`; its default ≈ 5.27%).
+    pub tao_weight: u64,
     /// An owner may change one hyperparameter once per this many tempos.
     pub owner_hyperparam_rate_limit: u16,
     /// Blocks before each epoch during which owners may not change hyperparameters.
@@ -77,6 +80,7 @@ impl Default for ChainParams {
             network_immunity_period: 1_296_000,
             start_call_delay: 0,
             stake_threshold: 0,
+            tao_weight: 971_718_665_099_567_868,
             owner_hyperparam_rate_limit: 2,
             admin_freeze_window: 10,
             max_epochs_per_block: 2,
@@ -104,6 +108,7 @@ pub enum ChainParam {
     OwnerHyperparamRateLimit(u16),
     DelegateTakeRateLimit(u64),
     StakeThreshold(u64),
+    TaoWeight(u64),
     SubnetLimit(u16),
     NetworkMinLock(Balance),
     StartCallDelay(u64),
@@ -120,6 +125,7 @@ impl ChainParams {
             ChainParam::OwnerHyperparamRateLimit(v) => params.owner_hyperparam_rate_limit = v,
             ChainParam::DelegateTakeRateLimit(v) => params.delegate_take_rate_limit = v,
             ChainParam::StakeThreshold(v) => params.stake_threshold = v,
+            ChainParam::TaoWeight(v) => params.tao_weight = v,
             ChainParam::SubnetLimit(v) => params.subnet_limit = v,
             ChainParam::NetworkMinLock(v) => params.network_min_lock = v,
             ChainParam::StartCallDelay(v) => params.start_call_delay = v,

@@ -19,8 +19,8 @@ pub enum SupplyError {
         /// Total issuance plus all TAO burned.
         accounted: u128,
     },
-    /// Issuance differs from what balances and pool reserves hold.
-    #[error("issuance {issuance} but balances {balances} and pools {pools}")]
+    /// Issuance differs from what balances, pool reserves and root stake hold.
+    #[error("issuance {issuance} but balances {balances}, pools {pools} and root stake {root}")]
     IssuanceMismatch {
         /// Total issuance.
         issuance: Balance,
@@ -28,6 +28,8 @@ pub enum SupplyError {
         balances: u128,
         /// The sum of all pools' TAO reserves.
         pools: u128,
+        /// All TAO staked on root.
+        root: u128,
     },
     /// A subnet's alpha minted differs from what its pool, stakes, pending pots and burns hold.
     #[error("subnet {netuid}: {minted} alpha minted but {held} accounted for")]
@@ -67,6 +69,14 @@ impl State {
         }
     }
 
+    /// All TAO staked on root, rao.
+    pub fn root_stake(&self) -> Balance {
+        self.hotkey_alpha
+            .iter()
+            .filter(|((_, netuid), _)| *netuid == crate::ROOT_NETUID)
+            .fold(0u64, |sum, (_, pool)| sum.saturating_add(pool.alpha))
+    }
+
     /// Audits the whole supply: TAO ever created (genesis plus minted) is in balances, pool
     /// reserves or burned; and each subnet's alpha ever minted is in its pool, stakes, pending
     /// payouts or burned. Cost grows with the state; nodes can run it on demand.
@@ -79,11 +89,13 @@ impl State {
         }
         let balances: u128 = self.balances.iter().map(|(_, b)| u128::from(*b)).sum();
         let pools: u128 = self.pools.iter().map(|(_, p)| u128::from(p.tao)).sum();
-        if balances + pools != u128::from(g.total_issuance) {
+        let root = u128::from(self.root_stake());
+        if balances + pools + root != u128::from(g.total_issuance) {
             return Err(SupplyError::IssuanceMismatch {
                 issuance: g.total_issuance,
                 balances,
                 pools,
+                root,
             });
         }
         let mut staked: BTreeMap<NetUid, u128> = BTreeMap::new();
@@ -122,7 +134,8 @@ mod tests {
             Err(SupplyError::IssuanceMismatch {
                 issuance: 0,
                 balances: 5,
-                pools: 0
+                pools: 0,
+                root: 0,
             })
         );
         s.balances.remove(&AccountId([1; 32]));

@@ -8,7 +8,7 @@
 use super::Context;
 use crate::pool::{limit_from_rao_per_alpha, Pool, PoolError, Swap};
 use crate::state::State;
-use crate::{DispatchError, Event};
+use crate::{DispatchError, Event, ROOT_NETUID};
 use plexus_primitives::{AccountId, Balance, NetUid};
 
 /// How a staking call treats the price: no limit, or a limit price in rao per alpha and whether
@@ -124,6 +124,9 @@ impl Context<'_> {
         tao: Balance,
         price: PriceLimit,
     ) -> Result<(), DispatchError> {
+        if netuid == ROOT_NETUID {
+            return self.add_root_stake(hotkey, tao);
+        }
         self.started_pool(netuid)?;
         self.check_minimum(tao)?;
         self.ensure_hotkey_exists(&hotkey)?;
@@ -156,6 +159,9 @@ impl Context<'_> {
         alpha: Balance,
         price: PriceLimit,
     ) -> Result<(), DispatchError> {
+        if netuid == ROOT_NETUID {
+            return self.remove_root_stake(hotkey, alpha);
+        }
         self.started_pool(netuid)?;
         let held = self.state.stake(&hotkey, &self.who, netuid);
         if alpha == 0 || alpha > held {
@@ -178,6 +184,50 @@ impl Context<'_> {
             netuid,
             tao,
             alpha: sold,
+        });
+        Ok(())
+    }
+
+    /// Stakes `tao` on root through `hotkey`: TAO for stake 1:1, no pool and no fee; a price
+    /// limit cannot be crossed.
+    fn add_root_stake(&mut self, hotkey: AccountId, tao: Balance) -> Result<(), DispatchError> {
+        self.check_minimum(tao)?;
+        self.ensure_hotkey_exists(&hotkey)?;
+        self.withdraw(tao)?;
+        self.state
+            .add_stake_alpha(hotkey, self.who, ROOT_NETUID, tao)?;
+        self.emit(Event::StakeAdded {
+            coldkey: self.who,
+            hotkey,
+            netuid: ROOT_NETUID,
+            tao,
+            alpha: tao,
+        });
+        Ok(())
+    }
+
+    /// Takes `tao` of the signer's root stake through `hotkey` back to its balance.
+    fn remove_root_stake(&mut self, hotkey: AccountId, tao: Balance) -> Result<(), DispatchError> {
+        let held = self.state.stake(&hotkey, &self.who, ROOT_NETUID);
+        if tao == 0 || tao > held {
+            return Err(DispatchError::NotEnoughStake {
+                needed: tao,
+                available: held,
+            });
+        }
+        // A partial exit must leave a stake worth keeping and take out at least the minimum.
+        if tao < held {
+            self.check_minimum(tao)?;
+        }
+        self.state
+            .remove_stake_alpha(hotkey, self.who, ROOT_NETUID, tao)?;
+        self.deposit(self.who, tao);
+        self.emit(Event::StakeRemoved {
+            coldkey: self.who,
+            hotkey,
+            netuid: ROOT_NETUID,
+            tao,
+            alpha: tao,
         });
         Ok(())
     }

@@ -6,6 +6,7 @@ use crate::types::WeightCommit;
 use crate::{DispatchError, Event};
 use parity_scale_codec::Encode;
 use plexus_primitives::{blake2_256, AccountId, NetUid, Uid, H256};
+use plexus_yuma::fixed::I64F64;
 
 /// Most unrevealed commits one hotkey may queue on one subnet.
 pub const MAX_UNREVEALED_COMMITS: usize = 10;
@@ -55,10 +56,25 @@ impl State {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Stake weight backing `hotkey` on `netuid`, in rao of alpha: everything staked through
-    /// it (Plexus has no root network whose TAO stake would add to it).
+    /// Stake weight backing `hotkey` on `netuid`, in rao of alpha, floored: see
+    /// [`State::stake_weight_fixed`].
     pub fn stake_weight(&self, netuid: NetUid, hotkey: &AccountId) -> u64 {
-        self.hotkey_stake(hotkey, netuid)
+        self.stake_weight_fixed(netuid, hotkey).to_u64()
+    }
+
+    /// Stake weight backing `hotkey` on `netuid`: the alpha staked through it plus its root
+    /// TAO stake times the chain's `tao_weight` (reference-chain §2.2), in I64F64. As the
+    /// reference computes it, the weight is first reduced to 32 fractional bits (U96F32), so
+    /// the product is exact: `alpha × 2⁶⁴ + root × (⌊tao_weight × 2³² / (2⁶⁴ − 1)⌋ × 2³²)`.
+    pub fn stake_weight_fixed(&self, netuid: NetUid, hotkey: &AccountId) -> I64F64 {
+        let alpha = I64F64::from_u64(self.hotkey_stake(hotkey, netuid));
+        if netuid == crate::ROOT_NETUID {
+            return alpha;
+        }
+        let root = i128::from(self.hotkey_stake(hotkey, crate::ROOT_NETUID));
+        let weight = (u128::from(self.params.get().tao_weight) << 32) / u128::from(u64::MAX);
+        let weight = i128::try_from(weight << 32).unwrap_or(i128::MAX);
+        I64F64::from_bits(alpha.to_bits().saturating_add(root.saturating_mul(weight)))
     }
 
     /// For each uid of `netuid`, the block of its validator's earliest commit that can still be

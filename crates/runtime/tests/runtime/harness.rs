@@ -216,7 +216,8 @@ impl Net {
             .subnets()
             .map(|(n, _)| u128::from(state.pool(n).map_or(0, |p| p.tao)))
             .sum();
-        assert_eq!(u128::from(state.total_issuance()), balances + pools);
+        let root = u128::from(state.root_stake());
+        assert_eq!(u128::from(state.total_issuance()), balances + pools + root);
         for (netuid, _) in state.subnets() {
             let supply = state.alpha_supply(netuid);
             let staked: u128 = (0..=255u8)

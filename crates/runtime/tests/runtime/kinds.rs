@@ -573,6 +573,7 @@ fn test_supply_error_kinds_are_frozen() {
                     issuance: 0,
                     balances: 0,
                     pools: 0,
+                    root: 0,
                 },
                 1,
                 "issuance_mismatch",

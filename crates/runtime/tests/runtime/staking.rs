@@ -476,3 +476,108 @@ fn test_epoch_payouts_match_yuma_and_split_18_41_41() {
         assert!(actual.abs_diff(share) <= 1, "{owner} {miners} {validator}");
     }
 }
+
+#[test]
+fn test_root_stake_is_tao_one_to_one_and_comes_back() {
+    let (mut net, _) = started();
+    let root = plexus_runtime::ROOT_NETUID;
+    let before = net.chain.state().balance(&account(2));
+    let events = net.ok(2, add(101, root, 100 * TAO));
+    let fee = events
+        .iter()
+        .find_map(|e| match e {
+            Event::FeePaid { fee, .. } => Some(*fee),
+            _ => None,
+        })
+        .unwrap();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::StakeAdded { netuid: 0, tao, alpha, .. } if *tao == 100 * TAO && *alpha == 100 * TAO
+    )));
+    assert_eq!(
+        net.chain.state().stake(&account(101), &account(2), root),
+        100 * TAO
+    );
+    assert_eq!(
+        net.chain.state().balance(&account(2)),
+        before - 100 * TAO - fee
+    );
+    assert_eq!(net.chain.state().root_stake(), 100 * TAO);
+    net.assert_supply_conserved();
+    assert_eq!(net.chain.state().check_supply(), Ok(()));
+
+    // Out again, in part and then the rest; never more than held.
+    net.ok(2, remove(101, root, 40 * TAO));
+    assert_eq!(
+        net.chain.state().stake(&account(101), &account(2), root),
+        60 * TAO
+    );
+    assert_eq!(
+        net.fails(2, remove(101, root, 61 * TAO)),
+        DispatchError::NotEnoughStake {
+            needed: 61 * TAO,
+            available: 60 * TAO
+        }
+    );
+    net.ok(2, remove(101, root, 60 * TAO));
+    assert_eq!(net.chain.state().root_stake(), 0);
+    assert_eq!(
+        net.fails(2, add(150, root, TAO)),
+        DispatchError::HotkeyNotFound
+    );
+    assert_eq!(
+        net.fails(2, add(101, root, 1_000)),
+        DispatchError::StakeBelowMinimum {
+            amount: 1_000,
+            minimum: 2_000_000
+        }
+    );
+    net.assert_supply_conserved();
+}
+
+#[test]
+fn test_root_stake_counts_by_tao_weight_in_every_subnets_stake_weight() {
+    let (mut net, netuid) = voting_subnet();
+    net.ok(2, add(102, netuid, 10 * TAO));
+    net.ok(3, add(103, netuid, 10 * TAO));
+    // Equal alpha, as staked into the same pool in turn (the second buys at a higher price).
+    let alpha_102 = net.chain.state().hotkey_stake(&account(102), netuid);
+    let alpha_103 = net.chain.state().hotkey_stake(&account(103), netuid);
+    net.ok(3, add(103, plexus_runtime::ROOT_NETUID, 1000 * TAO));
+    // The reference's default TaoWeight, reduced to 32 fractional bits: 226245882 / 2^32.
+    const WEIGHT_32: i128 = 226_245_882;
+    let expected = (i128::from(alpha_103) << 64) + i128::from(1000 * TAO) * (WEIGHT_32 << 32);
+    let state = net.chain.state();
+    assert_eq!(
+        state.stake_weight_fixed(netuid, &account(103)).to_bits(),
+        expected
+    );
+    assert_eq!(
+        state.stake_weight(netuid, &account(103)),
+        alpha_103 + 52_676_974_330,
+        "1000 TAO × 0.0526769743…, floored"
+    );
+    assert_eq!(state.stake_weight(netuid, &account(102)), alpha_102);
+    // Root's own weight is its stake alone.
+    assert_eq!(
+        state.stake_weight(plexus_runtime::ROOT_NETUID, &account(103)),
+        1000 * TAO
+    );
+
+    // The epoch reads it: 103's normalised stake weight outgrows 102's.
+    let epoch = |net: &Net| net.chain.state().subnet(netuid).unwrap().epoch_index;
+    let start = epoch(&net);
+    while epoch(&net) == start {
+        net.block(vec![]);
+    }
+    let weight = |uid| {
+        net.chain
+            .state()
+            .neuron(netuid, uid)
+            .unwrap()
+            .epoch
+            .stake_weight
+    };
+    assert!(weight(2) > 4 * weight(1), "{} vs {}", weight(2), weight(1));
+    net.assert_supply_conserved();
+}
