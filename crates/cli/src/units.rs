@@ -72,13 +72,19 @@ pub(crate) fn tao_short(rao: Balance) -> String {
     format!("{} τ", tokens(rao, 4))
 }
 
-/// Alpha of a subnet with its unit, every rao shown: `12.000000000 α3`.
+/// Alpha of a subnet with its unit, every rao shown: `12.000000000 α3`; stake on root is TAO.
 pub(crate) fn alpha(rao: Balance, netuid: u16) -> String {
+    if netuid == plexus_runtime::ROOT_NETUID {
+        return tao(rao);
+    }
     format!("{} α{netuid}", tokens(rao, DECIMALS))
 }
 
-/// Alpha with its unit, 4 decimals, for tables.
+/// Alpha with its unit, 4 decimals, for tables; stake on root is TAO.
 pub(crate) fn alpha_short(rao: Balance, netuid: u16) -> String {
+    if netuid == plexus_runtime::ROOT_NETUID {
+        return tao_short(rao);
+    }
     format!("{} α{netuid}", tokens(rao, 4))
 }
 

@@ -936,6 +936,32 @@ fn test_stake_moves_take_and_commit_reveal_through_the_binary() {
     assert_eq!(mine["identity"]["name"], "Alice Validates");
     assert_eq!(mine["take"], 6553);
 
+    // TAO on root, 1:1 both ways, shown as TAO.
+    let staked = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["stake", "add", "--netuid", "0", "--amount", "5"],
+    );
+    assert_eq!(staked["alpha"], "5000000000");
+    assert_eq!(stake_of(alice, alice_hot, 0), 5 * 1_000_000_000);
+    let listed = ok_json(&env, &chain, "alice", &["stake", "list"]);
+    let root = listed["stakes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["netuid"] == 0)
+        .unwrap()
+        .clone();
+    assert_eq!(root["tao_value"], "5000000000");
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["stake", "remove", "--netuid", "0", "--amount", "2"],
+    );
+    assert_eq!(stake_of(alice, alice_hot, 0), 3 * 1_000_000_000);
+
     // Commit-reveal on the second subnet, with epochs short enough to wait for.
     let mut params = rt.block_on(client.info()).unwrap().params;
     params.admin_freeze_window = 0;

@@ -3,13 +3,13 @@
 
 use crate::convert::{axon, price_rao};
 use crate::error::ApiError;
-use plexus_primitives::{AccountId, Balance, NetUid, H256};
+use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
 use plexus_rpc::types::{
     AccountInfo, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, IdentityInfo, Metagraph,
     MetagraphNeuron, MetagraphOptions, NetworkLockCost, Nomination, PoolInfo, StakeEntry,
     StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
 };
-use plexus_runtime::{block_emission, State, Subnet};
+use plexus_runtime::{block_emission, State, Subnet, ROOT_NETUID};
 
 pub(crate) fn account(state: &State, address: AccountId) -> AccountInfo {
     AccountInfo {
@@ -30,6 +30,8 @@ pub(crate) fn stake(state: &State, coldkey: AccountId) -> StakeInfo {
             alpha,
             tao_value: match alpha {
                 0 => Some(0),
+                // Root stake is TAO.
+                _ if netuid == ROOT_NETUID => Some(alpha),
                 _ => state
                     .simulate_sell(netuid, alpha)
                     .ok()
@@ -170,6 +172,18 @@ pub(crate) fn simulate_swap(
     direction: SwapDirection,
     amount: Balance,
 ) -> Result<SwapSimulation, ApiError> {
+    if netuid == ROOT_NETUID {
+        // Root trades TAO for stake 1:1, without a pool or a fee.
+        return Ok(SwapSimulation {
+            netuid,
+            direction,
+            amount_in: amount,
+            fee: 0,
+            amount_out: amount,
+            price_before: RAO_PER_TAO,
+            price_after: RAO_PER_TAO,
+        });
+    }
     let pool = state.pool(netuid).ok_or(ApiError::UnknownSubnet(netuid))?;
     let swap = match direction {
         SwapDirection::Buy => state.simulate_buy(netuid, amount),

@@ -78,16 +78,24 @@ async fn simulate(
     direction: SwapDirection,
     amount: Balance,
 ) -> Result<SwapSimulation> {
+    if netuid != plexus_runtime::ROOT_NETUID {
+        started(net, netuid).await?;
+    }
+    net.client()
+        .simulate_swap(netuid, direction, amount, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("the pool of subnet {netuid} would refuse this: {e}"))
+}
+
+/// Fails unless `netuid`'s pool trades.
+async fn started(net: &Net, netuid: NetUid) -> Result<()> {
     let subnet = net.subnet(netuid).await?;
     if subnet.summary.first_emission_block.is_none() {
         bail!(
             "subnet {netuid} has not started, so its pool does not trade yet; its owner starts it with `plexus subnets start --netuid {netuid}`"
         );
     }
-    net.client()
-        .simulate_swap(netuid, direction, amount, None)
-        .await
-        .map_err(|e| anyhow::anyhow!("the pool of subnet {netuid} would refuse this: {e}"))
+    Ok(())
 }
 
 async fn add(ctx: &Context, args: &StakeAddArgs) -> Result<()> {
@@ -394,6 +402,10 @@ async fn list(ctx: &Context, args: &StakeListArgs) -> Result<()> {
         .await
         .map_err(|e| net.query_error(e))?;
     let price_of = |netuid: NetUid| {
+        if netuid == plexus_runtime::ROOT_NETUID {
+            // Root stake is TAO.
+            return plexus_primitives::RAO_PER_TAO;
+        }
         subnets
             .iter()
             .find(|s| s.netuid == netuid)
