@@ -610,6 +610,9 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         "add_stake_limit",
         "unstake",
         "unstake_limit",
+        "root_stake",
+        "root_stake_limit",
+        "root_unstake",
         "register_subnet_2",
         "start_call_2",
         "move_stake",
@@ -716,6 +719,12 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
     assert!(alpha(&bob_stakes, owner.hotkey, netuid) > 0, "moved");
     assert!(alpha(&dave_stakes, bob_hotkey, netuid) > 0, "transferred");
     assert!(alpha(&bob_stakes, bob_hotkey, netuid_2) > 0, "swapped");
+    assert_eq!(
+        alpha(&bob_stakes, bob_hotkey, 0),
+        8_000_000_000,
+        "5 + 5 - 2 TAO on root"
+    );
+    assert_eq!(read["root_stake"], 8_000_000_000u64);
     assert_eq!(take.take, 9830, "15% of 65535");
     assert_eq!(json!(spender.balance), read["spender"]);
     assert_eq!(

@@ -149,6 +149,12 @@ def main():
             rate_tolerance=0.05,
         )
     )
+    # TAO on root (netuid 0) through Bob's hotkey, 1:1, plain and slippage-protected, and back.
+    steps["root_stake"] = outcome(st.add_stake(bob, 0, hot, bt.Balance.from_tao(5)))
+    steps["root_stake_limit"] = outcome(
+        st.add_stake(bob, 0, hot, bt.Balance.from_tao(5), safe_staking=True)
+    )
+    steps["root_unstake"] = outcome(st.unstake(bob, 0, hot, bt.Balance.from_tao(2)))
     # Stake moved between hotkeys, coldkeys and subnets: a second subnet for the last.
     steps["register_subnet_2"] = outcome(st.register_subnet(alice))
     netuid_2 = max(st.get_all_subnets_netuid())
@@ -263,6 +269,7 @@ def main():
         "identity": [identity.name, identity.url, identity.discord] if identity else None,
         "netuid": netuid,
         "netuid_2": netuid_2,
+        "root_stake": st.get_stake(bob.coldkeypub.ss58_address, hot, 0).rao,
         "spender": st.get_balance(spender.coldkeypub.ss58_address).rao,
         "take": st.get_delegate_take(hot),
         "bob": st.get_balance(bob.coldkeypub.ss58_address).rao,

@@ -158,7 +158,8 @@ runtime_apis! {
                 .map(|coldkey| (coldkey, build::stakes_of(s, coldkey)))
                 .collect();
         fn get_stake_info_for_hotkey_coldkey_netuid(hotkey_account: AccountId32, coldkey_account: AccountId32, netuid: u16) -> Option<StakeInfo> =
-            |s| s.subnet(netuid).map(|_| build::stake(s, hotkey_account, coldkey_account, netuid));
+            |s| (netuid == plexus_runtime::ROOT_NETUID || s.subnet(netuid).is_some())
+                .then(|| build::stake(s, hotkey_account, coldkey_account, netuid));
         fn get_stake_fee(
             origin: Option<(AccountId32, u16)>,
             origin_coldkey_account: AccountId32,
