@@ -274,6 +274,16 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         .submit(&alice, Call::SetSubnetIdentity { netuid, identity })
         .await
         .unwrap();
+    // Charlie describes himself in hostile words too; his page shows them as text.
+    let identity = plexus_runtime::ChainIdentity {
+        name: HOSTILE_NAME.into(),
+        url: "https://charlie.example".into(),
+        ..plexus_runtime::ChainIdentity::default()
+    };
+    chain
+        .submit(&charlie, Call::SetIdentity { identity })
+        .await
+        .unwrap();
     register(&chain, &bob, netuid, &[validator.account()]).await;
     register(&chain, &charlie, netuid, &[good.account(), bad.account()]).await;
     let transfer = chain
@@ -516,6 +526,9 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         account.contains(&tao_text(u128::from(charlie_balance))),
         "balance {charlie_balance}"
     );
+    assert!(account.contains("&lt;img src=x"), "identity not escaped");
+    assert!(!account.contains("<img src=x"));
+    assert!(account.contains("https://charlie.example"));
     // Forty-three transfers to Charlie: the newest 25 first, the newest of all at the top, and a
     // link to the older ones, where Bob's transfer is.
     assert!(account.contains(&format!(r#"href="/tx/{}""#, newest)));

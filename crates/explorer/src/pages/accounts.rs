@@ -49,12 +49,27 @@ pub(crate) async fn account(
         .filter_map(|s| s.tao_value)
         .map(u128::from)
         .sum();
-    let summary = facts(&[
-        ("Address", mono(account)),
+    let mut rows = vec![("Address", mono(account))];
+    // How the account describes itself, if it has: its own words, escaped.
+    if let Some(identity) = client.identity(account, at).await?.identity {
+        for (label, value) in [
+            ("Name", &identity.name),
+            ("Web site", &identity.url),
+            ("Source", &identity.github_repo),
+            ("Discord", &identity.discord),
+            ("About", &identity.description),
+        ] {
+            if !value.is_empty() {
+                rows.push((label, esc(value)));
+            }
+        }
+    }
+    rows.extend([
         ("Free balance", tao(info.balance)),
         ("Staked, valued at current prices", tao(total_value)),
         ("Next nonce", group(u128::from(info.nonce))),
     ]);
+    let summary = facts(&rows);
     let stakes: Vec<Vec<String>> = stake
         .stakes
         .iter()
