@@ -126,6 +126,7 @@ pub(crate) fn metagraph(
                 hotkey: n.hotkey,
                 coldkey: state.hotkey_owner(&n.hotkey),
                 stake: state.hotkey_stake(&n.hotkey, netuid),
+                root_stake: state.hotkey_stake(&n.hotkey, ROOT_NETUID),
                 stake_weight: n.epoch.stake_weight,
                 incentive: n.epoch.incentive,
                 dividends: n.epoch.dividends,

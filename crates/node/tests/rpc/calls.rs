@@ -191,6 +191,14 @@ async fn test_metagraph_matches_the_state() {
             },
         ),
         h.node.tx(
+            4,
+            Call::AddStake {
+                hotkey: account(103),
+                netuid: plexus_runtime::ROOT_NETUID,
+                amount: 25 * TAO,
+            },
+        ),
+        h.node.tx(
             GOV,
             Call::Governance(GovernanceCall::SetHyperparameter {
                 netuid,
@@ -235,6 +243,7 @@ async fn test_metagraph_matches_the_state() {
         assert_eq!(neuron.hotkey, n.hotkey);
         assert_eq!(neuron.coldkey, state.hotkey_owner(&n.hotkey));
         assert_eq!(neuron.stake, state.hotkey_stake(&n.hotkey, netuid));
+        assert_eq!(neuron.root_stake, state.hotkey_stake(&n.hotkey, 0));
         assert_eq!(neuron.registered_at, n.registered_at);
         assert_eq!(neuron.last_update, n.last_update);
         assert_eq!(neuron.validator_permit, n.validator_permit);
@@ -250,6 +259,7 @@ async fn test_metagraph_matches_the_state() {
     assert_eq!(metagraph.neurons[0].coldkey, Some(account(1)));
     assert_eq!(metagraph.neurons[1].hotkey, account(101));
     assert!(metagraph.neurons[1].stake > 0);
+    assert_eq!(metagraph.neurons[3].root_stake, 25 * TAO);
     let axon = metagraph.neurons[2].axon.as_ref().unwrap();
     assert_eq!(
         (axon.ip.as_str(), axon.port, axon.version),

@@ -172,6 +172,10 @@ pub struct MetagraphNeuron {
     /// Alpha staked through the hotkey on this subnet, rao.
     #[serde(with = "as_string")]
     pub stake: Balance,
+    /// TAO staked through the hotkey on root, rao: it counts toward the stake weight here by
+    /// the chain's `tao_weight`.
+    #[serde(with = "as_string")]
+    pub root_stake: Balance,
     /// Normalised stake weight at the last epoch (of 65535).
     pub stake_weight: u16,
     /// Share of the miners' emission (of 65535).
