@@ -55,7 +55,8 @@ fn call_strategy() -> impl Strategy<Value = (u8, Call)> {
                 value: Hyperparameter::Tempo(t)
             })
         )),
-        (who.clone(), 100u8..=110, 1u16..=3, 0u64..5 * TAO).prop_map(|(w, h, n, a)| (
+        // Netuid 0: TAO staked on root, which counts in every subnet's stake weight.
+        (who.clone(), 100u8..=110, 0u16..=3, 0u64..5 * TAO).prop_map(|(w, h, n, a)| (
             w,
             Call::AddStake {
                 hotkey: account(h),
@@ -63,7 +64,7 @@ fn call_strategy() -> impl Strategy<Value = (u8, Call)> {
                 amount: a
             }
         )),
-        (who.clone(), 100u8..=110, 1u16..=3, 0u64..5 * TAO).prop_map(|(w, h, n, a)| (
+        (who.clone(), 100u8..=110, 0u16..=3, 0u64..5 * TAO).prop_map(|(w, h, n, a)| (
             w,
             Call::RemoveStake {
                 hotkey: account(h),
