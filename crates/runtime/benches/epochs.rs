@@ -153,6 +153,15 @@ fn setup(yuma3: bool) -> Setup {
                     amount,
                 },
             ));
+            // And TAO on root, which every epoch reads beside the alpha.
+            txs.push(s.tx(
+                100 + u32::from(netuid),
+                Call::AddStake {
+                    hotkey,
+                    netuid: plexus_runtime::ROOT_NETUID,
+                    amount: 10 * amount,
+                },
+            ));
         }
         let value = Hyperparameter::Tempo(TEMPO);
         txs.push(s.tx(

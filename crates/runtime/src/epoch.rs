@@ -97,13 +97,14 @@ impl State {
             return None;
         }
         let pending = self.pending_emission(netuid);
+        let tao_weight = self.tao_weight_bits();
         let inputs = plexus_yuma::Inputs {
             n: subnet.n,
             block,
             hyperparameters: hp.for_epoch(self.params.get().stake_threshold),
             stake: neurons
                 .iter()
-                .map(|n| self.stake_weight_fixed(netuid, &n.hotkey))
+                .map(|n| self.stake_weight_with(netuid, &n.hotkey, tao_weight))
                 .collect(),
             block_at_registration: neurons.iter().map(|n| n.registered_at).collect(),
             last_update: neurons.iter().map(|n| n.last_update).collect(),

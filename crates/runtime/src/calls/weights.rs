@@ -67,14 +67,34 @@ impl State {
     /// reference computes it, the weight is first reduced to 32 fractional bits (U96F32), so
     /// the product is exact: `alpha × 2⁶⁴ + root × (⌊tao_weight × 2³² / (2⁶⁴ − 1)⌋ × 2³²)`.
     pub fn stake_weight_fixed(&self, netuid: NetUid, hotkey: &AccountId) -> I64F64 {
+        self.stake_weight_with(netuid, hotkey, self.tao_weight_bits())
+    }
+
+    /// The chain's `tao_weight` as I64F64 bits, through U96F32 as the reference computes it.
+    pub(crate) fn tao_weight_bits(&self) -> i128 {
+        let stored = self.params.get_ref().map_or(0, |p| p.tao_weight);
+        let weight = (u128::from(stored) << 32) / u128::from(u64::MAX);
+        i128::try_from(weight << 32).unwrap_or(i128::MAX)
+    }
+
+    /// [`State::stake_weight_fixed`] for a `tao_weight` already read, as the epoch reads it
+    /// once for every neuron.
+    pub(crate) fn stake_weight_with(
+        &self,
+        netuid: NetUid,
+        hotkey: &AccountId,
+        tao_weight_bits: i128,
+    ) -> I64F64 {
         let alpha = I64F64::from_u64(self.hotkey_stake(hotkey, netuid));
         if netuid == crate::ROOT_NETUID {
             return alpha;
         }
         let root = i128::from(self.hotkey_stake(hotkey, crate::ROOT_NETUID));
-        let weight = (u128::from(self.params.get().tao_weight) << 32) / u128::from(u64::MAX);
-        let weight = i128::try_from(weight << 32).unwrap_or(i128::MAX);
-        I64F64::from_bits(alpha.to_bits().saturating_add(root.saturating_mul(weight)))
+        I64F64::from_bits(
+            alpha
+                .to_bits()
+                .saturating_add(root.saturating_mul(tao_weight_bits)),
+        )
     }
 
     /// For each uid of `netuid`, the block of its validator's earliest commit that can still be
