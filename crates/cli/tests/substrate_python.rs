@@ -914,6 +914,28 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
     );
     assert!(stake_of() < added);
 
+    // TAO on root through Alice's owner hotkey, and the stake list that shows it.
+    btcli(
+        &[
+            "stake",
+            "add",
+            "--netuid",
+            "0",
+            "--amount",
+            "3",
+            "--hotkey",
+            "default",
+            "--unsafe",
+            "--no-mev-protection",
+        ],
+        "Stake added to netuid: 0",
+    );
+    let root = runtime
+        .block_on(client.stake(dev("Alice").account(), None))
+        .unwrap();
+    assert_eq!(alpha(&root, dev("Alice//hot").account(), 0), 3_000_000_000);
+    btcli(&["stake", "list"], "root");
+
     // The safe forms: a registration with a price limit (`register_limit`), stake added with a
     // slippage tolerance (`add_stake_limit`), and refused beyond it.
     btcli(

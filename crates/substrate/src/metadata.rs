@@ -11,6 +11,7 @@ use crate::read::EpochConsensus;
 use crate::storage::{PlainItem, SubnetItem};
 use crate::types::{
     AccountId32, AccountInfo, Era, MultiAddress, MultiSignature, UncheckedExtrinsic, H256, I64F64,
+    I96F32,
 };
 use frame_metadata::v14::{
     PalletCallMetadata, PalletConstantMetadata, PalletErrorMetadata, PalletEventMetadata,
@@ -361,6 +362,19 @@ fn subtensor_storage() -> Vec<StorageEntryMetadata> {
         map::<(u16, AccountId32), u16>("Uids", vec![Identity, Blake2_128Concat], None),
         map::<(u16, u16), AccountId32>("Keys", vec![Identity, Identity], Some([0u8; 32].encode())),
         map::<AccountId32, AccountId32>("Owner", vec![Blake2_128Concat], Some([0u8; 32].encode())),
+        // Root dividends claimable per unit of root stake, by hotkey, and what each staker has
+        // claimed: Plexus pays no root dividends yet, so both hold their defaults (`btcli stake
+        // list` reads them).
+        map::<AccountId32, std::collections::BTreeMap<u16, I96F32>>(
+            "RootClaimable",
+            vec![Blake2_128Concat],
+            Some(std::collections::BTreeMap::<u16, I96F32>::new().encode()),
+        ),
+        map::<(u16, AccountId32, AccountId32), u128>(
+            "RootClaimed",
+            vec![Identity, Blake2_128Concat, Blake2_128Concat],
+            Some(0u128.encode()),
+        ),
         // Stake locks by (coldkey, netuid, hotkey): Plexus has none, so it is only declared.
         map::<(AccountId32, u16, AccountId32), LockState>(
             "Lock",
