@@ -124,10 +124,11 @@ impl Context<'_> {
         tao: Balance,
         price: PriceLimit,
     ) -> Result<(), DispatchError> {
-        if netuid == ROOT_NETUID {
-            return self.add_root_stake(hotkey, tao);
+        // Root has no pool: TAO becomes stake 1:1, without a fee, so no price limit is crossed.
+        let root = netuid == ROOT_NETUID;
+        if !root {
+            self.started_pool(netuid)?;
         }
-        self.started_pool(netuid)?;
         self.check_minimum(tao)?;
         self.ensure_hotkey_exists(&hotkey)?;
         let available = self.state.balance(&self.who);
@@ -138,7 +139,12 @@ impl Context<'_> {
             });
         }
         let before = available;
-        let alpha = self.buy(netuid, tao, price)?;
+        let alpha = if root {
+            self.withdraw(tao)?;
+            tao
+        } else {
+            self.buy(netuid, tao, price)?
+        };
         self.state
             .add_stake_alpha(hotkey, self.who, netuid, alpha)?;
         let spent = before.saturating_sub(self.state.balance(&self.who));
@@ -159,10 +165,10 @@ impl Context<'_> {
         alpha: Balance,
         price: PriceLimit,
     ) -> Result<(), DispatchError> {
-        if netuid == ROOT_NETUID {
-            return self.remove_root_stake(hotkey, alpha);
+        let root = netuid == ROOT_NETUID;
+        if !root {
+            self.started_pool(netuid)?;
         }
-        self.started_pool(netuid)?;
         let held = self.state.stake(&hotkey, &self.who, netuid);
         if alpha == 0 || alpha > held {
             return Err(DispatchError::NotEnoughStake {
@@ -170,7 +176,11 @@ impl Context<'_> {
                 available: held,
             });
         }
-        let (tao, sold) = self.sell(netuid, alpha, price)?;
+        let (tao, sold) = if root {
+            (alpha, alpha)
+        } else {
+            self.sell(netuid, alpha, price)?
+        };
         // A partial exit must leave a stake worth keeping and take out at least the minimum.
         if sold < held {
             self.check_minimum(tao)?;
@@ -184,50 +194,6 @@ impl Context<'_> {
             netuid,
             tao,
             alpha: sold,
-        });
-        Ok(())
-    }
-
-    /// Stakes `tao` on root through `hotkey`: TAO for stake 1:1, no pool and no fee; a price
-    /// limit cannot be crossed.
-    fn add_root_stake(&mut self, hotkey: AccountId, tao: Balance) -> Result<(), DispatchError> {
-        self.check_minimum(tao)?;
-        self.ensure_hotkey_exists(&hotkey)?;
-        self.withdraw(tao)?;
-        self.state
-            .add_stake_alpha(hotkey, self.who, ROOT_NETUID, tao)?;
-        self.emit(Event::StakeAdded {
-            coldkey: self.who,
-            hotkey,
-            netuid: ROOT_NETUID,
-            tao,
-            alpha: tao,
-        });
-        Ok(())
-    }
-
-    /// Takes `tao` of the signer's root stake through `hotkey` back to its balance.
-    fn remove_root_stake(&mut self, hotkey: AccountId, tao: Balance) -> Result<(), DispatchError> {
-        let held = self.state.stake(&hotkey, &self.who, ROOT_NETUID);
-        if tao == 0 || tao > held {
-            return Err(DispatchError::NotEnoughStake {
-                needed: tao,
-                available: held,
-            });
-        }
-        // A partial exit must leave a stake worth keeping and take out at least the minimum.
-        if tao < held {
-            self.check_minimum(tao)?;
-        }
-        self.state
-            .remove_stake_alpha(hotkey, self.who, ROOT_NETUID, tao)?;
-        self.deposit(self.who, tao);
-        self.emit(Event::StakeRemoved {
-            coldkey: self.who,
-            hotkey,
-            netuid: ROOT_NETUID,
-            tao,
-            alpha: tao,
         });
         Ok(())
     }
