@@ -164,6 +164,26 @@ pub(crate) fn event(e: &Event) -> types::Event {
             alpha,
         },
         Event::DelegateTakeSet { hotkey, take } => T::DelegateTakeSet { hotkey, take },
+        Event::RootClaimed {
+            coldkey,
+            hotkey,
+            netuid,
+            alpha,
+            tao,
+        } => T::RootClaimed {
+            coldkey,
+            hotkey,
+            netuid,
+            alpha,
+            tao,
+        },
+        Event::RootClaimTypeSet {
+            coldkey,
+            claim_type,
+        } => T::RootClaimTypeSet {
+            coldkey,
+            claim_type,
+        },
         Event::EpochRun {
             netuid,
             epoch,

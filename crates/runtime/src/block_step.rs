@@ -1,17 +1,20 @@
 //! The per-block step, run before a block's transactions: registration prices decay, the
-//! block's emission is minted, and the epochs that are due run (see `epoch.rs`).
+//! block's emission is minted, the epochs that are due run (see `epoch.rs`), and a few root
+//! stakers' dividends are claimed (see `root.rs`).
 //!
 //! Each block the chain mints TAO (its halving schedule, see [`block_emission`]) and divides
 //! it between the started subnets by the moving averages of their prices; each subnet's TAO
-//! enters its pool together with freshly minted alpha at the current price. Each started subnet
-//! also mints its own alpha emission (the same schedule over its own supply) into pending pots:
-//! the owner's cut (18%), then half of the rest for miners and half for validators, which the
-//! subnet's next epoch pays out. Moving prices follow the pools' spot prices last, so a block's
-//! emission is divided by the prices before it.
+//! enters its pool together with freshly minted alpha at the current price, the alpha capped
+//! by the subnet's root proportion of its alpha emission. Each started subnet also mints its
+//! own alpha emission (the same schedule over its own supply) into pending pots: the owner's
+//! cut (18%), then half of the rest for miners and half for validators, root's share of the
+//! validators' half set apart for root stakers. The subnet's next epoch pays them out. Moving
+//! prices follow the pools' spot prices last, so a block's emission is divided by the prices
+//! before it.
 
 use crate::block_emission;
 use crate::chain::Events;
-use crate::math::mul_div;
+use crate::math::{mul_div, U96F32};
 use crate::pool::Pool;
 use crate::state::State;
 use crate::types::{BlockEmission, PendingEmission};
@@ -23,6 +26,7 @@ impl State {
         self.decay_registration_prices(block);
         self.emit(block);
         self.run_due_epochs(block, events);
+        self.auto_claim_root(events);
     }
 
     /// Alpha waiting for `netuid`'s next epoch.
@@ -39,9 +43,15 @@ impl State {
     /// afterwards, so this block's emission used the previous ones.
     fn emit(&mut self, block: BlockNumber) {
         let shares = self.tao_emission_shares(block);
+        let root_sells = self.root_sells(&shares);
         for (netuid, tao_share) in &shares {
-            let alpha_emission = self.emit_alpha(*netuid);
-            self.inject(*netuid, *tao_share, alpha_emission);
+            let supply = self.alpha_supply(*netuid);
+            let alpha_emission = block_emission(supply.issued.saturating_sub(supply.burned));
+            let cap = self
+                .root_prop(*netuid)
+                .mul(U96F32::from_u64(alpha_emission));
+            self.inject(*netuid, *tao_share, cap.to_u64());
+            self.emit_alpha(*netuid, alpha_emission, root_sells);
         }
         for (netuid, _) in shares {
             self.update_moving_price(netuid, block);
@@ -50,8 +60,8 @@ impl State {
 
     /// The TAO that block `block` would offer each started subnet, in netuid order: the block's
     /// emission divided by the subnets' moving prices (equally while every moving price is 0).
-    /// What a subnet's pool actually receives can be less: the injection is capped by its alpha
-    /// emission (see `inject`). Also what RPC reports as a subnet's TAO emission.
+    /// What a subnet's pool actually receives can be less: the injection's alpha is capped by
+    /// the subnet's root proportion of its alpha emission (see `inject`). Also what RPC reports as a subnet's TAO emission.
     pub fn tao_emission_shares(&self, block: BlockNumber) -> Vec<(NetUid, Balance)> {
         let started: Vec<(NetUid, u128)> = self
             .subnets
@@ -89,9 +99,10 @@ impl State {
         };
         let supply = self.alpha_supply(netuid);
         let alpha_out = block_emission(supply.issued.saturating_sub(supply.burned));
+        let cap = self.root_prop(netuid).mul(U96F32::from_u64(alpha_out));
         let (tao_in, alpha_in) = self
             .pool(netuid)
-            .and_then(|pool| injection(&pool, tao_share, alpha_out))
+            .and_then(|pool| injection(&pool, tao_share, cap.to_u64()))
             .unwrap_or((0, 0));
         BlockEmission {
             tao_in,
@@ -100,32 +111,46 @@ impl State {
         }
     }
 
-    /// Mints `netuid`'s alpha for this block into its pending pots: the owner's cut, then half
-    /// of the rest each for miners and validators. Returns the amount.
-    fn emit_alpha(&mut self, netuid: NetUid) -> Balance {
+    /// Mints `amount` of `netuid`'s alpha for this block into its pending pots: the owner's
+    /// cut, then half of the rest for miners and half for validators, of which root's share is
+    /// the subnet's root proportion (after this block's minting). Root's share waits for the
+    /// epoch only while `root_sells`; otherwise it is recycled (counted as burned, so the
+    /// token's schedule emits it again).
+    fn emit_alpha(&mut self, netuid: NetUid, amount: Balance, root_sells: bool) {
+        if amount == 0 {
+            return;
+        }
         let owner_cut = u128::from(self.params.get().subnet_owner_cut);
         let mut supply = self.alpha_supply(netuid);
-        let amount = block_emission(supply.issued.saturating_sub(supply.burned));
-        if amount == 0 {
-            return 0;
-        }
+        supply.issued = supply.issued.saturating_add(amount);
+        self.alpha_supply.insert(netuid, supply);
         let owner = u64::try_from(u128::from(amount) * owner_cut / 65_535).unwrap_or(0);
         let rest = amount - owner;
         let server = rest / 2;
+        let validators = rest - server;
+        // root_prop × rest × ½, floored as the reference floors it.
+        let root = self
+            .root_prop(netuid)
+            .mul(U96F32::from_u64(rest))
+            .mul(U96F32::from_bits(1 << 31))
+            .to_u64()
+            .min(validators);
         let mut pending = self.pending_emission(netuid);
         pending.owner = pending.owner.saturating_add(owner);
         pending.server = pending.server.saturating_add(server);
-        pending.validator = pending.validator.saturating_add(rest - server);
+        pending.validator = pending.validator.saturating_add(validators - root);
+        if root_sells {
+            pending.root = pending.root.saturating_add(root);
+        } else {
+            self.burn_alpha(netuid, root);
+        }
         self.pending_emission.insert(netuid, pending);
-        supply.issued = supply.issued.saturating_add(amount);
-        self.alpha_supply.insert(netuid, supply);
-        amount
     }
 
     /// Adds `tao` to the subnet's pool with the alpha that keeps its price, minting both. The
-    /// alpha side is capped at the subnet's own alpha emission for the block (the pool never
-    /// grows faster than the token's schedule); TAO beyond what the cap allows is not minted
-    /// and stays in the schedule for later blocks.
+    /// alpha side is capped at `alpha_cap`, the subnet's root proportion of its alpha emission
+    /// for the block, so the pool's growth slows as the token matures; TAO beyond what the cap
+    /// allows is not minted and stays in the schedule for later blocks.
     fn inject(&mut self, netuid: NetUid, tao: Balance, alpha_cap: Balance) {
         let Some(pool) = self.pool(netuid) else {
             return;

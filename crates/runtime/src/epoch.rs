@@ -10,7 +10,7 @@
 //! epoch is recorded for the explorer's history.
 
 use crate::chain::Events;
-use crate::math::mul_div;
+use crate::math::U96F32;
 use crate::state::State;
 use crate::types::{EpochRecord, Neuron, NeuronEpoch, PendingEmission};
 use crate::{Event, Phase};
@@ -116,7 +116,10 @@ impl State {
             bonds: uids.map(|uid| self.bonds(netuid, uid).to_vec()).collect(),
             owner_uid: self.uid(netuid, &subnet.owner_hotkey),
             last_mechanism_step_block: previous,
-            rao_emission: pending.server.saturating_add(pending.validator),
+            rao_emission: pending
+                .server
+                .saturating_add(pending.validator)
+                .saturating_add(pending.root),
             commit_blocks: hp.commit_reveal.then(|| self.commit_mask(netuid)),
         };
         Some(EpochInputs {
@@ -196,35 +199,80 @@ impl State {
         } else {
             pending.validator
         };
-        let dividends_total: u128 = out.validator_emission.iter().map(|d| u128::from(*d)).sum();
-        for (neuron, weight) in epoch.neurons.iter().zip(&out.validator_emission) {
-            let share = mul_div(
-                u128::from(validator_pool),
-                u128::from(*weight),
-                dividends_total,
-            )
-            .and_then(|d| u64::try_from(d).ok())
-            .unwrap_or(0);
-            if share == 0 {
-                continue;
-            }
-            let take = u64::try_from(
-                u128::from(share) * u128::from(self.delegate_take(&neuron.hotkey)) / 65_535,
-            )
-            .unwrap_or(0);
-            let coldkey = self.hotkey_owner(&neuron.hotkey).unwrap_or(neuron.hotkey);
+        let dividends: Vec<(AccountId, U96F32)> = epoch
+            .neurons
+            .iter()
+            .zip(&out.validator_emission)
+            .filter(|(_, d)| **d > 0)
+            .map(|(neuron, d)| (neuron.hotkey, U96F32::from_u64(*d)))
+            .collect();
+        let split = self.split_dividends(netuid, &dividends, validator_pool, pending.root);
+        for (hotkey, alpha, root) in split {
+            let take = U96F32::ratio(u64::from(self.delegate_take(&hotkey)), u64::from(u16::MAX));
+            let coldkey = self.hotkey_owner(&hotkey).unwrap_or(hotkey);
             // Nominators share the dividend after the take; the take then joins the owner's
             // stake at the new value, so it does not also earn a share of itself.
+            let alpha_take = take.mul(alpha);
+            let (alpha_take, alpha_rest) = (alpha_take.to_u64(), alpha.sub(alpha_take).to_u64());
             if self
-                .reward_hotkey(neuron.hotkey, netuid, share - take)
-                .and_then(|()| self.add_stake_alpha(neuron.hotkey, coldkey, netuid, take))
+                .reward_hotkey(hotkey, netuid, alpha_rest)
+                .and_then(|()| self.add_stake_alpha(hotkey, coldkey, netuid, alpha_take))
                 .is_ok()
             {
-                paid += share;
+                paid += alpha_take + alpha_rest;
+            }
+            // Root stakers' part: the same take, the rest accrued for them to claim.
+            let root_take = take.mul(root);
+            let (root_take, root_rest) = (root_take.to_u64(), root.sub(root_take).to_u64());
+            if self
+                .add_stake_alpha(hotkey, coldkey, netuid, root_take)
+                .and_then(|()| self.accrue_root_dividend(hotkey, netuid, root_rest))
+                .is_ok()
+            {
+                paid += root_take + root_rest;
             }
         }
         self.burn_alpha(netuid, pending.total().saturating_sub(paid));
         paid
+    }
+
+    /// Splits each hotkey's epoch dividend into an alpha part and a root part by its own two
+    /// stakes (root stake × `tao_weight` against alpha stake), then pays out the pots in those
+    /// proportions: `alpha_pot × alpha_h / Σ alpha` and `root_pot × root_h / Σ root`
+    /// (reference-chain §4.6 step 5; the epoch's amounts only weigh). Returns (hotkey, alpha
+    /// part, root part) in the dividends' order.
+    fn split_dividends(
+        &self,
+        netuid: NetUid,
+        dividends: &[(AccountId, U96F32)],
+        alpha_pot: Balance,
+        root_pot: Balance,
+    ) -> Vec<(AccountId, U96F32, U96F32)> {
+        let tao_weight = self.tao_weight();
+        let parts: Vec<(AccountId, U96F32, U96F32)> = dividends
+            .iter()
+            .map(|(hotkey, dividend)| {
+                let alpha_stake = U96F32::from_u64(self.hotkey_stake(hotkey, netuid));
+                let root_stake = U96F32::from_u64(self.hotkey_stake(hotkey, crate::ROOT_NETUID));
+                let root_alpha = root_stake.mul(tao_weight);
+                let root_share = root_alpha.div(alpha_stake.add(root_alpha));
+                let root = dividend.mul(root_share);
+                (*hotkey, dividend.sub(root), root)
+            })
+            .collect();
+        let alpha_total = parts.iter().fold(U96F32::ZERO, |sum, p| sum.add(p.1));
+        let root_total = parts.iter().fold(U96F32::ZERO, |sum, p| sum.add(p.2));
+        let (alpha_pot, root_pot) = (U96F32::from_u64(alpha_pot), U96F32::from_u64(root_pot));
+        parts
+            .into_iter()
+            .map(|(hotkey, alpha, root)| {
+                (
+                    hotkey,
+                    alpha_pot.mul(alpha.div(alpha_total)),
+                    root_pot.mul(root.div(root_total)),
+                )
+            })
+            .collect()
     }
 
     /// Keeps the last [`EPOCH_HISTORY`] epochs of each subnet for charts and audits.
@@ -250,5 +298,44 @@ impl State {
             .range((netuid, 0)..=(netuid, u64::MAX))
             .map(|((_, epoch), r)| (*epoch, *r))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ChainParams;
+
+    /// Reference-chain §4.6 step 5 worked in U96F32 by hand: hotkey A holds 1,000 alpha and
+    /// no root stake, B 500 alpha and 10,000 TAO on root; the epoch gave them 0.6 and 0.4
+    /// alpha; the pots are 0.41 alpha for alpha stakers and 0.09 for root.
+    #[test]
+    fn test_dividends_split_between_alpha_and_root_as_the_reference() {
+        const TAO: u64 = 1_000_000_000;
+        let (a, b) = (AccountId([1; 32]), AccountId([2; 32]));
+        let mut s = State::default();
+        s.params.set(ChainParams::default());
+        s.add_stake_alpha(a, a, 1, 1_000 * TAO).unwrap();
+        s.add_stake_alpha(b, b, 1, 500 * TAO).unwrap();
+        s.add_stake_alpha(b, b, crate::ROOT_NETUID, 10_000 * TAO)
+            .unwrap();
+        let dividends = [
+            (a, U96F32::from_u64(600_000_000)),
+            (b, U96F32::from_u64(400_000_000)),
+        ];
+        let split = s.split_dividends(1, &dividends, 410_000_000, 90_000_000);
+        let bits: Vec<(AccountId, u128, u128)> = split
+            .iter()
+            .map(|(h, alpha, root)| (*h, alpha.to_bits(), root.to_bits()))
+            .collect();
+        assert_eq!(
+            bits,
+            vec![
+                (a, 1_329_367_194_510_000_000, 0),
+                (b, 431_569_396_440_000_000, 386_547_056_640_000_000),
+            ]
+        );
+        // All of the root pot goes to the one hotkey with root stake, to the rao.
+        assert_eq!(split[1].2.to_u64(), 90_000_000);
     }
 }

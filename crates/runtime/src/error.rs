@@ -382,6 +382,20 @@ pub enum DispatchError {
         /// The signer's limit.
         limit: Balance,
     },
+    /// A list of subnets that is empty or too long.
+    #[error("{count} subnets given; 1 to {max} allowed")]
+    InvalidSubnetCount {
+        /// Subnets given.
+        count: u32,
+        /// The most allowed.
+        max: u32,
+    },
+    /// No root dividend owed reached the claim threshold.
+    #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
+    NothingToClaim {
+        /// The chain's claim threshold.
+        threshold: Balance,
+    },
 }
 
 impl DispatchError {
@@ -446,6 +460,8 @@ impl DispatchError {
             Self::RegistrationPriceAboveLimit { .. } => {
                 ErrorKind::new(46, "registration_price_above_limit")
             }
+            Self::InvalidSubnetCount { .. } => ErrorKind::new(47, "invalid_subnet_count"),
+            Self::NothingToClaim { .. } => ErrorKind::new(48, "nothing_to_claim"),
         }
     }
 }

@@ -210,6 +210,26 @@ pub enum Event {
         /// Alpha paid out (staked to owner, miners and validators).
         emission: Balance,
     },
+    /// Root dividends were claimed, by the coldkey or by the block step.
+    RootClaimed {
+        /// The root staker.
+        coldkey: AccountId,
+        /// The hotkey it stakes through.
+        hotkey: AccountId,
+        /// The subnet the dividends came from.
+        netuid: NetUid,
+        /// Alpha claimed.
+        alpha: Balance,
+        /// The TAO it was sold for and staked on root; absent if kept as alpha.
+        tao: Option<Balance>,
+    },
+    /// A coldkey chose how its root dividends are claimed.
+    RootClaimTypeSet {
+        /// The coldkey.
+        coldkey: AccountId,
+        /// The choice.
+        claim_type: crate::RootClaimType,
+    },
 }
 
 impl Event {
@@ -228,7 +248,12 @@ impl Event {
             | Self::WeightsCommitted { hotkey, .. }
             | Self::WeightsRevealed { hotkey, .. }
             | Self::DelegateTakeSet { hotkey, .. } => vec![*hotkey],
-            Self::IdentitySet { coldkey } => vec![*coldkey],
+            Self::IdentitySet { coldkey } | Self::RootClaimTypeSet { coldkey, .. } => {
+                vec![*coldkey]
+            }
+            Self::RootClaimed {
+                coldkey, hotkey, ..
+            } => vec![*coldkey, *hotkey],
             Self::StakeAdded {
                 coldkey, hotkey, ..
             }
@@ -269,6 +294,7 @@ impl Event {
             | Self::WeightsRevealed { netuid, .. }
             | Self::StakeAdded { netuid, .. }
             | Self::StakeRemoved { netuid, .. }
+            | Self::RootClaimed { netuid, .. }
             | Self::EpochRun { netuid, .. } => vec![*netuid],
             Self::StakeMoved {
                 from_netuid,
@@ -283,6 +309,7 @@ impl Event {
             | Self::ChainParamsSet { .. }
             | Self::GovernanceKeyChanged { .. }
             | Self::IdentitySet { .. }
+            | Self::RootClaimTypeSet { .. }
             | Self::DelegateTakeSet { .. } => Vec::new(),
         }
     }

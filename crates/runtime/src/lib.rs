@@ -75,6 +75,7 @@ mod math;
 mod params;
 mod pool;
 mod query;
+mod root;
 mod shares;
 mod state;
 mod supply;
@@ -87,7 +88,9 @@ pub use block::{transactions_root, Block, Header};
 /// subnet (reference-chain §4.8). It has no pool and no neurons of its own.
 pub const ROOT_NETUID: plexus_primitives::NetUid = 0;
 pub(crate) use calls::dispatch;
-pub use calls::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
+pub use calls::{
+    commit_hash, normalized_max, MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_UNREVEALED_COMMITS,
+};
 pub use chain::{BlockOutcome, Chain, Events};
 pub use emission::block_emission;
 pub use epoch::EPOCH_HISTORY;
@@ -95,7 +98,7 @@ pub use error::{BlockError, DispatchError, ErrorKind, InvalidTransaction};
 pub use event::{Event, Phase};
 pub use genesis::{Genesis, GenesisError};
 pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};
-pub use params::{ChainParam, ChainParams};
+pub use params::{ChainParam, ChainParams, MAX_NUM_ROOT_CLAIMS};
 pub use pool::{
     limit_from_rao_per_alpha, rao_per_alpha, Pool, PoolError, Swap, DEFAULT_FEE_RATE, MAX_FEE_RATE,
     MIN_RESERVE, MIN_WEIGHT, PERQUINTILL,
@@ -109,6 +112,6 @@ pub use tx::{
 };
 pub use types::{
     AlphaSupply, AxonInfo, BlockEmission, ChainIdentity, DelegateTake, EpochRecord, Globals,
-    Neuron, NeuronEpoch, PendingEmission, SharePool, Subnet, SubnetIdentity, SystemInfo,
-    WeightCommit,
+    Neuron, NeuronEpoch, PendingEmission, RootClaimType, SharePool, Subnet, SubnetIdentity,
+    SystemInfo, WeightCommit,
 };

@@ -19,6 +19,58 @@ pub(crate) fn mul_div(a: u128, b: u128, c: u128) -> Option<u128> {
     quotient.to_u128()
 }
 
+/// The reference chain's `U96F32`: unsigned fixed point with 32 fractional bits, for the
+/// figures (root proportion, dividend splits, claimable rates) Plexus must round exactly as it
+/// does. Products and quotients are floored and saturate at the top of the range.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct U96F32(u128);
+
+impl U96F32 {
+    pub(crate) const ZERO: Self = Self(0);
+
+    pub(crate) const fn from_bits(bits: u128) -> Self {
+        Self(bits)
+    }
+
+    pub(crate) const fn to_bits(self) -> u128 {
+        self.0
+    }
+
+    pub(crate) fn from_u64(v: u64) -> Self {
+        Self(u128::from(v) << 32)
+    }
+
+    /// `num / den`, as the reference's `from_num(num) / from_num(den)`; zero when `den` is 0.
+    pub(crate) fn ratio(num: u64, den: u64) -> Self {
+        Self::from_u64(num).div(Self::from_u64(den))
+    }
+
+    pub(crate) fn mul(self, o: Self) -> Self {
+        Self(mul_div(self.0, o.0, 1 << 32).unwrap_or(u128::MAX))
+    }
+
+    /// The quotient, zero when dividing by zero (the reference's `safe_div`).
+    pub(crate) fn div(self, o: Self) -> Self {
+        if o.0 == 0 {
+            return Self::ZERO;
+        }
+        Self(mul_div(self.0, 1 << 32, o.0).unwrap_or(u128::MAX))
+    }
+
+    pub(crate) fn add(self, o: Self) -> Self {
+        Self(self.0.saturating_add(o.0))
+    }
+
+    pub(crate) fn sub(self, o: Self) -> Self {
+        Self(self.0.saturating_sub(o.0))
+    }
+
+    /// The integer part, saturating at `u64::MAX`.
+    pub(crate) fn to_u64(self) -> u64 {
+        u64::try_from(self.0 >> 32).unwrap_or(u64::MAX)
+    }
+}
+
 /// An unsigned 256-bit integer: just what the runtime's exact products and quotients need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct U256 {

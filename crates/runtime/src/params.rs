@@ -4,6 +4,9 @@ use parity_scale_codec::{Decode, Encode};
 use plexus_primitives::{Balance, RAO_PER_TAO};
 use serde::{Deserialize, Serialize};
 
+/// The most coldkeys whose root dividends one block may claim (the reference's bound).
+pub const MAX_NUM_ROOT_CLAIMS: u64 = 50;
+
 /// Parameters that apply to the whole chain rather than to one subnet.
 ///
 /// The defaults are the reference chain's runtime values (reference-chain §2.14) where it has
@@ -63,6 +66,19 @@ pub struct ChainParams {
     pub moving_alpha_ppb: u64,
     /// Blocks after a subnet starts at which its moving price reacts at half that weight.
     pub ema_price_halving_blocks: u64,
+    /// Coldkeys whose root dividends the block step claims each block (at most 50; 0 turns
+    /// automatic claims off).
+    pub num_root_claims: u64,
+    /// Root dividends owed below this many rao of alpha are left for later.
+    pub root_claim_threshold: Balance,
+    /// Blocks a `set_children` waits before it takes effect (at the subnet's next epoch after).
+    pub pending_childkey_cooldown: u64,
+    /// Blocks between two `set_children` of one parent hotkey on one subnet.
+    pub children_rate_limit: u64,
+    /// The most a child hotkey may take of its parents' dividends (u16 proportion; 18%).
+    pub max_childkey_take: u16,
+    /// Blocks between two increases of one child hotkey's take.
+    pub childkey_take_rate_limit: u64,
 }
 
 impl Default for ChainParams {
@@ -92,6 +108,12 @@ impl Default for ChainParams {
             swap_fee_rate: crate::DEFAULT_FEE_RATE,
             moving_alpha_ppb: 3_000,
             ema_price_halving_blocks: 201_600,
+            num_root_claims: 5,
+            root_claim_threshold: 500_000,
+            pending_childkey_cooldown: 7_200,
+            children_rate_limit: 150,
+            max_childkey_take: 11_796,
+            childkey_take_rate_limit: 216_000,
         }
     }
 }
@@ -113,6 +135,11 @@ pub enum ChainParam {
     NetworkMinLock(Balance),
     StartCallDelay(u64),
     MinDelegateTake(u16),
+    MovingAlphaPpb(u64),
+    EmaPriceHalvingBlocks(u64),
+    NumRootClaims(u64),
+    PendingChildkeyCooldown(u64),
+    ChildkeyTakeRateLimit(u64),
 }
 
 impl ChainParams {
@@ -130,6 +157,11 @@ impl ChainParams {
             ChainParam::NetworkMinLock(v) => params.network_min_lock = v,
             ChainParam::StartCallDelay(v) => params.start_call_delay = v,
             ChainParam::MinDelegateTake(v) => params.min_delegate_take = v,
+            ChainParam::MovingAlphaPpb(v) => params.moving_alpha_ppb = v,
+            ChainParam::EmaPriceHalvingBlocks(v) => params.ema_price_halving_blocks = v,
+            ChainParam::NumRootClaims(v) => params.num_root_claims = v,
+            ChainParam::PendingChildkeyCooldown(v) => params.pending_childkey_cooldown = v,
+            ChainParam::ChildkeyTakeRateLimit(v) => params.childkey_take_rate_limit = v,
         }
         params
     }
@@ -162,6 +194,14 @@ impl ChainParams {
         }
         if self.swap_fee_rate > crate::MAX_FEE_RATE {
             return Err("swap_fee_rate must be at most 10000".into());
+        }
+        if self.num_root_claims > MAX_NUM_ROOT_CLAIMS {
+            return Err(format!(
+                "num_root_claims must be at most {MAX_NUM_ROOT_CLAIMS}"
+            ));
+        }
+        if self.moving_alpha_ppb > 1_000_000_000 {
+            return Err("moving_alpha_ppb must be at most 1000000000".into());
         }
         if self.max_epochs_per_block == 0 {
             return Err("max_epochs_per_block must be at least 1".into());

@@ -97,6 +97,9 @@ impl State {
         self.alpha_shares
             .insert(key, held.saturating_add(new_shares));
         self.hotkey_alpha.insert((hotkey, netuid), pool);
+        if netuid == crate::ROOT_NETUID {
+            self.root_stake_added(hotkey, coldkey, amount);
+        }
         Ok(())
     }
 
@@ -147,6 +150,9 @@ impl State {
         } else {
             self.hotkey_alpha.insert((hotkey, netuid), pool);
         }
+        if netuid == crate::ROOT_NETUID {
+            self.root_stake_removed(hotkey, coldkey, amount, held == burned);
+        }
         Ok(())
     }
 
@@ -158,6 +164,9 @@ impl State {
         netuid: NetUid,
         amount: Balance,
     ) -> Result<(), DispatchError> {
+        // Root stake earns nothing in place: its dividends are claimed (see `root.rs`), and
+        // raising a root pool would hand past dividends to stake that did not earn them.
+        debug_assert_ne!(netuid, crate::ROOT_NETUID);
         let pool = self.hotkey_stake_pool(&hotkey, netuid);
         if pool.shares == 0 {
             let owner = self.hotkey_owner(&hotkey).unwrap_or(hotkey);

@@ -38,8 +38,16 @@ pub enum SupplyError {
         netuid: NetUid,
         /// Its alpha ever minted.
         minted: Balance,
-        /// Its alpha in the pool, staked, pending payout or burned.
+        /// Its alpha in the pool, staked, pending payout, owed to root stakers or burned.
         held: u128,
+    },
+    /// The running total of root stake differs from the root stakes.
+    #[error("root stake recorded as {recorded} but stakes sum to {staked}")]
+    RootStakeMismatch {
+        /// The running total.
+        recorded: Balance,
+        /// The sum of every hotkey's root stake.
+        staked: Balance,
     },
 }
 
@@ -50,6 +58,7 @@ impl SupplyError {
             Self::TaoUnaccounted { .. } => ErrorKind::new(0, "tao_unaccounted"),
             Self::IssuanceMismatch { .. } => ErrorKind::new(1, "issuance_mismatch"),
             Self::AlphaUnaccounted { .. } => ErrorKind::new(2, "alpha_unaccounted"),
+            Self::RootStakeMismatch { .. } => ErrorKind::new(3, "root_stake_mismatch"),
         }
     }
 }
@@ -69,8 +78,9 @@ impl State {
         }
     }
 
-    /// All TAO staked on root, rao.
-    pub fn root_stake(&self) -> Balance {
+    /// All TAO staked on root, rao, summed over the stakes (see [`State::root_tao`] for the
+    /// running total).
+    fn root_stake(&self) -> Balance {
         self.hotkey_alpha
             .iter()
             .filter(|((_, netuid), _)| *netuid == crate::ROOT_NETUID)
@@ -78,8 +88,8 @@ impl State {
     }
 
     /// Audits the whole supply: TAO ever created (genesis plus minted) is in balances, pool
-    /// reserves or burned; and each subnet's alpha ever minted is in its pool, stakes, pending
-    /// payouts or burned. Cost grows with the state; nodes can run it on demand.
+    /// reserves, root stake or burned; and each subnet's alpha ever minted is in its pool,
+    /// stakes, pending payouts, root dividends not yet claimed, or burned. Cost grows with the state; nodes can run it on demand.
     pub fn check_supply(&self) -> Result<(), SupplyError> {
         let g = self.globals.get();
         let created = u128::from(g.genesis_issuance) + u128::from(g.total_minted);
@@ -89,7 +99,14 @@ impl State {
         }
         let balances: u128 = self.balances.iter().map(|(_, b)| u128::from(*b)).sum();
         let pools: u128 = self.pools.iter().map(|(_, p)| u128::from(p.tao)).sum();
-        let root = u128::from(self.root_stake());
+        let staked = self.root_stake();
+        if staked != self.root_tao() {
+            return Err(SupplyError::RootStakeMismatch {
+                recorded: self.root_tao(),
+                staked,
+            });
+        }
+        let root = u128::from(staked);
         if balances + pools + root != u128::from(g.total_issuance) {
             return Err(SupplyError::IssuanceMismatch {
                 issuance: g.total_issuance,
@@ -106,6 +123,7 @@ impl State {
             let held = u128::from(self.pool(*netuid).map_or(0, |p| p.alpha))
                 + staked.get(netuid).copied().unwrap_or(0)
                 + u128::from(self.pending_emission(*netuid).total())
+                + u128::from(self.root_unclaimed(*netuid))
                 + u128::from(supply.burned);
             if held != u128::from(supply.issued) {
                 return Err(SupplyError::AlphaUnaccounted {

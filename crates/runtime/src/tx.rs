@@ -292,6 +292,20 @@ pub enum Call {
         /// The hotkey.
         hotkey: AccountId,
     },
+    /// Coldkey: claim the root dividends owed on these subnets (1 to
+    /// [`MAX_CLAIM_SUBNETS`](crate::MAX_CLAIM_SUBNETS)), through every hotkey the signer
+    /// stakes on root through, as its claim type says.
+    #[codec(index = 121)]
+    ClaimRoot {
+        /// The subnets whose dividends to claim.
+        subnets: Vec<NetUid>,
+    },
+    /// Coldkey: choose what root dividends become when claimed.
+    #[codec(index = 122)]
+    SetRootClaimType {
+        /// The choice.
+        claim_type: crate::RootClaimType,
+    },
     /// Coldkey owning `hotkey`: raise its delegate take (at most the chain's maximum, once per
     /// `delegate_take_rate_limit` blocks).
     #[codec(index = 50)]
@@ -368,6 +382,8 @@ impl Call {
             Self::SwapStake { .. } => "swap_stake",
             Self::SwapStakeLimit { .. } => "swap_stake_limit",
             Self::UnstakeAll { .. } => "unstake_all",
+            Self::ClaimRoot { .. } => "claim_root",
+            Self::SetRootClaimType { .. } => "set_root_claim_type",
             Self::IncreaseTake { .. } => "increase_take",
             Self::DecreaseTake { .. } => "decrease_take",
             Self::Governance(_) => "governance",

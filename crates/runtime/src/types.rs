@@ -178,6 +178,8 @@ pub struct PendingEmission {
     pub validator: Balance,
     /// For the subnet owner.
     pub owner: Balance,
+    /// For root (netuid 0) stakers, by the dividends of the hotkeys they stake through.
+    pub root: Balance,
 }
 
 impl PendingEmission {
@@ -186,6 +188,7 @@ impl PendingEmission {
         self.server
             .saturating_add(self.validator)
             .saturating_add(self.owner)
+            .saturating_add(self.root)
     }
 }
 
@@ -243,4 +246,35 @@ pub struct EpochRecord {
     pub price: u128,
     /// Moving price, Q64.64 TAO per alpha.
     pub moving_price: u128,
+}
+
+/// What a root staker's dividends on a subnet become when claimed (the reference's
+/// `RootClaimType`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RootClaimType {
+    /// Sold for TAO in the subnet's pool, the TAO staked on root through the same hotkey.
+    #[default]
+    #[codec(index = 0)]
+    Swap,
+    /// Kept as alpha, staked through the same hotkey on the subnet.
+    #[codec(index = 1)]
+    Keep,
+    /// Kept on these subnets, swapped on the others.
+    #[codec(index = 2)]
+    KeepSubnets {
+        /// The subnets whose alpha is kept.
+        subnets: Vec<plexus_primitives::NetUid>,
+    },
+}
+
+impl RootClaimType {
+    /// Whether a claim on `netuid` is sold for TAO.
+    pub fn swaps(&self, netuid: plexus_primitives::NetUid) -> bool {
+        match self {
+            Self::Swap => true,
+            Self::Keep => false,
+            Self::KeepSubnets { subnets } => !subnets.contains(&netuid),
+        }
+    }
 }

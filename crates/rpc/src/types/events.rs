@@ -1,9 +1,9 @@
 //! Events: what happened on chain, where in its block, and the filter for subscribing.
 
-use super::encoding::as_string;
+use super::encoding::{as_string, option_as_string};
 use super::TxError;
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid, H256};
-use plexus_runtime::{ChainParams, Hyperparameter};
+use plexus_runtime::{ChainParams, Hyperparameter, RootClaimType};
 use serde::{Deserialize, Serialize};
 
 /// Which events `chain_subscribeEvents` delivers; the empty filter delivers all.
@@ -162,6 +162,22 @@ pub enum Event {
     },
     /// A hotkey's delegate take changed (of 65535).
     DelegateTakeSet { hotkey: AccountId, take: u16 },
+    /// Root dividends were claimed: `alpha` of `netuid`, sold for `tao` staked on root, or
+    /// kept as alpha when `tao` is absent.
+    RootClaimed {
+        coldkey: AccountId,
+        hotkey: AccountId,
+        netuid: NetUid,
+        #[serde(with = "as_string")]
+        alpha: Balance,
+        #[serde(with = "option_as_string")]
+        tao: Option<Balance>,
+    },
+    /// A coldkey chose what its root dividends become.
+    RootClaimTypeSet {
+        coldkey: AccountId,
+        claim_type: RootClaimType,
+    },
     /// A subnet's epoch ran and paid out.
     EpochRun {
         netuid: NetUid,

@@ -4,10 +4,12 @@
 mod balances;
 mod delegate;
 mod neurons;
+mod root;
 mod staking;
 mod subnets;
 mod weights;
 
+pub use root::{MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS};
 pub use weights::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
 
 use crate::chain::Events;
@@ -202,6 +204,8 @@ pub(crate) fn dispatch(
             *allow_partial,
         ),
         Call::UnstakeAll { hotkey } => cx.unstake_all(*hotkey),
+        Call::ClaimRoot { subnets } => cx.claim_root(subnets),
+        Call::SetRootClaimType { claim_type } => cx.set_root_claim_type(claim_type),
         Call::IncreaseTake { hotkey, take } => cx.set_take(*hotkey, *take, true),
         Call::DecreaseTake { hotkey, take } => cx.set_take(*hotkey, *take, false),
         Call::Governance(call) => match call {

@@ -166,7 +166,12 @@ impl Context<'_> {
         price: PriceLimit,
     ) -> Result<(), DispatchError> {
         let root = netuid == ROOT_NETUID;
-        if !root {
+        if root {
+            // Root dividends owed are claimed first: the stake that earned them is leaving.
+            for claim in self.state.settle_root(hotkey, self.who)? {
+                self.emit(claim.event(self.who));
+            }
+        } else {
             self.started_pool(netuid)?;
         }
         let held = self.state.stake(&hotkey, &self.who, netuid);

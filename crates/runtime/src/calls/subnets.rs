@@ -216,8 +216,9 @@ impl Context<'_> {
     }
 
     /// Removes a subnet and everything on it. Its pool's TAO goes to its stakers in proportion
-    /// to their alpha (pending emission counts as nobody's), then the owner gets back up to the
-    /// lock; whatever is left is burned.
+    /// to their alpha (pending emission and unclaimed root dividends count as nobody's, as the
+    /// reference forfeits them), then the owner gets back up to the lock; whatever is left is
+    /// burned.
     fn dissolve(&mut self, netuid: NetUid) {
         let Some(subnet) = self.state.subnets.remove(&netuid) else {
             return;
@@ -227,8 +228,10 @@ impl Context<'_> {
             .state
             .pending_emission
             .remove(&netuid)
-            .map_or(0, |p| p.total());
+            .map_or(0, |p| p.total())
+            .saturating_add(self.state.root_unclaimed.remove(&netuid).unwrap_or(0));
         self.state.alpha_supply.remove(&netuid);
+        self.state.forget_root_dividends(netuid);
         let history: Vec<u64> = self
             .state
             .epoch_history(netuid)

@@ -11,7 +11,7 @@ pub(crate) use map::{Map, Value};
 
 use crate::types::{
     AlphaSupply, ChainIdentity, DelegateTake, EpochRecord, Globals, Neuron, PendingEmission,
-    SharePool, Subnet, SystemInfo, WeightCommit,
+    RootClaimType, SharePool, Subnet, SystemInfo, WeightCommit,
 };
 use crate::ErrorKind;
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
@@ -197,4 +197,21 @@ state! {
     block_hashes: Map<BlockNumber, H256>,
     /// `IdentitiesV2`: coldkey → how it describes itself.
     identities: Map<AccountId, ChainIdentity>,
+    /// All TAO staked on root (the reference's `SubnetTAO[0]`), kept so the per-block root
+    /// proportion does not scan every stake.
+    root_tao: Value<Balance>,
+    /// `RootClaimable`: (hotkey, netuid) → alpha of `netuid` owed per rao of root stake through
+    /// the hotkey, accumulated since genesis (U96F32 bits).
+    root_claimable: Map<(AccountId, NetUid), u128>,
+    /// `RootClaimed`: (netuid, hotkey, coldkey) → the part of `root_claimable × stake` already
+    /// claimed or never owed (stake added after the dividends).
+    root_claimed: Map<(NetUid, AccountId, AccountId), u128>,
+    /// Alpha of each subnet paid to root stakers and not yet claimed.
+    root_unclaimed: Map<NetUid, Balance>,
+    /// Every (coldkey, hotkey) with root stake: whom root claims visit.
+    root_stakers: Map<(AccountId, AccountId), ()>,
+    /// How each coldkey takes its root dividends (default: swap to TAO).
+    root_claim_types: Map<AccountId, RootClaimType>,
+    /// The coldkey the automatic claims reached last; the next block continues after it.
+    root_claim_cursor: Value<Option<AccountId>>,
 }

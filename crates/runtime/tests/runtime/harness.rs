@@ -216,7 +216,7 @@ impl Net {
             .subnets()
             .map(|(n, _)| u128::from(state.pool(n).map_or(0, |p| p.tao)))
             .sum();
-        let root = u128::from(state.root_stake());
+        let root = u128::from(state.root_tao());
         assert_eq!(u128::from(state.total_issuance()), balances + pools + root);
         for (netuid, _) in state.subnets() {
             let supply = state.alpha_supply(netuid);
@@ -229,6 +229,7 @@ impl Net {
                 u128::from(pool)
                     + staked
                     + u128::from(state.pending_emission(netuid).total())
+                    + u128::from(state.root_unclaimed(netuid))
                     + u128::from(supply.burned),
                 "alpha of subnet {netuid}"
             );

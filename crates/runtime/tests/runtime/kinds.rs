@@ -166,7 +166,9 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::InvalidTake { .. }
         | DispatchError::InvalidChainParams(_)
         | DispatchError::BatchLengthMismatch
-        | DispatchError::RegistrationPriceAboveLimit { .. } => {}
+        | DispatchError::RegistrationPriceAboveLimit { .. }
+        | DispatchError::InvalidSubnetCount { .. }
+        | DispatchError::NothingToClaim { .. } => {}
     }
 }
 
@@ -367,6 +369,16 @@ fn test_dispatch_error_kinds_are_frozen() {
                 46,
                 "registration_price_above_limit",
             ),
+            (
+                DispatchError::InvalidSubnetCount { count: 0, max: 0 },
+                47,
+                "invalid_subnet_count",
+            ),
+            (
+                DispatchError::NothingToClaim { threshold: 0 },
+                48,
+                "nothing_to_claim",
+            ),
         ],
         DispatchError::kind,
         every_dispatch_error_variant_is_listed,
@@ -552,7 +564,8 @@ fn every_supply_error_variant_is_listed(e: &SupplyError) {
     match e {
         SupplyError::TaoUnaccounted { .. }
         | SupplyError::IssuanceMismatch { .. }
-        | SupplyError::AlphaUnaccounted { .. } => {}
+        | SupplyError::AlphaUnaccounted { .. }
+        | SupplyError::RootStakeMismatch { .. } => {}
     }
 }
 
@@ -586,6 +599,14 @@ fn test_supply_error_kinds_are_frozen() {
                 },
                 2,
                 "alpha_unaccounted",
+            ),
+            (
+                SupplyError::RootStakeMismatch {
+                    recorded: 0,
+                    staked: 0,
+                },
+                3,
+                "root_stake_mismatch",
             ),
         ],
         SupplyError::kind,
@@ -621,6 +642,8 @@ fn every_call_is_listed(call: &Call) {
         | Call::SwapStake { .. }
         | Call::SwapStakeLimit { .. }
         | Call::UnstakeAll { .. }
+        | Call::ClaimRoot { .. }
+        | Call::SetRootClaimType { .. }
         | Call::IncreaseTake { .. }
         | Call::DecreaseTake { .. }
         | Call::Governance(_) => {}
@@ -828,6 +851,13 @@ fn test_call_names_are_frozen() {
                 hotkey: AccountId([0; 32]),
             },
             "unstake_all",
+        ),
+        (Call::ClaimRoot { subnets: vec![1] }, "claim_root"),
+        (
+            Call::SetRootClaimType {
+                claim_type: plexus_runtime::RootClaimType::Keep,
+            },
+            "set_root_claim_type",
         ),
         (
             Call::IncreaseTake {

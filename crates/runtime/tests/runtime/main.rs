@@ -9,6 +9,7 @@ mod blocks;
 mod economics;
 mod kinds;
 mod properties;
+mod root;
 mod staking;
 mod subnets;
 mod substrate;

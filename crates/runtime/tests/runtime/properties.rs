@@ -1,7 +1,9 @@
 //! Determinism and invariants over random transaction histories.
 
 use crate::harness::*;
-use plexus_runtime::{Call, GovernanceCall, Hyperparameter, SignedTransaction};
+use plexus_runtime::{
+    Call, ChainParams, GovernanceCall, Hyperparameter, RootClaimType, SignedTransaction,
+};
 use proptest::prelude::*;
 
 /// A random call from one of a few accounts; many are meant to fail.
@@ -73,6 +75,18 @@ fn call_strategy() -> impl Strategy<Value = (u8, Call)> {
             }
         )),
         (who.clone(), 100u8..=110).prop_map(|(w, h)| (w, Call::UnstakeAll { hotkey: account(h) })),
+        (who.clone(), proptest::collection::vec(0u16..=3, 0..3))
+            .prop_map(|(w, subnets)| (w, Call::ClaimRoot { subnets })),
+        (who.clone(), 0u8..3, 1u16..=3).prop_map(|(w, kind, n)| (
+            w,
+            Call::SetRootClaimType {
+                claim_type: match kind {
+                    0 => RootClaimType::Swap,
+                    1 => RootClaimType::Keep,
+                    _ => RootClaimType::KeepSubnets { subnets: vec![n] },
+                }
+            }
+        )),
         (
             100u8..=110,
             1u16..=3,
@@ -95,20 +109,22 @@ fn call_strategy() -> impl Strategy<Value = (u8, Call)> {
 fn propose(
     history: &[Vec<(u8, Call)>],
 ) -> (Vec<plexus_primitives::H256>, Vec<plexus_runtime::Block>) {
-    let (roots, blocks, _) = propose_counting(history);
+    let (roots, blocks, _, _) = propose_counting(history);
     (roots, blocks)
 }
 
-/// As [`propose`], also counting the epochs that paid something out.
+/// As [`propose`], also counting the epochs that paid something out and the root claims.
 fn propose_counting(
     history: &[Vec<(u8, Call)>],
 ) -> (
     Vec<plexus_primitives::H256>,
     Vec<plexus_runtime::Block>,
     usize,
+    usize,
 ) {
     let mut paid_epochs = 0;
-    let mut net = Net::quick();
+    let mut root_claims = 0;
+    let mut net = property_net();
     let mut roots = Vec::new();
     let mut blocks = Vec::new();
     for calls in history {
@@ -131,15 +147,33 @@ fn propose_counting(
             .iter()
             .filter(|(_, e)| matches!(e, plexus_runtime::Event::EpochRun { emission, .. } if *emission > 0))
             .count();
+        root_claims += outcome
+            .events
+            .iter()
+            .filter(|(_, e)| matches!(e, plexus_runtime::Event::RootClaimed { .. }))
+            .count();
         roots.push(block.header.state_root);
         blocks.push(block);
     }
-    (roots, blocks, paid_epochs)
+    (roots, blocks, paid_epochs, root_claims)
+}
+
+/// [`Net::quick`] with moving prices that follow spot prices at once, so that with two
+/// subnets started root is paid its share, and two automatic root claims per block.
+fn property_net() -> Net {
+    Net::new(ChainParams {
+        network_rate_limit: 0,
+        network_min_lock: TAO,
+        moving_alpha_ppb: 1_000_000_000,
+        ema_price_halving_blocks: 0,
+        num_root_claims: 2,
+        ..ChainParams::default()
+    })
 }
 
 /// Applies `blocks` on a fresh node; returns the roots it reaches.
 fn replay(blocks: &[plexus_runtime::Block]) -> Vec<plexus_primitives::H256> {
-    let mut node = Net::quick();
+    let mut node = property_net();
     blocks
         .iter()
         .map(|block| node.chain.apply_block(block).unwrap().header.state_root)
@@ -153,16 +187,20 @@ proptest! {
     fn test_random_histories_conserve_supply_and_replay_identically(
         history in proptest::collection::vec(proptest::collection::vec(call_strategy(), 0..8), 1..24)
     ) {
-        // Every history starts with a running subnet (tempo 11), so that most of them include
-        // emission, epochs and payouts.
+        // Every history starts with two running subnets (tempo 11) and root stake on the first
+        // one's owner hotkey, so that most of them include emission, epochs, payouts and root
+        // dividends.
         let mut history = history;
         history.insert(0, vec![
             (1, Call::RegisterNetwork { hotkey: account(100) }),
+            (2, Call::RegisterNetwork { hotkey: account(101) }),
             (GOV, Call::Governance(GovernanceCall::SetHyperparameter {
                 netuid: 1,
                 value: Hyperparameter::Tempo(11),
             })),
             (1, Call::StartCall { netuid: 1 }),
+            (2, Call::StartCall { netuid: 2 }),
+            (3, Call::AddStake { hotkey: account(100), netuid: 0, amount: 2 * TAO }),
         ]);
         let (roots, blocks) = propose(&history);
         // Fresh nodes applying the blocks reach every root, every time.
@@ -170,7 +208,7 @@ proptest! {
         prop_assert_eq!(&replay(&blocks), &roots);
         // A node offered a corrupted copy of each block first rejects it untouched, then
         // accepts the real one.
-        let mut node = Net::quick();
+        let mut node = property_net();
         for block in &blocks {
             let mut forged = block.clone();
             forged.header.state_root.0[0] ^= 1;
@@ -218,13 +256,16 @@ fn test_long_history_is_deterministic() {
                         },
                         43..=47 => Call::AddStake {
                             hotkey: account(100 + rnd(12) as u8),
-                            netuid: 1 + rnd(3) as u16,
+                            netuid: rnd(4) as u16,
                             amount: rnd(5 * TAO),
                         },
                         48 => Call::RemoveStake {
                             hotkey: account(100 + rnd(12) as u8),
-                            netuid: 1 + rnd(3) as u16,
+                            netuid: rnd(4) as u16,
                             amount: rnd(2 * TAO),
+                        },
+                        49 if rnd(3) == 0 => Call::ClaimRoot {
+                            subnets: vec![1 + rnd(3) as u16],
                         },
                         0..=29 => Call::Transfer {
                             dest: account(1 + rnd(8) as u8),
@@ -257,8 +298,9 @@ fn test_long_history_is_deterministic() {
                 .collect()
         })
         .collect();
-    let (a, blocks, paid_epochs) = propose_counting(&history);
+    let (a, blocks, paid_epochs, root_claims) = propose_counting(&history);
     assert!(paid_epochs > 5, "{paid_epochs} epochs paid out");
+    assert!(root_claims > 0, "no root dividends claimed");
     assert_eq!(replay(&blocks), a);
     assert_eq!(replay(&blocks), a);
     let included: usize = blocks.iter().map(|b| b.transactions.len()).sum();

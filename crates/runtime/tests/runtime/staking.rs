@@ -502,7 +502,7 @@ fn test_root_stake_is_tao_one_to_one_and_comes_back() {
         net.chain.state().balance(&account(2)),
         before - 100 * TAO - fee
     );
-    assert_eq!(net.chain.state().root_stake(), 100 * TAO);
+    assert_eq!(net.chain.state().root_tao(), 100 * TAO);
     net.assert_supply_conserved();
     assert_eq!(net.chain.state().check_supply(), Ok(()));
 
@@ -520,7 +520,7 @@ fn test_root_stake_is_tao_one_to_one_and_comes_back() {
         }
     );
     net.ok(2, remove(101, root, 60 * TAO));
-    assert_eq!(net.chain.state().root_stake(), 0);
+    assert_eq!(net.chain.state().root_tao(), 0);
     assert_eq!(
         net.fails(2, add(150, root, TAO)),
         DispatchError::HotkeyNotFound

@@ -1,0 +1,58 @@
+//! Root dividends: claiming them and choosing what they become (see `root.rs` for how they
+//! accrue).
+
+use super::Context;
+use crate::types::RootClaimType;
+use crate::{DispatchError, Event};
+use plexus_primitives::NetUid;
+
+/// Most subnets one `claim_root` names (the reference's bound).
+pub const MAX_CLAIM_SUBNETS: usize = 5;
+
+/// Most subnets a `KeepSubnets` claim type lists.
+pub const MAX_KEEP_SUBNETS: usize = 256;
+
+impl Context<'_> {
+    /// Claims the signer's root dividends from `subnets`, through every hotkey it stakes on
+    /// root through, each at least the chain's claim threshold.
+    pub(crate) fn claim_root(&mut self, subnets: &[NetUid]) -> Result<(), DispatchError> {
+        if subnets.is_empty() || subnets.len() > MAX_CLAIM_SUBNETS {
+            return Err(DispatchError::InvalidSubnetCount {
+                count: u32::try_from(subnets.len()).unwrap_or(u32::MAX),
+                max: MAX_CLAIM_SUBNETS as u32,
+            });
+        }
+        let threshold = self.state.params.get().root_claim_threshold;
+        let claims = self.state.claim_root(self.who, Some(subnets), threshold)?;
+        if claims.is_empty() {
+            return Err(DispatchError::NothingToClaim { threshold });
+        }
+        for claim in claims {
+            self.emit(claim.event(self.who));
+        }
+        Ok(())
+    }
+
+    /// Chooses what the signer's root dividends become when claimed.
+    pub(crate) fn set_root_claim_type(
+        &mut self,
+        claim_type: &RootClaimType,
+    ) -> Result<(), DispatchError> {
+        if let RootClaimType::KeepSubnets { subnets } = claim_type {
+            if subnets.is_empty() || subnets.len() > MAX_KEEP_SUBNETS {
+                return Err(DispatchError::InvalidSubnetCount {
+                    count: u32::try_from(subnets.len()).unwrap_or(u32::MAX),
+                    max: MAX_KEEP_SUBNETS as u32,
+                });
+            }
+        }
+        self.state
+            .root_claim_types
+            .insert(self.who, claim_type.clone());
+        self.emit(Event::RootClaimTypeSet {
+            coldkey: self.who,
+            claim_type: claim_type.clone(),
+        });
+        Ok(())
+    }
+}
