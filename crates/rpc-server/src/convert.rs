@@ -177,6 +177,44 @@ pub(crate) fn event(e: &Event) -> types::Event {
             alpha,
             tao,
         },
+        Event::ChildrenScheduled {
+            hotkey,
+            netuid,
+            children,
+            cooldown_block,
+        } => T::ChildrenScheduled {
+            hotkey,
+            netuid,
+            children,
+            cooldown_block,
+        },
+        Event::ChildrenSet {
+            hotkey,
+            netuid,
+            children,
+        } => T::ChildrenSet {
+            hotkey,
+            netuid,
+            children,
+        },
+        Event::ChildrenDropped {
+            hotkey,
+            netuid,
+            error,
+        } => T::ChildrenDropped {
+            hotkey,
+            netuid,
+            error: tx_error(&error),
+        },
+        Event::ChildkeyTakeSet {
+            hotkey,
+            netuid,
+            take,
+        } => T::ChildkeyTakeSet {
+            hotkey,
+            netuid,
+            take,
+        },
         Event::RootClaimTypeSet {
             coldkey,
             claim_type,

@@ -15,6 +15,7 @@ use crate::state::State;
 use crate::types::{EpochRecord, Neuron, NeuronEpoch, PendingEmission};
 use crate::{Event, Phase};
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid};
+use std::collections::BTreeMap;
 
 /// How many epochs of each subnet's history the state keeps.
 pub const EPOCH_HISTORY: u64 = 1024;
@@ -50,6 +51,7 @@ impl State {
                 s.epoch_index
             });
             let paid = self.run_epoch(netuid, block, previous);
+            self.apply_pending_children(netuid, block, events);
             if let Some(epoch) = epoch {
                 self.record_epoch(netuid, epoch, block, paid);
                 events.push((
@@ -199,13 +201,21 @@ impl State {
         } else {
             pending.validator
         };
-        let dividends: Vec<(AccountId, U96F32)> = epoch
-            .neurons
-            .iter()
-            .zip(&out.validator_emission)
-            .filter(|(_, d)| **d > 0)
-            .map(|(neuron, d)| (neuron.hotkey, U96F32::from_u64(*d)))
-            .collect();
+        // Each validator's dividend is shared with the parents that lend it stake weight.
+        let tao_weight = self.tao_weight();
+        let mut by_hotkey: BTreeMap<AccountId, U96F32> = BTreeMap::new();
+        for (neuron, dividend) in epoch.neurons.iter().zip(&out.validator_emission) {
+            if *dividend == 0 {
+                continue;
+            }
+            for (hotkey, amount) in
+                self.dividend_recipients(&neuron.hotkey, netuid, *dividend, tao_weight)
+            {
+                let sum = by_hotkey.entry(hotkey).or_insert(U96F32::ZERO);
+                *sum = sum.add(U96F32::from_u64(amount));
+            }
+        }
+        let dividends: Vec<(AccountId, U96F32)> = by_hotkey.into_iter().collect();
         let split = self.split_dividends(netuid, &dividends, validator_pool, pending.root);
         for (hotkey, alpha, root) in split {
             let take = U96F32::ratio(u64::from(self.delegate_take(&hotkey)), u64::from(u16::MAX));

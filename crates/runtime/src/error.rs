@@ -18,7 +18,7 @@
 
 use crate::{HyperparameterKind, PoolError};
 use parity_scale_codec::{Decode, Encode};
-use plexus_primitives::{Balance, BlockNumber, NetUid, Uid, H256};
+use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid, H256};
 use serde::Serialize;
 use std::fmt;
 
@@ -390,6 +390,44 @@ pub enum DispatchError {
         /// The most allowed.
         max: u32,
     },
+    /// More children than a parent may have on one subnet.
+    #[error("{count} children; at most {max} allowed")]
+    TooManyChildren {
+        /// Children given.
+        count: u32,
+        /// The most allowed.
+        max: u32,
+    },
+    /// Children's proportions that add up to more than the whole stake.
+    #[error("children's proportions add up to more than 100%")]
+    ProportionsOverflow,
+    /// A hotkey named as its own child.
+    #[error("a hotkey cannot be its own child")]
+    ChildIsParent,
+    /// A child named twice.
+    #[error("child {0} appears more than once")]
+    DuplicateChild(AccountId),
+    /// A child that is already an ancestor of the parent on the subnet.
+    #[error("child {0} is an ancestor of the parent: the links would form a cycle")]
+    ChildCycle(AccountId),
+    /// Child hotkeys and their takes are per subnet; root has none.
+    #[error("child hotkeys are set per subnet, not on root")]
+    NotOnRoot,
+    /// A parent with less stake weight than the chain's threshold.
+    #[error("stake weight {stake} is below the {required} needed to have children")]
+    NotEnoughStakeForChildren {
+        /// The parent's stake weight.
+        stake: u64,
+        /// The threshold.
+        required: u64,
+    },
+    /// The same children are already waiting for their cooldown; asking again would only
+    /// restart it.
+    #[error("these children are already pending; they take effect after block {effective_after}")]
+    ChildrenAlreadyPending {
+        /// The end of the cooldown.
+        effective_after: BlockNumber,
+    },
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -462,6 +500,16 @@ impl DispatchError {
             }
             Self::InvalidSubnetCount { .. } => ErrorKind::new(47, "invalid_subnet_count"),
             Self::NothingToClaim { .. } => ErrorKind::new(48, "nothing_to_claim"),
+            Self::TooManyChildren { .. } => ErrorKind::new(49, "too_many_children"),
+            Self::ProportionsOverflow => ErrorKind::new(50, "proportions_overflow"),
+            Self::ChildIsParent => ErrorKind::new(51, "child_is_parent"),
+            Self::DuplicateChild(_) => ErrorKind::new(52, "duplicate_child"),
+            Self::ChildCycle(_) => ErrorKind::new(53, "child_cycle"),
+            Self::NotOnRoot => ErrorKind::new(54, "not_on_root"),
+            Self::NotEnoughStakeForChildren { .. } => {
+                ErrorKind::new(55, "not_enough_stake_for_children")
+            }
+            Self::ChildrenAlreadyPending { .. } => ErrorKind::new(56, "children_already_pending"),
         }
     }
 }

@@ -223,6 +223,45 @@ pub enum Event {
         /// The TAO it was sold for and staked on root; absent if kept as alpha.
         tao: Option<Balance>,
     },
+    /// A parent asked for children on a subnet; they take effect at its first epoch after
+    /// `cooldown_block`.
+    ChildrenScheduled {
+        /// The parent hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// (proportion of `u64::MAX`, child hotkey); empty revokes.
+        children: Vec<(u64, AccountId)>,
+        /// The end of the cooldown.
+        cooldown_block: BlockNumber,
+    },
+    /// A parent's children on a subnet took effect.
+    ChildrenSet {
+        /// The parent hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// (proportion of `u64::MAX`, child hotkey).
+        children: Vec<(u64, AccountId)>,
+    },
+    /// Pending children no longer fit the links when their cooldown ended and were dropped.
+    ChildrenDropped {
+        /// The parent hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// Why.
+        error: DispatchError,
+    },
+    /// A child hotkey's take changed.
+    ChildkeyTakeSet {
+        /// The child hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// The take (u16 proportion).
+        take: u16,
+    },
     /// A coldkey chose how its root dividends are claimed.
     RootClaimTypeSet {
         /// The coldkey.
@@ -247,7 +286,17 @@ impl Event {
             Self::AxonServed { hotkey, .. }
             | Self::WeightsCommitted { hotkey, .. }
             | Self::WeightsRevealed { hotkey, .. }
-            | Self::DelegateTakeSet { hotkey, .. } => vec![*hotkey],
+            | Self::DelegateTakeSet { hotkey, .. }
+            | Self::ChildrenDropped { hotkey, .. }
+            | Self::ChildkeyTakeSet { hotkey, .. } => vec![*hotkey],
+            Self::ChildrenScheduled {
+                hotkey, children, ..
+            }
+            | Self::ChildrenSet {
+                hotkey, children, ..
+            } => std::iter::once(*hotkey)
+                .chain(children.iter().map(|(_, c)| *c))
+                .collect(),
             Self::IdentitySet { coldkey } | Self::RootClaimTypeSet { coldkey, .. } => {
                 vec![*coldkey]
             }
@@ -295,6 +344,10 @@ impl Event {
             | Self::StakeAdded { netuid, .. }
             | Self::StakeRemoved { netuid, .. }
             | Self::RootClaimed { netuid, .. }
+            | Self::ChildrenScheduled { netuid, .. }
+            | Self::ChildrenSet { netuid, .. }
+            | Self::ChildrenDropped { netuid, .. }
+            | Self::ChildkeyTakeSet { netuid, .. }
             | Self::EpochRun { netuid, .. } => vec![*netuid],
             Self::StakeMoved {
                 from_netuid,

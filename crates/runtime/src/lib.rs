@@ -64,6 +64,7 @@ mod block;
 mod block_step;
 mod calls;
 mod chain;
+mod children;
 mod emission;
 mod epoch;
 mod error;
@@ -92,6 +93,7 @@ pub use calls::{
     commit_hash, normalized_max, MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_UNREVEALED_COMMITS,
 };
 pub use chain::{BlockOutcome, Chain, Events};
+pub use children::MAX_CHILDREN;
 pub use emission::block_emission;
 pub use epoch::EPOCH_HISTORY;
 pub use error::{BlockError, DispatchError, ErrorKind, InvalidTransaction};
@@ -112,6 +114,6 @@ pub use tx::{
 };
 pub use types::{
     AlphaSupply, AxonInfo, BlockEmission, ChainIdentity, DelegateTake, EpochRecord, Globals,
-    Neuron, NeuronEpoch, PendingEmission, RootClaimType, SharePool, Subnet, SubnetIdentity,
-    SystemInfo, WeightCommit,
+    Neuron, NeuronEpoch, PendingChildren, PendingEmission, RootClaimType, SharePool, Subnet,
+    SubnetIdentity, SystemInfo, WeightCommit,
 };

@@ -27,6 +27,7 @@ pub(crate) struct U96F32(u128);
 
 impl U96F32 {
     pub(crate) const ZERO: Self = Self(0);
+    pub(crate) const ONE: Self = Self(1 << 32);
 
     pub(crate) const fn from_bits(bits: u128) -> Self {
         Self(bits)

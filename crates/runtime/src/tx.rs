@@ -292,6 +292,29 @@ pub enum Call {
         /// The hotkey.
         hotkey: AccountId,
     },
+    /// Coldkey owning `hotkey`: make these (proportion of `u64::MAX`, child hotkey) its
+    /// children on `netuid` (at most [`MAX_CHILDREN`](crate::MAX_CHILDREN); empty: revoke
+    /// them all), after the chain's cooldown, at the subnet's next epoch.
+    #[codec(index = 70)]
+    SetChildren {
+        /// The parent hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// (proportion, child hotkey).
+        children: Vec<(u64, AccountId)>,
+    },
+    /// Coldkey owning `hotkey`: the share of its parents' dividends it keeps on `netuid`
+    /// (u16 proportion, at most the chain's maximum; raising it is rate-limited).
+    #[codec(index = 71)]
+    SetChildkeyTake {
+        /// The child hotkey.
+        hotkey: AccountId,
+        /// The subnet.
+        netuid: NetUid,
+        /// The take.
+        take: u16,
+    },
     /// Coldkey: claim the root dividends owed on these subnets (1 to
     /// [`MAX_CLAIM_SUBNETS`](crate::MAX_CLAIM_SUBNETS)), through every hotkey the signer
     /// stakes on root through, as its claim type says.
@@ -383,6 +406,8 @@ impl Call {
             Self::SwapStakeLimit { .. } => "swap_stake_limit",
             Self::UnstakeAll { .. } => "unstake_all",
             Self::ClaimRoot { .. } => "claim_root",
+            Self::SetChildren { .. } => "set_children",
+            Self::SetChildkeyTake { .. } => "set_childkey_take",
             Self::SetRootClaimType { .. } => "set_root_claim_type",
             Self::IncreaseTake { .. } => "increase_take",
             Self::DecreaseTake { .. } => "decrease_take",

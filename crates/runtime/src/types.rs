@@ -278,3 +278,12 @@ impl RootClaimType {
         }
     }
 }
+
+/// Child hotkeys a parent asked for on one subnet, waiting for their cooldown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct PendingChildren {
+    /// (proportion of `u64::MAX`, child hotkey); empty revokes every child.
+    pub children: Vec<(u64, AccountId)>,
+    /// They take effect at the subnet's first epoch after this block.
+    pub cooldown_block: BlockNumber,
+}

@@ -173,6 +173,32 @@ pub enum Event {
         #[serde(with = "option_as_string")]
         tao: Option<Balance>,
     },
+    /// A parent asked for children (proportion of `u64::MAX`, child hotkey) on a subnet; they
+    /// take effect at its first epoch after `cooldown_block`. Empty revokes.
+    ChildrenScheduled {
+        hotkey: AccountId,
+        netuid: NetUid,
+        children: Vec<(u64, AccountId)>,
+        cooldown_block: BlockNumber,
+    },
+    /// A parent's children on a subnet took effect.
+    ChildrenSet {
+        hotkey: AccountId,
+        netuid: NetUid,
+        children: Vec<(u64, AccountId)>,
+    },
+    /// Pending children no longer fit the links when their cooldown ended and were dropped.
+    ChildrenDropped {
+        hotkey: AccountId,
+        netuid: NetUid,
+        error: TxError,
+    },
+    /// A child hotkey's take on a subnet changed (of 65535).
+    ChildkeyTakeSet {
+        hotkey: AccountId,
+        netuid: NetUid,
+        take: u16,
+    },
     /// A coldkey chose what its root dividends become.
     RootClaimTypeSet {
         coldkey: AccountId,

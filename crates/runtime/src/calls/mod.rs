@@ -2,6 +2,7 @@
 //! having possibly written some state; the caller rolls such partial writes back.
 
 mod balances;
+mod children;
 mod delegate;
 mod neurons;
 mod root;
@@ -205,6 +206,16 @@ pub(crate) fn dispatch(
         ),
         Call::UnstakeAll { hotkey } => cx.unstake_all(*hotkey),
         Call::ClaimRoot { subnets } => cx.claim_root(subnets),
+        Call::SetChildren {
+            hotkey,
+            netuid,
+            children,
+        } => cx.set_children(*hotkey, *netuid, children),
+        Call::SetChildkeyTake {
+            hotkey,
+            netuid,
+            take,
+        } => cx.set_childkey_take(*hotkey, *netuid, *take),
         Call::SetRootClaimType { claim_type } => cx.set_root_claim_type(claim_type),
         Call::IncreaseTake { hotkey, take } => cx.set_take(*hotkey, *take, true),
         Call::DecreaseTake { hotkey, take } => cx.set_take(*hotkey, *take, false),

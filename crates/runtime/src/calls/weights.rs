@@ -63,7 +63,8 @@ impl State {
     }
 
     /// Stake weight backing `hotkey` on `netuid`: the alpha staked through it plus its root
-    /// TAO stake times the chain's `tao_weight` (reference-chain §2.2), in I64F64. As the
+    /// TAO stake times the chain's `tao_weight` (reference-chain §2.2), each as inherited
+    /// through child and parent hotkeys (see [`State::inherited_stake`]), in I64F64. As the
     /// reference computes it, the weight is first reduced to 32 fractional bits (U96F32), so
     /// the product is exact: `alpha × 2⁶⁴ + root × (⌊tao_weight × 2³² / (2⁶⁴ − 1)⌋ × 2³²)`.
     pub fn stake_weight_fixed(&self, netuid: NetUid, hotkey: &AccountId) -> I64F64 {
@@ -72,9 +73,7 @@ impl State {
 
     /// The chain's `tao_weight` as I64F64 bits, through U96F32 as the reference computes it.
     pub(crate) fn tao_weight_bits(&self) -> i128 {
-        let stored = self.params.get_ref().map_or(0, |p| p.tao_weight);
-        let weight = (u128::from(stored) << 32) / u128::from(u64::MAX);
-        i128::try_from(weight << 32).unwrap_or(i128::MAX)
+        i128::try_from(self.tao_weight().to_bits() << 32).unwrap_or(i128::MAX)
     }
 
     /// [`State::stake_weight_fixed`] for a `tao_weight` already read, as the epoch reads it
@@ -85,11 +84,11 @@ impl State {
         hotkey: &AccountId,
         tao_weight_bits: i128,
     ) -> I64F64 {
-        let alpha = I64F64::from_u64(self.hotkey_stake(hotkey, netuid));
+        let alpha = I64F64::from_u64(self.inherited_stake(hotkey, netuid, netuid));
         if netuid == crate::ROOT_NETUID {
             return alpha;
         }
-        let root = i128::from(self.hotkey_stake(hotkey, crate::ROOT_NETUID));
+        let root = i128::from(self.inherited_stake(hotkey, netuid, crate::ROOT_NETUID));
         I64F64::from_bits(
             alpha
                 .to_bits()

@@ -10,8 +10,8 @@ mod trie;
 pub(crate) use map::{Map, Value};
 
 use crate::types::{
-    AlphaSupply, ChainIdentity, DelegateTake, EpochRecord, Globals, Neuron, PendingEmission,
-    RootClaimType, SharePool, Subnet, SystemInfo, WeightCommit,
+    AlphaSupply, ChainIdentity, DelegateTake, EpochRecord, Globals, Neuron, PendingChildren,
+    PendingEmission, RootClaimType, SharePool, Subnet, SystemInfo, WeightCommit,
 };
 use crate::ErrorKind;
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
@@ -214,4 +214,15 @@ state! {
     root_claim_types: Map<AccountId, RootClaimType>,
     /// The coldkey the automatic claims reached last; the next block continues after it.
     root_claim_cursor: Value<Option<AccountId>>,
+    /// `ChildKeys`: (parent hotkey, netuid) → (proportion of `u64::MAX`, child hotkey).
+    child_keys: Map<(AccountId, NetUid), Vec<(u64, AccountId)>>,
+    /// `ParentKeys`: (child hotkey, netuid) → (proportion of `u64::MAX`, parent hotkey).
+    parent_keys: Map<(AccountId, NetUid), Vec<(u64, AccountId)>>,
+    /// `PendingChildKeys`: (netuid, parent hotkey) → children waiting for their cooldown.
+    pending_children: Map<(NetUid, AccountId), PendingChildren>,
+    /// Block of each parent's last `set_children` on each subnet (rate limit).
+    children_set_at: Map<(AccountId, NetUid), BlockNumber>,
+    /// `ChildkeyTake`: (child hotkey, netuid) → the share of parents' dividends it keeps, and
+    /// when it last changed (increases are rate-limited).
+    childkey_takes: Map<(AccountId, NetUid), DelegateTake>,
 }

@@ -168,7 +168,15 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::BatchLengthMismatch
         | DispatchError::RegistrationPriceAboveLimit { .. }
         | DispatchError::InvalidSubnetCount { .. }
-        | DispatchError::NothingToClaim { .. } => {}
+        | DispatchError::NothingToClaim { .. }
+        | DispatchError::TooManyChildren { .. }
+        | DispatchError::ProportionsOverflow
+        | DispatchError::ChildIsParent
+        | DispatchError::DuplicateChild(_)
+        | DispatchError::ChildCycle(_)
+        | DispatchError::NotOnRoot
+        | DispatchError::NotEnoughStakeForChildren { .. }
+        | DispatchError::ChildrenAlreadyPending { .. } => {}
     }
 }
 
@@ -378,6 +386,41 @@ fn test_dispatch_error_kinds_are_frozen() {
                 DispatchError::NothingToClaim { threshold: 0 },
                 48,
                 "nothing_to_claim",
+            ),
+            (
+                DispatchError::TooManyChildren { count: 0, max: 0 },
+                49,
+                "too_many_children",
+            ),
+            (
+                DispatchError::ProportionsOverflow,
+                50,
+                "proportions_overflow",
+            ),
+            (DispatchError::ChildIsParent, 51, "child_is_parent"),
+            (
+                DispatchError::DuplicateChild(AccountId([0; 32])),
+                52,
+                "duplicate_child",
+            ),
+            (
+                DispatchError::ChildCycle(AccountId([0; 32])),
+                53,
+                "child_cycle",
+            ),
+            (DispatchError::NotOnRoot, 54, "not_on_root"),
+            (
+                DispatchError::NotEnoughStakeForChildren {
+                    stake: 0,
+                    required: 0,
+                },
+                55,
+                "not_enough_stake_for_children",
+            ),
+            (
+                DispatchError::ChildrenAlreadyPending { effective_after: 0 },
+                56,
+                "children_already_pending",
             ),
         ],
         DispatchError::kind,
@@ -643,6 +686,8 @@ fn every_call_is_listed(call: &Call) {
         | Call::SwapStakeLimit { .. }
         | Call::UnstakeAll { .. }
         | Call::ClaimRoot { .. }
+        | Call::SetChildren { .. }
+        | Call::SetChildkeyTake { .. }
         | Call::SetRootClaimType { .. }
         | Call::IncreaseTake { .. }
         | Call::DecreaseTake { .. }
@@ -853,6 +898,22 @@ fn test_call_names_are_frozen() {
             "unstake_all",
         ),
         (Call::ClaimRoot { subnets: vec![1] }, "claim_root"),
+        (
+            Call::SetChildren {
+                hotkey: AccountId([0; 32]),
+                netuid: 1,
+                children: vec![],
+            },
+            "set_children",
+        ),
+        (
+            Call::SetChildkeyTake {
+                hotkey: AccountId([0; 32]),
+                netuid: 1,
+                take: 0,
+            },
+            "set_childkey_take",
+        ),
         (
             Call::SetRootClaimType {
                 claim_type: plexus_runtime::RootClaimType::Keep,

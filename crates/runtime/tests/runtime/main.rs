@@ -6,6 +6,7 @@
 mod harness;
 
 mod blocks;
+mod children;
 mod economics;
 mod kinds;
 mod properties;

@@ -75,6 +75,29 @@ fn call_strategy() -> impl Strategy<Value = (u8, Call)> {
             }
         )),
         (who.clone(), 100u8..=110).prop_map(|(w, h)| (w, Call::UnstakeAll { hotkey: account(h) })),
+        // Child hotkeys move stake weight between hotkeys and dividends back to parents.
+        (
+            who.clone(),
+            100u8..=110,
+            0u16..=3,
+            proptest::collection::vec((any::<u64>(), 100u8..=110), 0..3)
+        )
+            .prop_map(|(w, h, n, c)| (
+                w,
+                Call::SetChildren {
+                    hotkey: account(h),
+                    netuid: n,
+                    children: c.into_iter().map(|(p, c)| (p / 2, account(c))).collect(),
+                }
+            )),
+        (who.clone(), 100u8..=110, 1u16..=3, 0u16..=12_000).prop_map(|(w, h, n, t)| (
+            w,
+            Call::SetChildkeyTake {
+                hotkey: account(h),
+                netuid: n,
+                take: t
+            }
+        )),
         (who.clone(), proptest::collection::vec(0u16..=3, 0..3))
             .prop_map(|(w, subnets)| (w, Call::ClaimRoot { subnets })),
         (who.clone(), 0u8..3, 1u16..=3).prop_map(|(w, kind, n)| (
@@ -159,7 +182,8 @@ fn propose_counting(
 }
 
 /// [`Net::quick`] with moving prices that follow spot prices at once, so that with two
-/// subnets started root is paid its share, and two automatic root claims per block.
+/// subnets started root is paid its share, two automatic root claims per block, and a short
+/// cooldown for child hotkeys.
 fn property_net() -> Net {
     Net::new(ChainParams {
         network_rate_limit: 0,
@@ -167,6 +191,7 @@ fn property_net() -> Net {
         moving_alpha_ppb: 1_000_000_000,
         ema_price_halving_blocks: 0,
         num_root_claims: 2,
+        pending_childkey_cooldown: 5,
         ..ChainParams::default()
     })
 }
