@@ -175,6 +175,21 @@ pub(crate) fn register<B: Backend>(
         let at = args.optional("at")?;
         Ok(view(&*ctx.backend, at)?.with(|state, _| queries::delegates(state)))
     })?;
+    blocking(module, "state_root", 1, |ctx, mut args| {
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::root(state)))
+    })?;
+    blocking(module, "state_rootClaims", 2, |ctx, mut args| {
+        let coldkey: AccountId = args.required("coldkey")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::root_claims(state, coldkey)))
+    })?;
+    blocking(module, "state_hotkeyLinks", 3, |ctx, mut args| {
+        let hotkey: AccountId = args.required("hotkey")?;
+        let netuid: NetUid = args.required("netuid")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::hotkey_links(state, hotkey, netuid)))
+    })?;
     blocking(module, "tx_estimateFee", 1, |ctx, mut args| {
         let bytes: HexBytes = args.required("transaction")?;
         Ok(estimate_fee(&ctx.backend.finalized(), &bytes.0)?)

@@ -5,9 +5,10 @@ use crate::convert::{axon, price_rao};
 use crate::error::ApiError;
 use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
 use plexus_rpc::types::{
-    AccountInfo, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, IdentityInfo, Metagraph,
-    MetagraphNeuron, MetagraphOptions, NetworkLockCost, Nomination, PoolInfo, StakeEntry,
-    StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
+    AccountInfo, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, HotkeyLink,
+    HotkeyLinks, IdentityInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost,
+    Nomination, PendingLinks, PoolInfo, RootClaims, RootInfo, RootOwed, RootStake, RootSubnet,
+    StakeEntry, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
 };
 use plexus_runtime::{block_emission, State, Subnet, ROOT_NETUID};
 
@@ -127,6 +128,8 @@ pub(crate) fn metagraph(
                 coldkey: state.hotkey_owner(&n.hotkey),
                 stake: state.hotkey_stake(&n.hotkey, netuid),
                 root_stake: state.hotkey_stake(&n.hotkey, ROOT_NETUID),
+                children: links(state.children(&n.hotkey, netuid)),
+                parents: links(state.parents(&n.hotkey, netuid)),
                 stake_weight: n.epoch.stake_weight,
                 incentive: n.epoch.incentive,
                 dividends: n.epoch.dividends,
@@ -275,6 +278,84 @@ pub(crate) fn delegates(state: &State) -> Delegates {
         .collect();
     Delegates {
         delegates,
+        block: state.block(),
+    }
+}
+
+fn links(links: Vec<(u64, AccountId)>) -> Vec<HotkeyLink> {
+    links
+        .into_iter()
+        .map(|(proportion, hotkey)| HotkeyLink { hotkey, proportion })
+        .collect()
+}
+
+/// The root network: its stake, parameters and standing on every subnet.
+pub(crate) fn root(state: &State) -> RootInfo {
+    let params = state.chain_params();
+    let subnets = state
+        .subnets()
+        .map(|(netuid, _)| RootSubnet {
+            netuid,
+            root_proportion_ppb: u64::try_from(
+                state.root_proportion(netuid) * 1_000_000_000 >> 32,
+            )
+            .unwrap_or(u64::MAX),
+            unclaimed_alpha: state.root_unclaimed(netuid),
+        })
+        .collect();
+    RootInfo {
+        total_tao: state.root_tao(),
+        tao_weight: params.tao_weight,
+        num_root_claims: params.num_root_claims,
+        claim_threshold: params.root_claim_threshold,
+        subnets,
+        block: state.block(),
+    }
+}
+
+/// A coldkey's root stakes and the dividends it can claim.
+pub(crate) fn root_claims(state: &State, coldkey: AccountId) -> RootClaims {
+    RootClaims {
+        coldkey,
+        claim_type: state.root_claim_type(&coldkey),
+        stakes: state
+            .root_hotkeys_of(&coldkey)
+            .into_iter()
+            .map(|hotkey| RootStake {
+                hotkey,
+                tao: state.stake(&hotkey, &coldkey, ROOT_NETUID),
+            })
+            .collect(),
+        owed: state
+            .root_owed_to(&coldkey)
+            .into_iter()
+            .map(|(hotkey, netuid, alpha)| RootOwed {
+                hotkey,
+                netuid,
+                alpha,
+            })
+            .collect(),
+        block: state.block(),
+    }
+}
+
+/// A hotkey's children, parents, pending children and take on a subnet.
+pub(crate) fn hotkey_links(state: &State, hotkey: AccountId, netuid: NetUid) -> HotkeyLinks {
+    HotkeyLinks {
+        hotkey,
+        netuid,
+        children: links(state.children(&hotkey, netuid)),
+        parents: links(state.parents(&hotkey, netuid)),
+        pending: state
+            .pending_children(&hotkey, netuid)
+            .map(|p| PendingLinks {
+                children: links(p.children),
+                cooldown_block: p.cooldown_block,
+            }),
+        childkey_take: state.childkey_take(&hotkey, netuid),
+        inherited_alpha: state.inherited_stake(&hotkey, netuid, netuid),
+        inherited_root: state.inherited_stake(&hotkey, netuid, ROOT_NETUID),
+        stake_weight: state.stake_weight(netuid, &hotkey),
         block: state.block(),
     }
 }

@@ -5,9 +5,10 @@
 
 use crate::types::{
     BlockEvents, BlockId, BlockInfo, DelegateTakeInfo, Delegates, EventFilter, FeeEstimate,
-    HeaderInfo, Health, HexBytes, IdentityInfo, Metagraph, MetagraphOptions, NetworkLockCost,
-    NextNonce, PoolInfo, Rao, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
-    SyncBatch, SystemInfo, TransactionInfo, TxProgress,
+    HeaderInfo, Health, HexBytes, HotkeyLinks, IdentityInfo, Metagraph, MetagraphOptions,
+    NetworkLockCost, NextNonce, PoolInfo, Rao, RootClaims, RootInfo, StakeInfo, SubnetInfo,
+    SubnetSummary, SwapDirection, SwapSimulation, SyncBatch, SystemInfo, TransactionInfo,
+    TxProgress,
 };
 use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
 use jsonrpsee_core::params::ArrayParams;
@@ -444,6 +445,32 @@ impl Client {
     /// nominators.
     pub async fn delegates(&self, at: Option<BlockId>) -> Result<Delegates, ClientError> {
         self.call("state_delegates", params(&[&at])?).await
+    }
+
+    /// `state_root`: the root network's stake, parameters and standing on every subnet.
+    pub async fn root(&self, at: Option<BlockId>) -> Result<RootInfo, ClientError> {
+        self.call("state_root", params(&[&at])?).await
+    }
+
+    /// `state_rootClaims`: a coldkey's root stakes and the dividends it can claim.
+    pub async fn root_claims(
+        &self,
+        coldkey: AccountId,
+        at: Option<BlockId>,
+    ) -> Result<RootClaims, ClientError> {
+        self.call("state_rootClaims", params(&[&coldkey, &at])?).await
+    }
+
+    /// `state_hotkeyLinks`: a hotkey's children, parents, pending children and childkey take
+    /// on a subnet, and the stake they leave it.
+    pub async fn hotkey_links(
+        &self,
+        hotkey: AccountId,
+        netuid: NetUid,
+        at: Option<BlockId>,
+    ) -> Result<HotkeyLinks, ClientError> {
+        self.call("state_hotkeyLinks", params(&[&hotkey, &netuid, &at])?)
+            .await
     }
 
     /// `state_delegateTake`: the share of dividends a hotkey's owner keeps.

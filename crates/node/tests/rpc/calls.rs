@@ -582,3 +582,83 @@ async fn test_identities_and_delegates_as_the_state_has_them() {
         stake.nominators.iter().map(|n| n.alpha).sum::<u64>()
     );
 }
+
+#[tokio::test]
+async fn test_root_stakes_claims_and_hotkey_links_as_the_state_has_them() {
+    let h = Harness::start().await;
+    let netuid = h.node.subnet(1, 101);
+    h.node.register_many(netuid, [102]);
+    let root = plexus_runtime::ROOT_NETUID;
+    let events = h.node.block_with(vec![
+        h.node.tx(
+            3,
+            Call::AddStake {
+                hotkey: account(101),
+                netuid: root,
+                amount: 50 * TAO,
+            },
+        ),
+        h.node.tx(
+            1,
+            Call::SetChildren {
+                hotkey: account(101),
+                netuid,
+                children: vec![(u64::MAX / 2, account(102))],
+            },
+        ),
+    ]);
+    let events2 = h.node.block_with(vec![h.node.tx(
+        1,
+        Call::SetChildkeyTake {
+            hotkey: account(101),
+            netuid,
+            take: 1_000,
+        },
+    )]);
+    assert!(!events
+        .iter()
+        .chain(&events2)
+        .any(|(_, e)| matches!(e, plexus_runtime::Event::TransactionFailed { .. })));
+    let client = &h.client;
+    let state = h.node.finalized();
+    let state = state.state();
+
+    let info = client.root(None).await.unwrap();
+    assert_eq!(info.total_tao, 50 * TAO);
+    assert_eq!(info.num_root_claims, 5);
+    let subnet = info.subnets.iter().find(|s| s.netuid == netuid).unwrap();
+    let ppb = (state.root_proportion(netuid) * 1_000_000_000) >> 32;
+    assert!(subnet.root_proportion_ppb > 0);
+    assert_eq!(u128::from(subnet.root_proportion_ppb), ppb);
+
+    let claims = client.root_claims(account(3), None).await.unwrap();
+    assert_eq!(claims.claim_type, plexus_runtime::RootClaimType::Swap);
+    assert_eq!(claims.stakes.len(), 1);
+    assert_eq!(
+        (claims.stakes[0].hotkey, claims.stakes[0].tao),
+        (account(101), 50 * TAO)
+    );
+    assert!(claims.owed.is_empty());
+
+    // The subnet has started: the children wait for their cooldown.
+    let links = client
+        .hotkey_links(account(101), netuid, None)
+        .await
+        .unwrap();
+    assert!(links.children.is_empty());
+    let pending = links.pending.unwrap();
+    assert_eq!(pending.children.len(), 1);
+    assert_eq!(
+        (pending.children[0].hotkey, pending.children[0].proportion),
+        (account(102), u64::MAX / 2)
+    );
+    assert_eq!(
+        Some(pending.cooldown_block),
+        state
+            .pending_children(&account(101), netuid)
+            .map(|p| p.cooldown_block)
+    );
+    assert_eq!(links.childkey_take, 1_000);
+    assert_eq!(links.inherited_root, 50 * TAO);
+    assert_eq!(links.stake_weight, state.stake_weight(netuid, &account(101)));
+}

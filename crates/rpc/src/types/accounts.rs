@@ -114,3 +114,120 @@ pub struct Delegates {
     /// The block the answer is for.
     pub block: BlockNumber,
 }
+
+/// The root network (netuid 0) as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootInfo {
+    /// All TAO staked on root, rao.
+    #[serde(with = "as_string")]
+    pub total_tao: Balance,
+    /// How much root stake counts in stake weight, of `u64::MAX` (the chain parameter).
+    #[serde(with = "as_string")]
+    pub tao_weight: u64,
+    /// Coldkeys whose dividends the block step claims each block.
+    pub num_root_claims: u64,
+    /// Dividends owed below this many rao of alpha are not claimed.
+    #[serde(with = "as_string")]
+    pub claim_threshold: Balance,
+    /// Root's standing on each subnet, by netuid.
+    pub subnets: Vec<RootSubnet>,
+    /// The block the answer is for.
+    pub block: BlockNumber,
+}
+
+/// Root's share of one subnet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootSubnet {
+    /// The subnet.
+    pub netuid: NetUid,
+    /// Its root proportion, parts per billion: root's share of its validators' emission and
+    /// the cap on its pool injection.
+    pub root_proportion_ppb: u64,
+    /// Its alpha paid to root stakers and not yet claimed, rao.
+    #[serde(with = "as_string")]
+    pub unclaimed_alpha: Balance,
+}
+
+/// A coldkey's root stake and the dividends it can claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootClaims {
+    /// The coldkey.
+    pub coldkey: AccountId,
+    /// What its dividends become when claimed.
+    pub claim_type: plexus_runtime::RootClaimType,
+    /// Its root stakes, by hotkey.
+    pub stakes: Vec<RootStake>,
+    /// What it can claim now, by hotkey then subnet.
+    pub owed: Vec<RootOwed>,
+    /// The block the answer is for.
+    pub block: BlockNumber,
+}
+
+/// TAO staked on root through one hotkey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootStake {
+    /// The hotkey.
+    pub hotkey: AccountId,
+    /// The stake, rao.
+    #[serde(with = "as_string")]
+    pub tao: Balance,
+}
+
+/// Root dividends of one subnet a coldkey can claim through one hotkey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootOwed {
+    /// The hotkey.
+    pub hotkey: AccountId,
+    /// The subnet the dividends came from.
+    pub netuid: NetUid,
+    /// Alpha owed, rao.
+    #[serde(with = "as_string")]
+    pub alpha: Balance,
+}
+
+/// One child or parent link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HotkeyLink {
+    /// The other hotkey.
+    pub hotkey: AccountId,
+    /// The proportion lent, of `u64::MAX`.
+    #[serde(with = "as_string")]
+    pub proportion: u64,
+}
+
+/// A hotkey's child and parent links on one subnet, and what they make of its stake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HotkeyLinks {
+    /// The hotkey.
+    pub hotkey: AccountId,
+    /// The subnet.
+    pub netuid: NetUid,
+    /// The hotkeys it lends stake weight to.
+    pub children: Vec<HotkeyLink>,
+    /// The hotkeys that lend it theirs.
+    pub parents: Vec<HotkeyLink>,
+    /// Children it asked for that wait for their cooldown.
+    pub pending: Option<PendingLinks>,
+    /// The share of its parents' dividends it keeps (of 65535).
+    pub childkey_take: u16,
+    /// Its alpha here after lending and inheriting, rao.
+    #[serde(with = "as_string")]
+    pub inherited_alpha: Balance,
+    /// Its root TAO as it counts here after lending and inheriting, rao.
+    #[serde(with = "as_string")]
+    pub inherited_root: Balance,
+    /// Its stake weight here (inherited alpha + inherited root × `tao_weight`), rao.
+    #[serde(with = "as_string")]
+    pub stake_weight: Balance,
+    /// The block the answer is for.
+    pub block: BlockNumber,
+}
+
+/// Children waiting for their cooldown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingLinks {
+    /// The children asked for (empty: all revoked).
+    pub children: Vec<HotkeyLink>,
+    /// They take effect at the subnet's first epoch after this block.
+    pub cooldown_block: BlockNumber,
+}

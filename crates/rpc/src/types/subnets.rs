@@ -176,6 +176,12 @@ pub struct MetagraphNeuron {
     /// the chain's `tao_weight`.
     #[serde(with = "as_string")]
     pub root_stake: Balance,
+    /// The hotkeys it lends stake weight to on this subnet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<super::HotkeyLink>,
+    /// The hotkeys that lend it theirs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parents: Vec<super::HotkeyLink>,
     /// Normalised stake weight at the last epoch (of 65535).
     pub stake_weight: u16,
     /// Share of the miners' emission (of 65535).
