@@ -109,6 +109,10 @@ pub(crate) enum Command {
     /// Delegates: list them, and a hotkey's take.
     #[command(subcommand, visible_alias = "delegates")]
     Delegate(DelegateCommand),
+    /// The root network (netuid 0): its stake and the dividends root stakers claim. Stake on
+    /// root with `plexus stake add --netuid 0`.
+    #[command(subcommand)]
+    Root(RootCommand),
     /// Set, commit, reveal and show weights.
     #[command(subcommand, visible_alias = "wt")]
     Weights(WeightsCommand),

@@ -1044,3 +1044,259 @@ fn test_stake_moves_take_and_commit_reveal_through_the_binary() {
         Some(&[(0, 65535)][..])
     );
 }
+
+/// The hotkey address of a wallet made by [`dev_wallet`].
+fn hotkey_of(env: &Env, wallet: &str) -> AccountId {
+    env.ok(&["--json", "--wallet-name", wallet, "wallet", "show"])
+        .json()["hotkeys"][0]["ss58Address"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Waits until `netuid` has run `epochs` more epochs.
+fn wait_epochs(rt: &tokio::runtime::Runtime, client: &Client, netuid: u16, epochs: u64) {
+    let index = |rt: &tokio::runtime::Runtime| {
+        rt.block_on(client.subnet(netuid, None))
+            .unwrap()
+            .unwrap()
+            .summary
+            .epoch_index
+    };
+    let target = index(rt) + epochs;
+    while index(rt) < target {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Root stake and child hotkeys as a staker and a validator use them: Dave stakes TAO on root
+/// through Bob's validator hotkey and claims the root dividends it earns; Bob lends half his
+/// stake weight to Eve's hotkey, which validates with it, and Bob earns through her.
+#[test]
+fn test_root_dividends_and_child_hotkeys_through_the_binary() {
+    use plexus_runtime::{Call, GovernanceCall, Hyperparameter};
+    let env = Env::new();
+    let chain = DevChain::start(&env);
+    let client = chain.client();
+    let rt = rt();
+    dev_wallet(&env, "alice", "//Alice");
+    dev_wallet(&env, "bob", "//Bob");
+    let charlie = dev_wallet(&env, "charlie", "//Charlie");
+    let dave = dev_wallet(&env, "dave", "//Dave");
+    dev_wallet(&env, "eve", "//Eve");
+    let (bob_hot, eve_hot) = (hotkey_of(&env, "bob"), hotkey_of(&env, "eve"));
+    // Moving prices follow spot prices at once (so, with two subnets, root is paid its share),
+    // children wait 10 blocks, and claims are made by hand.
+    let mut params = rt.block_on(client.info()).unwrap().params;
+    params.network_rate_limit = 0;
+    params.admin_freeze_window = 0;
+    params.moving_alpha_ppb = 1_000_000_000;
+    params.ema_price_halving_blocks = 0;
+    params.pending_childkey_cooldown = 10;
+    params.num_root_claims = 0;
+    governance(
+        &rt,
+        &client,
+        Call::Governance(GovernanceCall::SetChainParams(params)),
+    );
+    let mut netuids = Vec::new();
+    for _ in 0..2 {
+        let created = ok_json(&env, &chain, "alice", &["subnets", "create"]);
+        let netuid = created["netuid"].as_u64().unwrap() as u16;
+        ok_json(
+            &env,
+            &chain,
+            "alice",
+            &["subnets", "start", "--netuid", &netuid.to_string()],
+        );
+        netuids.push(netuid);
+    }
+    let netuid = netuids[0];
+    let one = netuid.to_string();
+    for value in [
+        Hyperparameter::Tempo(10),
+        Hyperparameter::WeightsRateLimit(0),
+        Hyperparameter::CommitReveal(false),
+    ] {
+        governance(
+            &rt,
+            &client,
+            Call::Governance(GovernanceCall::SetHyperparameter { netuid, value }),
+        );
+    }
+    for wallet in ["bob", "charlie", "eve"] {
+        ok_json(&env, &chain, wallet, &["register", "--netuid", &one]);
+    }
+    ok_json(
+        &env,
+        &chain,
+        "bob",
+        &[
+            "stake", "add", "--netuid", &one, "--amount", "200", "--unsafe",
+        ],
+    );
+    let bob_hot_text = bob_hot.to_string();
+    ok_json(
+        &env,
+        &chain,
+        "dave",
+        &[
+            "stake",
+            "add",
+            "--netuid",
+            "0",
+            "--amount",
+            "2000",
+            "--hotkey-ss58",
+            &bob_hot_text,
+        ],
+    );
+
+    // Bob lends half his weight to Eve, who takes 10% of what she earns for him.
+    let eve_hot_text = eve_hot.to_string();
+    let set = ok_json(
+        &env,
+        &chain,
+        "bob",
+        &[
+            "stake",
+            "child",
+            "set",
+            "--netuid",
+            &one,
+            "--children",
+            &eve_hot_text,
+            "--proportions",
+            "0.5",
+        ],
+    );
+    assert!(set["cooldown_block"].as_u64().is_some(), "{set}");
+    ok_json(
+        &env,
+        &chain,
+        "eve",
+        &["stake", "child", "take", "--netuid", &one, "--take", "10%"],
+    );
+    let pending = ok_json(
+        &env,
+        &chain,
+        "bob",
+        &["stake", "child", "get", "--netuid", &one],
+    );
+    assert_eq!(
+        pending["pending"]["children"][0]["hotkey"],
+        serde_json::json!(eve_hot)
+    );
+    assert!(pending["children"].as_array().unwrap().is_empty());
+
+    // After the cooldown and an epoch, Eve's weight is her own plus half of Bob's alpha and
+    // half of his root stake times tao_weight.
+    let cooldown = set["cooldown_block"].as_u64().unwrap();
+    wait_for_block(&rt, &client, cooldown + 1);
+    wait_epochs(&rt, &client, netuid, 1);
+    let links = ok_json(
+        &env,
+        &chain,
+        "eve",
+        &["stake", "child", "get", "--netuid", &one],
+    );
+    assert_eq!(links["parents"][0]["hotkey"], serde_json::json!(bob_hot));
+    assert_eq!(links["childkey_take"], 6553);
+    let state = rt
+        .block_on(client.hotkey_links(bob_hot, netuid, None))
+        .unwrap();
+    let block = Some(plexus_rpc::types::BlockId::Number(state.block));
+    let staked = |hotkey: AccountId, n: u16| -> u64 {
+        let delegates = rt.block_on(client.delegates(block)).unwrap();
+        delegates
+            .delegates
+            .iter()
+            .find(|d| d.hotkey == hotkey)
+            .and_then(|d| d.stakes.iter().find(|s| s.netuid == n))
+            .map_or(0, |s| s.total_alpha)
+    };
+    let eve_links = rt
+        .block_on(client.hotkey_links(eve_hot, netuid, block))
+        .unwrap();
+    let half = (u128::from(u64::MAX / 2) << 32) / u128::from(u64::MAX);
+    let lent = |stake: u64| ((u128::from(stake) * half) >> 32) as u64;
+    let tao_weight = (u128::from(rt.block_on(client.info()).unwrap().params.tao_weight) << 32)
+        / u128::from(u64::MAX);
+    let (bob_alpha, bob_root) = (staked(bob_hot, netuid), staked(bob_hot, 0));
+    assert_eq!(bob_root, 2000 * RAO_PER_TAO);
+    assert_eq!(
+        eve_links.inherited_alpha,
+        staked(eve_hot, netuid) + lent(bob_alpha)
+    );
+    assert_eq!(eve_links.inherited_root, lent(bob_root));
+    let weight = (u128::from(eve_links.inherited_alpha) << 32)
+        + u128::from(eve_links.inherited_root) * tao_weight;
+    assert_eq!(u128::from(eve_links.stake_weight), weight >> 32);
+
+    // Eve validates (her permit comes with the weight), voting for Charlie; Bob does not vote,
+    // so all he earns comes through her.
+    wait_epochs(&rt, &client, netuid, 1);
+    let metagraph = rt
+        .block_on(client.metagraph(netuid, MetagraphOptions::default(), None))
+        .unwrap()
+        .unwrap();
+    let charlie_uid = metagraph
+        .neurons
+        .iter()
+        .find(|n| n.coldkey == Some(charlie))
+        .unwrap()
+        .uid
+        .to_string();
+    let eve = metagraph
+        .neurons
+        .iter()
+        .find(|n| n.hotkey == eve_hot)
+        .unwrap();
+    assert_eq!(eve.parents.len(), 1);
+    ok_json(
+        &env,
+        &chain,
+        "eve",
+        &[
+            "weights",
+            "set",
+            "--netuid",
+            &one,
+            "--uids",
+            &charlie_uid,
+            "--weights",
+            "1",
+        ],
+    );
+    let bob_before = staked(bob_hot, netuid);
+    wait_epochs(&rt, &client, netuid, 3);
+    let bob_after = rt
+        .block_on(client.delegates(None))
+        .unwrap()
+        .delegates
+        .iter()
+        .find(|d| d.hotkey == bob_hot)
+        .and_then(|d| d.stakes.iter().find(|s| s.netuid == netuid))
+        .map_or(0, |s| s.total_alpha);
+    assert!(bob_after > bob_before, "Bob earned nothing through Eve");
+
+    // Dave's root stake through Bob earned root dividends; a claim sells them for TAO on root.
+    let claimable = ok_json(&env, &chain, "dave", &["root", "claimable"]);
+    let owed: u64 = claimable["owed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["netuid"] == netuid)
+        .map(|o| rao(&o["alpha"]))
+        .sum();
+    assert!(owed > 0, "{claimable}");
+    let before = rao(&claimable["stakes"][0]["tao"]);
+    let claimed = ok_json(&env, &chain, "dave", &["root", "claim", "--netuids", &one]);
+    let tao = rao(&claimed["claims"][0]["tao"]);
+    assert!(tao > 0, "{claimed}");
+    let after = rt.block_on(client.root_claims(dave, None)).unwrap();
+    assert_eq!(after.stakes[0].tao, before + tao);
+    let info = ok_json(&env, &chain, "dave", &["root", "info"]);
+    assert_eq!(rao(&info["total_tao"]), before + tao);
+}

@@ -5,10 +5,10 @@ use crate::convert::{axon, price_rao};
 use crate::error::ApiError;
 use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
 use plexus_rpc::types::{
-    AccountInfo, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, HotkeyLink,
-    HotkeyLinks, IdentityInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost,
-    Nomination, PendingLinks, PoolInfo, RootClaims, RootInfo, RootOwed, RootStake, RootSubnet,
-    StakeEntry, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
+    AccountInfo, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, HotkeyLink, HotkeyLinks,
+    IdentityInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost, Nomination,
+    PendingLinks, PoolInfo, RootClaims, RootInfo, RootOwed, RootStake, RootSubnet, StakeEntry,
+    StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
 };
 use plexus_runtime::{block_emission, State, Subnet, ROOT_NETUID};
 
@@ -297,7 +297,7 @@ pub(crate) fn root(state: &State) -> RootInfo {
         .map(|(netuid, _)| RootSubnet {
             netuid,
             root_proportion_ppb: u64::try_from(
-                state.root_proportion(netuid) * 1_000_000_000 >> 32,
+                (state.root_proportion(netuid) * 1_000_000_000) >> 32,
             )
             .unwrap_or(u64::MAX),
             unclaimed_alpha: state.root_unclaimed(netuid),

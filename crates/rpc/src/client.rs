@@ -458,7 +458,8 @@ impl Client {
         coldkey: AccountId,
         at: Option<BlockId>,
     ) -> Result<RootClaims, ClientError> {
-        self.call("state_rootClaims", params(&[&coldkey, &at])?).await
+        self.call("state_rootClaims", params(&[&coldkey, &at])?)
+            .await
     }
 
     /// `state_hotkeyLinks`: a hotkey's children, parents, pending children and childkey take

@@ -205,6 +205,102 @@ pub(crate) enum StakeCommand {
     Swap(StakeSwapArgs),
     /// Every stake of the wallet's coldkey, per hotkey and subnet, valued in TAO.
     List(StakeListArgs),
+    /// Child hotkeys: lend a hotkey's stake weight on a subnet to other hotkeys.
+    #[command(subcommand, visible_alias = "children")]
+    Child(ChildCommand),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ChildCommand {
+    /// A hotkey's children, parents, pending children and take on a subnet.
+    Get(ChildHotkeyArgs),
+    /// Make hotkeys children of the wallet's hotkey (or --hotkey-ss58) on a subnet, each with a
+    /// proportion of its stake weight; they take effect at the subnet's first epoch after the
+    /// chain's cooldown.
+    Set(ChildSetArgs),
+    /// Remove every child of the hotkey on the subnet (after the same cooldown).
+    Revoke(ChildHotkeyArgs),
+    /// Show a child hotkey's take of its parents' dividends, or set it with --take.
+    Take(ChildTakeArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ChildHotkeyArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// The hotkey (default: the wallet's hotkey).
+    #[arg(long, visible_alias = "hotkey-ss58-address", value_name = "ADDRESS")]
+    pub(crate) hotkey_ss58: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct ChildSetArgs {
+    #[command(flatten)]
+    pub(crate) parent: ChildHotkeyArgs,
+    /// The child hotkeys, comma-separated or repeated (at most 5).
+    #[arg(long, value_name = "ADDRESS", value_delimiter = ',', required = true)]
+    pub(crate) children: Vec<String>,
+    /// Each child's proportion, as fractions (0.25) or percentages (25%), in the same order;
+    /// together at most 1.
+    #[arg(long, value_parser = proportion, value_delimiter = ',', required = true)]
+    pub(crate) proportions: Vec<u64>,
+}
+
+#[derive(Args)]
+pub(crate) struct ChildTakeArgs {
+    #[command(flatten)]
+    pub(crate) child: ChildHotkeyArgs,
+    /// The new take, as a fraction (0.09) or percentage (9%); at most 18%.
+    #[arg(long, value_parser = proportion)]
+    pub(crate) take: Option<u64>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum RootCommand {
+    /// Root stake, its parameters, and root's proportion and unclaimed dividends per subnet.
+    Info,
+    /// A coldkey's root stakes, claim type and the dividends it can claim.
+    Claimable(RootClaimableArgs),
+    /// Claim the wallet's root dividends from some subnets now.
+    Claim(RootClaimArgs),
+    /// Choose what the wallet's root dividends become when claimed.
+    ClaimType(RootClaimTypeArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct RootClaimableArgs {
+    /// The coldkey (default: the wallet's).
+    #[arg(long, visible_alias = "ss58", value_name = "ADDRESS")]
+    pub(crate) coldkey_ss58: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct RootClaimArgs {
+    /// The subnets to claim from, comma-separated (1 to 5; default: the five with most owed).
+    #[arg(long, visible_alias = "netuid", value_delimiter = ',')]
+    pub(crate) netuids: Vec<u16>,
+}
+
+/// What root dividends become.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ClaimKind {
+    /// Sold for TAO, staked on root.
+    Swap,
+    /// Kept as alpha, staked on the subnet.
+    Keep,
+    /// Kept on the subnets given with --netuids, sold on the others.
+    KeepSubnets,
+}
+
+#[derive(Args)]
+pub(crate) struct RootClaimTypeArgs {
+    /// The choice.
+    #[arg(value_enum)]
+    pub(crate) kind: ClaimKind,
+    /// With keep-subnets: the subnets whose alpha is kept, comma-separated.
+    #[arg(long, value_delimiter = ',', required_if_eq("kind", "keep-subnets"))]
+    pub(crate) netuids: Vec<u16>,
 }
 
 #[derive(Args)]

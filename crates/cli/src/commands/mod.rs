@@ -1,12 +1,14 @@
 //! Commands: each a short function over library calls, with the resolved [`Context`].
 
 mod balance;
+mod children;
 mod config;
 mod explorer;
 mod identity;
 mod localnet;
 mod net;
 mod node;
+mod root;
 mod stake;
 mod subnets;
 mod wallet;
@@ -90,6 +92,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Axon(cmd) => net::block_on(subnets::axon(&ctx, cmd)),
         Command::Stake(cmd) => net::block_on(stake::run(&ctx, cmd)),
         Command::Delegate(cmd) => net::block_on(stake::delegate(&ctx, cmd)),
+        Command::Root(cmd) => net::block_on(root::run(&ctx, cmd)),
         Command::Weights(cmd) => net::block_on(weights::run(&ctx, cmd)),
     }
 }

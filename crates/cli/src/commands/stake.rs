@@ -27,6 +27,7 @@ pub(crate) async fn run(ctx: &Context, cmd: StakeCommand) -> Result<()> {
         StakeCommand::Transfer(args) => transfer(ctx, &args).await,
         StakeCommand::Swap(args) => swap(ctx, &args).await,
         StakeCommand::List(args) => list(ctx, &args).await,
+        StakeCommand::Child(cmd) => super::children::run(ctx, cmd).await,
     }
 }
 

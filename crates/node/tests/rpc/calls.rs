@@ -615,10 +615,12 @@ async fn test_root_stakes_claims_and_hotkey_links_as_the_state_has_them() {
             take: 1_000,
         },
     )]);
-    assert!(!events
-        .iter()
-        .chain(&events2)
-        .any(|(_, e)| matches!(e, plexus_runtime::Event::TransactionFailed { .. })));
+    assert!(
+        !events
+            .iter()
+            .chain(&events2)
+            .any(|(_, e)| matches!(e, plexus_runtime::Event::TransactionFailed { .. }))
+    );
     let client = &h.client;
     let state = h.node.finalized();
     let state = state.state();
@@ -660,5 +662,8 @@ async fn test_root_stakes_claims_and_hotkey_links_as_the_state_has_them() {
     );
     assert_eq!(links.childkey_take, 1_000);
     assert_eq!(links.inherited_root, 50 * TAO);
-    assert_eq!(links.stake_weight, state.stake_weight(netuid, &account(101)));
+    assert_eq!(
+        links.stake_weight,
+        state.stake_weight(netuid, &account(101))
+    );
 }
