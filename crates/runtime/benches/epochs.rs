@@ -1,5 +1,6 @@
 //! A block in which 32 subnets of 256 neurons run their epochs and pay out: 64 validators per
-//! subnet with stake, each weighting all 256 uids. Classic bonds and Yuma3.
+//! subnet with stake on the subnet and on root, each weighting all 256 uids, eight of them
+//! lending a quarter of their stake weight to a child hotkey. Classic bonds and Yuma3.
 
 // Benchmarks panic on setup failures by design.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -101,6 +102,12 @@ fn setup(yuma3: bool) -> Setup {
                 network_lock_reduction_interval: 1,
                 max_epochs_per_block: SUBNETS,
                 max_block_transactions: 100_000,
+                // Moving prices follow spot prices, so root is paid its share and its
+                // dividends are split, accrued and claimed as on a mature network; children
+                // take effect at the first epoch.
+                moving_alpha_ppb: 1_000_000_000,
+                ema_price_halving_blocks: 0,
+                pending_childkey_cooldown: 0,
                 ..ChainParams::default()
             },
         })
@@ -163,6 +170,20 @@ fn setup(yuma3: bool) -> Setup {
                 },
             ));
         }
+        // Validators 1..=8 each lend a quarter of their weight to validator 8 higher.
+        for uid in 1..=8u32 {
+            let base = 1_000 * u32::from(netuid);
+            let hotkey = s.account(base + uid);
+            let child = s.account(base + uid + 8);
+            txs.push(s.tx(
+                100 + u32::from(netuid),
+                Call::SetChildren {
+                    hotkey,
+                    netuid,
+                    children: vec![(u64::MAX / 4, child)],
+                },
+            ));
+        }
         let value = Hyperparameter::Tempo(TEMPO);
         txs.push(s.tx(
             0,
@@ -174,6 +195,12 @@ fn setup(yuma3: bool) -> Setup {
     for _ in 0..TEMPO {
         s.block(Vec::new());
     }
+    let parent = s.account(1_001);
+    assert_eq!(
+        s.chain.state().children(&parent, 1).len(),
+        1,
+        "the children took effect at the first epoch"
+    );
     let mut txs = Vec::new();
     for netuid in 1..=SUBNETS {
         for uid in 1..=VALIDATORS {

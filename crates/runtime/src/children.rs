@@ -60,21 +60,41 @@ impl State {
     /// `netuid`: its own, less what it lends its children there, plus what its parents lend it
     /// of theirs, floored (reference-chain §2.2). On root, just its own.
     pub fn inherited_stake(&self, hotkey: &AccountId, netuid: NetUid, source: NetUid) -> u64 {
-        let own = U96F32::from_u64(self.hotkey_stake(hotkey, source));
         if netuid == ROOT_NETUID {
-            return own.to_u64();
+            return self.hotkey_stake(hotkey, source);
         }
-        let to_children = self
-            .children(hotkey, netuid)
+        self.inherit(hotkey, netuid, source)
+    }
+
+    /// [`State::inherited_stake`] of alpha and of root TAO, reading the links once: what the
+    /// epoch reads for every neuron.
+    pub(crate) fn inherited_stakes(&self, hotkey: &AccountId, netuid: NetUid) -> (u64, u64) {
+        let no_links = !self.child_keys.contains(&(*hotkey, netuid))
+            && !self.parent_keys.contains(&(*hotkey, netuid));
+        if netuid == ROOT_NETUID || no_links {
+            return (
+                self.hotkey_stake(hotkey, netuid),
+                self.hotkey_stake(hotkey, ROOT_NETUID),
+            );
+        }
+        (
+            self.inherit(hotkey, netuid, netuid),
+            self.inherit(hotkey, netuid, ROOT_NETUID),
+        )
+    }
+
+    fn inherit(&self, hotkey: &AccountId, netuid: NetUid, source: NetUid) -> u64 {
+        let own = U96F32::from_u64(self.hotkey_stake(hotkey, source));
+        let none = Vec::new();
+        let children = self.child_keys.get(&(*hotkey, netuid)).unwrap_or(&none);
+        let parents = self.parent_keys.get(&(*hotkey, netuid)).unwrap_or(&none);
+        let to_children = children
             .iter()
             .fold(U96F32::ZERO, |sum, (p, _)| sum.add(own.mul(normalized(*p))));
-        let from_parents =
-            self.parents(hotkey, netuid)
-                .iter()
-                .fold(U96F32::ZERO, |sum, (p, parent)| {
-                    let theirs = U96F32::from_u64(self.hotkey_stake(parent, source));
-                    sum.add(theirs.mul(normalized(*p)))
-                });
+        let from_parents = parents.iter().fold(U96F32::ZERO, |sum, (p, parent)| {
+            let theirs = U96F32::from_u64(self.hotkey_stake(parent, source));
+            sum.add(theirs.mul(normalized(*p)))
+        });
         own.sub(to_children).add(from_parents).to_u64()
     }
 

@@ -84,11 +84,11 @@ impl State {
         hotkey: &AccountId,
         tao_weight_bits: i128,
     ) -> I64F64 {
-        let alpha = I64F64::from_u64(self.inherited_stake(hotkey, netuid, netuid));
         if netuid == crate::ROOT_NETUID {
-            return alpha;
+            return I64F64::from_u64(self.hotkey_stake(hotkey, netuid));
         }
-        let root = i128::from(self.inherited_stake(hotkey, netuid, crate::ROOT_NETUID));
+        let (alpha, root) = self.inherited_stakes(hotkey, netuid);
+        let (alpha, root) = (I64F64::from_u64(alpha), i128::from(root));
         I64F64::from_bits(
             alpha
                 .to_bits()
