@@ -1299,4 +1299,52 @@ fn test_root_dividends_and_child_hotkeys_through_the_binary() {
     assert_eq!(after.stakes[0].tao, before + tao);
     let info = ok_json(&env, &chain, "dave", &["root", "info"]);
     assert_eq!(rao(&info["total_tao"]), before + tao);
+
+    // The owner describes the subnet and renames its token; a taken or unknown symbol is
+    // refused with the reason.
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "subnets",
+            "set-identity",
+            "--netuid",
+            &one,
+            "--subnet-name",
+            "Root test",
+            "--github-repo",
+            "https://example.org/root-test",
+        ],
+    );
+    let symbol = plexus_runtime::SYMBOLS[100];
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["subnets", "set-symbol", "--netuid", &one, symbol],
+    );
+    let identity = ok_json(
+        &env,
+        &chain,
+        "bob",
+        &["subnets", "get-identity", "--netuid", &one],
+    );
+    assert_eq!(identity["identity"]["name"], "Root test");
+    assert_eq!(identity["symbol"], symbol);
+    let two = netuids[1].to_string();
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &["subnets", "set-symbol", "--netuid", &two, symbol],
+        &format!("subnet {netuid} already uses this symbol"),
+    );
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &["subnets", "set-symbol", "--netuid", &two, "XYZ"],
+        "is not a subnet token symbol",
+    );
 }

@@ -215,6 +215,7 @@ pub(crate) fn event(e: &Event) -> types::Event {
             netuid,
             take,
         },
+        Event::SymbolUpdated { netuid, symbol } => T::SymbolUpdated { netuid, symbol },
         Event::RootClaimTypeSet {
             coldkey,
             claim_type,

@@ -61,6 +61,7 @@ fn summary(state: &State, netuid: NetUid, subnet: &Subnet, tao_emission: Balance
             .as_ref()
             .map(|i| i.name.clone())
             .unwrap_or_default(),
+        symbol: state.token_symbol(netuid),
         owner_coldkey: subnet.owner_coldkey,
         owner_hotkey: subnet.owner_hotkey,
         registered_at: subnet.registered_at,

@@ -428,6 +428,15 @@ pub enum DispatchError {
         /// The end of the cooldown.
         effective_after: BlockNumber,
     },
+    /// A symbol not in the table (root's Τ excluded).
+    #[error("{0:?} is not one of the subnet token symbols")]
+    UnknownSymbol(String),
+    /// A symbol another subnet's token has.
+    #[error("subnet {netuid} already uses this symbol")]
+    SymbolInUse {
+        /// The subnet using it.
+        netuid: NetUid,
+    },
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -510,6 +519,8 @@ impl DispatchError {
                 ErrorKind::new(55, "not_enough_stake_for_children")
             }
             Self::ChildrenAlreadyPending { .. } => ErrorKind::new(56, "children_already_pending"),
+            Self::UnknownSymbol(_) => ErrorKind::new(57, "unknown_symbol"),
+            Self::SymbolInUse { .. } => ErrorKind::new(58, "symbol_in_use"),
         }
     }
 }

@@ -262,6 +262,13 @@ pub enum Event {
         /// The take (u16 proportion).
         take: u16,
     },
+    /// A subnet's token has a new symbol.
+    SymbolUpdated {
+        /// The subnet.
+        netuid: NetUid,
+        /// The symbol.
+        symbol: String,
+    },
     /// A coldkey chose how its root dividends are claimed.
     RootClaimTypeSet {
         /// The coldkey.
@@ -321,6 +328,7 @@ impl Event {
             | Self::NetworkRemoved { .. }
             | Self::FirstEmissionBlockSet { .. }
             | Self::SubnetIdentitySet { .. }
+            | Self::SymbolUpdated { .. }
             | Self::HyperparameterSet { .. }
             | Self::ChainParamsSet { .. }
             | Self::WeightsSet { .. }
@@ -344,6 +352,7 @@ impl Event {
             | Self::StakeAdded { netuid, .. }
             | Self::StakeRemoved { netuid, .. }
             | Self::RootClaimed { netuid, .. }
+            | Self::SymbolUpdated { netuid, .. }
             | Self::ChildrenScheduled { netuid, .. }
             | Self::ChildrenSet { netuid, .. }
             | Self::ChildrenDropped { netuid, .. }

@@ -80,6 +80,7 @@ mod root;
 mod shares;
 mod state;
 mod supply;
+mod symbols;
 mod tx;
 mod types;
 
@@ -108,6 +109,7 @@ pub use pool::{
 pub use query::{Metagraph, NeuronInfo};
 pub use state::{State, StateChange, StateDecodeError};
 pub use supply::SupplyError;
+pub use symbols::SYMBOLS;
 pub use tx::{
     check_batch, Call, CheckContext, CheckedTransaction, GovernanceCall, SignedTransaction,
     Transaction,

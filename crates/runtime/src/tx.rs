@@ -292,6 +292,15 @@ pub enum Call {
         /// The hotkey.
         hotkey: AccountId,
     },
+    /// Subnet owner: give the subnet's token another symbol from [`SYMBOLS`](crate::SYMBOLS),
+    /// one no other subnet uses.
+    #[codec(index = 23)]
+    UpdateSymbol {
+        /// The subnet.
+        netuid: NetUid,
+        /// The symbol.
+        symbol: String,
+    },
     /// Coldkey owning `hotkey`: make these (proportion of `u64::MAX`, child hotkey) its
     /// children on `netuid` (at most [`MAX_CHILDREN`](crate::MAX_CHILDREN); empty: revoke
     /// them all), after the chain's cooldown, at the subnet's next epoch.
@@ -388,6 +397,7 @@ impl Call {
             Self::SetSubnetIdentity { .. } => "set_subnet_identity",
             Self::SetHyperparameter { .. } => "set_hyperparameter",
             Self::SetIdentity { .. } => "set_identity",
+            Self::UpdateSymbol { .. } => "update_symbol",
             Self::BurnedRegister { .. } => "burned_register",
             Self::RegisterLimit { .. } => "register_limit",
             Self::ServeAxon { .. } => "serve_axon",

@@ -64,6 +64,58 @@ pub(crate) enum SubnetsCommand {
     BurnCost,
     /// Register a hotkey on a subnet (same as `plexus register`).
     Register(RegisterArgs),
+    /// Describe a subnet (owner): name, repository, contact, links; fields not given are left
+    /// empty.
+    SetIdentity(SubnetIdentityArgs),
+    /// A subnet's identity and token symbol.
+    GetIdentity(NetuidArgs),
+    /// Give the subnet's token another symbol from the table (owner); one no other subnet uses.
+    SetSymbol(SetSymbolArgs),
+}
+
+/// A subnet's identity, with `btcli subnets set-identity`'s flags.
+#[derive(Args)]
+pub(crate) struct SubnetIdentityArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// Its name (up to 256 bytes).
+    #[arg(long = "subnet-name", default_value = "", value_name = "NAME")]
+    pub(crate) name: String,
+    /// Source repository (up to 1024 bytes).
+    #[arg(long = "github-repo", default_value = "", value_name = "URL")]
+    pub(crate) github_repo: String,
+    /// How to reach the owner (up to 1024 bytes).
+    #[arg(long = "subnet-contact", default_value = "", value_name = "CONTACT")]
+    pub(crate) contact: String,
+    /// Web site (up to 1024 bytes).
+    #[arg(long = "subnet-url", default_value = "", value_name = "URL")]
+    pub(crate) url: String,
+    /// Discord handle or invite (up to 256 bytes).
+    #[arg(long = "discord-handle", visible_alias = "discord", default_value = "")]
+    pub(crate) discord: String,
+    /// What the subnet does (up to 1024 bytes).
+    #[arg(long, default_value = "")]
+    pub(crate) description: String,
+    /// Logo address (up to 1024 bytes).
+    #[arg(long = "logo-url", default_value = "", value_name = "URL")]
+    pub(crate) logo_url: String,
+    /// Anything else (up to 1024 bytes).
+    #[arg(
+        long = "additional-info",
+        visible_alias = "additional",
+        default_value = ""
+    )]
+    pub(crate) additional: String,
+}
+
+#[derive(Args)]
+pub(crate) struct SetSymbolArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// The symbol (one of the table's, e.g. β or ש).
+    pub(crate) symbol: String,
 }
 
 #[derive(Args)]

@@ -3,11 +3,11 @@
 
 use super::net::{self, Net};
 use super::Context;
-use crate::cli::{GetIdentityArgs, SetIdentityArgs};
+use crate::cli::{GetIdentityArgs, NetuidArgs, SetIdentityArgs, SetSymbolArgs, SubnetIdentityArgs};
 use crate::table::{terminal_width, Column, Table};
 use crate::units;
-use anyhow::Result;
-use plexus_runtime::{Call, ChainIdentity};
+use anyhow::{bail, Result};
+use plexus_runtime::{Call, ChainIdentity, SubnetIdentity, SYMBOLS};
 use serde_json::json;
 
 /// `plexus wallet set-identity`: the wallet's coldkey describes itself.
@@ -153,6 +153,144 @@ pub(crate) async fn delegates(ctx: &Context) -> Result<()> {
             "Delegates at block {}\n\n{}",
             answer.block,
             table.render(terminal_width())
+        )
+    })?;
+    Ok(())
+}
+
+/// `plexus subnets set-identity`: the owner describes a subnet.
+pub(crate) async fn set_subnet(ctx: &Context, args: SubnetIdentityArgs) -> Result<()> {
+    let netuid = args.netuid;
+    let identity = SubnetIdentity {
+        name: args.name,
+        github_repo: args.github_repo,
+        contact: args.contact,
+        url: args.url,
+        discord: args.discord,
+        description: args.description,
+        logo_url: args.logo_url,
+        additional: args.additional,
+    };
+    let net = Net::connect(ctx).await?;
+    let subnet = net.subnet(netuid).await?;
+    let signer = net::coldkey(ctx)?;
+    if subnet.summary.owner_coldkey != signer.account() {
+        bail!(
+            "only the owner of subnet {netuid} ({}) may describe it; this wallet's coldkey is {}",
+            subnet.summary.owner_coldkey,
+            signer.account()
+        );
+    }
+    let tx = net
+        .sign(
+            &signer,
+            Call::SetSubnetIdentity {
+                netuid,
+                identity: identity.clone(),
+            },
+        )
+        .await?;
+    let fee = net.fee(&tx).await?;
+    net::confirm(
+        ctx,
+        &format!(
+            "Set the identity of subnet {netuid} to \"{}\" (fee {})?",
+            identity.name,
+            units::tao(fee)
+        ),
+    )?;
+    let receipt = net.submit(ctx, &tx, "setting the identity").await?;
+    let mut value = receipt.json();
+    value["netuid"] = json!(netuid);
+    value["identity"] = json!(identity);
+    ctx.out.result(value, || {
+        if ctx.out.is_quiet() {
+            return format!("{}\n", receipt.hash);
+        }
+        format!("Identity of subnet {netuid} set, {}.\n", receipt.text())
+    })?;
+    Ok(())
+}
+
+/// `plexus subnets get-identity`: how a subnet is described, and its token's symbol.
+pub(crate) async fn get_subnet(ctx: &Context, args: &NetuidArgs) -> Result<()> {
+    let net = Net::connect(ctx).await?;
+    let subnet = net.subnet(args.netuid).await?;
+    let value = json!({
+        "netuid": args.netuid,
+        "symbol": subnet.summary.symbol,
+        "identity": subnet.identity,
+        "block": subnet.block,
+    });
+    ctx.out.result(value, || {
+        let mut text = format!(
+            "Subnet {} ({}) at block {}\n",
+            args.netuid, subnet.summary.symbol, subnet.block
+        );
+        match &subnet.identity {
+            None => text.push_str("  no identity\n"),
+            Some(identity) => {
+                for (field, value) in [
+                    ("name", &identity.name),
+                    ("github", &identity.github_repo),
+                    ("contact", &identity.contact),
+                    ("url", &identity.url),
+                    ("discord", &identity.discord),
+                    ("description", &identity.description),
+                    ("logo", &identity.logo_url),
+                    ("additional", &identity.additional),
+                ] {
+                    if !value.is_empty() {
+                        text.push_str(&format!("  {field:<12} {value}\n"));
+                    }
+                }
+            }
+        }
+        text
+    })?;
+    Ok(())
+}
+
+/// `plexus subnets set-symbol`: the owner renames the subnet's token.
+pub(crate) async fn set_symbol(ctx: &Context, args: &SetSymbolArgs) -> Result<()> {
+    let netuid = args.netuid;
+    let symbol = args.symbol.trim();
+    if !SYMBOLS.iter().skip(1).any(|s| *s == symbol) {
+        bail!(
+            "{symbol:?} is not a subnet token symbol; choose one of: {}",
+            SYMBOLS[1..].join(" ")
+        );
+    }
+    let net = Net::connect(ctx).await?;
+    let signer = net::coldkey(ctx)?;
+    let tx = net
+        .sign(
+            &signer,
+            Call::UpdateSymbol {
+                netuid,
+                symbol: symbol.to_string(),
+            },
+        )
+        .await?;
+    let fee = net.fee(&tx).await?;
+    net::confirm(
+        ctx,
+        &format!(
+            "Make {symbol} the symbol of subnet {netuid}'s token (fee {})?",
+            units::tao(fee)
+        ),
+    )?;
+    let receipt = net.submit(ctx, &tx, "setting the symbol").await?;
+    let mut value = receipt.json();
+    value["netuid"] = json!(netuid);
+    value["symbol"] = json!(symbol);
+    ctx.out.result(value, || {
+        if ctx.out.is_quiet() {
+            return format!("{}\n", receipt.hash);
+        }
+        format!(
+            "Subnet {netuid}'s token is now {symbol}, {}.\n",
+            receipt.text()
         )
     })?;
     Ok(())

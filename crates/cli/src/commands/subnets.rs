@@ -26,6 +26,9 @@ pub(crate) async fn run(ctx: &Context, cmd: SubnetsCommand) -> Result<()> {
         SubnetsCommand::Price(args) => price(ctx, &args).await,
         SubnetsCommand::BurnCost => burn_cost(ctx).await,
         SubnetsCommand::Register(args) => register(ctx, args).await,
+        SubnetsCommand::SetIdentity(args) => super::identity::set_subnet(ctx, args).await,
+        SubnetsCommand::GetIdentity(args) => super::identity::get_subnet(ctx, &args).await,
+        SubnetsCommand::SetSymbol(args) => super::identity::set_symbol(ctx, &args).await,
     }
 }
 
@@ -53,6 +56,7 @@ async fn list(ctx: &Context) -> Result<()> {
         }
         let mut table = Table::new(vec![
             Column::right("NETUID"),
+            Column::left("SYMBOL"),
             Column::left("NAME"),
             Column::right("PRICE"),
             Column::right("EMISSION"),
@@ -65,6 +69,7 @@ async fn list(ctx: &Context) -> Result<()> {
         for s in &subnets {
             table.row(vec![
                 s.netuid.to_string(),
+                s.symbol.clone(),
                 if s.first_emission_block.is_none() {
                     format!("{} (not started)", s.name).trim().to_string()
                 } else {

@@ -199,6 +199,8 @@ pub enum Event {
         netuid: NetUid,
         take: u16,
     },
+    /// A subnet's token has a new symbol.
+    SymbolUpdated { netuid: NetUid, symbol: String },
     /// A coldkey chose what its root dividends become.
     RootClaimTypeSet {
         coldkey: AccountId,

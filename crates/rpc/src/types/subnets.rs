@@ -82,6 +82,9 @@ pub struct SubnetSummary {
     pub netuid: NetUid,
     /// The name its owner gave it (empty if none).
     pub name: String,
+    /// Its token's symbol (`α`, `β`, … as on Bittensor; the owner may change it).
+    #[serde(default)]
+    pub symbol: String,
     /// The owner's coldkey.
     pub owner_coldkey: AccountId,
     /// The owner's hotkey (uid 0).

@@ -43,6 +43,7 @@ pub(crate) fn dispatch(
         Call::StartCall { netuid } => cx.start_call(*netuid),
         Call::SetSubnetIdentity { netuid, identity } => cx.set_subnet_identity(*netuid, identity),
         Call::SetIdentity { identity } => cx.set_identity(identity),
+        Call::UpdateSymbol { netuid, symbol } => cx.update_symbol(*netuid, symbol),
         Call::SetHyperparameter { netuid, value } => cx.set_hyperparameter(*netuid, value, true),
         Call::BurnedRegister { netuid, hotkey } => cx.burned_register(*netuid, *hotkey, None),
         Call::RegisterLimit {

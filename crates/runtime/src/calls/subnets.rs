@@ -114,7 +114,7 @@ impl Context<'_> {
             .ok_or(DispatchError::UnknownSubnet(netuid))
     }
 
-    fn ensure_owner(&self, netuid: NetUid) -> Result<&Subnet, DispatchError> {
+    pub(crate) fn ensure_owner(&self, netuid: NetUid) -> Result<&Subnet, DispatchError> {
         let subnet = self.subnet(netuid)?;
         if subnet.owner_coldkey != self.who {
             return Err(DispatchError::NotSubnetOwner(netuid));
@@ -175,6 +175,8 @@ impl Context<'_> {
             },
         );
         self.state.hyperparams.insert(netuid, hyperparams);
+        let symbol = self.state.next_symbol(netuid);
+        self.state.token_symbols.insert(netuid, symbol);
         self.seed_pool(netuid, cost);
         self.state.globals.mutate(|g| {
             g.last_lock = cost;
@@ -231,6 +233,7 @@ impl Context<'_> {
             .map_or(0, |p| p.total())
             .saturating_add(self.state.root_unclaimed.remove(&netuid).unwrap_or(0));
         self.state.alpha_supply.remove(&netuid);
+        self.state.token_symbols.remove(&netuid);
         self.state.forget_root_dividends(netuid);
         let history: Vec<u64> = self
             .state
@@ -458,6 +461,38 @@ impl Context<'_> {
     ) -> Result<(), DispatchError> {
         self.state.globals.mutate(|g| g.sudo = new);
         self.emit(Event::GovernanceKeyChanged { new });
+        Ok(())
+    }
+}
+
+impl Context<'_> {
+    /// The owner gives the subnet's token another symbol from the table, one no other subnet
+    /// uses.
+    pub(crate) fn update_symbol(
+        &mut self,
+        netuid: NetUid,
+        symbol: &str,
+    ) -> Result<(), DispatchError> {
+        self.ensure_owner(netuid)?;
+        if !crate::SYMBOLS.iter().skip(1).any(|s| *s == symbol) {
+            return Err(DispatchError::UnknownSymbol(
+                symbol.chars().take(16).collect(),
+            ));
+        }
+        let used_by = self
+            .state
+            .token_symbols
+            .iter()
+            .find(|(n, s)| s.as_str() == symbol && **n != netuid)
+            .map(|(n, _)| *n);
+        if let Some(other) = used_by {
+            return Err(DispatchError::SymbolInUse { netuid: other });
+        }
+        self.state.token_symbols.insert(netuid, symbol.to_string());
+        self.emit(Event::SymbolUpdated {
+            netuid,
+            symbol: symbol.to_string(),
+        });
         Ok(())
     }
 }

@@ -222,6 +222,8 @@ state! {
     pending_children: Map<(NetUid, AccountId), PendingChildren>,
     /// Block of each parent's last `set_children` on each subnet (rate limit).
     children_set_at: Map<(AccountId, NetUid), BlockNumber>,
+    /// `TokenSymbol`: each subnet's token symbol, from [`crate::SYMBOLS`].
+    token_symbols: Map<NetUid, String>,
     /// `ChildkeyTake`: (child hotkey, netuid) → the share of parents' dividends it keeps, and
     /// when it last changed (increases are rate-limited).
     childkey_takes: Map<(AccountId, NetUid), DelegateTake>,

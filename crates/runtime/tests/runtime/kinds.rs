@@ -176,7 +176,9 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::ChildCycle(_)
         | DispatchError::NotOnRoot
         | DispatchError::NotEnoughStakeForChildren { .. }
-        | DispatchError::ChildrenAlreadyPending { .. } => {}
+        | DispatchError::ChildrenAlreadyPending { .. }
+        | DispatchError::UnknownSymbol(_)
+        | DispatchError::SymbolInUse { .. } => {}
     }
 }
 
@@ -421,6 +423,16 @@ fn test_dispatch_error_kinds_are_frozen() {
                 DispatchError::ChildrenAlreadyPending { effective_after: 0 },
                 56,
                 "children_already_pending",
+            ),
+            (
+                DispatchError::UnknownSymbol(String::new()),
+                57,
+                "unknown_symbol",
+            ),
+            (
+                DispatchError::SymbolInUse { netuid: 0 },
+                58,
+                "symbol_in_use",
             ),
         ],
         DispatchError::kind,
@@ -686,6 +698,7 @@ fn every_call_is_listed(call: &Call) {
         | Call::SwapStakeLimit { .. }
         | Call::UnstakeAll { .. }
         | Call::ClaimRoot { .. }
+        | Call::UpdateSymbol { .. }
         | Call::SetChildren { .. }
         | Call::SetChildkeyTake { .. }
         | Call::SetRootClaimType { .. }
@@ -898,6 +911,13 @@ fn test_call_names_are_frozen() {
             "unstake_all",
         ),
         (Call::ClaimRoot { subnets: vec![1] }, "claim_root"),
+        (
+            Call::UpdateSymbol {
+                netuid: 1,
+                symbol: String::new(),
+            },
+            "update_symbol",
+        ),
         (
             Call::SetChildren {
                 hotkey: AccountId([0; 32]),

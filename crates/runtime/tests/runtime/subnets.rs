@@ -569,3 +569,59 @@ fn test_serve_axon_checks_and_rate_limit() {
     // Serving is free: the hotkey has no balance at all.
     assert_eq!(net.chain.state().balance(&account(101)), 0);
 }
+
+#[test]
+fn test_token_symbols_come_from_the_table_and_stay_unique() {
+    let mut net = Net::quick();
+    let one = net.subnet(1, 101);
+    let two = net.subnet(2, 102);
+    let state = net.chain.state();
+    assert_eq!(
+        state.token_symbol(one),
+        plexus_runtime::SYMBOLS[usize::from(one)]
+    );
+    assert_eq!(
+        state.token_symbol(two),
+        plexus_runtime::SYMBOLS[usize::from(two)]
+    );
+    assert_eq!(state.token_symbol(0), "Τ");
+    let taken = state.token_symbol(two);
+    let symbol = |s: &str| Call::UpdateSymbol {
+        netuid: one,
+        symbol: s.into(),
+    };
+    assert_eq!(
+        net.fails(1, symbol(&taken)),
+        DispatchError::SymbolInUse { netuid: two }
+    );
+    assert_eq!(
+        net.fails(1, symbol("zz")),
+        DispatchError::UnknownSymbol("zz".into())
+    );
+    // Root's Τ is not for subnets.
+    assert_eq!(
+        net.fails(1, symbol("Τ")),
+        DispatchError::UnknownSymbol("Τ".into())
+    );
+    assert_eq!(
+        net.fails(2, symbol("ω")),
+        DispatchError::NotSubnetOwner(one)
+    );
+    assert_eq!(one, 1);
+    // Subnet 1 takes the symbol subnet 3 would have had, freeing its own.
+    let third = plexus_runtime::SYMBOLS[3];
+    assert_eq!(two, 2);
+    let events = net.ok(1, symbol(third));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::SymbolUpdated { netuid, symbol } if *netuid == one && symbol == third
+    )));
+    assert_eq!(net.chain.state().token_symbol(one), third);
+    // So subnet 3 gets the first free entry, which is subnet 1's old one.
+    let three = net.subnet(3, 103);
+    assert_eq!(three, 3);
+    assert_eq!(
+        net.chain.state().token_symbol(three),
+        plexus_runtime::SYMBOLS[1]
+    );
+}
