@@ -44,6 +44,12 @@ fn genesis() -> Result<Genesis, LocalnetError> {
             // freeze window before epochs would allow.
             network_rate_limit: 0,
             admin_freeze_window: 0,
+            // Prices settle within a few dozen blocks rather than months, so emission follows
+            // them and root stakers are paid their share from the start; a child hotkey takes
+            // over at the first epoch after it is set.
+            moving_alpha_ppb: 100_000_000,
+            ema_price_halving_blocks: 100,
+            pending_childkey_cooldown: 0,
             ..ChainParams::default()
         },
     })

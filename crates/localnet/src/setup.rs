@@ -1,5 +1,6 @@
 //! Setting the network up through RPC: subnets created and started, validators registered
-//! and staked, miners registered. Everything is read back from the chain first, so a resumed
+//! and staked, miners registered. Each subnet's first validator also holds TAO on root, and its
+//! second validates through a child hotkey: the first lends it half of its stake weight. Everything is read back from the chain first, so a resumed
 //! localnet creates only what is missing; each account's calls go out together at
 //! consecutive nonces and are awaited together, so setup takes a few blocks, not dozens.
 
@@ -12,6 +13,9 @@ use plexus_sdk::Submitter;
 
 /// TAO each subnet validator stakes.
 const VALIDATOR_STAKE_TAO: u64 = 1_000;
+
+/// TAO each subnet's first validator also stakes on root.
+const ROOT_STAKE_TAO: u64 = 1_000;
 
 /// Signs `calls` by `signer` at consecutive nonces, submits them all, and waits until each is
 /// final and succeeded.
@@ -150,16 +154,36 @@ pub(crate) async fn set_up(
             .metagraph(netuid, MetagraphOptions::default(), None)
             .await?
             .ok_or_else(|| LocalnetError::Setup(format!("subnet {netuid} has no metagraph")))?;
-        for hotkey in &plan.validators {
-            let staked = metagraph
-                .neurons
-                .iter()
-                .any(|n| n.hotkey == *hotkey && n.stake > 0);
-            if !staked {
+        let neuron = |hotkey: &AccountId| metagraph.neurons.iter().find(|n| n.hotkey == *hotkey);
+        for (i, hotkey) in plan.validators.iter().enumerate() {
+            let Some(neuron) = neuron(hotkey) else {
+                continue;
+            };
+            // The second validator stakes nothing: it validates with weight lent by the first.
+            if i == 1 {
+                let parent = plan.validators[0];
+                let links = client.hotkey_links(parent, netuid, None).await?;
+                if links.children.is_empty() && links.pending.is_none() {
+                    stake_calls.push(Call::SetChildren {
+                        hotkey: parent,
+                        netuid,
+                        children: vec![(u64::MAX / 2, *hotkey)],
+                    });
+                }
+                continue;
+            }
+            if neuron.stake == 0 {
                 stake_calls.push(Call::AddStake {
                     hotkey: *hotkey,
                     netuid,
                     amount: VALIDATOR_STAKE_TAO * RAO_PER_TAO,
+                });
+            }
+            if i == 0 && neuron.root_stake == 0 {
+                stake_calls.push(Call::AddStake {
+                    hotkey: *hotkey,
+                    netuid: plexus_runtime::ROOT_NETUID,
+                    amount: ROOT_STAKE_TAO * RAO_PER_TAO,
                 });
             }
         }

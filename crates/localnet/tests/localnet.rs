@@ -42,6 +42,38 @@ async fn test_localnet_rewards_follow_quality_slow() {
         assert!(Instant::now() < deadline, "epochs with weights: {since:?}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    // Each subnet's second validator validated with weight lent by its first (a child
+    // hotkey), and the first also staked TAO on root, whose dividends the block step claims
+    // and stakes on root.
+    for subnet in &localnet.subnets {
+        let metagraph = client
+            .metagraph(subnet.netuid, Default::default(), None)
+            .await
+            .unwrap()
+            .unwrap();
+        let neuron = |hotkey| {
+            metagraph
+                .neurons
+                .iter()
+                .find(|n| n.hotkey == hotkey)
+                .unwrap()
+        };
+        let (first, second) = (subnet.validators[0].hotkey, subnet.validators[1].hotkey);
+        assert_eq!(neuron(second).stake, 0, "{}", subnet.name);
+        assert_eq!(neuron(second).parents[0].hotkey, first, "{}", subnet.name);
+        assert!(neuron(second).validator_permit, "{}", subnet.name);
+        assert!(neuron(first).root_stake > 0, "{}", subnet.name);
+    }
+    let root = client.root(None).await.unwrap();
+    let initial = 1_000 * 1_000_000_000 * localnet.subnets.len() as u64;
+    eprintln!(
+        "root: {} rao staked, {} at setup; {:?}",
+        root.total_tao, initial, root.subnets
+    );
+    assert!(
+        root.total_tao > initial,
+        "no root dividends were claimed: {root:?}"
+    );
     let names: Vec<String> = localnet.subnets.iter().map(|s| s.name.clone()).collect();
     localnet.stop().await;
 
