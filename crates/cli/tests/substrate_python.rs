@@ -627,6 +627,10 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         "sudo_owner_rate_limit",
         "sudo_tempo_30",
         "set_identity",
+        "set_children",
+        "set_childkey_take",
+        "set_root_claim_type",
+        "update_symbol",
     ] {
         assert_eq!(steps[step]["success"], true, "{step}: {}", steps[step]);
     }
@@ -639,6 +643,11 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         ("bad_nonce", "Transaction is outdated"),
         ("price_limit", "SlippageTooHigh"),
         ("registration_price_limit", "RegistrationPriceLimitExceeded"),
+        ("too_many_children", "TooManyChildren"),
+        ("childkey_take_too_high", "InvalidChildkeyTake"),
+        ("claim_root_nothing", "AmountTooLow"),
+        ("claim_root_no_subnets", "InvalidSubnetNumber"),
+        ("symbol_unknown", "SymbolDoesNotExist"),
     ] {
         assert_eq!(steps[step]["success"], false, "{step}: {}", steps[step]);
         let message = steps[step]["message"].as_str().unwrap();
@@ -725,6 +734,38 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         "5 + 5 - 2 TAO on root"
     );
     assert_eq!(read["root_stake"], 8_000_000_000u64);
+    // The children wait for their cooldown, as the SDK reads them and as Plexus keeps them.
+    let alice_hotkey = dev("Alice//hot").account();
+    let links = runtime
+        .block_on(client.hotkey_links(alice_hotkey, netuid, None))
+        .unwrap();
+    let pending = links.pending.expect("pending children");
+    assert_eq!(
+        read["pending_children"],
+        json!([[[0.5, bob_hotkey.to_string()]], pending.cooldown_block])
+    );
+    assert_eq!(read["children"], json!([true, [], ""]));
+    assert_eq!(pending.children[0].proportion, 1 << 63);
+    let bob_links = runtime
+        .block_on(client.hotkey_links(bob_hotkey, netuid, None))
+        .unwrap();
+    assert_eq!(bob_links.childkey_take, 1000);
+    let claims = runtime.block_on(client.root_claims(bob, None)).unwrap();
+    assert_eq!(
+        claims.claim_type,
+        plexus_runtime::RootClaimType::KeepSubnets {
+            subnets: vec![netuid]
+        }
+    );
+    assert!(
+        read["root_claim_type"]
+            .as_str()
+            .unwrap()
+            .contains("KeepSubnets"),
+        "{}",
+        read["root_claim_type"]
+    );
+    assert_eq!(read["symbol"], "ω");
     assert_eq!(take.take, 9830, "15% of 65535");
     assert_eq!(json!(spender.balance), read["spender"]);
     assert_eq!(

@@ -66,6 +66,12 @@ pub enum ArgType {
     /// `Box<RuntimeCall>`: another call of this list, its pallet and call indices first. Only
     /// one level deep: a wrapped call does not wrap another.
     Call,
+    /// `BTreeSet<NetUid>`: netuids, encoded as a `Vec<u16>`.
+    NetUids,
+    /// `Vec<(u64, AccountId32)>`: (proportion, child hotkey) pairs.
+    Children,
+    /// `RootClaimTypeEnum`: `Swap`, `Keep`, or `KeepSubnets { subnets: BTreeSet<NetUid> }`.
+    RootClaimType,
 }
 
 /// One pallet call the chain accepts in a Substrate extrinsic.
@@ -193,6 +199,26 @@ pub static CALLS: &[CallSpec] = &[
             ("additional", A::Text),
         ],
     ),
+    call(
+        SUBTENSOR,
+        67,
+        "set_children",
+        &[
+            ("hotkey", A::AccountId),
+            ("netuid", A::U16),
+            ("children", A::Children),
+        ],
+    ),
+    call(
+        SUBTENSOR,
+        75,
+        "set_childkey_take",
+        &[
+            ("hotkey", A::AccountId),
+            ("netuid", A::U16),
+            ("take", A::U16),
+        ],
+    ),
     call(SUBTENSOR, 83, "unstake_all", &[("hotkey", A::AccountId)]),
     call(
         SUBTENSOR,
@@ -243,6 +269,19 @@ pub static CALLS: &[CallSpec] = &[
         ],
     ),
     call(SUBTENSOR, 92, "start_call", &[("netuid", A::U16)]),
+    call(
+        SUBTENSOR,
+        112,
+        "update_symbol",
+        &[("netuid", A::U16), ("symbol", A::Text)],
+    ),
+    call(SUBTENSOR, 121, "claim_root", &[("subnets", A::NetUids)]),
+    call(
+        SUBTENSOR,
+        122,
+        "set_root_claim_type",
+        &[("new_root_claim_type", A::RootClaimType)],
+    ),
     call(
         SUBTENSOR,
         134,
@@ -573,6 +612,8 @@ enum Arg {
     U16s(Vec<u16>),
     Text(String),
     Call(Box<Call>),
+    Children(Vec<(u64, AccountId)>),
+    ClaimType(crate::RootClaimType),
 }
 
 /// A transaction's lifetime: forever, or `period` blocks from the block whose number is
@@ -934,7 +975,37 @@ fn decode_arg(ty: ArgType, input: &mut &[u8]) -> Result<Arg, String> {
             Arg::Text(String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?)
         }
         A::Call => return Err("a call where a value belongs".into()),
+        A::NetUids => Arg::U16s(netuid_set(input)?),
+        A::Children => {
+            let before = *input;
+            let pairs = Vec::<(u64, [u8; 32])>::decode(input).map_err(short)?;
+            if pairs.encode().len() != before.len() - input.len() {
+                return Err("a non-canonical length".into());
+            }
+            Arg::Children(pairs.into_iter().map(|(p, a)| (p, AccountId(a))).collect())
+        }
+        A::RootClaimType => Arg::ClaimType(match u8::decode(input).map_err(short)? {
+            0 => crate::RootClaimType::Swap,
+            1 => crate::RootClaimType::Keep,
+            2 => crate::RootClaimType::KeepSubnets {
+                subnets: netuid_set(input)?,
+            },
+            v => return Err(format!("RootClaimTypeEnum variant {v} does not exist")),
+        }),
     })
+}
+
+/// A `BTreeSet<NetUid>`: canonical only if strictly increasing, as the set encodes itself.
+fn netuid_set(input: &mut &[u8]) -> Result<Vec<u16>, String> {
+    let before = *input;
+    let values = Vec::<u16>::decode(input).map_err(|e| format!("too short: {e}"))?;
+    if values.encode().len() != before.len() - input.len() {
+        return Err("a non-canonical length".into());
+    }
+    if values.windows(2).any(|w| w[0] >= w[1]) {
+        return Err("a set whose members are not strictly increasing".into());
+    }
+    Ok(values)
 }
 
 /// Reads decoded arguments in order.
@@ -991,6 +1062,20 @@ impl Args {
         match self.0.next() {
             Some(Arg::Hash(v)) => Ok(v),
             _ => Err("a hash expected".into()),
+        }
+    }
+
+    fn children(&mut self) -> Result<Vec<(u64, AccountId)>, String> {
+        match self.0.next() {
+            Some(Arg::Children(v)) => Ok(v),
+            _ => Err("a list of children expected".into()),
+        }
+    }
+
+    fn claim_type(&mut self) -> Result<crate::RootClaimType, String> {
+        match self.0.next() {
+            Some(Arg::ClaimType(v)) => Ok(v),
+            _ => Err("a root claim type expected".into()),
         }
     }
 
@@ -1167,6 +1252,24 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
         "unstake_all" => Call::UnstakeAll {
             hotkey: a.account()?,
         },
+        "set_children" => Call::SetChildren {
+            hotkey: a.account()?,
+            netuid: a.netuid()?,
+            children: a.children()?,
+        },
+        "set_childkey_take" => Call::SetChildkeyTake {
+            hotkey: a.account()?,
+            netuid: a.netuid()?,
+            take: a.int()?,
+        },
+        "update_symbol" => Call::UpdateSymbol {
+            netuid: a.netuid()?,
+            symbol: a.text()?,
+        },
+        "claim_root" => Call::ClaimRoot { subnets: a.u16s()? },
+        "set_root_claim_type" => Call::SetRootClaimType {
+            claim_type: a.claim_type()?,
+        },
         "move_stake" => Call::MoveStake {
             origin_hotkey: a.account()?,
             destination_hotkey: a.account()?,
@@ -1331,7 +1434,9 @@ mod tests {
                     A::Bool => Arg::Bool(false),
                     A::AccountId | A::MultiAddress => Arg::Account(AccountId([1; 32])),
                     A::H256 => Arg::Hash(H256([2; 32])),
-                    A::VecU16 => Arg::U16s(vec![1]),
+                    A::VecU16 | A::NetUids => Arg::U16s(vec![1]),
+                    A::Children => Arg::Children(vec![(1, AccountId([3; 32]))]),
+                    A::RootClaimType => Arg::ClaimType(crate::RootClaimType::Keep),
                     A::I16 => Arg::Signed(0),
                     A::Text => Arg::Text("plexus".into()),
                     A::Call => Arg::Call(Box::new(Call::SetHyperparameter {

@@ -89,6 +89,23 @@ impl State {
             .unwrap_or(0)
     }
 
+    /// Every subnet's claimable rate for `hotkey` (see [`State::root_claimable`]), by netuid.
+    pub fn root_claimable_rates(&self, hotkey: &AccountId) -> Vec<(NetUid, u128)> {
+        self.root_claimable
+            .range((*hotkey, NetUid::MIN)..=(*hotkey, NetUid::MAX))
+            .map(|((_, netuid), rate)| (*netuid, *rate))
+            .collect()
+    }
+
+    /// The part of `root_claimable × stake` of `netuid` that `coldkey`'s root stake through
+    /// `hotkey` already had (claimed, or accrued before the stake was added), rao of alpha.
+    pub fn root_claimed(&self, netuid: NetUid, hotkey: &AccountId, coldkey: &AccountId) -> u128 {
+        self.root_claimed
+            .get(&(netuid, *hotkey, *coldkey))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// The root dividends of `netuid` that `coldkey` can claim through `hotkey` now, rao of
     /// alpha.
     pub fn root_owed(&self, hotkey: &AccountId, coldkey: &AccountId, netuid: NetUid) -> Balance {

@@ -96,16 +96,33 @@ fn subtensor_name(call: Option<&Call>, error: &DispatchError) -> Option<&'static
         "subnet_not_started" => "SubtokenDisabled",
         "hotkey_not_found" => "HotKeyAccountNotExists",
         "stake_below_minimum" => "AmountTooLow",
-        "invalid_take" => "DelegateTakeTooHigh",
         "batch_length_mismatch" => "InputLengthsUnequal",
         "overflow" => "Overflow",
         "registration_price_above_limit" => "RegistrationPriceLimitExceeded",
+        "too_many_children" => "TooManyChildren",
+        "proportions_overflow" => "ProportionOverflow",
+        "child_is_parent" => "InvalidChild",
+        "duplicate_child" => "DuplicateChild",
+        "child_cycle" => "ChildParentInconsistency",
+        "not_on_root" => "RegistrationNotPermittedOnRootSubnet",
+        "not_enough_stake_for_children" => "NotEnoughStakeToSetChildkeys",
+        "invalid_subnet_count" => "InvalidSubnetNumber",
+        // Bittensor's chain claims nothing without an error; the nearest of its errors.
+        "nothing_to_claim" => "AmountTooLow",
+        "children_already_pending" => "TxRateLimitExceeded",
+        "unknown_symbol" => "SymbolDoesNotExist",
+        "symbol_in_use" => "SymbolAlreadyInUse",
         "rate_limited" => match call {
             Some(Call::SetWeights { .. }) => "SettingWeightsTooFast",
             Some(Call::ServeAxon { .. }) => "ServingRateLimitExceeded",
             Some(Call::CommitWeights { .. }) => "CommittingWeightsTooFast",
+            Some(Call::SetChildkeyTake { .. }) => "TxChildkeyTakeRateLimitExceeded",
             _ => "TxRateLimitExceeded",
         },
+        "invalid_take" if matches!(call, Some(Call::SetChildkeyTake { .. })) => {
+            "InvalidChildkeyTake"
+        }
+        "invalid_take" => "DelegateTakeTooHigh",
         "swap" => match error {
             DispatchError::Swap(PoolError::PriceLimitExceeded) => "SlippageTooHigh",
             DispatchError::Swap(PoolError::ZeroAmount | PoolError::ZeroOutput) => "AmountTooLow",

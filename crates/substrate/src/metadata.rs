@@ -10,8 +10,8 @@ use crate::events::{
 use crate::read::EpochConsensus;
 use crate::storage::{PlainItem, SubnetItem};
 use crate::types::{
-    AccountId32, AccountInfo, Era, MultiAddress, MultiSignature, UncheckedExtrinsic, H256, I64F64,
-    I96F32,
+    AccountId32, AccountInfo, Era, MultiAddress, MultiSignature, RootClaimTypeEnum,
+    UncheckedExtrinsic, H256, I64F64, I96F32,
 };
 use frame_metadata::v14::{
     PalletCallMetadata, PalletConstantMetadata, PalletErrorMetadata, PalletEventMetadata,
@@ -98,6 +98,18 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
                             f.ty::<Box<RuntimeCall>>()
                                 .name(name)
                                 .type_name("Box<<T as Config>::RuntimeCall>")
+                        }),
+                        ArgType::NetUids => fields
+                            .field(|f| f.ty::<Vec<u16>>().name(name).type_name("BTreeSet<NetUid>")),
+                        ArgType::Children => fields.field(|f| {
+                            f.ty::<Vec<(u64, AccountId32)>>()
+                                .name(name)
+                                .type_name("Vec<(u64, T::AccountId)>")
+                        }),
+                        ArgType::RootClaimType => fields.field(|f| {
+                            f.ty::<RootClaimTypeEnum>()
+                                .name(name)
+                                .type_name("RootClaimTypeEnum")
                         }),
                     };
                 }
@@ -317,16 +329,6 @@ fn subnet_entry(item: SubnetItem) -> StorageEntryMetadata {
     }
 }
 
-/// A coldkey's choice for root dividends: Plexus has no root yet, so only declared.
-#[derive(TypeInfo)]
-#[allow(dead_code)]
-enum RootClaimTypeEnum {
-    #[codec(index = 0)]
-    Swap,
-    #[codec(index = 1)]
-    Keep,
-}
-
 /// A commitment's record: Plexus has no commitments yet, so only declared.
 #[derive(TypeInfo)]
 #[allow(dead_code)]
@@ -363,8 +365,7 @@ fn subtensor_storage() -> Vec<StorageEntryMetadata> {
         map::<(u16, u16), AccountId32>("Keys", vec![Identity, Identity], Some([0u8; 32].encode())),
         map::<AccountId32, AccountId32>("Owner", vec![Blake2_128Concat], Some([0u8; 32].encode())),
         // Root dividends claimable per unit of root stake, by hotkey, and what each staker has
-        // claimed: Plexus pays no root dividends yet, so both hold their defaults (`btcli stake
-        // list` reads them).
+        // already had (`btcli stake list` reads them).
         map::<AccountId32, std::collections::BTreeMap<u16, I96F32>>(
             "RootClaimable",
             vec![Blake2_128Concat],
@@ -400,6 +401,26 @@ fn subtensor_storage() -> Vec<StorageEntryMetadata> {
             "RootClaimType",
             vec![Blake2_128Concat],
             Some(0u8.encode()),
+        ),
+        map::<(AccountId32, u16), Vec<(u64, AccountId32)>>(
+            "ChildKeys",
+            vec![Blake2_128Concat, Identity],
+            Some(Vec::<(u64, [u8; 32])>::new().encode()),
+        ),
+        map::<(AccountId32, u16), Vec<(u64, AccountId32)>>(
+            "ParentKeys",
+            vec![Blake2_128Concat, Identity],
+            Some(Vec::<(u64, [u8; 32])>::new().encode()),
+        ),
+        map::<(AccountId32, u16), u16>(
+            "ChildkeyTake",
+            vec![Blake2_128Concat, Identity],
+            Some(0u16.encode()),
+        ),
+        map::<(u16, AccountId32), (Vec<(u64, AccountId32)>, u64)>(
+            "PendingChildKeys",
+            vec![Identity, Blake2_128Concat],
+            Some((Vec::<(u64, [u8; 32])>::new(), 0u64).encode()),
         ),
         map::<(u16, AccountId32), LockState>("HotkeyLock", vec![Identity, Blake2_128Concat], None),
         map::<(u16, AccountId32), LockState>(

@@ -52,7 +52,7 @@ fn subnet_value(state: &State, item: SubnetItem, netuid: NetUid) -> Option<Vec<u
             .encode(),
         SubnetItem::SubnetEpochConsensus => EpochConsensus::Yuma.encode(),
         SubnetItem::CollateralLockShare => 0u16.encode(),
-        SubnetItem::TokenSymbol => crate::api::SYMBOL.as_bytes().to_vec().encode(),
+        SubnetItem::TokenSymbol => state.token_symbol(netuid).into_bytes().encode(),
     })
 }
 
@@ -100,6 +100,37 @@ pub fn read(state: &State, key: &[u8]) -> Option<Vec<u8>> {
         StorageKey::IdentitiesV2(coldkey) => {
             crate::api::coldkey_identity(state, coldkey.into()).map(|identity| identity.encode())
         }
+        StorageKey::RootClaimable(hotkey) => {
+            let rates = state.root_claimable_rates(&hotkey);
+            (!rates.is_empty()).then(|| {
+                rates
+                    .into_iter()
+                    .map(|(netuid, bits)| (netuid, i128::try_from(bits).unwrap_or(i128::MAX)))
+                    .collect::<std::collections::BTreeMap<u16, i128>>()
+                    .encode()
+            })
+        }
+        StorageKey::RootClaimed(netuid, hotkey, coldkey) => {
+            let claimed = state.root_claimed(netuid, &hotkey, &coldkey);
+            (claimed > 0).then(|| claimed.encode())
+        }
+        StorageKey::RootClaimType(coldkey) => Some(state.root_claim_type(&coldkey).encode()),
+        StorageKey::ChildKeys(hotkey, netuid) => links(state.children(&hotkey, netuid)),
+        StorageKey::ParentKeys(hotkey, netuid) => links(state.parents(&hotkey, netuid)),
+        StorageKey::ChildkeyTake(hotkey, netuid) => {
+            let take = state.childkey_take(&hotkey, netuid);
+            (take > 0).then(|| take.encode())
+        }
+        StorageKey::PendingChildKeys(netuid, hotkey) => {
+            state.pending_children(&hotkey, netuid).map(|pending| {
+                let children: Vec<(u64, AccountId32)> = pending
+                    .children
+                    .into_iter()
+                    .map(|(p, c)| (p, AccountId32::from(c)))
+                    .collect();
+                (children, pending.cooldown_block).encode()
+            })
+        }
         StorageKey::Delegates(hotkey) => state
             .hotkey_owner(&hotkey)
             .map(|_| state.delegate_take(&hotkey).encode()),
@@ -114,6 +145,17 @@ pub fn read(state: &State, key: &[u8]) -> Option<Vec<u8>> {
             })
         }
     }
+}
+
+/// A `ChildKeys` or `ParentKeys` value; none when there are no links (the default).
+fn links(links: Vec<(u64, plexus_primitives::AccountId)>) -> Option<Vec<u8>> {
+    (!links.is_empty()).then(|| {
+        links
+            .into_iter()
+            .map(|(p, a)| (p, AccountId32::from(a)))
+            .collect::<Vec<_>>()
+            .encode()
+    })
 }
 
 /// Every key with a value that the clients can list (`state_getKeysPaged`), ascending: the

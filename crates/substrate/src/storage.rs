@@ -205,6 +205,20 @@ pub enum StorageKey {
     Delegates(AccountId),
     /// `SubtensorModule.IdentitiesV2[coldkey]`.
     IdentitiesV2(AccountId),
+    /// `SubtensorModule.RootClaimable[hotkey]`: per subnet, alpha owed per rao of root stake.
+    RootClaimable(AccountId),
+    /// `SubtensorModule.RootClaimed[netuid, hotkey, coldkey]`.
+    RootClaimed(u16, AccountId, AccountId),
+    /// `SubtensorModule.RootClaimType[coldkey]`.
+    RootClaimType(AccountId),
+    /// `SubtensorModule.ChildKeys[hotkey, netuid]`.
+    ChildKeys(AccountId, u16),
+    /// `SubtensorModule.ParentKeys[hotkey, netuid]`.
+    ParentKeys(AccountId, u16),
+    /// `SubtensorModule.ChildkeyTake[hotkey, netuid]`.
+    ChildkeyTake(AccountId, u16),
+    /// `SubtensorModule.PendingChildKeys[netuid, hotkey]`.
+    PendingChildKeys(u16, AccountId),
 }
 
 /// `twox_64_concat(data)`: the first half of `twox_128`, then the data.
@@ -285,6 +299,36 @@ impl StorageKey {
             StorageKey::IdentitiesV2(coldkey) => {
                 with(subtensor("IdentitiesV2"), &[&blake2_concat(coldkey)])
             }
+            StorageKey::RootClaimable(hotkey) => {
+                with(subtensor("RootClaimable"), &[&blake2_concat(hotkey)])
+            }
+            StorageKey::RootClaimed(netuid, hotkey, coldkey) => with(
+                subtensor("RootClaimed"),
+                &[
+                    &netuid.to_le_bytes(),
+                    &blake2_concat(hotkey),
+                    &blake2_concat(coldkey),
+                ],
+            ),
+            StorageKey::RootClaimType(coldkey) => {
+                with(subtensor("RootClaimType"), &[&blake2_concat(coldkey)])
+            }
+            StorageKey::ChildKeys(hotkey, netuid) => with(
+                subtensor("ChildKeys"),
+                &[&blake2_concat(hotkey), &netuid.to_le_bytes()],
+            ),
+            StorageKey::ParentKeys(hotkey, netuid) => with(
+                subtensor("ParentKeys"),
+                &[&blake2_concat(hotkey), &netuid.to_le_bytes()],
+            ),
+            StorageKey::ChildkeyTake(hotkey, netuid) => with(
+                subtensor("ChildkeyTake"),
+                &[&blake2_concat(hotkey), &netuid.to_le_bytes()],
+            ),
+            StorageKey::PendingChildKeys(netuid, hotkey) => with(
+                subtensor("PendingChildKeys"),
+                &[&netuid.to_le_bytes(), &blake2_concat(hotkey)],
+            ),
         }
     }
 
@@ -341,6 +385,39 @@ impl StorageKey {
         if is("IdentitiesV2") {
             return read_blake2_concat(rest).map(StorageKey::IdentitiesV2);
         }
+        if is("RootClaimable") {
+            return read_blake2_concat(rest).map(StorageKey::RootClaimable);
+        }
+        if is("RootClaimType") {
+            return read_blake2_concat(rest).map(StorageKey::RootClaimType);
+        }
+        if is("RootClaimed") && rest.len() == 2 + 48 + 48 {
+            return Some(StorageKey::RootClaimed(
+                read_u16(&rest[..2])?,
+                read_blake2_concat(&rest[2..50])?,
+                read_blake2_concat(&rest[50..])?,
+            ));
+        }
+        if is("PendingChildKeys") && rest.len() == 2 + 48 {
+            return Some(StorageKey::PendingChildKeys(
+                read_u16(&rest[..2])?,
+                read_blake2_concat(&rest[2..])?,
+            ));
+        }
+        // (hotkey, netuid) maps.
+        let hotkey_netuid = || -> Option<(AccountId, u16)> {
+            (rest.len() == 48 + 2)
+                .then(|| Some((read_blake2_concat(&rest[..48])?, read_u16(&rest[48..])?)))?
+        };
+        if is("ChildKeys") {
+            return hotkey_netuid().map(|(h, n)| StorageKey::ChildKeys(h, n));
+        }
+        if is("ParentKeys") {
+            return hotkey_netuid().map(|(h, n)| StorageKey::ParentKeys(h, n));
+        }
+        if is("ChildkeyTake") {
+            return hotkey_netuid().map(|(h, n)| StorageKey::ChildkeyTake(h, n));
+        }
         None
     }
 }
@@ -395,6 +472,13 @@ mod tests {
             StorageKey::Keys(3, 7),
             StorageKey::Owner(bob),
             StorageKey::OwnedHotkeys(bob),
+            StorageKey::RootClaimable(bob),
+            StorageKey::RootClaimed(2, bob, AccountId([5; 32])),
+            StorageKey::RootClaimType(bob),
+            StorageKey::ChildKeys(bob, 4),
+            StorageKey::ParentKeys(bob, 4),
+            StorageKey::ChildkeyTake(bob, 4),
+            StorageKey::PendingChildKeys(4, bob),
         ];
         keys.extend(SubnetItem::ALL.map(|item| StorageKey::Subnet(item, 3)));
         keys.extend(PlainItem::ALL.map(StorageKey::Plain));

@@ -78,6 +78,29 @@ impl TypeInfo for MultiAddress {
     }
 }
 
+/// What a root staker's dividends become when claimed (`set_root_claim_type`'s argument).
+pub(crate) struct RootClaimTypeEnum;
+
+impl TypeInfo for RootClaimTypeEnum {
+    type Identity = Self;
+    fn type_info() -> Type {
+        Type::builder()
+            .path(Path::new("RootClaimTypeEnum", "pallet_subtensor::pallet"))
+            .variant(
+                Variants::new()
+                    .variant("Swap", |v| v.index(0))
+                    .variant("Keep", |v| v.index(1))
+                    .variant("KeepSubnets", |v| {
+                        v.index(2).fields(Fields::named().field(|f| {
+                            f.ty::<Vec<u16>>()
+                                .name("subnets")
+                                .type_name("BTreeSet<NetUid>")
+                        }))
+                    }),
+            )
+    }
+}
+
 /// A signature of any of the three schemes.
 pub(crate) struct MultiSignature;
 

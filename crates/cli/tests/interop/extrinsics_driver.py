@@ -248,6 +248,60 @@ def main():
         },
         alice,
     )
+    # Alice's hotkey lends half its weight to Bob's (pending for the chain's cooldown); Bob's
+    # hotkey takes 1.5% of what it earns for her; Bob keeps his root dividends from this
+    # subnet as alpha; the owner renames the subnet's token.
+    steps["set_children"] = raw(
+        st,
+        "SubtensorModule",
+        "set_children",
+        {"hotkey": alice.hotkey.ss58_address, "netuid": netuid, "children": [[2**63, hot]]},
+        alice,
+    )
+    steps["too_many_children"] = raw(
+        st,
+        "SubtensorModule",
+        "set_children",
+        {
+            "hotkey": alice.hotkey.ss58_address,
+            "netuid": netuid,
+            "children": [[1, Keypair.create_from_uri(f"//Child{i}").ss58_address] for i in range(6)],
+        },
+        alice,
+    )
+    steps["set_childkey_take"] = raw(
+        st,
+        "SubtensorModule",
+        "set_childkey_take",
+        {"hotkey": hot, "netuid": netuid, "take": 1000},
+        bob,
+    )
+    steps["childkey_take_too_high"] = raw(
+        st,
+        "SubtensorModule",
+        "set_childkey_take",
+        {"hotkey": hot, "netuid": netuid, "take": 20000},
+        bob,
+    )
+    steps["set_root_claim_type"] = raw(
+        st,
+        "SubtensorModule",
+        "set_root_claim_type",
+        {"new_root_claim_type": {"KeepSubnets": {"subnets": [netuid]}}},
+        bob,
+    )
+    steps["claim_root_nothing"] = raw(
+        st, "SubtensorModule", "claim_root", {"subnets": [netuid]}, bob
+    )
+    steps["claim_root_no_subnets"] = raw(
+        st, "SubtensorModule", "claim_root", {"subnets": []}, bob
+    )
+    steps["update_symbol"] = raw(
+        st, "SubtensorModule", "update_symbol", {"netuid": netuid, "symbol": "ω"}, alice
+    )
+    steps["symbol_unknown"] = raw(
+        st, "SubtensorModule", "update_symbol", {"netuid": netuid, "symbol": "zz"}, alice
+    )
     # For btcli's commit-reveal, which follows: owners' hyperparameter calls without a wait,
     # and 30 blocks to reveal in.
     steps["sudo_owner_rate_limit"] = sudo(
@@ -270,6 +324,10 @@ def main():
         "netuid": netuid,
         "netuid_2": netuid_2,
         "root_stake": st.get_stake(bob.coldkeypub.ss58_address, hot, 0).rao,
+        "pending_children": st.get_children_pending(alice.hotkey.ss58_address, netuid),
+        "children": st.get_children(alice.hotkey.ss58_address, netuid),
+        "root_claim_type": str(st.get_root_claim_type(bob.coldkeypub.ss58_address)),
+        "symbol": st.subnet(netuid).symbol,
         "spender": st.get_balance(spender.coldkeypub.ss58_address).rao,
         "take": st.get_delegate_take(hot),
         "bob": st.get_balance(bob.coldkeypub.ss58_address).rao,

@@ -24,6 +24,8 @@ impl Context<'_> {
         if self.state.hotkey_owner(&hotkey) != Some(self.who) {
             return Err(DispatchError::NotHotkeyOwner);
         }
+        // What is wrong with the request itself is reported before when it may be sent.
+        self.state.check_children(&hotkey, netuid, children)?;
         let params = self.state.params.get();
         if let Some(last) = self.state.children_set_at.get(&(hotkey, netuid)) {
             let allowed_at = last.saturating_add(params.children_rate_limit);
@@ -31,7 +33,6 @@ impl Context<'_> {
                 return Err(DispatchError::RateLimited { allowed_at });
             }
         }
-        self.state.check_children(&hotkey, netuid, children)?;
         if !children.is_empty() && hotkey != owner_hotkey {
             let stake = self.state.stake_weight(netuid, &hotkey);
             if stake < params.stake_threshold {

@@ -38,20 +38,24 @@ impl Context<'_> {
         &mut self,
         claim_type: &RootClaimType,
     ) -> Result<(), DispatchError> {
-        if let RootClaimType::KeepSubnets { subnets } = claim_type {
+        let mut claim_type = claim_type.clone();
+        if let RootClaimType::KeepSubnets { subnets } = &mut claim_type {
             if subnets.is_empty() || subnets.len() > MAX_KEEP_SUBNETS {
                 return Err(DispatchError::InvalidSubnetCount {
                     count: u32::try_from(subnets.len()).unwrap_or(u32::MAX),
                     max: MAX_KEEP_SUBNETS as u32,
                 });
             }
+            // Kept as the set it is: sorted, each once (as Bittensor's `BTreeSet` encodes).
+            subnets.sort_unstable();
+            subnets.dedup();
         }
         self.state
             .root_claim_types
             .insert(self.who, claim_type.clone());
         self.emit(Event::RootClaimTypeSet {
             coldkey: self.who,
-            claim_type: claim_type.clone(),
+            claim_type,
         });
         Ok(())
     }

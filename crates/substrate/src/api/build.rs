@@ -6,7 +6,6 @@ use super::shapes::{
     Metagraph, NetStake, NeuronInfo, PrometheusInfo, RuntimeDispatchInfo, SimSwapResult,
     StakeAvailability, StakeInfo, SubnetIdentityV3, SubnetInfov2, SubnetPrice, SubnetState, Text,
 };
-use super::SYMBOL;
 use crate::types::{AccountId32, I32F32, I96F32, U64F64};
 use parity_scale_codec::Compact;
 use plexus_primitives::{AccountId, Balance, NetUid};
@@ -220,7 +219,7 @@ pub(super) fn dynamic_info(state: &State, netuid: NetUid) -> Option<DynamicInfo>
         owner_hotkey: subnet.owner_hotkey.into(),
         owner_coldkey: subnet.owner_coldkey.into(),
         subnet_name: name(subnet),
-        token_symbol: text(SYMBOL),
+        token_symbol: text(&state.token_symbol(netuid)),
         tempo,
         last_step: subnet.last_epoch_block,
         blocks_since_last_step: state.block().saturating_sub(subnet.last_epoch_block),
@@ -267,14 +266,21 @@ pub(super) fn subnet_info(state: &State, netuid: NetUid) -> Option<SubnetInfov2>
 }
 
 /// The per-uid vectors of `netuid`, indexed by uid. Plexus computes no rank, trust or pruning
-/// score (rank is the incentive, the others 0) and has no TAO (root) stake yet, so the total
-/// stake, `alpha + tao × tao_weight`, is the alpha stake.
+/// score (rank is the incentive, the others 0). Stakes are as the epoch weighs them: alpha and
+/// root TAO each as inherited through child and parent hotkeys, and the total
+/// `alpha + tao × tao_weight`.
 pub(super) fn subnet_state(state: &State, netuid: NetUid) -> Option<SubnetState> {
     let subnet = state.subnet(netuid)?;
     let neurons: Vec<_> = (0..subnet.n)
         .filter_map(|uid| state.neuron(netuid, uid))
         .collect();
-    let alpha_stake = per_uid(&neurons, |n| state.hotkey_stake(&n.hotkey, netuid));
+    let alpha_stake = per_uid(&neurons, |n| {
+        state.inherited_stake(&n.hotkey, netuid, netuid)
+    });
+    let tao_stake = per_uid(&neurons, |n| {
+        state.inherited_stake(&n.hotkey, netuid, plexus_runtime::ROOT_NETUID)
+    });
+    let total_stake = per_uid(&neurons, |n| state.stake_weight(netuid, &n.hotkey));
     let zeros = vec![Compact(0); neurons.len()];
     Some(SubnetState {
         netuid,
@@ -291,9 +297,9 @@ pub(super) fn subnet_state(state: &State, netuid: NetUid) -> Option<SubnetState>
         trust: zeros.clone(),
         rank: per_uid(&neurons, |n| n.epoch.incentive),
         block_at_registration: per_uid(&neurons, |n| n.registered_at),
-        total_stake: alpha_stake.clone(),
+        total_stake,
         alpha_stake,
-        tao_stake: vec![Compact(0); neurons.len()],
+        tao_stake,
         emission_history: Vec::new(),
     })
 }
@@ -310,7 +316,7 @@ pub(super) fn metagraph(state: &State, netuid: NetUid) -> Option<Metagraph> {
     Some(Metagraph {
         netuid,
         name: name(subnet),
-        symbol: text(SYMBOL),
+        symbol: text(&state.token_symbol(netuid)),
         identity: identity(subnet),
         network_registered_at: subnet.registered_at,
         owner_hotkey: subnet.owner_hotkey.into(),

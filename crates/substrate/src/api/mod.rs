@@ -25,9 +25,6 @@ use std::collections::BTreeMap;
 pub(crate) use build::coldkey_identity;
 pub(crate) use shapes::{ChainIdentityV2, LockState, SubnetIdentityV3};
 
-/// Every Plexus subnet's token symbol: Plexus does not name its tokens.
-pub(crate) const SYMBOL: &str = "α";
-
 /// Why a runtime-API call has no answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallError {
