@@ -129,6 +129,7 @@ pub(crate) fn metagraph(
                 coldkey: state.hotkey_owner(&n.hotkey),
                 stake: state.hotkey_stake(&n.hotkey, netuid),
                 root_stake: state.hotkey_stake(&n.hotkey, ROOT_NETUID),
+                total_stake: state.stake_weight(netuid, &n.hotkey),
                 children: links(state.children(&n.hotkey, netuid)),
                 parents: links(state.parents(&n.hotkey, netuid)),
                 stake_weight: n.epoch.stake_weight,

@@ -20,7 +20,8 @@ pub struct MetagraphGate {
     metagraph: Metagraph,
     /// Callers must hold a validator permit.
     pub require_permit: bool,
-    /// Callers must have at least this much alpha staked, rao.
+    /// Callers must have at least this much stake weight, rao: alpha and root TAO (× the
+    /// chain's `tao_weight`), counting what parent hotkeys lend them, as Yuma weighs them.
     pub min_stake: u64,
 }
 
@@ -45,22 +46,23 @@ impl Gate for MetagraphGate {
         if self.require_permit && !neuron.validator_permit {
             return Err("no validator permit".into());
         }
-        if neuron.stake < self.min_stake {
+        if neuron.total_stake < self.min_stake {
             return Err(format!(
                 "stake {} below the minimum {}",
-                neuron.stake, self.min_stake
+                neuron.total_stake, self.min_stake
             ));
         }
         Ok(())
     }
 
-    /// The caller's alpha staked on the subnet, rao; 0 if it is not registered.
+    /// The caller's stake weight on the subnet, rao; 0 if it is not registered. A validator
+    /// that validates with weight lent by its parents ranks by that weight.
     fn priority(&self, hotkey: &AccountId) -> u64 {
         let snapshot = self.metagraph.snapshot();
         snapshot
             .uid(hotkey)
             .and_then(|uid| snapshot.neuron(uid))
-            .map_or(0, |n| n.stake)
+            .map_or(0, |n| n.total_stake)
     }
 }
 

@@ -83,8 +83,12 @@ async fn test_metagraph_gate_admits_by_permit_and_stake_and_ranks_by_stake() {
     })
     .await;
     assert!(!permit(&snapshot, &unstaked.account()));
-    let stake_of =
-        |k: &plexus_primitives::AccountId| snapshot.neuron(snapshot.uid(k).unwrap()).unwrap().stake;
+    let stake_of = |k: &plexus_primitives::AccountId| {
+        snapshot
+            .neuron(snapshot.uid(k).unwrap())
+            .unwrap()
+            .total_stake
+    };
     let (big_stake, small_stake) = (stake_of(&big.account()), stake_of(&small.account()));
     assert!(big_stake > small_stake && small_stake > 0);
     assert_eq!(stake_of(&unstaked.account()), 0);
@@ -124,6 +128,31 @@ async fn test_metagraph_gate_admits_by_permit_and_stake_and_ranks_by_stake() {
     assert_eq!(registered.priority(&small.account()), small_stake);
     assert_eq!(registered.priority(&unstaked.account()), 0);
     assert_eq!(registered.priority(&stranger), 0);
+
+    // Root stake counts too, by the chain's tao_weight: the gate ranks callers by the stake
+    // weight Yuma gives them, not by their alpha alone.
+    stake(
+        &chain,
+        &bob,
+        plexus_runtime::ROOT_NETUID,
+        small.account(),
+        100,
+    )
+    .await;
+    let snapshot = wait_for(&mut metagraph, "root stake", |s| {
+        s.neuron(s.uid(&small.account()).unwrap())
+            .is_some_and(|n| n.root_stake > 0)
+    })
+    .await;
+    let n = snapshot
+        .neuron(snapshot.uid(&small.account()).unwrap())
+        .unwrap();
+    // ⌊tao_weight × 2³² / (2⁶⁴ − 1)⌋ = 226_245_882 at the chain's default.
+    let weighted = u64::try_from((u128::from(n.root_stake) * 226_245_882) >> 32).unwrap();
+    assert_eq!(n.root_stake, 100 * 1_000_000_000);
+    assert_eq!(n.total_stake, n.stake + weighted);
+    assert_eq!(registered.priority(&small.account()), n.total_stake);
+    assert!(n.total_stake > small_stake);
 
     // The same rules on a served miner, over the wire: 403 for the caller without a permit.
     let address = free_address();

@@ -179,6 +179,11 @@ pub struct MetagraphNeuron {
     /// the chain's `tao_weight`.
     #[serde(with = "as_string")]
     pub root_stake: Balance,
+    /// Its stake weight here, rao: its alpha and root TAO after what it lends its children and
+    /// inherits from its parents, the root part times `tao_weight` — what Yuma weighs, and what
+    /// a miner should rank callers by.
+    #[serde(with = "as_string", default)]
+    pub total_stake: Balance,
     /// The hotkeys it lends stake weight to on this subnet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<super::HotkeyLink>,
