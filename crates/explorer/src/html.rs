@@ -3,8 +3,14 @@
 //! Every piece of text that comes from the chain or the user goes through [`esc`] (or a
 //! formatter that calls it), so nothing a user enters or signs can inject markup.
 
-use plexus_primitives::{AccountId, H256, RAO_PER_TAO};
+use plexus_primitives::{AccountId, NetUid, H256, RAO_PER_TAO};
+use plexus_rpc::types::Delegates;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+/// The root network's netuid: its stake is TAO, and it has a page of its own rather than a
+/// subnet page.
+pub(crate) const ROOT_NETUID: NetUid = 0;
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub(crate) fn esc(text: &str) -> String {
@@ -61,10 +67,27 @@ pub(crate) fn price(rao_per_alpha: u64) -> String {
     format!("{} τ/α", decimal(u128::from(rao_per_alpha)))
 }
 
-/// A share out of 65535 as a percentage with two decimals.
-pub(crate) fn share(value: u16) -> String {
-    let hundredths = u32::from(value) * 10_000 / u32::from(u16::MAX);
+/// `part` of `whole` as a percentage with two decimals, rounded to the nearest (so that half
+/// of `u64::MAX`, which is odd, reads 50.00%).
+fn percent(part: u64, whole: u64) -> String {
+    let (part, whole) = (u128::from(part), u128::from(whole));
+    let hundredths = (part * 10_000 + whole / 2).checked_div(whole).unwrap_or(0);
     format!("{}.{:02}%", hundredths / 100, hundredths % 100)
+}
+
+/// A share out of 65535 as a percentage.
+pub(crate) fn share(value: u16) -> String {
+    percent(u64::from(value), u64::from(u16::MAX))
+}
+
+/// A proportion of `u64::MAX` (a child's part of its parent, the TAO weight) as a percentage.
+pub(crate) fn proportion(value: u64) -> String {
+    percent(value, u64::MAX)
+}
+
+/// Parts per billion as a percentage.
+pub(crate) fn ppb(value: u64) -> String {
+    percent(value, 1_000_000_000)
 }
 
 /// Milliseconds since the Unix epoch as `YYYY-MM-DD HH:MM:SS UTC`.
@@ -128,9 +151,56 @@ pub(crate) fn as_of(height: u64) -> String {
     )
 }
 
-/// A link to a subnet.
-pub(crate) fn subnet_link(netuid: u16) -> String {
+/// A link to a subnet, or to the root page for root.
+pub(crate) fn subnet_link(netuid: NetUid) -> String {
+    if netuid == ROOT_NETUID {
+        return r#"<a href="/root">root</a>"#.into();
+    }
     format!(r#"<a href="/subnet/{netuid}">{netuid}</a>"#)
+}
+
+/// A stake in a subnet's units: TAO on root, alpha elsewhere.
+pub(crate) fn stake_amount(netuid: NetUid, rao: u64) -> String {
+    if netuid == ROOT_NETUID {
+        tao(rao)
+    } else {
+        alpha(rao)
+    }
+}
+
+/// What a subnet is called: its token's symbol and its owner's name for it, as given.
+pub(crate) fn subnet_name(summary: &plexus_rpc::types::SubnetSummary) -> String {
+    format!("{} {}", summary.symbol, summary.name)
+        .trim()
+        .to_string()
+}
+
+/// The names accounts go by, from their identities: a coldkey's own, and for a hotkey its
+/// owner's. Built from one `delegates` answer, which has every hotkey with its owner and the
+/// owner's identity, so a page names all its addresses with one call to the node.
+pub(crate) struct Names(BTreeMap<AccountId, String>);
+
+impl Names {
+    pub(crate) fn new(delegates: &Delegates) -> Self {
+        let named = || {
+            delegates.delegates.iter().filter_map(|d| {
+                let name = d.identity.as_ref()?.name.trim();
+                (!name.is_empty()).then(|| (d, name.to_string()))
+            })
+        };
+        // A hotkey that is also a coldkey with an identity goes by its own name.
+        let hotkeys = named().map(|(d, name)| (d.hotkey, name));
+        let owners = named().map(|(d, name)| (d.owner, name));
+        Self(hotkeys.chain(owners).collect())
+    }
+
+    /// [`account_link`], followed by the account's name if it has one.
+    pub(crate) fn link(&self, account: &AccountId) -> String {
+        match self.0.get(account) {
+            Some(name) => format!("{} {}", account_link(account), esc(name)),
+            None => account_link(account),
+        }
+    }
 }
 
 /// A link to a neuron by its uid.
@@ -232,7 +302,7 @@ pub(crate) fn page(title: &str, chain: &str, body: &str) -> String {
 <link rel="icon" href="data:,">
 </head><body>
 <header><a class="brand" href="/">Plexus</a><span class="chain">{chain}</span>
-<nav aria-label="main"><a href="/blocks">Blocks</a><a href="/subnets">Subnets</a></nav>
+<nav aria-label="main"><a href="/blocks">Blocks</a><a href="/subnets">Subnets</a><a href="/root">Root</a></nav>
 <form action="/search" role="search"><label class="hidden" for="q">Search</label>
 <input id="q" name="q" placeholder="block, hash, address or netuid" autocomplete="off"></form>
 </header>
@@ -268,8 +338,43 @@ mod tests {
         assert_eq!(group(999), "999");
         assert_eq!(share(u16::MAX), "100.00%");
         assert_eq!(share(32_768), "50.00%");
+        assert_eq!(share(0), "0.00%");
+        assert_eq!(proportion(u64::MAX / 2), "50.00%");
+        assert_eq!(proportion(u64::MAX / 4), "25.00%");
+        assert_eq!(proportion(u64::MAX), "100.00%");
+        assert_eq!(ppb(123_456_789), "12.35%");
+        assert_eq!(ppb(1_000_000_000), "100.00%");
         assert_eq!(time(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(time(1_795_347_112_794), "2026-11-22 11:31:52 UTC");
         assert_eq!(time(951_782_400_000), "2000-02-29 00:00:00 UTC");
+    }
+
+    /// A hotkey goes by its owner's name, a coldkey by its own, and a name is text.
+    #[test]
+    fn test_names_come_from_owners_and_are_escaped() {
+        use plexus_rpc::types::DelegateInfo;
+        let (owner, hotkey, other) = (AccountId([1; 32]), AccountId([2; 32]), AccountId([3; 32]));
+        let delegate = |hotkey, owner, name: &str| DelegateInfo {
+            hotkey,
+            owner,
+            identity: Some(plexus_runtime::ChainIdentity {
+                name: name.into(),
+                ..plexus_runtime::ChainIdentity::default()
+            }),
+            take: 0,
+            registrations: Vec::new(),
+            stakes: Vec::new(),
+        };
+        let names = Names::new(&Delegates {
+            delegates: vec![
+                delegate(hotkey, owner, "<b>Owner</b>"),
+                delegate(AccountId([4; 32]), other, " "),
+            ],
+            block: 1,
+        });
+        let named = " &lt;b&gt;Owner&lt;/b&gt;";
+        assert_eq!(names.link(&hotkey), account_link(&hotkey) + named);
+        assert_eq!(names.link(&owner), account_link(&owner) + named);
+        assert_eq!(names.link(&other), account_link(&other));
     }
 }

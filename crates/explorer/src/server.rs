@@ -108,6 +108,7 @@ impl Explorer {
             .route("/subnets", get(subnets))
             .route("/subnet/{netuid}", get(subnet))
             .route("/neuron/{netuid}/{uid}", get(neuron))
+            .route("/root", get(root))
             .route("/search", get(search))
             .route_layer(axum::middleware::from_fn_with_state(
                 shared.clone(),
@@ -284,6 +285,10 @@ async fn neuron(State(s): App, Path((netuid, uid)): Path<(String, String)>) -> R
         ))),
     };
     respond(result, &s.frame)
+}
+
+async fn root(State(s): App) -> Response {
+    respond(pages::root(&s.client, &s.frame).await, &s.frame)
 }
 
 async fn search(State(s): App, Query(q): Query<SearchQuery>) -> Response {

@@ -1,7 +1,8 @@
 //! The explorer in headless Chromium against a real dev node (run in this process) whose subnet
-//! has a validator setting weights and two miners after a few epochs: every page loads without
-//! console errors and shows the numbers the RPC gives, search finds each kind of thing, markup
-//! in a subnet's name stays text, and screenshots of the main pages go to the build directory.
+//! has a validator setting weights and two miners after a few epochs, with stake on root, child
+//! hotkeys and named owners: every page loads without console errors and shows the numbers the
+//! RPC gives, search finds each kind of thing, markup in a subnet's or an owner's name stays
+//! text, and screenshots of the main pages go to the build directory.
 //!
 //! Chromium comes from Debian's `chromium` package and is driven through ChromeDriver, from
 //! `chromium-driver` (`.ci/run` installs both).
@@ -11,7 +12,9 @@
 use base64::Engine as _;
 use plexus_primitives::{AccountId, H256, RAO_PER_TAO};
 use plexus_rpc::types::{BlockId, MetagraphOptions};
-use plexus_runtime::{Call, Hyperparameter, SubnetIdentity};
+use plexus_runtime::{
+    Call, ChainIdentity, ChainParam, GovernanceCall, Hyperparameter, SubnetIdentity, ROOT_NETUID,
+};
 use plexus_sdk::{run_validator, Metagraph, Round, Validator, ValidatorSettings};
 use plexus_testkit::{create_subnet, key, register, stake, DevNode};
 use std::path::{Path, PathBuf};
@@ -19,6 +22,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const HOSTILE_NAME: &str = r#"<img src=x onerror="document.title='pwned'">"#;
+
+/// Bob's name for himself, and how it reads in the page's DOM: as text, markup and all.
+const BOB_NAME: &str = "Bob <validators> & co";
+const BOB_NAME_IN_DOM: &str = "Bob &lt;validators&gt; &amp; co";
 
 struct Fixed(Vec<(AccountId, f64)>);
 
@@ -381,6 +388,57 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
     let (result, ()) = tokio::join!(run, watch);
     result.unwrap();
 
+    // Bob stakes TAO on root through his validator, and names himself.
+    let root_stake = 100 * RAO_PER_TAO;
+    let call = Call::AddStake {
+        hotkey: validator.account(),
+        netuid: ROOT_NETUID,
+        amount: root_stake,
+    };
+    chain.submit(&bob, call).await.unwrap();
+    let identity = ChainIdentity {
+        name: BOB_NAME.into(),
+        ..ChainIdentity::default()
+    };
+    chain
+        .submit(&bob, Call::SetIdentity { identity })
+        .await
+        .unwrap();
+    // On the started subnet, the validator's children wait for their cooldown.
+    let call = Call::SetChildren {
+        hotkey: validator.account(),
+        netuid,
+        children: vec![(u64::MAX / 2, bad.account())],
+    };
+    chain.submit(&bob, call).await.unwrap();
+    // Dave's subnet is never started, so the child he gives its owner hotkey counts at once.
+    let call = Call::Governance(GovernanceCall::SetChainParam(ChainParam::NetworkRateLimit(
+        0,
+    )));
+    chain.submit(&alice, call).await.unwrap();
+    let (parent, child) = (key("//Dave//owner"), key("//Dave//child"));
+    let hotkey = parent.account();
+    chain
+        .submit(&dave, Call::RegisterNetwork { hotkey })
+        .await
+        .unwrap();
+    let unstarted = chain
+        .client()
+        .subnets(None)
+        .await
+        .unwrap()
+        .iter()
+        .find(|s| s.owner_hotkey == parent.account())
+        .unwrap()
+        .netuid;
+    register(&chain, &dave, unstarted, &[child.account()]).await;
+    let call = Call::SetChildren {
+        hotkey: parent.account(),
+        netuid: unstarted,
+        children: vec![(u64::MAX / 4, child.account())],
+    };
+    chain.submit(&dave, call).await.unwrap();
+
     let explorer = plexus_explorer::Explorer::start(&node.url, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -431,6 +489,7 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
     let overview = get("/".into()).await;
     let subnet = get(format!("/subnet/{netuid}")).await;
     let neuron = get(format!("/neuron/{netuid}/{good_uid}")).await;
+    let root = get("/root".into()).await;
     let blocks = get("/blocks".into()).await;
     let block = get(format!("/block/{}", transfer.block_number)).await;
     let tx_page = get(format!("/tx/{transfer_hash}")).await;
@@ -563,6 +622,162 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
     assert!(by_address.contains(&bob.account().to_string()));
     assert!(by_height.contains(&format!("Block {}", transfer.block_number)));
 
+    // Names: each hotkey shows its owner's, as text, on the subnet, neuron, root and block pages.
+    for (hotkey, name) in [
+        (validator.account(), BOB_NAME_IN_DOM),
+        (good.account(), "&lt;img src=x"),
+    ] {
+        let row = row_with(
+            table_in(&subnet, "metagraph"),
+            &format!(r#"title="{hotkey}""#),
+        );
+        assert!(row.contains(name), "{hotkey} unnamed: {row}");
+        assert!(!row.contains("<img"));
+    }
+    let validator_page = get(format!("/neuron/{netuid}/{validator_uid}")).await;
+    assert!(fact(&validator_page, "Hotkey").contains(BOB_NAME_IN_DOM));
+    assert!(fact(&validator_page, "Coldkey").contains(BOB_NAME_IN_DOM));
+    let signer = row_with(
+        table_in(&block, "transactions"),
+        &format!(r#"title="{bob_id}""#),
+    );
+    assert!(signer.contains(BOB_NAME_IN_DOM), "{signer}");
+    // The subnets are called by their tokens' symbols and their names.
+    for s in client.subnets(at(&subnets)).await.unwrap() {
+        assert!(!s.symbol.is_empty(), "subnet {} has no symbol", s.netuid);
+        let row = row_with(
+            table_in(&subnets, "subnets"),
+            &format!(r#"href="/subnet/{}""#, s.netuid),
+        );
+        assert!(row.contains(&format!("<td>{}", s.symbol)), "{row}");
+    }
+    let symbol = client
+        .subnet(netuid, at(&subnet))
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .symbol;
+    assert!(subnet.contains(&format!("<h1>Subnet {netuid}: {symbol} &lt;img")));
+
+    // Root: the TAO staked on it, each subnet's proportion, and who is staked, as the RPC says.
+    let info = client.root(at(&root)).await.unwrap();
+    assert!(info.total_tao >= root_stake);
+    assert_eq!(
+        fact(&root, "TAO staked on root"),
+        tao_text(u128::from(info.total_tao))
+    );
+    assert_eq!(info.subnets.len(), 2);
+    for s in &info.subnets {
+        let row = row_with(
+            table_in(&root, "root-subnets"),
+            &format!(r#"href="/subnet/{}""#, s.netuid),
+        );
+        assert!(row.contains(&format!(r#"data-sort="{}""#, s.root_proportion_ppb)));
+        let shown = percent_text(s.root_proportion_ppb, 1_000_000_000);
+        assert!(
+            row.contains(&shown),
+            "subnet {}: {shown} not in {row}",
+            s.netuid
+        );
+    }
+    let staked = client
+        .root_claims(bob_id, at(&root))
+        .await
+        .unwrap()
+        .stakes
+        .iter()
+        .find(|s| s.hotkey == validator.account())
+        .unwrap()
+        .tao;
+    let row = row_with(
+        table_in(&root, "root-stakes"),
+        &format!(r#"title="{}""#, validator.account()),
+    );
+    assert!(row.contains(&tao_text(u128::from(staked))), "{row}");
+    assert!(row.contains(BOB_NAME_IN_DOM), "{row}");
+    // Bob's account page (found by searching his address) shows his root stake.
+    let claims = client.root_claims(bob_id, at(&by_address)).await.unwrap();
+    assert_eq!(claims.stakes.len(), 1);
+    let row = row_with(
+        table_in(&by_address, "root-stake"),
+        &format!(r#"title="{}""#, validator.account()),
+    );
+    assert!(
+        row.contains(&tao_text(u128::from(claims.stakes[0].tao))),
+        "{row}"
+    );
+    assert!(by_address.contains("swapped for TAO"));
+    assert!(
+        !account.contains("<h2>Root</h2>"),
+        "Charlie has no root stake"
+    );
+
+    // Children: at once on the subnet that has not started, each side linking to the other's
+    // neuron; after a cooldown on the one that has.
+    let m = client
+        .metagraph(unstarted, MetagraphOptions::default(), None)
+        .await
+        .unwrap()
+        .unwrap();
+    let uid_of = |hotkey: AccountId| m.neurons.iter().find(|n| n.hotkey == hotkey).unwrap().uid;
+    let (parent_uid, child_uid) = (uid_of(parent.account()), uid_of(child.account()));
+    for (hotkey, uid, table, other, other_uid) in [
+        (
+            parent.account(),
+            parent_uid,
+            "children",
+            child.account(),
+            child_uid,
+        ),
+        (
+            child.account(),
+            child_uid,
+            "parents",
+            parent.account(),
+            parent_uid,
+        ),
+    ] {
+        let page = get(format!("/neuron/{unstarted}/{uid}")).await;
+        let links = client
+            .hotkey_links(hotkey, unstarted, at(&page))
+            .await
+            .unwrap();
+        let linked = if table == "children" {
+            &links.children
+        } else {
+            &links.parents
+        };
+        assert_eq!(linked.len(), 1);
+        assert_eq!(
+            (linked[0].hotkey, linked[0].proportion),
+            (other, u64::MAX / 4)
+        );
+        let row = row_with(table_in(&page, table), &format!(r#"title="{other}""#));
+        assert!(
+            row.contains(&percent_text(linked[0].proportion, u64::MAX)),
+            "{row}"
+        );
+        assert!(row.contains("25.00%"), "{row}");
+        assert!(
+            row.contains(&format!(r#"href="/neuron/{unstarted}/{other_uid}""#)),
+            "{row}"
+        );
+    }
+    let links = client
+        .hotkey_links(validator.account(), netuid, at(&validator_page))
+        .await
+        .unwrap();
+    let pending = links.pending.expect("children pending on a started subnet");
+    assert!(links.children.is_empty());
+    let row = row_with(
+        table_in(&validator_page, "pending-children"),
+        &format!(r#"title="{}""#, bad.account()),
+    );
+    assert!(row.contains("50.00%"), "{row}");
+    assert!(validator_page.contains(&format!(r#"href="/block/{}""#, pending.cooldown_block)));
+    assert!(neuron.contains("No children or parents on this subnet."));
+
     // Live updates: with the overview kept open, blocks finalized afterwards reach the page
     // through its event stream and its footer names them.
     let rendered = match at(&overview) {
@@ -643,6 +858,28 @@ fn fact<'a>(page: &'a str, label: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no fact {label}"))
         + opening.len();
     &page[start..start + page[start..].find("</dd>").unwrap()]
+}
+
+/// The table with id `id` on a page.
+fn table_in<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page
+        .find(&format!(r#"<table id="{id}""#))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    &page[start..start + page[start..].find("</table>").unwrap()]
+}
+
+/// The row of a table that contains `needle`.
+fn row_with<'a>(table: &'a str, needle: &str) -> &'a str {
+    table
+        .split("<tr")
+        .find(|row| row.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle} in {table}"))
+}
+
+/// `part` of `whole` as the explorer writes a percentage: two decimals, rounded.
+fn percent_text(part: u64, whole: u64) -> String {
+    let hundredths = (u128::from(part) * 10_000 + u128::from(whole) / 2) / u128::from(whole);
+    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
 }
 
 /// Rao in an amount written as the explorer writes TAO (`1,234.5 τ`).

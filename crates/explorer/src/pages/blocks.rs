@@ -1,10 +1,10 @@
 //! The chain's record: the block list, a block, a transaction, and the events table the last
 //! two show.
 
-use super::{Frame, PageError};
+use super::{finalized, names, Frame, PageError};
 use crate::html::{
-    account_link, alpha, block_link, esc, facts, group, hash_link, mono, num, page, pager, table,
-    tao, time,
+    alpha, block_link, esc, facts, group, hash_link, mono, num, page, pager, table, tao, time,
+    Names,
 };
 use plexus_primitives::{AccountId, H256};
 use plexus_rpc::types::{BlockId, EventRecord};
@@ -54,7 +54,7 @@ pub(crate) async fn blocks(
     Ok(page("Blocks", &frame.chain, &body))
 }
 
-fn events_table(events: &[EventRecord]) -> String {
+fn events_table(events: &[EventRecord], names: &Names) -> String {
     let rows: Vec<Vec<String>> = events
         .iter()
         .map(|record| {
@@ -72,7 +72,7 @@ fn events_table(events: &[EventRecord]) -> String {
             let mut fields = Vec::new();
             if let Some(object) = value.as_object() {
                 for (key, field) in object.iter().filter(|(k, _)| k.as_str() != "event") {
-                    fields.push(format!("{}: {}", esc(key), field_html(key, field)));
+                    fields.push(format!("{}: {}", esc(key), field_html(key, field, names)));
                 }
             }
             vec![
@@ -91,20 +91,20 @@ const ALPHA_FIELDS: [&str; 2] = ["alpha", "emission"];
 
 /// One field of an event: accounts and hashes become links, amounts are written as everywhere
 /// else; everything else is text.
-fn field_html(key: &str, value: &serde_json::Value) -> String {
+fn field_html(key: &str, value: &serde_json::Value, names: &Names) -> String {
     let rao = value.as_str().and_then(|s| s.parse::<u128>().ok());
     match (rao, value) {
         (Some(rao), _) if TAO_FIELDS.contains(&key) => tao(rao),
         (Some(rao), _) if ALPHA_FIELDS.contains(&key) => alpha(rao),
-        (_, value) => field_text(value),
+        (_, value) => field_text(value, names),
     }
 }
 
-fn field_text(value: &serde_json::Value) -> String {
+fn field_text(value: &serde_json::Value, names: &Names) -> String {
     match value {
         serde_json::Value::String(s) => {
             if let Ok(account) = AccountId::from_ss58(s) {
-                account_link(&account)
+                names.link(&account)
             } else if s.len() == 66 && s.starts_with("0x") {
                 match H256::from_hex(s) {
                     Ok(hash) => hash_link(&hash, &format!("/tx/{s}")),
@@ -116,6 +116,13 @@ fn field_text(value: &serde_json::Value) -> String {
         }
         other => esc(&other.to_string()),
     }
+}
+
+/// The names accounts go by now, for a block or transaction of any age: a pruning node no
+/// longer has the state of old blocks, and who someone is today is what a reader asks.
+async fn current_names(client: &Client) -> Result<Names, PageError> {
+    let (_, at) = finalized(client).await?;
+    names(client, at).await
 }
 
 pub(crate) async fn block(client: &Client, frame: &Frame, id: &str) -> Result<String, PageError> {
@@ -132,6 +139,7 @@ pub(crate) async fn block(client: &Client, frame: &Frame, id: &str) -> Result<St
         .block(block_id)
         .await?
         .ok_or_else(|| PageError::NotFound(format!("no finalized block {id}")))?;
+    let names = current_names(client).await?;
     let h = &block.header;
     let parent = if h.number > 0 {
         hash_link(&h.parent_hash, &format!("/block/{}", h.number - 1))
@@ -152,7 +160,7 @@ pub(crate) async fn block(client: &Client, frame: &Frame, id: &str) -> Result<St
         .map(|tx| {
             vec![
                 hash_link(&tx.hash, &format!("/tx/{}", tx.hash)),
-                account_link(&tx.signer),
+                names.link(&tx.signer),
                 group(u128::from(tx.nonce)),
                 esc(&tx.call),
             ]
@@ -166,7 +174,7 @@ pub(crate) async fn block(client: &Client, frame: &Frame, id: &str) -> Result<St
             &txs,
             false
         ),
-        events_table(&block.events)
+        events_table(&block.events, &names)
     );
     Ok(page(
         &format!("Block {}", group(u128::from(h.number))),
@@ -186,12 +194,13 @@ pub(crate) async fn transaction(
         .transaction(hash)
         .await?
         .ok_or_else(|| PageError::NotFound(format!("no transaction {hash}")))?;
+    let names = current_names(client).await?;
     let mut items = vec![
         ("Hash", mono(hash)),
         ("Status", esc(&format!("{:?}", info.status).to_lowercase())),
     ];
     if let Some(details) = &info.transaction {
-        items.push(("Signer", account_link(&details.signer)));
+        items.push(("Signer", names.link(&details.signer)));
         items.push(("Nonce", group(u128::from(details.nonce))));
         items.push(("Call", esc(&details.call)));
         items.push(("Tip", tao(details.tip)));
@@ -216,7 +225,7 @@ pub(crate) async fn transaction(
                 event: event.clone(),
             })
             .collect();
-        events = format!("<h2>Events</h2>{}", events_table(&records));
+        events = format!("<h2>Events</h2>{}", events_table(&records, &names));
     }
     let body = format!("{}{events}", facts(&items));
     Ok(page("Transaction", &frame.chain, &body))

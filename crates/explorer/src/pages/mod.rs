@@ -7,6 +7,7 @@ mod accounts;
 mod blocks;
 mod neurons;
 mod overview;
+mod root;
 mod search;
 mod subnets;
 
@@ -14,9 +15,11 @@ pub(crate) use accounts::account;
 pub(crate) use blocks::{block, blocks, transaction};
 pub(crate) use neurons::neuron;
 pub(crate) use overview::overview;
+pub(crate) use root::root;
 pub(crate) use search::search;
 pub(crate) use subnets::{subnet, subnets};
 
+use crate::html::Names;
 use plexus_rpc::types::BlockId;
 use plexus_rpc::{Client, ClientError};
 
@@ -25,6 +28,11 @@ use plexus_rpc::{Client, ClientError};
 async fn finalized(client: &Client) -> Result<(u64, Option<BlockId>), PageError> {
     let height = client.health().await?.finalized;
     Ok((height, Some(BlockId::Number(height))))
+}
+
+/// The names of the accounts a page shows, as of block `at`: one call however many there are.
+async fn names(client: &Client, at: Option<BlockId>) -> Result<Names, PageError> {
+    Ok(Names::new(&client.delegates(at).await?))
 }
 
 /// Why a page could not be shown.

@@ -1,14 +1,16 @@
-//! A neuron: its standing on its subnet, its charts, and the weights it gives and receives.
+//! A neuron: its standing on its subnet, its child and parent hotkeys, its charts, and the
+//! weights it gives and receives.
 
 use super::subnets::{history, weighted_metagraph, WITH_WEIGHTS};
-use super::{finalized, Frame, PageError};
+use super::{finalized, names, Frame, PageError};
 use crate::html::{
-    account_link, alpha, as_of, block_link, facts, group, neuron_link, num, page, share,
-    subnet_link, table, yes_no,
+    alpha, as_of, block_link, facts, group, neuron_link, num, page, proportion, share, subnet_link,
+    table, tao, yes_no, Names,
 };
 use crate::svg;
-use plexus_rpc::types::Metagraph;
+use plexus_rpc::types::{HotkeyLink, HotkeyLinks, Metagraph};
 use plexus_rpc::Client;
+use std::fmt::Write as _;
 
 pub(crate) async fn neuron(
     client: &Client,
@@ -22,15 +24,18 @@ pub(crate) async fn neuron(
         .neurons
         .get(usize::from(uid))
         .ok_or_else(|| PageError::NotFound(format!("no uid {uid} on subnet {netuid}")))?;
+    let names = names(client, at).await?;
+    let links = client.hotkey_links(n.hotkey, netuid, at).await?;
     let summary = facts(&[
         ("Subnet", subnet_link(netuid)),
         ("Uid", uid.to_string()),
-        ("Hotkey", account_link(&n.hotkey)),
+        ("Hotkey", names.link(&n.hotkey)),
         (
             "Coldkey",
-            n.coldkey.as_ref().map_or("—".into(), account_link),
+            n.coldkey.as_ref().map_or("—".into(), |c| names.link(c)),
         ),
         ("Stake", alpha(n.stake)),
+        ("Root stake", tao(n.root_stake)),
         ("Incentive", share(n.incentive)),
         ("Dividends", share(n.dividends)),
         ("Consensus", share(n.consensus)),
@@ -124,8 +129,9 @@ pub(crate) async fn neuron(
         })
         .collect();
     let body = format!(
-        "{}{summary}<h2>History</h2>{shares}{emission}<h2>Weights given</h2>{}<h2>Weights received</h2>{}<h2>Weights at recent epochs</h2>{}",
+        "{}{summary}<h2>Children and parents</h2>{}<h2>History</h2>{shares}{emission}<h2>Weights given</h2>{}<h2>Weights received</h2>{}<h2>Weights at recent epochs</h2>{}",
         as_of(height),
+        links_section(&links, &metagraph, &names),
         table("given", &["To uid", "Weight"], &given, true),
         table("received", &["From uid", "Weight"], &received, true),
         table(
@@ -140,6 +146,65 @@ pub(crate) async fn neuron(
         &frame.chain,
         &body,
     ))
+}
+
+/// The hotkeys this one lends stake weight to and borrows it from, those it asked to lend to,
+/// and what its stake weight comes to.
+fn links_section(links: &HotkeyLinks, metagraph: &Metagraph, names: &Names) -> String {
+    if links.children.is_empty() && links.parents.is_empty() && links.pending.is_none() {
+        return "<p>No children or parents on this subnet.</p>".into();
+    }
+    let summary = facts(&[
+        ("Childkey take", share(links.childkey_take)),
+        ("Stake weight", alpha(links.stake_weight)),
+        (
+            "Alpha after lending and inheriting",
+            alpha(links.inherited_alpha),
+        ),
+        (
+            "Root stake after lending and inheriting",
+            tao(links.inherited_root),
+        ),
+    ]);
+    let headers = ["Hotkey", "Uid", "Proportion"];
+    let rows = |linked: &[HotkeyLink]| -> Vec<Vec<String>> {
+        linked
+            .iter()
+            .map(|link| {
+                let neuron = metagraph.neurons.iter().find(|n| n.hotkey == link.hotkey);
+                vec![
+                    names.link(&link.hotkey),
+                    neuron.map_or("—".into(), |n| {
+                        num(n.uid, &neuron_link(metagraph.netuid, n.uid))
+                    }),
+                    num(link.proportion, &proportion(link.proportion)),
+                ]
+            })
+            .collect()
+    };
+    let mut out = format!(
+        "{summary}<h3>Children</h3>{}<h3>Parents</h3>{}",
+        table("children", &headers, &rows(&links.children), true),
+        table("parents", &headers, &rows(&links.parents), true),
+    );
+    if let Some(pending) = &links.pending {
+        let when = block_link(pending.cooldown_block);
+        if pending.children.is_empty() {
+            let _ = write!(
+                out,
+                "<h3>Pending</h3><p>All children revoked, from the subnet's first epoch after \
+                 block {when}.</p>"
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<h3>Pending</h3><p>These children replace the current ones at the subnet's first \
+                 epoch after block {when}.</p>{}",
+                table("pending-children", &headers, &rows(&pending.children), true)
+            );
+        }
+    }
+    out
 }
 
 /// Who weights `uid` in `metagraph`, and how much.

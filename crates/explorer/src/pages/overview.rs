@@ -2,7 +2,7 @@
 
 use super::blocks::{block_row, BLOCK_HEADERS};
 use super::subnets::subnets_table;
-use super::{Frame, PageError};
+use super::{names, Frame, PageError};
 use crate::html::{as_of, block_link, facts, group, mono, page, table, tao};
 use plexus_rpc::types::BlockId;
 use plexus_rpc::Client;
@@ -12,6 +12,7 @@ pub(crate) async fn overview(client: &Client, frame: &Frame) -> Result<String, P
     let health = client.health().await?;
     let head = health.finalized;
     let subnets = client.subnets(Some(BlockId::Number(head))).await?;
+    let names = names(client, Some(BlockId::Number(head))).await?;
     let mut rows = Vec::new();
     let mut stamps = Vec::new();
     let mut transactions = 0usize;
@@ -60,7 +61,7 @@ pub(crate) async fn overview(client: &Client, frame: &Frame) -> Result<String, P
         r#"{}{summary}<h2>Latest blocks</h2>{}<p><a href="/blocks">All blocks →</a></p><h2>Subnets</h2>{}"#,
         as_of(head),
         table("latest-blocks", &BLOCK_HEADERS, &rows, false),
-        subnets_table(&subnets),
+        subnets_table(&subnets, &names),
     );
     Ok(page("Overview", &frame.chain, &body))
 }

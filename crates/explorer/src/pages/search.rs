@@ -1,18 +1,25 @@
 //! Search: where a query leads.
 
 use super::PageError;
+use crate::html::ROOT_NETUID;
 use plexus_primitives::{AccountId, H256};
 use plexus_rpc::types::BlockId;
 use plexus_rpc::Client;
 
-/// Where a search goes: `sn3` or `subnet 3` for a subnet, a number for a block, a 0x-hash for a
-/// block or else a transaction, an address for an account.
+/// Where a search goes: `sn3` or `subnet 3` for a subnet (`root` or `sn0` for root), a number
+/// for a block, a 0x-hash for a block or else a transaction, an address for an account.
 pub(crate) async fn search(client: &Client, query: &str) -> Result<String, PageError> {
     let q = query.trim();
     let lower = q.to_ascii_lowercase();
+    if lower == "root" {
+        return Ok("/root".into());
+    }
     for prefix in ["sn", "subnet ", "subnet", "netuid "] {
         if let Some(rest) = lower.strip_prefix(prefix) {
             if let Ok(netuid) = rest.trim().parse::<u16>() {
+                if netuid == ROOT_NETUID {
+                    return Ok("/root".into());
+                }
                 return Ok(format!("/subnet/{netuid}"));
             }
         }

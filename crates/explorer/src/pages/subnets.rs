@@ -1,10 +1,10 @@
 //! Subnets: the list of them, a subnet with its metagraph, charts and weights, and the history
 //! of metagraphs that its charts and a neuron's are drawn from.
 
-use super::{finalized, Frame, PageError};
+use super::{finalized, names, Frame, PageError};
 use crate::html::{
-    account_link, alpha, as_of, block_link, esc, facts, group, neuron_link, num, page, price,
-    share, subnet_link, table, tao, yes_no,
+    alpha, as_of, block_link, esc, facts, group, neuron_link, num, page, price, share, subnet_link,
+    subnet_name, table, tao, yes_no, Names,
 };
 use crate::svg;
 use plexus_rpc::types::{BlockId, Metagraph, MetagraphOptions};
@@ -14,7 +14,7 @@ use plexus_rpc::Client;
 const CHART_EPOCHS: u64 = 12;
 
 /// The table of subnets the overview and the subnet list show.
-pub(super) fn subnets_table(subnets: &[plexus_rpc::types::SubnetSummary]) -> String {
+pub(super) fn subnets_table(subnets: &[plexus_rpc::types::SubnetSummary], names: &Names) -> String {
     let total: u128 = subnets.iter().map(|s| u128::from(s.tao_emission)).sum();
     let rows: Vec<Vec<String>> = subnets
         .iter()
@@ -24,13 +24,13 @@ pub(super) fn subnets_table(subnets: &[plexus_rpc::types::SubnetSummary]) -> Str
                 .map_or(0, |v| u16::try_from(v).unwrap_or(u16::MAX));
             vec![
                 num(s.netuid, &subnet_link(s.netuid)),
-                esc(&s.name),
+                esc(&subnet_name(s)),
                 num(s.price, &price(s.price)),
                 num(emission_share, &share(emission_share)),
                 num(s.tempo, &s.tempo.to_string()),
                 num(s.n, &format!("{} / {}", s.n, s.max_uids)),
                 num(s.burn, &tao(s.burn)),
-                account_link(&s.owner_coldkey),
+                names.link(&s.owner_coldkey),
             ]
         })
         .collect();
@@ -54,10 +54,11 @@ pub(super) fn subnets_table(subnets: &[plexus_rpc::types::SubnetSummary]) -> Str
 pub(crate) async fn subnets(client: &Client, frame: &Frame) -> Result<String, PageError> {
     let (height, at) = finalized(client).await?;
     let subnets = client.subnets(at).await?;
+    let names = names(client, at).await?;
     Ok(page(
         "Subnets",
         &frame.chain,
-        &format!("{}{}", as_of(height), subnets_table(&subnets)),
+        &format!("{}{}", as_of(height), subnets_table(&subnets, &names)),
     ))
 }
 
@@ -113,11 +114,13 @@ pub(crate) async fn subnet(
         .await?
         .ok_or_else(|| PageError::NotFound(format!("no subnet {netuid}")))?;
     let metagraph = weighted_metagraph(client, netuid, at).await?;
+    let names = names(client, at).await?;
     let s = &info.summary;
     let summary = facts(&[
         ("Name", esc(&s.name)),
-        ("Owner", account_link(&s.owner_coldkey)),
-        ("Owner hotkey", account_link(&s.owner_hotkey)),
+        ("Token symbol", esc(&s.symbol)),
+        ("Owner", names.link(&s.owner_coldkey)),
+        ("Owner hotkey", names.link(&s.owner_hotkey)),
         ("Registered at", block_link(s.registered_at)),
         ("Neurons", format!("{} / {}", s.n, s.max_uids)),
         ("Tempo", format!("{} blocks", s.tempo)),
@@ -136,7 +139,7 @@ pub(crate) async fn subnet(
         .map(|n| {
             vec![
                 num(n.uid, &neuron_link(netuid, n.uid)),
-                account_link(&n.hotkey),
+                names.link(&n.hotkey),
                 num(n.stake, &alpha(n.stake)),
                 num(n.incentive, &share(n.incentive)),
                 num(n.dividends, &share(n.dividends)),
@@ -232,7 +235,7 @@ pub(crate) async fn subnet(
         table("hyperparameters", &["Name", "Value"], &hp_rows, false),
     );
     Ok(page(
-        &format!("Subnet {netuid}: {}", s.name),
+        &format!("Subnet {netuid}: {}", subnet_name(s)),
         &frame.chain,
         &body,
     ))
