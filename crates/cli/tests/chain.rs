@@ -1300,6 +1300,34 @@ fn test_root_dividends_and_child_hotkeys_through_the_binary() {
     let info = ok_json(&env, &chain, "dave", &["root", "info"]);
     assert_eq!(rao(&info["total_tao"]), before + tao);
 
+    // Dave's own hotkey, registered on nothing, becomes his by registering on root, and he
+    // stakes on root through it.
+    let dave_hot = hotkey_of(&env, "dave");
+    let registered = ok_json(&env, &chain, "dave", &["root", "register"]);
+    assert_eq!(registered["hotkey"], serde_json::json!(dave_hot));
+    ok_json(
+        &env,
+        &chain,
+        "dave",
+        &["stake", "add", "--netuid", "0", "--amount", "10"],
+    );
+    let info = ok_json(&env, &chain, "dave", &["root", "info"]);
+    let member = info["validators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["hotkey"] == serde_json::json!(dave_hot))
+        .cloned()
+        .unwrap();
+    assert_eq!(rao(&member["tao"]), 10 * RAO_PER_TAO);
+    fails_with(
+        &env,
+        &chain,
+        "dave",
+        &["root", "register"],
+        "already registered",
+    );
+
     // The owner describes the subnet and renames its token; a taken or unknown symbol is
     // refused with the reason.
     ok_json(

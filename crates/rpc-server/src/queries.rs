@@ -7,8 +7,8 @@ use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
 use plexus_rpc::types::{
     AccountInfo, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, HotkeyLink, HotkeyLinks,
     IdentityInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost, Nomination,
-    PendingLinks, PoolInfo, RootClaims, RootInfo, RootOwed, RootStake, RootSubnet, StakeEntry,
-    StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
+    PendingLinks, PoolInfo, RootClaims, RootInfo, RootOwed, RootStake, RootSubnet, RootValidator,
+    StakeEntry, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
 };
 use plexus_runtime::{block_emission, State, Subnet, ROOT_NETUID};
 
@@ -305,7 +305,18 @@ pub(crate) fn root(state: &State) -> RootInfo {
             unclaimed_alpha: state.root_unclaimed(netuid),
         })
         .collect();
+    let validators = state
+        .root_validators()
+        .into_iter()
+        .map(|(uid, hotkey, registered_at)| RootValidator {
+            uid,
+            hotkey,
+            registered_at,
+            tao: state.hotkey_stake(&hotkey, ROOT_NETUID),
+        })
+        .collect();
     RootInfo {
+        validators,
         total_tao: state.root_tao(),
         tao_weight: params.tao_weight,
         num_root_claims: params.num_root_claims,

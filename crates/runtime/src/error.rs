@@ -437,6 +437,14 @@ pub enum DispatchError {
         /// The subnet using it.
         netuid: NetUid,
     },
+    /// Root is full, and the hotkey has no more root stake than the member with least.
+    #[error("root is full: a hotkey needs more than {lowest} rao of root stake to join (it has {stake})")]
+    StakeTooLowForRoot {
+        /// The hotkey's root stake.
+        stake: Balance,
+        /// The least root stake among the members.
+        lowest: Balance,
+    },
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -521,6 +529,7 @@ impl DispatchError {
             Self::ChildrenAlreadyPending { .. } => ErrorKind::new(56, "children_already_pending"),
             Self::UnknownSymbol(_) => ErrorKind::new(57, "unknown_symbol"),
             Self::SymbolInUse { .. } => ErrorKind::new(58, "symbol_in_use"),
+            Self::StakeTooLowForRoot { .. } => ErrorKind::new(59, "stake_too_low_for_root"),
         }
     }
 }

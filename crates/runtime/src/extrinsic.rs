@@ -219,6 +219,7 @@ pub static CALLS: &[CallSpec] = &[
             ("take", A::U16),
         ],
     ),
+    call(SUBTENSOR, 62, "root_register", &[("hotkey", A::AccountId)]),
     call(SUBTENSOR, 83, "unstake_all", &[("hotkey", A::AccountId)]),
     call(
         SUBTENSOR,
@@ -1250,6 +1251,9 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
             },
         },
         "unstake_all" => Call::UnstakeAll {
+            hotkey: a.account()?,
+        },
+        "root_register" => Call::RootRegister {
             hotkey: a.account()?,
         },
         "set_children" => Call::SetChildren {

@@ -79,6 +79,9 @@ pub struct ChainParams {
     pub max_childkey_take: u16,
     /// Blocks between two increases of one child hotkey's take.
     pub childkey_take_rate_limit: u64,
+    /// Most hotkeys registered on root; when full, a newcomer with more root stake replaces
+    /// the one with least.
+    pub max_root_validators: u16,
 }
 
 impl Default for ChainParams {
@@ -114,6 +117,7 @@ impl Default for ChainParams {
             children_rate_limit: 150,
             max_childkey_take: 11_796,
             childkey_take_rate_limit: 216_000,
+            max_root_validators: 64,
         }
     }
 }

@@ -52,6 +52,20 @@ impl State {
         U96F32::from_bits((u128::from(stored) << 32) / u128::from(u64::MAX))
     }
 
+    /// The hotkeys registered on root, by uid, with the block each registered at.
+    pub fn root_validators(
+        &self,
+    ) -> Vec<(
+        plexus_primitives::Uid,
+        AccountId,
+        plexus_primitives::BlockNumber,
+    )> {
+        self.root_validators
+            .iter()
+            .map(|(uid, (hotkey, block))| (*uid, *hotkey, *block))
+            .collect()
+    }
+
     /// All TAO staked on root.
     pub fn root_tao(&self) -> Balance {
         self.root_tao.get()

@@ -292,6 +292,13 @@ pub enum Call {
         /// The hotkey.
         hotkey: AccountId,
     },
+    /// Coldkey: register `hotkey` on root (claiming it if nobody owns it); when root is full
+    /// it replaces the member with least root stake, if it has more.
+    #[codec(index = 24)]
+    RootRegister {
+        /// The hotkey.
+        hotkey: AccountId,
+    },
     /// Subnet owner: give the subnet's token another symbol from [`SYMBOLS`](crate::SYMBOLS),
     /// one no other subnet uses.
     #[codec(index = 23)]
@@ -398,6 +405,7 @@ impl Call {
             Self::SetHyperparameter { .. } => "set_hyperparameter",
             Self::SetIdentity { .. } => "set_identity",
             Self::UpdateSymbol { .. } => "update_symbol",
+            Self::RootRegister { .. } => "root_register",
             Self::BurnedRegister { .. } => "burned_register",
             Self::RegisterLimit { .. } => "register_limit",
             Self::ServeAxon { .. } => "serve_axon",

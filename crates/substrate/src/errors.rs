@@ -112,6 +112,7 @@ fn subtensor_name(call: Option<&Call>, error: &DispatchError) -> Option<&'static
         "children_already_pending" => "TxRateLimitExceeded",
         "unknown_symbol" => "SymbolDoesNotExist",
         "symbol_in_use" => "SymbolAlreadyInUse",
+        "stake_too_low_for_root" => "StakeTooLowForRoot",
         "rate_limited" => match call {
             Some(Call::SetWeights { .. }) => "SettingWeightsTooFast",
             Some(Call::ServeAxon { .. }) => "ServingRateLimitExceeded",

@@ -314,6 +314,9 @@ pub(crate) enum RootCommand {
     Info,
     /// A coldkey's root stakes, claim type and the dividends it can claim.
     Claimable(RootClaimableArgs),
+    /// Register a hotkey on root (claiming it for the wallet's coldkey if nobody owns it), to
+    /// stake on root through without a subnet.
+    Register(RootRegisterArgs),
     /// Claim the wallet's root dividends from some subnets now.
     Claim(RootClaimArgs),
     /// Choose what the wallet's root dividends become when claimed.
@@ -325,6 +328,13 @@ pub(crate) struct RootClaimableArgs {
     /// The coldkey (default: the wallet's).
     #[arg(long, visible_alias = "ss58", value_name = "ADDRESS")]
     pub(crate) coldkey_ss58: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct RootRegisterArgs {
+    /// The hotkey (default: the wallet's hotkey).
+    #[arg(long, visible_alias = "hotkey-ss58-address", value_name = "ADDRESS")]
+    pub(crate) hotkey_ss58: Option<String>,
 }
 
 #[derive(Args)]

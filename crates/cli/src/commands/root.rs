@@ -3,7 +3,9 @@
 
 use super::net::{self, Net};
 use super::Context;
-use crate::cli::{ClaimKind, RootClaimArgs, RootClaimTypeArgs, RootClaimableArgs, RootCommand};
+use crate::cli::{
+    ClaimKind, RootClaimArgs, RootClaimTypeArgs, RootClaimableArgs, RootCommand, RootRegisterArgs,
+};
 use crate::table::{terminal_width, Column, Table};
 use crate::units;
 use anyhow::{bail, Result};
@@ -17,6 +19,7 @@ pub(crate) async fn run(ctx: &Context, cmd: RootCommand) -> Result<()> {
         RootCommand::Info => info(ctx).await,
         RootCommand::Claimable(args) => claimable(ctx, &args).await,
         RootCommand::Claim(args) => claim(ctx, &args).await,
+        RootCommand::Register(args) => register(ctx, &args).await,
         RootCommand::ClaimType(args) => claim_type(ctx, &args).await,
     }
 }
@@ -57,7 +60,68 @@ async fn info(ctx: &Context) -> Result<()> {
             ]);
         }
         text.push_str(&table.render(terminal_width()));
+        if !root.validators.is_empty() {
+            let mut members = Table::new(vec![
+                Column::right("UID"),
+                Column::address("HOTKEY"),
+                Column::right("ROOT STAKE"),
+                Column::right("SINCE").optional(1),
+            ]);
+            for v in &root.validators {
+                members.row(vec![
+                    v.uid.to_string(),
+                    v.hotkey.to_ss58(),
+                    units::tao_short(v.tao),
+                    v.registered_at.to_string(),
+                ]);
+            }
+            text.push_str("\nRegistered on root\n\n");
+            text.push_str(&members.render(terminal_width()));
+        }
         text
+    })?;
+    Ok(())
+}
+
+async fn register(ctx: &Context, args: &RootRegisterArgs) -> Result<()> {
+    let hotkey = net::hotkey_or_wallet(ctx, args.hotkey_ss58.as_deref())?;
+    let net = Net::connect(ctx).await?;
+    let signer = net::coldkey(ctx)?;
+    let tx = net.sign(&signer, Call::RootRegister { hotkey }).await?;
+    let fee = net.fee(&tx).await?;
+    net::confirm(
+        ctx,
+        &format!("Register {hotkey} on root (fee {})?", units::tao(fee)),
+    )?;
+    let receipt = net.submit(ctx, &tx, "registering on root").await?;
+    let (uid, replaced) = receipt
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::NeuronRegistered {
+                netuid: 0,
+                uid,
+                replaced,
+                ..
+            } => Some((*uid, *replaced)),
+            _ => None,
+        })
+        .unzip();
+    let replaced = replaced.flatten();
+    let mut value = receipt.json();
+    value["hotkey"] = json!(hotkey);
+    value["uid"] = json!(uid);
+    value["replaced"] = json!(replaced);
+    ctx.out.result(value, || {
+        if ctx.out.is_quiet() {
+            return format!("{}\n", receipt.hash);
+        }
+        let instead = replaced.map_or(String::new(), |r| format!(" in place of {r}"));
+        format!(
+            "{hotkey} registered on root as uid {}{instead}, {}.\n",
+            uid.unwrap_or_default(),
+            receipt.text()
+        )
     })?;
     Ok(())
 }

@@ -131,8 +131,25 @@ pub struct RootInfo {
     pub claim_threshold: Balance,
     /// Root's standing on each subnet, by netuid.
     pub subnets: Vec<RootSubnet>,
+    /// The hotkeys registered on root, by uid.
+    #[serde(default)]
+    pub validators: Vec<RootValidator>,
     /// The block the answer is for.
     pub block: BlockNumber,
+}
+
+/// A hotkey registered on root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootValidator {
+    /// Its uid on root.
+    pub uid: u16,
+    /// The hotkey.
+    pub hotkey: AccountId,
+    /// The block it registered at.
+    pub registered_at: BlockNumber,
+    /// TAO staked on root through it, rao.
+    #[serde(with = "as_string")]
+    pub tao: Balance,
 }
 
 /// Root's share of one subnet.

@@ -207,6 +207,7 @@ pub(crate) fn dispatch(
         ),
         Call::UnstakeAll { hotkey } => cx.unstake_all(*hotkey),
         Call::ClaimRoot { subnets } => cx.claim_root(subnets),
+        Call::RootRegister { hotkey } => cx.root_register(*hotkey),
         Call::SetChildren {
             hotkey,
             netuid,

@@ -222,6 +222,9 @@ state! {
     pending_children: Map<(NetUid, AccountId), PendingChildren>,
     /// Block of each parent's last `set_children` on each subnet (rate limit).
     children_set_at: Map<(AccountId, NetUid), BlockNumber>,
+    /// Hotkeys registered on root, by uid (at most `max_root_validators`), with the block each
+    /// registered at.
+    root_validators: Map<Uid, (AccountId, BlockNumber)>,
     /// `TokenSymbol`: each subnet's token symbol, from [`crate::SYMBOLS`].
     token_symbols: Map<NetUid, String>,
     /// `ChildkeyTake`: (child hotkey, netuid) → the share of parents' dividends it keeps, and

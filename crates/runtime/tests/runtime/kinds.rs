@@ -178,7 +178,8 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::NotEnoughStakeForChildren { .. }
         | DispatchError::ChildrenAlreadyPending { .. }
         | DispatchError::UnknownSymbol(_)
-        | DispatchError::SymbolInUse { .. } => {}
+        | DispatchError::SymbolInUse { .. }
+        | DispatchError::StakeTooLowForRoot { .. } => {}
     }
 }
 
@@ -433,6 +434,14 @@ fn test_dispatch_error_kinds_are_frozen() {
                 DispatchError::SymbolInUse { netuid: 0 },
                 58,
                 "symbol_in_use",
+            ),
+            (
+                DispatchError::StakeTooLowForRoot {
+                    stake: 0,
+                    lowest: 0,
+                },
+                59,
+                "stake_too_low_for_root",
             ),
         ],
         DispatchError::kind,
@@ -699,6 +708,7 @@ fn every_call_is_listed(call: &Call) {
         | Call::UnstakeAll { .. }
         | Call::ClaimRoot { .. }
         | Call::UpdateSymbol { .. }
+        | Call::RootRegister { .. }
         | Call::SetChildren { .. }
         | Call::SetChildkeyTake { .. }
         | Call::SetRootClaimType { .. }
@@ -911,6 +921,12 @@ fn test_call_names_are_frozen() {
             "unstake_all",
         ),
         (Call::ClaimRoot { subnets: vec![1] }, "claim_root"),
+        (
+            Call::RootRegister {
+                hotkey: AccountId([0; 32]),
+            },
+            "root_register",
+        ),
         (
             Call::UpdateSymbol {
                 netuid: 1,

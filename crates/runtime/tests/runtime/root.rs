@@ -269,3 +269,65 @@ fn test_root_is_not_paid_while_moving_prices_sum_to_at_most_one() {
     assert!(state.alpha_supply(netuid).burned > supply.burned);
     net.assert_supply_conserved();
 }
+
+#[test]
+fn test_root_registration_claims_a_hotkey_and_keeps_the_most_staked() {
+    let mut net = Net::new(ChainParams {
+        max_root_validators: 2,
+        ..ChainParams::default()
+    });
+    let register = |hotkey: u8| Call::RootRegister {
+        hotkey: account(hotkey),
+    };
+    // A hotkey nobody owns is claimed by the signer, who can then stake on root through it.
+    let events = net.ok(6, register(160));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::NeuronRegistered {
+            netuid: 0,
+            uid: 0,
+            replaced: None,
+            ..
+        }
+    )));
+    assert_eq!(
+        net.chain.state().hotkey_owner(&account(160)),
+        Some(account(6))
+    );
+    net.ok(6, add(160, ROOT_NETUID, 10 * TAO));
+    assert_eq!(
+        net.fails(6, register(160)),
+        DispatchError::AlreadyRegistered { netuid: 0, uid: 0 }
+    );
+    assert_eq!(
+        net.fails(7, register(160)),
+        DispatchError::HotkeyOwnedByOther
+    );
+    net.ok(7, register(170));
+    net.ok(7, add(170, ROOT_NETUID, 5 * TAO));
+    // Full: a newcomer needs more root stake than the member with least (170's 5 TAO). It
+    // stakes through a hotkey it already has (the owner hotkey of a subnet it made).
+    let elsewhere = net.subnet(8, 180);
+    assert!(elsewhere > 0);
+    assert_eq!(
+        net.fails(8, register(180)),
+        DispatchError::StakeTooLowForRoot {
+            stake: 0,
+            lowest: 5 * TAO
+        }
+    );
+    net.ok(8, add(180, ROOT_NETUID, 6 * TAO));
+    let events = net.ok(8, register(180));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::NeuronRegistered { netuid: 0, uid: 1, replaced: Some(r), .. } if *r == account(170)
+    )));
+    let roster: Vec<_> = net
+        .chain
+        .state()
+        .root_validators()
+        .into_iter()
+        .map(|(uid, hotkey, _)| (uid, hotkey))
+        .collect();
+    assert_eq!(roster, vec![(0, account(160)), (1, account(180))]);
+}
