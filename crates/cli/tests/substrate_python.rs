@@ -287,8 +287,14 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
         assert_eq!(m["uids"][i], neuron.uid);
         assert_eq!(m["hotkeys"][i], neuron.hotkey.to_ss58());
         assert_eq!(m["coldkeys"][i], neuron.coldkey.unwrap().to_ss58());
-        assert_eq!(at("alpha_stake"), tao32(neuron.stake), "uid {i}");
-        assert_eq!(at("total_stake"), tao32(neuron.stake), "uid {i}");
+        // As the epoch weighs them: alpha after what the neuron lends its children and
+        // inherits from its parents (the localnet's second validator is a child of its
+        // first), and in all, with root stake × tao_weight.
+        let links = runtime
+            .block_on(client.hotkey_links(neuron.hotkey, 1, Some(BlockId::Number(block))))
+            .unwrap();
+        assert_eq!(at("alpha_stake"), tao32(links.inherited_alpha), "uid {i}");
+        assert_eq!(at("total_stake"), tao32(neuron.total_stake), "uid {i}");
         assert_eq!(at("incentive"), proportion(neuron.incentive), "uid {i}");
         assert_eq!(at("dividends"), proportion(neuron.dividends), "uid {i}");
         assert_eq!(at("consensus"), proportion(neuron.consensus), "uid {i}");

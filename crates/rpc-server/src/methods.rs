@@ -175,6 +175,11 @@ pub(crate) fn register<B: Backend>(
         let at = args.optional("at")?;
         Ok(view(&*ctx.backend, at)?.with(|state, _| queries::delegates(state)))
     })?;
+    blocking(module, "state_delegatedBy", 2, |ctx, mut args| {
+        let coldkey: AccountId = args.required("coldkey")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::delegated(state, coldkey)))
+    })?;
     blocking(module, "state_root", 1, |ctx, mut args| {
         let at = args.optional("at")?;
         Ok(view(&*ctx.backend, at)?.with(|state, _| queries::root(state)))

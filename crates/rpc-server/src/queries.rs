@@ -242,45 +242,79 @@ pub(crate) fn identity(state: &State, coldkey: AccountId) -> IdentityInfo {
 /// Every hotkey, as a delegate: its owner and the owner's identity, take, registrations and
 /// the stake through it on each subnet, by nominator.
 pub(crate) fn delegates(state: &State) -> Delegates {
-    let delegates = state
-        .hotkeys()
-        .map(|(hotkey, owner)| {
-            let registrations = state
-                .subnets()
-                .filter(|(netuid, _)| state.uid(*netuid, &hotkey).is_some())
-                .map(|(netuid, _)| netuid)
-                .collect();
-            let mut nominations = state.nominations(&hotkey);
-            nominations.retain(|(_, _, alpha)| *alpha > 0);
-            nominations.sort_by_key(|(coldkey, netuid, _)| (*netuid, *coldkey));
-            let mut stakes: Vec<DelegateStake> = Vec::new();
-            for (coldkey, netuid, alpha) in nominations {
-                let nomination = Nomination { coldkey, alpha };
-                match stakes.last_mut() {
-                    Some(stake) if stake.netuid == netuid => {
-                        stake.total_alpha = stake.total_alpha.saturating_add(alpha);
-                        stake.nominators.push(nomination);
-                    }
-                    _ => stakes.push(DelegateStake {
-                        netuid,
-                        total_alpha: alpha,
-                        nominators: vec![nomination],
-                    }),
-                }
-            }
-            DelegateInfo {
-                hotkey,
-                owner,
-                identity: state.identity(&owner).cloned(),
-                take: state.delegate_take(&hotkey),
-                registrations,
-                stakes,
-            }
-        })
-        .collect();
     Delegates {
-        delegates,
+        delegates: state
+            .hotkeys()
+            .map(|(hotkey, owner)| delegate_info(state, hotkey, owner, None))
+            .collect(),
         block: state.block(),
+    }
+}
+
+/// The delegates `coldkey` stakes through, each with its own stake there only (the totals
+/// stay the delegate's).
+pub(crate) fn delegated(state: &State, coldkey: AccountId) -> Delegates {
+    let mut hotkeys: Vec<AccountId> = state
+        .stakes_of(&coldkey)
+        .into_iter()
+        .filter(|(_, _, alpha)| *alpha > 0)
+        .map(|(hotkey, _, _)| hotkey)
+        .collect();
+    hotkeys.sort_unstable();
+    hotkeys.dedup();
+    Delegates {
+        delegates: hotkeys
+            .into_iter()
+            .filter_map(|hotkey| {
+                let owner = state.hotkey_owner(&hotkey)?;
+                Some(delegate_info(state, hotkey, owner, Some(coldkey)))
+            })
+            .collect(),
+        block: state.block(),
+    }
+}
+
+/// One delegate; with `only`, its nominators are that coldkey alone.
+fn delegate_info(
+    state: &State,
+    hotkey: AccountId,
+    owner: AccountId,
+    only: Option<AccountId>,
+) -> DelegateInfo {
+    let registrations = state
+        .subnets()
+        .filter(|(netuid, _)| state.uid(*netuid, &hotkey).is_some())
+        .map(|(netuid, _)| netuid)
+        .collect();
+    let mut nominations = state.nominations(&hotkey);
+    nominations.retain(|(_, _, alpha)| *alpha > 0);
+    nominations.sort_by_key(|(coldkey, netuid, _)| (*netuid, *coldkey));
+    let mut stakes: Vec<DelegateStake> = Vec::new();
+    for (coldkey, netuid, alpha) in nominations {
+        if stakes.last().is_none_or(|s| s.netuid != netuid) {
+            stakes.push(DelegateStake {
+                netuid,
+                total_alpha: 0,
+                nominators: Vec::new(),
+            });
+        }
+        if let Some(stake) = stakes.last_mut() {
+            stake.total_alpha = stake.total_alpha.saturating_add(alpha);
+            if only.is_none_or(|c| c == coldkey) {
+                stake.nominators.push(Nomination { coldkey, alpha });
+            }
+        }
+    }
+    if only.is_some() {
+        stakes.retain(|s| !s.nominators.is_empty());
+    }
+    DelegateInfo {
+        hotkey,
+        owner,
+        identity: state.identity(&owner).cloned(),
+        take: state.delegate_take(&hotkey),
+        registrations,
+        stakes,
     }
 }
 

@@ -447,6 +447,16 @@ impl Client {
         self.call("state_delegates", params(&[&at])?).await
     }
 
+    /// `state_delegatedBy`: the delegates a coldkey stakes through, with its stake in each.
+    pub async fn delegated_by(
+        &self,
+        coldkey: AccountId,
+        at: Option<BlockId>,
+    ) -> Result<Delegates, ClientError> {
+        self.call("state_delegatedBy", params(&[&coldkey, &at])?)
+            .await
+    }
+
     /// `state_root`: the root network's stake, parameters and standing on every subnet.
     pub async fn root(&self, at: Option<BlockId>) -> Result<RootInfo, ClientError> {
         self.call("state_root", params(&[&at])?).await

@@ -459,8 +459,19 @@ pub(crate) struct StakeListArgs {
 pub(crate) enum DelegateCommand {
     /// Show a hotkey's delegate take, or set it with --take (the coldkey owning it signs).
     Take(DelegateTakeArgs),
-    /// Every hotkey others can stake through: owner, identity, take, subnets and stake.
-    List,
+    /// Every hotkey others can stake through: owner, identity, take, subnets and stake; with
+    /// --coldkey-ss58 (or --mine), only those that coldkey stakes through.
+    List(DelegatesListArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct DelegatesListArgs {
+    /// Only the delegates this coldkey stakes through, with its stake in each.
+    #[arg(long, value_name = "ADDRESS", conflicts_with = "mine")]
+    pub(crate) coldkey_ss58: Option<String>,
+    /// Only the delegates the wallet's coldkey stakes through.
+    #[arg(long)]
+    pub(crate) mine: bool,
 }
 
 /// A coldkey's identity, with `btcli wallet set-identity`'s flags; fields not given are left

@@ -3,7 +3,10 @@
 
 use super::net::{self, Net};
 use super::Context;
-use crate::cli::{GetIdentityArgs, NetuidArgs, SetIdentityArgs, SetSymbolArgs, SubnetIdentityArgs};
+use crate::cli::{
+    DelegatesListArgs, GetIdentityArgs, NetuidArgs, SetIdentityArgs, SetSymbolArgs,
+    SubnetIdentityArgs,
+};
 use crate::table::{terminal_width, Column, Table};
 use crate::units;
 use anyhow::{bail, Result};
@@ -96,14 +99,20 @@ pub(crate) async fn get(ctx: &Context, args: GetIdentityArgs) -> Result<()> {
     Ok(())
 }
 
-/// `plexus delegate list`: every delegate, most staked first.
-pub(crate) async fn delegates(ctx: &Context) -> Result<()> {
+/// `plexus delegate list`: every delegate, or those one coldkey stakes through, most staked
+/// first.
+pub(crate) async fn delegates(ctx: &Context, args: &DelegatesListArgs) -> Result<()> {
+    let nominator = match (&args.coldkey_ss58, args.mine) {
+        (Some(text), _) => Some(net::parse_address(text, "coldkey")?),
+        (None, true) => Some(net::coldkey_account(ctx)?),
+        (None, false) => None,
+    };
     let net = Net::connect(ctx).await?;
-    let mut answer = net
-        .client()
-        .delegates(None)
-        .await
-        .map_err(|e| net.query_error(e))?;
+    let answer = match nominator {
+        Some(coldkey) => net.client().delegated_by(coldkey, None).await,
+        None => net.client().delegates(None).await,
+    };
+    let mut answer = answer.map_err(|e| net.query_error(e))?;
     let nominators = |d: &plexus_rpc::types::DelegateInfo| {
         let mut coldkeys: Vec<_> = d
             .stakes
@@ -119,38 +128,56 @@ pub(crate) async fn delegates(ctx: &Context) -> Result<()> {
         std::cmp::Reverse(staked)
     });
     ctx.out.result(json!(answer), || {
-        let mut table = Table::new(vec![
+        // For one coldkey, its own stake in each delegate rather than everyone's.
+        let (count, stake_header) = match nominator {
+            Some(_) => ("", "YOUR STAKE"),
+            None => ("NOMINATORS", "STAKE"),
+        };
+        let mut columns = vec![
             Column::address("HOTKEY"),
             Column::left("NAME"),
             Column::right("TAKE"),
-            Column::right("NOMINATORS"),
-            Column::left("SUBNETS"),
-            Column::left("STAKE").optional(1),
-        ]);
+        ];
+        if nominator.is_none() {
+            columns.push(Column::right(count));
+        }
+        columns.push(Column::left("SUBNETS"));
+        columns.push(Column::left(stake_header).optional(1));
+        let mut table = Table::new(columns);
         for d in &answer.delegates {
             let subnets: Vec<String> = d.registrations.iter().map(u16::to_string).collect();
             let stake: Vec<String> = d
                 .stakes
                 .iter()
-                .map(|s| units::alpha_short(s.total_alpha, s.netuid))
+                .map(|s| {
+                    let alpha = match nominator {
+                        Some(_) => s.nominators.iter().map(|n| n.alpha).sum(),
+                        None => s.total_alpha,
+                    };
+                    units::alpha_short(alpha, s.netuid)
+                })
                 .collect();
-            table.row(vec![
+            let mut row = vec![
                 d.hotkey.to_ss58(),
                 d.identity
                     .as_ref()
                     .map(|i| i.name.clone())
                     .unwrap_or_default(),
                 units::share(d.take),
-                nominators(d).to_string(),
-                subnets.join(","),
-                stake.join(" "),
-            ]);
+            ];
+            if nominator.is_none() {
+                row.push(nominators(d).to_string());
+            }
+            row.push(subnets.join(","));
+            row.push(stake.join(" "));
+            table.row(row);
         }
+        let whose = nominator.map_or(String::new(), |c| format!(" of {c}"));
         if table.is_empty() {
-            return format!("No delegates at block {}.\n", answer.block);
+            return format!("No delegates{whose} at block {}.\n", answer.block);
         }
         format!(
-            "Delegates at block {}\n\n{}",
+            "Delegates{whose} at block {}\n\n{}",
             answer.block,
             table.render(terminal_width())
         )

@@ -464,7 +464,7 @@ async fn list(ctx: &Context, args: &StakeListArgs) -> Result<()> {
 pub(crate) async fn delegate(ctx: &Context, cmd: DelegateCommand) -> Result<()> {
     match cmd {
         DelegateCommand::Take(args) => take(ctx, &args).await,
-        DelegateCommand::List => super::identity::delegates(ctx).await,
+        DelegateCommand::List(args) => super::identity::delegates(ctx, &args).await,
     }
 }
 

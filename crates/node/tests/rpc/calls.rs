@@ -581,6 +581,23 @@ async fn test_identities_and_delegates_as_the_state_has_them() {
         stake.total_alpha,
         stake.nominators.iter().map(|n| n.alpha).sum::<u64>()
     );
+
+    // One coldkey's view: the delegates it stakes through, with its own stake there alone.
+    let mine = client.delegated_by(account(2), None).await.unwrap();
+    assert_eq!(mine.delegates.len(), 1);
+    let delegate = &mine.delegates[0];
+    assert_eq!((delegate.hotkey, delegate.take), (account(101), one.take));
+    assert_eq!(delegate.stakes.len(), 1);
+    assert_eq!(delegate.stakes[0].total_alpha, stake.total_alpha);
+    assert_eq!(
+        delegate.stakes[0].nominators,
+        vec![plexus_rpc::types::Nomination {
+            coldkey: account(2),
+            alpha: state.stake(&account(101), &account(2), netuid),
+        }]
+    );
+    let none = client.delegated_by(account(9), None).await.unwrap();
+    assert!(none.delegates.is_empty());
 }
 
 #[tokio::test]

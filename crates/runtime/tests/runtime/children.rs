@@ -263,3 +263,38 @@ fn test_children_take_effect_after_the_cooldown_and_pay_the_parent() {
     net.assert_supply_conserved();
     assert_eq!(net.chain.state().check_supply(), Ok(()));
 }
+
+/// On a started subnet, children wait for their cooldown; asking for the same ones again would
+/// only restart it and is refused, while asking for others replaces them.
+#[test]
+fn test_pending_children_are_not_asked_for_twice() {
+    let mut net = Net::new(ChainParams {
+        children_rate_limit: 0,
+        ..params()
+    });
+    let netuid = net.subnet(1, 101);
+    net.ok(1, Call::StartCall { netuid });
+    net.register(2, netuid, 102);
+    net.register(3, netuid, 103);
+    net.ok(1, set(101, netuid, &[(u64::MAX / 2, 102)]));
+    let pending = net
+        .chain
+        .state()
+        .pending_children(&account(101), netuid)
+        .unwrap();
+    assert_eq!(
+        net.fails(1, set(101, netuid, &[(u64::MAX / 2, 102)])),
+        DispatchError::ChildrenAlreadyPending {
+            effective_after: pending.cooldown_block
+        }
+    );
+    net.ok(1, set(101, netuid, &[(u64::MAX / 3, 103)]));
+    let replaced = net
+        .chain
+        .state()
+        .pending_children(&account(101), netuid)
+        .unwrap();
+    assert_eq!(replaced.children, vec![(u64::MAX / 3, account(103))]);
+    assert!(replaced.cooldown_block > pending.cooldown_block);
+    assert!(net.chain.state().children(&account(101), netuid).is_empty());
+}
