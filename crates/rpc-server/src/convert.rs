@@ -216,6 +216,55 @@ pub(crate) fn event(e: &Event) -> types::Event {
             take,
         },
         Event::SymbolUpdated { netuid, symbol } => T::SymbolUpdated { netuid, symbol },
+        Event::ProxyAdded {
+            real,
+            delegate,
+            proxy_type,
+            delay,
+        } => T::ProxyAdded {
+            real,
+            delegate,
+            proxy_type,
+            delay,
+        },
+        Event::ProxyRemoved {
+            real,
+            delegate,
+            proxy_type,
+            delay,
+        } => T::ProxyRemoved {
+            real,
+            delegate,
+            proxy_type,
+            delay,
+        },
+        Event::ProxyExecuted {
+            real,
+            delegate,
+            error,
+        } => T::ProxyExecuted {
+            real,
+            delegate,
+            error: error.as_ref().map(tx_error),
+        },
+        Event::ProxyAnnounced {
+            real,
+            delegate,
+            call_hash,
+        } => T::ProxyAnnounced {
+            real,
+            delegate,
+            call_hash,
+        },
+        Event::BatchInterrupted { index, error } => T::BatchInterrupted {
+            index,
+            error: tx_error(&error),
+        },
+        Event::BatchItemFailed { index, error } => T::BatchItemFailed {
+            index,
+            error: tx_error(&error),
+        },
+        Event::BatchCompleted { errors } => T::BatchCompleted { errors },
         Event::RootClaimTypeSet {
             coldkey,
             claim_type,

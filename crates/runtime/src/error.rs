@@ -445,6 +445,48 @@ pub enum DispatchError {
         /// The least root stake among the members.
         lowest: Balance,
     },
+    /// A proxy for oneself.
+    #[error("an account cannot be its own proxy")]
+    NoSelfProxy,
+    /// The same proxy twice.
+    #[error("this proxy exists already")]
+    DuplicateProxy,
+    /// More proxies than an account may have.
+    #[error("at most {max} proxies per account")]
+    TooManyProxies {
+        /// The most allowed.
+        max: u32,
+    },
+    /// No such proxy.
+    #[error("no such proxy")]
+    ProxyNotFound,
+    /// The signer is not a proxy of the account (of the type asked for).
+    #[error("the signer is not a proxy of this account (of that type)")]
+    NotProxy,
+    /// A delayed proxy's call that was not announced, or whose delay has not passed.
+    #[error("the proxy is delayed: announce the call and make it after the delay")]
+    ProxyUnannounced,
+    /// More announcements than a delegate may have pending.
+    #[error("at most {max} announcements pending per delegate")]
+    TooManyAnnouncements {
+        /// The most allowed.
+        max: u32,
+    },
+    /// No such announcement.
+    #[error("no such announcement")]
+    AnnouncementNotFound,
+    /// A proxy of this type may not make this call.
+    #[error("a {0:?} proxy may not make this call")]
+    CallFiltered(crate::ProxyType),
+    /// A call that may not be inside a batch or a proxy call (a batch, or governance).
+    #[error("batches and governance calls cannot be nested in a batch or a proxy call")]
+    NotNestable,
+    /// More calls than a batch may hold.
+    #[error("at most {max} calls per batch")]
+    TooManyCalls {
+        /// The most allowed.
+        max: u32,
+    },
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -530,6 +572,17 @@ impl DispatchError {
             Self::UnknownSymbol(_) => ErrorKind::new(57, "unknown_symbol"),
             Self::SymbolInUse { .. } => ErrorKind::new(58, "symbol_in_use"),
             Self::StakeTooLowForRoot { .. } => ErrorKind::new(59, "stake_too_low_for_root"),
+            Self::NoSelfProxy => ErrorKind::new(60, "no_self_proxy"),
+            Self::DuplicateProxy => ErrorKind::new(61, "duplicate_proxy"),
+            Self::TooManyProxies { .. } => ErrorKind::new(62, "too_many_proxies"),
+            Self::ProxyNotFound => ErrorKind::new(63, "proxy_not_found"),
+            Self::NotProxy => ErrorKind::new(64, "not_proxy"),
+            Self::ProxyUnannounced => ErrorKind::new(65, "proxy_unannounced"),
+            Self::TooManyAnnouncements { .. } => ErrorKind::new(66, "too_many_announcements"),
+            Self::AnnouncementNotFound => ErrorKind::new(67, "announcement_not_found"),
+            Self::CallFiltered(_) => ErrorKind::new(68, "call_filtered"),
+            Self::NotNestable => ErrorKind::new(69, "not_nestable"),
+            Self::TooManyCalls { .. } => ErrorKind::new(70, "too_many_calls"),
         }
     }
 }

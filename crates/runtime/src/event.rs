@@ -269,6 +269,65 @@ pub enum Event {
         /// The symbol.
         symbol: String,
     },
+    /// An account gave a delegate a proxy.
+    ProxyAdded {
+        /// The account.
+        real: AccountId,
+        /// Who may sign for it.
+        delegate: AccountId,
+        /// Which calls.
+        proxy_type: crate::ProxyType,
+        /// Announcement delay, blocks.
+        delay: BlockNumber,
+    },
+    /// A proxy was removed.
+    ProxyRemoved {
+        /// The account.
+        real: AccountId,
+        /// Who could sign for it.
+        delegate: AccountId,
+        /// Which calls.
+        proxy_type: crate::ProxyType,
+        /// Its delay.
+        delay: BlockNumber,
+    },
+    /// A delegate made a call for an account; `error` says why it failed (its effects undone).
+    ProxyExecuted {
+        /// The account.
+        real: AccountId,
+        /// The delegate.
+        delegate: AccountId,
+        /// Why the call failed, if it did.
+        error: Option<DispatchError>,
+    },
+    /// A delayed delegate announced a call.
+    ProxyAnnounced {
+        /// The account.
+        real: AccountId,
+        /// The delegate.
+        delegate: AccountId,
+        /// The call's hash.
+        call_hash: H256,
+    },
+    /// A `batch` stopped at a failing call; the calls before it stay done.
+    BatchInterrupted {
+        /// The failing call's position.
+        index: u32,
+        /// Why it failed.
+        error: DispatchError,
+    },
+    /// A call of a `force_batch` failed and was skipped.
+    BatchItemFailed {
+        /// Its position.
+        index: u32,
+        /// Why it failed.
+        error: DispatchError,
+    },
+    /// A batch ran to its end (`errors`: some `force_batch` calls failed).
+    BatchCompleted {
+        /// Whether any call failed.
+        errors: bool,
+    },
     /// A coldkey chose how its root dividends are claimed.
     RootClaimTypeSet {
         /// The coldkey.
@@ -283,6 +342,13 @@ impl Event {
     pub fn accounts(&self) -> Vec<AccountId> {
         match self {
             Self::FeePaid { who, .. } => vec![*who],
+            Self::ProxyAdded { real, delegate, .. }
+            | Self::ProxyRemoved { real, delegate, .. }
+            | Self::ProxyExecuted { real, delegate, .. }
+            | Self::ProxyAnnounced { real, delegate, .. } => vec![*real, *delegate],
+            Self::BatchInterrupted { .. }
+            | Self::BatchItemFailed { .. }
+            | Self::BatchCompleted { .. } => Vec::new(),
             Self::Transfer { from, to, .. } => vec![*from, *to],
             Self::AccountReaped { account, .. } => vec![*account],
             Self::NetworkAdded { owner, .. } => vec![*owner],
@@ -372,6 +438,13 @@ impl Event {
             | Self::GovernanceKeyChanged { .. }
             | Self::IdentitySet { .. }
             | Self::RootClaimTypeSet { .. }
+            | Self::ProxyAdded { .. }
+            | Self::ProxyRemoved { .. }
+            | Self::ProxyExecuted { .. }
+            | Self::ProxyAnnounced { .. }
+            | Self::BatchInterrupted { .. }
+            | Self::BatchItemFailed { .. }
+            | Self::BatchCompleted { .. }
             | Self::DelegateTakeSet { .. } => Vec::new(),
         }
     }

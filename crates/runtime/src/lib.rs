@@ -75,6 +75,7 @@ mod hyperparams;
 mod math;
 mod params;
 mod pool;
+mod proxy;
 mod query;
 mod root;
 mod shares;
@@ -91,7 +92,8 @@ pub use block::{transactions_root, Block, Header};
 pub const ROOT_NETUID: plexus_primitives::NetUid = 0;
 pub(crate) use calls::dispatch;
 pub use calls::{
-    commit_hash, normalized_max, MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_UNREVEALED_COMMITS,
+    commit_hash, normalized_max, MAX_BATCH_CALLS, MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS,
+    MAX_UNREVEALED_COMMITS,
 };
 pub use chain::{BlockOutcome, Chain, Events};
 pub use children::MAX_CHILDREN;
@@ -105,6 +107,11 @@ pub use params::{ChainParam, ChainParams, MAX_NUM_ROOT_CLAIMS};
 pub use pool::{
     limit_from_rao_per_alpha, rao_per_alpha, Pool, PoolError, Swap, DEFAULT_FEE_RATE, MAX_FEE_RATE,
     MIN_RESERVE, MIN_WEIGHT, PERQUINTILL,
+};
+pub use proxy::{
+    Announcement, Announcements, Proxies, ProxyDefinition, ProxyType, ANNOUNCEMENT_DEPOSIT_BASE,
+    ANNOUNCEMENT_DEPOSIT_FACTOR, MAX_PENDING, MAX_PROXIES, PROXY_DEPOSIT_BASE,
+    PROXY_DEPOSIT_FACTOR, SMALL_TRANSFER_LIMIT,
 };
 pub use query::{Metagraph, NeuronInfo};
 pub use state::{State, StateChange, StateDecodeError};

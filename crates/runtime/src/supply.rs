@@ -19,12 +19,13 @@ pub enum SupplyError {
         /// Total issuance plus all TAO burned.
         accounted: u128,
     },
-    /// Issuance differs from what balances, pool reserves and root stake hold.
+    /// Issuance differs from what balances (free and reserved), pool reserves and root stake
+    /// hold.
     #[error("issuance {issuance} but balances {balances}, pools {pools} and root stake {root}")]
     IssuanceMismatch {
         /// Total issuance.
         issuance: Balance,
-        /// The sum of all free balances.
+        /// The sum of all balances, free and reserved.
         balances: u128,
         /// The sum of all pools' TAO reserves.
         pools: u128,
@@ -97,7 +98,12 @@ impl State {
         if created != accounted {
             return Err(SupplyError::TaoUnaccounted { created, accounted });
         }
-        let balances: u128 = self.balances.iter().map(|(_, b)| u128::from(*b)).sum();
+        let balances: u128 = self
+            .balances
+            .iter()
+            .chain(self.reserved.iter())
+            .map(|(_, b)| u128::from(*b))
+            .sum();
         let pools: u128 = self.pools.iter().map(|(_, p)| u128::from(p.tao)).sum();
         let staked = self.root_stake();
         if staked != self.root_tao() {

@@ -292,6 +292,97 @@ pub enum Call {
         /// The hotkey.
         hotkey: AccountId,
     },
+    /// Any account: let `delegate` sign calls of `proxy_type` for it, after announcing them
+    /// `delay` blocks ahead if `delay` is not 0. Reserves a deposit.
+    #[codec(index = 80)]
+    AddProxy {
+        /// Who may sign.
+        delegate: AccountId,
+        /// Which calls.
+        proxy_type: crate::ProxyType,
+        /// Blocks between announcing a call and making it.
+        delay: BlockNumber,
+    },
+    /// Removes one proxy, given exactly as added.
+    #[codec(index = 81)]
+    RemoveProxy {
+        /// Who could sign.
+        delegate: AccountId,
+        /// Which calls.
+        proxy_type: crate::ProxyType,
+        /// Its delay.
+        delay: BlockNumber,
+    },
+    /// Removes every proxy of the signer.
+    #[codec(index = 82)]
+    RemoveProxies,
+    /// A delegate: make `call` for `real`, within the proxy's type (the first of the signer's
+    /// proxies for `real`, or the one of `force_proxy_type`).
+    #[codec(index = 83)]
+    Proxy {
+        /// For whom.
+        real: AccountId,
+        /// Which of the signer's proxy types to use.
+        force_proxy_type: Option<crate::ProxyType>,
+        /// The call (`proxied_call` in JSON, where `call` names the variant).
+        #[serde(rename = "proxied_call")]
+        call: Box<Call>,
+    },
+    /// A delayed delegate: announce the BLAKE2b-256 hash of a call it will make for `real`.
+    #[codec(index = 84)]
+    Announce {
+        /// For whom.
+        real: AccountId,
+        /// The call's hash.
+        call_hash: H256,
+    },
+    /// A delegate withdraws one of its announcements.
+    #[codec(index = 85)]
+    RemoveAnnouncement {
+        /// For whom it was.
+        real: AccountId,
+        /// The call's hash.
+        call_hash: H256,
+    },
+    /// A real account vetoes a call its delegate announced.
+    #[codec(index = 86)]
+    RejectAnnouncement {
+        /// The delegate.
+        delegate: AccountId,
+        /// The call's hash.
+        call_hash: H256,
+    },
+    /// Anyone: make a call `delegate` announced for `real` once its delay has passed.
+    #[codec(index = 87)]
+    ProxyAnnounced {
+        /// Who announced it.
+        delegate: AccountId,
+        /// For whom.
+        real: AccountId,
+        /// Which of the delegate's proxy types to use.
+        force_proxy_type: Option<crate::ProxyType>,
+        /// The call announced (`proxied_call` in JSON).
+        #[serde(rename = "proxied_call")]
+        call: Box<Call>,
+    },
+    /// Calls in order, stopping at the first that fails (those before it stay done).
+    #[codec(index = 88)]
+    Batch {
+        /// The calls (no batches among them).
+        calls: Vec<Call>,
+    },
+    /// Calls in order, all or none.
+    #[codec(index = 89)]
+    BatchAll {
+        /// The calls.
+        calls: Vec<Call>,
+    },
+    /// Calls in order, each done if it can be.
+    #[codec(index = 90)]
+    ForceBatch {
+        /// The calls.
+        calls: Vec<Call>,
+    },
     /// Coldkey: register `hotkey` on root (claiming it if nobody owns it); when root is full
     /// it replaces the member with least root stake, if it has more.
     #[codec(index = 24)]
@@ -406,6 +497,17 @@ impl Call {
             Self::SetIdentity { .. } => "set_identity",
             Self::UpdateSymbol { .. } => "update_symbol",
             Self::RootRegister { .. } => "root_register",
+            Self::AddProxy { .. } => "add_proxy",
+            Self::RemoveProxy { .. } => "remove_proxy",
+            Self::RemoveProxies => "remove_proxies",
+            Self::Proxy { .. } => "proxy",
+            Self::Announce { .. } => "announce",
+            Self::RemoveAnnouncement { .. } => "remove_announcement",
+            Self::RejectAnnouncement { .. } => "reject_announcement",
+            Self::ProxyAnnounced { .. } => "proxy_announced",
+            Self::Batch { .. } => "batch",
+            Self::BatchAll { .. } => "batch_all",
+            Self::ForceBatch { .. } => "force_batch",
             Self::BurnedRegister { .. } => "burned_register",
             Self::RegisterLimit { .. } => "register_limit",
             Self::ServeAxon { .. } => "serve_axon",

@@ -3,7 +3,7 @@
 use super::encoding::{as_string, option_as_string};
 use super::TxError;
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid, H256};
-use plexus_runtime::{ChainParams, Hyperparameter, RootClaimType};
+use plexus_runtime::{ChainParams, Hyperparameter, ProxyType, RootClaimType};
 use serde::{Deserialize, Serialize};
 
 /// Which events `chain_subscribeEvents` delivers; the empty filter delivers all.
@@ -201,6 +201,38 @@ pub enum Event {
     },
     /// A subnet's token has a new symbol.
     SymbolUpdated { netuid: NetUid, symbol: String },
+    /// An account gave a delegate a proxy (delay in blocks).
+    ProxyAdded {
+        real: AccountId,
+        delegate: AccountId,
+        proxy_type: ProxyType,
+        delay: BlockNumber,
+    },
+    /// A proxy was removed.
+    ProxyRemoved {
+        real: AccountId,
+        delegate: AccountId,
+        proxy_type: ProxyType,
+        delay: BlockNumber,
+    },
+    /// A delegate made a call for an account; `error` if it failed (its effects undone).
+    ProxyExecuted {
+        real: AccountId,
+        delegate: AccountId,
+        error: Option<TxError>,
+    },
+    /// A delayed delegate announced a call by its hash.
+    ProxyAnnounced {
+        real: AccountId,
+        delegate: AccountId,
+        call_hash: H256,
+    },
+    /// A `batch` stopped at the call at `index`; those before it stay done.
+    BatchInterrupted { index: u32, error: TxError },
+    /// A call of a `force_batch` failed and was skipped.
+    BatchItemFailed { index: u32, error: TxError },
+    /// A batch ran to its end (`errors`: some `force_batch` calls failed).
+    BatchCompleted { errors: bool },
     /// A coldkey chose what its root dividends become.
     RootClaimTypeSet {
         coldkey: AccountId,

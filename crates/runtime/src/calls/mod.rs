@@ -5,6 +5,7 @@ mod balances;
 mod children;
 mod delegate;
 mod neurons;
+mod proxy;
 mod root;
 mod staking;
 mod subnets;
@@ -14,9 +15,12 @@ pub use root::{MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS};
 pub use weights::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
 
 use crate::chain::Events;
+use crate::proxy::ProxyType;
 use crate::state::State;
 use crate::{Call, DispatchError, GovernanceCall, Phase};
 use plexus_primitives::{AccountId, BlockNumber};
+use proxy::BatchMode;
+pub use proxy::MAX_BATCH_CALLS;
 use staking::PriceLimit;
 
 /// Runs `call` signed by `who` in block `block`.
@@ -28,13 +32,50 @@ pub(crate) fn dispatch(
     phase: Phase,
     events: &mut Events,
 ) -> Result<(), DispatchError> {
-    let mut cx = Context {
+    Context {
         state,
         who,
         block,
         phase,
         events,
-    };
+    }
+    .dispatch(call, &[])
+}
+
+impl Context<'_> {
+    /// The same block and transaction, with `who` as the signer: a proxy's real account.
+    fn nested(&mut self, who: AccountId) -> Context<'_> {
+        Context {
+            state: &mut *self.state,
+            who,
+            block: self.block,
+            phase: self.phase,
+            events: &mut *self.events,
+        }
+    }
+
+    /// Runs `call` as the signer. `filters` are the types of the proxies it was reached
+    /// through: each must allow it.
+    pub(crate) fn dispatch(
+        &mut self,
+        call: &Call,
+        filters: &[ProxyType],
+    ) -> Result<(), DispatchError> {
+        if let Some(denied) = filters.iter().find(|t| !t.allows(call)) {
+            return Err(DispatchError::CallFiltered(*denied));
+        }
+        let who = self.who;
+        let cx = self;
+        dispatch_call(cx, who, call, filters)
+    }
+}
+
+fn dispatch_call(
+    cx: &mut Context<'_>,
+    who: AccountId,
+    call: &Call,
+    filters: &[ProxyType],
+) -> Result<(), DispatchError> {
     match call {
         Call::Transfer { dest, value } => cx.transfer(*dest, *value, false),
         Call::TransferKeepAlive { dest, value } => cx.transfer(*dest, *value, true),
@@ -206,6 +247,37 @@ pub(crate) fn dispatch(
             *allow_partial,
         ),
         Call::UnstakeAll { hotkey } => cx.unstake_all(*hotkey),
+        Call::AddProxy {
+            delegate,
+            proxy_type,
+            delay,
+        } => cx.add_proxy(*delegate, *proxy_type, *delay),
+        Call::RemoveProxy {
+            delegate,
+            proxy_type,
+            delay,
+        } => cx.remove_proxy(*delegate, *proxy_type, *delay),
+        Call::RemoveProxies => cx.remove_proxies(),
+        Call::Proxy {
+            real,
+            force_proxy_type,
+            call,
+        } => cx.proxy(*real, *force_proxy_type, call, filters),
+        Call::Announce { real, call_hash } => cx.announce(*real, *call_hash),
+        Call::RemoveAnnouncement { real, call_hash } => cx.remove_announcement(*real, *call_hash),
+        Call::RejectAnnouncement {
+            delegate,
+            call_hash,
+        } => cx.reject_announcement(*delegate, *call_hash),
+        Call::ProxyAnnounced {
+            delegate,
+            real,
+            force_proxy_type,
+            call,
+        } => cx.proxy_announced(*delegate, *real, *force_proxy_type, call, filters),
+        Call::Batch { calls } => cx.batch(calls, BatchMode::Interrupt, filters),
+        Call::BatchAll { calls } => cx.batch(calls, BatchMode::All, filters),
+        Call::ForceBatch { calls } => cx.batch(calls, BatchMode::Force, filters),
         Call::ClaimRoot { subnets } => cx.claim_root(subnets),
         Call::RootRegister { hotkey } => cx.root_register(*hotkey),
         Call::SetChildren {

@@ -222,6 +222,13 @@ state! {
     pending_children: Map<(NetUid, AccountId), PendingChildren>,
     /// Block of each parent's last `set_children` on each subnet (rate limit).
     children_set_at: Map<(AccountId, NetUid), BlockNumber>,
+    /// Balance reserved as deposits (proxies, announcements), by account: not spendable, and
+    /// returned when what it pays for is removed.
+    reserved: Map<AccountId, Balance>,
+    /// `Proxy.Proxies`: each real account's proxies.
+    proxies: Map<AccountId, crate::proxy::Proxies>,
+    /// `Proxy.Announcements`: each delegate's pending announcements.
+    announcements: Map<AccountId, crate::proxy::Announcements>,
     /// Hotkeys registered on root, by uid (at most `max_root_validators`), with the block each
     /// registered at.
     root_validators: Map<Uid, (AccountId, BlockNumber)>,

@@ -210,7 +210,7 @@ impl Net {
             genesis + minted
         );
         let balances: u128 = (0..=255u8)
-            .map(|s| u128::from(state.balance(&account(s))))
+            .map(|s| u128::from(state.balance(&account(s)) + state.reserved(&account(s))))
             .sum();
         let pools: u128 = state
             .subnets()

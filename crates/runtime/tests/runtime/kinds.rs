@@ -179,7 +179,18 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::ChildrenAlreadyPending { .. }
         | DispatchError::UnknownSymbol(_)
         | DispatchError::SymbolInUse { .. }
-        | DispatchError::StakeTooLowForRoot { .. } => {}
+        | DispatchError::StakeTooLowForRoot { .. }
+        | DispatchError::NoSelfProxy
+        | DispatchError::DuplicateProxy
+        | DispatchError::TooManyProxies { .. }
+        | DispatchError::ProxyNotFound
+        | DispatchError::NotProxy
+        | DispatchError::ProxyUnannounced
+        | DispatchError::TooManyAnnouncements { .. }
+        | DispatchError::AnnouncementNotFound
+        | DispatchError::CallFiltered(_)
+        | DispatchError::NotNestable
+        | DispatchError::TooManyCalls { .. } => {}
     }
 }
 
@@ -443,6 +454,33 @@ fn test_dispatch_error_kinds_are_frozen() {
                 59,
                 "stake_too_low_for_root",
             ),
+            (DispatchError::NoSelfProxy, 60, "no_self_proxy"),
+            (DispatchError::DuplicateProxy, 61, "duplicate_proxy"),
+            (
+                DispatchError::TooManyProxies { max: 0 },
+                62,
+                "too_many_proxies",
+            ),
+            (DispatchError::ProxyNotFound, 63, "proxy_not_found"),
+            (DispatchError::NotProxy, 64, "not_proxy"),
+            (DispatchError::ProxyUnannounced, 65, "proxy_unannounced"),
+            (
+                DispatchError::TooManyAnnouncements { max: 0 },
+                66,
+                "too_many_announcements",
+            ),
+            (
+                DispatchError::AnnouncementNotFound,
+                67,
+                "announcement_not_found",
+            ),
+            (
+                DispatchError::CallFiltered(plexus_runtime::ProxyType::Any),
+                68,
+                "call_filtered",
+            ),
+            (DispatchError::NotNestable, 69, "not_nestable"),
+            (DispatchError::TooManyCalls { max: 0 }, 70, "too_many_calls"),
         ],
         DispatchError::kind,
         every_dispatch_error_variant_is_listed,
@@ -709,6 +747,17 @@ fn every_call_is_listed(call: &Call) {
         | Call::ClaimRoot { .. }
         | Call::UpdateSymbol { .. }
         | Call::RootRegister { .. }
+        | Call::AddProxy { .. }
+        | Call::RemoveProxy { .. }
+        | Call::RemoveProxies
+        | Call::Proxy { .. }
+        | Call::Announce { .. }
+        | Call::RemoveAnnouncement { .. }
+        | Call::RejectAnnouncement { .. }
+        | Call::ProxyAnnounced { .. }
+        | Call::Batch { .. }
+        | Call::BatchAll { .. }
+        | Call::ForceBatch { .. }
         | Call::SetChildren { .. }
         | Call::SetChildkeyTake { .. }
         | Call::SetRootClaimType { .. }
@@ -927,6 +976,64 @@ fn test_call_names_are_frozen() {
             },
             "root_register",
         ),
+        (
+            Call::AddProxy {
+                delegate: AccountId([0; 32]),
+                proxy_type: plexus_runtime::ProxyType::Any,
+                delay: 0,
+            },
+            "add_proxy",
+        ),
+        (
+            Call::RemoveProxy {
+                delegate: AccountId([0; 32]),
+                proxy_type: plexus_runtime::ProxyType::Any,
+                delay: 0,
+            },
+            "remove_proxy",
+        ),
+        (Call::RemoveProxies, "remove_proxies"),
+        (
+            Call::Proxy {
+                real: AccountId([0; 32]),
+                force_proxy_type: None,
+                call: Box::new(Call::RemoveProxies),
+            },
+            "proxy",
+        ),
+        (
+            Call::Announce {
+                real: AccountId([0; 32]),
+                call_hash: H256([0; 32]),
+            },
+            "announce",
+        ),
+        (
+            Call::RemoveAnnouncement {
+                real: AccountId([0; 32]),
+                call_hash: H256([0; 32]),
+            },
+            "remove_announcement",
+        ),
+        (
+            Call::RejectAnnouncement {
+                delegate: AccountId([0; 32]),
+                call_hash: H256([0; 32]),
+            },
+            "reject_announcement",
+        ),
+        (
+            Call::ProxyAnnounced {
+                delegate: AccountId([0; 32]),
+                real: AccountId([0; 32]),
+                force_proxy_type: None,
+                call: Box::new(Call::RemoveProxies),
+            },
+            "proxy_announced",
+        ),
+        (Call::Batch { calls: vec![] }, "batch"),
+        (Call::BatchAll { calls: vec![] }, "batch_all"),
+        (Call::ForceBatch { calls: vec![] }, "force_batch"),
         (
             Call::UpdateSymbol {
                 netuid: 1,

@@ -10,6 +10,7 @@ mod children;
 mod economics;
 mod kinds;
 mod properties;
+mod proxy;
 mod root;
 mod staking;
 mod subnets;

@@ -2,7 +2,7 @@
 
 use crate::harness::*;
 use plexus_runtime::{
-    Call, ChainParams, GovernanceCall, Hyperparameter, RootClaimType, SignedTransaction,
+    Call, ChainParams, GovernanceCall, Hyperparameter, ProxyType, RootClaimType, SignedTransaction,
 };
 use proptest::prelude::*;
 
@@ -75,6 +75,44 @@ fn call_strategy() -> impl Strategy<Value = (u8, Call)> {
             }
         )),
         (who.clone(), 100u8..=110).prop_map(|(w, h)| (w, Call::UnstakeAll { hotkey: account(h) })),
+        // Proxies reserve deposits and act for their real accounts; batches run several calls.
+        (who.clone(), to.clone(), 0usize..10, 0u64..3).prop_map(|(w, d, t, delay)| (
+            w,
+            Call::AddProxy {
+                delegate: account(d),
+                proxy_type: ProxyType::ALL[t],
+                delay
+            }
+        )),
+        (who.clone(), to.clone(), 100u8..=110, 0u64..5 * TAO).prop_map(|(w, r, h, a)| (
+            w,
+            Call::Proxy {
+                real: account(r),
+                force_proxy_type: None,
+                call: Box::new(Call::AddStake {
+                    hotkey: account(h),
+                    netuid: 1,
+                    amount: a
+                })
+            }
+        )),
+        (who.clone(), to.clone(), 0u64..3 * TAO, any::<bool>()).prop_map(|(w, t, v, all)| {
+            let calls = vec![
+                Call::TransferKeepAlive {
+                    dest: account(t),
+                    value: v,
+                },
+                Call::RemoveProxies,
+            ];
+            (
+                w,
+                if all {
+                    Call::BatchAll { calls }
+                } else {
+                    Call::Batch { calls }
+                },
+            )
+        }),
         // Child hotkeys move stake weight between hotkeys and dividends back to parents.
         (
             who.clone(),
