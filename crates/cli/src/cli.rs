@@ -45,6 +45,10 @@ pub(crate) struct GlobalArgs {
     /// kept).
     #[arg(long, global = true)]
     pub(crate) force: bool,
+    /// Act for this account as its proxy: every transaction is signed by the wallet's key and
+    /// wrapped in a proxy call, and "the coldkey" of every command is this account.
+    #[arg(long, global = true, value_name = "ADDRESS")]
+    pub(crate) proxy_for: Option<String>,
     #[command(flatten)]
     pub(crate) wallet: WalletArgs,
 }
@@ -109,6 +113,11 @@ pub(crate) enum Command {
     /// Delegates: list them, and a hotkey's take.
     #[command(subcommand, visible_alias = "delegates")]
     Delegate(DelegateCommand),
+    /// Proxies: let another key sign some calls for this wallet, and act as one.
+    #[command(subcommand)]
+    Proxy(ProxyCommand),
+    /// Send several calls (JSON, from a file) in one transaction.
+    Batch(BatchArgs),
     /// The root network (netuid 0): its stake and the dividends root stakers claim. Stake on
     /// root with `plexus stake add --netuid 0`.
     #[command(subcommand)]

@@ -1376,3 +1376,195 @@ fn test_root_dividends_and_child_hotkeys_through_the_binary() {
         "is not a subnet token symbol",
     );
 }
+
+/// Proxies and batches as users run them: a staking proxy stakes for a cold wallet that never
+/// signs (and may do nothing else), a delayed proxy's transfer waits for its announcement, and
+/// a batch is all or nothing.
+#[test]
+fn test_proxies_and_batches_through_the_binary() {
+    let env = Env::new();
+    let chain = DevChain::start(&env);
+    let client = chain.client();
+    let rt = rt();
+    let alice = dev_wallet(&env, "alice", "//Alice");
+    let charlie = dev_wallet(&env, "charlie", "//Charlie");
+    let dave = dev_wallet(&env, "dave", "//Dave");
+    let alice_hot = hotkey_of(&env, "alice");
+    let created = ok_json(&env, &chain, "alice", &["subnets", "create"]);
+    let netuid = created["netuid"].as_u64().unwrap().to_string();
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["subnets", "start", "--netuid", &netuid],
+    );
+
+    // Alice's cold wallet lets Charlie stake for her.
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "proxy",
+            "add",
+            "--delegate",
+            &charlie.to_string(),
+            "--type",
+            "staking",
+        ],
+    );
+    let listed = ok_json(&env, &chain, "charlie", &["proxy", "list"]);
+    assert_eq!(listed["proxy_for"][0]["real"], serde_json::json!(alice));
+    assert_eq!(listed["proxy_for"][0]["proxy_type"], "staking");
+    let before = rt.block_on(client.account(alice, None)).unwrap().balance;
+    let alice_text = alice.to_string();
+    let hot_text = alice_hot.to_string();
+    ok_json(
+        &env,
+        &chain,
+        "charlie",
+        &[
+            "--proxy-for",
+            &alice_text,
+            "stake",
+            "add",
+            "--netuid",
+            &netuid,
+            "--amount",
+            "5",
+            "--hotkey-ss58",
+            &hot_text,
+            "--unsafe",
+        ],
+    );
+    let stakes = rt.block_on(client.stake(alice, None)).unwrap();
+    assert!(stakes
+        .stakes
+        .iter()
+        .any(|s| s.hotkey == alice_hot && s.alpha > 0));
+    let after = rt.block_on(client.account(alice, None)).unwrap().balance;
+    assert_eq!(
+        before - after,
+        5 * RAO_PER_TAO,
+        "Alice paid the stake, not the fee"
+    );
+    // A staking proxy cannot move Alice's TAO.
+    fails_with(
+        &env,
+        &chain,
+        "charlie",
+        &[
+            "--proxy-for",
+            &alice_text,
+            "transfer",
+            "--dest",
+            &charlie.to_string(),
+            "--amount",
+            "1",
+        ],
+        "the proxied call failed",
+    );
+
+    // A delayed transfer proxy: announced, too early, then made.
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "proxy",
+            "add",
+            "--delegate",
+            &dave.to_string(),
+            "--type",
+            "transfer",
+            "--delay",
+            "3",
+        ],
+    );
+    let call_file = env.dir.path().join("pay.json");
+    std::fs::write(
+        &call_file,
+        serde_json::json!({"call": "transfer_keep_alive", "dest": dave.to_string(), "value": 2 * RAO_PER_TAO})
+            .to_string(),
+    )
+    .unwrap();
+    let call_path = call_file.to_str().unwrap();
+    ok_json(
+        &env,
+        &chain,
+        "dave",
+        &[
+            "proxy",
+            "announce",
+            "--real",
+            &alice_text,
+            "--call-file",
+            call_path,
+        ],
+    );
+    let announced = rt.block_on(client.proxies(dave, None)).unwrap();
+    assert_eq!(announced.announcements.len(), 1);
+    let execute = [
+        "proxy",
+        "execute",
+        "--delegate",
+        &dave.to_string(),
+        "--real",
+        &alice_text,
+        "--call-file",
+        call_path,
+    ];
+    let height = announced.announcements[0].height;
+    if rt.block_on(client.health()).unwrap().finalized + 1 < height + 3 {
+        fails_with(&env, &chain, "charlie", &execute, "the proxy is delayed");
+    }
+    wait_for_block(&rt, &client, height + 3);
+    let dave_before = rt.block_on(client.account(dave, None)).unwrap().balance;
+    ok_json(&env, &chain, "charlie", &execute);
+    let dave_after = rt.block_on(client.account(dave, None)).unwrap().balance;
+    // The transfer, and the announcement's deposit back.
+    let deposit =
+        plexus_runtime::ANNOUNCEMENT_DEPOSIT_BASE + plexus_runtime::ANNOUNCEMENT_DEPOSIT_FACTOR;
+    assert_eq!(dave_after - dave_before, 2 * RAO_PER_TAO + deposit);
+
+    // A batch is all or nothing: two transfers and one that cannot be paid.
+    let batch = env.dir.path().join("batch.json");
+    let pay = |value: u64| serde_json::json!({"call": "transfer_keep_alive", "dest": charlie.to_string(), "value": value});
+    std::fs::write(
+        &batch,
+        serde_json::json!([pay(RAO_PER_TAO), pay(RAO_PER_TAO), pay(u64::MAX / 2)]).to_string(),
+    )
+    .unwrap();
+    let charlie_before = rt.block_on(client.account(charlie, None)).unwrap().balance;
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &["batch", "--file", batch.to_str().unwrap()],
+        "insufficient",
+    );
+    assert_eq!(
+        rt.block_on(client.account(charlie, None)).unwrap().balance,
+        charlie_before
+    );
+    std::fs::write(
+        &batch,
+        serde_json::json!([pay(RAO_PER_TAO), pay(RAO_PER_TAO)]).to_string(),
+    )
+    .unwrap();
+    let sent = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["batch", "--file", batch.to_str().unwrap()],
+    );
+    assert_eq!(sent["calls"], 2);
+    assert_eq!(
+        rt.block_on(client.account(charlie, None)).unwrap().balance,
+        charlie_before + 2 * RAO_PER_TAO
+    );
+    ok_json(&env, &chain, "alice", &["proxy", "remove", "--all"]);
+    let info = rt.block_on(client.proxies(alice, None)).unwrap();
+    assert!(info.proxies.is_empty());
+    assert_eq!(info.reserved, 0);
+}

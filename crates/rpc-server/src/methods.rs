@@ -180,6 +180,11 @@ pub(crate) fn register<B: Backend>(
         let at = args.optional("at")?;
         Ok(view(&*ctx.backend, at)?.with(|state, _| queries::delegated(state, coldkey)))
     })?;
+    blocking(module, "state_proxies", 2, |ctx, mut args| {
+        let account: AccountId = args.required("account")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::proxies(state, account)))
+    })?;
     blocking(module, "state_root", 1, |ctx, mut args| {
         let at = args.optional("at")?;
         Ok(view(&*ctx.backend, at)?.with(|state, _| queries::root(state)))

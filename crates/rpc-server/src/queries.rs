@@ -7,8 +7,9 @@ use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
 use plexus_rpc::types::{
     AccountInfo, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, HotkeyLink, HotkeyLinks,
     IdentityInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost, Nomination,
-    PendingLinks, PoolInfo, RootClaims, RootInfo, RootOwed, RootStake, RootSubnet, RootValidator,
-    StakeEntry, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
+    PendingLinks, PoolInfo, ProxyInfo, ProxyOf, RootClaims, RootInfo, RootOwed, RootStake,
+    RootSubnet, RootValidator, StakeEntry, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection,
+    SwapSimulation,
 };
 use plexus_runtime::{block_emission, State, Subnet, ROOT_NETUID};
 
@@ -403,6 +404,26 @@ pub(crate) fn hotkey_links(state: &State, hotkey: AccountId, netuid: NetUid) -> 
         inherited_alpha: state.inherited_stake(&hotkey, netuid, netuid),
         inherited_root: state.inherited_stake(&hotkey, netuid, ROOT_NETUID),
         stake_weight: state.stake_weight(netuid, &hotkey),
+        block: state.block(),
+    }
+}
+
+/// An account's proxies, the accounts it is a proxy of, and its announcements.
+pub(crate) fn proxies(state: &State, account: AccountId) -> ProxyInfo {
+    ProxyInfo {
+        account,
+        proxies: state.proxies(&account).proxies,
+        proxy_for: state
+            .proxied_by(&account)
+            .into_iter()
+            .map(|(real, d)| ProxyOf {
+                real,
+                proxy_type: d.proxy_type,
+                delay: d.delay,
+            })
+            .collect(),
+        announcements: state.announcements(&account).announcements,
+        reserved: state.reserved(&account),
         block: state.block(),
     }
 }

@@ -6,9 +6,9 @@
 use crate::types::{
     BlockEvents, BlockId, BlockInfo, DelegateTakeInfo, Delegates, EventFilter, FeeEstimate,
     HeaderInfo, Health, HexBytes, HotkeyLinks, IdentityInfo, Metagraph, MetagraphOptions,
-    NetworkLockCost, NextNonce, PoolInfo, Rao, RootClaims, RootInfo, StakeInfo, SubnetInfo,
-    SubnetSummary, SwapDirection, SwapSimulation, SyncBatch, SystemInfo, TransactionInfo,
-    TxProgress,
+    NetworkLockCost, NextNonce, PoolInfo, ProxyInfo, Rao, RootClaims, RootInfo, StakeInfo,
+    SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation, SyncBatch, SystemInfo,
+    TransactionInfo, TxProgress,
 };
 use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
 use jsonrpsee_core::params::ArrayParams;
@@ -455,6 +455,16 @@ impl Client {
     ) -> Result<Delegates, ClientError> {
         self.call("state_delegatedBy", params(&[&coldkey, &at])?)
             .await
+    }
+
+    /// `state_proxies`: an account's proxies, the accounts it is a proxy of, and its pending
+    /// announcements.
+    pub async fn proxies(
+        &self,
+        account: AccountId,
+        at: Option<BlockId>,
+    ) -> Result<ProxyInfo, ClientError> {
+        self.call("state_proxies", params(&[&account, &at])?).await
     }
 
     /// `state_root`: the root network's stake, parameters and standing on every subnet.

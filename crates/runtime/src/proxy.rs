@@ -166,7 +166,7 @@ impl ProxyType {
 }
 
 /// One delegate of a real account.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
 pub struct ProxyDefinition {
     /// Who may sign for the real account.
     pub delegate: AccountId,
@@ -186,7 +186,7 @@ pub struct Proxies {
 }
 
 /// A call a delayed proxy means to make.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
 pub struct Announcement {
     /// For whom.
     pub real: AccountId,
@@ -225,6 +225,20 @@ impl State {
             .get(delegate)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Every account `delegate` is a proxy of, with the definition. Scans every proxy list:
+    /// for queries, never for the state machine.
+    pub fn proxied_by(&self, delegate: &AccountId) -> Vec<(AccountId, ProxyDefinition)> {
+        self.proxies
+            .iter()
+            .flat_map(|(real, list)| {
+                list.proxies
+                    .iter()
+                    .filter(|d| d.delegate == *delegate)
+                    .map(|d| (*real, d.clone()))
+            })
+            .collect()
     }
 
     /// Balance of `account` reserved as deposits, rao.

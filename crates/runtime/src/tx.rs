@@ -17,7 +17,7 @@ use crate::{
 };
 use parity_scale_codec::{Decode, DecodeLimit, Encode};
 use plexus_primitives::{blake2_256, AccountId, Balance, BlockNumber, NetUid, Signature, H256};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 const SIGNING_DOMAIN: &[u8] = b"plexus/tx";
 
@@ -26,7 +26,7 @@ const DECODE_DEPTH: u32 = 16;
 
 /// What a transaction asks the chain to do. The signer is the coldkey or the hotkey as each
 /// variant says.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
 #[serde(tag = "call", rename_all = "snake_case")]
 pub enum Call {
     /// Coldkey: send `value` rao; the sender may drop below the existential deposit (and be
@@ -459,7 +459,7 @@ pub enum Call {
 }
 
 /// Changes only the governance account may make.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
 #[serde(tag = "governance_call", rename_all = "snake_case")]
 pub enum GovernanceCall {
     /// Replace the chain parameters.
@@ -533,6 +533,11 @@ impl Call {
             Self::DecreaseTake { .. } => "decrease_take",
             Self::Governance(_) => "governance",
         }
+    }
+
+    /// BLAKE2b-256 of the call's encoding: what a delayed proxy announces.
+    pub fn hash(&self) -> H256 {
+        blake2_256(&self.encode())
     }
 
     /// Whether the call pays no fee. Free calls must succeed to be valid (see

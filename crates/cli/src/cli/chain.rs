@@ -309,6 +309,137 @@ pub(crate) struct ChildTakeArgs {
 }
 
 #[derive(Subcommand)]
+pub(crate) enum ProxyCommand {
+    /// Let `--delegate` sign calls of `--type` for the wallet's coldkey (reserves a deposit).
+    Add(ProxyArgs),
+    /// Remove one proxy (as added), or all of them with --all.
+    Remove(ProxyRemoveArgs),
+    /// An account's proxies, the accounts it is a proxy of, and its pending announcements.
+    List(ProxyListArgs),
+    /// As a delayed proxy: announce a call (JSON file) to make for --real after the delay.
+    Announce(ProxyAnnounceArgs),
+    /// Make a call a delayed proxy announced, once its delay has passed.
+    Execute(ProxyExecuteArgs),
+    /// As the real account: veto a call a delegate announced.
+    Reject(ProxyRejectArgs),
+}
+
+/// The kinds of proxies.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ProxyKind {
+    /// Everything.
+    Any,
+    /// Subnet owner calls.
+    Owner,
+    /// Everything but registrations and governance.
+    NonCritical,
+    /// Everything that moves no funds to another coldkey.
+    NonTransfer,
+    /// Staking.
+    Staking,
+    /// Registering neurons.
+    Registration,
+    /// Transfers.
+    Transfer,
+    /// Transfers below 0.5 TAO.
+    SmallTransfer,
+    /// Child hotkeys and their takes.
+    ChildKeys,
+    /// Claiming root dividends.
+    RootClaim,
+}
+
+#[derive(Args)]
+pub(crate) struct ProxyArgs {
+    /// The proxy's address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) delegate: String,
+    /// What it may do.
+    #[arg(long = "type", value_enum)]
+    pub(crate) proxy_type: ProxyKind,
+    /// Blocks between announcing a call and making it (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) delay: u64,
+}
+
+#[derive(Args)]
+pub(crate) struct ProxyRemoveArgs {
+    /// The proxy's address.
+    #[arg(long, value_name = "ADDRESS", required_unless_present = "all")]
+    pub(crate) delegate: Option<String>,
+    /// What it may do.
+    #[arg(long = "type", value_enum, required_unless_present = "all")]
+    pub(crate) proxy_type: Option<ProxyKind>,
+    /// Its delay.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) delay: u64,
+    /// Every proxy of the wallet's coldkey.
+    #[arg(long, conflicts_with_all = ["delegate", "proxy_type"])]
+    pub(crate) all: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct ProxyListArgs {
+    /// The account (default: the wallet's coldkey).
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) ss58: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct ProxyAnnounceArgs {
+    /// The account the call is for.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) real: String,
+    /// The call, as JSON (`{"call": "transfer_keep_alive", "dest": "5…", "value": 1000}`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) call_file: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct ProxyExecuteArgs {
+    /// The delegate that announced it.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) delegate: String,
+    /// The account the call is for.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) real: String,
+    /// The call announced, as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) call_file: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct ProxyRejectArgs {
+    /// The delegate that announced it.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) delegate: String,
+    /// The announced call's hash (0x…).
+    #[arg(long, value_name = "HASH")]
+    pub(crate) call_hash: String,
+}
+
+/// How a batch treats a failing call.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum BatchKind {
+    /// Stop at the first failure; the calls before it stay done.
+    Stop,
+    /// All or nothing.
+    All,
+    /// Do every call that can be done.
+    Force,
+}
+
+#[derive(Args)]
+pub(crate) struct BatchArgs {
+    /// A JSON array of calls (`[{"call": "transfer_keep_alive", "dest": "5…", "value": 1000}, …]`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// What a failing call does to the rest.
+    #[arg(long, value_enum, default_value = "all")]
+    pub(crate) mode: BatchKind,
+}
+
+#[derive(Subcommand)]
 pub(crate) enum RootCommand {
     /// Root stake, its parameters, and root's proportion and unclaimed dividends per subnet.
     Info,

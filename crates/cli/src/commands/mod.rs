@@ -8,6 +8,7 @@ mod identity;
 mod localnet;
 mod net;
 mod node;
+mod proxy;
 mod root;
 mod stake;
 mod subnets;
@@ -37,6 +38,8 @@ pub(crate) struct Context {
     pub(crate) config_path: PathBuf,
     /// `--force`: go ahead where the CLI would refuse for safety.
     pub(crate) force: bool,
+    /// `--proxy-for`: the account this wallet acts for as its proxy.
+    pub(crate) proxy_for: Option<plexus_primitives::AccountId>,
 }
 
 impl Context {
@@ -71,6 +74,11 @@ impl Context {
             url: network_url(&network)?,
             config_path,
             force: global.force,
+            proxy_for: global
+                .proxy_for
+                .as_deref()
+                .map(|text| net::parse_address(text, "--proxy-for"))
+                .transpose()?,
         })
     }
 }
@@ -93,6 +101,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stake(cmd) => net::block_on(stake::run(&ctx, cmd)),
         Command::Delegate(cmd) => net::block_on(stake::delegate(&ctx, cmd)),
         Command::Root(cmd) => net::block_on(root::run(&ctx, cmd)),
+        Command::Proxy(cmd) => net::block_on(proxy::run(&ctx, cmd)),
+        Command::Batch(args) => net::block_on(proxy::batch(&ctx, &args)),
         Command::Weights(cmd) => net::block_on(weights::run(&ctx, cmd)),
     }
 }

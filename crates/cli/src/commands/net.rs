@@ -29,6 +29,8 @@ pub(crate) fn block_on(command: impl Future<Output = Result<()>>) -> Result<Exit
 pub(crate) struct Net {
     chain: Submitter,
     pub(crate) info: SystemInfo,
+    /// `--proxy-for`: every transaction is a proxy call for this account.
+    proxy_for: Option<AccountId>,
 }
 
 /// A finalized transaction whose call succeeded.
@@ -66,6 +68,7 @@ impl Net {
         Ok(Self {
             chain: Submitter::new(client, &ctx.url, info.genesis_hash),
             info,
+            proxy_for: ctx.proxy_for,
         })
     }
 
@@ -123,8 +126,17 @@ impl Net {
         Ok(head.number + 1)
     }
 
-    /// Signs `call` with `signer` at its next nonce (counting its pending transactions).
+    /// Signs `call` with `signer` at its next nonce (counting its pending transactions); with
+    /// `--proxy-for`, wrapped in a proxy call for that account.
     pub(crate) async fn sign(&self, signer: &Keypair, call: Call) -> Result<SignedTransaction> {
+        let call = match self.proxy_for {
+            Some(real) => Call::Proxy {
+                real,
+                force_proxy_type: None,
+                call: Box::new(call),
+            },
+            None => call,
+        };
         self.chain
             .sign(signer, call)
             .await
@@ -166,6 +178,20 @@ impl Net {
                 "the node stopped reporting on transaction {hash}; check it with the explorer or try again"
             ),
         })?;
+        // A proxied call's own failure does not fail the transaction (the fee is paid either
+        // way); for the user it is the outcome.
+        if let Some(error) = inclusion.events.iter().find_map(|e| match e {
+            Event::ProxyExecuted {
+                error: Some(error), ..
+            } => Some(error),
+            _ => None,
+        }) {
+            bail!(
+                "included in block {}, but the proxied call failed (the fee was paid): {}",
+                inclusion.block_number,
+                error.message
+            );
+        }
         let fee = inclusion
             .events
             .iter()
@@ -258,8 +284,12 @@ pub(crate) fn confirm(ctx: &Context, question: &str) -> Result<()> {
     Ok(())
 }
 
-/// The wallet's coldkey address, without unlocking it.
+/// The coldkey a command acts for, without unlocking anything: the wallet's, or with
+/// `--proxy-for` the account it is a proxy of.
 pub(crate) fn coldkey_account(ctx: &Context) -> Result<AccountId> {
+    if let Some(real) = ctx.proxy_for {
+        return Ok(real);
+    }
     let wallet = &ctx.wallet;
     if !wallet.coldkeypub_file().exists() && !wallet.coldkey_file().exists() {
         bail!(

@@ -115,6 +115,35 @@ pub struct Delegates {
     pub block: BlockNumber,
 }
 
+/// An account's proxies: those it gave, those it holds, and its pending announcements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProxyInfo {
+    /// The account.
+    pub account: AccountId,
+    /// The delegates that may sign for it.
+    pub proxies: Vec<plexus_runtime::ProxyDefinition>,
+    /// The accounts it may sign for, each with the definition it holds.
+    pub proxy_for: Vec<ProxyOf>,
+    /// Calls it announced as a delayed delegate, oldest first.
+    pub announcements: Vec<plexus_runtime::Announcement>,
+    /// Balance reserved as proxy and announcement deposits, rao.
+    #[serde(with = "as_string")]
+    pub reserved: Balance,
+    /// The block the answer is for.
+    pub block: BlockNumber,
+}
+
+/// An account a delegate may sign for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProxyOf {
+    /// The real account.
+    pub real: AccountId,
+    /// Which calls.
+    pub proxy_type: plexus_runtime::ProxyType,
+    /// Announcement delay, blocks.
+    pub delay: BlockNumber,
+}
+
 /// The root network (netuid 0) as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RootInfo {

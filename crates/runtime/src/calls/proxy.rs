@@ -8,8 +8,7 @@ use crate::proxy::{
     PROXY_DEPOSIT_FACTOR,
 };
 use crate::{Call, DispatchError, Event};
-use parity_scale_codec::Encode;
-use plexus_primitives::{blake2_256, AccountId, Balance, BlockNumber, H256};
+use plexus_primitives::{AccountId, Balance, BlockNumber, H256};
 
 /// Most calls one batch may hold (the reference's bound; the transaction size limit binds
 /// first).
@@ -306,7 +305,7 @@ impl Context<'_> {
         filters: &[ProxyType],
     ) -> Result<(), DispatchError> {
         let definition = self.definition(&real, &delegate, force)?;
-        let call_hash = blake2_256(&call.encode());
+        let call_hash = call.hash();
         let mut list = self.state.announcements(&delegate);
         let before = list.announcements.len();
         let now = self.block;

@@ -299,6 +299,7 @@ fn test_a_delayed_proxy_acts_only_on_a_matured_announcement_the_real_did_not_rej
         value: TAO,
     };
     let hash: H256 = blake2_256(&pay.encode());
+    assert_eq!(hash, pay.hash());
     // Not without announcing, and not before the delay.
     assert_eq!(
         net.fails(DELEGATE, proxy(pay.clone())),
