@@ -116,6 +116,9 @@ pub(crate) enum Command {
     /// Proxies: let another key sign some calls for this wallet, and act as one.
     #[command(subcommand)]
     Proxy(ProxyCommand),
+    /// Commitments: what a hotkey publishes on a subnet (a model hash, a URL) for validators.
+    #[command(subcommand)]
+    Commitments(CommitmentsCommand),
     /// Send several calls (JSON, from a file) in one transaction.
     Batch(BatchArgs),
     /// The root network (netuid 0): its stake and the dividends root stakers claim. Stake on

@@ -1567,4 +1567,49 @@ fn test_proxies_and_batches_through_the_binary() {
     let info = rt.block_on(client.proxies(alice, None)).unwrap();
     assert!(info.proxies.is_empty());
     assert_eq!(info.reserved, 0);
+
+    // Alice's hotkey (uid 0) publishes a commitment; anyone reads it back.
+    let digest = "ab".repeat(32);
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "commitments",
+            "set",
+            "--netuid",
+            &netuid,
+            "--data",
+            "hf://plexus/model-v1",
+            "--sha256",
+            &digest,
+        ],
+    );
+    let read = ok_json(
+        &env,
+        &chain,
+        "charlie",
+        &["commitments", "get", "--netuid", &netuid],
+    );
+    let entry = &read["commitments"][0];
+    assert_eq!(entry["hotkey"], serde_json::json!(alice_hot));
+    assert_eq!(entry["uid"], 0);
+    let stored = rt
+        .block_on(client.commitments(netuid.parse().unwrap(), Some(alice_hot), None))
+        .unwrap();
+    assert_eq!(
+        stored.commitments[0].fields,
+        vec![
+            plexus_runtime::CommitmentField::Raw(b"hf://plexus/model-v1".to_vec()),
+            plexus_runtime::CommitmentField::Sha256(plexus_primitives::H256([0xab; 32])),
+        ]
+    );
+    // A hotkey not on the subnet is refused, and nothing is charged: commitments are free.
+    fails_with(
+        &env,
+        &chain,
+        "charlie",
+        &["commitments", "set", "--netuid", &netuid, "--data", "x"],
+        "not registered",
+    );
 }

@@ -265,6 +265,15 @@ pub(crate) fn event(e: &Event) -> types::Event {
             error: tx_error(&error),
         },
         Event::BatchCompleted { errors } => T::BatchCompleted { errors },
+        Event::CommitmentSet {
+            netuid,
+            hotkey,
+            bonds_reset,
+        } => T::CommitmentSet {
+            netuid,
+            hotkey,
+            bonds_reset,
+        },
         Event::RootClaimTypeSet {
             coldkey,
             claim_type,

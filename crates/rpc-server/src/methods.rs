@@ -180,6 +180,12 @@ pub(crate) fn register<B: Backend>(
         let at = args.optional("at")?;
         Ok(view(&*ctx.backend, at)?.with(|state, _| queries::delegated(state, coldkey)))
     })?;
+    blocking(module, "state_commitments", 3, |ctx, mut args| {
+        let netuid: NetUid = args.required("netuid")?;
+        let hotkey: Option<AccountId> = args.optional("hotkey")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::commitments(state, netuid, hotkey)))
+    })?;
     blocking(module, "state_proxies", 2, |ctx, mut args| {
         let account: AccountId = args.required("account")?;
         let at = args.optional("at")?;

@@ -5,11 +5,11 @@ use crate::convert::{axon, price_rao};
 use crate::error::ApiError;
 use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
 use plexus_rpc::types::{
-    AccountInfo, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, HotkeyLink, HotkeyLinks,
-    IdentityInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost, Nomination,
-    PendingLinks, PoolInfo, ProxyInfo, ProxyOf, RootClaims, RootInfo, RootOwed, RootStake,
-    RootSubnet, RootValidator, StakeEntry, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection,
-    SwapSimulation,
+    AccountInfo, CommitmentEntry, Commitments, DelegateInfo, DelegateStake, DelegateTakeInfo,
+    Delegates, HotkeyLink, HotkeyLinks, IdentityInfo, Metagraph, MetagraphNeuron, MetagraphOptions,
+    NetworkLockCost, Nomination, PendingLinks, PoolInfo, ProxyInfo, ProxyOf, RootClaims, RootInfo,
+    RootOwed, RootStake, RootSubnet, RootValidator, StakeEntry, StakeInfo, SubnetInfo,
+    SubnetSummary, SwapDirection, SwapSimulation,
 };
 use plexus_runtime::{block_emission, State, Subnet, ROOT_NETUID};
 
@@ -424,6 +424,30 @@ pub(crate) fn proxies(state: &State, account: AccountId) -> ProxyInfo {
             .collect(),
         announcements: state.announcements(&account).announcements,
         reserved: state.reserved(&account),
+        block: state.block(),
+    }
+}
+
+/// The commitments on `netuid`: every hotkey's, or one's.
+pub(crate) fn commitments(state: &State, netuid: NetUid, hotkey: Option<AccountId>) -> Commitments {
+    let entries = match hotkey {
+        Some(hotkey) => state
+            .commitment(netuid, &hotkey)
+            .map(|c| vec![(hotkey, c.clone())])
+            .unwrap_or_default(),
+        None => state.commitments(netuid),
+    };
+    Commitments {
+        netuid,
+        commitments: entries
+            .into_iter()
+            .map(|(hotkey, c)| CommitmentEntry {
+                hotkey,
+                uid: state.uid(netuid, &hotkey),
+                block: c.block,
+                fields: c.fields,
+            })
+            .collect(),
         block: state.block(),
     }
 }

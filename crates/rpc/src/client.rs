@@ -4,10 +4,10 @@
 //! the same host and port, opened on the first subscription and reopened if it drops.
 
 use crate::types::{
-    BlockEvents, BlockId, BlockInfo, DelegateTakeInfo, Delegates, EventFilter, FeeEstimate,
-    HeaderInfo, Health, HexBytes, HotkeyLinks, IdentityInfo, Metagraph, MetagraphOptions,
-    NetworkLockCost, NextNonce, PoolInfo, ProxyInfo, Rao, RootClaims, RootInfo, StakeInfo,
-    SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation, SyncBatch, SystemInfo,
+    BlockEvents, BlockId, BlockInfo, Commitments, DelegateTakeInfo, Delegates, EventFilter,
+    FeeEstimate, HeaderInfo, Health, HexBytes, HotkeyLinks, IdentityInfo, Metagraph,
+    MetagraphOptions, NetworkLockCost, NextNonce, PoolInfo, ProxyInfo, Rao, RootClaims, RootInfo,
+    StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation, SyncBatch, SystemInfo,
     TransactionInfo, TxProgress,
 };
 use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
@@ -454,6 +454,17 @@ impl Client {
         at: Option<BlockId>,
     ) -> Result<Delegates, ClientError> {
         self.call("state_delegatedBy", params(&[&coldkey, &at])?)
+            .await
+    }
+
+    /// `state_commitments`: the commitments on a subnet, every hotkey's or `hotkey`'s.
+    pub async fn commitments(
+        &self,
+        netuid: NetUid,
+        hotkey: Option<AccountId>,
+        at: Option<BlockId>,
+    ) -> Result<Commitments, ClientError> {
+        self.call("state_commitments", params(&[&netuid, &hotkey, &at])?)
             .await
     }
 

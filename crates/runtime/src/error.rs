@@ -487,6 +487,26 @@ pub enum DispatchError {
         /// The most allowed.
         max: u32,
     },
+    /// More fields than a commitment may have.
+    #[error("at most {max} fields per commitment")]
+    TooManyCommitmentFields {
+        /// The most allowed.
+        max: u32,
+    },
+    /// A commitment field longer than its kind allows.
+    #[error("a commitment field is longer than {max} bytes")]
+    CommitmentFieldTooLong {
+        /// The most allowed.
+        max: u32,
+    },
+    /// More commitment bytes this epoch than allowed.
+    #[error("commitment space exceeded: {used} of {limit} bytes used this epoch")]
+    CommitmentSpaceExceeded {
+        /// Bytes used so far this epoch.
+        used: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -583,6 +603,11 @@ impl DispatchError {
             Self::CallFiltered(_) => ErrorKind::new(68, "call_filtered"),
             Self::NotNestable => ErrorKind::new(69, "not_nestable"),
             Self::TooManyCalls { .. } => ErrorKind::new(70, "too_many_calls"),
+            Self::TooManyCommitmentFields { .. } => {
+                ErrorKind::new(71, "too_many_commitment_fields")
+            }
+            Self::CommitmentFieldTooLong { .. } => ErrorKind::new(72, "commitment_field_too_long"),
+            Self::CommitmentSpaceExceeded { .. } => ErrorKind::new(73, "commitment_space_exceeded"),
         }
     }
 }

@@ -328,6 +328,16 @@ pub enum Event {
         /// Whether any call failed.
         errors: bool,
     },
+    /// A hotkey published a commitment on a subnet (`bonds_reset`: the bonds toward it were
+    /// cleared).
+    CommitmentSet {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// Whether it cleared the bonds held toward its uid.
+        bonds_reset: bool,
+    },
     /// A coldkey chose how its root dividends are claimed.
     RootClaimTypeSet {
         /// The coldkey.
@@ -349,6 +359,7 @@ impl Event {
             Self::BatchInterrupted { .. }
             | Self::BatchItemFailed { .. }
             | Self::BatchCompleted { .. } => Vec::new(),
+            Self::CommitmentSet { hotkey, .. } => vec![*hotkey],
             Self::Transfer { from, to, .. } => vec![*from, *to],
             Self::AccountReaped { account, .. } => vec![*account],
             Self::NetworkAdded { owner, .. } => vec![*owner],
@@ -419,6 +430,7 @@ impl Event {
             | Self::StakeRemoved { netuid, .. }
             | Self::RootClaimed { netuid, .. }
             | Self::SymbolUpdated { netuid, .. }
+            | Self::CommitmentSet { netuid, .. }
             | Self::ChildrenScheduled { netuid, .. }
             | Self::ChildrenSet { netuid, .. }
             | Self::ChildrenDropped { netuid, .. }

@@ -65,6 +65,7 @@ mod block_step;
 mod calls;
 mod chain;
 mod children;
+mod commitments;
 mod emission;
 mod epoch;
 mod error;
@@ -97,6 +98,10 @@ pub use calls::{
 };
 pub use chain::{BlockOutcome, Chain, Events};
 pub use children::MAX_CHILDREN;
+pub use commitments::{
+    Commitment, CommitmentField, MAX_BIG_RAW, MAX_COMMITMENT_FIELDS, MAX_RAW, MAX_SPACE,
+    MIN_CHARGED_SPACE,
+};
 pub use emission::block_emission;
 pub use epoch::EPOCH_HISTORY;
 pub use error::{BlockError, DispatchError, ErrorKind, InvalidTransaction};

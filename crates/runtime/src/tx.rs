@@ -365,6 +365,16 @@ pub enum Call {
         #[serde(rename = "proxied_call")]
         call: Box<Call>,
     },
+    /// Hotkey registered on `netuid` (free, like axons and weights; hotkeys hold no TAO):
+    /// publish `fields` there for validators to read (replacing its last commitment), within
+    /// the space limit per epoch, which bounds what a hotkey can write.
+    #[codec(index = 91)]
+    SetCommitment {
+        /// The subnet.
+        netuid: NetUid,
+        /// At most [`MAX_COMMITMENT_FIELDS`](crate::MAX_COMMITMENT_FIELDS) fields.
+        fields: Vec<crate::CommitmentField>,
+    },
     /// Calls in order, stopping at the first that fails (those before it stay done).
     #[codec(index = 88)]
     Batch {
@@ -505,6 +515,7 @@ impl Call {
             Self::RemoveAnnouncement { .. } => "remove_announcement",
             Self::RejectAnnouncement { .. } => "reject_announcement",
             Self::ProxyAnnounced { .. } => "proxy_announced",
+            Self::SetCommitment { .. } => "set_commitment",
             Self::Batch { .. } => "batch",
             Self::BatchAll { .. } => "batch_all",
             Self::ForceBatch { .. } => "force_batch",
@@ -546,6 +557,7 @@ impl Call {
         matches!(
             self,
             Self::ServeAxon { .. }
+                | Self::SetCommitment { .. }
                 | Self::SetWeights { .. }
                 | Self::CommitWeights { .. }
                 | Self::RevealWeights { .. }

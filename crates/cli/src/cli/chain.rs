@@ -309,6 +309,41 @@ pub(crate) struct ChildTakeArgs {
 }
 
 #[derive(Subcommand)]
+pub(crate) enum CommitmentsCommand {
+    /// Publish a commitment for the wallet's hotkey on a subnet (free; replaces its last).
+    Set(CommitmentSetArgs),
+    /// The commitments on a subnet: every hotkey's, or one's.
+    Get(CommitmentGetArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct CommitmentSetArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// Text (up to 512 bytes), such as a model's address.
+    #[arg(long)]
+    pub(crate) data: Option<String>,
+    /// A SHA-256 hash (64 hex digits, 0x optional), such as a model file's.
+    #[arg(long, value_name = "HEX")]
+    pub(crate) sha256: Option<String>,
+    /// Ask the subnet to clear the bonds validators hold toward this hotkey (when the subnet's
+    /// `bonds_reset` is on), as when publishing a new model.
+    #[arg(long)]
+    pub(crate) reset_bonds: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct CommitmentGetArgs {
+    /// The subnet.
+    #[arg(long, visible_alias = "subnet")]
+    pub(crate) netuid: u16,
+    /// Only this hotkey's.
+    #[arg(long, visible_alias = "hotkey-ss58-address", value_name = "ADDRESS")]
+    pub(crate) hotkey_ss58: Option<String>,
+}
+
+#[derive(Subcommand)]
 pub(crate) enum ProxyCommand {
     /// Let `--delegate` sign calls of `--type` for the wallet's coldkey (reserves a deposit).
     Add(ProxyArgs),

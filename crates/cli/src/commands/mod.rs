@@ -2,6 +2,7 @@
 
 mod balance;
 mod children;
+mod commitments;
 mod config;
 mod explorer;
 mod identity;
@@ -103,6 +104,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Root(cmd) => net::block_on(root::run(&ctx, cmd)),
         Command::Proxy(cmd) => net::block_on(proxy::run(&ctx, cmd)),
         Command::Batch(args) => net::block_on(proxy::batch(&ctx, &args)),
+        Command::Commitments(cmd) => net::block_on(commitments::run(&ctx, cmd)),
         Command::Weights(cmd) => net::block_on(weights::run(&ctx, cmd)),
     }
 }

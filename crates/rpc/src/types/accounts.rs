@@ -144,6 +144,30 @@ pub struct ProxyOf {
     pub delay: BlockNumber,
 }
 
+/// The commitments on a subnet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commitments {
+    /// The subnet.
+    pub netuid: NetUid,
+    /// Each hotkey's newest, by hotkey.
+    pub commitments: Vec<CommitmentEntry>,
+    /// The block the answer is for.
+    pub block: BlockNumber,
+}
+
+/// One hotkey's newest commitment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitmentEntry {
+    /// The hotkey.
+    pub hotkey: AccountId,
+    /// Its uid on the subnet, if still registered.
+    pub uid: Option<u16>,
+    /// The block it was made in.
+    pub block: BlockNumber,
+    /// Its fields (bytes as arrays of numbers, hashes as 0x-hex).
+    pub fields: Vec<plexus_runtime::CommitmentField>,
+}
+
 /// The root network (netuid 0) as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RootInfo {

@@ -233,6 +233,13 @@ pub enum Event {
     BatchItemFailed { index: u32, error: TxError },
     /// A batch ran to its end (`errors`: some `force_batch` calls failed).
     BatchCompleted { errors: bool },
+    /// A hotkey published a commitment on a subnet (`bonds_reset`: the bonds toward it were
+    /// cleared).
+    CommitmentSet {
+        netuid: NetUid,
+        hotkey: AccountId,
+        bonds_reset: bool,
+    },
     /// A coldkey chose what its root dividends become.
     RootClaimTypeSet {
         coldkey: AccountId,

@@ -3,6 +3,7 @@
 
 mod balances;
 mod children;
+mod commitments;
 mod delegate;
 mod neurons;
 mod proxy;
@@ -275,6 +276,7 @@ fn dispatch_call(
             force_proxy_type,
             call,
         } => cx.proxy_announced(*delegate, *real, *force_proxy_type, call, filters),
+        Call::SetCommitment { netuid, fields } => cx.set_commitment(*netuid, fields),
         Call::Batch { calls } => cx.batch(calls, BatchMode::Interrupt, filters),
         Call::BatchAll { calls } => cx.batch(calls, BatchMode::All, filters),
         Call::ForceBatch { calls } => cx.batch(calls, BatchMode::Force, filters),

@@ -234,6 +234,10 @@ impl Context<'_> {
             .saturating_add(self.state.root_unclaimed.remove(&netuid).unwrap_or(0));
         self.state.alpha_supply.remove(&netuid);
         self.state.token_symbols.remove(&netuid);
+        for (hotkey, _) in self.state.commitments(netuid) {
+            self.state.commitments.remove(&(netuid, hotkey));
+            self.state.commitment_space.remove(&(netuid, hotkey));
+        }
         self.state.forget_root_dividends(netuid);
         let history: Vec<u64> = self
             .state

@@ -229,6 +229,10 @@ state! {
     proxies: Map<AccountId, crate::proxy::Proxies>,
     /// `Proxy.Announcements`: each delegate's pending announcements.
     announcements: Map<AccountId, crate::proxy::Announcements>,
+    /// `Commitments.CommitmentOf`: each hotkey's newest commitment on each subnet.
+    commitments: Map<(NetUid, AccountId), crate::commitments::Commitment>,
+    /// `Commitments.UsedSpaceOf`: space each hotkey used on each subnet this epoch.
+    commitment_space: Map<(NetUid, AccountId), crate::commitments::CommitmentSpace>,
     /// Hotkeys registered on root, by uid (at most `max_root_validators`), with the block each
     /// registered at.
     root_validators: Map<Uid, (AccountId, BlockNumber)>,

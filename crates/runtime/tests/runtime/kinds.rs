@@ -190,7 +190,10 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::AnnouncementNotFound
         | DispatchError::CallFiltered(_)
         | DispatchError::NotNestable
-        | DispatchError::TooManyCalls { .. } => {}
+        | DispatchError::TooManyCalls { .. }
+        | DispatchError::TooManyCommitmentFields { .. }
+        | DispatchError::CommitmentFieldTooLong { .. }
+        | DispatchError::CommitmentSpaceExceeded { .. } => {}
     }
 }
 
@@ -481,6 +484,21 @@ fn test_dispatch_error_kinds_are_frozen() {
             ),
             (DispatchError::NotNestable, 69, "not_nestable"),
             (DispatchError::TooManyCalls { max: 0 }, 70, "too_many_calls"),
+            (
+                DispatchError::TooManyCommitmentFields { max: 0 },
+                71,
+                "too_many_commitment_fields",
+            ),
+            (
+                DispatchError::CommitmentFieldTooLong { max: 0 },
+                72,
+                "commitment_field_too_long",
+            ),
+            (
+                DispatchError::CommitmentSpaceExceeded { used: 0, limit: 0 },
+                73,
+                "commitment_space_exceeded",
+            ),
         ],
         DispatchError::kind,
         every_dispatch_error_variant_is_listed,
@@ -755,6 +773,7 @@ fn every_call_is_listed(call: &Call) {
         | Call::RemoveAnnouncement { .. }
         | Call::RejectAnnouncement { .. }
         | Call::ProxyAnnounced { .. }
+        | Call::SetCommitment { .. }
         | Call::Batch { .. }
         | Call::BatchAll { .. }
         | Call::ForceBatch { .. }
@@ -1030,6 +1049,13 @@ fn test_call_names_are_frozen() {
                 call: Box::new(Call::RemoveProxies),
             },
             "proxy_announced",
+        ),
+        (
+            Call::SetCommitment {
+                netuid: 1,
+                fields: vec![],
+            },
+            "set_commitment",
         ),
         (Call::Batch { calls: vec![] }, "batch"),
         (Call::BatchAll { calls: vec![] }, "batch_all"),

@@ -7,6 +7,7 @@ mod harness;
 
 mod blocks;
 mod children;
+mod commitments;
 mod economics;
 mod kinds;
 mod properties;
