@@ -265,6 +265,17 @@ pub(crate) fn event(e: &Event) -> types::Event {
             error: tx_error(&error),
         },
         Event::BatchCompleted { errors } => T::BatchCompleted { errors },
+        Event::HotkeySwapped {
+            coldkey,
+            old,
+            new,
+            netuid,
+        } => T::HotkeySwapped {
+            coldkey,
+            old,
+            new,
+            netuid,
+        },
         Event::CommitmentSet {
             netuid,
             hotkey,

@@ -507,6 +507,12 @@ pub enum DispatchError {
         /// The limit.
         limit: u64,
     },
+    /// A swap to the same hotkey.
+    #[error("the new hotkey is the old one")]
+    SameHotkey,
+    /// A new hotkey that already holds stake or root dividends.
+    #[error("the new hotkey already holds stake or root dividends; use a fresh one")]
+    NewHotkeyNotClean,
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -607,6 +613,8 @@ impl DispatchError {
                 ErrorKind::new(71, "too_many_commitment_fields")
             }
             Self::CommitmentFieldTooLong { .. } => ErrorKind::new(72, "commitment_field_too_long"),
+            Self::SameHotkey => ErrorKind::new(74, "same_hotkey"),
+            Self::NewHotkeyNotClean => ErrorKind::new(75, "new_hotkey_not_clean"),
             Self::CommitmentSpaceExceeded { .. } => ErrorKind::new(73, "commitment_space_exceeded"),
         }
     }

@@ -338,6 +338,17 @@ pub enum Event {
         /// Whether it cleared the bonds held toward its uid.
         bonds_reset: bool,
     },
+    /// A coldkey moved a hotkey's holdings to a new hotkey, on one subnet or all.
+    HotkeySwapped {
+        /// The coldkey.
+        coldkey: AccountId,
+        /// The retired hotkey.
+        old: AccountId,
+        /// The hotkey in its place.
+        new: AccountId,
+        /// The one subnet, or all.
+        netuid: Option<NetUid>,
+    },
     /// A coldkey chose how its root dividends are claimed.
     RootClaimTypeSet {
         /// The coldkey.
@@ -360,6 +371,9 @@ impl Event {
             | Self::BatchItemFailed { .. }
             | Self::BatchCompleted { .. } => Vec::new(),
             Self::CommitmentSet { hotkey, .. } => vec![*hotkey],
+            Self::HotkeySwapped {
+                coldkey, old, new, ..
+            } => vec![*coldkey, *old, *new],
             Self::Transfer { from, to, .. } => vec![*from, *to],
             Self::AccountReaped { account, .. } => vec![*account],
             Self::NetworkAdded { owner, .. } => vec![*owner],
@@ -458,6 +472,7 @@ impl Event {
             | Self::BatchItemFailed { .. }
             | Self::BatchCompleted { .. }
             | Self::DelegateTakeSet { .. } => Vec::new(),
+            Self::HotkeySwapped { netuid, .. } => netuid.iter().copied().collect(),
         }
     }
 }

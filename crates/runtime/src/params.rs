@@ -82,6 +82,8 @@ pub struct ChainParams {
     /// Most hotkeys registered on root; when full, a newcomer with more root stake replaces
     /// the one with least.
     pub max_root_validators: u16,
+    /// Blocks between two hotkey swaps of one coldkey.
+    pub hotkey_swap_rate_limit: u64,
 }
 
 impl Default for ChainParams {
@@ -118,6 +120,7 @@ impl Default for ChainParams {
             max_childkey_take: 11_796,
             childkey_take_rate_limit: 216_000,
             max_root_validators: 64,
+            hotkey_swap_rate_limit: 1_000,
         }
     }
 }

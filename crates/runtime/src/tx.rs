@@ -375,6 +375,17 @@ pub enum Call {
         /// At most [`MAX_COMMITMENT_FIELDS`](crate::MAX_COMMITMENT_FIELDS) fields.
         fields: Vec<crate::CommitmentField>,
     },
+    /// Coldkey owning `hotkey`: move everything it holds to `new_hotkey` (claimed for the
+    /// signer), on every subnet or only `netuid`, for a burned cost; rate-limited.
+    #[codec(index = 92)]
+    SwapHotkey {
+        /// The hotkey to retire.
+        hotkey: AccountId,
+        /// The one taking its place; it must hold nothing yet.
+        new_hotkey: AccountId,
+        /// One subnet only, or all (and root).
+        netuid: Option<NetUid>,
+    },
     /// Calls in order, stopping at the first that fails (those before it stay done).
     #[codec(index = 88)]
     Batch {
@@ -516,6 +527,7 @@ impl Call {
             Self::RejectAnnouncement { .. } => "reject_announcement",
             Self::ProxyAnnounced { .. } => "proxy_announced",
             Self::SetCommitment { .. } => "set_commitment",
+            Self::SwapHotkey { .. } => "swap_hotkey",
             Self::Batch { .. } => "batch",
             Self::BatchAll { .. } => "batch_all",
             Self::ForceBatch { .. } => "force_batch",

@@ -240,6 +240,13 @@ pub enum Event {
         hotkey: AccountId,
         bonds_reset: bool,
     },
+    /// A coldkey moved a hotkey's holdings to a new hotkey, on one subnet or all.
+    HotkeySwapped {
+        coldkey: AccountId,
+        old: AccountId,
+        new: AccountId,
+        netuid: Option<NetUid>,
+    },
     /// A coldkey chose what its root dividends become.
     RootClaimTypeSet {
         coldkey: AccountId,

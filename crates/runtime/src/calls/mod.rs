@@ -10,6 +10,7 @@ mod proxy;
 mod root;
 mod staking;
 mod subnets;
+mod swap;
 mod weights;
 
 pub use root::{MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS};
@@ -23,6 +24,7 @@ use plexus_primitives::{AccountId, BlockNumber};
 use proxy::BatchMode;
 pub use proxy::MAX_BATCH_CALLS;
 use staking::PriceLimit;
+pub use swap::{HOTKEY_SWAP_COST, HOTKEY_SWAP_ON_SUBNET_COST};
 
 /// Runs `call` signed by `who` in block `block`.
 pub(crate) fn dispatch(
@@ -277,6 +279,11 @@ fn dispatch_call(
             call,
         } => cx.proxy_announced(*delegate, *real, *force_proxy_type, call, filters),
         Call::SetCommitment { netuid, fields } => cx.set_commitment(*netuid, fields),
+        Call::SwapHotkey {
+            hotkey,
+            new_hotkey,
+            netuid,
+        } => cx.swap_hotkey(*hotkey, *new_hotkey, *netuid),
         Call::Batch { calls } => cx.batch(calls, BatchMode::Interrupt, filters),
         Call::BatchAll { calls } => cx.batch(calls, BatchMode::All, filters),
         Call::ForceBatch { calls } => cx.batch(calls, BatchMode::Force, filters),

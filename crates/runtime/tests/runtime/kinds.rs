@@ -193,7 +193,9 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::TooManyCalls { .. }
         | DispatchError::TooManyCommitmentFields { .. }
         | DispatchError::CommitmentFieldTooLong { .. }
-        | DispatchError::CommitmentSpaceExceeded { .. } => {}
+        | DispatchError::CommitmentSpaceExceeded { .. }
+        | DispatchError::SameHotkey
+        | DispatchError::NewHotkeyNotClean => {}
     }
 }
 
@@ -499,6 +501,8 @@ fn test_dispatch_error_kinds_are_frozen() {
                 73,
                 "commitment_space_exceeded",
             ),
+            (DispatchError::SameHotkey, 74, "same_hotkey"),
+            (DispatchError::NewHotkeyNotClean, 75, "new_hotkey_not_clean"),
         ],
         DispatchError::kind,
         every_dispatch_error_variant_is_listed,
@@ -774,6 +778,7 @@ fn every_call_is_listed(call: &Call) {
         | Call::RejectAnnouncement { .. }
         | Call::ProxyAnnounced { .. }
         | Call::SetCommitment { .. }
+        | Call::SwapHotkey { .. }
         | Call::Batch { .. }
         | Call::BatchAll { .. }
         | Call::ForceBatch { .. }
@@ -1056,6 +1061,14 @@ fn test_call_names_are_frozen() {
                 fields: vec![],
             },
             "set_commitment",
+        ),
+        (
+            Call::SwapHotkey {
+                hotkey: AccountId([0; 32]),
+                new_hotkey: AccountId([1; 32]),
+                netuid: None,
+            },
+            "swap_hotkey",
         ),
         (Call::Batch { calls: vec![] }, "batch"),
         (Call::BatchAll { calls: vec![] }, "batch_all"),

@@ -16,5 +16,6 @@ mod root;
 mod staking;
 mod subnets;
 mod substrate;
+mod swap;
 mod transactions;
 mod weights;

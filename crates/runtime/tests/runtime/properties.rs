@@ -223,7 +223,11 @@ fn propose_counting(
 /// subnets started root is paid its share, two automatic root claims per block, and a short
 /// cooldown for child hotkeys.
 fn property_net() -> Net {
-    Net::new(ChainParams {
+    Net::new(property_params())
+}
+
+fn property_params() -> ChainParams {
+    ChainParams {
         network_rate_limit: 0,
         network_min_lock: TAO,
         moving_alpha_ppb: 1_000_000_000,
@@ -231,7 +235,105 @@ fn property_net() -> Net {
         num_root_claims: 2,
         pending_childkey_cooldown: 5,
         ..ChainParams::default()
-    })
+    }
+}
+
+/// The first block of every random history: two running subnets (tempo 11) and root stake
+/// on the first one's owner hotkey.
+fn prefix() -> Vec<(u8, Call)> {
+    vec![
+        (
+            1,
+            Call::RegisterNetwork {
+                hotkey: account(100),
+            },
+        ),
+        (
+            2,
+            Call::RegisterNetwork {
+                hotkey: account(101),
+            },
+        ),
+        (
+            GOV,
+            Call::Governance(GovernanceCall::SetHyperparameter {
+                netuid: 1,
+                value: Hyperparameter::Tempo(11),
+            }),
+        ),
+        (1, Call::StartCall { netuid: 1 }),
+        (2, Call::StartCall { netuid: 2 }),
+        (
+            3,
+            Call::AddStake {
+                hotkey: account(100),
+                netuid: 0,
+                amount: 2 * TAO,
+            },
+        ),
+    ]
+}
+
+/// The network after `history` on [`property_net`] with `num_root_claims` automatic claims.
+fn net_after(history: &[Vec<(u8, Call)>], num_root_claims: u64) -> Net {
+    let mut net = Net::new(ChainParams {
+        num_root_claims,
+        ..property_params()
+    });
+    for calls in history {
+        let mut nonces = std::collections::BTreeMap::new();
+        let txs: Vec<SignedTransaction> = calls
+            .iter()
+            .map(|(who, call)| {
+                let nonce = nonces
+                    .entry(*who)
+                    .or_insert_with(|| net.chain.next_nonce(&account(*who)));
+                let tx = net.tx_with(*who, *nonce, None, call.clone());
+                *nonce += 1;
+                tx
+            })
+            .collect();
+        net.block(txs);
+    }
+    net
+}
+
+/// Every state entry but the swap transaction's own bookkeeping, with `rename`'s old key's
+/// bytes replaced by the new one's wherever they occur.
+fn view(
+    state: &plexus_runtime::State,
+    rename: Option<(plexus_primitives::AccountId, plexus_primitives::AccountId)>,
+) -> std::collections::BTreeMap<(&'static str, Vec<u8>), Vec<u8>> {
+    const PAID: [&str; 6] = [
+        "system",
+        "globals",
+        "balances",
+        "nonces",
+        "block_hashes",
+        "hotkey_swapped_at",
+    ];
+    let replace = |bytes: Vec<u8>| match rename {
+        None => bytes,
+        Some((old, new)) => {
+            let mut out = Vec::with_capacity(bytes.len());
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i..].starts_with(&old.0) {
+                    out.extend_from_slice(&new.0);
+                    i += 32;
+                } else {
+                    out.push(bytes[i]);
+                    i += 1;
+                }
+            }
+            out
+        }
+    };
+    state
+        .entries()
+        .filter(|(item, _, _)| !PAID.contains(item))
+        .map(|(item, key, value)| ((item, replace(key)), replace(value)))
+        .collect()
 }
 
 /// Applies `blocks` on a fresh node; returns the roots it reaches.
@@ -254,17 +356,7 @@ proptest! {
         // one's owner hotkey, so that most of them include emission, epochs, payouts and root
         // dividends.
         let mut history = history;
-        history.insert(0, vec![
-            (1, Call::RegisterNetwork { hotkey: account(100) }),
-            (2, Call::RegisterNetwork { hotkey: account(101) }),
-            (GOV, Call::Governance(GovernanceCall::SetHyperparameter {
-                netuid: 1,
-                value: Hyperparameter::Tempo(11),
-            })),
-            (1, Call::StartCall { netuid: 1 }),
-            (2, Call::StartCall { netuid: 2 }),
-            (3, Call::AddStake { hotkey: account(100), netuid: 0, amount: 2 * TAO }),
-        ]);
+        history.insert(0, prefix());
         let (roots, blocks) = propose(&history);
         // Fresh nodes applying the blocks reach every root, every time.
         prop_assert_eq!(&replay(&blocks), &roots);
@@ -289,6 +381,45 @@ proptest! {
                     prop_assert_eq!(tx.nonce(), prev + 1);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn test_a_hotkey_swap_at_any_point_replaces_the_key_and_changes_nothing_else(
+        history in proptest::collection::vec(proptest::collection::vec(call_strategy(), 0..8), 0..12)
+    ) {
+        let mut history = history;
+        history.insert(0, prefix());
+        let mut with_swap = net_after(&history, 0);
+        let mut without = Net {
+            chain: with_swap.chain.clone(),
+            timestamp: with_swap.timestamp,
+        };
+        let (old, new) = (account(100), account(150));
+        let swap = Call::SwapHotkey {
+            hotkey: old,
+            new_hotkey: new,
+            netuid: None,
+        };
+        let nonce = with_swap.chain.next_nonce(&account(1));
+        let tx = with_swap.tx_with(1, nonce, None, swap);
+        let (_, outcome) = with_swap.block(vec![tx]);
+        let swapped = outcome
+            .events
+            .iter()
+            .any(|(_, e)| matches!(e, plexus_runtime::Event::HotkeySwapped { .. }));
+        prop_assume!(swapped);
+        without.block(Vec::new());
+        with_swap.assert_supply_conserved();
+        prop_assert_eq!(with_swap.chain.state().check_supply(), Ok(()));
+        // The same block with and without the swap: the states are equal once the old key
+        // is renamed, but for what the transaction itself paid (balances, issuance, nonces)
+        // and the swap's rate limit.
+        let after = view(with_swap.chain.state(), None);
+        let before = view(without.chain.state(), Some((old, new)));
+        prop_assert_eq!(after.len(), before.len());
+        for (key, value) in &before {
+            prop_assert_eq!(after.get(key), Some(value), "{:?}", key);
         }
     }
 
