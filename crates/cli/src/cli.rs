@@ -323,6 +323,19 @@ pub(crate) enum WalletCommand {
     SetIdentity(SetIdentityArgs),
     /// Show how a coldkey describes itself (default: the wallet's).
     GetIdentity(GetIdentityArgs),
+    /// Move everything the wallet's hotkey holds (seats, stake, children, takes, root
+    /// dividends) to another hotkey, on every subnet or one; the coldkey signs and pays the
+    /// chain's cost.
+    SwapHotkey(SwapHotkeyArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct SwapHotkeyArgs {
+    /// The hotkey taking its place: a hotkey name in this wallet, or an SS58 address.
+    pub(crate) new_hotkey: String,
+    /// Only on this subnet (the old hotkey keeps the rest).
+    #[arg(long)]
+    pub(crate) netuid: Option<u16>,
 }
 
 /// Signature scheme names on the command line.

@@ -1612,4 +1612,48 @@ fn test_proxies_and_batches_through_the_binary() {
         &["commitments", "set", "--netuid", &netuid, "--data", "x"],
         "not registered",
     );
+
+    // Alice rotates her hotkey: the new one sits at uid 0 with her stake and commitment.
+    env.ok(&[
+        "--wallet-name",
+        "alice",
+        "--hotkey",
+        "next",
+        "wallet",
+        "regen-hotkey",
+        "--uri",
+        "//Alice//next",
+    ]);
+    let n: u16 = netuid.parse().unwrap();
+    let staked = |hotkey| {
+        rt.block_on(client.stake(alice, None))
+            .unwrap()
+            .stakes
+            .iter()
+            .find(|s| s.hotkey == hotkey && s.netuid == n)
+            .map_or(0, |s| s.alpha)
+    };
+    let stake_before = staked(alice_hot);
+    assert!(stake_before > 0);
+    let swapped = ok_json(&env, &chain, "alice", &["wallet", "swap-hotkey", "next"]);
+    let next: AccountId = swapped["new_hotkey"].as_str().unwrap().parse().unwrap();
+    let metagraph = rt
+        .block_on(client.metagraph(n, MetagraphOptions::default(), None))
+        .unwrap()
+        .unwrap();
+    assert_eq!(metagraph.neurons[0].hotkey, next);
+    assert_eq!(staked(next), stake_before);
+    assert_eq!(staked(alice_hot), 0);
+    let moved = rt
+        .block_on(client.commitments(n, Some(next), None))
+        .unwrap();
+    assert_eq!(moved.commitments.len(), 1);
+    // The retired hotkey is nobody's now: swapping it again is refused.
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &["wallet", "swap-hotkey", "next"],
+        "the signer does not own this hotkey",
+    );
 }

@@ -34,6 +34,9 @@ pub(crate) fn run(cmd: WalletCommand, ctx: &Context) -> Result<ExitCode> {
         WalletCommand::GetIdentity(args) => {
             return super::net::block_on(super::identity::get(ctx, args));
         }
+        WalletCommand::SwapHotkey(args) => {
+            return super::net::block_on(swap_hotkey(ctx, args));
+        }
         WalletCommand::Verify(args) => {
             return Ok(if verify(ctx, &args)? {
                 ExitCode::SUCCESS
@@ -549,4 +552,64 @@ fn verify(ctx: &Context, args: &VerifyArgs) -> Result<bool> {
         },
     )?;
     Ok(valid)
+}
+
+/// `plexus wallet swap-hotkey`: moves the wallet's hotkey's holdings to another hotkey.
+async fn swap_hotkey(ctx: &Context, args: crate::cli::SwapHotkeyArgs) -> Result<()> {
+    use super::net::{self, Net};
+    let old = net::hotkey_account(ctx)?;
+    // A name of a hotkey in this wallet, else an address.
+    let named = ctx
+        .wallet
+        .with_hotkey(&args.new_hotkey)
+        .ok()
+        .filter(|w| w.hotkeypub_file().exists() || w.hotkey_file().exists());
+    let new = match named {
+        Some(wallet) => wallet.hotkeypub()?.account,
+        None => net::parse_address(&args.new_hotkey, "new hotkey").map_err(|_| {
+            anyhow::anyhow!(
+                "{:?} is neither a hotkey of this wallet nor an SS58 address",
+                args.new_hotkey
+            )
+        })?,
+    };
+    let cost = match args.netuid {
+        Some(_) => plexus_runtime::HOTKEY_SWAP_ON_SUBNET_COST,
+        None => plexus_runtime::HOTKEY_SWAP_COST,
+    };
+    let net = Net::connect(ctx).await?;
+    let signer = net::coldkey(ctx)?;
+    let call = plexus_runtime::Call::SwapHotkey {
+        hotkey: old,
+        new_hotkey: new,
+        netuid: args.netuid,
+    };
+    let tx = net.sign(&signer, call).await?;
+    let fee = net.fee(&tx).await?;
+    let scope = args
+        .netuid
+        .map_or("every subnet and root".to_string(), |n| {
+            format!("subnet {n}")
+        });
+    net::confirm(
+        ctx,
+        &format!(
+            "Move everything {old} holds on {scope} to {new}, burning {} (fee {})?",
+            crate::units::tao(cost),
+            crate::units::tao(fee)
+        ),
+    )?;
+    let receipt = net.submit(ctx, &tx, "swapping the hotkey").await?;
+    let mut value = receipt.json();
+    value["old_hotkey"] = serde_json::json!(old);
+    value["new_hotkey"] = serde_json::json!(new);
+    value["netuid"] = serde_json::json!(args.netuid);
+    value["cost"] = serde_json::json!(cost.to_string());
+    ctx.out.result(value, || {
+        if ctx.out.is_quiet() {
+            return format!("{}\n", receipt.hash);
+        }
+        format!("{old} swapped for {new} on {scope}, {}.\n", receipt.text())
+    })?;
+    Ok(())
 }
