@@ -327,6 +327,31 @@ pub(crate) enum WalletCommand {
     /// dividends) to another hotkey, on every subnet or one; the coldkey signs and pays the
     /// chain's cost.
     SwapHotkey(SwapHotkeyArgs),
+    /// Move everything the wallet's coldkey owns to a new coldkey: announce, wait, execute.
+    #[command(subcommand)]
+    SwapColdkey(SwapColdkeyCommand),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SwapColdkeyCommand {
+    /// Announce the new coldkey (0.1 τ burned the first time); until the swap is made or
+    /// cleared the wallet's coldkey can do nothing else.
+    Announce(NewColdkeyArgs),
+    /// After the delay: move everything to the coldkey announced.
+    Execute(NewColdkeyArgs),
+    /// Someone else announced a swap with this key: freeze it until governance looks.
+    Dispute,
+    /// Withdraw the announcement (after the delays).
+    Clear,
+    /// A coldkey's announced swap (default: the wallet's).
+    Status(GetIdentityArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct NewColdkeyArgs {
+    /// The new coldkey's SS58 address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) new_coldkey_ss58: String,
 }
 
 #[derive(Args)]

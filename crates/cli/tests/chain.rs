@@ -1657,3 +1657,105 @@ fn test_proxies_and_batches_through_the_binary() {
         "the signer does not own this hotkey",
     );
 }
+
+/// Coldkey swaps as users run them: one announced, refused everything else, and executed after
+/// the delay; another disputed, which freezes its coldkey.
+#[test]
+fn test_coldkey_swaps_through_the_binary() {
+    use plexus_runtime::{Call, ChainParam, GovernanceCall};
+    let env = Env::new();
+    let chain = DevChain::start(&env);
+    let client = chain.client();
+    let rt = rt();
+    let eve = dev_wallet(&env, "eve", "//Eve");
+    let ferdie = dev_wallet(&env, "ferdie", "//Ferdie");
+    let (fresh, _) = new_wallet(&env, "fresh");
+    for change in [
+        ChainParam::ColdkeySwapAnnouncementDelay(3),
+        ChainParam::ColdkeySwapReannouncementDelay(2),
+    ] {
+        governance(
+            &rt,
+            &client,
+            Call::Governance(GovernanceCall::SetChainParam(change)),
+        );
+    }
+    let fresh_text = fresh.to_string();
+    ok_json(
+        &env,
+        &chain,
+        "eve",
+        &[
+            "wallet",
+            "swap-coldkey",
+            "announce",
+            "--new-coldkey-ss58",
+            &fresh_text,
+        ],
+    );
+    let status = ok_json(&env, &chain, "eve", &["wallet", "swap-coldkey", "status"]);
+    let when = status["when"].as_u64().unwrap();
+    fails_with(
+        &env,
+        &chain,
+        "eve",
+        &["transfer", "--dest", &ferdie.to_string(), "--amount", "1"],
+        "this coldkey has a swap announced",
+    );
+    // Ferdie's key, announced by someone else: he disputes, and it is frozen.
+    ok_json(
+        &env,
+        &chain,
+        "ferdie",
+        &[
+            "wallet",
+            "swap-coldkey",
+            "announce",
+            "--new-coldkey-ss58",
+            &eve.to_string(),
+        ],
+    );
+    ok_json(
+        &env,
+        &chain,
+        "ferdie",
+        &["wallet", "swap-coldkey", "dispute"],
+    );
+    let frozen = ok_json(
+        &env,
+        &chain,
+        "ferdie",
+        &["wallet", "swap-coldkey", "status"],
+    );
+    assert!(frozen["disputed"].as_u64().is_some(), "{frozen}");
+    fails_with(
+        &env,
+        &chain,
+        "ferdie",
+        &["wallet", "swap-coldkey", "clear"],
+        "disputed",
+    );
+    // Eve's swap, once the delay has passed.
+    wait_for_block(&rt, &client, when);
+    let balance = rt.block_on(client.account(eve, None)).unwrap().balance;
+    ok_json(
+        &env,
+        &chain,
+        "eve",
+        &[
+            "wallet",
+            "swap-coldkey",
+            "execute",
+            "--new-coldkey-ss58",
+            &fresh_text,
+        ],
+    );
+    let moved = rt.block_on(client.account(fresh, None)).unwrap().balance;
+    assert!(
+        moved > balance - RAO_PER_TAO / 100 && moved < balance,
+        "{moved} of {balance}"
+    );
+    assert_eq!(rt.block_on(client.account(eve, None)).unwrap().balance, 0);
+    let none = ok_json(&env, &chain, "fresh", &["wallet", "swap-coldkey", "status"]);
+    assert!(none["when"].is_null());
+}

@@ -265,6 +265,18 @@ pub(crate) fn event(e: &Event) -> types::Event {
             error: tx_error(&error),
         },
         Event::BatchCompleted { errors } => T::BatchCompleted { errors },
+        Event::ColdkeySwapAnnounced {
+            coldkey,
+            new_coldkey_hash,
+            when,
+        } => T::ColdkeySwapAnnounced {
+            coldkey,
+            new_coldkey_hash,
+            when,
+        },
+        Event::ColdkeySwapDisputed { coldkey } => T::ColdkeySwapDisputed { coldkey },
+        Event::ColdkeySwapCleared { coldkey } => T::ColdkeySwapCleared { coldkey },
+        Event::ColdkeySwapped { old, new } => T::ColdkeySwapped { old, new },
         Event::HotkeySwapped {
             coldkey,
             old,

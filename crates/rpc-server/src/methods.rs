@@ -186,6 +186,11 @@ pub(crate) fn register<B: Backend>(
         let at = args.optional("at")?;
         Ok(view(&*ctx.backend, at)?.with(|state, _| queries::commitments(state, netuid, hotkey)))
     })?;
+    blocking(module, "state_coldkeySwap", 2, |ctx, mut args| {
+        let coldkey: AccountId = args.required("coldkey")?;
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(|state, _| queries::coldkey_swap(state, coldkey)))
+    })?;
     blocking(module, "state_proxies", 2, |ctx, mut args| {
         let account: AccountId = args.required("account")?;
         let at = args.optional("at")?;

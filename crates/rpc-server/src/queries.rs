@@ -5,11 +5,11 @@ use crate::convert::{axon, price_rao};
 use crate::error::ApiError;
 use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
 use plexus_rpc::types::{
-    AccountInfo, CommitmentEntry, Commitments, DelegateInfo, DelegateStake, DelegateTakeInfo,
-    Delegates, HotkeyLink, HotkeyLinks, IdentityInfo, Metagraph, MetagraphNeuron, MetagraphOptions,
-    NetworkLockCost, Nomination, PendingLinks, PoolInfo, ProxyInfo, ProxyOf, RootClaims, RootInfo,
-    RootOwed, RootStake, RootSubnet, RootValidator, StakeEntry, StakeInfo, SubnetInfo,
-    SubnetSummary, SwapDirection, SwapSimulation,
+    AccountInfo, ColdkeySwapInfo, CommitmentEntry, Commitments, DelegateInfo, DelegateStake,
+    DelegateTakeInfo, Delegates, HotkeyLink, HotkeyLinks, IdentityInfo, Metagraph, MetagraphNeuron,
+    MetagraphOptions, NetworkLockCost, Nomination, PendingLinks, PoolInfo, ProxyInfo, ProxyOf,
+    RootClaims, RootInfo, RootOwed, RootStake, RootSubnet, RootValidator, StakeEntry, StakeInfo,
+    SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
 };
 use plexus_runtime::{block_emission, State, Subnet, ROOT_NETUID};
 
@@ -448,6 +448,18 @@ pub(crate) fn commitments(state: &State, netuid: NetUid, hotkey: Option<AccountI
                 fields: c.fields,
             })
             .collect(),
+        block: state.block(),
+    }
+}
+
+/// A coldkey's announced swap, if any.
+pub(crate) fn coldkey_swap(state: &State, coldkey: AccountId) -> ColdkeySwapInfo {
+    let swap = state.coldkey_swap(&coldkey);
+    ColdkeySwapInfo {
+        coldkey,
+        new_coldkey_hash: swap.map(|s| s.hash),
+        when: swap.map(|s| s.when),
+        disputed: swap.and_then(|s| s.disputed),
         block: state.block(),
     }
 }

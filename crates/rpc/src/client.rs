@@ -4,8 +4,8 @@
 //! the same host and port, opened on the first subscription and reopened if it drops.
 
 use crate::types::{
-    BlockEvents, BlockId, BlockInfo, Commitments, DelegateTakeInfo, Delegates, EventFilter,
-    FeeEstimate, HeaderInfo, Health, HexBytes, HotkeyLinks, IdentityInfo, Metagraph,
+    BlockEvents, BlockId, BlockInfo, ColdkeySwapInfo, Commitments, DelegateTakeInfo, Delegates,
+    EventFilter, FeeEstimate, HeaderInfo, Health, HexBytes, HotkeyLinks, IdentityInfo, Metagraph,
     MetagraphOptions, NetworkLockCost, NextNonce, PoolInfo, ProxyInfo, Rao, RootClaims, RootInfo,
     StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation, SyncBatch, SystemInfo,
     TransactionInfo, TxProgress,
@@ -465,6 +465,16 @@ impl Client {
         at: Option<BlockId>,
     ) -> Result<Commitments, ClientError> {
         self.call("state_commitments", params(&[&netuid, &hotkey, &at])?)
+            .await
+    }
+
+    /// `state_coldkeySwap`: a coldkey's announced swap.
+    pub async fn coldkey_swap(
+        &self,
+        coldkey: AccountId,
+        at: Option<BlockId>,
+    ) -> Result<ColdkeySwapInfo, ClientError> {
+        self.call("state_coldkeySwap", params(&[&coldkey, &at])?)
             .await
     }
 

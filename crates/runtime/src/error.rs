@@ -513,6 +513,21 @@ pub enum DispatchError {
     /// A new hotkey that already holds stake or root dividends.
     #[error("the new hotkey already holds stake or root dividends; use a fresh one")]
     NewHotkeyNotClean,
+    /// No coldkey swap is announced.
+    #[error("no coldkey swap is announced")]
+    NoColdkeySwap,
+    /// The coldkey's swap is disputed: it is frozen until governance resets it.
+    #[error("this coldkey's swap is disputed: it is frozen until governance resets it")]
+    ColdkeySwapDisputed,
+    /// The coldkey has a swap announced and may only make swap calls.
+    #[error("this coldkey has a swap announced: it may only make, dispute or clear the swap")]
+    ColdkeySwapPending,
+    /// The coldkey given is not the one announced.
+    #[error("that coldkey is not the one announced")]
+    ColdkeySwapHashMismatch,
+    /// The new coldkey already owns or holds something.
+    #[error("the new coldkey already owns hotkeys, stake, proxies or deposits; use a fresh one")]
+    NewColdkeyNotClean,
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -615,6 +630,11 @@ impl DispatchError {
             Self::CommitmentFieldTooLong { .. } => ErrorKind::new(72, "commitment_field_too_long"),
             Self::SameHotkey => ErrorKind::new(74, "same_hotkey"),
             Self::NewHotkeyNotClean => ErrorKind::new(75, "new_hotkey_not_clean"),
+            Self::NoColdkeySwap => ErrorKind::new(76, "no_coldkey_swap"),
+            Self::ColdkeySwapDisputed => ErrorKind::new(77, "coldkey_swap_disputed"),
+            Self::ColdkeySwapPending => ErrorKind::new(78, "coldkey_swap_pending"),
+            Self::ColdkeySwapHashMismatch => ErrorKind::new(79, "coldkey_swap_hash_mismatch"),
+            Self::NewColdkeyNotClean => ErrorKind::new(80, "new_coldkey_not_clean"),
             Self::CommitmentSpaceExceeded { .. } => ErrorKind::new(73, "commitment_space_exceeded"),
         }
     }

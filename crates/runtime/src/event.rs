@@ -349,6 +349,32 @@ pub enum Event {
         /// The one subnet, or all.
         netuid: Option<NetUid>,
     },
+    /// A coldkey announced a swap to a new coldkey, possible from block `when`.
+    ColdkeySwapAnnounced {
+        /// The coldkey.
+        coldkey: AccountId,
+        /// BLAKE2b-256 of the new coldkey.
+        new_coldkey_hash: H256,
+        /// The first block the swap may be made in.
+        when: BlockNumber,
+    },
+    /// A coldkey disputed its swap and is frozen.
+    ColdkeySwapDisputed {
+        /// The coldkey.
+        coldkey: AccountId,
+    },
+    /// A coldkey's swap announcement was cleared (by it, or by governance).
+    ColdkeySwapCleared {
+        /// The coldkey.
+        coldkey: AccountId,
+    },
+    /// Everything a coldkey owned moved to a new coldkey.
+    ColdkeySwapped {
+        /// The old coldkey.
+        old: AccountId,
+        /// The new one.
+        new: AccountId,
+    },
     /// A coldkey chose how its root dividends are claimed.
     RootClaimTypeSet {
         /// The coldkey.
@@ -371,6 +397,10 @@ impl Event {
             | Self::BatchItemFailed { .. }
             | Self::BatchCompleted { .. } => Vec::new(),
             Self::CommitmentSet { hotkey, .. } => vec![*hotkey],
+            Self::ColdkeySwapAnnounced { coldkey, .. }
+            | Self::ColdkeySwapDisputed { coldkey }
+            | Self::ColdkeySwapCleared { coldkey } => vec![*coldkey],
+            Self::ColdkeySwapped { old, new } => vec![*old, *new],
             Self::HotkeySwapped {
                 coldkey, old, new, ..
             } => vec![*coldkey, *old, *new],
@@ -471,6 +501,10 @@ impl Event {
             | Self::BatchInterrupted { .. }
             | Self::BatchItemFailed { .. }
             | Self::BatchCompleted { .. }
+            | Self::ColdkeySwapAnnounced { .. }
+            | Self::ColdkeySwapDisputed { .. }
+            | Self::ColdkeySwapCleared { .. }
+            | Self::ColdkeySwapped { .. }
             | Self::DelegateTakeSet { .. } => Vec::new(),
             Self::HotkeySwapped { netuid, .. } => netuid.iter().copied().collect(),
         }

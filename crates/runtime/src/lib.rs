@@ -93,8 +93,8 @@ pub use block::{transactions_root, Block, Header};
 pub const ROOT_NETUID: plexus_primitives::NetUid = 0;
 pub(crate) use calls::dispatch;
 pub use calls::{
-    commit_hash, normalized_max, HOTKEY_SWAP_COST, HOTKEY_SWAP_ON_SUBNET_COST, MAX_BATCH_CALLS,
-    MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_UNREVEALED_COMMITS,
+    commit_hash, normalized_max, COLDKEY_SWAP_COST, HOTKEY_SWAP_COST, HOTKEY_SWAP_ON_SUBNET_COST,
+    MAX_BATCH_CALLS, MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_UNREVEALED_COMMITS,
 };
 pub use chain::{BlockOutcome, Chain, Events};
 pub use children::MAX_CHILDREN;
@@ -127,7 +127,7 @@ pub use tx::{
     Transaction,
 };
 pub use types::{
-    AlphaSupply, AxonInfo, BlockEmission, ChainIdentity, DelegateTake, EpochRecord, Globals,
-    Neuron, NeuronEpoch, PendingChildren, PendingEmission, RootClaimType, SharePool, Subnet,
-    SubnetIdentity, SystemInfo, WeightCommit,
+    AlphaSupply, AxonInfo, BlockEmission, ChainIdentity, ColdkeySwap, DelegateTake, EpochRecord,
+    Globals, Neuron, NeuronEpoch, PendingChildren, PendingEmission, RootClaimType, SharePool,
+    Subnet, SubnetIdentity, SystemInfo, WeightCommit,
 };

@@ -84,6 +84,10 @@ pub struct ChainParams {
     pub max_root_validators: u16,
     /// Blocks between two hotkey swaps of one coldkey.
     pub hotkey_swap_rate_limit: u64,
+    /// Blocks between announcing a coldkey swap and making it.
+    pub coldkey_swap_announcement_delay: u64,
+    /// Blocks after that before the announcement may be replaced or cleared.
+    pub coldkey_swap_reannouncement_delay: u64,
 }
 
 impl Default for ChainParams {
@@ -121,6 +125,8 @@ impl Default for ChainParams {
             childkey_take_rate_limit: 216_000,
             max_root_validators: 64,
             hotkey_swap_rate_limit: 1_000,
+            coldkey_swap_announcement_delay: 36_000,
+            coldkey_swap_reannouncement_delay: 7_200,
         }
     }
 }
@@ -147,6 +153,8 @@ pub enum ChainParam {
     NumRootClaims(u64),
     PendingChildkeyCooldown(u64),
     ChildkeyTakeRateLimit(u64),
+    ColdkeySwapAnnouncementDelay(u64),
+    ColdkeySwapReannouncementDelay(u64),
 }
 
 impl ChainParams {
@@ -169,6 +177,12 @@ impl ChainParams {
             ChainParam::NumRootClaims(v) => params.num_root_claims = v,
             ChainParam::PendingChildkeyCooldown(v) => params.pending_childkey_cooldown = v,
             ChainParam::ChildkeyTakeRateLimit(v) => params.childkey_take_rate_limit = v,
+            ChainParam::ColdkeySwapAnnouncementDelay(v) => {
+                params.coldkey_swap_announcement_delay = v
+            }
+            ChainParam::ColdkeySwapReannouncementDelay(v) => {
+                params.coldkey_swap_reannouncement_delay = v
+            }
         }
         params
     }

@@ -386,6 +386,27 @@ pub enum Call {
         /// One subnet only, or all (and root).
         netuid: Option<NetUid>,
     },
+    /// Coldkey: announce a swap to the coldkey whose 32 bytes hash (BLAKE2b-256) to
+    /// `new_coldkey_hash`; the first announcement costs (burned). Until the swap is made or
+    /// cleared, the coldkey can make no other call.
+    #[codec(index = 93)]
+    AnnounceColdkeySwap {
+        /// BLAKE2b-256 of the new coldkey.
+        new_coldkey_hash: H256,
+    },
+    /// Coldkey: after the announcement's delay, move everything to `new_coldkey`.
+    #[codec(index = 94)]
+    SwapColdkeyAnnounced {
+        /// The coldkey announced.
+        new_coldkey: AccountId,
+    },
+    /// Coldkey: dispute its own announced swap (someone else holds the key): the coldkey is
+    /// frozen until governance resets it.
+    #[codec(index = 95)]
+    DisputeColdkeySwap,
+    /// Coldkey: withdraw its announcement, once the reannouncement delay has passed too.
+    #[codec(index = 96)]
+    ClearColdkeySwapAnnouncement,
     /// Calls in order, stopping at the first that fails (those before it stay done).
     #[codec(index = 88)]
     Batch {
@@ -500,6 +521,9 @@ pub enum GovernanceCall {
     /// Change one chain parameter.
     #[codec(index = 3)]
     SetChainParam(ChainParam),
+    /// Lift a coldkey's disputed (or any) swap announcement.
+    #[codec(index = 4)]
+    ResetColdkeySwap(AccountId),
 }
 
 impl Call {
@@ -528,6 +552,10 @@ impl Call {
             Self::ProxyAnnounced { .. } => "proxy_announced",
             Self::SetCommitment { .. } => "set_commitment",
             Self::SwapHotkey { .. } => "swap_hotkey",
+            Self::AnnounceColdkeySwap { .. } => "announce_coldkey_swap",
+            Self::SwapColdkeyAnnounced { .. } => "swap_coldkey_announced",
+            Self::DisputeColdkeySwap => "dispute_coldkey_swap",
+            Self::ClearColdkeySwapAnnouncement => "clear_coldkey_swap_announcement",
             Self::Batch { .. } => "batch",
             Self::BatchAll { .. } => "batch_all",
             Self::ForceBatch { .. } => "force_batch",

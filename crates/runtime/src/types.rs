@@ -287,3 +287,14 @@ pub struct PendingChildren {
     /// They take effect at the subnet's first epoch after this block.
     pub cooldown_block: BlockNumber,
 }
+
+/// A coldkey's announced swap to a new coldkey.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct ColdkeySwap {
+    /// BLAKE2b-256 of the new coldkey's 32 bytes.
+    pub hash: H256,
+    /// The first block the swap may be made in.
+    pub when: BlockNumber,
+    /// When it was disputed: the coldkey is then frozen until governance resets it.
+    pub disputed: Option<BlockNumber>,
+}

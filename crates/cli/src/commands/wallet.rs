@@ -37,6 +37,9 @@ pub(crate) fn run(cmd: WalletCommand, ctx: &Context) -> Result<ExitCode> {
         WalletCommand::SwapHotkey(args) => {
             return super::net::block_on(swap_hotkey(ctx, args));
         }
+        WalletCommand::SwapColdkey(cmd) => {
+            return super::net::block_on(swap_coldkey(ctx, cmd));
+        }
         WalletCommand::Verify(args) => {
             return Ok(if verify(ctx, &args)? {
                 ExitCode::SUCCESS
@@ -610,6 +613,90 @@ async fn swap_hotkey(ctx: &Context, args: crate::cli::SwapHotkeyArgs) -> Result<
             return format!("{}\n", receipt.hash);
         }
         format!("{old} swapped for {new} on {scope}, {}.\n", receipt.text())
+    })?;
+    Ok(())
+}
+
+/// `plexus wallet swap-coldkey …`.
+async fn swap_coldkey(ctx: &Context, cmd: crate::cli::SwapColdkeyCommand) -> Result<()> {
+    use super::net::{self, Net};
+    use crate::cli::SwapColdkeyCommand as C;
+    use plexus_runtime::Call;
+    let new_of = |args: &crate::cli::NewColdkeyArgs| {
+        net::parse_address(&args.new_coldkey_ss58, "new coldkey")
+    };
+    let (call, question, done) = match &cmd {
+        C::Status(args) => {
+            let coldkey = match args.coldkey_ss58.as_deref() {
+                Some(text) => net::parse_address(text, "coldkey")?,
+                None => net::coldkey_account(ctx)?,
+            };
+            let net = Net::connect(ctx).await?;
+            let info = net
+                .client()
+                .coldkey_swap(coldkey, None)
+                .await
+                .map_err(|e| net.query_error(e))?;
+            ctx.out.result(serde_json::json!(info), || match (info.when, info.disputed) {
+                (None, _) => format!("{coldkey} has no swap announced.\n"),
+                (Some(_), Some(at)) => format!(
+                    "{coldkey}'s swap was disputed at block {at}: it is frozen until governance resets it.\n"
+                ),
+                (Some(when), None) => format!(
+                    "{coldkey} announced a swap to the coldkey hashing to {}; it may be made from block {when}.\n",
+                    info.new_coldkey_hash.map(|h| h.to_string()).unwrap_or_default()
+                ),
+            })?;
+            return Ok(());
+        }
+        C::Announce(args) => {
+            let new = new_of(args)?;
+            (
+                Call::AnnounceColdkeySwap {
+                    new_coldkey_hash: plexus_primitives::blake2_256(&new.0),
+                },
+                format!(
+                    "Announce moving everything this coldkey owns to {new} (the first announcement burns {}); until then it can do nothing else",
+                    crate::units::tao(plexus_runtime::COLDKEY_SWAP_COST)
+                ),
+                "swap announced",
+            )
+        }
+        C::Execute(args) => {
+            let new = new_of(args)?;
+            (
+                Call::SwapColdkeyAnnounced { new_coldkey: new },
+                format!("Move everything this coldkey owns to {new} now"),
+                "coldkey swapped",
+            )
+        }
+        C::Dispute => (
+            Call::DisputeColdkeySwap,
+            "Dispute this coldkey's announced swap, freezing it until governance resets it"
+                .to_string(),
+            "swap disputed",
+        ),
+        C::Clear => (
+            Call::ClearColdkeySwapAnnouncement,
+            "Withdraw this coldkey's swap announcement".to_string(),
+            "announcement cleared",
+        ),
+    };
+    let net = Net::connect(ctx).await?;
+    let signer = net::coldkey(ctx)?;
+    let tx = net.sign(&signer, call).await?;
+    let fee = net.fee(&tx).await?;
+    net::confirm(
+        ctx,
+        &format!("{question} (fee {})?", crate::units::tao(fee)),
+    )?;
+    let receipt = net.submit(ctx, &tx, done).await?;
+    let value = receipt.json();
+    ctx.out.result(value, || {
+        if ctx.out.is_quiet() {
+            return format!("{}\n", receipt.hash);
+        }
+        format!("Done: {done}, {}.\n", receipt.text())
     })?;
     Ok(())
 }

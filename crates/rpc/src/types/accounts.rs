@@ -168,6 +168,21 @@ pub struct CommitmentEntry {
     pub fields: Vec<plexus_runtime::CommitmentField>,
 }
 
+/// A coldkey's announced swap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColdkeySwapInfo {
+    /// The coldkey.
+    pub coldkey: AccountId,
+    /// BLAKE2b-256 of the coldkey it is to move to; `null` with nothing announced.
+    pub new_coldkey_hash: Option<plexus_primitives::H256>,
+    /// The first block the swap may be made in.
+    pub when: Option<BlockNumber>,
+    /// When it was disputed (it is then frozen until governance resets it).
+    pub disputed: Option<BlockNumber>,
+    /// The block the answer is for.
+    pub block: BlockNumber,
+}
+
 /// The root network (netuid 0) as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RootInfo {

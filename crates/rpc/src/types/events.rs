@@ -247,6 +247,18 @@ pub enum Event {
         new: AccountId,
         netuid: Option<NetUid>,
     },
+    /// A coldkey announced a swap to a new coldkey, possible from block `when`.
+    ColdkeySwapAnnounced {
+        coldkey: AccountId,
+        new_coldkey_hash: H256,
+        when: BlockNumber,
+    },
+    /// A coldkey disputed its swap and is frozen.
+    ColdkeySwapDisputed { coldkey: AccountId },
+    /// A coldkey's swap announcement was cleared.
+    ColdkeySwapCleared { coldkey: AccountId },
+    /// Everything a coldkey owned moved to a new coldkey.
+    ColdkeySwapped { old: AccountId, new: AccountId },
     /// A coldkey chose what its root dividends become.
     RootClaimTypeSet {
         coldkey: AccountId,

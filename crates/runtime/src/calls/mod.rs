@@ -3,6 +3,7 @@
 
 mod balances;
 mod children;
+mod coldkey_swap;
 mod commitments;
 mod delegate;
 mod neurons;
@@ -20,6 +21,7 @@ use crate::chain::Events;
 use crate::proxy::ProxyType;
 use crate::state::State;
 use crate::{Call, DispatchError, GovernanceCall, Phase};
+pub use coldkey_swap::COLDKEY_SWAP_COST;
 use plexus_primitives::{AccountId, BlockNumber};
 use proxy::BatchMode;
 pub use proxy::MAX_BATCH_CALLS;
@@ -66,6 +68,15 @@ impl Context<'_> {
     ) -> Result<(), DispatchError> {
         if let Some(denied) = filters.iter().find(|t| !t.allows(call)) {
             return Err(DispatchError::CallFiltered(*denied));
+        }
+        // A coldkey with a swap announced may only see it through, also through its proxies.
+        if let Some(swap) = self.state.coldkey_swaps.get(&self.who) {
+            if swap.disputed.is_some() && !matches!(call, Call::Governance(_)) {
+                return Err(DispatchError::ColdkeySwapDisputed);
+            }
+            if !coldkey_swap::allowed_during_swap(call) {
+                return Err(DispatchError::ColdkeySwapPending);
+            }
         }
         let who = self.who;
         let cx = self;
@@ -279,6 +290,12 @@ fn dispatch_call(
             call,
         } => cx.proxy_announced(*delegate, *real, *force_proxy_type, call, filters),
         Call::SetCommitment { netuid, fields } => cx.set_commitment(*netuid, fields),
+        Call::AnnounceColdkeySwap { new_coldkey_hash } => {
+            cx.announce_coldkey_swap(*new_coldkey_hash)
+        }
+        Call::SwapColdkeyAnnounced { new_coldkey } => cx.swap_coldkey_announced(*new_coldkey),
+        Call::DisputeColdkeySwap => cx.dispute_coldkey_swap(),
+        Call::ClearColdkeySwapAnnouncement => cx.clear_coldkey_swap(),
         Call::SwapHotkey {
             hotkey,
             new_hotkey,
@@ -312,6 +329,7 @@ fn dispatch_call(
                 cx.set_hyperparameter(*netuid, value, false)
             }
             GovernanceCall::SetKey(new) => cx.set_governance_key(*new),
+            GovernanceCall::ResetColdkeySwap(coldkey) => cx.reset_coldkey_swap(*coldkey),
         },
     }
 }

@@ -233,6 +233,8 @@ state! {
     commitments: Map<(NetUid, AccountId), crate::commitments::Commitment>,
     /// `Commitments.UsedSpaceOf`: space each hotkey used on each subnet this epoch.
     commitment_space: Map<(NetUid, AccountId), crate::commitments::CommitmentSpace>,
+    /// `ColdkeySwapAnnouncements` and disputes: each coldkey's announced swap.
+    coldkey_swaps: Map<AccountId, crate::types::ColdkeySwap>,
     /// Block of each coldkey's last hotkey swap (rate limit).
     hotkey_swapped_at: Map<AccountId, BlockNumber>,
     /// Hotkeys registered on root, by uid (at most `max_root_validators`), with the block each

@@ -195,7 +195,12 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::CommitmentFieldTooLong { .. }
         | DispatchError::CommitmentSpaceExceeded { .. }
         | DispatchError::SameHotkey
-        | DispatchError::NewHotkeyNotClean => {}
+        | DispatchError::NewHotkeyNotClean
+        | DispatchError::NoColdkeySwap
+        | DispatchError::ColdkeySwapDisputed
+        | DispatchError::ColdkeySwapPending
+        | DispatchError::ColdkeySwapHashMismatch
+        | DispatchError::NewColdkeyNotClean => {}
     }
 }
 
@@ -503,6 +508,27 @@ fn test_dispatch_error_kinds_are_frozen() {
             ),
             (DispatchError::SameHotkey, 74, "same_hotkey"),
             (DispatchError::NewHotkeyNotClean, 75, "new_hotkey_not_clean"),
+            (DispatchError::NoColdkeySwap, 76, "no_coldkey_swap"),
+            (
+                DispatchError::ColdkeySwapDisputed,
+                77,
+                "coldkey_swap_disputed",
+            ),
+            (
+                DispatchError::ColdkeySwapPending,
+                78,
+                "coldkey_swap_pending",
+            ),
+            (
+                DispatchError::ColdkeySwapHashMismatch,
+                79,
+                "coldkey_swap_hash_mismatch",
+            ),
+            (
+                DispatchError::NewColdkeyNotClean,
+                80,
+                "new_coldkey_not_clean",
+            ),
         ],
         DispatchError::kind,
         every_dispatch_error_variant_is_listed,
@@ -779,6 +805,10 @@ fn every_call_is_listed(call: &Call) {
         | Call::ProxyAnnounced { .. }
         | Call::SetCommitment { .. }
         | Call::SwapHotkey { .. }
+        | Call::AnnounceColdkeySwap { .. }
+        | Call::SwapColdkeyAnnounced { .. }
+        | Call::DisputeColdkeySwap
+        | Call::ClearColdkeySwapAnnouncement
         | Call::Batch { .. }
         | Call::BatchAll { .. }
         | Call::ForceBatch { .. }
@@ -1069,6 +1099,23 @@ fn test_call_names_are_frozen() {
                 netuid: None,
             },
             "swap_hotkey",
+        ),
+        (
+            Call::AnnounceColdkeySwap {
+                new_coldkey_hash: H256([0; 32]),
+            },
+            "announce_coldkey_swap",
+        ),
+        (
+            Call::SwapColdkeyAnnounced {
+                new_coldkey: AccountId([0; 32]),
+            },
+            "swap_coldkey_announced",
+        ),
+        (Call::DisputeColdkeySwap, "dispute_coldkey_swap"),
+        (
+            Call::ClearColdkeySwapAnnouncement,
+            "clear_coldkey_swap_announcement",
         ),
         (Call::Batch { calls: vec![] }, "batch"),
         (Call::BatchAll { calls: vec![] }, "batch_all"),

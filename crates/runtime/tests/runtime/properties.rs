@@ -234,6 +234,8 @@ fn property_params() -> ChainParams {
         ema_price_halving_blocks: 0,
         num_root_claims: 2,
         pending_childkey_cooldown: 5,
+        coldkey_swap_announcement_delay: 2,
+        coldkey_swap_reannouncement_delay: 1,
         ..ChainParams::default()
     }
 }
@@ -298,19 +300,20 @@ fn net_after(history: &[Vec<(u8, Call)>], num_root_claims: u64) -> Net {
     net
 }
 
-/// Every state entry but the swap transaction's own bookkeeping, with `rename`'s old key's
+/// Every state entry but a swap transaction's own bookkeeping, with `rename`'s old key's
 /// bytes replaced by the new one's wherever they occur.
 fn view(
     state: &plexus_runtime::State,
     rename: Option<(plexus_primitives::AccountId, plexus_primitives::AccountId)>,
 ) -> std::collections::BTreeMap<(&'static str, Vec<u8>), Vec<u8>> {
-    const PAID: [&str; 6] = [
+    const PAID: [&str; 7] = [
         "system",
         "globals",
         "balances",
         "nonces",
         "block_hashes",
         "hotkey_swapped_at",
+        "coldkey_swaps",
     ];
     let replace = |bytes: Vec<u8>| match rename {
         None => bytes,
@@ -421,6 +424,57 @@ proptest! {
         for (key, value) in &before {
             prop_assert_eq!(after.get(key), Some(value), "{:?}", key);
         }
+    }
+
+    #[test]
+    fn test_a_coldkey_swap_at_any_point_moves_everything_and_changes_nothing_else(
+        history in proptest::collection::vec(proptest::collection::vec(call_strategy(), 0..8), 0..12)
+    ) {
+        let mut history = history;
+        history.insert(0, prefix());
+        let (old, new) = (account(1), account(160));
+        history.push(vec![(1, Call::AnnounceColdkeySwap {
+            new_coldkey_hash: plexus_primitives::blake2_256(&new.0),
+        })]);
+        history.push(Vec::new());
+        history.push(Vec::new());
+        let mut with_swap = net_after(&history, 0);
+        let announced = with_swap.chain.state().coldkey_swap(&old).is_some();
+        prop_assume!(announced);
+        // Proxy rights other accounts gave the old coldkey stay with it (they trusted that
+        // key); everything it owns moves. Histories where it holds such rights are left out.
+        prop_assume!(with_swap.chain.state().proxied_by(&old).is_empty());
+        let mut without = Net {
+            chain: with_swap.chain.clone(),
+            timestamp: with_swap.timestamp,
+        };
+        let nonce = with_swap.chain.next_nonce(&old);
+        let tx = with_swap.tx_with(1, nonce, None, Call::SwapColdkeyAnnounced { new_coldkey: new });
+        let (_, outcome) = with_swap.block(vec![tx]);
+        let swapped = outcome
+            .events
+            .iter()
+            .any(|(_, e)| matches!(e, plexus_runtime::Event::ColdkeySwapped { .. }));
+        prop_assert!(swapped, "{:?}", outcome.events);
+        without.block(Vec::new());
+        with_swap.assert_supply_conserved();
+        prop_assert_eq!(with_swap.chain.state().check_supply(), Ok(()));
+        let after = view(with_swap.chain.state(), None);
+        let before = view(without.chain.state(), Some((old, new)));
+        prop_assert_eq!(after.len(), before.len());
+        for (key, value) in &before {
+            prop_assert_eq!(after.get(key), Some(value), "{:?}", key);
+        }
+        // The balance moved whole, less the fee.
+        let fee: u64 = outcome.events.iter().filter_map(|(_, e)| match e {
+            plexus_runtime::Event::FeePaid { fee, .. } => Some(*fee),
+            _ => None,
+        }).sum();
+        prop_assert_eq!(
+            with_swap.chain.state().balance(&new),
+            without.chain.state().balance(&old) - fee
+        );
+        prop_assert_eq!(with_swap.chain.state().balance(&old), 0);
     }
 
     #[test]

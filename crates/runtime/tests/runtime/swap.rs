@@ -230,3 +230,188 @@ fn test_the_subnet_owner_hotkey_follows_a_swap() {
         account(151)
     );
 }
+
+fn announce(new: u8) -> Call {
+    Call::AnnounceColdkeySwap {
+        new_coldkey_hash: plexus_primitives::blake2_256(&account(new).0),
+    }
+}
+
+fn swap_coldkey(new: u8) -> Call {
+    Call::SwapColdkeyAnnounced {
+        new_coldkey: account(new),
+    }
+}
+
+/// A network with short coldkey-swap delays (10 blocks, then 5 more before replacing).
+fn swap_network() -> (Net, u16, u16) {
+    let (mut net, one, two) = network();
+    for change in [
+        plexus_runtime::ChainParam::ColdkeySwapAnnouncementDelay(10),
+        plexus_runtime::ChainParam::ColdkeySwapReannouncementDelay(5),
+    ] {
+        net.ok(GOV, Call::Governance(GovernanceCall::SetChainParam(change)));
+    }
+    (net, one, two)
+}
+
+#[test]
+fn test_a_coldkey_swap_waits_freezes_the_coldkey_and_moves_everything() {
+    let (mut net, one, _) = swap_network();
+    let (old, new) = (account(2), account(160));
+    net.ok(
+        2,
+        Call::SetIdentity {
+            identity: plexus_runtime::ChainIdentity {
+                name: "two".into(),
+                ..Default::default()
+            },
+        },
+    );
+    net.ok(
+        2,
+        Call::AddProxy {
+            delegate: account(7),
+            proxy_type: plexus_runtime::ProxyType::Staking,
+            delay: 0,
+        },
+    );
+    assert_eq!(
+        net.fails(2, swap_coldkey(160)),
+        DispatchError::NoColdkeySwap
+    );
+    let burned = net.chain.state().total_burned();
+    let events = net.ok(2, announce(160));
+    let when = net.block_number() + 10;
+    assert_eq!(
+        net.chain.state().total_burned() - burned,
+        plexus_runtime::COLDKEY_SWAP_COST + fee(&events)
+    );
+    // Announced: the coldkey can move nothing out, itself or through its proxies.
+    assert_eq!(
+        net.fails(
+            2,
+            Call::TransferKeepAlive {
+                dest: account(9),
+                value: TAO
+            }
+        ),
+        DispatchError::ColdkeySwapPending
+    );
+    let proxied = net.ok(
+        7,
+        Call::Proxy {
+            real: old,
+            force_proxy_type: None,
+            call: Box::new(Call::RemoveStake {
+                hotkey: account(102),
+                netuid: one,
+                amount: TAO,
+            }),
+        },
+    );
+    assert!(proxied.iter().any(|e| matches!(
+        e,
+        Event::ProxyExecuted {
+            error: Some(DispatchError::ColdkeySwapPending),
+            ..
+        }
+    )));
+    // Too early, and not to another key.
+    assert_eq!(
+        net.fails(2, swap_coldkey(160)),
+        DispatchError::RateLimited { allowed_at: when }
+    );
+    net.advance_to(when);
+    assert_eq!(
+        net.fails(2, swap_coldkey(161)),
+        DispatchError::ColdkeySwapHashMismatch
+    );
+    let state = net.chain.state();
+    let (balance, reserved, stake, hotkeys) = (
+        state.balance(&old),
+        state.reserved(&old),
+        state.stake(&account(102), &old, one),
+        state.owned_hotkeys(&old),
+    );
+    let events = net.ok(2, swap_coldkey(160));
+    let state = net.chain.state();
+    assert_eq!(state.balance(&new), balance - fee(&events));
+    assert_eq!(state.balance(&old), 0);
+    assert_eq!(state.reserved(&new), reserved);
+    assert_eq!(state.stake(&account(102), &new, one), stake);
+    assert_eq!(state.stake(&account(102), &old, one), 0);
+    assert_eq!(state.owned_hotkeys(&new), hotkeys);
+    assert!(state.owned_hotkeys(&old).is_empty());
+    assert_eq!(state.hotkey_owner(&account(102)), Some(new));
+    assert_eq!(state.identity(&new).map(|i| i.name.as_str()), Some("two"));
+    assert_eq!(state.proxies(&new).proxies.len(), 1);
+    assert!(state.proxies(&old).proxies.is_empty());
+    net.assert_supply_conserved();
+    assert_eq!(net.chain.state().check_supply(), Ok(()));
+}
+
+#[test]
+fn test_a_disputed_coldkey_swap_freezes_the_coldkey_until_governance_resets_it() {
+    let (mut net, _, _) = swap_network();
+    assert_eq!(
+        net.fails(2, Call::DisputeColdkeySwap),
+        DispatchError::NoColdkeySwap
+    );
+    net.ok(2, announce(160));
+    // Replacing or clearing the announcement waits for both delays.
+    let at = net.block_number();
+    assert_eq!(
+        net.fails(2, announce(161)),
+        DispatchError::RateLimited {
+            allowed_at: at + 15
+        }
+    );
+    assert_eq!(
+        net.fails(2, Call::ClearColdkeySwapAnnouncement),
+        DispatchError::RateLimited {
+            allowed_at: at + 15
+        }
+    );
+    net.ok(2, Call::DisputeColdkeySwap);
+    net.advance_to(at + 20);
+    for call in [
+        swap_coldkey(160),
+        announce(161),
+        Call::ClearColdkeySwapAnnouncement,
+    ] {
+        assert_eq!(net.fails(2, call), DispatchError::ColdkeySwapDisputed);
+    }
+    net.ok(
+        GOV,
+        Call::Governance(GovernanceCall::ResetColdkeySwap(account(2))),
+    );
+    // Free again: another announcement, which costs again, replaces nothing.
+    net.ok(
+        2,
+        Call::TransferKeepAlive {
+            dest: account(9),
+            value: TAO,
+        },
+    );
+    net.ok(2, announce(161));
+    net.advance_to(net.block_number() + 10);
+    net.ok(2, swap_coldkey(161));
+    assert_eq!(
+        net.chain.state().hotkey_owner(&account(102)),
+        Some(account(161))
+    );
+    net.assert_supply_conserved();
+}
+
+#[test]
+fn test_a_coldkey_swap_needs_a_fresh_coldkey() {
+    let (mut net, _, _) = swap_network();
+    // Coldkey 3 owns hotkey 103: not fresh.
+    net.ok(2, announce(3));
+    net.advance_to(net.block_number() + 10);
+    assert_eq!(
+        net.fails(2, swap_coldkey(3)),
+        DispatchError::NewColdkeyNotClean
+    );
+}
