@@ -528,6 +528,14 @@ pub enum DispatchError {
     /// The new coldkey already owns or holds something.
     #[error("the new coldkey already owns hotkeys, stake, proxies or deposits; use a fresh one")]
     NewColdkeyNotClean,
+    /// The subnet lock cost is above the signer's limit.
+    #[error("creating a subnet locks {lock} rao, above the limit of {limit}")]
+    LockAboveLimit {
+        /// The lock cost now.
+        lock: Balance,
+        /// The signer's limit.
+        limit: Balance,
+    },
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -635,6 +643,7 @@ impl DispatchError {
             Self::ColdkeySwapPending => ErrorKind::new(78, "coldkey_swap_pending"),
             Self::ColdkeySwapHashMismatch => ErrorKind::new(79, "coldkey_swap_hash_mismatch"),
             Self::NewColdkeyNotClean => ErrorKind::new(80, "new_coldkey_not_clean"),
+            Self::LockAboveLimit { .. } => ErrorKind::new(81, "lock_above_limit"),
             Self::CommitmentSpaceExceeded { .. } => ErrorKind::new(73, "commitment_space_exceeded"),
         }
     }

@@ -425,6 +425,14 @@ pub enum Call {
         /// The calls.
         calls: Vec<Call>,
     },
+    /// Coldkey: [`Call::RegisterNetwork`], unless the lock cost is above `max_lock`.
+    #[codec(index = 25)]
+    RegisterNetworkLimit {
+        /// The owner hotkey.
+        hotkey: AccountId,
+        /// The most the signer will lock, rao.
+        max_lock: Balance,
+    },
     /// Coldkey: register `hotkey` on root (claiming it if nobody owns it); when root is full
     /// it replaces the member with least root stake, if it has more.
     #[codec(index = 24)]
@@ -542,6 +550,7 @@ impl Call {
             Self::SetIdentity { .. } => "set_identity",
             Self::UpdateSymbol { .. } => "update_symbol",
             Self::RootRegister { .. } => "root_register",
+            Self::RegisterNetworkLimit { .. } => "register_network_limit",
             Self::AddProxy { .. } => "add_proxy",
             Self::RemoveProxy { .. } => "remove_proxy",
             Self::RemoveProxies => "remove_proxies",

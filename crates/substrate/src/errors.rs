@@ -99,6 +99,7 @@ fn subtensor_name(call: Option<&Call>, error: &DispatchError) -> Option<&'static
         "batch_length_mismatch" => "InputLengthsUnequal",
         "overflow" => "Overflow",
         "registration_price_above_limit" => "RegistrationPriceLimitExceeded",
+        "lock_above_limit" => "CannotAffordLockCost",
         "too_many_children" => "TooManyChildren",
         "proportions_overflow" => "ProportionOverflow",
         "child_is_parent" => "InvalidChild",

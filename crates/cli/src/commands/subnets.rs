@@ -223,7 +223,13 @@ async fn create(ctx: &Context, args: &CreateSubnetArgs) -> Result<()> {
     }
     let free = net.free_balance(coldkey).await?;
     let signer = net::coldkey(ctx)?;
-    let tx = net.sign(&signer, Call::RegisterNetwork { hotkey }).await?;
+    // With --max-cost the chain itself refuses a lock above it (the price may move before
+    // the transaction is in a block).
+    let call = match args.max_cost {
+        Some(max_lock) => Call::RegisterNetworkLimit { hotkey, max_lock },
+        None => Call::RegisterNetwork { hotkey },
+    };
+    let tx = net.sign(&signer, call).await?;
     let fee = net.fee(&tx).await?;
     net::ensure_funds(lock.saturating_add(fee), free)?;
     net::confirm(
@@ -525,15 +531,18 @@ pub(crate) async fn register(ctx: &Context, args: RegisterArgs) -> Result<()> {
     }
     let free = net.free_balance(coldkey).await?;
     let signer = net::coldkey(ctx)?;
-    let tx = net
-        .sign(
-            &signer,
-            Call::BurnedRegister {
-                netuid: args.netuid,
-                hotkey,
-            },
-        )
-        .await?;
+    let call = match args.max_cost {
+        Some(limit_price) => Call::RegisterLimit {
+            netuid: args.netuid,
+            hotkey,
+            limit_price,
+        },
+        None => Call::BurnedRegister {
+            netuid: args.netuid,
+            hotkey,
+        },
+    };
+    let tx = net.sign(&signer, call).await?;
     let fee = net.fee(&tx).await?;
     net::ensure_funds(burn.saturating_add(fee), free)?;
     net::confirm(

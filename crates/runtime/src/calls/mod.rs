@@ -94,7 +94,10 @@ fn dispatch_call(
         Call::Transfer { dest, value } => cx.transfer(*dest, *value, false),
         Call::TransferKeepAlive { dest, value } => cx.transfer(*dest, *value, true),
         Call::TransferAll { dest, keep_alive } => cx.transfer_all(*dest, *keep_alive),
-        Call::RegisterNetwork { hotkey } => cx.register_network(*hotkey),
+        Call::RegisterNetwork { hotkey } => cx.register_network(*hotkey, None),
+        Call::RegisterNetworkLimit { hotkey, max_lock } => {
+            cx.register_network(*hotkey, Some(*max_lock))
+        }
         Call::StartCall { netuid } => cx.start_call(*netuid),
         Call::SetSubnetIdentity { netuid, identity } => cx.set_subnet_identity(*netuid, identity),
         Call::SetIdentity { identity } => cx.set_identity(identity),

@@ -122,7 +122,11 @@ impl Context<'_> {
         Ok(subnet)
     }
 
-    pub(crate) fn register_network(&mut self, hotkey: AccountId) -> Result<(), DispatchError> {
+    pub(crate) fn register_network(
+        &mut self,
+        hotkey: AccountId,
+        max_lock: Option<Balance>,
+    ) -> Result<(), DispatchError> {
         self.claim_hotkey(hotkey)?;
         let params = self.state.params.get();
         let globals = self.state.globals.get();
@@ -144,6 +148,9 @@ impl Context<'_> {
             None
         };
         let cost = self.state.network_lock_cost(self.block);
+        if let Some(limit) = max_lock.filter(|limit| cost > *limit) {
+            return Err(DispatchError::LockAboveLimit { lock: cost, limit });
+        }
         self.withdraw(cost)?;
         if let Some(netuid) = prune {
             self.dissolve(netuid);

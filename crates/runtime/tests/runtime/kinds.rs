@@ -200,7 +200,8 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::ColdkeySwapDisputed
         | DispatchError::ColdkeySwapPending
         | DispatchError::ColdkeySwapHashMismatch
-        | DispatchError::NewColdkeyNotClean => {}
+        | DispatchError::NewColdkeyNotClean
+        | DispatchError::LockAboveLimit { .. } => {}
     }
 }
 
@@ -529,6 +530,11 @@ fn test_dispatch_error_kinds_are_frozen() {
                 80,
                 "new_coldkey_not_clean",
             ),
+            (
+                DispatchError::LockAboveLimit { lock: 0, limit: 0 },
+                81,
+                "lock_above_limit",
+            ),
         ],
         DispatchError::kind,
         every_dispatch_error_variant_is_listed,
@@ -795,6 +801,7 @@ fn every_call_is_listed(call: &Call) {
         | Call::ClaimRoot { .. }
         | Call::UpdateSymbol { .. }
         | Call::RootRegister { .. }
+        | Call::RegisterNetworkLimit { .. }
         | Call::AddProxy { .. }
         | Call::RemoveProxy { .. }
         | Call::RemoveProxies
@@ -1047,6 +1054,13 @@ fn test_call_names_are_frozen() {
             "remove_proxy",
         ),
         (Call::RemoveProxies, "remove_proxies"),
+        (
+            Call::RegisterNetworkLimit {
+                hotkey: AccountId([0; 32]),
+                max_lock: 0,
+            },
+            "register_network_limit",
+        ),
         (
             Call::Proxy {
                 real: AccountId([0; 32]),

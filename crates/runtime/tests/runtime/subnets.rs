@@ -625,3 +625,33 @@ fn test_token_symbols_come_from_the_table_and_stay_unique() {
         plexus_runtime::SYMBOLS[1]
     );
 }
+
+#[test]
+fn test_a_subnet_lock_above_the_signers_limit_is_refused_by_the_chain() {
+    let mut net = Net::quick();
+    let lock = net.chain.state().network_lock_cost(net.block_number() + 1);
+    assert_eq!(
+        net.fails(
+            1,
+            Call::RegisterNetworkLimit {
+                hotkey: account(101),
+                max_lock: lock - 1,
+            }
+        ),
+        DispatchError::LockAboveLimit {
+            lock,
+            limit: lock - 1
+        }
+    );
+    assert!(net.chain.state().subnets().next().is_none());
+    let events = net.ok(
+        1,
+        Call::RegisterNetworkLimit {
+            hotkey: account(101),
+            max_lock: lock,
+        },
+    );
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::NetworkAdded { lock: l, .. } if *l == lock)));
+}
