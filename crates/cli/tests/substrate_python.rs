@@ -637,6 +637,9 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         "set_childkey_take",
         "set_root_claim_type",
         "update_symbol",
+        "add_proxy",
+        "proxy_add_stake",
+        "batch_all",
     ] {
         assert_eq!(steps[step]["success"], true, "{step}: {}", steps[step]);
     }
@@ -772,6 +775,19 @@ fn test_bittensor_10_11_and_btcli_sign_calls_a_plexus_node_applies() {
         read["root_claim_type"]
     );
     assert_eq!(read["symbol"], "ω");
+    // Dave's proxy call staked for Bob, and Bob's proxy is on chain as Plexus keeps it.
+    let by_proxy = read["stake_by_proxy"].as_array().unwrap();
+    assert!(
+        by_proxy[1].as_u64().unwrap() > by_proxy[0].as_u64().unwrap(),
+        "{by_proxy:?}"
+    );
+    let proxies = runtime.block_on(client.proxies(bob, None)).unwrap();
+    assert_eq!(proxies.proxies.len(), 1);
+    assert_eq!(proxies.proxies[0].delegate, dev("Dave").account());
+    assert_eq!(
+        proxies.proxies[0].proxy_type,
+        plexus_runtime::ProxyType::Staking
+    );
     assert_eq!(take.take, 9830, "15% of 65535");
     assert_eq!(json!(spender.balance), read["spender"]);
     assert_eq!(

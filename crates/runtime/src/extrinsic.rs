@@ -31,6 +31,10 @@ pub const BALANCES: u8 = 5;
 pub const SUBTENSOR: u8 = 7;
 /// `Sudo`'s pallet index: the governance account's wrapper for root-only calls.
 pub const SUDO: u8 = 12;
+/// `Utility`'s pallet index (batches).
+pub const UTILITY: u8 = 11;
+/// `Proxy`'s pallet index.
+pub const PROXY: u8 = 16;
 /// `AdminUtils`' pallet index (the hyperparameter calls).
 pub const ADMIN_UTILS: u8 = 19;
 
@@ -72,6 +76,12 @@ pub enum ArgType {
     Children,
     /// `RootClaimTypeEnum`: `Swap`, `Keep`, or `KeepSubnets { subnets: BTreeSet<NetUid> }`.
     RootClaimType,
+    /// `Vec<RuntimeCall>`: calls of this list (a batch's).
+    Calls,
+    /// `ProxyType`, by Bittensor's indices.
+    ProxyType,
+    /// `Option<ProxyType>`.
+    OptionProxyType,
 }
 
 /// One pallet call the chain accepts in a Substrate extrinsic.
@@ -306,6 +316,40 @@ pub static CALLS: &[CallSpec] = &[
         &[("netuid", A::U16), ("factor_milli", A::U32)],
     ),
     call(SUDO, 0, "sudo", &[("call", A::Call)]),
+    call(UTILITY, 0, "batch", &[("calls", A::Calls)]),
+    call(UTILITY, 2, "batch_all", &[("calls", A::Calls)]),
+    call(UTILITY, 4, "force_batch", &[("calls", A::Calls)]),
+    call(
+        PROXY,
+        0,
+        "proxy",
+        &[
+            ("real", A::MultiAddress),
+            ("force_proxy_type", A::OptionProxyType),
+            ("call", A::Call),
+        ],
+    ),
+    call(
+        PROXY,
+        1,
+        "add_proxy",
+        &[
+            ("delegate", A::MultiAddress),
+            ("proxy_type", A::ProxyType),
+            ("delay", A::U32),
+        ],
+    ),
+    call(
+        PROXY,
+        2,
+        "remove_proxy",
+        &[
+            ("delegate", A::MultiAddress),
+            ("proxy_type", A::ProxyType),
+            ("delay", A::U32),
+        ],
+    ),
+    call(PROXY, 3, "remove_proxies", &[]),
     call(
         SUBTENSOR,
         88,
@@ -615,6 +659,8 @@ enum Arg {
     Call(Box<Call>),
     Children(Vec<(u64, AccountId)>),
     ClaimType(crate::RootClaimType),
+    Calls(Vec<Call>),
+    ProxyType(Option<crate::ProxyType>),
 }
 
 /// A transaction's lifetime: forever, or `period` blocks from the block whose number is
@@ -756,7 +802,7 @@ impl Extrinsic {
             v => return Err(malformed(format!("unknown metadata-hash mode {v}"))),
         }
         let call_at = bytes.len() - input.len();
-        let call = decode_call(&mut input, false)?;
+        let call = decode_call(&mut input, 0)?;
         if !input.is_empty() {
             return Err(malformed(format!(
                 "{} bytes after the call's arguments",
@@ -912,7 +958,10 @@ impl Decode for Extrinsic {
     }
 }
 
-fn decode_call(input: &mut &[u8], wrapped: bool) -> Result<Call, InvalidTransaction> {
+/// How deep calls may wrap calls (a proxy of a batch of proxy calls, …).
+const MAX_CALL_DEPTH: u32 = 4;
+
+fn decode_call(input: &mut &[u8], depth: u32) -> Result<Call, InvalidTransaction> {
     let pallet = u8::decode(input).map_err(|_| malformed("no call"))?;
     let index = u8::decode(input).map_err(|_| malformed("no call index"))?;
     let spec = CALLS
@@ -921,11 +970,26 @@ fn decode_call(input: &mut &[u8], wrapped: bool) -> Result<Call, InvalidTransact
         .ok_or_else(|| malformed(format!("unknown call {pallet}.{index}")))?;
     let mut args = Vec::with_capacity(spec.args.len());
     for (name, ty) in spec.args {
-        let arg = if *ty == A::Call {
-            if wrapped {
-                return Err(malformed(format!("{} inside another call", spec.name)));
+        let arg = if matches!(ty, A::Call | A::Calls) {
+            if depth >= MAX_CALL_DEPTH {
+                return Err(malformed(format!("{} nested too deep", spec.name)));
             }
-            Arg::Call(Box::new(decode_call(input, true)?))
+            if *ty == A::Call {
+                Arg::Call(Box::new(decode_call(input, depth + 1)?))
+            } else {
+                let count = Compact::<u32>::decode(input)
+                    .map_err(|_| malformed(format!("{}'s argument {name}: too short", spec.name)))?
+                    .0;
+                // Every call takes at least its two index bytes: a count beyond what is left
+                // is a lie, refused before allocating for it.
+                if count as usize > input.len() / 2 {
+                    return Err(malformed(format!("{}: more calls than bytes", spec.name)));
+                }
+                let calls = (0..count)
+                    .map(|_| decode_call(input, depth + 1))
+                    .collect::<Result<Vec<Call>, _>>()?;
+                Arg::Calls(calls)
+            }
         } else {
             decode_arg(*ty, input)
                 .map_err(|e| malformed(format!("{}'s argument {name}: {e}", spec.name)))?
@@ -975,7 +1039,13 @@ fn decode_arg(ty: ArgType, input: &mut &[u8]) -> Result<Arg, String> {
             }
             Arg::Text(String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?)
         }
-        A::Call => return Err("a call where a value belongs".into()),
+        A::Call | A::Calls => return Err("a call where a value belongs".into()),
+        A::ProxyType => Arg::ProxyType(Some(proxy_type(u8::decode(input).map_err(short)?)?)),
+        A::OptionProxyType => Arg::ProxyType(match u8::decode(input).map_err(short)? {
+            0 => None,
+            1 => Some(proxy_type(u8::decode(input).map_err(short)?)?),
+            v => return Err(format!("Option variant {v}")),
+        }),
         A::NetUids => Arg::U16s(netuid_set(input)?),
         A::Children => {
             let before = *input;
@@ -994,6 +1064,15 @@ fn decode_arg(ty: ArgType, input: &mut &[u8]) -> Result<Arg, String> {
             v => return Err(format!("RootClaimTypeEnum variant {v} does not exist")),
         }),
     })
+}
+
+/// A `ProxyType` by Bittensor's index; the kinds Plexus has not (the senate's and others) are
+/// refused by name.
+fn proxy_type(index: u8) -> Result<crate::ProxyType, String> {
+    crate::ProxyType::ALL
+        .into_iter()
+        .find(|t| t.encode() == [index])
+        .ok_or_else(|| format!("proxy type {index} does not exist on Plexus"))
 }
 
 /// A `BTreeSet<NetUid>`: canonical only if strictly increasing, as the set encodes itself.
@@ -1070,6 +1149,20 @@ impl Args {
         match self.0.next() {
             Some(Arg::Children(v)) => Ok(v),
             _ => Err("a list of children expected".into()),
+        }
+    }
+
+    fn calls(&mut self) -> Result<Vec<Call>, String> {
+        match self.0.next() {
+            Some(Arg::Calls(v)) => Ok(v),
+            _ => Err("calls expected".into()),
+        }
+    }
+
+    fn proxy_type(&mut self) -> Result<Option<crate::ProxyType>, String> {
+        match self.0.next() {
+            Some(Arg::ProxyType(v)) => Ok(v),
+            _ => Err("a proxy type expected".into()),
         }
     }
 
@@ -1253,6 +1346,33 @@ fn to_call(name: &str, args: Vec<Arg>) -> Result<Call, String> {
         "unstake_all" => Call::UnstakeAll {
             hotkey: a.account()?,
         },
+        "batch" => Call::Batch { calls: a.calls()? },
+        "batch_all" => Call::BatchAll { calls: a.calls()? },
+        "force_batch" => Call::ForceBatch { calls: a.calls()? },
+        "proxy" => Call::Proxy {
+            real: a.account()?,
+            force_proxy_type: a.proxy_type()?,
+            call: Box::new(a.call()?),
+        },
+        "add_proxy" | "remove_proxy" => {
+            let delegate = a.account()?;
+            let proxy_type = a.proxy_type()?.ok_or("a proxy type expected")?;
+            let delay = a.int()?;
+            if name == "add_proxy" {
+                Call::AddProxy {
+                    delegate,
+                    proxy_type,
+                    delay,
+                }
+            } else {
+                Call::RemoveProxy {
+                    delegate,
+                    proxy_type,
+                    delay,
+                }
+            }
+        }
+        "remove_proxies" => Call::RemoveProxies,
         "root_register" => Call::RootRegister {
             hotkey: a.account()?,
         },
@@ -1439,6 +1559,10 @@ mod tests {
                     A::AccountId | A::MultiAddress => Arg::Account(AccountId([1; 32])),
                     A::H256 => Arg::Hash(H256([2; 32])),
                     A::VecU16 | A::NetUids => Arg::U16s(vec![1]),
+                    A::Calls => Arg::Calls(vec![Call::RemoveProxies]),
+                    A::ProxyType | A::OptionProxyType => {
+                        Arg::ProxyType(Some(crate::ProxyType::Staking))
+                    }
                     A::Children => Arg::Children(vec![(1, AccountId([3; 32]))]),
                     A::RootClaimType => Arg::ClaimType(crate::RootClaimType::Keep),
                     A::I16 => Arg::Signed(0),

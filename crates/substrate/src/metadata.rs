@@ -55,6 +55,8 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
             extrinsic::BALANCES => "pallet_balances::pallet",
             extrinsic::ADMIN_UTILS => "pallet_admin_utils::pallet",
             extrinsic::SUDO => "pallet_sudo::pallet",
+            extrinsic::UTILITY => "pallet_utility::pallet",
+            extrinsic::PROXY => "pallet_proxy::pallet",
             _ => "pallet_subtensor::pallet",
         };
         let mut variants = Variants::new();
@@ -99,6 +101,19 @@ impl<const PALLET: u8> TypeInfo for PalletCalls<PALLET> {
                                 .name(name)
                                 .type_name("Box<<T as Config>::RuntimeCall>")
                         }),
+                        ArgType::Calls => fields.field(|f| {
+                            f.ty::<Vec<RuntimeCall>>()
+                                .name(name)
+                                .type_name("Vec<<T as Config>::RuntimeCall>")
+                        }),
+                        ArgType::ProxyType => fields.field(|f| {
+                            f.ty::<ProxyTypeInfo>().name(name).type_name("T::ProxyType")
+                        }),
+                        ArgType::OptionProxyType => fields.field(|f| {
+                            f.ty::<Option<ProxyTypeInfo>>()
+                                .name(name)
+                                .type_name("Option<T::ProxyType>")
+                        }),
                         ArgType::NetUids => fields
                             .field(|f| f.ty::<Vec<u16>>().name(name).type_name("BTreeSet<NetUid>")),
                         ArgType::Children => fields.field(|f| {
@@ -126,6 +141,38 @@ type BalancesCall = PalletCalls<{ extrinsic::BALANCES }>;
 type SubtensorCall = PalletCalls<{ extrinsic::SUBTENSOR }>;
 type AdminUtilsCall = PalletCalls<{ extrinsic::ADMIN_UTILS }>;
 type SudoCall = PalletCalls<{ extrinsic::SUDO }>;
+type UtilityCall = PalletCalls<{ extrinsic::UTILITY }>;
+type ProxyCall = PalletCalls<{ extrinsic::PROXY }>;
+
+/// The proxy types Plexus has, under Bittensor's indices and path.
+struct ProxyTypeInfo;
+
+impl TypeInfo for ProxyTypeInfo {
+    type Identity = Self;
+    fn type_info() -> Type {
+        use plexus_runtime::ProxyType as P;
+        let mut variants = Variants::new();
+        for t in P::ALL {
+            let index = t.encode().first().copied().unwrap_or_default();
+            let name: &'static str = match t {
+                P::Any => "Any",
+                P::Owner => "Owner",
+                P::NonCritical => "NonCritical",
+                P::NonTransfer => "NonTransfer",
+                P::Staking => "Staking",
+                P::Registration => "Registration",
+                P::Transfer => "Transfer",
+                P::SmallTransfer => "SmallTransfer",
+                P::ChildKeys => "ChildKeys",
+                P::RootClaim => "RootClaim",
+            };
+            variants = variants.variant(name, |v| v.index(index));
+        }
+        Type::builder()
+            .path(Path::new("ProxyType", "subtensor_runtime_common"))
+            .variant(variants)
+    }
+}
 
 /// `System`'s errors.
 #[derive(TypeInfo)]
@@ -157,8 +204,12 @@ enum PalletCallsByIndex {
     Balances(BalancesCall),
     #[codec(index = 7)]
     SubtensorModule(SubtensorCall),
+    #[codec(index = 11)]
+    Utility(UtilityCall),
     #[codec(index = 12)]
     Sudo(SudoCall),
+    #[codec(index = 16)]
+    Proxy(ProxyCall),
     #[codec(index = 19)]
     AdminUtils(AdminUtilsCall),
 }
@@ -555,6 +606,19 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
         }),
         ..pallet("Sudo", 12)
     };
+    // Batches, and proxies (Plexus's proxy types under Bittensor's indices).
+    let utility = PalletMetadata {
+        calls: Some(PalletCallMetadata {
+            ty: meta_type::<UtilityCall>(),
+        }),
+        ..pallet("Utility", 11)
+    };
+    let proxy = PalletMetadata {
+        calls: Some(PalletCallMetadata {
+            ty: meta_type::<ProxyCall>(),
+        }),
+        ..pallet("Proxy", 16)
+    };
     // The hyperparameter calls.
     let admin_utils = PalletMetadata {
         calls: Some(PalletCallMetadata {
@@ -582,7 +646,9 @@ pub fn metadata(constants: Constants) -> Vec<u8> {
             balances,
             transaction_payment,
             subtensor,
+            utility,
             sudo,
+            proxy,
             commitments,
             admin_utils,
         ],

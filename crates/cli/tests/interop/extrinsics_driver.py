@@ -302,6 +302,32 @@ def main():
     steps["symbol_unknown"] = raw(
         st, "SubtensorModule", "update_symbol", {"netuid": netuid, "symbol": "zz"}, alice
     )
+    # Bob lets Dave stake for him through Bittensor's Proxy pallet; Dave stakes 1 TAO for Bob
+    # without Bob signing; Bob sends two transfers as one all-or-nothing batch.
+    dave = wallet("dave", "//Dave", path)
+    steps["add_proxy"] = raw(
+        st,
+        "Proxy",
+        "add_proxy",
+        {"delegate": DAVE, "proxy_type": "Staking", "delay": 0},
+        bob,
+    )
+    before_proxy = st.get_stake(bob.coldkeypub.ss58_address, hot, netuid).rao
+    inner = st.compose_call(
+        "SubtensorModule",
+        "add_stake",
+        {"hotkey": hot, "netuid": netuid, "amount_staked": 10**9},
+    )
+    steps["proxy_add_stake"] = raw(
+        st,
+        "Proxy",
+        "proxy",
+        {"real": bob.coldkeypub.ss58_address, "force_proxy_type": None, "call": inner},
+        dave,
+    )
+    after_proxy = st.get_stake(bob.coldkeypub.ss58_address, hot, netuid).rao
+    pay = st.compose_call("Balances", "transfer_keep_alive", {"dest": DAVE, "value": 10**8})
+    steps["batch_all"] = raw(st, "Utility", "batch_all", {"calls": [pay, pay]}, bob)
     # For btcli's commit-reveal, which follows: owners' hyperparameter calls without a wait,
     # and 30 blocks to reveal in.
     steps["sudo_owner_rate_limit"] = sudo(
@@ -328,6 +354,7 @@ def main():
         "children": st.get_children(alice.hotkey.ss58_address, netuid),
         "root_claim_type": str(st.get_root_claim_type(bob.coldkeypub.ss58_address)),
         "symbol": st.subnet(netuid).symbol,
+        "stake_by_proxy": [before_proxy, after_proxy],
         "spender": st.get_balance(spender.coldkeypub.ss58_address).rao,
         "take": st.get_delegate_take(hot),
         "bob": st.get_balance(bob.coldkeypub.ss58_address).rao,
