@@ -440,3 +440,38 @@ fn test_batches_stop_roll_back_or_go_on() {
     );
     net.assert_supply_conserved();
 }
+
+#[test]
+fn test_the_bounds_on_announcements_and_batches() {
+    let (mut net, _) = network();
+    net.ok(REAL, add_proxy(DELEGATE, ProxyType::Any, 5));
+    for i in 0..75u8 {
+        net.ok(
+            DELEGATE,
+            Call::Announce {
+                real: account(REAL),
+                call_hash: H256([i; 32]),
+            },
+        );
+    }
+    assert_eq!(
+        net.fails(
+            DELEGATE,
+            Call::Announce {
+                real: account(REAL),
+                call_hash: H256([200; 32]),
+            }
+        ),
+        DispatchError::TooManyAnnouncements { max: 75 }
+    );
+    assert_eq!(
+        net.chain.state().reserved(&account(DELEGATE)),
+        plexus_runtime::ANNOUNCEMENT_DEPOSIT_BASE
+            + 75 * plexus_runtime::ANNOUNCEMENT_DEPOSIT_FACTOR
+    );
+    let calls = vec![Call::RemoveProxies; plexus_runtime::MAX_BATCH_CALLS + 1];
+    assert_eq!(
+        net.fails(REAL, Call::Batch { calls }),
+        DispatchError::TooManyCalls { max: 10_922 }
+    );
+}
