@@ -120,6 +120,19 @@ pub(crate) fn hash_link(hash: &H256, href: &str) -> String {
     )
 }
 
+/// A shortened hash that names nothing to link to (a call's, a key's), with the whole value on
+/// hover, after `prefix` (such as `sha256:`) if any.
+pub(crate) fn short_hash(prefix: &str, hash: &H256) -> String {
+    let full = hash.to_string();
+    format!(
+        r#"<span class="mono" title="{0}{1}">{0}{2}…{3}</span>"#,
+        esc(prefix),
+        esc(&full),
+        esc(&full[..10]),
+        esc(&full[full.len() - 6..])
+    )
+}
+
 /// A shortened address linking to its account page, with the whole address on hover.
 pub(crate) fn account_link(account: &AccountId) -> String {
     let full = account.to_string();

@@ -10,10 +10,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::Engine as _;
-use plexus_primitives::{AccountId, H256, RAO_PER_TAO};
+use plexus_primitives::{blake2_256, AccountId, H256, RAO_PER_TAO};
 use plexus_rpc::types::{BlockId, MetagraphOptions};
 use plexus_runtime::{
-    Call, ChainIdentity, ChainParam, GovernanceCall, Hyperparameter, SubnetIdentity, ROOT_NETUID,
+    Call, ChainIdentity, ChainParam, CommitmentField, GovernanceCall, Hyperparameter, ProxyType,
+    SubnetIdentity, ROOT_NETUID,
 };
 use plexus_sdk::{run_validator, Metagraph, Round, Validator, ValidatorSettings};
 use plexus_testkit::{create_subnet, key, register, stake, DevNode};
@@ -26,6 +27,10 @@ const HOSTILE_NAME: &str = r#"<img src=x onerror="document.title='pwned'">"#;
 /// Bob's name for himself, and how it reads in the page's DOM: as text, markup and all.
 const BOB_NAME: &str = "Bob <validators> & co";
 const BOB_NAME_IN_DOM: &str = "Bob &lt;validators&gt; &amp; co";
+
+/// What the good miner's hotkey commits on the subnet, and how it reads in the page's DOM.
+const COMMITMENT: &[u8] = b"<script>x</script>";
+const COMMITMENT_IN_DOM: &str = "&lt;script&gt;x&lt;/script&gt;";
 
 struct Fixed(Vec<(AccountId, f64)>);
 
@@ -438,6 +443,25 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         children: vec![(u64::MAX / 4, child.account())],
     };
     chain.submit(&dave, call).await.unwrap();
+    // Eve lets Bob stake for her, then announces a swap to a new coldkey; from then on she can
+    // make no other call, so she signs nothing after this.
+    let call = Call::AddProxy {
+        delegate: bob.account(),
+        proxy_type: ProxyType::Staking,
+        delay: 0,
+    };
+    let proxy_added = chain.submit(&eve, call).await.unwrap();
+    let new_coldkey_hash = blake2_256(&key("//Eve//new").account().0);
+    let swap_announced = chain
+        .submit(&eve, Call::AnnounceColdkeySwap { new_coldkey_hash })
+        .await
+        .unwrap();
+    // The good miner's hotkey publishes markup, which every page shows as text.
+    let call = Call::SetCommitment {
+        netuid,
+        fields: vec![CommitmentField::Raw(COMMITMENT.to_vec())],
+    };
+    chain.submit(&good, call).await.unwrap();
 
     let explorer = plexus_explorer::Explorer::start(&node.url, "127.0.0.1:0".parse().unwrap())
         .await
@@ -500,6 +524,10 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
     let by_height = get(format!("/search?q={}", transfer.block_number)).await;
     let by_tx_hash = get(format!("/search?q={transfer_hash}")).await;
     let busy = get(format!("/block/{busy_block}")).await;
+    let eve_id = eve.account();
+    let eve_page = get(format!("/account/{eve_id}")).await;
+    let proxy_block = get(format!("/block/{}", proxy_added.block_number)).await;
+    let swap_block = get(format!("/block/{}", swap_announced.block_number)).await;
 
     assert!(overview.contains("Finalized height"));
     assert!(overview.contains(&format!("/subnet/{netuid}")));
@@ -712,6 +740,101 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         !account.contains("<h2>Root</h2>"),
         "Charlie has no root stake"
     );
+
+    // Proxies: Eve's page names Bob as her staking proxy and the deposit it holds, Bob's names
+    // Eve as an account he may sign for; Charlie has none.
+    let proxies = client.proxies(eve_id, at(&eve_page)).await.unwrap();
+    assert_eq!(proxies.proxies.len(), 1);
+    assert!(proxies.reserved > 0);
+    assert_eq!(
+        fact(&eve_page, "Reserved as deposits"),
+        tao_text(u128::from(proxies.reserved))
+    );
+    let row = row_with(
+        table_in(&eve_page, "proxies"),
+        &format!(r#"title="{bob_id}""#),
+    );
+    assert!(row.contains(BOB_NAME_IN_DOM), "{row}");
+    assert!(row.contains("<td>staking</td>"), "{row}");
+    assert!(row.contains(">none</td>"), "no delay: {row}");
+    let proxy_for = client
+        .proxies(bob_id, at(&by_address))
+        .await
+        .unwrap()
+        .proxy_for;
+    assert_eq!(proxy_for.len(), 1);
+    let row = row_with(
+        table_in(&by_address, "proxy-for"),
+        &format!(r#"title="{eve_id}""#),
+    );
+    assert!(row.contains("<td>staking</td>"), "{row}");
+    assert!(
+        !account.contains("<h2>Proxies</h2>"),
+        "Charlie has no proxies"
+    );
+    // The coldkey swap: its new key's hash and its first block on Eve's page, no dispute.
+    let swap = client.coldkey_swap(eve_id, at(&eve_page)).await.unwrap();
+    assert_eq!(swap.new_coldkey_hash, Some(new_coldkey_hash));
+    assert!(eve_page.contains("<h2>Coldkey swap</h2>"));
+    assert!(
+        fact(&eve_page, "New coldkey's hash (BLAKE2b-256)").contains(&new_coldkey_hash.to_string())
+    );
+    let when = swap.when.unwrap();
+    let from = fact(&eve_page, "Swap possible from block").replace(',', "");
+    assert!(from.contains(&when.to_string()), "{from} for {when}");
+    assert!(swap.disputed.is_none() && !eve_page.contains("Frozen"));
+    assert!(
+        !account.contains("<h2>Coldkey swap</h2>"),
+        "Charlie announced none"
+    );
+    // Their events: the proxy's accounts named and its type in words; the new key's hash shown,
+    // not taken for a transaction's.
+    let row = row_with(table_in(&proxy_block, "events"), "proxy_added");
+    assert!(row.contains(&format!(r#"title="{eve_id}""#)), "{row}");
+    assert!(row.contains(BOB_NAME_IN_DOM), "{row}");
+    assert!(row.contains("proxy_type: staking"), "{row}");
+    let row = row_with(table_in(&swap_block, "events"), "coldkey_swap_announced");
+    assert!(
+        row.contains(&format!(r#"title="{new_coldkey_hash}""#)),
+        "{row}"
+    );
+    assert!(!row.contains(&format!("/tx/{new_coldkey_hash}")), "{row}");
+
+    // Commitments: the good miner's on the subnet page, by uid and named hotkey, and on its
+    // neuron page, as text.
+    let commitments = client.commitments(netuid, None, at(&subnet)).await.unwrap();
+    assert_eq!(commitments.commitments.len(), 1);
+    let committed = &commitments.commitments[0];
+    assert_eq!(
+        (committed.hotkey, committed.uid),
+        (good.account(), Some(good_uid))
+    );
+    let row = row_with(
+        table_in(&subnet, "commitments"),
+        &format!(r#"title="{}""#, good.account()),
+    );
+    assert!(
+        row.contains(&format!(r#"href="/neuron/{netuid}/{good_uid}""#)),
+        "{row}"
+    );
+    assert!(
+        row.contains(&format!(r#"href="/block/{}""#, committed.block)),
+        "{row}"
+    );
+    assert!(row.contains("&lt;img src=x"), "hotkey unnamed: {row}");
+    assert!(row.contains(COMMITMENT_IN_DOM), "{row}");
+    let ours = client
+        .commitments(netuid, Some(good.account()), at(&neuron))
+        .await
+        .unwrap();
+    assert_eq!(ours.commitments, commitments.commitments);
+    assert_eq!(fact(&neuron, "Fields"), COMMITMENT_IN_DOM);
+    assert!(fact(&neuron, "Published at block")
+        .contains(&format!(r#"href="/block/{}""#, committed.block)));
+    for page in [&subnet, &neuron] {
+        assert!(!page.contains("<script>x"), "commitment not escaped");
+    }
+    assert!(!validator_page.contains("<h2>Commitment</h2>"), "none made");
 
     // Children: at once on the subnet that has not started, each side linking to the other's
     // neuron; after a cooldown on the one that has.

@@ -1,14 +1,16 @@
-//! An account: its balance, its history, its stake as a coldkey, its root stake and the root
-//! dividends it can claim, and its registrations as a hotkey.
+//! An account: its balance, an announced coldkey swap, its history, its stake as a coldkey, its
+//! root stake and the root dividends it can claim, its proxies, and its registrations as a
+//! hotkey.
 
 use super::{finalized, names, Frame, PageError};
 use crate::html::{
     alpha, as_of, block_link, esc, facts, group, hash_link, mono, neuron_link, num, page, share,
-    stake_amount, subnet_link, table, tao, time, Names,
+    short_hash, stake_amount, subnet_link, table, tao, time, Names,
 };
 use plexus_primitives::AccountId;
-use plexus_rpc::types::{MetagraphOptions, RootClaims, TxPosition};
+use plexus_rpc::types::{ColdkeySwapInfo, MetagraphOptions, ProxyInfo, RootClaims, TxPosition};
 use plexus_rpc::Client;
+use std::fmt::Write as _;
 
 /// Transactions per page of an account's history.
 const PAGE_HISTORY: u32 = 25;
@@ -134,8 +136,10 @@ pub(crate) async fn account(
         older = format!(r#"{older}<p><a href="/account/{account}">← newest</a></p>"#);
     }
     let root = root_section(&client.root_claims(account, at).await?, &names);
+    let swap = swap_section(&client.coldkey_swap(account, at).await?, height);
+    let proxies = proxies_section(&client.proxies(account, at).await?, &names);
     let body = format!(
-        "{}{summary}<h2>History</h2>{}{older}<h2>Stake (as coldkey)</h2>{}{root}<h2>Registrations (as hotkey)</h2>{}",
+        "{}{summary}{swap}<h2>History</h2>{}{older}<h2>Stake (as coldkey)</h2>{}{root}{proxies}<h2>Registrations (as hotkey)</h2>{}",
         as_of(height),
         table(
             "history",
@@ -201,6 +205,120 @@ fn root_section(claims: &RootClaims, names: &Names) -> String {
     )
 }
 
+/// The coldkey's announced swap to a new coldkey, if it has one: until the swap is made or the
+/// announcement cleared it can make no other call, and once disputed it is frozen.
+fn swap_section(swap: &ColdkeySwapInfo, height: u64) -> String {
+    let Some(hash) = swap.new_coldkey_hash else {
+        return String::new();
+    };
+    let mut out = String::from("<h2>Coldkey swap</h2>");
+    if let Some(disputed) = swap.disputed {
+        let _ = write!(
+            out,
+            r#"<p class="warning" role="alert"><strong>⚠ Frozen: this swap was disputed at block {}. The coldkey can make no call until governance resets it.</strong></p>"#,
+            block_link(disputed)
+        );
+    }
+    let mut rows = vec![("New coldkey's hash (BLAKE2b-256)", mono(hash))];
+    if let Some(when) = swap.when {
+        // A block not yet made has no page to link to.
+        let from = if when <= height {
+            block_link(when)
+        } else {
+            format!(
+                "{} (in {} blocks)",
+                group(u128::from(when)),
+                group(u128::from(when - height))
+            )
+        };
+        rows.push(("Swap possible from block", from));
+    }
+    let _ = write!(
+        out,
+        "<p>This coldkey announced a swap of everything it owns to a new coldkey, known by its \
+         hash until the swap is made. Until then, or until the announcement is cleared, it can \
+         make no other call, not even through its proxies.</p>{}",
+        facts(&rows)
+    );
+    out
+}
+
+/// Who may sign for the account, whom it may sign for, the calls it announced as a delayed
+/// proxy, and the deposits they hold; nothing for an account with none of them.
+fn proxies_section(info: &ProxyInfo, names: &Names) -> String {
+    if info.proxies.is_empty()
+        && info.proxy_for.is_empty()
+        && info.announcements.is_empty()
+        && info.reserved == 0
+    {
+        return String::new();
+    }
+    let headers = |who| [who, "Calls", "Delay"];
+    let given: Vec<Vec<String>> = info
+        .proxies
+        .iter()
+        .map(|p| {
+            vec![
+                names.link(&p.delegate),
+                esc(&proxy_type(&p.proxy_type)),
+                num(p.delay, &delay(p.delay)),
+            ]
+        })
+        .collect();
+    let held: Vec<Vec<String>> = info
+        .proxy_for
+        .iter()
+        .map(|p| {
+            vec![
+                names.link(&p.real),
+                esc(&proxy_type(&p.proxy_type)),
+                num(p.delay, &delay(p.delay)),
+            ]
+        })
+        .collect();
+    let announced: Vec<Vec<String>> = info
+        .announcements
+        .iter()
+        .map(|a| {
+            vec![
+                names.link(&a.real),
+                short_hash("", &a.call_hash),
+                num(a.height, &block_link(a.height)),
+            ]
+        })
+        .collect();
+    format!(
+        "<h2>Proxies</h2>{}<h3>Who may sign for this account</h3>{}<h3>Accounts this one may sign for</h3>{}<h3>Calls announced, as a delayed proxy</h3>{}",
+        facts(&[("Reserved as deposits", tao(info.reserved))]),
+        table("proxies", &headers("Delegate"), &given, true),
+        table("proxy-for", &headers("Account"), &held, true),
+        table(
+            "announcements",
+            &["For", "Call hash", "Announced at"],
+            &announced,
+            true
+        ),
+    )
+}
+
+/// Which calls a proxy may make, by its type's name in the RPC's JSON (`non_critical` reads
+/// `non critical`), since the explorer does not link the runtime.
+fn proxy_type(kind: &impl serde::Serialize) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(name)) => name.replace('_', " "),
+        _ => "—".into(),
+    }
+}
+
+/// A proxy's announcement delay in words.
+fn delay(blocks: u64) -> String {
+    match blocks {
+        0 => "none".into(),
+        1 => "1 block".into(),
+        n => format!("{} blocks", group(u128::from(n))),
+    }
+}
+
 /// What the coldkey's root dividends become when claimed, in words. Read from the claim type's
 /// JSON form, the RPC's documented format, since the explorer does not link the runtime.
 fn claim_type(claims: &RootClaims) -> String {
@@ -230,6 +348,7 @@ fn claim_type(claims: &RootClaims) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plexus_primitives::H256;
     use plexus_runtime::RootClaimType;
 
     fn claims(claim_type: RootClaimType) -> RootClaims {
@@ -256,12 +375,123 @@ mod tests {
         );
     }
 
-    #[test]
-    fn test_no_root_section_without_root_stake_or_dividends() {
-        let names = Names::new(&plexus_rpc::types::Delegates {
+    fn no_names() -> Names {
+        Names::new(&plexus_rpc::types::Delegates {
             delegates: Vec::new(),
             block: 1,
-        });
-        assert_eq!(root_section(&claims(RootClaimType::Swap), &names), "");
+        })
+    }
+
+    #[test]
+    fn test_no_root_section_without_root_stake_or_dividends() {
+        assert_eq!(root_section(&claims(RootClaimType::Swap), &no_names()), "");
+    }
+
+    fn proxies() -> ProxyInfo {
+        ProxyInfo {
+            account: AccountId([1; 32]),
+            proxies: Vec::new(),
+            proxy_for: Vec::new(),
+            announcements: Vec::new(),
+            reserved: 0,
+            block: 1,
+        }
+    }
+
+    /// Every proxy type reads as words, never as nothing.
+    #[test]
+    fn test_proxy_types_in_words() {
+        use plexus_runtime::ProxyType;
+        assert_eq!(proxy_type(&ProxyType::NonCritical), "non critical");
+        assert_eq!(proxy_type(&ProxyType::Staking), "staking");
+        for kind in ProxyType::ALL {
+            let words = proxy_type(&kind);
+            assert!(!words.is_empty() && words != "—" && !words.contains('_'));
+        }
+        assert_eq!(delay(0), "none");
+        assert_eq!(delay(1), "1 block");
+        assert_eq!(delay(1_200), "1,200 blocks");
+    }
+
+    /// The section shows only with something in it: each list in its table, linked.
+    #[test]
+    fn test_proxies_section() {
+        use plexus_runtime::{Announcement, ProxyDefinition, ProxyType};
+        assert_eq!(proxies_section(&proxies(), &no_names()), "");
+        let (delegate, real) = (AccountId([2; 32]), AccountId([3; 32]));
+        let call_hash = H256([9; 32]);
+        let info = ProxyInfo {
+            proxies: vec![ProxyDefinition {
+                delegate,
+                proxy_type: ProxyType::SmallTransfer,
+                delay: 5,
+            }],
+            proxy_for: vec![plexus_rpc::types::ProxyOf {
+                real,
+                proxy_type: ProxyType::Any,
+                delay: 0,
+            }],
+            announcements: vec![Announcement {
+                real,
+                call_hash,
+                height: 42,
+            }],
+            reserved: 1_500_000_000,
+            ..proxies()
+        };
+        let html = proxies_section(&info, &no_names());
+        assert!(html.starts_with("<h2>Proxies</h2>"));
+        assert!(html.contains("<dd>1.5 τ</dd>"), "{html}");
+        let section = |id: &str| {
+            let start = html.find(&format!(r#"<table id="{id}""#)).unwrap();
+            html[start..start + html[start..].find("</table>").unwrap()].to_string()
+        };
+        let given = section("proxies");
+        assert!(given.contains(&format!(r#"title="{delegate}""#)));
+        assert!(given.contains("small transfer") && given.contains("5 blocks"));
+        let held = section("proxy-for");
+        assert!(held.contains(&format!(r#"title="{real}""#)) && held.contains(">any<"));
+        let announced = section("announcements");
+        assert!(announced.contains(&format!(r#"title="{call_hash}""#)));
+        assert!(!announced.contains("/tx/"), "a call hash is no transaction");
+        assert!(announced.contains(r#"href="/block/42""#));
+        // Deposits alone are something.
+        let reserved = ProxyInfo {
+            reserved: 1,
+            ..proxies()
+        };
+        assert!(proxies_section(&reserved, &no_names()).contains("Reserved as deposits"));
+    }
+
+    /// No notice without a swap; a swap's hash and first block; a dispute as a warning.
+    #[test]
+    fn test_swap_notice() {
+        let none = ColdkeySwapInfo {
+            coldkey: AccountId([1; 32]),
+            new_coldkey_hash: None,
+            when: None,
+            disputed: None,
+            block: 10,
+        };
+        assert_eq!(swap_section(&none, 10), "");
+        let hash = H256([7; 32]);
+        let announced = ColdkeySwapInfo {
+            new_coldkey_hash: Some(hash),
+            when: Some(1_010),
+            ..none.clone()
+        };
+        let html = swap_section(&announced, 10);
+        assert!(html.starts_with("<h2>Coldkey swap</h2>"));
+        assert!(html.contains(&hash.to_string()));
+        assert!(html.contains("1,010 (in 1,000 blocks)"), "{html}");
+        assert!(!html.contains("role=\"alert\""));
+        assert!(swap_section(&announced, 1_010).contains(r#"href="/block/1010""#));
+        let disputed = ColdkeySwapInfo {
+            disputed: Some(20),
+            ..announced
+        };
+        let html = swap_section(&disputed, 30);
+        assert!(html.contains(r#"role="alert""#) && html.contains("Frozen"));
+        assert!(html.contains(r#"href="/block/20""#));
     }
 }

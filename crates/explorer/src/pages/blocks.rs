@@ -3,8 +3,8 @@
 
 use super::{finalized, names, Frame, PageError};
 use crate::html::{
-    alpha, block_link, esc, facts, group, hash_link, mono, num, page, pager, table, tao, time,
-    Names,
+    alpha, block_link, esc, facts, group, hash_link, mono, num, page, pager, short_hash,
+    subnet_link, table, tao, time, Names,
 };
 use plexus_primitives::{AccountId, H256};
 use plexus_rpc::types::{BlockId, EventRecord};
@@ -89,25 +89,44 @@ fn events_table(events: &[EventRecord], names: &Names) -> String {
 const TAO_FIELDS: [&str; 7] = ["amount", "fee", "dust", "lock", "refunded", "burned", "tao"];
 const ALPHA_FIELDS: [&str; 2] = ["alpha", "emission"];
 
-/// One field of an event: accounts and hashes become links, amounts are written as everywhere
-/// else; everything else is text.
+/// Event fields that are a subnet.
+const NETUID_FIELDS: [&str; 3] = ["netuid", "from_netuid", "to_netuid"];
+
+/// One field of an event: accounts, subnets and transaction hashes become links, other hashes
+/// (a proxy's call, a new coldkey's) are shown shortened, amounts are written as everywhere
+/// else, an error by its message; everything else is text.
 fn field_html(key: &str, value: &serde_json::Value, names: &Names) -> String {
     let rao = value.as_str().and_then(|s| s.parse::<u128>().ok());
-    match (rao, value) {
-        (Some(rao), _) if TAO_FIELDS.contains(&key) => tao(rao),
-        (Some(rao), _) if ALPHA_FIELDS.contains(&key) => alpha(rao),
-        (_, value) => field_text(value, names),
+    let netuid = value.as_u64().and_then(|n| u16::try_from(n).ok());
+    match (rao, netuid, value) {
+        (Some(rao), _, _) if TAO_FIELDS.contains(&key) => tao(rao),
+        (Some(rao), _, _) if ALPHA_FIELDS.contains(&key) => alpha(rao),
+        (_, Some(netuid), _) if NETUID_FIELDS.contains(&key) => subnet_link(netuid),
+        // Absent: no error (the call succeeded), every subnet (a hotkey swap), or nothing.
+        (_, _, serde_json::Value::Null) => match key {
+            "error" => "none".into(),
+            "netuid" => "every subnet".into(),
+            _ => "—".into(),
+        },
+        (_, _, serde_json::Value::Object(error)) if key == "error" => {
+            match error.get("message").and_then(|m| m.as_str()) {
+                Some(message) => esc(message),
+                None => field_text(key, value, names),
+            }
+        }
+        (_, _, value) => field_text(key, value, names),
     }
 }
 
-fn field_text(value: &serde_json::Value, names: &Names) -> String {
+fn field_text(key: &str, value: &serde_json::Value, names: &Names) -> String {
     match value {
         serde_json::Value::String(s) => {
             if let Ok(account) = AccountId::from_ss58(s) {
                 names.link(&account)
             } else if s.len() == 66 && s.starts_with("0x") {
                 match H256::from_hex(s) {
-                    Ok(hash) => hash_link(&hash, &format!("/tx/{s}")),
+                    Ok(hash) if key == "hash" => hash_link(&hash, &format!("/tx/{s}")),
+                    Ok(hash) => short_hash("", &hash),
                     Err(_) => esc(s),
                 }
             } else {
@@ -229,4 +248,86 @@ pub(crate) async fn transaction(
     }
     let body = format!("{}{events}", facts(&items));
     Ok(page("Transaction", &frame.chain, &body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plexus_rpc::types::{Event, Phase, TxError};
+
+    fn shown(event: Event) -> String {
+        let names = Names::new(&plexus_rpc::types::Delegates {
+            delegates: Vec::new(),
+            block: 1,
+        });
+        let record = EventRecord {
+            phase: Phase::Transaction(0),
+            event,
+        };
+        events_table(&[record], &names)
+    }
+
+    /// Accounts are linked, proxy types and errors are words, hashes of calls and keys are not
+    /// taken for transactions, and an absent subnet means every subnet.
+    #[test]
+    fn test_proxy_swap_and_commitment_events() {
+        let (real, delegate) = (AccountId([1; 32]), AccountId([2; 32]));
+        let added = shown(Event::ProxyAdded {
+            real,
+            delegate,
+            proxy_type: plexus_runtime::ProxyType::Staking,
+            delay: 0,
+        });
+        assert!(added.contains(&format!(r#"title="{real}""#)));
+        assert!(added.contains(&format!(r#"title="{delegate}""#)));
+        assert!(added.contains("proxy_type: staking"), "{added}");
+        let call_hash = H256([5; 32]);
+        let announced = shown(Event::ProxyAnnounced {
+            real,
+            delegate,
+            call_hash,
+        });
+        assert!(announced.contains(&format!(r#"title="{call_hash}""#)));
+        assert!(!announced.contains("/tx/"), "{announced}");
+        let executed = shown(Event::ProxyExecuted {
+            real,
+            delegate,
+            error: None,
+        });
+        assert!(executed.contains("error: none"), "{executed}");
+        let failed = shown(Event::BatchInterrupted {
+            index: 2,
+            error: TxError {
+                kind: "insufficient_balance".into(),
+                message: "not <enough>".into(),
+            },
+        });
+        assert!(failed.contains("error: not &lt;enough&gt;"), "{failed}");
+        let swapped = shown(Event::HotkeySwapped {
+            coldkey: real,
+            old: delegate,
+            new: AccountId([3; 32]),
+            netuid: None,
+        });
+        assert!(swapped.contains("netuid: every subnet"), "{swapped}");
+        let committed = shown(Event::CommitmentSet {
+            netuid: 3,
+            hotkey: delegate,
+            bonds_reset: false,
+        });
+        assert!(
+            committed.contains(r#"netuid: <a href="/subnet/3">3</a>"#),
+            "{committed}"
+        );
+        let hash = H256([6; 32]);
+        let swap = shown(Event::ColdkeySwapAnnounced {
+            coldkey: real,
+            new_coldkey_hash: hash,
+            when: 9,
+        });
+        assert!(swap.contains(&format!(r#"title="{hash}""#)) && !swap.contains("/tx/"));
+        // A transaction's own hash still links to it.
+        let succeeded = shown(Event::TransactionSucceeded { hash });
+        assert!(succeeded.contains(&format!(r#"href="/tx/{hash}""#)));
+    }
 }

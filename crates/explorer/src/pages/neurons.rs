@@ -1,7 +1,7 @@
-//! A neuron: its standing on its subnet, its child and parent hotkeys, its charts, and the
-//! weights it gives and receives.
+//! A neuron: its standing on its subnet, its commitment, its child and parent hotkeys, its
+//! charts, and the weights it gives and receives.
 
-use super::subnets::{history, weighted_metagraph, WITH_WEIGHTS};
+use super::subnets::{commitment_fields, history, weighted_metagraph, WITH_WEIGHTS};
 use super::{finalized, names, Frame, PageError};
 use crate::html::{
     alpha, as_of, block_link, facts, group, neuron_link, num, page, proportion, share, subnet_link,
@@ -26,6 +26,18 @@ pub(crate) async fn neuron(
         .ok_or_else(|| PageError::NotFound(format!("no uid {uid} on subnet {netuid}")))?;
     let names = names(client, at).await?;
     let links = client.hotkey_links(n.hotkey, netuid, at).await?;
+    let commitment = client.commitments(netuid, Some(n.hotkey), at).await?;
+    // What this hotkey published for the subnet's validators to read, if anything.
+    let commitment = match commitment.commitments.first() {
+        Some(c) => format!(
+            "<h2>Commitment</h2>{}",
+            facts(&[
+                ("Published at block", block_link(c.block)),
+                ("Fields", commitment_fields(c, None)),
+            ])
+        ),
+        None => String::new(),
+    };
     let summary = facts(&[
         ("Subnet", subnet_link(netuid)),
         ("Uid", uid.to_string()),
@@ -129,7 +141,7 @@ pub(crate) async fn neuron(
         })
         .collect();
     let body = format!(
-        "{}{summary}<h2>Children and parents</h2>{}<h2>History</h2>{shares}{emission}<h2>Weights given</h2>{}<h2>Weights received</h2>{}<h2>Weights at recent epochs</h2>{}",
+        "{}{summary}{commitment}<h2>Children and parents</h2>{}<h2>History</h2>{shares}{emission}<h2>Weights given</h2>{}<h2>Weights received</h2>{}<h2>Weights at recent epochs</h2>{}",
         as_of(height),
         links_section(&links, &metagraph, &names),
         table("given", &["To uid", "Weight"], &given, true),

@@ -1,13 +1,15 @@
-//! Subnets: the list of them, a subnet with its metagraph, charts and weights, and the history
-//! of metagraphs that its charts and a neuron's are drawn from.
+//! Subnets: the list of them, a subnet with its metagraph, charts, weights and commitments, the
+//! history of metagraphs that its charts and a neuron's are drawn from, and how a commitment
+//! reads.
 
 use super::{finalized, names, Frame, PageError};
 use crate::html::{
-    alpha, as_of, block_link, esc, facts, group, neuron_link, num, page, price, share, subnet_link,
-    subnet_name, table, tao, yes_no, Names,
+    alpha, as_of, block_link, esc, facts, group, neuron_link, num, page, price, share, short_hash,
+    subnet_link, subnet_name, table, tao, yes_no, Names,
 };
 use crate::svg;
-use plexus_rpc::types::{BlockId, Metagraph, MetagraphOptions};
+use plexus_primitives::H256;
+use plexus_rpc::types::{BlockId, CommitmentEntry, Commitments, Metagraph, MetagraphOptions};
 use plexus_rpc::Client;
 
 /// Epochs of history the charts ask for.
@@ -199,6 +201,7 @@ pub(crate) async fn subnet(
         let named: Vec<(&str, Vec<f64>)> = s.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
         svg::lines(title, &xs, &named)
     };
+    let commitments = commitments_table(&client.commitments(netuid, None, at).await?, &names);
     let hp = serde_json::to_value(&info.hyperparameters).unwrap_or_default();
     let hp_rows: Vec<Vec<String>> = hp
         .as_object()
@@ -209,7 +212,7 @@ pub(crate) async fn subnet(
         })
         .unwrap_or_default();
     let body = format!(
-        r#"{}{summary}<h2>Metagraph</h2>{}<h2>Incentive over recent epochs</h2>{}<h2>Dividends over recent epochs</h2>{}<h2>Weights</h2>{}<h2>Hyperparameters</h2>{}"#,
+        r#"{}{summary}<h2>Metagraph</h2>{}<h2>Incentive over recent epochs</h2>{}<h2>Dividends over recent epochs</h2>{}<h2>Weights</h2>{}<h2>Commitments</h2>{commitments}<h2>Hyperparameters</h2>{}"#,
         as_of(height),
         table(
             "metagraph",
@@ -239,4 +242,201 @@ pub(crate) async fn subnet(
         &frame.chain,
         &body,
     ))
+}
+
+/// Every hotkey's newest commitment on the subnet, registered uids first; long fields are cut
+/// short, whole on hover.
+fn commitments_table(commitments: &Commitments, names: &Names) -> String {
+    let mut entries: Vec<&CommitmentEntry> = commitments.commitments.iter().collect();
+    entries.sort_by_key(|c| (c.uid.is_none(), c.uid, c.hotkey));
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|c| {
+            vec![
+                match c.uid {
+                    Some(uid) => num(uid, &neuron_link(commitments.netuid, uid)),
+                    // No longer registered: sorts after every uid.
+                    None => num(u32::from(u16::MAX) + 1, "—"),
+                },
+                names.link(&c.hotkey),
+                num(c.block, &block_link(c.block)),
+                commitment_fields(c, Some(FIELD_SHOWN)),
+            ]
+        })
+        .collect();
+    table(
+        "commitments",
+        &["Uid", "Hotkey", "Block", "Fields"],
+        &rows,
+        true,
+    )
+}
+
+/// Characters of a commitment field a table shows.
+const FIELD_SHOWN: usize = 64;
+
+/// A commitment's fields, one a line: bytes as text when they are printable UTF-8, else as
+/// hex; hashes named by their function (`sha256:0x…`); a bonds reset in words. Read from the
+/// fields' JSON form, the RPC's documented format, since the explorer does not link the
+/// runtime. Bytes longer than `limit` characters, if given, are cut short, whole on hover.
+pub(super) fn commitment_fields(entry: &CommitmentEntry, limit: Option<usize>) -> String {
+    let value = serde_json::to_value(&entry.fields).unwrap_or_default();
+    let fields: Vec<String> = value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|field| commitment_field(field, limit))
+        .collect();
+    if fields.is_empty() {
+        return r#"<span class="empty">no fields</span>"#.into();
+    }
+    fields.join("<br>")
+}
+
+fn commitment_field(field: &serde_json::Value, limit: Option<usize>) -> String {
+    // A field without contents: its name, in words (`reset_bonds`).
+    if let Some(word) = field.as_str() {
+        return esc(&word.replace('_', " "));
+    }
+    let tagged = field
+        .as_object()
+        .filter(|o| o.len() == 1)
+        .and_then(|o| o.iter().next());
+    match tagged {
+        Some((_, serde_json::Value::Array(items))) => {
+            let bytes: Option<Vec<u8>> = items
+                .iter()
+                .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                .collect();
+            match bytes {
+                Some(bytes) => bytes_html(&bytes, limit),
+                None => esc(&field.to_string()),
+            }
+        }
+        Some((kind, serde_json::Value::String(hash))) => match H256::from_hex(hash) {
+            Ok(hash) => short_hash(&format!("{kind}:"), &hash),
+            Err(_) => esc(&format!("{kind}:{hash}")),
+        },
+        _ => esc(&field.to_string()),
+    }
+}
+
+/// Bytes as the text they spell when it is printable, else as `0x` hex.
+fn bytes_html(bytes: &[u8], limit: Option<usize>) -> String {
+    if bytes.is_empty() {
+        return r#"<span class="empty">empty</span>"#.into();
+    }
+    let (text, class) = match std::str::from_utf8(bytes) {
+        Ok(text) if text.chars().all(printable) => (text.to_string(), ""),
+        _ => {
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            (format!("0x{hex}"), r#" class="mono""#)
+        }
+    };
+    match limit.filter(|&limit| text.chars().count() > limit) {
+        Some(limit) => {
+            let head: String = text.chars().take(limit.saturating_sub(1)).collect();
+            format!(
+                r#"<span{class} title="{}">{}…</span>"#,
+                esc(&text),
+                esc(&head)
+            )
+        }
+        None if class.is_empty() => esc(&text),
+        None => format!("<span{class}>{}</span>", esc(&text)),
+    }
+}
+
+/// Whether a character shows as itself: not a control character, and not one of the invisible
+/// ones that would hide or reorder the text around it (zero-width and direction marks).
+fn printable(c: char) -> bool {
+    !c.is_control()
+        && !matches!(
+            c,
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plexus_primitives::AccountId;
+    use plexus_runtime::CommitmentField;
+
+    fn entry(fields: Vec<CommitmentField>) -> CommitmentEntry {
+        CommitmentEntry {
+            hotkey: AccountId([1; 32]),
+            uid: Some(0),
+            block: 7,
+            fields,
+        }
+    }
+
+    /// Every kind of field reads as text, hex, a named hash or a word, and markup stays text.
+    #[test]
+    fn test_commitment_fields_read_as_text_hex_hashes_and_words() {
+        let hash = H256([0xab; 32]);
+        let fields = vec![
+            CommitmentField::Raw(b"<script>x</script>".to_vec()),
+            CommitmentField::BigRaw(vec![0, 1, 0xff]),
+            CommitmentField::Sha256(hash),
+            CommitmentField::ResetBonds,
+        ];
+        let shown = commitment_fields(&entry(fields), None);
+        let lines: Vec<&str> = shown.split("<br>").collect();
+        assert_eq!(lines[0], "&lt;script&gt;x&lt;/script&gt;");
+        assert_eq!(lines[1], r#"<span class="mono">0x0001ff</span>"#);
+        assert_eq!(
+            lines[2],
+            format!(r#"<span class="mono" title="sha256:{hash}">sha256:0xabababab…ababab</span>"#)
+        );
+        assert_eq!(lines[3], "reset bonds");
+        assert_eq!(lines.len(), 4);
+        for (field, name) in [
+            (CommitmentField::Blake2_256(hash), "blake2_256:0x"),
+            (CommitmentField::Keccak256(hash), "keccak256:0x"),
+            (CommitmentField::Sha3_256(hash), "sha3_256:0x"),
+        ] {
+            let shown = commitment_fields(&entry(vec![field]), None);
+            assert!(shown.contains(&format!(">{name}abab")), "{shown}");
+        }
+        assert!(commitment_fields(&entry(Vec::new()), None).contains("no fields"));
+        assert!(
+            commitment_fields(&entry(vec![CommitmentField::Raw(Vec::new())]), None)
+                .contains("empty")
+        );
+    }
+
+    /// Text that could hide or reorder what is around it, or break a line, is shown as hex.
+    #[test]
+    fn test_unprintable_text_is_hex() {
+        for text in ["a\u{202E}b", "line\nbreak", "zero\u{200B}width", "\u{0}"] {
+            let shown = commitment_fields(
+                &entry(vec![CommitmentField::Raw(text.as_bytes().to_vec())]),
+                None,
+            );
+            assert!(
+                shown.starts_with(r#"<span class="mono">0x"#),
+                "{text:?}: {shown}"
+            );
+        }
+        let shown = commitment_fields(&entry(vec![CommitmentField::Raw("τ ok".into())]), None);
+        assert_eq!(shown, "τ ok");
+    }
+
+    /// In a table a long field is cut short, and the whole of it is on hover, escaped.
+    #[test]
+    fn test_long_fields_cut_short_in_tables() {
+        let long = format!("\"{}", "x".repeat(99));
+        let field = entry(vec![CommitmentField::BigRaw(long.clone().into_bytes())]);
+        let shown = commitment_fields(&field, Some(10));
+        assert_eq!(
+            shown,
+            format!(
+                r#"<span title="&quot;{}">&quot;xxxxxxxx…</span>"#,
+                "x".repeat(99)
+            )
+        );
+        assert_eq!(commitment_fields(&field, None), esc(&long));
+    }
 }
