@@ -26,7 +26,7 @@ pub(crate) async fn set(ctx: &Context, args: SetIdentityArgs) -> Result<()> {
     };
     let net = Net::connect(ctx).await?;
     let signer = net::coldkey(ctx)?;
-    let coldkey = signer.account();
+    let coldkey = net::coldkey_account(ctx)?;
     let removing = identity == ChainIdentity::default();
     let tx = net
         .sign(
@@ -201,11 +201,12 @@ pub(crate) async fn set_subnet(ctx: &Context, args: SubnetIdentityArgs) -> Resul
     let net = Net::connect(ctx).await?;
     let subnet = net.subnet(netuid).await?;
     let signer = net::coldkey(ctx)?;
-    if subnet.summary.owner_coldkey != signer.account() {
+    let acting = net::coldkey_account(ctx)?;
+    if subnet.summary.owner_coldkey != acting {
         bail!(
             "only the owner of subnet {netuid} ({}) may describe it; this wallet's coldkey is {}",
             subnet.summary.owner_coldkey,
-            signer.account()
+            acting
         );
     }
     let tx = net

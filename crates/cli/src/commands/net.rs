@@ -143,6 +143,23 @@ impl Net {
             .map_err(|e| self.query_error(e))
     }
 
+    /// Signs `call`, asks `question` with the fee appended ("… (fee 0.0003 τ)?"), and submits
+    /// it with a spinner saying `what` is happening: the steps every command that sends one
+    /// transaction takes.
+    pub(crate) async fn send(
+        &self,
+        ctx: &Context,
+        signer: &Keypair,
+        call: Call,
+        question: &str,
+        what: &str,
+    ) -> Result<Receipt> {
+        let tx = self.sign(signer, call).await?;
+        let fee = self.fee(&tx).await?;
+        confirm(ctx, &format!("{question} (fee {})?", units::tao(fee)))?;
+        self.submit(ctx, &tx, what).await
+    }
+
     /// The fee `tx` pays (free calls pay none).
     pub(crate) async fn fee(&self, tx: &SignedTransaction) -> Result<Balance> {
         Ok(self

@@ -67,10 +67,7 @@ fn read_calls(path: &Path, many: bool) -> Result<Vec<Call>> {
 async fn send(ctx: &Context, call: Call, question: &str, done: &str) -> Result<()> {
     let net = Net::connect(ctx).await?;
     let signer = net::coldkey(ctx)?;
-    let tx = net.sign(&signer, call).await?;
-    let fee = net.fee(&tx).await?;
-    net::confirm(ctx, &format!("{question} (fee {})?", units::tao(fee)))?;
-    let receipt = net.submit(ctx, &tx, done).await?;
+    let receipt = net.send(ctx, &signer, call, question, done).await?;
     let value = receipt.json();
     ctx.out.result(value, || {
         if ctx.out.is_quiet() {

@@ -87,13 +87,15 @@ async fn register(ctx: &Context, args: &RootRegisterArgs) -> Result<()> {
     let hotkey = net::hotkey_or_wallet(ctx, args.hotkey_ss58.as_deref())?;
     let net = Net::connect(ctx).await?;
     let signer = net::coldkey(ctx)?;
-    let tx = net.sign(&signer, Call::RootRegister { hotkey }).await?;
-    let fee = net.fee(&tx).await?;
-    net::confirm(
-        ctx,
-        &format!("Register {hotkey} on root (fee {})?", units::tao(fee)),
-    )?;
-    let receipt = net.submit(ctx, &tx, "registering on root").await?;
+    let receipt = net
+        .send(
+            ctx,
+            &signer,
+            Call::RootRegister { hotkey },
+            &format!("Register {hotkey} on root"),
+            "registering on root",
+        )
+        .await?;
     let (uid, replaced) = receipt
         .events
         .iter()
@@ -182,7 +184,7 @@ async fn claimable(ctx: &Context, args: &RootClaimableArgs) -> Result<()> {
 async fn claim(ctx: &Context, args: &RootClaimArgs) -> Result<()> {
     let net = Net::connect(ctx).await?;
     let signer = net::coldkey(ctx)?;
-    let coldkey = signer.account();
+    let coldkey = net::coldkey_account(ctx)?;
     let mut netuids: Vec<NetUid> = args.netuids.clone();
     if netuids.is_empty() {
         // The subnets with most owed, summed over hotkeys.
@@ -212,24 +214,20 @@ async fn claim(ctx: &Context, args: &RootClaimArgs) -> Result<()> {
         bail!("at most {MAX_CLAIM_SUBNETS} subnets per claim");
     }
     let list: Vec<String> = netuids.iter().map(u16::to_string).collect();
-    let tx = net
-        .sign(
+    let receipt = net
+        .send(
+            ctx,
             &signer,
             Call::ClaimRoot {
                 subnets: netuids.clone(),
             },
+            &format!(
+                "Claim the root dividends of {coldkey} from subnets {}",
+                list.join(",")
+            ),
+            "claiming",
         )
         .await?;
-    let fee = net.fee(&tx).await?;
-    net::confirm(
-        ctx,
-        &format!(
-            "Claim the root dividends of {coldkey} from subnets {} (fee {})?",
-            list.join(","),
-            units::tao(fee)
-        ),
-    )?;
-    let receipt = net.submit(ctx, &tx, "claiming").await?;
     let claimed: Vec<_> = receipt
         .events
         .iter()
@@ -284,24 +282,18 @@ async fn claim_type(ctx: &Context, args: &RootClaimTypeArgs) -> Result<()> {
     };
     let net = Net::connect(ctx).await?;
     let signer = net::coldkey(ctx)?;
-    let coldkey = signer.account();
-    let tx = net
-        .sign(
+    let coldkey = net::coldkey_account(ctx)?;
+    let receipt = net
+        .send(
+            ctx,
             &signer,
             Call::SetRootClaimType {
                 claim_type: claim_type.clone(),
             },
+            &format!("Set how root dividends of {coldkey} are claimed"),
+            "setting the claim type",
         )
         .await?;
-    let fee = net.fee(&tx).await?;
-    net::confirm(
-        ctx,
-        &format!(
-            "Set how root dividends of {coldkey} are claimed (fee {})?",
-            units::tao(fee)
-        ),
-    )?;
-    let receipt = net.submit(ctx, &tx, "setting the claim type").await?;
     let mut value = receipt.json();
     value["coldkey"] = json!(coldkey);
     value["claim_type"] = json!(claim_type);

@@ -684,13 +684,7 @@ async fn swap_coldkey(ctx: &Context, cmd: crate::cli::SwapColdkeyCommand) -> Res
     };
     let net = Net::connect(ctx).await?;
     let signer = net::coldkey(ctx)?;
-    let tx = net.sign(&signer, call).await?;
-    let fee = net.fee(&tx).await?;
-    net::confirm(
-        ctx,
-        &format!("{question} (fee {})?", crate::units::tao(fee)),
-    )?;
-    let receipt = net.submit(ctx, &tx, done).await?;
+    let receipt = net.send(ctx, &signer, call, &question, done).await?;
     let value = receipt.json();
     ctx.out.result(value, || {
         if ctx.out.is_quiet() {
