@@ -1656,6 +1656,77 @@ fn test_proxies_and_batches_through_the_binary() {
         &["wallet", "swap-hotkey", "next"],
         "the signer does not own this hotkey",
     );
+
+    // A keyless account that Alice alone acts for, funded, spent from, and removed.
+    let created = ok_json(&env, &chain, "alice", &["proxy", "create-pure"]);
+    let pure: AccountId = created["pure"].as_str().unwrap().parse().unwrap();
+    let pure_text = pure.to_string();
+    ok_json(
+        &env,
+        &chain,
+        "charlie",
+        &["transfer", "--dest", &pure_text, "--amount", "3"],
+    );
+    let dave_before = rt.block_on(client.account(dave, None)).unwrap().balance;
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "--proxy-for",
+            &pure_text,
+            "transfer",
+            "--dest",
+            &dave.to_string(),
+            "--amount",
+            "1",
+        ],
+    );
+    assert_eq!(
+        rt.block_on(client.account(dave, None)).unwrap().balance,
+        dave_before + RAO_PER_TAO
+    );
+    fails_with(
+        &env,
+        &chain,
+        "charlie",
+        &[
+            "--proxy-for",
+            &pure_text,
+            "transfer",
+            "--dest",
+            &dave.to_string(),
+            "--amount",
+            "1",
+        ],
+        "not a proxy",
+    );
+    let height = created["height"].as_u64().unwrap().to_string();
+    let ext_index = created["ext_index"].as_u64().unwrap().to_string();
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "proxy",
+            "kill-pure",
+            "--pure",
+            &pure_text,
+            "--height",
+            &height,
+            "--ext-index",
+            &ext_index,
+        ],
+    );
+    assert!(rt
+        .block_on(client.proxies(pure, None))
+        .unwrap()
+        .proxies
+        .is_empty());
+    assert_eq!(
+        rt.block_on(client.proxies(alice, None)).unwrap().reserved,
+        0
+    );
 }
 
 /// Coldkey swaps as users run them: one announced, refused everything else, and executed after

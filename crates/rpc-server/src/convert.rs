@@ -265,6 +265,18 @@ pub(crate) fn event(e: &Event) -> types::Event {
             error: tx_error(&error),
         },
         Event::BatchCompleted { errors } => T::BatchCompleted { errors },
+        Event::PureCreated {
+            pure,
+            spawner,
+            proxy_type,
+            index,
+        } => T::PureCreated {
+            pure,
+            spawner,
+            proxy_type,
+            index,
+        },
+        Event::PureKilled { pure, spawner } => T::PureKilled { pure, spawner },
         Event::ColdkeySwapAnnounced {
             coldkey,
             new_coldkey_hash,

@@ -300,6 +300,24 @@ pub enum Event {
         /// Why the call failed, if it did.
         error: Option<DispatchError>,
     },
+    /// A pure (keyless) account was created, with its spawner as its proxy.
+    PureCreated {
+        /// The new account.
+        pure: AccountId,
+        /// Who created it.
+        spawner: AccountId,
+        /// What the spawner may do for it.
+        proxy_type: crate::ProxyType,
+        /// Its index.
+        index: u16,
+    },
+    /// A pure account was removed.
+    PureKilled {
+        /// The account.
+        pure: AccountId,
+        /// Who created it.
+        spawner: AccountId,
+    },
     /// A delayed delegate announced a call.
     ProxyAnnounced {
         /// The account.
@@ -393,6 +411,9 @@ impl Event {
             | Self::ProxyRemoved { real, delegate, .. }
             | Self::ProxyExecuted { real, delegate, .. }
             | Self::ProxyAnnounced { real, delegate, .. } => vec![*real, *delegate],
+            Self::PureCreated { pure, spawner, .. } | Self::PureKilled { pure, spawner } => {
+                vec![*pure, *spawner]
+            }
             Self::BatchInterrupted { .. }
             | Self::BatchItemFailed { .. }
             | Self::BatchCompleted { .. } => Vec::new(),
@@ -505,6 +526,8 @@ impl Event {
             | Self::ColdkeySwapDisputed { .. }
             | Self::ColdkeySwapCleared { .. }
             | Self::ColdkeySwapped { .. }
+            | Self::PureCreated { .. }
+            | Self::PureKilled { .. }
             | Self::DelegateTakeSet { .. } => Vec::new(),
             Self::HotkeySwapped { netuid, .. } => netuid.iter().copied().collect(),
         }

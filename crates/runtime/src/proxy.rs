@@ -92,7 +92,7 @@ impl ProxyType {
             C::AddProxy { proxy_type, .. } | C::RemoveProxy { proxy_type, .. } => {
                 return self.is_superset(*proxy_type)
             }
-            C::RemoveProxies => return self == ProxyType::Any,
+            C::RemoveProxies | C::KillPure { .. } => return self == ProxyType::Any,
             _ => {}
         }
         let moves_funds = matches!(

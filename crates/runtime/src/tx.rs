@@ -407,6 +407,33 @@ pub enum Call {
     /// Coldkey: withdraw its announcement, once the reannouncement delay has passed too.
     #[codec(index = 96)]
     ClearColdkeySwapAnnouncement,
+    /// Any account: create a keyless ("pure") account whose only proxy is the signer, of
+    /// `proxy_type`; its address follows from the signer, this block, this transaction's
+    /// position and `index`. Reserves a deposit from the signer.
+    #[codec(index = 97)]
+    CreatePure {
+        /// What the signer may do for it.
+        proxy_type: crate::ProxyType,
+        /// Announcement delay, blocks.
+        delay: BlockNumber,
+        /// Tells apart several created in one transaction.
+        index: u16,
+    },
+    /// The pure account itself (through its proxy): remove it, returning the deposit to its
+    /// spawner. Its funds are lost with it, so empty it first.
+    #[codec(index = 98)]
+    KillPure {
+        /// Who created it.
+        spawner: AccountId,
+        /// The type it was created with.
+        proxy_type: crate::ProxyType,
+        /// Its index.
+        index: u16,
+        /// The block it was created in.
+        height: BlockNumber,
+        /// The position of the creating transaction in that block.
+        ext_index: u32,
+    },
     /// Calls in order, stopping at the first that fails (those before it stay done).
     #[codec(index = 88)]
     Batch {
@@ -565,6 +592,8 @@ impl Call {
             Self::SwapColdkeyAnnounced { .. } => "swap_coldkey_announced",
             Self::DisputeColdkeySwap => "dispute_coldkey_swap",
             Self::ClearColdkeySwapAnnouncement => "clear_coldkey_swap_announcement",
+            Self::CreatePure { .. } => "create_pure",
+            Self::KillPure { .. } => "kill_pure",
             Self::Batch { .. } => "batch",
             Self::BatchAll { .. } => "batch_all",
             Self::ForceBatch { .. } => "force_batch",

@@ -357,6 +357,43 @@ pub(crate) enum ProxyCommand {
     Execute(ProxyExecuteArgs),
     /// As the real account: veto a call a delegate announced.
     Reject(ProxyRejectArgs),
+    /// Create a keyless account whose only proxy is the wallet's coldkey; prints its address
+    /// and what `kill-pure` needs.
+    CreatePure(PureArgs),
+    /// Remove a keyless account made with `create-pure` (its funds are lost: empty it first).
+    KillPure(KillPureArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct PureArgs {
+    /// What the wallet may do for it.
+    #[arg(long = "type", value_enum, default_value = "any")]
+    pub(crate) proxy_type: ProxyKind,
+    /// Announcement delay, blocks.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) delay: u64,
+    /// Tells apart several created in one transaction.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) index: u16,
+}
+
+#[derive(Args)]
+pub(crate) struct KillPureArgs {
+    /// The pure account.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) pure: String,
+    /// The type it was created with.
+    #[arg(long = "type", value_enum, default_value = "any")]
+    pub(crate) proxy_type: ProxyKind,
+    /// Its index.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) index: u16,
+    /// The block it was created in.
+    #[arg(long)]
+    pub(crate) height: u64,
+    /// The position of the creating transaction in that block.
+    #[arg(long)]
+    pub(crate) ext_index: u32,
 }
 
 /// The kinds of proxies.

@@ -4,8 +4,8 @@
 use super::net::{self, Net};
 use super::Context;
 use crate::cli::{
-    BatchArgs, BatchKind, ProxyAnnounceArgs, ProxyArgs, ProxyCommand, ProxyExecuteArgs, ProxyKind,
-    ProxyListArgs, ProxyRejectArgs, ProxyRemoveArgs,
+    BatchArgs, BatchKind, KillPureArgs, ProxyAnnounceArgs, ProxyArgs, ProxyCommand,
+    ProxyExecuteArgs, ProxyKind, ProxyListArgs, ProxyRejectArgs, ProxyRemoveArgs, PureArgs,
 };
 use crate::units;
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -23,6 +23,8 @@ pub(crate) async fn run(ctx: &Context, cmd: ProxyCommand) -> Result<()> {
         ProxyCommand::Announce(args) => announce(ctx, &args).await,
         ProxyCommand::Execute(args) => execute(ctx, &args).await,
         ProxyCommand::Reject(args) => reject(ctx, &args).await,
+        ProxyCommand::CreatePure(args) => create_pure(ctx, &args).await,
+        ProxyCommand::KillPure(args) => kill_pure(ctx, &args).await,
     }
 }
 
@@ -220,6 +222,82 @@ async fn reject(ctx: &Context, args: &ProxyRejectArgs) -> Result<()> {
         },
         &format!("Reject the call {call_hash} that {delegate} announced"),
         "announcement rejected",
+    )
+    .await
+}
+
+async fn create_pure(ctx: &Context, args: &PureArgs) -> Result<()> {
+    let proxy_type = proxy_type(args.proxy_type);
+    let net = Net::connect(ctx).await?;
+    let signer = net::coldkey(ctx)?;
+    let call = Call::CreatePure {
+        proxy_type,
+        delay: args.delay,
+        index: args.index,
+    };
+    let receipt = net
+        .send(
+            ctx,
+            &signer,
+            call,
+            "Create a keyless account with this coldkey as its proxy (reserves a deposit)",
+            "creating the account",
+        )
+        .await?;
+    let pure = receipt
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::PureCreated { pure, .. } => Some(*pure),
+            _ => None,
+        })
+        .ok_or_else(|| anyhow!("the node reported no new account"))?;
+    // Where the creating transaction sits in its block, which `kill-pure` needs.
+    let block = net
+        .client()
+        .block(plexus_rpc::types::BlockId::Number(receipt.block))
+        .await
+        .map_err(|e| net.query_error(e))?
+        .ok_or_else(|| anyhow!("block {} is gone", receipt.block))?;
+    let ext_index = block
+        .transactions
+        .iter()
+        .position(|t| t.hash == receipt.hash)
+        .ok_or_else(|| anyhow!("the transaction is not in block {}", receipt.block))?;
+    let mut value = receipt.json();
+    value["pure"] = json!(pure);
+    value["height"] = json!(receipt.block);
+    value["ext_index"] = json!(ext_index);
+    value["index"] = json!(args.index);
+    ctx.out.result(value, || {
+        format!(
+            "Keyless account {pure} created {}.\nAct for it with `plexus --proxy-for {pure} …`; remove it with `plexus proxy kill-pure --pure {pure} --index {} --height {} --ext-index {ext_index}`.\n",
+            receipt.text(),
+            args.index,
+            receipt.block
+        )
+    })?;
+    Ok(())
+}
+
+async fn kill_pure(ctx: &Context, args: &KillPureArgs) -> Result<()> {
+    let pure = net::parse_address(&args.pure, "pure account")?;
+    let call = Call::Proxy {
+        real: pure,
+        force_proxy_type: None,
+        call: Box::new(Call::KillPure {
+            spawner: net::coldkey_account(ctx)?,
+            proxy_type: proxy_type(args.proxy_type),
+            index: args.index,
+            height: args.height,
+            ext_index: args.ext_index,
+        }),
+    };
+    send(
+        ctx,
+        call,
+        &format!("Remove the keyless account {pure} (what it holds is lost)"),
+        "account removed",
     )
     .await
 }

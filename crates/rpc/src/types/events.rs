@@ -221,6 +221,15 @@ pub enum Event {
         delegate: AccountId,
         error: Option<TxError>,
     },
+    /// A pure (keyless) account was created, with its spawner as its proxy.
+    PureCreated {
+        pure: AccountId,
+        spawner: AccountId,
+        proxy_type: ProxyType,
+        index: u16,
+    },
+    /// A pure account was removed.
+    PureKilled { pure: AccountId, spawner: AccountId },
     /// A delayed delegate announced a call by its hash.
     ProxyAnnounced {
         real: AccountId,

@@ -275,6 +275,18 @@ fn dispatch_call(
             delay,
         } => cx.remove_proxy(*delegate, *proxy_type, *delay),
         Call::RemoveProxies => cx.remove_proxies(),
+        Call::CreatePure {
+            proxy_type,
+            delay,
+            index,
+        } => cx.create_pure(*proxy_type, *delay, *index),
+        Call::KillPure {
+            spawner,
+            proxy_type,
+            index,
+            height,
+            ext_index,
+        } => cx.kill_pure(*spawner, *proxy_type, *index, *height, *ext_index),
         Call::Proxy {
             real,
             force_proxy_type,

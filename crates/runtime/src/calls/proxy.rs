@@ -141,6 +141,73 @@ impl Context<'_> {
         Ok(())
     }
 
+    pub(crate) fn create_pure(
+        &mut self,
+        proxy_type: ProxyType,
+        delay: BlockNumber,
+        index: u16,
+    ) -> Result<(), DispatchError> {
+        let ext_index = match self.phase {
+            crate::Phase::Transaction(i) => i,
+            crate::Phase::Initialization => 0,
+        };
+        let pure = pure_account(&self.who, proxy_type, index, self.block, ext_index);
+        if self.state.proxies.contains(&pure) || self.state.balance(&pure) > 0 {
+            return Err(DispatchError::DuplicateProxy);
+        }
+        let deposit = deposit(1, PROXY_DEPOSIT_BASE, PROXY_DEPOSIT_FACTOR);
+        self.rebalance_deposit(0, deposit)?;
+        self.state.proxies.insert(
+            pure,
+            crate::proxy::Proxies {
+                proxies: vec![ProxyDefinition {
+                    delegate: self.who,
+                    proxy_type,
+                    delay,
+                }],
+                deposit,
+            },
+        );
+        self.state.pure_spawners.insert(pure, self.who);
+        self.emit(Event::PureCreated {
+            pure,
+            spawner: self.who,
+            proxy_type,
+            index,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn kill_pure(
+        &mut self,
+        spawner: AccountId,
+        proxy_type: ProxyType,
+        index: u16,
+        height: BlockNumber,
+        ext_index: u32,
+    ) -> Result<(), DispatchError> {
+        let pure = pure_account(&spawner, proxy_type, index, height, ext_index);
+        if pure != self.who || self.state.pure_spawners.get(&pure) != Some(&spawner) {
+            return Err(DispatchError::NotProxy);
+        }
+        self.state.pure_spawners.remove(&pure);
+        let list = self.state.proxies.remove(&pure).unwrap_or_default();
+        // The creation deposit was the spawner's; what the pure account added since was its
+        // own.
+        let spawner_part = deposit(1, PROXY_DEPOSIT_BASE, PROXY_DEPOSIT_FACTOR);
+        let own_part = list.deposit.saturating_sub(spawner_part);
+        self.rebalance_deposit(own_part, 0)?;
+        self.deposit(spawner, spawner_part);
+        let reserved = self.state.reserved(&spawner).saturating_sub(spawner_part);
+        if reserved == 0 {
+            self.state.reserved.remove(&spawner);
+        } else {
+            self.state.reserved.insert(spawner, reserved);
+        }
+        self.emit(Event::PureKilled { pure, spawner });
+        Ok(())
+    }
+
     /// The signer's proxy definition for `real`, of `force` type if given.
     fn definition(
         &self,
@@ -373,4 +440,25 @@ impl Context<'_> {
         self.emit(Event::BatchCompleted { errors: failed });
         Ok(())
     }
+}
+
+/// A pure account's address: BLAKE2b-256 of what makes its creation unique.
+pub(crate) fn pure_account(
+    spawner: &AccountId,
+    proxy_type: ProxyType,
+    index: u16,
+    height: BlockNumber,
+    ext_index: u32,
+) -> AccountId {
+    use parity_scale_codec::Encode;
+    let seed = (
+        b"modlpy/proxy____",
+        spawner,
+        height,
+        ext_index,
+        proxy_type,
+        index,
+    )
+        .encode();
+    AccountId(plexus_primitives::blake2_256(&seed).0)
 }

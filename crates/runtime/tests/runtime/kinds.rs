@@ -812,6 +812,8 @@ fn every_call_is_listed(call: &Call) {
         | Call::ProxyAnnounced { .. }
         | Call::SetCommitment { .. }
         | Call::SwapHotkey { .. }
+        | Call::CreatePure { .. }
+        | Call::KillPure { .. }
         | Call::AnnounceColdkeySwap { .. }
         | Call::SwapColdkeyAnnounced { .. }
         | Call::DisputeColdkeySwap
@@ -1130,6 +1132,24 @@ fn test_call_names_are_frozen() {
         (
             Call::ClearColdkeySwapAnnouncement,
             "clear_coldkey_swap_announcement",
+        ),
+        (
+            Call::CreatePure {
+                proxy_type: plexus_runtime::ProxyType::Any,
+                delay: 0,
+                index: 0,
+            },
+            "create_pure",
+        ),
+        (
+            Call::KillPure {
+                spawner: AccountId([0; 32]),
+                proxy_type: plexus_runtime::ProxyType::Any,
+                index: 0,
+                height: 0,
+                ext_index: 0,
+            },
+            "kill_pure",
         ),
         (Call::Batch { calls: vec![] }, "batch"),
         (Call::BatchAll { calls: vec![] }, "batch_all"),

@@ -475,3 +475,88 @@ fn test_the_bounds_on_announcements_and_batches() {
         DispatchError::TooManyCalls { max: 10_922 }
     );
 }
+
+#[test]
+fn test_a_pure_account_is_used_only_through_its_spawner_and_killed_through_it() {
+    let (mut net, _) = network();
+    let create = |index| Call::CreatePure {
+        proxy_type: ProxyType::Any,
+        delay: 0,
+        index,
+    };
+    let events = net.ok(REAL, create(0));
+    let pure = events
+        .iter()
+        .find_map(|e| match e {
+            Event::PureCreated { pure, .. } => Some(*pure),
+            _ => None,
+        })
+        .unwrap();
+    let height = net.block_number();
+    let deposit = PROXY_DEPOSIT_BASE + PROXY_DEPOSIT_FACTOR;
+    assert_eq!(net.chain.state().reserved(&account(REAL)), deposit);
+    // The same index twice in one transaction is the same account.
+    assert_eq!(
+        net.fails(
+            REAL,
+            Call::BatchAll {
+                calls: vec![create(1), create(1)]
+            }
+        ),
+        DispatchError::DuplicateProxy
+    );
+    // Funded, it pays out only through its spawner.
+    net.ok(
+        3,
+        Call::TransferKeepAlive {
+            dest: pure,
+            value: 10 * TAO,
+        },
+    );
+    let as_pure = |call: Call| Call::Proxy {
+        real: pure,
+        force_proxy_type: None,
+        call: Box::new(call),
+    };
+    let before = net.chain.state().balance(&account(9));
+    let events = net.ok(
+        REAL,
+        as_pure(Call::TransferAll {
+            dest: account(9),
+            keep_alive: false,
+        }),
+    );
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::ProxyExecuted { error: None, .. })));
+    assert_eq!(net.chain.state().balance(&account(9)), before + 10 * TAO);
+    assert_eq!(
+        net.fails(DELEGATE, as_pure(Call::RemoveProxies)),
+        DispatchError::NotProxy
+    );
+    // Killed through itself, with the right birth details only; the deposit comes back.
+    let kill = |index| Call::KillPure {
+        spawner: account(REAL),
+        proxy_type: ProxyType::Any,
+        index,
+        height,
+        ext_index: 0,
+    };
+    let events = net.ok(REAL, as_pure(kill(5)));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::ProxyExecuted {
+            error: Some(DispatchError::NotProxy),
+            ..
+        }
+    )));
+    net.ok(REAL, as_pure(kill(0)));
+    assert!(net.chain.state().proxies(&pure).proxies.is_empty());
+    assert_eq!(net.chain.state().reserved(&account(REAL)), 0);
+    assert_eq!(
+        net.fails(REAL, as_pure(Call::RemoveProxies)),
+        DispatchError::NotProxy
+    );
+    net.assert_supply_conserved();
+    assert_eq!(net.chain.state().check_supply(), Ok(()));
+}
