@@ -48,12 +48,23 @@ impl Context<'_> {
             .reserved(&self.who)
             .saturating_add(new)
             .saturating_sub(old);
-        if reserved == 0 {
-            self.state.reserved.remove(&self.who);
-        } else {
-            self.state.reserved.insert(self.who, reserved);
-        }
+        self.set_reserved(self.who, reserved);
         Ok(())
+    }
+
+    /// Returns `amount` of `owner`'s reserved deposit to its free balance.
+    fn unreserve(&mut self, owner: AccountId, amount: Balance) {
+        self.deposit(owner, amount);
+        let reserved = self.state.reserved(&owner).saturating_sub(amount);
+        self.set_reserved(owner, reserved);
+    }
+
+    fn set_reserved(&mut self, owner: AccountId, reserved: Balance) {
+        if reserved == 0 {
+            self.state.reserved.remove(&owner);
+        } else {
+            self.state.reserved.insert(owner, reserved);
+        }
     }
 
     pub(crate) fn add_proxy(
@@ -197,13 +208,7 @@ impl Context<'_> {
         let spawner_part = deposit(1, PROXY_DEPOSIT_BASE, PROXY_DEPOSIT_FACTOR);
         let own_part = list.deposit.saturating_sub(spawner_part);
         self.rebalance_deposit(own_part, 0)?;
-        self.deposit(spawner, spawner_part);
-        let reserved = self.state.reserved(&spawner).saturating_sub(spawner_part);
-        if reserved == 0 {
-            self.state.reserved.remove(&spawner);
-        } else {
-            self.state.reserved.insert(spawner, reserved);
-        }
+        self.unreserve(spawner, spawner_part);
         self.emit(Event::PureKilled { pure, spawner });
         Ok(())
     }
@@ -314,14 +319,7 @@ impl Context<'_> {
             self.rebalance_deposit(list.deposit, new)?;
         } else {
             // A rejection only ever shrinks the delegate's list: return the difference.
-            let back = list.deposit.saturating_sub(new);
-            self.deposit(delegate, back);
-            let reserved = self.state.reserved(&delegate).saturating_sub(back);
-            if reserved == 0 {
-                self.state.reserved.remove(&delegate);
-            } else {
-                self.state.reserved.insert(delegate, reserved);
-            }
+            self.unreserve(delegate, list.deposit.saturating_sub(new));
         }
         list.deposit = new;
         if list.announcements.is_empty() {
