@@ -84,6 +84,8 @@ pub struct ChainParams {
     pub max_root_validators: u16,
     /// Blocks between two hotkey swaps of one coldkey.
     pub hotkey_swap_rate_limit: u64,
+    /// Blocks between two hotkey swaps of one coldkey that touch the same subnet.
+    pub hotkey_swap_subnet_interval: u64,
     /// Blocks between announcing a coldkey swap and making it.
     pub coldkey_swap_announcement_delay: u64,
     /// Blocks after that before the announcement may be replaced or cleared.
@@ -125,6 +127,7 @@ impl Default for ChainParams {
             childkey_take_rate_limit: 216_000,
             max_root_validators: 64,
             hotkey_swap_rate_limit: 1_000,
+            hotkey_swap_subnet_interval: 7_200,
             coldkey_swap_announcement_delay: 36_000,
             coldkey_swap_reannouncement_delay: 7_200,
         }

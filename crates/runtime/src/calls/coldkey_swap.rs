@@ -230,5 +230,15 @@ impl Context<'_> {
         if let Some(at) = s.hotkey_swapped_at.remove(&old) {
             s.hotkey_swapped_at.insert(new, at);
         }
+        let swapped_on: Vec<(u16, u64)> = s
+            .hotkey_swapped_on
+            .iter()
+            .filter(|((_, c), _)| *c == old)
+            .map(|((n, _), at)| (*n, *at))
+            .collect();
+        for (netuid, at) in swapped_on {
+            s.hotkey_swapped_on.remove(&(netuid, old));
+            s.hotkey_swapped_on.insert((netuid, new), at);
+        }
     }
 }

@@ -44,6 +44,26 @@ impl Context<'_> {
             }
             None => self.state.subnets().map(|(n, _)| n).collect(),
         };
+        // The subnets the swap changes: all given, for a one-subnet swap; otherwise those the
+        // old hotkey sits on or has links on.
+        let touched: Vec<NetUid> = netuids
+            .iter()
+            .copied()
+            .filter(|n| {
+                only.is_some()
+                    || self.state.uid(*n, &old).is_some()
+                    || self.state.child_keys.contains(&(old, *n))
+                    || self.state.parent_keys.contains(&(old, *n))
+            })
+            .collect();
+        for netuid in &touched {
+            if let Some(last) = self.state.hotkey_swapped_on.get(&(*netuid, self.who)) {
+                let allowed_at = last.saturating_add(params.hotkey_swap_subnet_interval);
+                if self.block < allowed_at {
+                    return Err(DispatchError::RateLimited { allowed_at });
+                }
+            }
+        }
         for netuid in &netuids {
             if let Some(uid) = self.state.uid(*netuid, &new) {
                 return Err(DispatchError::AlreadyRegistered {
@@ -70,6 +90,11 @@ impl Context<'_> {
         self.withdraw(cost)?;
         self.state.reduce_issuance(cost);
         self.state.hotkey_swapped_at.insert(self.who, self.block);
+        for netuid in touched {
+            self.state
+                .hotkey_swapped_on
+                .insert((netuid, self.who), self.block);
+        }
         // Ownership: the new hotkey is the coldkey's; on every subnet the old one is no longer.
         if self.state.hotkey_owner(&new).is_none() {
             self.state.hotkey_owner.insert(new, self.who);

@@ -239,6 +239,9 @@ state! {
     coldkey_swaps: Map<AccountId, crate::types::ColdkeySwap>,
     /// Block of each coldkey's last hotkey swap (rate limit).
     hotkey_swapped_at: Map<AccountId, BlockNumber>,
+    /// Block of each coldkey's last hotkey swap touching each subnet (a longer interval, per
+    /// subnet), as (netuid, coldkey).
+    hotkey_swapped_on: Map<(NetUid, AccountId), BlockNumber>,
     /// Hotkeys registered on root, by uid (at most `max_root_validators`), with the block each
     /// registered at.
     root_validators: Map<Uid, (AccountId, BlockNumber)>,

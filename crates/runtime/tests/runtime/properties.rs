@@ -306,13 +306,14 @@ fn view(
     state: &plexus_runtime::State,
     rename: Option<(plexus_primitives::AccountId, plexus_primitives::AccountId)>,
 ) -> std::collections::BTreeMap<(&'static str, Vec<u8>), Vec<u8>> {
-    const PAID: [&str; 7] = [
+    const PAID: [&str; 8] = [
         "system",
         "globals",
         "balances",
         "nonces",
         "block_hashes",
         "hotkey_swapped_at",
+        "hotkey_swapped_on",
         "coldkey_swaps",
     ];
     let replace = |bytes: Vec<u8>| match rename {

@@ -164,6 +164,25 @@ fn test_each_proxy_type_allows_exactly_its_calls_alone_in_a_batch_and_in_a_batch
             } else {
                 assert_eq!(by_batch, denied, "{proxy_type:?} batch of {name}");
             }
+            // A batch of proxy calls, signed by the delegate: each judged by the proxy type.
+            let events = net.ok(
+                DELEGATE,
+                Call::Batch {
+                    calls: vec![proxy(call.clone())],
+                },
+            );
+            let in_batch = events
+                .iter()
+                .find_map(|e| match e {
+                    Event::ProxyExecuted { error, .. } => Some(error.clone()),
+                    _ => None,
+                })
+                .expect("a ProxyExecuted event");
+            if allowed(proxy_type, name) {
+                assert_ne!(in_batch, denied, "{proxy_type:?} proxy in a batch: {name}");
+            } else {
+                assert_eq!(in_batch, denied, "{proxy_type:?} proxy in a batch: {name}");
+            }
             net.assert_supply_conserved();
         }
     }

@@ -119,6 +119,14 @@ fn test_hotkey_swap_failures_are_named() {
             allowed_at: at + 1_000
         }
     );
+    // After the coldkey's limit, the subnet's longer interval still holds for that subnet.
+    net.advance_to(at + 1_000);
+    assert_eq!(
+        net.fails(2, swap(150, 151, Some(one))),
+        DispatchError::RateLimited {
+            allowed_at: at + 7_200
+        }
+    );
     net.assert_supply_conserved();
 }
 
