@@ -166,8 +166,13 @@ impl Context<'_> {
         if self.state.proxies.contains(&pure) || self.state.balance(&pure) > 0 {
             return Err(DispatchError::DuplicateProxy);
         }
+        // The spawner pays the deposit, and it is held as the pure account's own: a proxy
+        // list's deposit is always its owner's reservation.
         let deposit = deposit(1, PROXY_DEPOSIT_BASE, PROXY_DEPOSIT_FACTOR);
         self.rebalance_deposit(0, deposit)?;
+        let spawner_left = self.state.reserved(&self.who).saturating_sub(deposit);
+        self.set_reserved(self.who, spawner_left);
+        self.set_reserved(pure, deposit);
         self.state.proxies.insert(
             pure,
             crate::proxy::Proxies {
@@ -179,7 +184,6 @@ impl Context<'_> {
                 deposit,
             },
         );
-        self.state.pure_spawners.insert(pure, self.who);
         self.emit(Event::PureCreated {
             pure,
             spawner: self.who,
@@ -189,6 +193,8 @@ impl Context<'_> {
         Ok(())
     }
 
+    /// The pure account itself removes itself: its birth details must give its address. Its
+    /// proxy deposit goes back to the spawner.
     pub(crate) fn kill_pure(
         &mut self,
         spawner: AccountId,
@@ -198,17 +204,13 @@ impl Context<'_> {
         ext_index: u32,
     ) -> Result<(), DispatchError> {
         let pure = pure_account(&spawner, proxy_type, index, height, ext_index);
-        if pure != self.who || self.state.pure_spawners.get(&pure) != Some(&spawner) {
+        if pure != self.who {
             return Err(DispatchError::NotProxy);
         }
-        self.state.pure_spawners.remove(&pure);
         let list = self.state.proxies.remove(&pure).unwrap_or_default();
-        // The creation deposit was the spawner's; what the pure account added since was its
-        // own.
-        let spawner_part = deposit(1, PROXY_DEPOSIT_BASE, PROXY_DEPOSIT_FACTOR);
-        let own_part = list.deposit.saturating_sub(spawner_part);
-        self.rebalance_deposit(own_part, 0)?;
-        self.unreserve(spawner, spawner_part);
+        let left = self.state.reserved(&pure).saturating_sub(list.deposit);
+        self.set_reserved(pure, left);
+        self.deposit(spawner, list.deposit);
         self.emit(Event::PureKilled { pure, spawner });
         Ok(())
     }

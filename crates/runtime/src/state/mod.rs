@@ -227,8 +227,6 @@ state! {
     reserved: Map<AccountId, Balance>,
     /// `Proxy.Proxies`: each real account's proxies.
     proxies: Map<AccountId, crate::proxy::Proxies>,
-    /// Each pure (keyless) account and who created it.
-    pure_spawners: Map<AccountId, AccountId>,
     /// `Proxy.Announcements`: each delegate's pending announcements.
     announcements: Map<AccountId, crate::proxy::Announcements>,
     /// `Commitments.CommitmentOf`: each hotkey's newest commitment on each subnet.

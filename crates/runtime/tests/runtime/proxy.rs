@@ -513,7 +513,9 @@ fn test_a_pure_account_is_used_only_through_its_spawner_and_killed_through_it() 
         .unwrap();
     let height = net.block_number();
     let deposit = PROXY_DEPOSIT_BASE + PROXY_DEPOSIT_FACTOR;
-    assert_eq!(net.chain.state().reserved(&account(REAL)), deposit);
+    // The spawner paid the deposit; the pure account holds it.
+    assert_eq!(net.chain.state().reserved(&pure), deposit);
+    assert_eq!(net.chain.state().reserved(&account(REAL)), 0);
     // The same index twice in one transaction is the same account.
     assert_eq!(
         net.fails(
@@ -569,13 +571,51 @@ fn test_a_pure_account_is_used_only_through_its_spawner_and_killed_through_it() 
             ..
         }
     )));
-    net.ok(REAL, as_pure(kill(0)));
+    let spawner_before = net.chain.state().balance(&account(REAL));
+    let events = net.ok(REAL, as_pure(kill(0)));
     assert!(net.chain.state().proxies(&pure).proxies.is_empty());
-    assert_eq!(net.chain.state().reserved(&account(REAL)), 0);
+    assert_eq!(net.chain.state().reserved(&pure), 0);
+    assert_eq!(
+        net.chain.state().balance(&account(REAL)),
+        spawner_before + deposit - fee_of(&events)
+    );
     assert_eq!(
         net.fails(REAL, as_pure(Call::RemoveProxies)),
         DispatchError::NotProxy
     );
-    net.assert_supply_conserved();
+    // The whole-state audit: the harness's sums know only the named test accounts, and the
+    // pure accounts hold balance and deposits too.
     assert_eq!(net.chain.state().check_supply(), Ok(()));
+
+    // A pure account that drops its own proxy gets its deposit back, and no more than it.
+    let events = net.ok(REAL, create(2));
+    let second = events
+        .iter()
+        .find_map(|e| match e {
+            Event::PureCreated { pure, .. } => Some(*pure),
+            _ => None,
+        })
+        .unwrap();
+    net.ok(
+        REAL,
+        Call::Proxy {
+            real: second,
+            force_proxy_type: None,
+            call: Box::new(Call::RemoveProxies),
+        },
+    );
+    assert_eq!(net.chain.state().balance(&second), deposit);
+    // The whole-state audit: the harness's sums know only the named test accounts, and the
+    // pure accounts hold balance and deposits too.
+    assert_eq!(net.chain.state().check_supply(), Ok(()));
+}
+
+fn fee_of(events: &[Event]) -> u64 {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FeePaid { fee, .. } => Some(*fee),
+            _ => None,
+        })
+        .sum()
 }
