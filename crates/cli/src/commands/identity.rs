@@ -66,10 +66,7 @@ pub(crate) async fn set(ctx: &Context, args: SetIdentityArgs) -> Result<()> {
 
 /// `plexus wallet get-identity`: how a coldkey describes itself.
 pub(crate) async fn get(ctx: &Context, args: GetIdentityArgs) -> Result<()> {
-    let coldkey = match args.coldkey_ss58.as_deref() {
-        Some(text) => net::parse_address(text, "coldkey")?,
-        None => net::coldkey_account(ctx)?,
-    };
+    let coldkey = net::address_or_coldkey(ctx, args.coldkey_ss58.as_deref(), "coldkey")?;
     let net = Net::connect(ctx).await?;
     let info = net
         .client()

@@ -347,6 +347,18 @@ pub(crate) fn parse_address(text: &str, what: &str) -> Result<AccountId> {
         .map_err(|e| anyhow!("{what} {text:?} is not an SS58 address: {e}"))
 }
 
+/// The account a query names, or the coldkey the command acts for when it names none.
+pub(crate) fn address_or_coldkey(
+    ctx: &Context,
+    text: Option<&str>,
+    what: &str,
+) -> Result<AccountId> {
+    match text {
+        Some(text) => parse_address(text, what),
+        None => coldkey_account(ctx),
+    }
+}
+
 /// The hotkey a command acts on: the one given, or the wallet's.
 pub(crate) fn hotkey_or_wallet(ctx: &Context, given: Option<&str>) -> Result<AccountId> {
     match given {

@@ -129,10 +129,7 @@ async fn remove(ctx: &Context, args: &ProxyRemoveArgs) -> Result<()> {
 }
 
 async fn list(ctx: &Context, args: &ProxyListArgs) -> Result<()> {
-    let account = match args.ss58.as_deref() {
-        Some(text) => net::parse_address(text, "account")?,
-        None => net::coldkey_account(ctx)?,
-    };
+    let account = net::address_or_coldkey(ctx, args.ss58.as_deref(), "account")?;
     let net = Net::connect(ctx).await?;
     let info = net
         .client()

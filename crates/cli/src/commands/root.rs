@@ -129,10 +129,7 @@ async fn register(ctx: &Context, args: &RootRegisterArgs) -> Result<()> {
 }
 
 async fn claimable(ctx: &Context, args: &RootClaimableArgs) -> Result<()> {
-    let coldkey = match args.coldkey_ss58.as_deref() {
-        Some(text) => net::parse_address(text, "coldkey")?,
-        None => net::coldkey_account(ctx)?,
-    };
+    let coldkey = net::address_or_coldkey(ctx, args.coldkey_ss58.as_deref(), "coldkey")?;
     let net = Net::connect(ctx).await?;
     let claims = net
         .client()

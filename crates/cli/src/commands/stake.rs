@@ -387,10 +387,7 @@ async fn swap(ctx: &Context, args: &StakeSwapArgs) -> Result<()> {
 }
 
 async fn list(ctx: &Context, args: &StakeListArgs) -> Result<()> {
-    let coldkey = match &args.ss58 {
-        Some(address) => net::parse_address(address, "coldkey")?,
-        None => net::coldkey_account(ctx)?,
-    };
+    let coldkey = net::address_or_coldkey(ctx, args.ss58.as_deref(), "coldkey")?;
     let net = Net::connect(ctx).await?;
     let stakes = net
         .client()

@@ -627,10 +627,7 @@ async fn swap_coldkey(ctx: &Context, cmd: crate::cli::SwapColdkeyCommand) -> Res
     };
     let (call, question, done) = match &cmd {
         C::Status(args) => {
-            let coldkey = match args.coldkey_ss58.as_deref() {
-                Some(text) => net::parse_address(text, "coldkey")?,
-                None => net::coldkey_account(ctx)?,
-            };
+            let coldkey = net::address_or_coldkey(ctx, args.coldkey_ss58.as_deref(), "coldkey")?;
             let net = Net::connect(ctx).await?;
             let info = net
                 .client()
