@@ -181,6 +181,10 @@ pub(crate) struct NodeSpecArgs {
     /// Write here instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    /// Where to write each validator's share of the group key (`KEY.share`, readable only by
+    /// you): hand each file privately to its validator, for `plexus node init --share`.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) shares_dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -194,6 +198,9 @@ pub(crate) struct NodeInitArgs {
     /// A one-validator development chain with funded dev accounts (//Alice … //Ferdie).
     #[arg(long)]
     pub(crate) dev: bool,
+    /// This validator's share of the group key, as written by `plexus node spec`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dev", "follow"])]
+    pub(crate) share: Option<PathBuf>,
     /// Where peers connect.
     #[arg(long, default_value = "127.0.0.1:30400", value_name = "HOST:PORT")]
     pub(crate) listen: std::net::SocketAddr,

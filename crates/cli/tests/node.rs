@@ -381,7 +381,15 @@ fn test_four_validators_survive_kills_and_agree_on_every_state_root() {
         })
         .collect();
     let spec = root.join("spec.json");
-    let mut args = vec!["node", "spec", "-o", spec.to_str().unwrap()];
+    let shares = root.join("shares");
+    let mut args = vec![
+        "node",
+        "spec",
+        "-o",
+        spec.to_str().unwrap(),
+        "--shares-dir",
+        shares.to_str().unwrap(),
+    ];
     for key in &keys {
         args.extend(["--validator", key.as_str()]);
     }
@@ -403,6 +411,12 @@ fn test_four_validators_survive_kills_and_agree_on_every_state_root() {
             spec.to_str().unwrap().into(),
             "--listen".into(),
             p2p[i].clone(),
+            "--share".into(),
+            shares
+                .join(format!("{}.share", keys[i]))
+                .to_str()
+                .unwrap()
+                .into(),
         ];
         for j in (0..4).filter(|&j| j != i) {
             args.push("--peer".into());
@@ -517,7 +531,7 @@ async fn roots(node: &NodeProcess, to: u64) -> Vec<(H256, H256)> {
 }
 
 #[test]
-fn test_follower_checks_serves_and_relays_and_refuses_another_validator_set() {
+fn test_follower_checks_serves_and_relays_and_refuses_another_group_key() {
     let env = Env::new();
     let root = env.dir.path();
     let rpc = |_| -> SocketAddr { format!("127.0.0.1:{}", free_port()).parse().unwrap() };
@@ -541,7 +555,8 @@ fn test_follower_checks_serves_and_relays_and_refuses_another_validator_set() {
     ]);
     let mut follower = NodeProcess::start(&follower_dir, follower_rpc, &[]);
 
-    // The same genesis with another validator set: no proof from the real validators passes.
+    // The same genesis with another validator and group key: no proof from the real validators
+    // passes.
     let impostor_dir = root.join("impostor");
     let stranger = env.ok(&[
         "--json",
@@ -550,9 +565,27 @@ fn test_follower_checks_serves_and_relays_and_refuses_another_validator_set() {
         "--data-dir",
         root.join("x").to_str().unwrap(),
     ]);
+    let stranger_key = stranger.json()["validator_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stranger_spec = root.join("stranger.json");
+    env.ok(&[
+        "node",
+        "spec",
+        "--validator",
+        &stranger_key,
+        "-o",
+        stranger_spec.to_str().unwrap(),
+        "--shares-dir",
+        root.join("x").to_str().unwrap(),
+    ]);
+    let stranger_spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&stranger_spec).unwrap()).unwrap();
     let mut forged: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
-    forged["validators"] = serde_json::json!([stranger.json()["validator_key"]]);
+    forged["validators"] = serde_json::json!([stranger_key]);
+    forged["polynomial"] = stranger_spec["polynomial"].clone();
     let forged_spec = root.join("forged.json");
     std::fs::write(&forged_spec, forged.to_string()).unwrap();
     env.ok(&[
@@ -617,7 +650,7 @@ fn test_follower_checks_serves_and_relays_and_refuses_another_validator_set() {
         assert!(
             impostor
                 .log()
-                .contains("do not verify against the chain's validators"),
+                .contains("do not verify against the chain's group key"),
             "{}",
             impostor.log()
         );

@@ -3,7 +3,7 @@
 
 use crate::error::LocalnetError;
 use plexus_keys::{CryptoType, Keypair};
-use plexus_node::{ChainSpec, Role, RunConfig, Timing, ValidatorKey};
+use plexus_node::{ChainSpec, Role, RunConfig, Timing, ValidatorKey, ValidatorShare};
 use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_runtime::{ChainParams, Genesis};
 use std::net::{SocketAddr, TcpListener};
@@ -61,7 +61,7 @@ pub(crate) fn prepare(
     dir: &Path,
     validators: usize,
     fresh: bool,
-) -> Result<(ChainSpec, Vec<ValidatorKey>), LocalnetError> {
+) -> Result<(ChainSpec, Vec<(ValidatorKey, ValidatorShare)>), LocalnetError> {
     let spec_path = dir.join(SPEC_FILE);
     if fresh && dir.exists() {
         // Only a localnet's own directory is deleted, never a folder given by mistake.
@@ -92,11 +92,17 @@ pub(crate) fn prepare(
         }
         let keys = (0..validators)
             .map(|i| {
-                let path = node_dir(dir, i).join("node-key");
-                ValidatorKey::load(&path)
-                    .map_err(|e| LocalnetError::StateDir(format!("{}: {e}", path.display())))
+                let key = node_dir(dir, i).join("node-key");
+                let share = node_dir(dir, i).join("node-share");
+                let bad = |path: &Path, e: plexus_node::KeyFileError| {
+                    LocalnetError::StateDir(format!("{}: {e}", path.display()))
+                };
+                Ok((
+                    ValidatorKey::load(&key).map_err(|e| bad(&key, e))?,
+                    ValidatorShare::load(&share).map_err(|e| bad(&share, e))?,
+                ))
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, LocalnetError>>()?;
         return Ok((spec, keys));
     }
     let mut keys = Vec::with_capacity(validators);
@@ -109,10 +115,18 @@ pub(crate) fn prepare(
             .map_err(|e| LocalnetError::StateDir(format!("{}: {e}", path.display())))?;
         keys.push(key);
     }
-    let spec = ChainSpec {
-        genesis: genesis()?,
-        validators: keys.iter().map(ValidatorKey::public_hex).collect(),
-    };
+    let (spec, shares) = ChainSpec::with_trusted_deal(
+        genesis()?,
+        keys.iter().map(ValidatorKey::public_hex).collect(),
+    )
+    .map_err(|e| LocalnetError::StateDir(e.to_string()))?;
+    for (i, share) in shares.iter().enumerate() {
+        let path = node_dir(dir, i).join("node-share");
+        share
+            .save(&path)
+            .map_err(|e| LocalnetError::StateDir(format!("{}: {e}", path.display())))?;
+    }
+    let keys = keys.into_iter().zip(shares).collect();
     let text =
         serde_json::to_string_pretty(&spec).map_err(|e| LocalnetError::StateDir(e.to_string()))?;
     std::fs::write(&spec_path, text + "\n").map_err(LocalnetError::io(&spec_path))?;
@@ -147,7 +161,7 @@ impl Nodes {
     pub(crate) fn start(
         dir: &Path,
         spec: &ChainSpec,
-        keys: Vec<ValidatorKey>,
+        keys: Vec<(ValidatorKey, ValidatorShare)>,
         block_time: Duration,
         rpc: SocketAddr,
         substrate_rpc: Option<SocketAddr>,
@@ -164,7 +178,7 @@ impl Nodes {
             failed,
         };
         let n = keys.len();
-        for (index, key) in keys.into_iter().enumerate() {
+        for (index, (key, share)) in keys.into_iter().enumerate() {
             let peers = spec
                 .validators
                 .iter()
@@ -178,6 +192,7 @@ impl Nodes {
                 spec: spec.clone(),
                 role: Role::Validator {
                     key: Box::new(key),
+                    share: Box::new(share),
                     listen: listens[index],
                     peers,
                 },

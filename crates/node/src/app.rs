@@ -7,12 +7,10 @@
 //! walking the ancestry back to a known state and replaying forward.
 
 use crate::block::{BlockDigest, PlexusBlock};
+use crate::consensus::Scheme;
 use crate::core::{Core, Lookup};
 use commonware_consensus::Heightable as _;
-use commonware_consensus::{
-    Application, marshal::ancestry::Ancestry, simplex::scheme::ed25519::Scheme,
-    simplex::types::Context,
-};
+use commonware_consensus::{Application, marshal::ancestry::Ancestry, simplex::types::Context};
 use commonware_cryptography::{Digested, Digestible, ed25519};
 use commonware_runtime::Clock;
 use futures::StreamExt;

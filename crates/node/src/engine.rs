@@ -6,6 +6,7 @@
 
 use crate::app::PlexusApp;
 use crate::block::{BlockDigest, PlexusBlock};
+use crate::consensus::{Polynomial, Scheme};
 use crate::core::Core;
 use crate::finalizer::{Finalizer, execute};
 use crate::spec::namespace;
@@ -18,20 +19,18 @@ use commonware_consensus::{
         self,
         config::{ForwardPolicy, SkipPolicy},
         elector::RoundRobin,
-        scheme::ed25519::Scheme,
     },
     types::{Epoch, FixedEpocher, ViewDelta},
 };
 use commonware_cryptography::{
-    Digested, Digestible, Sha256,
-    certificate::{ConstantProvider, Verifier as _},
-    ed25519,
+    Digested, Digestible, Sha256, certificate::ConstantProvider, ed25519,
 };
 use commonware_p2p::{Blocker, Provider, Receiver, Sender};
 use commonware_parallel::Sequential;
 use commonware_rand_core::CryptoRng;
 use commonware_runtime::{Clock, Handle, Metrics, Spawner, Storage, buffer::paged::CacheRef};
 use commonware_storage::{archive::prunable, translator::TwoCap};
+use commonware_utils::ordered::Quorum as _;
 use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, acknowledgement::Exact};
 use plexus_rpc_server::Backend as _;
 use std::num::NonZeroUsize;
@@ -192,6 +191,10 @@ pub struct ValidatorConfig {
     pub key: ed25519::PrivateKey,
     /// Every validator's public key.
     pub validators: commonware_utils::ordered::Set<ed25519::PublicKey>,
+    /// The public polynomial of the group key's sharing (from the chain spec).
+    pub polynomial: Polynomial,
+    /// This validator's share of the group key.
+    pub share: crate::key::ValidatorShare,
     /// Prefix of the storage partitions consensus uses; unique per validator sharing a storage.
     pub partition_prefix: String,
     /// Consensus and block timings.
@@ -241,6 +244,9 @@ pub enum StartError {
     /// Our key is not in the validator set.
     #[error("this node's key is not one of the chain's validators")]
     NotAValidator,
+    /// Our share is not the one the chain spec's polynomial gives our key.
+    #[error("this node's share of the group key is not the one the chain spec gives its key")]
+    ShareMismatch,
     /// One of marshal's archives in consensus storage cannot be opened.
     #[error("consensus archive {name} cannot be opened: {source}")]
     Archive {
@@ -286,12 +292,23 @@ where
     use commonware_cryptography::Signer as _;
     config.timing.validate()?;
     let public_key = config.key.public_key();
+    let index = config
+        .validators
+        .index(&public_key)
+        .ok_or(StartError::NotAValidator)?;
+    let share = config.share.0;
+    // The scheme asserts what these check; a chain spec's polynomial is checked against its
+    // validators when it is read, and a share must be the one for our place in the set.
+    if share.index != index || config.polynomial.total().get() as usize != config.validators.len() {
+        return Err(StartError::ShareMismatch);
+    }
     let scheme = Scheme::signer(
         &namespace(core.genesis_hash()),
         config.validators.clone(),
-        config.key.clone(),
+        config.polynomial,
+        share,
     )
-    .ok_or(StartError::NotAValidator)?;
+    .ok_or(StartError::ShareMismatch)?;
     let prefix = config.partition_prefix;
     let page_cache = CacheRef::new(NZU16!(16384), NZUsize!(1024));
     let [
@@ -334,12 +351,8 @@ where
 
     let finalizations = prunable::Archive::init(
         context.child("finalizations_by_height"),
-        archive(
-            &prefix,
-            "finalizations",
-            page_cache.clone(),
-            scheme.certificate_codec_config(),
-        ),
+        // Threshold certificates have a fixed size: their codec needs no configuration.
+        archive(&prefix, "finalizations", page_cache.clone(), ()),
     )
     .await
     .map_err(|source| StartError::Archive {

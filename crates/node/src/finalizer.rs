@@ -20,7 +20,7 @@ use tracing::{error, info};
 
 /// Marshal's mailbox, for the finalization certificates it keeps.
 pub(crate) type Marshal = commonware_consensus::marshal::core::Mailbox<
-    commonware_consensus::simplex::scheme::ed25519::Scheme,
+    crate::consensus::Scheme,
     commonware_consensus::marshal::standard::Standard<PlexusBlock>,
 >;
 

@@ -1,9 +1,14 @@
-//! The validator's consensus key: an ed25519 key kept in a file readable only by its owner.
+//! The validator's consensus secrets, each in a file readable only by its owner: its ed25519
+//! key, which names it to its peers, and its share of the validators' group key, with which it
+//! signs votes.
 //!
-//! This key signs consensus votes, not transactions; it never holds funds. It is stored as the
-//! hex of its 32-byte seed (not encrypted: a validator must restart unattended), with mode 0600.
+//! Neither signs transactions nor holds funds. Both are stored as hex (not encrypted: a
+//! validator must restart unattended), with mode 0600. A share is as sensitive as the key, and
+//! more durable: the group key never changes, so a quorum of shares of any one validator set can
+//! sign for the chain forever. Keep share files out of backups that others can read.
 
 use commonware_codec::{DecodeExt, Encode};
+use commonware_cryptography::bls12381::primitives::group::Share;
 use commonware_cryptography::{Signer as _, ed25519};
 use rand_core::RngCore;
 use std::path::Path;
@@ -27,6 +32,60 @@ pub enum KeyFileError {
     /// The file does not hold a 32-byte hex seed.
     #[error("{0}: not a validator key (expected 64 hex characters)")]
     Malformed(String),
+    /// The file does not hold a share of a group key.
+    #[error("{0}: not a validator's share of the group key")]
+    MalformedShare(String),
+}
+
+/// Reads a private hex file.
+fn read_hex(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, KeyFileError> {
+    let text =
+        Zeroizing::new(
+            std::fs::read_to_string(path).map_err(|source| KeyFileError::Io {
+                path: path.display().to_string(),
+                source,
+            })?,
+        );
+    Ok(hex::decode(text.trim()).ok().map(Zeroizing::new))
+}
+
+/// Writes a private hex file, whole or not at all, never over an existing one: a node killed
+/// while writing its secrets must find either none or these when it starts again.
+fn write_hex(path: &Path, bytes: &[u8]) -> Result<(), KeyFileError> {
+    let mut secret = Zeroizing::new(hex::encode(bytes));
+    secret.push('\n');
+    plexus_keys::fsio::write_private(path, secret.as_bytes(), false).map_err(|source| {
+        KeyFileError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    })
+}
+
+/// A validator's share of the group key.
+#[derive(Clone)]
+pub struct ValidatorShare(pub(crate) Share);
+
+impl From<Share> for ValidatorShare {
+    fn from(share: Share) -> Self {
+        Self(share)
+    }
+}
+
+impl ValidatorShare {
+    /// Reads a share file.
+    pub fn load(path: &Path) -> Result<Self, KeyFileError> {
+        let malformed = || KeyFileError::MalformedShare(path.display().to_string());
+        let bytes = read_hex(path)?.ok_or_else(malformed)?;
+        let share =
+            Share::decode(bytes::Bytes::copy_from_slice(&bytes)).map_err(|_| malformed())?;
+        Ok(Self(share))
+    }
+
+    /// Writes the share to a new file only its owner can read; never overwrites.
+    pub fn save(&self, path: &Path) -> Result<(), KeyFileError> {
+        write_hex(path, &Zeroizing::new(self.0.encode().to_vec()))
+    }
 }
 
 impl ValidatorKey {
@@ -47,31 +106,15 @@ impl ValidatorKey {
 
     /// Reads a key file.
     pub fn load(path: &Path) -> Result<Self, KeyFileError> {
-        let text =
-            Zeroizing::new(
-                std::fs::read_to_string(path).map_err(|source| KeyFileError::Io {
-                    path: path.display().to_string(),
-                    source,
-                })?,
-            );
         let malformed = || KeyFileError::Malformed(path.display().to_string());
-        let bytes = Zeroizing::new(hex::decode(text.trim()).map_err(|_| malformed())?);
+        let bytes = read_hex(path)?.ok_or_else(malformed)?;
         let seed: &[u8; 32] = bytes.as_slice().try_into().map_err(|_| malformed())?;
         Ok(Self::from_seed(seed))
     }
 
     /// Writes the key to a new file only its owner can read; never overwrites.
     pub fn save(&self, path: &Path) -> Result<(), KeyFileError> {
-        let mut secret = Zeroizing::new(hex::encode(self.0.encode()));
-        secret.push('\n');
-        // Written whole or not at all: a node killed while creating its key must find either
-        // no key or this one when it starts again.
-        plexus_keys::fsio::write_private(path, secret.as_bytes(), false).map_err(|source| {
-            KeyFileError::Io {
-                path: path.display().to_string(),
-                source,
-            }
-        })
+        write_hex(path, &Zeroizing::new(self.0.encode().to_vec()))
     }
 
     /// The public key, as hex: what a chain spec lists.

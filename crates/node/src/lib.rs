@@ -7,8 +7,9 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | `spec` | [`ChainSpec`] (genesis and validator keys) and the chain's signing [`namespace`](spec::namespace) |
-//! | `key` | [`ValidatorKey`], the ed25519 consensus key file |
+//! | `consensus` | the signing scheme: BLS12-381 threshold signatures with per-round seeds |
+//! | `key` | [`ValidatorKey`], the ed25519 key naming a validator, and [`ValidatorShare`], its share of the group key |
+//! | `spec` | [`ChainSpec`] (genesis, validator keys, the group key's polynomial) and the chain's signing [`namespace`](spec::namespace) |
 //! | `block` | [`PlexusBlock`], the block behind Commonware's traits |
 //! | `finality` | finality proofs and [`FinalityVerifier`] |
 //! | `core` | [`Core`]: the store, the finalized state, speculative states, the mempool and notifications; the commit path; the RPC [`Backend`](plexus_rpc_server::Backend) |
@@ -35,6 +36,7 @@
 
 mod app;
 pub mod block;
+pub mod consensus;
 mod core;
 pub mod engine;
 pub mod finality;
@@ -51,7 +53,7 @@ pub use block::{BlockDigest, PlexusBlock};
 pub use engine::{StartError, Timeouts, Timing, TimingError, ValidatorConfig, start_validator};
 pub use finality::{FinalityError, FinalityVerifier};
 pub use finalizer::Finalizer;
-pub use key::{KeyFileError, ValidatorKey};
+pub use key::{KeyFileError, ValidatorKey, ValidatorShare};
 pub use plexus_rpc_server::{Notification, RpcConfig};
 pub use run::{Beside, Role, RunConfig, RunError, run, run_until};
 pub use spec::{ChainSpec, SpecError};

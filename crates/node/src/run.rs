@@ -2,10 +2,11 @@
 //! with static peers (validators) or an upstream node's RPC (followers), metrics, the RPC
 //! server, and graceful shutdown on SIGINT or SIGTERM.
 
+use crate::consensus::Polynomial;
 use crate::core::{Core, OpenError};
 use crate::engine::{self, CHANNELS, Timing, ValidatorConfig};
 use crate::finality::FinalityVerifier;
-use crate::key::ValidatorKey;
+use crate::key::{ValidatorKey, ValidatorShare};
 use crate::spec::{ChainSpec, SpecError, namespace};
 use commonware_codec::DecodeExt as _;
 use commonware_cryptography::{ChaCha20Poly1305, Signer as _, ed25519};
@@ -36,6 +37,8 @@ pub enum Role {
     Validator {
         /// This validator's consensus key (boxed: it is far larger than a follower's URL).
         key: Box<ValidatorKey>,
+        /// Its share of the group key.
+        share: Box<ValidatorShare>,
         /// Where to accept peer connections.
         listen: SocketAddr,
         /// The other validators (public keys in hex) and where to reach them.
@@ -180,6 +183,7 @@ pub fn run_until(
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
     let validators = config.spec.validator_set()?;
+    let polynomial = config.spec.polynomial()?;
     ensure_descriptors(&config)?;
     let runtime = tokio::Config::new()
         .with_storage_directory(config.data_dir.join("consensus"))
@@ -188,7 +192,7 @@ pub fn run_until(
     // A task that panics (consensus storage that cannot write, say) stops every task and
     // unwinds here: the process reports why and exits instead of crashing.
     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        runner.start(|context| serve(context, config, validators, stop))
+        runner.start(|context| serve(context, config, validators, polynomial, stop))
     }));
     ran.unwrap_or_else(|panic| Err(RunError::Failed(panic_message(&*panic))))
 }
@@ -207,6 +211,7 @@ async fn serve(
     context: tokio::Context,
     config: RunConfig,
     validators: Set<ed25519::PublicKey>,
+    polynomial: Polynomial,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
     let core = Arc::new(Core::open(
@@ -248,12 +253,17 @@ async fn serve(
     }
 
     let consensus = match config.role {
-        Role::Validator { key, listen, peers } => {
+        Role::Validator {
+            key,
+            share,
+            listen,
+            peers,
+        } => {
             let handle = start_networked_validator(
                 &context,
                 &core,
-                validators,
-                key,
+                (validators, polynomial),
+                (key, share),
                 listen,
                 &peers,
                 config.timing,
@@ -264,7 +274,7 @@ async fn serve(
         }
         Role::Follower { upstream } => {
             let client = plexus_rpc::Client::new(&upstream)?;
-            let verifier = FinalityVerifier::new(core.genesis_hash(), validators);
+            let verifier = FinalityVerifier::new(core.genesis_hash(), *polynomial.public());
             let (relay, transactions) = futures::channel::mpsc::unbounded();
             core.gossip_to(relay);
             let core = core.clone();
@@ -298,8 +308,8 @@ async fn serve(
 async fn start_networked_validator(
     context: &tokio::Context,
     core: &Arc<Core>,
-    validators: Set<ed25519::PublicKey>,
-    key: Box<ValidatorKey>,
+    (validators, polynomial): (Set<ed25519::PublicKey>, Polynomial),
+    (key, share): (Box<ValidatorKey>, Box<ValidatorShare>),
     listen: SocketAddr,
     configured_peers: &[(String, SocketAddr)],
     timing: Timing,
@@ -353,6 +363,8 @@ async fn start_networked_validator(
         ValidatorConfig {
             key,
             validators,
+            polynomial,
+            share: *share,
             partition_prefix: "plexus".into(),
             timing,
         },

@@ -1,9 +1,14 @@
-//! The chain specification: the state machine's genesis plus the consensus validator set, and
-//! the namespace derived from it that keeps one chain's signed messages from another's.
+//! The chain specification: the state machine's genesis plus the consensus validator set and
+//! its group key, and the namespace derived from it that keeps one chain's signed messages from
+//! another's.
 
-use commonware_codec::DecodeExt;
+use crate::consensus::{Identity, Polynomial, Variant};
+use crate::key::ValidatorShare;
+use commonware_codec::{Decode as _, DecodeExt, Encode as _};
+use commonware_cryptography::bls12381::dkg::feldman_desmedt;
+use commonware_cryptography::bls12381::primitives::sharing::{Mode, ModeVersion};
 use commonware_cryptography::ed25519;
-use commonware_utils::ordered::Set;
+use commonware_utils::{Faults as _, N3f1, ordered::Set};
 use plexus_primitives::H256;
 use plexus_runtime::Genesis;
 use serde::{Deserialize, Serialize};
@@ -16,6 +21,10 @@ pub struct ChainSpec {
     pub genesis: Genesis,
     /// The validators' ed25519 public keys, as hex.
     pub validators: Vec<String>,
+    /// The public polynomial of the validators' shares of the group key, as hex: it checks each
+    /// validator's partial signatures, and its constant term is the group key that checks every
+    /// certificate and seed.
+    pub polynomial: String,
 }
 
 /// Why a chain specification is unusable.
@@ -38,6 +47,20 @@ pub enum SpecError {
     /// No validators at all.
     #[error("a chain needs at least one validator")]
     NoValidators,
+    /// The polynomial is not a sharing of a group key among these validators.
+    #[error("the chain spec's polynomial is not valid for its {validators} validators: {reason}")]
+    BadPolynomial {
+        /// How many validators the spec lists.
+        validators: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A key that is not one of the spec's validators.
+    #[error("this key is not one of the chain spec's validators")]
+    NotAValidator,
+    /// A share that is not the one the spec's polynomial gives this validator.
+    #[error("this share of the group key is not the one the chain spec gives this validator")]
+    WrongShare,
     /// The state machine's genesis is invalid.
     #[error(transparent)]
     Genesis(#[from] plexus_runtime::GenesisError),
@@ -48,12 +71,110 @@ impl ChainSpec {
     pub fn from_json(text: &str) -> Result<Self, SpecError> {
         let spec: Self = serde_json::from_str(text)?;
         spec.genesis.validate()?;
-        spec.validator_set()?;
+        spec.polynomial()?;
         Ok(spec)
+    }
+
+    /// A chain specification whose group key a trusted dealer (this call) splits among
+    /// `validators`, with each validator's share, in the order of `validators`. Whoever runs it
+    /// sees every share, so it suits development networks and genesis ceremonies among parties
+    /// that trust the dealer; the shares must reach their validators privately.
+    pub fn with_trusted_deal(
+        genesis: Genesis,
+        validators: Vec<String>,
+    ) -> Result<(Self, Vec<ValidatorShare>), SpecError> {
+        let mut spec = Self {
+            genesis,
+            validators,
+            polynomial: String::new(),
+        };
+        let set = spec.validator_set()?;
+        let (output, shares) = feldman_desmedt::deal::<Variant, _, N3f1>(
+            commonware_utils::sys_rng(),
+            Mode::NonZeroCounter,
+            set,
+        )
+        .map_err(|e| SpecError::BadPolynomial {
+            validators: spec.validators.len(),
+            reason: e.to_string(),
+        })?;
+        spec.polynomial = hex::encode(output.public().encode());
+        let mut ordered = Vec::with_capacity(spec.validators.len());
+        for key in spec.validator_keys()? {
+            let share = shares
+                .get_value(&key)
+                .cloned()
+                .ok_or_else(|| SpecError::DuplicateValidator(hex::encode(key.encode())))?;
+            ordered.push(ValidatorShare(share));
+        }
+        spec.genesis.validate()?;
+        Ok((spec, ordered))
+    }
+
+    /// The public polynomial, checked against the validator set: one share per validator, and a
+    /// quorum of them (more than two thirds) needed to sign.
+    pub fn polynomial(&self) -> Result<Polynomial, SpecError> {
+        let validators = self.validator_set()?;
+        let bad = |reason: String| SpecError::BadPolynomial {
+            validators: validators.len(),
+            reason,
+        };
+        let bytes = hex::decode(self.polynomial.trim_start_matches("0x"))
+            .map_err(|_| bad("not hex".into()))?;
+        let total = u32::try_from(validators.len())
+            .ok()
+            .and_then(std::num::NonZeroU32::new)
+            .ok_or_else(|| bad("too many validators".into()))?;
+        let polynomial =
+            Polynomial::decode_cfg(bytes::Bytes::from(bytes), &(total, ModeVersion::v0()))
+                .map_err(|e| bad(e.to_string()))?;
+        if polynomial.total() != total {
+            return Err(bad(format!("it shares among {}", polynomial.total())));
+        }
+        let quorum = N3f1::quorum(validators.len());
+        if polynomial.required() != quorum {
+            return Err(bad(format!(
+                "it needs {} signers, not a quorum of {quorum}",
+                polynomial.required()
+            )));
+        }
+        Ok(polynomial)
+    }
+
+    /// Checks that `share` is the share the polynomial gives the validator with public key
+    /// `key` (hex), so that a validator started with the wrong file says so instead of casting
+    /// votes nobody can count.
+    pub fn check_share(&self, key: &str, share: &ValidatorShare) -> Result<(), SpecError> {
+        use commonware_utils::ordered::Quorum as _;
+        let polynomial = self.polynomial()?;
+        let index = hex::decode(key.trim_start_matches("0x"))
+            .ok()
+            .and_then(|bytes| ed25519::PublicKey::decode(bytes::Bytes::from(bytes)).ok())
+            .and_then(|key| self.validator_set().ok()?.index(&key))
+            .ok_or(SpecError::NotAValidator)?;
+        let fits = share.0.index == index
+            && polynomial
+                .partial_public(index)
+                .is_ok_and(|public| public == share.0.public::<Variant>());
+        if fits {
+            Ok(())
+        } else {
+            Err(SpecError::WrongShare)
+        }
+    }
+
+    /// The group key: what a follower needs to check finality proofs and seeds.
+    pub fn identity(&self) -> Result<Identity, SpecError> {
+        Ok(*self.polynomial()?.public())
     }
 
     /// The validator set, in the canonical order every node shares.
     pub fn validator_set(&self) -> Result<Set<ed25519::PublicKey>, SpecError> {
+        Ok(Set::from_iter_dedup(self.validator_keys()?))
+    }
+
+    /// The validator keys in the spec's order.
+    fn validator_keys(&self) -> Result<Vec<ed25519::PublicKey>, SpecError> {
         if self.validators.is_empty() {
             return Err(SpecError::NoValidators);
         }
@@ -70,7 +191,7 @@ impl ChainSpec {
             }
             keys.push(key);
         }
-        Ok(Set::from_iter_dedup(keys))
+        Ok(keys)
     }
 }
 
@@ -80,4 +201,67 @@ pub fn namespace(genesis_hash: H256) -> Vec<u8> {
     let mut namespace = b"plexus/".to_vec();
     namespace.extend_from_slice(&genesis_hash.0);
     namespace
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::key::insecure_key;
+
+    fn genesis() -> Genesis {
+        Genesis {
+            chain_id: "spec-test".into(),
+            timestamp: 0,
+            governance: None,
+            balances: vec![],
+            params: plexus_runtime::ChainParams::default(),
+        }
+    }
+
+    #[test]
+    fn test_a_dealt_spec_round_trips_and_each_share_fits_only_its_validator() {
+        let keys: Vec<String> = (0..4).map(|i| insecure_key(i).public_hex()).collect();
+        let (spec, shares) = ChainSpec::with_trusted_deal(genesis(), keys.clone()).unwrap();
+        let parsed = ChainSpec::from_json(&serde_json::to_string(&spec).unwrap()).unwrap();
+        assert_eq!(parsed.identity().unwrap(), spec.identity().unwrap());
+        // Four validators tolerate one fault: three must sign.
+        assert_eq!(parsed.polynomial().unwrap().required(), 3);
+        for (i, key) in keys.iter().enumerate() {
+            for (j, share) in shares.iter().enumerate() {
+                let checked = spec.check_share(key, share);
+                if i == j {
+                    checked.unwrap();
+                } else {
+                    assert!(matches!(checked, Err(SpecError::WrongShare)));
+                }
+            }
+        }
+        let stranger = insecure_key(9).public_hex();
+        assert!(matches!(
+            spec.check_share(&stranger, &shares[0]),
+            Err(SpecError::NotAValidator)
+        ));
+        // Another deal for the same validators is another group key.
+        let (other, _) = ChainSpec::with_trusted_deal(genesis(), keys).unwrap();
+        assert_ne!(other.identity().unwrap(), spec.identity().unwrap());
+    }
+
+    #[test]
+    fn test_a_polynomial_for_another_committee_is_refused() {
+        let four: Vec<String> = (0..4).map(|i| insecure_key(i).public_hex()).collect();
+        let (spec, _) = ChainSpec::with_trusted_deal(genesis(), four).unwrap();
+        let mut three = spec.clone();
+        three.validators.pop();
+        assert!(matches!(
+            three.polynomial(),
+            Err(SpecError::BadPolynomial { validators: 3, .. })
+        ));
+        let mut garbled = spec;
+        garbled.polynomial.replace_range(0..2, "zz");
+        assert!(matches!(
+            ChainSpec::from_json(&serde_json::to_string(&garbled).unwrap()),
+            Err(SpecError::BadPolynomial { .. })
+        ));
+    }
 }

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commonware_cryptography::Sha256;
+use commonware_cryptography::bls12381::dkg::feldman_desmedt;
+use commonware_cryptography::bls12381::primitives::{group::Share, sharing::Mode};
 use commonware_cryptography::{Signer as _, ed25519};
 use commonware_glue::simulate::{
     action::{Action, Crash, Schedule},
@@ -19,12 +21,13 @@ use commonware_glue::simulate::{
 };
 use commonware_p2p::simulated::{self, Link};
 use commonware_runtime::{Clock, Handle, Quota, Spawner, Supervisor as _, deterministic};
-use commonware_utils::{NZU32, ordered::Set};
+use commonware_utils::{N3f1, NZU32, ordered::Set};
+use plexus_node::consensus::{Polynomial, Scheme, Variant};
 use plexus_node::engine::{CHANNELS, max_message_size};
 use plexus_node::spec::namespace;
 use plexus_node::{
     Core, FinalityError, FinalityVerifier, Notification, PlexusBlock, Timing, ValidatorConfig,
-    start_validator,
+    ValidatorShare, start_validator,
 };
 use plexus_primitives::{AccountId, H256, RAO_PER_TAO, Signature, blake2_256, blake2_256_parts};
 use plexus_rpc_server::Backend as _;
@@ -91,17 +94,41 @@ enum Role {
 struct Sim {
     dir: Arc<tempfile::TempDir>,
     keys: Vec<ed25519::PrivateKey>,
+    /// The group key's sharing among `keys`, dealt from a fixed seed.
+    polynomial: Polynomial,
+    shares: Vec<Share>,
     logs: Vec<Log>,
     first: Role,
 }
 
+/// Splits a group key among `keys` as a trusted dealer seeded by `seed`; the shares in the
+/// order of `keys`.
+fn deal(keys: &[ed25519::PrivateKey], seed: u64) -> (Polynomial, Vec<Share>) {
+    let set = Set::from_iter_dedup(keys.iter().map(|k| k.public_key()));
+    let (output, shares) = feldman_desmedt::deal::<Variant, _, N3f1>(
+        commonware_utils::TestRng::new(seed),
+        Mode::NonZeroCounter,
+        set,
+    )
+    .unwrap();
+    let shares = keys
+        .iter()
+        .map(|k| shares.get_value(&k.public_key()).unwrap().clone())
+        .collect();
+    (output.public().clone(), shares)
+}
+
 impl Sim {
     fn new(first: Role) -> Self {
+        let keys: Vec<_> = (0..VALIDATORS as u64)
+            .map(ed25519::PrivateKey::from_seed)
+            .collect();
+        let (polynomial, shares) = deal(&keys, 0);
         Self {
             dir: Arc::new(tempfile::tempdir().unwrap()),
-            keys: (0..VALIDATORS as u64)
-                .map(ed25519::PrivateKey::from_seed)
-                .collect(),
+            keys,
+            polynomial,
+            shares,
             logs: (0..VALIDATORS).map(|_| Log::default()).collect(),
             first,
         }
@@ -276,6 +303,8 @@ async fn run_validator(context: deterministic::Context, engine: Engine) {
         ValidatorConfig {
             key,
             validators,
+            polynomial: sim.polynomial.clone(),
+            share: ValidatorShare::from(sim.shares[index].clone()),
             partition_prefix: format!("validator-{index}"),
             timing: Timing::new(Duration::from_secs(1)),
         },
@@ -299,7 +328,7 @@ async fn run_byzantine(
         simulated::Receiver<ed25519::PublicKey>,
     )>,
 ) {
-    use commonware_consensus::simplex::{mocks, scheme::ed25519::Scheme};
+    use commonware_consensus::simplex::mocks;
     let genesis_hash = plexus_runtime::Chain::from_genesis(&genesis())
         .unwrap()
         .genesis_hash();
@@ -307,7 +336,8 @@ async fn run_byzantine(
     let scheme = Scheme::signer(
         &namespace(genesis_hash),
         validators,
-        sim.keys[index].clone(),
+        sim.polynomial.clone(),
+        sim.shares[index].clone(),
     )
     .unwrap();
     let votes = channels.into_iter().next().unwrap();
@@ -538,20 +568,18 @@ fn all_online_agree() {
 }
 
 /// Every validator stores, beside nearly every block, a finality proof that a node outside
-/// consensus can check from the validator set alone; the proof fits only its own block and
-/// only this validator set, and any changed byte breaks it.
+/// consensus can check from the group key alone; the proof fits only its own block and only
+/// this group key, and any changed byte breaks it.
 #[test]
 fn finality_proofs_are_stored_and_prove_only_their_block() {
     let sim = run(3..4, Role::Honest, 25, VALIDATORS, |b, _| b, None).remove(0);
-    let validators = Set::from_iter_dedup(sim.keys.iter().map(|k| k.public_key()));
     let genesis_hash = plexus_runtime::Chain::from_genesis(&genesis())
         .unwrap()
         .genesis_hash();
-    let verifier = FinalityVerifier::new(genesis_hash, validators);
-    let strangers = FinalityVerifier::new(
-        genesis_hash,
-        Set::from_iter_dedup((100..104).map(|s| ed25519::PrivateKey::from_seed(s).public_key())),
-    );
+    let verifier = FinalityVerifier::new(genesis_hash, *sim.polynomial.public());
+    // The same validators with another deal of a group key: their certificates are not ours.
+    let (other, _) = deal(&sim.keys, 1);
+    let strangers = FinalityVerifier::new(genesis_hash, *other.public());
     for index in 0..VALIDATORS {
         let store = plexus_store::Store::open(
             &store_path(&sim.dir, index),

@@ -43,8 +43,8 @@ impl DevNode {
     pub fn start(funded: &[AccountId]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let key = ValidatorKey::generate();
-        let spec = ChainSpec {
-            genesis: Genesis {
+        let (spec, mut shares) = ChainSpec::with_trusted_deal(
+            Genesis {
                 chain_id: "plexus-test".into(),
                 timestamp: SystemTime::now()
                     .duration_since(UNIX_EPOCH)
@@ -54,14 +54,16 @@ impl DevNode {
                 balances: funded.iter().map(|a| (*a, 100_000 * RAO_PER_TAO)).collect(),
                 params: ChainParams::default(),
             },
-            validators: vec![key.public_hex()],
-        };
+            vec![key.public_hex()],
+        )
+        .unwrap();
         let rpc = free_addr();
         let config = RunConfig {
             data_dir: dir.path().to_path_buf(),
             spec,
             role: Role::Validator {
                 key: Box::new(key),
+                share: Box::new(shares.pop().unwrap()),
                 listen: free_addr(),
                 peers: Vec::new(),
             },

@@ -1,15 +1,16 @@
 //! `plexus node`: create a node's data directory and run it.
 //!
-//! A data directory holds `node-key` (the ed25519 consensus key, mode 0600), `chain-spec.json`
-//! (genesis and validators, identical on every node of a network), `node.json` (this node's
-//! addresses and peers), and the databases (`chain.redb`, `consensus/`).
+//! A data directory holds `node-key` (the ed25519 key naming the validator, mode 0600),
+//! `node-share` (a validator's share of the group key, mode 0600), `chain-spec.json` (genesis,
+//! validators and the group key's polynomial, identical on every node of a network), `node.json`
+//! (this node's addresses and peers), and the databases (`chain.redb`, `consensus/`).
 
 use crate::cli::{NodeCommand, NodeInitArgs, NodeKeyArgs, NodeRunArgs, NodeSpecArgs, TimeoutArgs};
 use crate::commands::Context;
 use anyhow::{bail, Context as _, Result};
 use plexus_keys::fsio::write_private;
 use plexus_keys::{CryptoType, Keypair};
-use plexus_node::{ChainSpec, RunConfig, Timeouts, Timing, ValidatorKey};
+use plexus_node::{ChainSpec, RunConfig, Timeouts, Timing, ValidatorKey, ValidatorShare};
 use plexus_primitives::{AccountId, RAO_PER_TAO};
 use plexus_runtime::{ChainParams, Genesis};
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,7 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const KEY_FILE: &str = "node-key";
+const SHARE_FILE: &str = "node-share";
 const SPEC_FILE: &str = "chain-spec.json";
 const CONFIG_FILE: &str = "node.json";
 
@@ -84,23 +86,21 @@ fn dev_account(name: &str) -> Result<AccountId> {
     Ok(Keypair::from_uri(CryptoType::Sr25519, &format!("//{name}"))?.account())
 }
 
-/// A chain spec for development: the given validators, the dev accounts funded, `//Alice` as
-/// governance, and short rate limits.
-fn dev_spec(chain_id: &str, validators: Vec<String>) -> Result<ChainSpec> {
+/// A chain spec for development: the given validators with their shares of a new group key, the
+/// dev accounts funded, `//Alice` as governance, and short rate limits.
+fn dev_spec(chain_id: &str, validators: Vec<String>) -> Result<(ChainSpec, Vec<ValidatorShare>)> {
     let balances = DEV_ACCOUNTS
         .iter()
         .map(|name| Ok((dev_account(name)?, DEV_BALANCE_TAO * RAO_PER_TAO)))
         .collect::<Result<Vec<_>>>()?;
-    Ok(ChainSpec {
-        genesis: Genesis {
-            chain_id: chain_id.to_string(),
-            timestamp: now_ms(),
-            governance: Some(dev_account("Alice")?),
-            balances,
-            params: ChainParams::default(),
-        },
-        validators,
-    })
+    let genesis = Genesis {
+        chain_id: chain_id.to_string(),
+        timestamp: now_ms(),
+        governance: Some(dev_account("Alice")?),
+        balances,
+        params: ChainParams::default(),
+    };
+    Ok(ChainSpec::with_trusted_deal(genesis, validators)?)
 }
 
 /// Loads the key in `dir`, creating it if there is none.
@@ -128,8 +128,15 @@ fn spec(args: NodeSpecArgs, ctx: &Context) -> Result<ExitCode> {
     if args.validator.is_empty() {
         bail!("give at least one --validator (its public key from `plexus node key`)");
     }
-    let spec = dev_spec(&args.chain_id, args.validator)?;
-    spec.validator_set()?;
+    let (spec, shares) = dev_spec(&args.chain_id, args.validator)?;
+    std::fs::create_dir_all(&args.shares_dir)
+        .with_context(|| format!("creating {}", args.shares_dir.display()))?;
+    for (key, share) in spec.validators.iter().zip(&shares) {
+        let path = args
+            .shares_dir
+            .join(format!("{}.share", key.trim_start_matches("0x")));
+        share.save(&path)?;
+    }
     let text = serde_json::to_string_pretty(&spec)?;
     match args.output {
         Some(path) => {
@@ -168,27 +175,55 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
     }
     timing(args.block_time_ms, args.timeouts)?;
     let key = ensure_key(dir)?;
-    let spec = match (&args.chain_spec, args.dev) {
+    let (spec, share) = match (&args.chain_spec, args.dev) {
         (Some(_), true) => bail!("--chain-spec and --dev exclude each other"),
         (Some(path), false) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            ChainSpec::from_json(&text).with_context(|| format!("{}", path.display()))?
+            let spec =
+                ChainSpec::from_json(&text).with_context(|| format!("{}", path.display()))?;
+            let share = match &args.share {
+                Some(file) => {
+                    let share = ValidatorShare::load(file)?;
+                    spec.check_share(&key.public_hex(), &share)
+                        .with_context(|| format!("--share {}", file.display()))?;
+                    Some(share)
+                }
+                None => None,
+            };
+            (spec, share)
         }
-        (None, true) => dev_spec("plexus-dev", vec![key.public_hex()])?,
+        (None, true) => {
+            let (spec, mut shares) = dev_spec("plexus-dev", vec![key.public_hex()])?;
+            (spec, shares.pop())
+        }
         (None, false) => bail!("give --chain-spec FILE, or --dev for a one-validator dev chain"),
     };
-    if let Some(url) = &args.follow {
-        plexus_rpc::Client::new(url).with_context(|| format!("--follow {url}"))?;
-    } else if !spec
+    let is_validator = spec
         .validators
         .iter()
-        .any(|v| v.trim_start_matches("0x") == key.public_hex())
-    {
+        .any(|v| v.trim_start_matches("0x") == key.public_hex());
+    if let Some(url) = &args.follow {
+        plexus_rpc::Client::new(url).with_context(|| format!("--follow {url}"))?;
+    } else if !is_validator {
         eprintln!(
             "note: this node's key {} is not a validator of the chain spec",
             key.public_hex()
         );
+    } else if share.is_none() && !dir.join(SHARE_FILE).exists() {
+        bail!(
+            "this node's key {} is a validator of the chain spec: give --share FILE, the share \
+             `plexus node spec` wrote for it",
+            key.public_hex()
+        );
+    }
+    if let Some(share) = &share {
+        let path = dir.join(SHARE_FILE);
+        // A re-initialisation (`--force`) replaces the share with the one given.
+        if path.exists() {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+        share.save(&path)?;
     }
     let peers = args
         .peer
@@ -286,6 +321,7 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
                 data_dir: dir.clone(),
                 chain_spec: None,
                 dev: true,
+                share: None,
                 listen: args
                     .listen
                     .unwrap_or_else(|| ([127, 0, 0, 1], 30400).into()),
@@ -308,6 +344,7 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
         Some(upstream) => plexus_node::Role::Follower { upstream },
         None => plexus_node::Role::Validator {
             key: Box::new(ValidatorKey::load(&dir.join(KEY_FILE))?),
+            share: Box::new(ValidatorShare::load(&dir.join(SHARE_FILE))?),
             listen: args.listen.unwrap_or(config.listen),
             peers: config
                 .peers
