@@ -487,7 +487,7 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
                 .filter_map(|record| {
                     use plexus_rpc::types::{Event as E, Phase};
                     let phase = match record.phase {
-                        Phase::Initialization => -1,
+                        Phase::Initialization | Phase::Finalization => -1,
                         Phase::Transaction(i) => i64::from(i),
                     };
                     let (pallet, name, amount) = match &record.event {

@@ -52,6 +52,7 @@ fn genesis() -> Result<Genesis, LocalnetError> {
             pending_childkey_cooldown: 0,
             ..ChainParams::default()
         },
+        group_key: None,
     })
 }
 

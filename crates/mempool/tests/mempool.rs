@@ -27,6 +27,7 @@ fn chain() -> Chain {
             .map(|i| (account(i), 1_000 * RAO_PER_TAO))
             .collect(),
         params: ChainParams::default(),
+        group_key: None,
     })
     .unwrap()
 }

@@ -6,6 +6,7 @@
 //! commit it. A parent we do not know (after a restart, or a branch we never saw) is rebuilt by
 //! walking the ancestry back to a known state and replaying forward.
 
+use crate::beacon::Seeds;
 use crate::block::{BlockDigest, PlexusBlock};
 use crate::consensus::Scheme;
 use crate::core::{Core, Lookup};
@@ -14,7 +15,7 @@ use commonware_consensus::{Application, marshal::ancestry::Ancestry, simplex::ty
 use commonware_cryptography::{Digested, Digestible, ed25519};
 use commonware_runtime::Clock;
 use futures::StreamExt;
-use plexus_runtime::Chain;
+use plexus_runtime::{Chain, ConsensusRound, Seed};
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 use tracing::{debug, warn};
@@ -22,20 +23,39 @@ use tracing::{debug, warn};
 /// How far ahead of our clock a proposal's timestamp may be before we wait for our clock.
 const MAX_DRIFT_MS: u64 = 2_000;
 
+/// How long a proposer waits for a seed it should already hold (consensus reports a
+/// certificate before moving past its view), in steps of [`SEED_POLL`].
+const SEED_WAIT_STEPS: u32 = 50;
+const SEED_POLL: Duration = Duration::from_millis(20);
+
 /// The Commonware application: a cheap handle on the node's core.
 #[derive(Clone)]
 pub(crate) struct PlexusApp {
     core: Arc<Core>,
+    /// Seeds from consensus's certificates, for the blocks we propose.
+    seeds: Arc<Seeds>,
     /// How long a proposer with an empty mempool waits for transactions before building anyway.
     empty_block_interval: Duration,
 }
 
 impl PlexusApp {
-    pub(crate) fn new(core: Arc<Core>, empty_block_interval: Duration) -> Self {
+    pub(crate) fn new(core: Arc<Core>, seeds: Arc<Seeds>, empty_block_interval: Duration) -> Self {
         Self {
             core,
+            seeds,
             empty_block_interval,
         }
+    }
+
+    /// The seeds of views `first..end`, waiting briefly for any not yet reported.
+    async fn seeds(&self, clock: &impl Clock, first: u64, end: u64) -> Option<Vec<Seed>> {
+        for _ in 0..SEED_WAIT_STEPS {
+            if let Some(seeds) = self.seeds.range(first, end) {
+                return Some(seeds);
+            }
+            clock.sleep(SEED_POLL).await;
+        }
+        None
     }
 }
 
@@ -109,10 +129,19 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
 
     async fn propose(
         &mut self,
-        (clock, _context): (E, Self::Context),
+        (clock, context): (E, Self::Context),
         mut ancestry: impl Ancestry<PlexusBlock>,
         _input: (),
     ) -> Option<Digested<PlexusBlock>> {
+        let view = context.round.view().get();
+        let first = context.parent.0.get().max(1);
+        let Some(seeds) = self.seeds(&clock, first, view).await else {
+            warn!(
+                view,
+                first, "missing the seeds of the views since the parent; skipping"
+            );
+            return None;
+        };
         let parent = ancestry.next().await?;
         let chain = match self.parent_state(&parent, &mut ancestry).await {
             ParentState::Known(chain) => chain,
@@ -123,6 +152,21 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
                 );
                 return None;
             }
+        };
+        // A chain with a group key takes the seed of every view since the parent's.
+        let view = context.round.view().get();
+        let seeds = if chain.state().globals().group_key.is_some() {
+            let first = context.parent.0.get().max(1);
+            let Some(seeds) = self.seeds(&clock, first, view).await else {
+                warn!(
+                    view,
+                    first, "missing the seeds of the views since the parent; skipping"
+                );
+                return None;
+            };
+            seeds
+        } else {
+            Vec::new()
         };
         let mut candidates = self.core.ready(&chain);
         if candidates.is_empty() {
@@ -136,7 +180,8 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
             candidates = self.core.ready(&chain);
         }
         let timestamp = now_ms(&clock).max(parent.inner().header().timestamp + 1);
-        match self.core.build(*chain, timestamp, candidates) {
+        let round = ConsensusRound { view, seeds };
+        match self.core.build(*chain, round, timestamp, candidates) {
             Ok(block) => {
                 let digest = block.digest();
                 Some(Digested::precomputed(block, digest))
@@ -150,12 +195,24 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
 
     async fn verify(
         &mut self,
-        (clock, _context): (E, Self::Context),
+        (clock, context): (E, Self::Context),
         mut ancestry: impl Ancestry<PlexusBlock>,
     ) -> bool {
         let Some(block) = ancestry.next().await else {
             return false;
         };
+        // The header names the round it was proposed in, so that the seeds it carries (checked
+        // by the runtime) are the ones this round's proposer had to include.
+        if !context.round.epoch().is_zero()
+            || block.inner().header().view != context.round.view().get()
+        {
+            warn!(
+                height = block.inner().header().number,
+                view = block.inner().header().view,
+                "rejecting a block that names another round"
+            );
+            return false;
+        }
         if self.core.knows(&block.digest()) {
             return true; // Ours, or verified before.
         }

@@ -18,7 +18,7 @@ use plexus_mempool::{AdmitError, Mempool};
 use plexus_primitives::{AccountId, H256};
 use plexus_rpc_server::{Backend, Notification};
 use plexus_runtime::{
-    BlockError, BlockOutcome, Chain, CheckedTransaction, Header, SignedTransaction,
+    BlockError, BlockOutcome, Chain, CheckedTransaction, ConsensusRound, Header, SignedTransaction,
 };
 use plexus_store::{Store, StoreError};
 use std::collections::BTreeMap;
@@ -243,10 +243,11 @@ impl Core {
     pub(crate) fn build(
         &self,
         mut chain: Chain,
+        round: ConsensusRound,
         timestamp: u64,
         candidates: Vec<CheckedTransaction>,
     ) -> Result<PlexusBlock, BlockError> {
-        let (block, outcome) = chain.build_block(timestamp, candidates)?;
+        let (block, outcome) = chain.build_block_in(round, timestamp, candidates)?;
         let block = PlexusBlock::new(block);
         self.cache(block.digest(), &chain, outcome);
         self.saw_head(block.header());
@@ -255,11 +256,17 @@ impl Core {
 
     /// Builds a block on the finalized head from the mempool's ready transactions, as a
     /// proposer does, for a test or a tool that produces blocks without consensus; it becomes
-    /// final once passed to [`Core::commit`]. `timestamp` must be above the head's.
+    /// final once passed to [`Core::commit`]. `timestamp` must be above the head's. The block
+    /// is in the view after the head's and carries no seeds, so the chain must have no group
+    /// key.
     pub fn build_on_finalized(&self, timestamp: u64) -> Result<PlexusBlock, BlockError> {
         let chain = (*self.finalized()).clone();
         let candidates = self.ready(&chain);
-        self.build(chain, timestamp, candidates)
+        let round = ConsensusRound {
+            view: chain.head().view + 1,
+            seeds: Vec::new(),
+        };
+        self.build(chain, round, timestamp, candidates)
     }
 
     /// Whether `digest` is a block we built, verified or finalized (without copying its state).
@@ -550,6 +557,7 @@ mod tests {
             governance: None,
             balances: Vec::new(),
             params: plexus_runtime::ChainParams::default(),
+            group_key: None,
         };
         Core::open(
             &dir.path().join("chain.redb"),

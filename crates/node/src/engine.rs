@@ -5,6 +5,7 @@
 //! the production binary run exactly the same code.
 
 use crate::app::PlexusApp;
+use crate::beacon::{SeedTap, Seeds};
 use crate::block::{BlockDigest, PlexusBlock};
 use crate::consensus::{Polynomial, Scheme};
 use crate::core::Core;
@@ -422,7 +423,12 @@ where
     });
     marshal_actor.start(wrap(finalizer), buffer, (resolver_rx, resolver));
 
-    let app = PlexusApp::new(core.clone(), config.timing.empty_block_interval);
+    let seeds = Arc::new(Seeds::default());
+    let app = PlexusApp::new(
+        core.clone(),
+        seeds.clone(),
+        config.timing.empty_block_interval,
+    );
     let inline = Inline::new(context.child("application"), app, marshal_mailbox, epocher);
 
     let engine = simplex::Engine::new(
@@ -433,7 +439,7 @@ where
             blocker,
             automaton: inline.clone(),
             relay: inline.clone(),
-            reporter: inline,
+            reporter: SeedTap::new(inline, seeds),
             strategy: Sequential,
             partition: format!("{prefix}-simplex-e0"),
             mailbox_size: MAILBOX,

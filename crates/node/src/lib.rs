@@ -13,6 +13,7 @@
 //! | `block` | [`PlexusBlock`], the block behind Commonware's traits |
 //! | `finality` | finality proofs and [`FinalityVerifier`] |
 //! | `core` | [`Core`]: the store, the finalized state, speculative states, the mempool and notifications; the commit path; the RPC [`Backend`](plexus_rpc_server::Backend) |
+//! | `beacon` | seeds copied from consensus's certificates, for the blocks a validator proposes |
 //! | `app` | the consensus application: proposals from the mempool, verification by execution |
 //! | `finalizer` | [`Finalizer`], marshal's reporter, and the executor that commits finalized blocks |
 //! | `gossip` | transactions submitted to one validator, batched to the others |
@@ -35,6 +36,7 @@
 //! `plexus-rpc-server`), no command line.
 
 mod app;
+mod beacon;
 pub mod block;
 pub mod consensus;
 mod core;

@@ -99,6 +99,7 @@ impl ChainSpec {
             reason: e.to_string(),
         })?;
         spec.polynomial = hex::encode(output.public().encode());
+        spec.genesis.group_key = Some(hex::encode(output.public().public().encode()));
         let mut ordered = Vec::with_capacity(spec.validators.len());
         for key in spec.validator_keys()? {
             let share = shares
@@ -137,6 +138,17 @@ impl ChainSpec {
                 "it needs {} signers, not a quorum of {quorum}",
                 polynomial.required()
             )));
+        }
+        // The runtime checks seeds against the genesis's copy of the group key.
+        let identity = hex::encode(polynomial.public().encode());
+        if self
+            .genesis
+            .group_key
+            .as_deref()
+            .map(|k| k.trim_start_matches("0x"))
+            != Some(&identity)
+        {
+            return Err(bad("its group key is not the genesis's group_key".into()));
         }
         Ok(polynomial)
     }
@@ -198,9 +210,8 @@ impl ChainSpec {
 /// The namespace that separates a chain's consensus messages, finality proofs and peer
 /// handshakes from any other chain's.
 pub fn namespace(genesis_hash: H256) -> Vec<u8> {
-    let mut namespace = b"plexus/".to_vec();
-    namespace.extend_from_slice(&genesis_hash.0);
-    namespace
+    // The runtime checks seeds under the same namespace.
+    plexus_runtime::consensus_namespace(genesis_hash)
 }
 
 #[cfg(test)]
@@ -216,6 +227,7 @@ mod tests {
             governance: None,
             balances: vec![],
             params: plexus_runtime::ChainParams::default(),
+            group_key: None,
         }
     }
 

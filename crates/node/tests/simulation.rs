@@ -5,6 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use commonware_codec::{Decode as _, Encode as _};
+use commonware_consensus::Viewable as _;
+use commonware_consensus::simplex::scheme::bls12381_threshold::vrf::Seedable as _;
+use commonware_consensus::simplex::types::Finalization;
 use commonware_cryptography::Sha256;
 use commonware_cryptography::bls12381::dkg::feldman_desmedt;
 use commonware_cryptography::bls12381::primitives::{group::Share, sharing::Mode};
@@ -26,8 +30,8 @@ use plexus_node::consensus::{Polynomial, Scheme, Variant};
 use plexus_node::engine::{CHANNELS, max_message_size};
 use plexus_node::spec::namespace;
 use plexus_node::{
-    Core, FinalityError, FinalityVerifier, Notification, PlexusBlock, Timing, ValidatorConfig,
-    ValidatorShare, start_validator,
+    BlockDigest, Core, FinalityError, FinalityVerifier, Notification, PlexusBlock, Timing,
+    ValidatorConfig, ValidatorShare, start_validator,
 };
 use plexus_primitives::{AccountId, H256, RAO_PER_TAO, Signature, blake2_256, blake2_256_parts};
 use plexus_rpc_server::Backend as _;
@@ -54,7 +58,16 @@ fn account(i: usize) -> AccountId {
     AccountId(account_keypair(i).public.to_bytes())
 }
 
+/// The validators' keys, by index.
+fn validator_keys() -> Vec<ed25519::PrivateKey> {
+    (0..VALIDATORS as u64)
+        .map(ed25519::PrivateKey::from_seed)
+        .collect()
+}
+
+/// The chain's genesis, with the group key of the validators' deal (seed 0).
 fn genesis() -> Genesis {
+    let (polynomial, _) = deal(&validator_keys(), 0);
     Genesis {
         chain_id: "simulation".into(),
         timestamp: GENESIS_MS,
@@ -63,6 +76,7 @@ fn genesis() -> Genesis {
             .map(|i| (account(i), 1_000_000 * RAO_PER_TAO))
             .collect(),
         params: ChainParams::default(),
+        group_key: Some(hex::encode(polynomial.public().encode())),
     }
 }
 
@@ -120,9 +134,7 @@ fn deal(keys: &[ed25519::PrivateKey], seed: u64) -> (Polynomial, Vec<Share>) {
 
 impl Sim {
     fn new(first: Role) -> Self {
-        let keys: Vec<_> = (0..VALIDATORS as u64)
-            .map(ed25519::PrivateKey::from_seed)
-            .collect();
+        let keys = validator_keys();
         let (polynomial, shares) = deal(&keys, 0);
         Self {
             dir: Arc::new(tempfile::tempdir().unwrap()),
@@ -595,6 +607,25 @@ fn finality_proofs_are_stored_and_prove_only_their_block() {
             };
             proven += 1;
             assert_eq!(verifier.verify(&block(height), &proof), Ok(()));
+            // The proof's seed is the group's signature over the block's round, and the next
+            // block carries exactly that seed onto the chain: the beacon is what consensus
+            // certified.
+            let decoded = Finalization::<Scheme, BlockDigest>::decode_cfg(
+                bytes::Bytes::copy_from_slice(&proof),
+                &(),
+            )
+            .unwrap();
+            let seed = decoded.seed();
+            assert_eq!(seed.round.view().get(), block(height).header().view);
+            if height < head {
+                let carried = block(height + 1)
+                    .header()
+                    .seeds
+                    .iter()
+                    .find(|s| s.view == block(height).header().view)
+                    .map(|s| s.signature.0.to_vec());
+                assert_eq!(carried, Some(seed.signature.encode().to_vec()));
+            }
             if height < head {
                 assert!(matches!(
                     verifier.verify(&block(height + 1), &proof),

@@ -38,6 +38,7 @@ pub(crate) fn phase(p: Phase) -> types::Phase {
     match p {
         Phase::Initialization => types::Phase::Initialization,
         Phase::Transaction(i) => types::Phase::Transaction(i),
+        Phase::Finalization => types::Phase::Finalization,
     }
 }
 
@@ -110,6 +111,35 @@ pub(crate) fn event(e: &Event) -> types::Event {
             netuid,
             hotkey,
             hash,
+        },
+        Event::TimelockedWeightsCommitted {
+            netuid,
+            hotkey,
+            reveal_view,
+        } => T::TimelockedWeightsCommitted {
+            netuid,
+            hotkey,
+            reveal_view,
+        },
+        Event::TimelockedWeightsRevealed {
+            netuid,
+            hotkey,
+            reveal_view,
+        } => T::TimelockedWeightsRevealed {
+            netuid,
+            hotkey,
+            reveal_view,
+        },
+        Event::TimelockedWeightsDropped {
+            netuid,
+            hotkey,
+            reveal_view,
+            reason,
+        } => T::TimelockedWeightsDropped {
+            netuid,
+            hotkey,
+            reveal_view,
+            reason,
         },
         Event::WeightsRevealed {
             netuid,

@@ -16,8 +16,9 @@ use parity_scale_codec::Encode;
 use plexus_primitives::{AccountId, BlockNumber, NetUid, H256};
 use plexus_rpc::types::{
     AccountHistory, AccountTransaction, BlockId, BlockInfo, FeeEstimate, HeaderInfo, Health,
-    HexBytes, Inclusion, MetagraphOptions, NextNonce, Rao, SwapDirection, SyncBatch, SyncBlock,
-    SystemInfo, TransactionDetails, TransactionInfo, TransactionSummary, TxPosition, TxStatus,
+    HexBytes, Inclusion, MetagraphOptions, NextNonce, Randomness, Rao, SwapDirection, SyncBatch,
+    SyncBlock, SystemInfo, TransactionDetails, TransactionInfo, TransactionSummary, TxPosition,
+    TxStatus,
 };
 use plexus_runtime::{
     Chain, CheckedTransaction, Event, Events, Header, Phase, SignedTransaction, State,
@@ -89,6 +90,11 @@ pub(crate) fn register<B: Backend>(
     blocking(module, "chain_block", 1, |ctx, mut args| {
         let id: BlockId = args.required("block")?;
         Ok(block(ctx.backend.store(), id)?)
+    })?;
+    blocking(module, "chain_randomness", 1, |ctx, mut args| {
+        let height: BlockNumber = args.required("height")?;
+        let finalized = ctx.backend.finalized();
+        Ok(randomness(ctx.backend.store(), &finalized, height)?)
     })?;
     blocking(module, "chain_syncBlocks", 2, |ctx, mut args| {
         let from: BlockNumber = args.required("from")?;
@@ -327,6 +333,36 @@ fn block(store: &Store, id: BlockId) -> Result<Option<BlockInfo>, ApiError> {
         header: HeaderInfo::from(&header),
         transactions,
         events: events.iter().map(|(p, e)| record(*p, e)).collect(),
+    }))
+}
+
+/// The last seed the finalized block at `height` carries, with what checks it.
+fn randomness(
+    store: &Store,
+    finalized: &Chain,
+    height: BlockNumber,
+) -> Result<Option<Randomness>, ApiError> {
+    let Some(group_key) = finalized.state().globals().group_key else {
+        return Ok(None);
+    };
+    if height > finalized.head().number {
+        return Ok(None);
+    }
+    let Some(header) = store.header(height)? else {
+        return Ok(None);
+    };
+    let Some(seed) = header.seeds.last() else {
+        return Ok(None);
+    };
+    Ok(Some(Randomness {
+        height,
+        block_hash: header.hash(),
+        epoch: 0,
+        view: seed.view,
+        signature: seed.signature.0.to_vec(),
+        randomness: seed.signature.randomness(),
+        group_key,
+        namespace: plexus_runtime::consensus_namespace(finalized.genesis_hash()),
     }))
 }
 

@@ -6,9 +6,9 @@
 use crate::types::{
     BlockEvents, BlockId, BlockInfo, ColdkeySwapInfo, Commitments, DelegateTakeInfo, Delegates,
     EventFilter, FeeEstimate, HeaderInfo, Health, HexBytes, HotkeyLinks, IdentityInfo, Metagraph,
-    MetagraphOptions, NetworkLockCost, NextNonce, PoolInfo, ProxyInfo, Rao, RootClaims, RootInfo,
-    StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation, SyncBatch, SystemInfo,
-    TransactionInfo, TxProgress,
+    MetagraphOptions, NetworkLockCost, NextNonce, PoolInfo, ProxyInfo, Randomness, Rao, RootClaims,
+    RootInfo, StakeInfo, SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation, SyncBatch,
+    SystemInfo, TransactionInfo, TxProgress,
 };
 use jsonrpsee_core::client::{ClientT, SubscriptionClientT};
 use jsonrpsee_core::params::ArrayParams;
@@ -317,6 +317,13 @@ impl Client {
     /// `chain_finalizedHead`: the last finalized block.
     pub async fn finalized_head(&self) -> Result<HeaderInfo, ClientError> {
         self.call("chain_finalizedHead", params(&[])?).await
+    }
+
+    /// `chain_randomness`: the beacon recorded by the finalized block at `height`, with its
+    /// proof; `None` if that block carries no seed (genesis and the first block) or is not
+    /// finalized yet.
+    pub async fn randomness(&self, height: BlockNumber) -> Result<Option<Randomness>, ClientError> {
+        self.call("chain_randomness", params(&[&height])?).await
     }
 
     /// `chain_block`: a finalized block by height or hash; `None` if there is none.

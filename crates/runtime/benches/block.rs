@@ -54,6 +54,7 @@ fn genesis(pairs: &[schnorrkel::Keypair]) -> Chain {
             max_block_transactions: 100_000,
             ..ChainParams::default()
         },
+        group_key: None,
     };
     Chain::from_genesis(&genesis).unwrap()
 }

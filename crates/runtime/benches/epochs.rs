@@ -110,6 +110,7 @@ fn setup(yuma3: bool) -> Setup {
                 pending_childkey_cooldown: 0,
                 ..ChainParams::default()
             },
+            group_key: None,
         })
         .unwrap(),
         keys: BTreeMap::new(),

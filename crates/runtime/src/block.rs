@@ -18,6 +18,57 @@ pub struct Header {
     pub transactions_root: H256,
     /// Root of the state after the block.
     pub state_root: H256,
+    /// The consensus view the block was proposed in (consensus epoch 0); strictly increasing.
+    /// Genesis is view 0.
+    pub view: u64,
+    /// The group's seed for every consensus view from the parent's view (or 1) up to the view
+    /// before this block's, in order: each view's randomness, and the key that opens what was
+    /// timelocked to it. A view skipped by consensus still has a seed, so none is missing.
+    pub seeds: Vec<Seed>,
+}
+
+/// The group's threshold signature over one consensus round: unpredictable until a quorum of
+/// validators has voted in that round, and then the same whoever assembles it.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Seed {
+    /// The view it signs (consensus epoch 0).
+    pub view: u64,
+    /// The BLS signature.
+    pub signature: SeedSignature,
+}
+
+/// A seed's 48-byte BLS12-381 signature; hex in JSON.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub struct SeedSignature(pub [u8; plexus_timelock::SIGNATURE_LEN]);
+
+impl SeedSignature {
+    /// The randomness the seed gives: a hash of the signature.
+    pub fn randomness(&self) -> H256 {
+        H256(plexus_timelock::beacon(&self.0))
+    }
+}
+
+impl std::fmt::Debug for SeedSignature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "0x{}", hex::encode(self.0))
+    }
+}
+
+impl Serialize for SeedSignature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("0x{}", hex::encode(self.0)))
+    }
+}
+
+impl Serialize for Seed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut seed = serializer.serialize_struct("Seed", 3)?;
+        seed.serialize_field("view", &self.view)?;
+        seed.serialize_field("signature", &self.signature)?;
+        seed.serialize_field("randomness", &self.signature.randomness())?;
+        seed.end()
+    }
 }
 
 impl Header {

@@ -1,6 +1,6 @@
 //! The chain: a state, the head it is at, and the rules for moving it one block forward.
 
-use crate::block::{transactions_root, Block, Header};
+use crate::block::{transactions_root, Block, Header, Seed};
 use crate::extrinsic::BLOCK_HASH_COUNT;
 use crate::state::{Mark, State, StateChange};
 use crate::tx::{check_batch, CheckContext, CheckedTransaction, SignedTransaction};
@@ -30,6 +30,23 @@ pub struct Chain {
     genesis_hash: H256,
 }
 
+/// The consensus round a proposer builds a block in: its view and the seeds it must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsensusRound {
+    /// The view.
+    pub view: u64,
+    /// The seeds of the views from the parent's up to this one (see [`Header::seeds`]).
+    pub seeds: Vec<Seed>,
+}
+
+/// The namespace under which a chain's validators sign consensus messages, seeds and p2p
+/// handshakes: one chain's signatures mean nothing on another.
+pub fn consensus_namespace(genesis_hash: H256) -> Vec<u8> {
+    let mut namespace = b"plexus/".to_vec();
+    namespace.extend_from_slice(&genesis_hash.0);
+    namespace
+}
+
 impl Chain {
     /// Builds block 0 from a genesis configuration.
     pub fn from_genesis(genesis: &Genesis) -> Result<Self, crate::GenesisError> {
@@ -49,12 +66,14 @@ impl Chain {
             sudo: genesis.governance,
             last_lock: genesis.params.network_min_lock,
             last_lock_block: 0,
+            group_key: genesis.group_key_bytes()?,
         });
         state.params.set(genesis.params.clone());
         state.system.set(SystemInfo {
             block: 0,
             timestamp: genesis.timestamp,
             parent_hash: H256::ZERO,
+            view: 0,
         });
         let state_root = state.root();
         state.forget();
@@ -64,6 +83,8 @@ impl Chain {
             timestamp: genesis.timestamp,
             transactions_root: transactions_root(&[]),
             state_root,
+            view: 0,
+            seeds: Vec::new(),
         };
         Ok(Self {
             genesis_hash: head.hash(),
@@ -154,13 +175,14 @@ impl Chain {
         transactions: &[CheckedTransaction],
     ) -> Result<BlockOutcome, BlockError> {
         self.check_header(header.number, header.parent_hash, header.timestamp)?;
+        self.check_seeds(header.view, &header.seeds)?;
         let signed: Vec<SignedTransaction> =
             transactions.iter().map(|t| t.signed().clone()).collect();
         if transactions_root(&signed) != header.transactions_root {
             return Err(BlockError::TransactionsRootMismatch);
         }
         let start = self.state.mark();
-        let mut events = self.initialize_block(header.number, header.timestamp);
+        let mut events = self.initialize_block(header.number, header.timestamp, header.view);
         for (index, tx) in transactions.iter().enumerate() {
             if let Err(error) = self.apply_transaction(tx, index as u32, header.number, &mut events)
             {
@@ -168,6 +190,7 @@ impl Chain {
                 return Err(BlockError::InvalidTransaction { index, error });
             }
         }
+        crate::calls::reveal_timelocked(&mut self.state, &header.seeds, header.number, &mut events);
         let (computed, changes) = self.state.root_and_changes();
         if computed != header.state_root {
             self.abandon(start);
@@ -187,17 +210,33 @@ impl Chain {
     }
 
     /// Builds the next block from candidate transactions, leaving out those that are invalid at
-    /// their turn, and applies it. Returns the block and what it did.
+    /// their turn, and applies it, in the view after the head's and with no seeds: for chains
+    /// without a group key (tests and tools). Returns the block and what it did.
     pub fn build_block(
         &mut self,
+        timestamp: u64,
+        candidates: Vec<CheckedTransaction>,
+    ) -> Result<(Block, BlockOutcome), BlockError> {
+        let round = ConsensusRound {
+            view: self.head.view + 1,
+            seeds: Vec::new(),
+        };
+        self.build_block_in(round, timestamp, candidates)
+    }
+
+    /// Builds the next block for a consensus round, as [`Chain::build_block`] does.
+    pub fn build_block_in(
+        &mut self,
+        round: ConsensusRound,
         timestamp: u64,
         candidates: Vec<CheckedTransaction>,
     ) -> Result<(Block, BlockOutcome), BlockError> {
         let number = self.head.number + 1;
         let parent_hash = self.head.hash();
         self.check_header(number, parent_hash, timestamp)?;
+        self.check_seeds(round.view, &round.seeds)?;
         let max = self.state.params.get().max_block_transactions as usize;
-        let mut events = self.initialize_block(number, timestamp);
+        let mut events = self.initialize_block(number, timestamp, round.view);
         let mut included = Vec::new();
         for tx in candidates {
             if included.len() >= max {
@@ -213,6 +252,7 @@ impl Chain {
                 }
             }
         }
+        crate::calls::reveal_timelocked(&mut self.state, &round.seeds, number, &mut events);
         let (state_root, changes) = self.state.root_and_changes();
         self.state.forget();
         let header = Header {
@@ -221,6 +261,8 @@ impl Chain {
             timestamp,
             transactions_root: transactions_root(&included),
             state_root,
+            view: round.view,
+            seeds: round.seeds,
         };
         self.head = header.clone();
         self.debug_check_supply();
@@ -274,6 +316,49 @@ impl Chain {
         Ok(())
     }
 
+    /// The seeds a block in `view` must carry: one per view from the head's (or 1: genesis is
+    /// view 0 and nobody signs it) to the one before `view`, each the group's signature. The
+    /// head carried those before its own view, so every view gets its seed exactly once.
+    fn check_seeds(&self, view: u64, seeds: &[Seed]) -> Result<(), BlockError> {
+        let parent = self.head.view;
+        if view <= parent {
+            return Err(BlockError::ViewNotIncreasing { parent, got: view });
+        }
+        let Some(group_key) = self.state.globals.get().group_key else {
+            if seeds.is_empty() {
+                return Ok(());
+            }
+            return Err(BlockError::WrongSeeds {
+                first: view,
+                end: view,
+                got: seeds.len(),
+            });
+        };
+        let first = parent.max(1);
+        let wrong = || BlockError::WrongSeeds {
+            first,
+            end: view,
+            got: seeds.len(),
+        };
+        if u64::try_from(seeds.len()).ok() != Some(view.saturating_sub(first)) {
+            return Err(wrong());
+        }
+        let namespace = consensus_namespace(self.genesis_hash);
+        for (expected, seed) in (first..view).zip(seeds) {
+            if seed.view != expected {
+                return Err(wrong());
+            }
+            let round = plexus_timelock::Round {
+                epoch: 0,
+                view: seed.view,
+            };
+            if !plexus_timelock::verify_seed(&group_key, &namespace, round, &seed.signature.0) {
+                return Err(BlockError::BadSeed { view: seed.view });
+            }
+        }
+        Ok(())
+    }
+
     /// Rolls the whole block back and brings the root's tree back with it.
     fn abandon(&mut self, start: Mark) {
         self.state.rollback(start);
@@ -282,12 +367,13 @@ impl Chain {
     }
 
     /// The per-block step that runs before the transactions.
-    fn initialize_block(&mut self, number: BlockNumber, timestamp: u64) -> Events {
+    fn initialize_block(&mut self, number: BlockNumber, timestamp: u64, view: u64) -> Events {
         let parent_hash = self.head.hash();
         self.state.system.set(SystemInfo {
             block: number,
             timestamp,
             parent_hash,
+            view,
         });
         self.state
             .block_hashes

@@ -536,6 +536,34 @@ pub enum DispatchError {
         /// The signer's limit.
         limit: Balance,
     },
+    /// The chain has no group key, so nothing can be timelocked to its seeds.
+    #[error("this chain has no validators' group key: timelocked weights are unavailable")]
+    TimelockUnavailable,
+    /// A timelocked commit on a subnet whose commits are hashes or off, or a hash commit or
+    /// direct weights on a subnet whose commits are timelocked.
+    #[error("timelocked weights are {}on this subnet", if *.0 { "" } else { "not " })]
+    TimelockMismatch(bool),
+    /// A timelocked commit whose reveal view is not ahead of the block's view, or too far.
+    #[error("reveal view {reveal_view} must be after view {view} and at most {max} views ahead")]
+    RevealViewOutOfRange {
+        /// The block's view.
+        view: u64,
+        /// The view asked for.
+        reveal_view: u64,
+        /// How far ahead a reveal may be.
+        max: u64,
+    },
+    /// A timelocked commit larger than the chain keeps.
+    #[error("timelocked commit of {len} bytes; at most {max}")]
+    TimelockedCommitTooLarge {
+        /// Its size.
+        len: u32,
+        /// The limit.
+        max: u32,
+    },
+    /// As many timelocked commits are due at that view as one block opens.
+    #[error("view {0} already has as many timelocked commits as one block opens")]
+    RevealViewFull(u64),
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -644,6 +672,13 @@ impl DispatchError {
             Self::ColdkeySwapHashMismatch => ErrorKind::new(79, "coldkey_swap_hash_mismatch"),
             Self::NewColdkeyNotClean => ErrorKind::new(80, "new_coldkey_not_clean"),
             Self::LockAboveLimit { .. } => ErrorKind::new(81, "lock_above_limit"),
+            Self::TimelockUnavailable => ErrorKind::new(82, "timelock_unavailable"),
+            Self::TimelockMismatch(_) => ErrorKind::new(83, "timelock_mismatch"),
+            Self::RevealViewOutOfRange { .. } => ErrorKind::new(84, "reveal_view_out_of_range"),
+            Self::TimelockedCommitTooLarge { .. } => {
+                ErrorKind::new(85, "timelocked_commit_too_large")
+            }
+            Self::RevealViewFull(_) => ErrorKind::new(86, "reveal_view_full"),
             Self::CommitmentSpaceExceeded { .. } => ErrorKind::new(73, "commitment_space_exceeded"),
         }
     }
@@ -681,6 +716,30 @@ pub enum BlockError {
         parent: u64,
         /// The block's.
         got: u64,
+    },
+    /// A consensus view not after the parent's.
+    #[error("view {got} is not after the parent's {parent}")]
+    ViewNotIncreasing {
+        /// The parent's view.
+        parent: u64,
+        /// The block's.
+        got: u64,
+    },
+    /// Not exactly one seed for each view from the parent's up to the block's own.
+    #[error("the block must carry the seeds of views {first}..{end} in order ({got} given)")]
+    WrongSeeds {
+        /// The first view it must carry.
+        first: u64,
+        /// The block's own view (not carried).
+        end: u64,
+        /// How many seeds it carries.
+        got: usize,
+    },
+    /// A seed that is not the group's signature over its view.
+    #[error("the seed for view {view} is not the validators' group signature")]
+    BadSeed {
+        /// Its view.
+        view: u64,
     },
     /// More transactions than a block may hold.
     #[error("{got} transactions; a block holds at most {max}")]
@@ -722,6 +781,9 @@ impl BlockError {
             Self::TransactionsRootMismatch => ErrorKind::new(4, "transactions_root_mismatch"),
             Self::InvalidTransaction { .. } => ErrorKind::new(5, "invalid_transaction"),
             Self::StateRootMismatch { .. } => ErrorKind::new(6, "state_root_mismatch"),
+            Self::ViewNotIncreasing { .. } => ErrorKind::new(7, "view_not_increasing"),
+            Self::WrongSeeds { .. } => ErrorKind::new(8, "wrong_seeds"),
+            Self::BadSeed { .. } => ErrorKind::new(9, "bad_seed"),
         }
     }
 }

@@ -13,6 +13,8 @@ pub enum Phase {
     Initialization,
     /// The transaction at this index.
     Transaction(u32),
+    /// The per-block step after the transactions (timelocked weights opened).
+    Finalization,
 }
 
 /// One thing that happened.
@@ -141,6 +143,36 @@ pub enum Event {
         hotkey: AccountId,
         /// The commit hash.
         hash: H256,
+    },
+    /// Weights were timelocked to a future consensus view.
+    TimelockedWeightsCommitted {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// The view whose seed opens them.
+        reveal_view: u64,
+    },
+    /// The chain opened timelocked weights with their view's seed and stored them.
+    TimelockedWeightsRevealed {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// Their view.
+        reveal_view: u64,
+    },
+    /// Timelocked weights that did not open, or opened to weights `set_weights` refuses;
+    /// dropped.
+    TimelockedWeightsDropped {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// Their view.
+        reveal_view: u64,
+        /// Why, as a stable error kind name.
+        reason: String,
     },
     /// A commit was revealed and its weights stored.
     WeightsRevealed {
@@ -435,6 +467,9 @@ impl Event {
             Self::AxonServed { hotkey, .. }
             | Self::WeightsCommitted { hotkey, .. }
             | Self::WeightsRevealed { hotkey, .. }
+            | Self::TimelockedWeightsCommitted { hotkey, .. }
+            | Self::TimelockedWeightsRevealed { hotkey, .. }
+            | Self::TimelockedWeightsDropped { hotkey, .. }
             | Self::DelegateTakeSet { hotkey, .. }
             | Self::ChildrenDropped { hotkey, .. }
             | Self::ChildkeyTakeSet { hotkey, .. } => vec![*hotkey],
@@ -491,6 +526,9 @@ impl Event {
             | Self::WeightsSet { netuid, .. }
             | Self::WeightsCommitted { netuid, .. }
             | Self::WeightsRevealed { netuid, .. }
+            | Self::TimelockedWeightsCommitted { netuid, .. }
+            | Self::TimelockedWeightsRevealed { netuid, .. }
+            | Self::TimelockedWeightsDropped { netuid, .. }
             | Self::StakeAdded { netuid, .. }
             | Self::StakeRemoved { netuid, .. }
             | Self::RootClaimed { netuid, .. }

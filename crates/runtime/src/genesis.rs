@@ -30,6 +30,11 @@ pub struct Genesis {
     /// Chain parameters; omitted fields take their defaults.
     #[serde(default)]
     pub params: ChainParams,
+    /// The validators' group key (96 bytes, hex): it checks the seed every block carries for
+    /// the consensus rounds before it. Without one, blocks carry no seeds (chains built without
+    /// consensus, in tests and tools).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_key: Option<String>,
 }
 
 /// Why a genesis configuration is unusable.
@@ -57,6 +62,9 @@ pub enum GenesisError {
     /// Parameters that cannot work.
     #[error("invalid chain parameters: {0}")]
     Params(String),
+    /// A group key that is not 96 bytes of hex.
+    #[error("the group key is not 96 bytes of hex")]
+    GroupKey,
 }
 
 impl GenesisError {
@@ -68,6 +76,7 @@ impl GenesisError {
             Self::BelowExistentialDeposit { .. } => ErrorKind::new(2, "below_existential_deposit"),
             Self::OverSupply => ErrorKind::new(3, "over_supply"),
             Self::Params(_) => ErrorKind::new(4, "params"),
+            Self::GroupKey => ErrorKind::new(5, "group_key"),
         }
     }
 }
@@ -80,9 +89,23 @@ impl Genesis {
         Ok(genesis)
     }
 
-    /// Checks balances and parameters.
+    /// The group key's bytes, if the chain has one.
+    pub fn group_key_bytes(&self) -> Result<Option<Vec<u8>>, GenesisError> {
+        self.group_key
+            .as_deref()
+            .map(|hex| {
+                hex::decode(hex.trim_start_matches("0x"))
+                    .ok()
+                    .filter(|bytes| bytes.len() == plexus_timelock::IDENTITY_LEN)
+                    .ok_or(GenesisError::GroupKey)
+            })
+            .transpose()
+    }
+
+    /// Checks balances, parameters and the group key.
     pub fn validate(&self) -> Result<(), GenesisError> {
         self.params.validate().map_err(GenesisError::Params)?;
+        self.group_key_bytes()?;
         let mut seen = BTreeSet::new();
         let mut total: Balance = 0;
         for (account, balance) in &self.balances {

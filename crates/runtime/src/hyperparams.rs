@@ -81,6 +81,10 @@ pub struct Hyperparameters {
     pub immune_owner_uids_limit: u16,
     /// Pruning picks among immune neurons only when no more than this many are not immune.
     pub min_non_immune_uids: u16,
+    /// With `commit_reveal` on: commits are weights timelocked to a future consensus view,
+    /// which the chain opens itself when that view's seed is on chain (on), or hashes the
+    /// validator reveals (off). New subnets on a chain with a group key start with it on.
+    pub timelocked_weights: bool,
 }
 
 impl Default for Hyperparameters {
@@ -118,6 +122,7 @@ impl Default for Hyperparameters {
             serving_rate_limit: 50,
             immune_owner_uids_limit: 1,
             min_non_immune_uids: 10,
+            timelocked_weights: false,
         }
     }
 }
@@ -158,6 +163,7 @@ pub enum HyperparameterKind {
     ServingRateLimit,
     ImmuneOwnerUidsLimit,
     MinNonImmuneUids,
+    TimelockedWeights,
 }
 
 /// A new value for one hyperparameter; each variant's field is the [`Hyperparameters`] field of
@@ -214,6 +220,8 @@ pub enum Hyperparameter {
     ImmuneOwnerUidsLimit(u16),
     /// Governance only.
     MinNonImmuneUids(u16),
+    /// Needs the chain's group key to turn on.
+    TimelockedWeights(bool),
 }
 
 fn out_of_range(kind: HyperparameterKind, allowed: impl Into<String>) -> DispatchError {
@@ -265,6 +273,7 @@ impl Hyperparameter {
             Self::ServingRateLimit(_) => K::ServingRateLimit,
             Self::ImmuneOwnerUidsLimit(_) => K::ImmuneOwnerUidsLimit,
             Self::MinNonImmuneUids(_) => K::MinNonImmuneUids,
+            Self::TimelockedWeights(_) => K::TimelockedWeights,
         }
     }
 }
@@ -398,6 +407,7 @@ impl Hyperparameters {
                 self.immune_owner_uids_limit = v;
             }
             H::MinNonImmuneUids(v) => self.min_non_immune_uids = v,
+            H::TimelockedWeights(v) => self.timelocked_weights = v,
         }
         Ok(())
     }

@@ -86,17 +86,19 @@ mod symbols;
 mod tx;
 mod types;
 
-pub use block::{transactions_root, Block, Header};
+pub use block::{transactions_root, Block, Header, Seed, SeedSignature};
 
 /// The root network: TAO staked on hotkeys 1:1, counting toward their stake weight on every
 /// subnet (reference-chain §4.8). It has no pool and no neurons of its own.
 pub const ROOT_NETUID: plexus_primitives::NetUid = 0;
 pub(crate) use calls::dispatch;
 pub use calls::{
-    commit_hash, normalized_max, COLDKEY_SWAP_COST, HOTKEY_SWAP_COST, HOTKEY_SWAP_ON_SUBNET_COST,
-    MAX_BATCH_CALLS, MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_UNREVEALED_COMMITS,
+    commit_hash, normalized_max, timelocked_weights_aad, timelocked_weights_plaintext,
+    COLDKEY_SWAP_COST, HOTKEY_SWAP_COST, HOTKEY_SWAP_ON_SUBNET_COST, MAX_BATCH_CALLS,
+    MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_REVEAL_AHEAD_VIEWS, MAX_TIMELOCKED_PER_VIEW,
+    MAX_TIMELOCKED_WEIGHTS_BYTES, MAX_UNREVEALED_COMMITS,
 };
-pub use chain::{BlockOutcome, Chain, Events};
+pub use chain::{consensus_namespace, BlockOutcome, Chain, ConsensusRound, Events};
 pub use children::MAX_CHILDREN;
 pub use commitments::{
     Commitment, CommitmentField, MAX_BIG_RAW, MAX_COMMITMENT_FIELDS, MAX_RAW, MAX_SPACE,

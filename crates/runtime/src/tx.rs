@@ -143,6 +143,18 @@ pub enum Call {
         /// Hash of the weights (see [`commit_hash`](crate::commit_hash)).
         commit_hash: H256,
     },
+    /// Hotkey (free): weights timelocked to a future consensus view; the chain opens and applies
+    /// them at the end of the block that carries that view's seed (see
+    /// [`seal_timelocked_weights`](crate::seal_timelocked_weights)).
+    #[codec(index = 35)]
+    CommitTimelockedWeights {
+        /// The subnet.
+        netuid: NetUid,
+        /// The consensus view whose seed opens them.
+        reveal_view: u64,
+        /// The sealed weights.
+        sealed: Vec<u8>,
+    },
     /// Hotkey (free): reveal committed weights.
     #[codec(index = 32)]
     RevealWeights {
@@ -602,6 +614,7 @@ impl Call {
             Self::ServeAxon { .. } => "serve_axon",
             Self::SetWeights { .. } => "set_weights",
             Self::CommitWeights { .. } => "commit_weights",
+            Self::CommitTimelockedWeights { .. } => "commit_timelocked_weights",
             Self::RevealWeights { .. } => "reveal_weights",
             Self::BatchCommitWeights { .. } => "batch_commit_weights",
             Self::BatchRevealWeights { .. } => "batch_reveal_weights",
@@ -638,6 +651,7 @@ impl Call {
                 | Self::SetCommitment { .. }
                 | Self::SetWeights { .. }
                 | Self::CommitWeights { .. }
+                | Self::CommitTimelockedWeights { .. }
                 | Self::RevealWeights { .. }
                 | Self::BatchCommitWeights { .. }
                 | Self::BatchRevealWeights { .. }

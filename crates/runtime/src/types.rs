@@ -13,6 +13,8 @@ pub struct SystemInfo {
     pub timestamp: u64,
     /// Hash of its parent's header.
     pub parent_hash: H256,
+    /// The consensus view it was proposed in.
+    pub view: u64,
 }
 
 /// Chain-wide bookkeeping.
@@ -35,6 +37,8 @@ pub struct Globals {
     pub last_lock: Balance,
     /// Block of the last subnet registration (0: never).
     pub last_lock_block: BlockNumber,
+    /// The validators' group key, which checks every block's seeds (none: blocks carry none).
+    pub group_key: Option<Vec<u8>>,
 }
 
 /// How a coldkey describes itself to stakers (Bittensor's `ChainIdentityV2`).
@@ -211,6 +215,21 @@ pub struct WeightCommit {
     pub epoch: u64,
     /// Block of the commit.
     pub block: BlockNumber,
+}
+
+/// Weights timelocked to a future consensus view, waiting for its seed.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct TimelockedCommit {
+    /// The view whose seed opens it.
+    pub reveal_view: u64,
+    /// The hotkey that committed, bound into the sealed message: a hotkey swap moves the commit
+    /// and it still opens.
+    pub committer: AccountId,
+    /// Block of the commit.
+    pub block: BlockNumber,
+    /// The sealed weights (see [`crate::seal_timelocked_weights`]).
+    #[serde(skip)]
+    pub sealed: Vec<u8>,
 }
 
 /// Alpha staked through one hotkey on one subnet and the shares its nominators hold.

@@ -35,6 +35,7 @@ fn genesis() -> Chain {
             network_min_lock: RAO_PER_TAO,
             ..ChainParams::default()
         },
+        group_key: None,
     })
     .unwrap()
 }
@@ -210,6 +211,7 @@ fn serde_free_genesis() -> Genesis {
         governance: None,
         balances: Vec::new(),
         params: ChainParams::default(),
+        group_key: None,
     }
 }
 

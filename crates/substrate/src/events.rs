@@ -303,7 +303,8 @@ fn event(event: &Event, call: Option<&Call>) -> Option<RuntimeEvent> {
 }
 
 /// A block's events as `System.Events` holds them, SCALE: each event the clients know, in
-/// order, a transaction's at its index (`ApplyExtrinsic`), the block step's at `Initialization`.
+/// order, a transaction's at its index (`ApplyExtrinsic`), the block step's at `Initialization`
+/// and the opening of timelocked weights after the transactions at `Finalization`.
 /// `transactions` are the block's, in order: a failure is reported as the error its call's
 /// pallet would give.
 pub fn events(events: &[(PlexusPhase, Event)], transactions: &[SignedTransaction]) -> Vec<u8> {
@@ -312,6 +313,7 @@ pub fn events(events: &[(PlexusPhase, Event)], transactions: &[SignedTransaction
         .filter_map(|(phase, e)| {
             let (phase, call) = match phase {
                 PlexusPhase::Initialization => (Phase::Initialization, None),
+                PlexusPhase::Finalization => (Phase::Finalization, None),
                 PlexusPhase::Transaction(index) => (
                     Phase::ApplyExtrinsic(*index),
                     transactions

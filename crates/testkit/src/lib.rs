@@ -53,6 +53,7 @@ impl DevNode {
                 governance: Some(funded[0]),
                 balances: funded.iter().map(|a| (*a, 100_000 * RAO_PER_TAO)).collect(),
                 params: ChainParams::default(),
+                group_key: None,
             },
             vec![key.public_hex()],
         )

@@ -99,6 +99,7 @@ fn dev_spec(chain_id: &str, validators: Vec<String>) -> Result<(ChainSpec, Vec<V
         governance: Some(dev_account("Alice")?),
         balances,
         params: ChainParams::default(),
+        group_key: None,
     };
     Ok(ChainSpec::with_trusted_deal(genesis, validators)?)
 }

@@ -80,6 +80,7 @@ impl TestNode {
                 network_min_lock: TAO,
                 ..ChainParams::default()
             },
+            group_key: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let core = Core::open(

@@ -47,6 +47,9 @@ pub struct HeaderInfo {
     pub transactions_root: H256,
     /// The state root after the block.
     pub state_root: H256,
+    /// The consensus view it was proposed in.
+    #[serde(default)]
+    pub view: u64,
 }
 
 impl From<&plexus_runtime::Header> for HeaderInfo {
@@ -58,6 +61,7 @@ impl From<&plexus_runtime::Header> for HeaderInfo {
             timestamp: h.timestamp,
             transactions_root: h.transactions_root,
             state_root: h.state_root,
+            view: h.view,
         }
     }
 }
@@ -109,4 +113,31 @@ pub struct SyncBlock {
     /// Absent for a block finalized only as the ancestor of a later one; the later block's
     /// proof covers it through the parent hashes.
     pub finality: Option<HexBytes>,
+}
+
+/// The chain's randomness at a height, as `chain_randomness` returns it, with what anyone needs
+/// to check it: the group's BLS signature over a consensus round, the group key, and the
+/// namespace it was signed under. It verifies with `plexus_timelock::verify_seed(group_key,
+/// namespace, {epoch, view}, signature)`, and `randomness` is BLAKE2b-256 of the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Randomness {
+    /// The block that recorded it: the latest seed that block carries.
+    pub height: BlockNumber,
+    /// That block's hash.
+    pub block_hash: H256,
+    /// The consensus epoch of the round signed.
+    pub epoch: u64,
+    /// The view signed.
+    pub view: u64,
+    /// The group's signature over the round (48 bytes).
+    #[serde(with = "crate::types::encoding::as_hex")]
+    pub signature: Vec<u8>,
+    /// BLAKE2b-256 of the signature: the random value.
+    pub randomness: H256,
+    /// The validators' group key (96 bytes).
+    #[serde(with = "crate::types::encoding::as_hex")]
+    pub group_key: Vec<u8>,
+    /// The namespace the seed is signed under (`"plexus/"` and the genesis hash).
+    #[serde(with = "crate::types::encoding::as_hex")]
+    pub namespace: Vec<u8>,
 }

@@ -35,6 +35,8 @@ pub enum Phase {
     Initialization,
     /// The transaction at this index.
     Transaction(u32),
+    /// The per-block step after the transactions (timelocked weights opened).
+    Finalization,
 }
 
 /// An event with where it happened.
@@ -128,6 +130,25 @@ pub enum Event {
         netuid: NetUid,
         hotkey: AccountId,
         hash: H256,
+    },
+    /// Weights were timelocked to a future consensus view.
+    TimelockedWeightsCommitted {
+        netuid: NetUid,
+        hotkey: AccountId,
+        reveal_view: u64,
+    },
+    /// The chain opened timelocked weights with their view's seed.
+    TimelockedWeightsRevealed {
+        netuid: NetUid,
+        hotkey: AccountId,
+        reveal_view: u64,
+    },
+    /// Timelocked weights that did not open or were refused; `reason` is an error kind name.
+    TimelockedWeightsDropped {
+        netuid: NetUid,
+        hotkey: AccountId,
+        reveal_view: u64,
+        reason: String,
     },
     /// TAO was staked.
     StakeAdded {

@@ -15,7 +15,12 @@ mod swap;
 mod weights;
 
 pub use root::{MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS};
-pub use weights::{commit_hash, normalized_max, MAX_UNREVEALED_COMMITS};
+pub(crate) use weights::reveal_timelocked;
+pub use weights::{
+    commit_hash, normalized_max, timelocked_weights_aad, timelocked_weights_plaintext,
+    MAX_REVEAL_AHEAD_VIEWS, MAX_TIMELOCKED_PER_VIEW, MAX_TIMELOCKED_WEIGHTS_BYTES,
+    MAX_UNREVEALED_COMMITS,
+};
 
 use crate::chain::Events;
 use crate::proxy::ProxyType;
@@ -127,6 +132,11 @@ fn dispatch_call(
             netuid,
             commit_hash,
         } => cx.commit_weights(*netuid, *commit_hash),
+        Call::CommitTimelockedWeights {
+            netuid,
+            reveal_view,
+            sealed,
+        } => cx.commit_timelocked_weights(*netuid, *reveal_view, sealed),
         Call::RevealWeights {
             netuid,
             uids,

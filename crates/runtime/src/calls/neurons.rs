@@ -262,6 +262,7 @@ impl Context<'_> {
         if let Some(old) = old {
             self.state.uids.remove(&(netuid, old));
             self.state.weight_commits.remove(&(netuid, old));
+            self.state.drop_timelocked_commits(netuid, &old);
             self.state.weights.remove(&(netuid, uid));
             self.state.bonds.remove(&(netuid, uid));
             // Other validators' votes for the previous occupant must not carry over.

@@ -160,7 +160,7 @@ impl Context<'_> {
     ) -> Result<(), DispatchError> {
         let ext_index = match self.phase {
             crate::Phase::Transaction(i) => i,
-            crate::Phase::Initialization => 0,
+            crate::Phase::Initialization | crate::Phase::Finalization => 0,
         };
         let pure = pure_account(&self.who, proxy_type, index, self.block, ext_index);
         if self.state.proxies.contains(&pure) || self.state.balance(&pure) > 0 {

@@ -162,7 +162,12 @@ impl Context<'_> {
                 .lowest_free_netuid()
                 .ok_or(DispatchError::SubnetLimitReached)?,
         };
-        let hyperparams = Hyperparameters::default();
+        let hyperparams = Hyperparameters {
+            // Validators on a chain with a group key commit weights nobody can read or
+            // withhold: the chain opens them itself.
+            timelocked_weights: self.state.globals.get().group_key.is_some(),
+            ..Hyperparameters::default()
+        };
         // Stagger epochs so subnets with the same tempo do not all run in one block.
         let stagger = u64::from(netuid) % u64::from(hyperparams.tempo.max(1));
         self.state.subnets.insert(
@@ -296,6 +301,7 @@ impl Context<'_> {
             if let Some(neuron) = self.state.neurons.remove(&(netuid, uid)) {
                 self.state.uids.remove(&(netuid, neuron.hotkey));
                 self.state.weight_commits.remove(&(netuid, neuron.hotkey));
+                self.state.drop_timelocked_commits(netuid, &neuron.hotkey);
             }
             self.state.weights.remove(&(netuid, uid));
             self.state.bonds.remove(&(netuid, uid));
@@ -411,6 +417,11 @@ impl Context<'_> {
             self.subnet(netuid)?
         };
         let (n, last_epoch_block) = (subnet.n, subnet.last_epoch_block);
+        if *value == Hyperparameter::TimelockedWeights(true)
+            && self.state.globals.get().group_key.is_none()
+        {
+            return Err(DispatchError::TimelockUnavailable);
+        }
         let mut hyperparams = self.hyperparameters(netuid);
         let params = self.state.params.get();
         if by_owner {

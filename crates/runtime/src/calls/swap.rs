@@ -128,6 +128,13 @@ impl Context<'_> {
             s.uids.insert((netuid, new), uid);
             s.neurons.mutate(&(netuid, uid), |n| n.hotkey = new);
         }
+        if let Some(commits) = s.timelocked_commits.remove(&(netuid, old)) {
+            for commit in &commits {
+                s.timelock_due.remove(&(commit.reveal_view, netuid, old));
+                s.timelock_due.insert((commit.reveal_view, netuid, new), ());
+            }
+            s.timelocked_commits.insert((netuid, new), commits);
+        }
         if let Some(commits) = s.weight_commits.remove(&(netuid, old)) {
             s.weight_commits.insert((netuid, new), commits);
         }

@@ -2,14 +2,44 @@
 
 use super::Context;
 use crate::state::State;
-use crate::types::WeightCommit;
-use crate::{DispatchError, Event};
-use parity_scale_codec::Encode;
+use crate::types::{TimelockedCommit, WeightCommit};
+use crate::{DispatchError, Event, Phase};
+use parity_scale_codec::{DecodeAll, Encode};
 use plexus_primitives::{blake2_256, AccountId, NetUid, Uid, H256};
 use plexus_yuma::fixed::I64F64;
 
 /// Most unrevealed commits one hotkey may queue on one subnet.
 pub const MAX_UNREVEALED_COMMITS: usize = 10;
+
+/// The largest weights a timelocked commit may seal, in bytes of their encoding (the
+/// reference's commit limit): the chain keeps at most this plus the sealing overhead.
+pub const MAX_TIMELOCKED_WEIGHTS_BYTES: usize = 5_000;
+
+/// How many consensus views ahead a timelocked commit may be revealed: a few days of views.
+pub const MAX_REVEAL_AHEAD_VIEWS: u64 = 216_000;
+
+/// The most timelocked commits due at one view: each costs the block that opens it a pairing,
+/// about a millisecond.
+pub const MAX_TIMELOCKED_PER_VIEW: usize = 1_024;
+
+/// The associated data sealed with timelocked weights: the committing hotkey, the subnet and
+/// the view, so a commit copied by another hotkey, or replayed on another subnet or view, does
+/// not open.
+pub fn timelocked_weights_aad(hotkey: &AccountId, netuid: NetUid, reveal_view: u64) -> Vec<u8> {
+    (
+        b"plexus/timelocked-weights".as_slice(),
+        hotkey,
+        netuid,
+        reveal_view,
+    )
+        .encode()
+}
+
+/// The plaintext of timelocked weights: SCALE of (uids, weights, version key), as
+/// `set_weights` takes them.
+pub fn timelocked_weights_plaintext(uids: &[u16], weights: &[u16], version_key: u64) -> Vec<u8> {
+    (uids, weights, version_key).encode()
+}
 
 /// The hash a validator commits to: `BLAKE2b-256(SCALE(hotkey, netuid, uids, values, salt,
 /// version_key))`, byte for byte the reference's, so Bittensor's own commit tools work.
@@ -153,6 +183,13 @@ impl Context<'_> {
         Ok(())
     }
 
+    fn timelocked_on(&self, netuid: NetUid) -> bool {
+        self.state
+            .hyperparams
+            .get(&netuid)
+            .is_some_and(|h| h.commit_reveal && h.timelocked_weights)
+    }
+
     pub(crate) fn set_weights(
         &mut self,
         netuid: NetUid,
@@ -263,6 +300,9 @@ impl Context<'_> {
         if !self.commit_reveal_on(netuid) {
             return Err(DispatchError::CommitRevealMismatch(false));
         }
+        if self.timelocked_on(netuid) {
+            return Err(DispatchError::TimelockMismatch(true));
+        }
         self.check_weights_rate_limit(netuid, uid)?;
         let (epoch, period) = self.epoch_and_period(netuid);
         let mut queue = self.state.weight_commits(netuid, &self.who).to_vec();
@@ -283,6 +323,67 @@ impl Context<'_> {
             netuid,
             hotkey: self.who,
             hash,
+        });
+        Ok(())
+    }
+
+    /// Keeps weights sealed to `reveal_view` until the block that carries that view's seed
+    /// opens them (see [`reveal_timelocked`]). Nothing is visible before: not the weights, and
+    /// not the neuron's last update.
+    pub(crate) fn commit_timelocked_weights(
+        &mut self,
+        netuid: NetUid,
+        reveal_view: u64,
+        sealed: &[u8],
+    ) -> Result<(), DispatchError> {
+        let uid = self.registered_uid(netuid)?;
+        if self.state.globals.get().group_key.is_none() {
+            return Err(DispatchError::TimelockUnavailable);
+        }
+        if !self.timelocked_on(netuid) {
+            return Err(DispatchError::TimelockMismatch(false));
+        }
+        self.check_weights_rate_limit(netuid, uid)?;
+        let view = self.state.system.get().view;
+        if reveal_view <= view || reveal_view - view > MAX_REVEAL_AHEAD_VIEWS {
+            return Err(DispatchError::RevealViewOutOfRange {
+                view,
+                reveal_view,
+                max: MAX_REVEAL_AHEAD_VIEWS,
+            });
+        }
+        let max = MAX_TIMELOCKED_WEIGHTS_BYTES + plexus_timelock::SEALED_OVERHEAD;
+        if sealed.len() > max {
+            return Err(DispatchError::TimelockedCommitTooLarge {
+                len: u32::try_from(sealed.len()).unwrap_or(u32::MAX),
+                max: max as u32,
+            });
+        }
+        let mut queue = self.state.timelocked_commits(netuid, &self.who).to_vec();
+        if queue.len() >= MAX_UNREVEALED_COMMITS
+            || queue.iter().any(|c| c.reveal_view == reveal_view)
+        {
+            return Err(DispatchError::TooManyUnrevealedCommits);
+        }
+        if self.state.timelocked_due_at(reveal_view).count() >= MAX_TIMELOCKED_PER_VIEW {
+            return Err(DispatchError::RevealViewFull(reveal_view));
+        }
+        queue.push(TimelockedCommit {
+            reveal_view,
+            committer: self.who,
+            block: self.block,
+            sealed: sealed.to_vec(),
+        });
+        self.state
+            .timelocked_commits
+            .insert((netuid, self.who), queue);
+        self.state
+            .timelock_due
+            .insert((reveal_view, netuid, self.who), ());
+        self.emit(Event::TimelockedWeightsCommitted {
+            netuid,
+            hotkey: self.who,
+            reveal_view,
         });
         Ok(())
     }
@@ -339,6 +440,128 @@ impl Context<'_> {
             hash,
         });
         Ok(())
+    }
+}
+
+impl State {
+    /// A hotkey's unopened timelocked commits on a subnet.
+    pub fn timelocked_commits(&self, netuid: NetUid, hotkey: &AccountId) -> &[TimelockedCommit] {
+        self.timelocked_commits
+            .get(&(netuid, *hotkey))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Forgets a hotkey's timelocked commits on a subnet it leaves: they would otherwise open
+    /// for whoever holds the hotkey's place later.
+    pub(crate) fn drop_timelocked_commits(&mut self, netuid: NetUid, hotkey: &AccountId) {
+        if let Some(commits) = self.timelocked_commits.remove(&(netuid, *hotkey)) {
+            for commit in commits {
+                self.timelock_due
+                    .remove(&(commit.reveal_view, netuid, *hotkey));
+            }
+        }
+    }
+
+    /// The (netuid, hotkey) of every timelocked commit due at `view`.
+    pub(crate) fn timelocked_due_at(
+        &self,
+        view: u64,
+    ) -> impl Iterator<Item = (NetUid, AccountId)> + '_ {
+        let low = AccountId([0; 32]);
+        let high = AccountId([u8::MAX; 32]);
+        self.timelock_due
+            .range((view, NetUid::MIN, low)..=(view, NetUid::MAX, high))
+            .map(|((_, netuid, hotkey), ())| (*netuid, *hotkey))
+    }
+}
+
+/// Opens, with each seed a block carries, the timelocked weights due at its view and applies
+/// each as `set_weights` would at the end of the block (without the rate limit, which the
+/// commit passed); a commit that does not open, does not decode, or that `set_weights` refuses
+/// is dropped with [`Event::TimelockedWeightsDropped`]. Commits are opened in (view, netuid,
+/// hotkey) order, so every node applies them alike.
+pub(crate) fn reveal_timelocked(
+    state: &mut State,
+    seeds: &[crate::Seed],
+    block: plexus_primitives::BlockNumber,
+    events: &mut crate::Events,
+) {
+    for seed in seeds {
+        let due: Vec<(NetUid, AccountId)> = state.timelocked_due_at(seed.view).collect();
+        for (netuid, hotkey) in due {
+            state.timelock_due.remove(&(seed.view, netuid, hotkey));
+            let mut queue = state.timelocked_commits(netuid, &hotkey).to_vec();
+            let Some(position) = queue.iter().position(|c| c.reveal_view == seed.view) else {
+                continue;
+            };
+            let commit = queue.remove(position);
+            if queue.is_empty() {
+                state.timelocked_commits.remove(&(netuid, hotkey));
+            } else {
+                state.timelocked_commits.insert((netuid, hotkey), queue);
+            }
+            let mut cx = Context {
+                state: &mut *state,
+                who: hotkey,
+                block,
+                phase: Phase::Finalization,
+                events: &mut *events,
+            };
+            let event = match cx.open_timelocked(netuid, &commit, &seed.signature.0) {
+                Ok(()) => Event::TimelockedWeightsRevealed {
+                    netuid,
+                    hotkey,
+                    reveal_view: seed.view,
+                },
+                Err(reason) => Event::TimelockedWeightsDropped {
+                    netuid,
+                    hotkey,
+                    reveal_view: seed.view,
+                    reason,
+                },
+            };
+            cx.emit(event);
+        }
+    }
+}
+
+impl Context<'_> {
+    /// Opens one timelocked commit and stores its weights; on failure, why, as an error kind's
+    /// name. A refused reveal leaves the state as it was.
+    fn open_timelocked(
+        &mut self,
+        netuid: NetUid,
+        commit: &TimelockedCommit,
+        signature: &[u8],
+    ) -> Result<(), String> {
+        let aad = timelocked_weights_aad(&commit.committer, netuid, commit.reveal_view);
+        let plaintext = plexus_timelock::open(signature, &aad, &commit.sealed)
+            .map_err(|_| "undecryptable".to_string())?;
+        let (uids, values, version_key) =
+            <(Vec<u16>, Vec<u16>, u64)>::decode_all(&mut plaintext.as_slice())
+                .map_err(|_| "malformed_weights".to_string())?;
+        if !self.timelocked_on(netuid) {
+            return Err(DispatchError::TimelockMismatch(false)
+                .kind()
+                .name()
+                .to_string());
+        }
+        let mark = self.state.mark();
+        match self.store_weights(netuid, &uids, &values, version_key, false) {
+            Ok(()) => {
+                // A reveal is the neuron's weights as of this block, like `set_weights`.
+                if let Some(uid) = self.state.uid(netuid, &self.who) {
+                    self.state
+                        .neurons
+                        .mutate(&(netuid, uid), |n| n.last_update = self.block);
+                }
+                Ok(())
+            }
+            Err(error) => {
+                self.state.rollback(mark);
+                Err(error.kind().name().to_string())
+            }
+        }
     }
 }
 

@@ -11,7 +11,7 @@ pub(crate) use map::{Map, Value};
 
 use crate::types::{
     AlphaSupply, ChainIdentity, DelegateTake, EpochRecord, Globals, Neuron, PendingChildren,
-    PendingEmission, RootClaimType, SharePool, Subnet, SystemInfo, WeightCommit,
+    PendingEmission, RootClaimType, SharePool, Subnet, SystemInfo, TimelockedCommit, WeightCommit,
 };
 use crate::ErrorKind;
 use crate::{ChainParams, HyperparameterKind, Hyperparameters};
@@ -178,6 +178,10 @@ state! {
     bonds: Map<(NetUid, Uid), Vec<(u16, u16)>>,
     /// Unrevealed hash commits of each hotkey on each subnet, oldest first.
     weight_commits: Map<(NetUid, AccountId), Vec<WeightCommit>>,
+    /// Unopened timelocked commits of each hotkey on each subnet, by reveal view.
+    timelocked_commits: Map<(NetUid, AccountId), Vec<TimelockedCommit>>,
+    /// (reveal view, netuid, hotkey) of every timelocked commit: what a seed opens.
+    timelock_due: Map<(u64, NetUid, AccountId), ()>,
     /// Alpha staked through each hotkey on each subnet, as a share pool.
     hotkey_alpha: Map<(AccountId, NetUid), SharePool>,
     /// Shares of each (hotkey, subnet) pool held by each coldkey: (hotkey, netuid, coldkey).

@@ -5,8 +5,9 @@ use std::sync::OnceLock;
 
 use plexus_primitives::{AccountId, Balance, NetUid, Signature, RAO_PER_TAO};
 use plexus_runtime::{
-    Block, BlockOutcome, Call, Chain, ChainParams, DispatchError, Event, Genesis,
-    InvalidTransaction, Phase, SignedTransaction, Transaction,
+    consensus_namespace, Block, BlockOutcome, Call, Chain, ChainParams, ConsensusRound,
+    DispatchError, Event, Genesis, InvalidTransaction, Phase, Seed, SeedSignature,
+    SignedTransaction, Transaction,
 };
 
 pub(crate) const TAO: Balance = RAO_PER_TAO;
@@ -43,6 +44,15 @@ pub(crate) const GOV: u8 = 200;
 pub(crate) struct Net {
     pub(crate) chain: Chain,
     pub(crate) timestamp: u64,
+    /// The validators' group, on a chain with a group key: it signs the seeds blocks carry.
+    pub(crate) beacon: Option<Beacon>,
+}
+
+/// Consensus as the runtime sees it: a group signing each view's seed, and views skipped.
+pub(crate) struct Beacon {
+    pub(crate) group: plexus_timelock::testing::TestGroup,
+    /// Views the next block skips (consensus nullified them); their seeds still come with it.
+    pub(crate) skip: u64,
 }
 
 impl Net {
@@ -57,11 +67,64 @@ impl Net {
             governance: Some(account(GOV)),
             balances,
             params,
+            group_key: None,
         };
         Self {
             chain: Chain::from_genesis(&genesis).unwrap(),
             timestamp: 1_000,
+            beacon: None,
         }
+    }
+
+    /// As [`Net::quick`], on a chain whose validators' group key is that of
+    /// `TestGroup::from_seed(seed)`.
+    pub(crate) fn with_beacon(seed: u64) -> Self {
+        let group = plexus_timelock::testing::TestGroup::from_seed(seed);
+        let mut balances: Vec<(AccountId, Balance)> =
+            (1..=20).map(|s| (account(s), 1_000_000 * TAO)).collect();
+        balances.push((account(GOV), 1000 * TAO));
+        let genesis = Genesis {
+            chain_id: "test".into(),
+            timestamp: 1_000,
+            governance: Some(account(GOV)),
+            balances,
+            params: ChainParams {
+                network_rate_limit: 0,
+                network_min_lock: TAO,
+                ..ChainParams::default()
+            },
+            group_key: Some(hex::encode(group.identity())),
+        };
+        Self {
+            chain: Chain::from_genesis(&genesis).unwrap(),
+            timestamp: 1_000,
+            beacon: Some(Beacon { group, skip: 0 }),
+        }
+    }
+
+    /// The round the next block is proposed in: the view after the head's (plus any skipped),
+    /// with the seeds of the views from the head's, signed by the group.
+    pub(crate) fn next_round(&mut self) -> ConsensusRound {
+        let head = self.chain.head().view;
+        let Some(beacon) = &mut self.beacon else {
+            return ConsensusRound {
+                view: head + 1,
+                seeds: Vec::new(),
+            };
+        };
+        let view = head + 1 + std::mem::take(&mut beacon.skip);
+        let namespace = consensus_namespace(self.chain.genesis_hash());
+        let seeds = (head.max(1)..view)
+            .map(|v| Seed {
+                view: v,
+                signature: SeedSignature(
+                    beacon
+                        .group
+                        .sign_seed(&namespace, plexus_timelock::Round { epoch: 0, view: v }),
+                ),
+            })
+            .collect();
+        ConsensusRound { view, seeds }
     }
 
     /// Parameters that make subnet tests quick: no network rate limit, a 1 TAO lock floor.
@@ -107,7 +170,10 @@ impl Net {
             .into_iter()
             .map(|t| t.check(&context).unwrap())
             .collect();
-        self.chain.build_block(self.timestamp, checked).unwrap()
+        let round = self.next_round();
+        self.chain
+            .build_block_in(round, self.timestamp, checked)
+            .unwrap()
     }
 
     /// Empty blocks until the head is `number`.

@@ -201,7 +201,12 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::ColdkeySwapPending
         | DispatchError::ColdkeySwapHashMismatch
         | DispatchError::NewColdkeyNotClean
-        | DispatchError::LockAboveLimit { .. } => {}
+        | DispatchError::LockAboveLimit { .. }
+        | DispatchError::TimelockUnavailable
+        | DispatchError::TimelockMismatch(_)
+        | DispatchError::RevealViewOutOfRange { .. }
+        | DispatchError::TimelockedCommitTooLarge { .. }
+        | DispatchError::RevealViewFull(_) => {}
     }
 }
 
@@ -535,6 +540,31 @@ fn test_dispatch_error_kinds_are_frozen() {
                 81,
                 "lock_above_limit",
             ),
+            (
+                DispatchError::TimelockUnavailable,
+                82,
+                "timelock_unavailable",
+            ),
+            (
+                DispatchError::TimelockMismatch(true),
+                83,
+                "timelock_mismatch",
+            ),
+            (
+                DispatchError::RevealViewOutOfRange {
+                    view: 0,
+                    reveal_view: 0,
+                    max: 0,
+                },
+                84,
+                "reveal_view_out_of_range",
+            ),
+            (
+                DispatchError::TimelockedCommitTooLarge { len: 0, max: 0 },
+                85,
+                "timelocked_commit_too_large",
+            ),
+            (DispatchError::RevealViewFull(0), 86, "reveal_view_full"),
         ],
         DispatchError::kind,
         every_dispatch_error_variant_is_listed,
@@ -551,7 +581,10 @@ fn every_block_error_variant_is_listed(e: &BlockError) {
         | BlockError::TooManyTransactions { .. }
         | BlockError::TransactionsRootMismatch
         | BlockError::InvalidTransaction { .. }
-        | BlockError::StateRootMismatch { .. } => {}
+        | BlockError::StateRootMismatch { .. }
+        | BlockError::ViewNotIncreasing { .. }
+        | BlockError::WrongSeeds { .. }
+        | BlockError::BadSeed { .. } => {}
     }
 }
 
@@ -603,6 +636,21 @@ fn test_block_error_kinds_are_frozen() {
                 6,
                 "state_root_mismatch",
             ),
+            (
+                BlockError::ViewNotIncreasing { parent: 0, got: 0 },
+                7,
+                "view_not_increasing",
+            ),
+            (
+                BlockError::WrongSeeds {
+                    first: 0,
+                    end: 0,
+                    got: 0,
+                },
+                8,
+                "wrong_seeds",
+            ),
+            (BlockError::BadSeed { view: 0 }, 9, "bad_seed"),
         ],
         BlockError::kind,
         every_block_error_variant_is_listed,
@@ -652,7 +700,8 @@ fn every_genesis_error_variant_is_listed(e: &GenesisError) {
         | GenesisError::DuplicateAccount(_)
         | GenesisError::BelowExistentialDeposit { .. }
         | GenesisError::OverSupply
-        | GenesisError::Params(_) => {}
+        | GenesisError::Params(_)
+        | GenesisError::GroupKey => {}
     }
 }
 
@@ -677,6 +726,7 @@ fn test_genesis_error_kinds_are_frozen() {
             ),
             (GenesisError::OverSupply, 3, "over_supply"),
             (GenesisError::Params(String::new()), 4, "params"),
+            (GenesisError::GroupKey, 5, "group_key"),
         ],
         GenesisError::kind,
         every_genesis_error_variant_is_listed,
@@ -786,6 +836,7 @@ fn every_call_is_listed(call: &Call) {
         | Call::ServeAxon { .. }
         | Call::SetWeights { .. }
         | Call::CommitWeights { .. }
+        | Call::CommitTimelockedWeights { .. }
         | Call::RevealWeights { .. }
         | Call::BatchCommitWeights { .. }
         | Call::BatchRevealWeights { .. }
@@ -922,6 +973,14 @@ fn test_call_names_are_frozen() {
                 commit_hash: H256::ZERO,
             },
             "commit_weights",
+        ),
+        (
+            Call::CommitTimelockedWeights {
+                netuid: 0,
+                reveal_view: 0,
+                sealed: Vec::new(),
+            },
+            "commit_timelocked_weights",
         ),
         (
             Call::RevealWeights {

@@ -17,5 +17,6 @@ mod staking;
 mod subnets;
 mod substrate;
 mod swap;
+mod timelock;
 mod transactions;
 mod weights;

@@ -398,6 +398,7 @@ proptest! {
         let mut without = Net {
             chain: with_swap.chain.clone(),
             timestamp: with_swap.timestamp,
+            beacon: None,
         };
         let (old, new) = (account(100), account(150));
         let swap = Call::SwapHotkey {
@@ -448,6 +449,7 @@ proptest! {
         let mut without = Net {
             chain: with_swap.chain.clone(),
             timestamp: with_swap.timestamp,
+            beacon: None,
         };
         let nonce = with_swap.chain.next_nonce(&old);
         let tx = with_swap.tx_with(1, nonce, None, Call::SwapColdkeyAnnounced { new_coldkey: new });

@@ -1,0 +1,102 @@
+//! The seeds consensus produces, kept until a proposal carries them onto the chain.
+//!
+//! Every certificate (notarization, nullification, finalization) of the threshold scheme
+//! carries its round's seed: the group's signature over the round. A block in view `v` must
+//! carry the seeds of every view from its parent's up to `v - 1` (the runtime checks them), and
+//! its proposer holds exactly those certificates: its parent's, and a nullification for each
+//! view it skips. [`SeedTap`] sits in front of consensus's reporter and copies each seed into
+//! [`Seeds`] as the certificate is reported; the proposer takes them from there.
+
+use crate::block::BlockDigest;
+use crate::consensus::{Scheme, Variant};
+use commonware_codec::Encode as _;
+use commonware_consensus::simplex::scheme::bls12381_threshold::vrf;
+use commonware_consensus::{Reporter, Viewable as _, simplex::types::Activity};
+use plexus_runtime::{Seed, SeedSignature};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Seeds by view, from the last finalized view on.
+#[derive(Default)]
+pub(crate) struct Seeds {
+    by_view: Mutex<BTreeMap<u64, SeedSignature>>,
+}
+
+impl Seeds {
+    fn record(&self, view: u64, signature: SeedSignature) {
+        lock(&self.by_view).insert(view, signature);
+    }
+
+    /// Seeds before `view` can no longer be needed once `view` is finalized: every later block
+    /// descends from it.
+    fn finalized(&self, view: u64) {
+        let mut by_view = lock(&self.by_view);
+        *by_view = by_view.split_off(&view);
+    }
+
+    /// The seeds of views `first..end`, if every one is known.
+    pub(crate) fn range(&self, first: u64, end: u64) -> Option<Vec<Seed>> {
+        let by_view = lock(&self.by_view);
+        (first..end)
+            .map(|view| {
+                by_view.get(&view).map(|signature| Seed {
+                    view,
+                    signature: *signature,
+                })
+            })
+            .collect()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The seed signature of a certificate consensus has verified, as the runtime stores it.
+fn seed_of(certificate: &vrf::Certificate<Variant>) -> Option<SeedSignature> {
+    let signature = certificate.signature.get()?;
+    let bytes = signature.seed_signature.encode();
+    Some(SeedSignature(bytes.as_ref().try_into().ok()?))
+}
+
+/// Consensus's reporter with every certificate's seed copied into [`Seeds`] on the way.
+#[derive(Clone)]
+pub(crate) struct SeedTap<R> {
+    inner: R,
+    seeds: Arc<Seeds>,
+}
+
+impl<R> SeedTap<R> {
+    pub(crate) fn new(inner: R, seeds: Arc<Seeds>) -> Self {
+        Self { inner, seeds }
+    }
+}
+
+impl<R> Reporter for SeedTap<R>
+where
+    R: Reporter<Activity = Activity<Scheme, BlockDigest>>,
+{
+    type Activity = Activity<Scheme, BlockDigest>;
+
+    fn report(&mut self, activity: Self::Activity) -> commonware_actor::Feedback {
+        let certified = match &activity {
+            Activity::Notarization(n) | Activity::Certification(n) => {
+                Some((n.view().get(), &n.certificate))
+            }
+            Activity::Nullification(n) => Some((n.view().get(), &n.certificate)),
+            Activity::Finalization(f) => Some((f.view().get(), &f.certificate)),
+            _ => None,
+        };
+        if let Some((view, certificate)) = certified
+            && let Some(seed) = seed_of(certificate)
+        {
+            self.seeds.record(view, seed);
+        }
+        if let Activity::Finalization(f) = &activity {
+            self.seeds.finalized(f.view().get());
+        }
+        self.inner.report(activity)
+    }
+}
