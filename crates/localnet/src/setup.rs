@@ -105,10 +105,11 @@ pub(crate) async fn set_up(
             (hyper.tempo != tempo).then_some(Hyperparameter::Tempo(tempo)),
             (hyper.weights_rate_limit != u64::from(tempo / 2))
                 .then_some(Hyperparameter::WeightsRateLimit(u64::from(tempo / 2))),
-            // Weights in the clear: rewards show a tempo sooner than with commit-reveal.
-            hyper
-                .commit_reveal
-                .then_some(Hyperparameter::CommitReveal(false)),
+            // Weights timelocked to the chain's beacon: sealed a tempo ahead, opened by the
+            // chain itself, so no validator can copy another's or withhold its own.
+            (!hyper.commit_reveal).then_some(Hyperparameter::CommitReveal(true)),
+            (!hyper.timelocked_weights).then_some(Hyperparameter::TimelockedWeights(true)),
+            (hyper.reveal_period_epochs != 1).then_some(Hyperparameter::RevealPeriodEpochs(1)),
         ];
         owner_calls.extend(
             wanted

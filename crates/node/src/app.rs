@@ -133,15 +133,6 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         mut ancestry: impl Ancestry<PlexusBlock>,
         _input: (),
     ) -> Option<Digested<PlexusBlock>> {
-        let view = context.round.view().get();
-        let first = context.parent.0.get().max(1);
-        let Some(seeds) = self.seeds(&clock, first, view).await else {
-            warn!(
-                view,
-                first, "missing the seeds of the views since the parent; skipping"
-            );
-            return None;
-        };
         let parent = ancestry.next().await?;
         let chain = match self.parent_state(&parent, &mut ancestry).await {
             ParentState::Known(chain) => chain,

@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use commonware_codec::{Decode as _, Encode as _};
-use commonware_consensus::Viewable as _;
 use commonware_consensus::simplex::scheme::bls12381_threshold::vrf::Seedable as _;
 use commonware_consensus::simplex::types::Finalization;
 use commonware_cryptography::Sha256;

@@ -259,6 +259,8 @@ fn info(chain: &Chain) -> SystemInfo {
         total_issuance: state.total_issuance(),
         total_burned: state.total_burned(),
         ss58_prefix: plexus_primitives::SS58_PREFIX,
+        group_key: state.globals().group_key,
+        view: chain.head().view,
     }
 }
 

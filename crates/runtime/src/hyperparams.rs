@@ -83,7 +83,8 @@ pub struct Hyperparameters {
     pub min_non_immune_uids: u16,
     /// With `commit_reveal` on: commits are weights timelocked to a future consensus view,
     /// which the chain opens itself when that view's seed is on chain (on), or hashes the
-    /// validator reveals (off). New subnets on a chain with a group key start with it on.
+    /// validator reveals (off, the default: what Bittensor's clients send). Needs the chain's
+    /// group key.
     pub timelocked_weights: bool,
 }
 

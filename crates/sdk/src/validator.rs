@@ -112,6 +112,12 @@ pub enum ValidatorError {
         /// Why it failed.
         source: SubmitError,
     },
+    /// The subnet timelocks weights but the chain reports no usable group key to seal them to.
+    #[error("subnet {netuid} timelocks weights, but the chain has no usable group key")]
+    NoGroupKey {
+        /// The subnet.
+        netuid: u16,
+    },
     /// The scores cannot become a valid weight row.
     #[error("weights: {0}")]
     Weights(#[from] crate::weights::WeightsError),
@@ -158,6 +164,10 @@ struct State {
     rounds: u64,
     scores: Scores,
     pending: Vec<PendingReveal>,
+    /// The block by which the chain will have opened our last timelocked weights: no new commit
+    /// before it (a view is at least a block, so the reveal view comes no later).
+    #[serde(default)]
+    timelocked_until: Option<u64>,
 }
 
 impl State {
@@ -338,6 +348,9 @@ impl WeightStep<'_> {
         if neuron.last_update != 0 && block < neuron.last_update.saturating_add(wait) {
             return Ok(());
         }
+        if state.timelocked_until.is_some_and(|until| block < until) {
+            return Ok(());
+        }
         let is_owner = self.snapshot.subnet.summary.owner_hotkey == self.hotkey.account();
         if !neuron.validator_permit && !is_owner {
             // Weights are due every round until a permit comes; once per tempo is loud enough.
@@ -360,7 +373,61 @@ impl WeightStep<'_> {
         let (uids, values): (Vec<u16>, Vec<u16>) = row.into_iter().unzip();
         let version_key = self.settings.version_key.max(hyper.weights_version_key);
         let netuid = self.settings.netuid;
-        if hyper.commit_reveal {
+        if hyper.commit_reveal && hyper.timelocked_weights {
+            // Sealed to a view about `reveal_period_epochs` tempos ahead: the chain opens them
+            // itself then, whether or not this validator is still running, and nobody (this
+            // validator included) can read or withhold them before.
+            let info =
+                self.chain
+                    .client()
+                    .info()
+                    .await
+                    .map_err(|source| ValidatorError::Chain {
+                        what: "reading the group key",
+                        source: SubmitError::Rpc(source),
+                    })?;
+            let Some(group_key) = info.group_key else {
+                return Err(ValidatorError::NoGroupKey { netuid });
+            };
+            let ahead = (u64::from(hyper.tempo) * hyper.reveal_period_epochs.max(1))
+                .clamp(2, plexus_runtime::MAX_REVEAL_AHEAD_VIEWS / 2);
+            let reveal_view = info.view + ahead;
+            let sealed = plexus_timelock::seal_random(
+                &group_key,
+                &plexus_runtime::consensus_namespace(info.genesis_hash),
+                plexus_timelock::Round {
+                    epoch: 0,
+                    view: reveal_view,
+                },
+                &plexus_runtime::timelocked_weights_aad(
+                    &self.hotkey.account(),
+                    netuid,
+                    reveal_view,
+                ),
+                &plexus_runtime::timelocked_weights_plaintext(&uids, &values, version_key),
+            )
+            .map_err(|_| ValidatorError::NoGroupKey { netuid })?;
+            let call = Call::CommitTimelockedWeights {
+                netuid,
+                reveal_view,
+                sealed,
+            };
+            let inclusion = self
+                .chain
+                .submit(self.hotkey, call)
+                .await
+                .map_err(|source| ValidatorError::Chain {
+                    what: "committing timelocked weights",
+                    source,
+                })?;
+            state.timelocked_until = Some(inclusion.block_number + ahead);
+            info!(
+                netuid,
+                block = inclusion.block_number,
+                reveal_view,
+                "weights timelocked"
+            );
+        } else if hyper.commit_reveal {
             let salt: Vec<u16> = (0..8)
                 .map(|_| (rand_core::OsRng.next_u32() & 0xffff) as u16)
                 .collect();

@@ -233,6 +233,145 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
     assert_eq!(logic.failures, Vec::<String>::new());
 }
 
+/// On a subnet that timelocks weights, the loop seals them to a view a tempo ahead; the row is
+/// invisible until the chain opens it with that view's seed, and the chain's randomness checks
+/// against its group key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_timelocked_weights_are_sealed_by_the_loop_and_opened_by_the_chain() {
+    let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
+    let node = DevNode::start(&[alice.account(), bob.account(), charlie.account()]);
+    let chain = node.connect().await;
+    let (validator, good, bad) = (
+        key("//Bob//validator"),
+        key("//Charlie//good"),
+        key("//Charlie//bad"),
+    );
+    let netuid = create_subnet(
+        &chain,
+        &alice,
+        key("//Alice//owner").account(),
+        &[
+            Hyperparameter::Tempo(8),
+            Hyperparameter::WeightsRateLimit(4),
+            Hyperparameter::CommitReveal(true),
+            Hyperparameter::TimelockedWeights(true),
+            Hyperparameter::RevealPeriodEpochs(1),
+        ],
+    )
+    .await;
+    register(&chain, &bob, netuid, &[validator.account()]).await;
+    register(&chain, &charlie, netuid, &[good.account(), bad.account()]).await;
+    stake(&chain, &bob, netuid, validator.account(), 1_000).await;
+
+    let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let settings = ValidatorSettings {
+        netuid,
+        moving_average_alpha: 0.5,
+        state_path: state.path().join("validator.json"),
+        version_key: 0,
+        round_interval: Duration::from_millis(200),
+    };
+    let mut logic = Fixed::new(vec![(good.account(), 1.0), (bad.account(), 0.1)]);
+    let v = validator.account();
+    let client = chain.client().clone();
+    let watch = async {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut committed_at = None;
+        let mut from = 1;
+        loop {
+            let head = client.finalized_head().await.unwrap().number;
+            for height in from..=head {
+                let block = client
+                    .block(plexus_rpc::types::BlockId::Number(height))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                for record in &block.events {
+                    match &record.event {
+                        plexus_rpc::types::Event::TimelockedWeightsCommitted { hotkey, .. }
+                            if *hotkey == v =>
+                        {
+                            committed_at.get_or_insert(height);
+                        }
+                        plexus_rpc::types::Event::TimelockedWeightsRevealed { hotkey, .. }
+                            if *hotkey == v =>
+                        {
+                            assert_eq!(record.phase, plexus_rpc::types::Phase::Finalization);
+                            return (committed_at.expect("committed before revealed"), height);
+                        }
+                        _ => {}
+                    }
+                }
+                if committed_at.is_some() && height < head {
+                    // Sealed, not yet opened: nothing of the row is visible.
+                    let row = weights_of(&chain, netuid, &v).await;
+                    assert!(row.is_empty() || committed_at == Some(height), "{row:?}");
+                }
+            }
+            from = head + 1;
+            assert!(Instant::now() < deadline, "no timelocked weights opened");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let run = run_validator(
+        &chain,
+        &validator,
+        &metagraph,
+        &settings,
+        &mut logic,
+        async {
+            let _ = stopped.await;
+        },
+    );
+    let (result, (committed, revealed)) = tokio::join!(run, async {
+        let seen = watch.await;
+        let _ = stop.send(());
+        seen
+    });
+    result.unwrap();
+    assert!(revealed > committed, "{committed} {revealed}");
+    let row = weights_of(&chain, netuid, &v).await;
+    assert_eq!(weight(&row, &good.account()), u16::MAX);
+    assert!(weight(&row, &bad.account()) < u16::MAX / 5, "{row:?}");
+    // Before the first epoch hands out permits the loop may report it has none; nothing else.
+    assert!(
+        logic.failures.iter().all(|f| f == "no_permit"),
+        "{:?}",
+        logic.failures
+    );
+
+    // The beacon at the reveal's height verifies against the group key the chain reports, and
+    // its value is the hash of the signature.
+    let info = client.info().await.unwrap();
+    let randomness = client.randomness(revealed).await.unwrap().unwrap();
+    assert_eq!(Some(&randomness.group_key), info.group_key.as_ref());
+    let round = plexus_timelock::Round {
+        epoch: randomness.epoch,
+        view: randomness.view,
+    };
+    assert!(plexus_timelock::verify_seed(
+        &randomness.group_key,
+        &randomness.namespace,
+        round,
+        &randomness.signature
+    ));
+    let other = plexus_timelock::Round {
+        epoch: 0,
+        view: randomness.view + 1,
+    };
+    assert!(!plexus_timelock::verify_seed(
+        &randomness.group_key,
+        &randomness.namespace,
+        other,
+        &randomness.signature
+    ));
+    let signature: [u8; 48] = randomness.signature.as_slice().try_into().unwrap();
+    assert_eq!(randomness.randomness.0, plexus_timelock::beacon(&signature));
+    assert_eq!(client.randomness(0).await.unwrap(), None);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_example_subnet_pays_the_honest_miner_more() {
     let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));

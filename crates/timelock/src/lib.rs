@@ -29,7 +29,9 @@ pub mod testing;
 
 // The rand_core 0.10 trait `seal` takes, so callers need not pin that version themselves.
 pub use commonware_rand_core::CryptoRng;
-pub use seal::{open, seal, OpenError, SealError, KEY_CIPHERTEXT_LEN, SEALED_OVERHEAD};
+pub use seal::{
+    open, seal, seal_random, OpenError, SealError, KEY_CIPHERTEXT_LEN, SEALED_OVERHEAD,
+};
 pub use seed::{beacon, verify_seed, IDENTITY_LEN, SIGNATURE_LEN};
 
 /// A consensus round: the epoch and the view within it. Views restart at 0 every epoch, so a

@@ -132,6 +132,24 @@ pub fn seal(
     Ok(sealed)
 }
 
+/// [`seal`] with the operating system's randomness: what clients use.
+pub fn seal_random(
+    identity: &[u8],
+    namespace: &[u8],
+    round: Round,
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, SealError> {
+    seal(
+        &mut commonware_utils::sys_rng(),
+        identity,
+        namespace,
+        round,
+        aad,
+        plaintext,
+    )
+}
+
 /// Decrypts a message [`seal`]ed to some round, given that round's seed `signature` and the
 /// `aad` it was sealed with.
 ///

@@ -40,6 +40,26 @@ pub(crate) mod as_hex {
     }
 }
 
+/// Optional bytes as `0x`-hex.
+pub(crate) mod opt_hex {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(bytes) => super::as_hex::serialize(bytes, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<u8>>, D::Error> {
+        #[derive(Deserialize)]
+        struct Hex(#[serde(with = "super::as_hex")] Vec<u8>);
+        Ok(Option::<Hex>::deserialize(d)?.map(|Hex(bytes)| bytes))
+    }
+}
+
 /// Bytes that travel as `0x`-hex: a SCALE-encoded signed transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]

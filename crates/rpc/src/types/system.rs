@@ -37,4 +37,15 @@ pub struct SystemInfo {
     pub total_burned: Balance,
     /// The SS58 prefix of addresses.
     pub ss58_prefix: u8,
+    /// The validators' group key (96 bytes), which signs every consensus view's seed: what
+    /// weights are timelocked to. Absent on a chain without one.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::types::encoding::opt_hex"
+    )]
+    pub group_key: Option<Vec<u8>>,
+    /// The consensus view of the finalized head.
+    #[serde(default)]
+    pub view: u64,
 }

@@ -162,12 +162,7 @@ impl Context<'_> {
                 .lowest_free_netuid()
                 .ok_or(DispatchError::SubnetLimitReached)?,
         };
-        let hyperparams = Hyperparameters {
-            // Validators on a chain with a group key commit weights nobody can read or
-            // withhold: the chain opens them itself.
-            timelocked_weights: self.state.globals.get().group_key.is_some(),
-            ..Hyperparameters::default()
-        };
+        let hyperparams = Hyperparameters::default();
         // Stagger epochs so subnets with the same tempo do not all run in one block.
         let stagger = u64::from(netuid) % u64::from(hyperparams.tempo.max(1));
         self.state.subnets.insert(
