@@ -1043,6 +1043,53 @@ fn test_stake_moves_take_and_commit_reveal_through_the_binary() {
         metagraph.neurons[0].weights.as_deref(),
         Some(&[(0, 65535)][..])
     );
+
+    // Timelocked weights: sealed by the binary to a view a tempo ahead, opened by the chain.
+    governance(
+        &rt,
+        &client,
+        Call::Governance(GovernanceCall::SetHyperparameter {
+            netuid: n_two,
+            value: Hyperparameter::TimelockedWeights(true),
+        }),
+    );
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &[&["weights", "set"][..], &weights[..]].concat(),
+        "timelocks weights",
+    );
+    fails_with(&env, &chain, "alice", &reveal, "nothing to reveal");
+    let last_update = |rt: &tokio::runtime::Runtime| {
+        rt.block_on(client.metagraph(n_two, options, None))
+            .unwrap()
+            .unwrap()
+            .neurons[0]
+            .last_update
+    };
+    let before = last_update(&rt);
+    let committed = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[&["weights", "commit"][..], &weights[..]].concat(),
+    );
+    let reveal_view = committed["reveal_view"].as_u64().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        // Read the view first: an update seen after it is at most that block's.
+        let view = rt.block_on(client.finalized_head()).unwrap().view;
+        let updated = last_update(&rt);
+        if view < reveal_view {
+            // Sealed: the neuron shows no new weights before the reveal view's seed.
+            assert_eq!(updated, before, "opened before view {reveal_view}");
+        } else if updated != before {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never opened");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// The hotkey address of a wallet made by [`dev_wallet`].

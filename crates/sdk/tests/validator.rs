@@ -274,7 +274,7 @@ async fn test_timelocked_weights_are_sealed_by_the_loop_and_opened_by_the_chain(
     };
     let mut logic = Fixed::new(vec![(good.account(), 1.0), (bad.account(), 0.1)]);
     let v = validator.account();
-    let client = chain.client().clone();
+    let client = chain.client();
     let watch = async {
         let deadline = Instant::now() + Duration::from_secs(120);
         let mut committed_at = None;

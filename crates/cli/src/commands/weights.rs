@@ -51,6 +51,13 @@ async fn check(
     let subnet = net.subnet(netuid).await?;
     let hp = &subnet.hyperparameters;
     match (action, hp.commit_reveal) {
+        (Action::Set, true) if hp.timelocked_weights => bail!(
+            "subnet {netuid} timelocks weights: commit them with `plexus weights commit`, and the chain opens and applies them itself {} epoch(s) later",
+            hp.reveal_period_epochs
+        ),
+        (Action::Reveal, true) if hp.timelocked_weights => bail!(
+            "subnet {netuid} timelocks weights: the chain opens them itself at the view they were sealed to; there is nothing to reveal"
+        ),
         (Action::Set, true) => bail!(
             "subnet {netuid} uses commit-reveal: commit with `plexus weights commit`, then reveal {} epoch(s) later with `plexus weights reveal`",
             hp.reveal_period_epochs
@@ -124,6 +131,10 @@ async fn commit(ctx: &Context, args: &CommitArgs) -> Result<()> {
     let net = Net::connect(ctx).await?;
     let w = &args.weights;
     let values = check(&net, w, hotkey, Action::Commit).await?;
+    let hp = net.subnet(w.netuid).await?.hyperparameters;
+    if hp.timelocked_weights {
+        return commit_timelocked(ctx, &net, args, hotkey, &values, &hp).await;
+    }
     let salt = if args.salt.is_empty() {
         let mut bytes = [0u8; 16];
         rand_core::OsRng.fill_bytes(&mut bytes);
@@ -163,6 +174,70 @@ async fn commit(ctx: &Context, args: &CommitArgs) -> Result<()> {
             receipt.text(),
             w.netuid,
             w.version_key
+        )
+    })?;
+    Ok(())
+}
+
+/// Seals the weights to a consensus view `reveal_period_epochs` tempos ahead; the chain opens
+/// and applies them itself in the block that carries that view's seed.
+async fn commit_timelocked(
+    ctx: &Context,
+    net: &Net,
+    args: &CommitArgs,
+    hotkey: AccountId,
+    values: &[u16],
+    hp: &plexus_runtime::Hyperparameters,
+) -> Result<()> {
+    let w = &args.weights;
+    if !args.salt.is_empty() {
+        bail!(
+            "subnet {} timelocks weights: a commit has no salt",
+            w.netuid
+        );
+    }
+    let info = net.client().info().await?;
+    let Some(group_key) = info.group_key else {
+        bail!(
+            "subnet {} timelocks weights, but the chain reports no group key",
+            w.netuid
+        );
+    };
+    let ahead = (u64::from(hp.tempo) * hp.reveal_period_epochs.max(1))
+        .clamp(2, plexus_runtime::MAX_REVEAL_AHEAD_VIEWS / 2);
+    let reveal_view = info.view + ahead;
+    let sealed = plexus_timelock::seal_random(
+        &group_key,
+        &plexus_runtime::consensus_namespace(info.genesis_hash),
+        plexus_timelock::Round {
+            epoch: 0,
+            view: reveal_view,
+        },
+        &plexus_runtime::timelocked_weights_aad(&hotkey, w.netuid, reveal_view),
+        &plexus_runtime::timelocked_weights_plaintext(&w.uids, values, w.version_key),
+    )
+    .map_err(|e| anyhow::anyhow!("sealing the weights: {e}"))?;
+    let signer = net::hotkey(ctx)?;
+    let call = Call::CommitTimelockedWeights {
+        netuid: w.netuid,
+        reveal_view,
+        sealed,
+    };
+    let tx = net.sign(&signer, call).await?;
+    let receipt = net
+        .submit(ctx, &tx, "committing timelocked weights")
+        .await?;
+    let mut value = receipt.json();
+    value["netuid"] = json!(w.netuid);
+    value["reveal_view"] = json!(reveal_view);
+    ctx.out.result(value, || {
+        if ctx.out.is_quiet() {
+            return format!("{reveal_view}\n");
+        }
+        format!(
+            "Committed timelocked weights on subnet {} {}.\nThe chain opens and applies them at consensus view {reveal_view}, about {ahead} blocks from now.\n",
+            w.netuid,
+            receipt.text(),
         )
     })?;
     Ok(())
