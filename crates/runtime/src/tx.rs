@@ -144,8 +144,9 @@ pub enum Call {
         commit_hash: H256,
     },
     /// Hotkey (free): weights timelocked to a future consensus view; the chain opens and applies
-    /// them at the end of the block that carries that view's seed (see
-    /// [`seal_timelocked_weights`](crate::seal_timelocked_weights)).
+    /// them at the end of the block that carries that view's seed. `sealed` is
+    /// `plexus_timelock::seal` of [`timelocked_weights_plaintext`](crate::timelocked_weights_plaintext)
+    /// under [`timelocked_weights_aad`](crate::timelocked_weights_aad), to the view.
     #[codec(index = 35)]
     CommitTimelockedWeights {
         /// The subnet.

@@ -227,7 +227,8 @@ pub struct TimelockedCommit {
     pub committer: AccountId,
     /// Block of the commit.
     pub block: BlockNumber,
-    /// The sealed weights (see [`crate::seal_timelocked_weights`]).
+    /// The sealed weights (see [`crate::timelocked_weights_plaintext`] and
+    /// [`crate::timelocked_weights_aad`]).
     #[serde(skip)]
     pub sealed: Vec<u8>,
 }
