@@ -555,8 +555,8 @@ fn test_follower_checks_serves_and_relays_and_refuses_another_group_key() {
     ]);
     let mut follower = NodeProcess::start(&follower_dir, follower_rpc, &[]);
 
-    // The same genesis with another validator and group key: no proof from the real validators
-    // passes.
+    // The same genesis but for another validator and its group key: no proof from the real
+    // validators passes.
     let impostor_dir = root.join("impostor");
     let stranger = env.ok(&[
         "--json",
@@ -586,6 +586,7 @@ fn test_follower_checks_serves_and_relays_and_refuses_another_group_key() {
         serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
     forged["validators"] = serde_json::json!([stranger_key]);
     forged["polynomial"] = stranger_spec["polynomial"].clone();
+    forged["genesis"]["group_key"] = stranger_spec["genesis"]["group_key"].clone();
     let forged_spec = root.join("forged.json");
     std::fs::write(&forged_spec, forged.to_string()).unwrap();
     env.ok(&[

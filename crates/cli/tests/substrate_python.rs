@@ -186,17 +186,18 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    // Three epochs: weights, bonds, incentives and dividends are set.
+    // Six epochs: weights (timelocked a tempo ahead, so counted from the third or fourth
+    // epoch), bonds, incentives and dividends are set.
     let mut lines = BufReader::new(localnet.stdout.take().unwrap()).lines();
     let epochs = lines
         .by_ref()
         .map_while(Result::ok)
         .filter(|line| line.contains(" weather epoch "))
-        .take(3)
+        .take(6)
         .count();
     assert_eq!(
         epochs,
-        3,
+        6,
         "{}",
         std::fs::read_to_string(&log).unwrap_or_default()
     );
@@ -330,7 +331,7 @@ fn test_bittensor_and_btcli_read_a_localnet_as_plexus_shows_it() {
     }
     assert!(
         neurons.iter().any(|n| n.incentive > 0) && neurons.iter().any(|n| n.dividends > 0),
-        "three epochs in, some neuron has incentive and some dividends"
+        "six epochs in, some neuron has incentive and some dividends"
     );
     let hotkeys: Vec<String> = neurons.iter().map(|n| n.hotkey.to_ss58()).collect();
     assert_eq!(v10["synced"]["n"], neurons.len());

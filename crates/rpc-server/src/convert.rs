@@ -141,6 +141,24 @@ pub(crate) fn event(e: &Event) -> types::Event {
             reveal_view,
             reason,
         },
+        Event::TimelockedCommitmentRevealed {
+            netuid,
+            hotkey,
+            reveal_view,
+        } => T::TimelockedCommitmentRevealed {
+            netuid,
+            hotkey,
+            reveal_view,
+        },
+        Event::TimelockedCommitmentDropped {
+            netuid,
+            hotkey,
+            reveal_view,
+        } => T::TimelockedCommitmentDropped {
+            netuid,
+            hotkey,
+            reveal_view,
+        },
         Event::WeightsRevealed {
             netuid,
             hotkey,

@@ -191,6 +191,7 @@ impl Chain {
             }
         }
         crate::calls::reveal_timelocked(&mut self.state, &header.seeds, header.number, &mut events);
+        crate::calls::reveal_timelocked_commitments(&mut self.state, &header.seeds, &mut events);
         let (computed, changes) = self.state.root_and_changes();
         if computed != header.state_root {
             self.abandon(start);
@@ -253,6 +254,7 @@ impl Chain {
             }
         }
         crate::calls::reveal_timelocked(&mut self.state, &round.seeds, number, &mut events);
+        crate::calls::reveal_timelocked_commitments(&mut self.state, &round.seeds, &mut events);
         let (state_root, changes) = self.state.root_and_changes();
         self.state.forget();
         let header = Header {

@@ -6,6 +6,10 @@
 //! A commitment that carries [`CommitmentField::ResetBonds`] clears the bonds validators hold
 //! toward the hotkey's uid when the subnet's `bonds_reset` hyperparameter is on, so a miner that
 //! publishes a new model starts afresh.
+//!
+//! A field may also be [`CommitmentField::Timelocked`]: bytes sealed to a future consensus view,
+//! which nobody can read until that view's seed is on chain; the block carrying it opens the
+//! field and puts what it held in its place ([`CommitmentField::Revealed`]).
 
 use crate::state::State;
 use parity_scale_codec::{Decode, Encode};
@@ -23,7 +27,8 @@ pub const MAX_SPACE: u64 = 3_100;
 /// What a commitment counts against [`MAX_SPACE`] at least, however small.
 pub const MIN_CHARGED_SPACE: u64 = 100;
 
-/// One field of a commitment (the reference's `Data`, less the timelocked kind).
+/// One field of a commitment (the reference's `Data`; its timelocked kind is sealed to the
+/// chain's own beacon rather than drand's).
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitmentField {
@@ -41,6 +46,34 @@ pub enum CommitmentField {
     Sha3_256(H256),
     /// Asks the subnet to clear the bonds held toward this hotkey (if its `bonds_reset` is on).
     ResetBonds,
+    /// Up to [`MAX_BIG_RAW`] bytes sealed to a consensus view (see
+    /// [`timelocked_commitment_aad`]); opened by the chain in the block carrying its seed.
+    Timelocked {
+        /// The view whose seed opens it.
+        reveal_view: u64,
+        /// The sealed bytes.
+        sealed: Vec<u8>,
+    },
+    /// What a [`CommitmentField::Timelocked`] field held, opened by the chain at `reveal_view`.
+    /// Never sent: only the chain writes it.
+    Revealed {
+        /// The view whose seed opened it.
+        reveal_view: u64,
+        /// The bytes.
+        data: Vec<u8>,
+    },
+}
+
+/// The associated data sealed with a timelocked commitment field: the committing hotkey, the
+/// subnet and the view, so a copied field does not open for anyone else.
+pub fn timelocked_commitment_aad(hotkey: &AccountId, netuid: NetUid, reveal_view: u64) -> Vec<u8> {
+    (
+        b"plexus/timelocked-commitment".as_slice(),
+        hotkey,
+        netuid,
+        reveal_view,
+    )
+        .encode()
 }
 
 impl CommitmentField {
@@ -48,6 +81,8 @@ impl CommitmentField {
     pub fn size(&self) -> u64 {
         match self {
             Self::Raw(bytes) | Self::BigRaw(bytes) => bytes.len() as u64,
+            Self::Timelocked { sealed, .. } => sealed.len() as u64,
+            Self::Revealed { data, .. } => data.len() as u64,
             Self::Blake2_256(_) | Self::Sha256(_) | Self::Keccak256(_) | Self::Sha3_256(_) => 32,
             Self::ResetBonds => 0,
         }

@@ -174,6 +174,24 @@ pub enum Event {
         /// Why, as a stable error kind name.
         reason: String,
     },
+    /// The chain opened a hotkey's timelocked commitment field with its view's seed.
+    TimelockedCommitmentRevealed {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// Its view.
+        reveal_view: u64,
+    },
+    /// A timelocked commitment field did not open; it was removed from the commitment.
+    TimelockedCommitmentDropped {
+        /// The subnet.
+        netuid: NetUid,
+        /// The hotkey.
+        hotkey: AccountId,
+        /// Its view.
+        reveal_view: u64,
+    },
     /// A commit was revealed and its weights stored.
     WeightsRevealed {
         /// The subnet.
@@ -470,6 +488,8 @@ impl Event {
             | Self::TimelockedWeightsCommitted { hotkey, .. }
             | Self::TimelockedWeightsRevealed { hotkey, .. }
             | Self::TimelockedWeightsDropped { hotkey, .. }
+            | Self::TimelockedCommitmentRevealed { hotkey, .. }
+            | Self::TimelockedCommitmentDropped { hotkey, .. }
             | Self::DelegateTakeSet { hotkey, .. }
             | Self::ChildrenDropped { hotkey, .. }
             | Self::ChildkeyTakeSet { hotkey, .. } => vec![*hotkey],
@@ -529,6 +549,8 @@ impl Event {
             | Self::TimelockedWeightsCommitted { netuid, .. }
             | Self::TimelockedWeightsRevealed { netuid, .. }
             | Self::TimelockedWeightsDropped { netuid, .. }
+            | Self::TimelockedCommitmentRevealed { netuid, .. }
+            | Self::TimelockedCommitmentDropped { netuid, .. }
             | Self::StakeAdded { netuid, .. }
             | Self::StakeRemoved { netuid, .. }
             | Self::RootClaimed { netuid, .. }

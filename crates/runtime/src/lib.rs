@@ -101,8 +101,8 @@ pub use calls::{
 pub use chain::{consensus_namespace, BlockOutcome, Chain, ConsensusRound, Events};
 pub use children::MAX_CHILDREN;
 pub use commitments::{
-    Commitment, CommitmentField, MAX_BIG_RAW, MAX_COMMITMENT_FIELDS, MAX_RAW, MAX_SPACE,
-    MIN_CHARGED_SPACE,
+    timelocked_commitment_aad, Commitment, CommitmentField, MAX_BIG_RAW, MAX_COMMITMENT_FIELDS,
+    MAX_RAW, MAX_SPACE, MIN_CHARGED_SPACE,
 };
 pub use emission::block_emission;
 pub use epoch::EPOCH_HISTORY;

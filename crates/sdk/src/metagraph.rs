@@ -1,6 +1,6 @@
 //! A subnet's metagraph, read from a node in one call and kept current as blocks finalize.
 
-use plexus_primitives::AccountId;
+use plexus_primitives::{AccountId, H256};
 use plexus_rpc::types::{Metagraph as RpcMetagraph, MetagraphNeuron, MetagraphOptions, SubnetInfo};
 use plexus_rpc::{Client, ClientError};
 use std::sync::{Arc, RwLock};
@@ -15,6 +15,9 @@ pub struct Snapshot {
     pub metagraph: RpcMetagraph,
     /// The subnet: hyperparameters, epoch counters, price.
     pub subnet: SubnetInfo,
+    /// The chain's randomness recorded by the same block, checked against the group key the
+    /// node reports; `None` on a chain without one (or if the node's answer does not check).
+    pub randomness: Option<H256>,
 }
 
 /// Why a metagraph could not be read.
@@ -41,7 +44,15 @@ impl Snapshot {
             .subnet(netuid, at)
             .await?
             .ok_or(MetagraphError::NoSubnet(netuid))?;
-        Ok(Self { metagraph, subnet })
+        let randomness = client
+            .randomness(metagraph.block)
+            .await?
+            .and_then(|r| checked_randomness(&r));
+        Ok(Self {
+            metagraph,
+            subnet,
+            randomness,
+        })
     }
 
     /// The block it describes.
@@ -119,6 +130,26 @@ impl Metagraph {
         let _ = self.changed.wait_for(|block| *block > after).await;
         self.snapshot()
     }
+}
+
+/// The beacon's value if its proof checks: the signature is the group's over the round, and the
+/// value is its hash.
+fn checked_randomness(r: &plexus_rpc::types::Randomness) -> Option<H256> {
+    let round = plexus_timelock::Round {
+        epoch: r.epoch,
+        view: r.view,
+    };
+    let signature: &[u8; plexus_timelock::SIGNATURE_LEN] =
+        r.signature.as_slice().try_into().ok()?;
+    let valid = plexus_timelock::verify_seed(&r.group_key, &r.namespace, round, signature)
+        && plexus_timelock::beacon(signature) == r.randomness.0;
+    if !valid {
+        warn!(
+            height = r.height,
+            "the node's randomness does not check; ignoring it"
+        );
+    }
+    valid.then_some(r.randomness)
 }
 
 /// Fetches the metagraph on every finalized head until the subscription ends or the handle is

@@ -1,5 +1,7 @@
 //! A small seeded generator, so a validator's tasks can be chosen again from their seed.
 
+use plexus_sdk::primitives::{blake2_256_parts, AccountId, H256};
+
 /// SplitMix64 (Steele, Lea and Flood): fast, 64 bits of state, every seed usable; not for
 /// secrets.
 #[derive(Debug, Clone)]
@@ -15,6 +17,16 @@ impl SplitMix64 {
     pub fn from_entropy() -> Self {
         use rand_core::RngCore as _;
         Self(rand_core::OsRng.next_u64())
+    }
+
+    /// A generator seeded from the chain's randomness and what makes a draw this validator's
+    /// own (its hotkey and the task): anyone can recompute the draw afterwards, and nobody can
+    /// know it before the block recording `randomness` exists.
+    pub fn from_beacon(randomness: &H256, hotkey: &AccountId, task_id: u64) -> Self {
+        let digest = blake2_256_parts(&[&randomness.0, &hotkey.0, &task_id.to_le_bytes()]);
+        let mut seed = [0u8; 8];
+        seed.copy_from_slice(&digest.0[..8]);
+        Self(u64::from_le_bytes(seed))
     }
 
     /// The next 64 random bits.
@@ -56,5 +68,20 @@ mod tests {
             b.unit();
         }
         assert_eq!(a.below(0), 0);
+    }
+
+    #[test]
+    fn test_a_beacon_draw_is_the_same_for_everyone_and_its_own_per_validator_and_task() {
+        let (beacon, other) = (H256([1; 32]), H256([2; 32]));
+        let (alice, bob) = (AccountId([3; 32]), AccountId([4; 32]));
+        let first = |r: &H256, h: &AccountId, t: u64| SplitMix64::from_beacon(r, h, t).next_u64();
+        assert_eq!(first(&beacon, &alice, 7), first(&beacon, &alice, 7));
+        assert_ne!(first(&beacon, &alice, 7), first(&other, &alice, 7));
+        assert_ne!(first(&beacon, &alice, 7), first(&beacon, &bob, 7));
+        assert_ne!(first(&beacon, &alice, 7), first(&beacon, &alice, 8));
+        // The seed is the first 8 bytes of BLAKE2b-256(randomness ‖ hotkey ‖ task id LE).
+        let digest = blake2_256_parts(&[&beacon.0, &alice.0, &7u64.to_le_bytes()]);
+        let seed = u64::from_le_bytes(digest.0[..8].try_into().unwrap());
+        assert_eq!(first(&beacon, &alice, 7), SplitMix64::new(seed).next_u64());
     }
 }

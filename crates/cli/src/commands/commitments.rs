@@ -30,6 +30,13 @@ fn show(field: &CommitmentField) -> String {
         CommitmentField::Keccak256(h) => format!("keccak-256:{h}"),
         CommitmentField::Sha3_256(h) => format!("sha3-256:{h}"),
         CommitmentField::ResetBonds => "(reset bonds)".into(),
+        CommitmentField::Timelocked {
+            reveal_view,
+            sealed,
+        } => format!("(sealed until view {reveal_view}, {} bytes)", sealed.len()),
+        CommitmentField::Revealed { reveal_view, data } => {
+            format!("{} (opened at view {reveal_view})", bytes(data))
+        }
     }
 }
 

@@ -313,6 +313,29 @@ fn commitment_field(field: &serde_json::Value, limit: Option<usize>) -> String {
                 None => esc(&field.to_string()),
             }
         }
+        Some((kind, serde_json::Value::Object(inner)))
+            if kind == "timelocked" || kind == "revealed" =>
+        {
+            let view = inner
+                .get("reveal_view")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            if kind == "timelocked" {
+                return esc(&format!("sealed until view {view}"));
+            }
+            let data: Vec<u8> = inner
+                .get("data")
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                .collect();
+            format!(
+                "{} {}",
+                bytes_html(&data, limit),
+                esc(&format!("(opened at view {view})"))
+            )
+        }
         Some((kind, serde_json::Value::String(hash))) => match H256::from_hex(hash) {
             Ok(hash) => short_hash(&format!("{kind}:"), &hash),
             Err(_) => esc(&format!("{kind}:{hash}")),

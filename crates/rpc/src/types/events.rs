@@ -125,6 +125,18 @@ pub enum Event {
         hotkey: AccountId,
         hash: H256,
     },
+    /// The chain opened a timelocked commitment field.
+    TimelockedCommitmentRevealed {
+        netuid: NetUid,
+        hotkey: AccountId,
+        reveal_view: u64,
+    },
+    /// A timelocked commitment field did not open and was removed.
+    TimelockedCommitmentDropped {
+        netuid: NetUid,
+        hotkey: AccountId,
+        reveal_view: u64,
+    },
     /// A commit was revealed.
     WeightsRevealed {
         netuid: NetUid,

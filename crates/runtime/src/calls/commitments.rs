@@ -1,12 +1,15 @@
 //! `set_commitment` (see `commitments.rs` for what a commitment is).
 
+use super::weights::{MAX_REVEAL_AHEAD_VIEWS, MAX_TIMELOCKED_PER_VIEW};
 use super::Context;
+use crate::commitments::timelocked_commitment_aad;
 use crate::commitments::{
     Commitment, CommitmentField, CommitmentSpace, MAX_BIG_RAW, MAX_COMMITMENT_FIELDS, MAX_RAW,
     MAX_SPACE, MIN_CHARGED_SPACE,
 };
-use crate::{DispatchError, Event};
-use plexus_primitives::NetUid;
+use crate::state::State;
+use crate::{DispatchError, Event, Phase};
+use plexus_primitives::{AccountId, NetUid};
 
 impl Context<'_> {
     /// The signer, a hotkey registered on `netuid`, publishes `fields` there.
@@ -26,14 +29,38 @@ impl Context<'_> {
                 max: MAX_COMMITMENT_FIELDS as u32,
             });
         }
+        let view = self.state.system.get().view;
+        let mut due = Vec::new();
         for field in fields {
             let max = match field {
                 CommitmentField::Raw(_) => MAX_RAW,
                 CommitmentField::BigRaw(_) => MAX_BIG_RAW,
+                CommitmentField::Timelocked { reveal_view, .. } => {
+                    if self.state.globals.get().group_key.is_none() {
+                        return Err(DispatchError::TimelockUnavailable);
+                    }
+                    let ahead = reveal_view.saturating_sub(view);
+                    if ahead == 0 || ahead > MAX_REVEAL_AHEAD_VIEWS || due.contains(reveal_view) {
+                        return Err(DispatchError::RevealViewOutOfRange {
+                            view,
+                            reveal_view: *reveal_view,
+                            max: MAX_REVEAL_AHEAD_VIEWS,
+                        });
+                    }
+                    due.push(*reveal_view);
+                    MAX_BIG_RAW + plexus_timelock::SEALED_OVERHEAD
+                }
+                // Only the chain writes what it opened.
+                CommitmentField::Revealed { .. } => 0,
                 _ => usize::MAX,
             };
-            if field.size() > max as u64 {
+            if field.size() > max as u64 || matches!(field, CommitmentField::Revealed { .. }) {
                 return Err(DispatchError::CommitmentFieldTooLong { max: max as u32 });
+            }
+        }
+        for reveal_view in &due {
+            if self.state.commitments_due_at(*reveal_view).count() >= MAX_TIMELOCKED_PER_VIEW {
+                return Err(DispatchError::RevealViewFull(*reveal_view));
             }
         }
         let size: u64 = fields.iter().map(CommitmentField::size).sum();
@@ -54,6 +81,13 @@ impl Context<'_> {
         }
         space.used += charged;
         self.state.commitment_space.insert(key, space);
+        // A new commitment replaces the last, and with it whatever of it was still sealed.
+        self.state.drop_timelocked_commitment(netuid, &self.who);
+        for reveal_view in due {
+            self.state
+                .commitment_due
+                .insert((reveal_view, netuid, self.who), ());
+        }
         self.state.commitments.insert(
             key,
             Commitment {
@@ -90,6 +124,98 @@ impl Context<'_> {
             } else {
                 self.state.bonds.insert((netuid, i), row);
             }
+        }
+    }
+}
+
+impl State {
+    /// The (netuid, hotkey) of every commitment with a field due at `view`.
+    pub(crate) fn commitments_due_at(
+        &self,
+        view: u64,
+    ) -> impl Iterator<Item = (NetUid, AccountId)> + '_ {
+        let (low, high) = (AccountId([0; 32]), AccountId([u8::MAX; 32]));
+        self.commitment_due
+            .range((view, NetUid::MIN, low)..=(view, NetUid::MAX, high))
+            .map(|((_, netuid, hotkey), ())| (*netuid, *hotkey))
+    }
+
+    /// Forgets the sealed fields of a hotkey's commitment (replaced, or the hotkey gone).
+    pub(crate) fn drop_timelocked_commitment(&mut self, netuid: NetUid, hotkey: &AccountId) {
+        let Some(commitment) = self.commitments.get(&(netuid, *hotkey)) else {
+            return;
+        };
+        let views: Vec<u64> = commitment
+            .fields
+            .iter()
+            .filter_map(|f| match f {
+                CommitmentField::Timelocked { reveal_view, .. } => Some(*reveal_view),
+                _ => None,
+            })
+            .collect();
+        for view in views {
+            self.commitment_due.remove(&(view, netuid, *hotkey));
+        }
+    }
+}
+
+/// Opens, with each seed a block carries, the commitment fields sealed to its view, in (netuid,
+/// hotkey) order: each becomes [`CommitmentField::Revealed`] with what it held, or, if it does
+/// not open, is dropped from the commitment with [`Event::TimelockedCommitmentDropped`].
+pub(crate) fn reveal_timelocked_commitments(
+    state: &mut State,
+    seeds: &[crate::Seed],
+    events: &mut crate::Events,
+) {
+    for seed in seeds {
+        let due: Vec<(NetUid, AccountId)> = state.commitments_due_at(seed.view).collect();
+        for (netuid, hotkey) in due {
+            state.commitment_due.remove(&(seed.view, netuid, hotkey));
+            let Some(mut commitment) = state.commitments.get(&(netuid, hotkey)).cloned() else {
+                continue;
+            };
+            let aad = timelocked_commitment_aad(&hotkey, netuid, seed.view);
+            let mut opened = None;
+            commitment.fields.retain_mut(|field| match field {
+                CommitmentField::Timelocked {
+                    reveal_view,
+                    sealed,
+                } if *reveal_view == seed.view => {
+                    match plexus_timelock::open(&seed.signature.0, &aad, sealed) {
+                        Ok(data) if data.len() <= MAX_BIG_RAW => {
+                            *field = CommitmentField::Revealed {
+                                reveal_view: seed.view,
+                                data,
+                            };
+                            opened = Some(true);
+                            true
+                        }
+                        _ => {
+                            opened = Some(false);
+                            false
+                        }
+                    }
+                }
+                _ => true,
+            });
+            let Some(opened) = opened else {
+                continue;
+            };
+            state.commitments.insert((netuid, hotkey), commitment);
+            let event = if opened {
+                Event::TimelockedCommitmentRevealed {
+                    netuid,
+                    hotkey,
+                    reveal_view: seed.view,
+                }
+            } else {
+                Event::TimelockedCommitmentDropped {
+                    netuid,
+                    hotkey,
+                    reveal_view: seed.view,
+                }
+            };
+            events.push((Phase::Finalization, event));
         }
     }
 }

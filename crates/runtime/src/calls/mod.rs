@@ -14,6 +14,7 @@ mod subnets;
 mod swap;
 mod weights;
 
+pub(crate) use commitments::reveal_timelocked_commitments;
 pub use root::{MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS};
 pub(crate) use weights::reveal_timelocked;
 pub use weights::{

@@ -199,6 +199,12 @@ impl Context<'_> {
             });
         }
         if let Some(commitment) = s.commitments.remove(&(netuid, old)) {
+            for field in &commitment.fields {
+                if let crate::CommitmentField::Timelocked { reveal_view, .. } = field {
+                    s.commitment_due.remove(&(*reveal_view, netuid, old));
+                    s.commitment_due.insert((*reveal_view, netuid, new), ());
+                }
+            }
             s.commitments.insert((netuid, new), commitment);
         }
         if let Some(space) = s.commitment_space.remove(&(netuid, old)) {

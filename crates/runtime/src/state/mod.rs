@@ -235,6 +235,8 @@ state! {
     announcements: Map<AccountId, crate::proxy::Announcements>,
     /// `Commitments.CommitmentOf`: each hotkey's newest commitment on each subnet.
     commitments: Map<(NetUid, AccountId), crate::commitments::Commitment>,
+    /// (reveal view, netuid, hotkey) of every commitment with a field sealed to that view.
+    commitment_due: Map<(u64, NetUid, AccountId), ()>,
     /// `Commitments.UsedSpaceOf`: space each hotkey used on each subnet this epoch.
     commitment_space: Map<(NetUid, AccountId), crate::commitments::CommitmentSpace>,
     /// `ColdkeySwapAnnouncements` and disputes: each coldkey's announced swap.

@@ -13,22 +13,26 @@ fn gov_set(netuid: u16, value: Hyperparameter) -> Call {
 
 /// A subnet on a chain with a group key, owned by coldkey 1 (hotkey 101, uid 0), with miners
 /// 102..=104 at uids 1..=3, tempo 20 and no weights rate limit. `timelocked`: its commits are
-/// timelocked (the default there); otherwise weights are set directly.
+/// timelocked; otherwise weights are set directly.
 fn subnet(timelocked: bool) -> (Net, u16) {
     let mut net = Net::with_beacon(7);
     let netuid = net.subnet(1, 101);
     assert!(
-        net.chain
+        !net.chain
             .state()
             .hyperparameters(netuid)
             .unwrap()
             .timelocked_weights,
-        "new subnets on a chain with a group key timelock their weights"
+        "subnets commit hashes unless their owner chooses timelocked weights"
     );
-    // Set either way, so that both kinds of subnet have the same history of blocks.
+    // Both set either way, so that both kinds of subnet have the same history of blocks.
     net.ok(
         GOV,
         gov_set(netuid, Hyperparameter::CommitReveal(timelocked)),
+    );
+    net.ok(
+        GOV,
+        gov_set(netuid, Hyperparameter::TimelockedWeights(timelocked)),
     );
     net.ok(GOV, gov_set(netuid, Hyperparameter::WeightsRateLimit(0)));
     net.ok(GOV, gov_set(netuid, Hyperparameter::Tempo(20)));
@@ -354,4 +358,109 @@ fn test_yuma_with_timelocked_weights_equals_yuma_with_the_same_weights_set_direc
         assert_eq!(a.bonds(netuid, uid), b.bonds(netuid, uid));
     }
     assert!(a.neuron(netuid, 3).unwrap().epoch.incentive > 0);
+}
+
+/// A commitment field sealed to a view stays sealed until the block carrying its seed, which
+/// puts what it held in its place; a field copied from another hotkey does not open and is
+/// removed; nobody may write an opened field themselves.
+#[test]
+fn test_timelocked_commitment_fields_open_at_their_view() {
+    use plexus_runtime::{timelocked_commitment_aad, CommitmentField};
+    let (mut net, netuid) = subnet(true);
+    let view = net.chain.head().view;
+    let reveal = view + 3;
+    let group = net.beacon.as_ref().unwrap().group.identity();
+    let namespace = consensus_namespace(net.chain.genesis_hash());
+    let sealed = |hotkey: u8| {
+        plexus_timelock::seal(
+            &mut plexus_timelock::testing::rng(u64::from(hotkey)),
+            &group,
+            &namespace,
+            plexus_timelock::Round {
+                epoch: 0,
+                view: reveal,
+            },
+            &timelocked_commitment_aad(&account(hotkey), netuid, reveal),
+            b"model-v2",
+        )
+        .unwrap()
+    };
+    let set = |fields| Call::SetCommitment { netuid, fields };
+    let ours = sealed(102);
+    net.ok(
+        102,
+        set(vec![
+            CommitmentField::Raw(b"public".to_vec()),
+            CommitmentField::Timelocked {
+                reveal_view: reveal,
+                sealed: ours.clone(),
+            },
+        ]),
+    );
+    net.ok(
+        103,
+        set(vec![CommitmentField::Timelocked {
+            reveal_view: reveal,
+            sealed: ours,
+        }]),
+    );
+    assert_eq!(
+        net.fails(
+            104,
+            set(vec![CommitmentField::Revealed {
+                reveal_view: reveal,
+                data: b"forged".to_vec(),
+            }])
+        ),
+        DispatchError::CommitmentFieldTooLong { max: 0 }
+    );
+    assert!(matches!(
+        net.fails(
+            104,
+            set(vec![CommitmentField::Timelocked {
+                reveal_view: view,
+                sealed: sealed(104),
+            }])
+        ),
+        DispatchError::RevealViewOutOfRange { .. }
+    ));
+    let mut events = Vec::new();
+    while net.chain.head().view <= reveal {
+        let fields = net
+            .chain
+            .state()
+            .commitment(netuid, &account(102))
+            .unwrap()
+            .fields
+            .clone();
+        assert!(matches!(fields[1], CommitmentField::Timelocked { .. }));
+        let (_, outcome) = net.block(vec![]);
+        events.extend(outcome.events.into_iter().map(|(_, e)| e));
+    }
+    let state = net.chain.state();
+    assert_eq!(
+        state.commitment(netuid, &account(102)).unwrap().fields,
+        vec![
+            CommitmentField::Raw(b"public".to_vec()),
+            CommitmentField::Revealed {
+                reveal_view: reveal,
+                data: b"model-v2".to_vec(),
+            },
+        ]
+    );
+    assert!(state
+        .commitment(netuid, &account(103))
+        .unwrap()
+        .fields
+        .is_empty());
+    assert!(events.contains(&Event::TimelockedCommitmentRevealed {
+        netuid,
+        hotkey: account(102),
+        reveal_view: reveal,
+    }));
+    assert!(events.contains(&Event::TimelockedCommitmentDropped {
+        netuid,
+        hotkey: account(103),
+        reveal_view: reveal,
+    }));
 }

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Four validators, each on its own network host: a Linux network namespace with its own address
+# on a bridge, so consensus, gossip and backfill cross real (virtual) network interfaces rather
+# than loopback. Links get 50-200 ms of delay and 5% loss with `tc netem` where the kernel has
+# it. The run finalizes blocks, kills one host's node, keeps finalizing with the other three,
+# restarts it, and checks that all four end on the same blocks and state roots.
+#
+# Needs root (namespaces), iproute2, curl. Usage: sudo scripts/multihost.sh [PLEXUS_BINARY]
+# (default: target/release/plexus, built first if missing). Exit status 0 means every check held.
+set -euo pipefail
+
+HOSTS=4
+BRIDGE=plexbr0
+NET=10.88.0
+BIN="${1:-}"
+WORK="$(mktemp -d)"
+PIDS=()
+
+log() { printf '[multihost] %s\n' "$*" >&2; }
+fail() { log "FAILED: $*"; exit 1; }
+
+cleanup() {
+    for pid in "${PIDS[@]:-}"; do
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    for i in $(seq 0 $((HOSTS - 1))); do
+        ip netns del "plexus-h$i" 2>/dev/null || true
+    done
+    ip link del "$BRIDGE" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+[ "$(id -u)" = 0 ] || fail "run as root: network namespaces need it"
+command -v ip >/dev/null || fail "iproute2 (ip) is missing"
+command -v curl >/dev/null || fail "curl is missing"
+if [ -z "$BIN" ]; then
+    BIN="target/release/plexus"
+    [ -x "$BIN" ] || cargo build --release -p plexus-cli --locked
+fi
+[ -x "$BIN" ] || fail "no plexus binary at $BIN"
+BIN="$(realpath "$BIN")"
+
+# The hosts: a bridge in this namespace, one veth pair per host.
+ip link add "$BRIDGE" type bridge
+ip link set "$BRIDGE" up
+NETEM=yes
+for i in $(seq 0 $((HOSTS - 1))); do
+    ns="plexus-h$i"
+    ip netns add "$ns"
+    ip link add "ph$i" type veth peer name "eth0" netns "$ns"
+    ip link set "ph$i" master "$BRIDGE" up
+    ip -n "$ns" addr add "$NET.$((10 + i))/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" link set lo up
+    # 50 ms plus up to 150 ms of jitter, and 5% loss, on every packet a host sends.
+    if ! ip netns exec "$ns" tc qdisc add dev eth0 root netem delay 125ms 75ms loss 5% 2>/dev/null; then
+        NETEM=no
+    fi
+done
+if [ "$NETEM" = no ]; then
+    log "this kernel has no netem qdisc: links run without added delay and loss"
+fi
+
+addr() { echo "$NET.$((10 + $1))"; }
+rpc() { # rpc HOST METHOD [PARAMS]
+    ip netns exec "plexus-h$1" curl -s --max-time 5 -H 'content-type: application/json' \
+        -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$2\",\"params\":${3:-[]}}" \
+        "http://$(addr "$1"):9944"
+}
+finalized() { rpc "$1" chain_finalizedHead | sed -n 's/.*"number":\([0-9]*\).*/\1/p'; }
+block_hash() { rpc "$1" chain_block "[$2]" | sed -n 's/.*"header":{"number":[0-9]*,"hash":"\(0x[0-9a-f]*\)".*/\1/p'; }
+
+# Keys, one chain spec with the group key dealt to the four, and each host's configuration.
+keys=()
+for i in $(seq 0 $((HOSTS - 1))); do
+    keys+=("$("$BIN" node key --data-dir "$WORK/h$i")")
+done
+spec_args=()
+for key in "${keys[@]}"; do spec_args+=(--validator "$key"); done
+"$BIN" node spec "${spec_args[@]}" --chain-id plexus-multihost -o "$WORK/spec.json" \
+    --shares-dir "$WORK/shares" >/dev/null
+for i in $(seq 0 $((HOSTS - 1))); do
+    peers=()
+    for j in $(seq 0 $((HOSTS - 1))); do
+        [ "$j" = "$i" ] || peers+=(--peer "${keys[$j]}@$(addr "$j"):30400")
+    done
+    "$BIN" node init --data-dir "$WORK/h$i" --chain-spec "$WORK/spec.json" \
+        --share "$WORK/shares/${keys[$i]}.share" --listen "$(addr "$i"):30400" \
+        --rpc "$(addr "$i"):9944" "${peers[@]}" >/dev/null
+done
+
+start() {
+    ip netns exec "plexus-h$1" "$BIN" node run --data-dir "$WORK/h$1" --no-substrate-rpc \
+        >"$WORK/h$1.log" 2>&1 &
+    PIDS[$1]=$!
+}
+wait_height() { # wait_height HEIGHT SECONDS HOST...
+    local height="$1" deadline=$((SECONDS + $2)) host
+    shift 2
+    for host in "$@"; do
+        until [ "$(finalized "$host" || echo 0)" -ge "$height" ] 2>/dev/null; do
+            [ "$SECONDS" -lt "$deadline" ] || fail "host $host did not reach height $height (log: $(tail -3 "$WORK/h$host.log"))"
+            sleep 1
+        done
+    done
+}
+
+for i in $(seq 0 $((HOSTS - 1))); do start "$i"; done
+wait_height 10 180 0 1 2 3
+log "four hosts finalized block 10"
+
+# One host crashes; three of four are a quorum and keep finalizing.
+kill -9 "${PIDS[3]}"
+wait "${PIDS[3]}" 2>/dev/null || true
+PIDS[3]=""
+base="$(finalized 0)"
+wait_height $((base + 10)) 180 0 1 2
+log "three hosts finalized 10 more blocks without host 3 (to $((base + 10)))"
+
+# It restarts and catches up from its peers.
+start 3
+target="$(finalized 0)"
+wait_height "$target" 180 3
+log "host 3 restarted and caught up to block $target"
+
+# Every host has the same blocks.
+for height in 1 $((target / 2)) "$target"; do
+    expected="$(block_hash 0 "$height")"
+    [ -n "$expected" ] || fail "no block $height on host 0"
+    for i in 1 2 3; do
+        got="$(block_hash "$i" "$height")"
+        [ "$got" = "$expected" ] || fail "host $i has $got at height $height, host 0 has $expected"
+    done
+done
+log "all four hosts agree on blocks 1, $((target / 2)) and $target (netem: $NETEM)"
