@@ -90,7 +90,15 @@ fn start_network(
         })
         .collect();
     let spec_path = root.join("spec.json");
-    let mut args = vec!["node", "spec", "-o", spec_path.to_str().unwrap()];
+    let shares = root.join("shares");
+    let mut args = vec![
+        "node",
+        "spec",
+        "-o",
+        spec_path.to_str().unwrap(),
+        "--shares-dir",
+        shares.to_str().unwrap(),
+    ];
     for key in &keys {
         args.extend(["--validator", key.as_str()]);
     }
@@ -130,6 +138,12 @@ fn start_network(
             p2p[i].clone(),
             "--rpc".into(),
             rpc[i].clone(),
+            "--share".into(),
+            shares
+                .join(format!("{}.share", keys[i]))
+                .to_str()
+                .unwrap()
+                .into(),
         ];
         for j in (0..validators).filter(|&j| j != i) {
             args.push("--peer".into());

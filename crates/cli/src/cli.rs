@@ -128,6 +128,8 @@ pub(crate) enum Command {
     /// Set, commit, reveal and show weights.
     #[command(subcommand, visible_alias = "wt")]
     Weights(WeightsCommand),
+    /// The chain's randomness at a block, checked against the validators' group key.
+    Randomness(RandomnessArgs),
     /// The settings file: default network and wallet.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -168,6 +170,17 @@ pub(crate) struct NodeKeyArgs {
     /// The node's data directory.
     #[arg(long, default_value_os_t = default_data_dir(), value_name = "DIR")]
     pub(crate) data_dir: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct RandomnessArgs {
+    /// The finalized block whose beacon to show (default: the finalized head).
+    #[arg(long, value_name = "HEIGHT")]
+    pub(crate) height: Option<u64>,
+    /// The group key to check against (hex, from the chain spec's genesis `group_key`); by
+    /// default the one the node reports, which checks the node's consistency but not its word.
+    #[arg(long, value_name = "HEX")]
+    pub(crate) group_key: Option<String>,
 }
 
 #[derive(Args)]

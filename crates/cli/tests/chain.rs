@@ -1090,6 +1090,37 @@ fn test_stake_moves_take_and_commit_reveal_through_the_binary() {
         assert!(std::time::Instant::now() < deadline, "never opened");
         std::thread::sleep(Duration::from_millis(100));
     }
+
+    // The beacon at the head checks against the chain's group key, and not against another.
+    let beacon = ok_json(&env, &chain, "alice", &["randomness"]);
+    assert_eq!(beacon["verified"], true, "{beacon}");
+    let height = beacon["height"].as_u64().unwrap().to_string();
+    let group_key = beacon["group_key"].as_str().unwrap().to_string();
+    let pinned = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["randomness", "--height", &height, "--group-key", &group_key],
+    );
+    assert_eq!(pinned["randomness"], beacon["randomness"]);
+    assert_eq!(pinned["against"], "given group key");
+    let other = plexus_timelock::testing::TestGroup::from_seed(9).identity();
+    let other = format!("0x{}", hex::encode(other));
+    let run = plexus(
+        &env,
+        &chain,
+        "alice",
+        &["randomness", "--height", &height, "--group-key", &other],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("DOES NOT VERIFY"), "{}", run.stdout);
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &["randomness", "--height", "0"],
+        "records no randomness",
+    );
 }
 
 /// The hotkey address of a wallet made by [`dev_wallet`].

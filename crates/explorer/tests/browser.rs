@@ -604,6 +604,14 @@ async fn test_every_page_loads_and_agrees_with_the_rpc() {
         .unwrap();
     assert!(block.contains(&info.header.state_root.to_string()));
     assert!(block.contains("transfer"));
+    // The block's beacon, as `chain_randomness` proves it.
+    let beacon = client
+        .randomness(transfer.block_number)
+        .await
+        .unwrap()
+        .expect("every block after the first records a seed");
+    assert!(block.contains(&beacon.randomness.to_string()), "{block}");
+    assert!(block.contains(&hex::encode(&beacon.signature)));
     let charlie_balance = client
         .account(charlie.account(), at(&account))
         .await

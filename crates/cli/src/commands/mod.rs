@@ -10,6 +10,7 @@ mod localnet;
 mod net;
 mod node;
 mod proxy;
+mod randomness;
 mod root;
 mod stake;
 mod subnets;
@@ -106,5 +107,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Batch(args) => net::block_on(proxy::batch(&ctx, &args)),
         Command::Commitments(cmd) => net::block_on(commitments::run(&ctx, cmd)),
         Command::Weights(cmd) => net::block_on(weights::run(&ctx, cmd)),
+        Command::Randomness(args) => randomness::run(&ctx, &args),
     }
 }

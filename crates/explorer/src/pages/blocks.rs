@@ -160,6 +160,17 @@ pub(crate) async fn block(client: &Client, frame: &Frame, id: &str) -> Result<St
         .ok_or_else(|| PageError::NotFound(format!("no finalized block {id}")))?;
     let names = current_names(client).await?;
     let h = &block.header;
+    // The beacon this block records, with what checks it: anyone can verify the signature
+    // against the group key (see `chain_randomness` in the RPC documentation).
+    let beacon = match client.randomness(h.number).await? {
+        Some(r) => format!(
+            "{} <span class=\"empty\">(view {}: group signature {})</span>",
+            mono(r.randomness),
+            group(u128::from(r.view)),
+            esc(&format!("0x{}", hex::encode(&r.signature)))
+        ),
+        None => r#"<span class="empty">none</span>"#.into(),
+    };
     let parent = if h.number > 0 {
         hash_link(&h.parent_hash, &format!("/block/{}", h.number - 1))
     } else {
@@ -170,6 +181,8 @@ pub(crate) async fn block(client: &Client, frame: &Frame, id: &str) -> Result<St
         ("Hash", mono(h.hash)),
         ("Parent", parent),
         ("Time", esc(&time(h.timestamp))),
+        ("Consensus view", group(u128::from(h.view))),
+        ("Randomness", beacon),
         ("State root", mono(h.state_root)),
         ("Transactions root", mono(h.transactions_root)),
     ]);
