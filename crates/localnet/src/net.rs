@@ -221,6 +221,9 @@ impl Localnet {
                 .collect::<Result<Vec<_>, _>>()?;
             plans.push(Plan {
                 name: name.to_string(),
+                // Bittensor's validators cannot seal weights to this chain's beacon: the python
+                // subnet sets them in the clear.
+                timelocked: name != python::NAME,
                 owner_hotkey: dev_key(&format!("//Alice//{name}"))?.account(),
                 validators: validators.iter().map(|n| n.hotkey).collect(),
                 miners: miners.iter().map(|n| n.hotkey).collect(),

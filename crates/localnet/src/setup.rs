@@ -46,6 +46,8 @@ pub(crate) async fn submit_all(
 /// A subnet to set up: its name and the hotkeys it needs.
 pub(crate) struct Plan {
     pub(crate) name: String,
+    /// Whether its validators timelock their weights (else they set them in the clear).
+    pub(crate) timelocked: bool,
     pub(crate) owner_hotkey: AccountId,
     pub(crate) validators: Vec<AccountId>,
     pub(crate) miners: Vec<AccountId>,
@@ -93,7 +95,7 @@ pub(crate) async fn set_up(
 
     // Start each subnet and set its timings (governance calls are free and idempotent).
     let mut owner_calls = Vec::new();
-    for &netuid in &netuids {
+    for (plan, &netuid) in plans.iter().zip(&netuids) {
         let Some(info) = client.subnet(netuid, None).await? else {
             return Err(LocalnetError::Setup(format!("subnet {netuid} vanished")));
         };
@@ -106,10 +108,14 @@ pub(crate) async fn set_up(
             (hyper.weights_rate_limit != u64::from(tempo / 2))
                 .then_some(Hyperparameter::WeightsRateLimit(u64::from(tempo / 2))),
             // Weights timelocked to the chain's beacon: sealed a tempo ahead, opened by the
-            // chain itself, so no validator can copy another's or withhold its own.
-            (!hyper.commit_reveal).then_some(Hyperparameter::CommitReveal(true)),
-            (!hyper.timelocked_weights).then_some(Hyperparameter::TimelockedWeights(true)),
-            (hyper.reveal_period_epochs != 1).then_some(Hyperparameter::RevealPeriodEpochs(1)),
+            // chain itself, so no validator can copy another's or withhold its own. Otherwise
+            // in the clear: rewards show a tempo sooner than with hash commit-reveal.
+            (hyper.commit_reveal != plan.timelocked)
+                .then_some(Hyperparameter::CommitReveal(plan.timelocked)),
+            (hyper.timelocked_weights != plan.timelocked)
+                .then_some(Hyperparameter::TimelockedWeights(plan.timelocked)),
+            (plan.timelocked && hyper.reveal_period_epochs != 1)
+                .then_some(Hyperparameter::RevealPeriodEpochs(1)),
         ];
         owner_calls.extend(
             wanted

@@ -11,7 +11,7 @@ mod common;
 mod judge;
 
 use common::quick_args;
-use judge::{judged, spearman};
+use judge::{spearman, Judge};
 use plexus_localnet::{Localnet, DEFAULT_SUBNETS};
 use plexus_rpc::Client;
 use plexus_subnet_kit::Kind;
@@ -30,16 +30,16 @@ async fn test_localnet_rewards_follow_quality_slow() {
     assert_eq!(localnet.skipped, Vec::<(String, String)>::new());
     assert_eq!(localnet.subnets.len(), DEFAULT_SUBNETS.len());
     let client = Client::new(&localnet.rpc_url).unwrap();
-    let mut since = vec![None; localnet.subnets.len()];
+    let mut judges: Vec<Judge> = localnet.subnets.iter().map(|_| Judge::default()).collect();
     let mut results = vec![None; localnet.subnets.len()];
     let deadline = Instant::now() + Duration::from_secs(300);
     while results.iter().any(Option::is_none) {
         for (index, subnet) in localnet.subnets.iter().enumerate() {
             if results[index].is_none() {
-                results[index] = judged(&client, subnet, &mut since[index]).await;
+                results[index] = judges[index].judged(&client, subnet).await;
             }
         }
-        assert!(Instant::now() < deadline, "epochs with weights: {since:?}");
+        assert!(Instant::now() < deadline, "epochs with weights: {judges:?}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     // Each subnet's second validator validated with weight lent by its first (a child

@@ -12,7 +12,7 @@ mod common;
 mod judge;
 
 use common::quick_args;
-use judge::{judged, spearman};
+use judge::{spearman, Judge};
 use plexus_localnet::Localnet;
 use plexus_rpc::Client;
 use plexus_subnet_kit::Kind;
@@ -31,14 +31,14 @@ async fn test_python_subnet_rewards_follow_quality_slow() {
     let client = Client::new(&localnet.rpc_url).unwrap();
     let subnet = localnet.subnets[0].clone();
     assert_eq!(subnet.name, "python");
-    let mut since = None;
+    let mut judge = Judge::default();
     let deadline = Instant::now() + Duration::from_secs(420);
     let miners = loop {
-        if let Some(miners) = judged(&client, &subnet, &mut since).await {
+        if let Some(miners) = judge.judged(&client, &subnet).await {
             break miners;
         }
         if Instant::now() > deadline {
-            panic!("epochs with weights: {since:?}; {}", logs(state.path()));
+            panic!("epochs with weights: {judge:?}; {}", logs(state.path()));
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     };

@@ -36,7 +36,9 @@
 mod client;
 pub mod error;
 mod submit;
+mod timelock;
 pub mod types;
 
 pub use client::{Client, ClientBuilder, ClientError, Connector, Subscription};
 pub use submit::{finality, sign_transaction, SubmitError, Submitter};
+pub use timelock::{timelocked_weights_call, TimelockError};

@@ -386,32 +386,17 @@ impl WeightStep<'_> {
                         what: "reading the group key",
                         source: SubmitError::Rpc(source),
                     })?;
-            let Some(group_key) = info.group_key else {
-                return Err(ValidatorError::NoGroupKey { netuid });
-            };
-            let ahead = (u64::from(hyper.tempo) * hyper.reveal_period_epochs.max(1))
-                .clamp(2, plexus_runtime::MAX_REVEAL_AHEAD_VIEWS / 2);
-            let reveal_view = info.view + ahead;
-            let sealed = plexus_timelock::seal_random(
-                &group_key,
-                &plexus_runtime::consensus_namespace(info.genesis_hash),
-                plexus_timelock::Round {
-                    epoch: 0,
-                    view: reveal_view,
-                },
-                &plexus_runtime::timelocked_weights_aad(
-                    &self.hotkey.account(),
-                    netuid,
-                    reveal_view,
-                ),
-                &plexus_runtime::timelocked_weights_plaintext(&uids, &values, version_key),
+            let (reveal_view, call) = plexus_rpc::timelocked_weights_call(
+                &info,
+                hyper,
+                &self.hotkey.account(),
+                netuid,
+                &uids,
+                &values,
+                version_key,
             )
             .map_err(|_| ValidatorError::NoGroupKey { netuid })?;
-            let call = Call::CommitTimelockedWeights {
-                netuid,
-                reveal_view,
-                sealed,
-            };
+            let ahead = reveal_view - info.view;
             let inclusion = self
                 .chain
                 .submit(self.hotkey, call)

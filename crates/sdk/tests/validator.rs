@@ -88,8 +88,23 @@ fn weight(row: &[(AccountId, u16)], hotkey: &AccountId) -> u16 {
     row.iter().find(|(h, _)| h == hotkey).map_or(0, |(_, w)| *w)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
+/// A dev node with a subnet of tempo 8 (weights rate limit 4, reveal period 1, commit-reveal
+/// on, and `timelocked` weights or not), Bob's validator hotkey staked on it and Charlie's good
+/// and bad miners registered, followed by a metagraph; and the validator's settings.
+struct Setup {
+    node: DevNode,
+    chain: Submitter,
+    alice: plexus_sdk::keys::Keypair,
+    netuid: u16,
+    validator: plexus_sdk::keys::Keypair,
+    good: plexus_sdk::keys::Keypair,
+    bad: plexus_sdk::keys::Keypair,
+    metagraph: Metagraph,
+    settings: ValidatorSettings,
+    _state: tempfile::TempDir,
+}
+
+async fn setup(timelocked: bool) -> Setup {
     let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
     let node = DevNode::start(&[alice.account(), bob.account(), charlie.account()]);
     let chain = node.connect().await;
@@ -98,22 +113,25 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
         key("//Charlie//good"),
         key("//Charlie//bad"),
     );
+    let mut hyperparameters = vec![
+        Hyperparameter::Tempo(8),
+        Hyperparameter::WeightsRateLimit(4),
+        Hyperparameter::CommitReveal(true),
+        Hyperparameter::RevealPeriodEpochs(1),
+    ];
+    if timelocked {
+        hyperparameters.push(Hyperparameter::TimelockedWeights(true));
+    }
     let netuid = create_subnet(
         &chain,
         &alice,
         key("//Alice//owner").account(),
-        &[
-            Hyperparameter::Tempo(8),
-            Hyperparameter::WeightsRateLimit(4),
-            Hyperparameter::CommitReveal(true),
-            Hyperparameter::RevealPeriodEpochs(1),
-        ],
+        &hyperparameters,
     )
     .await;
     register(&chain, &bob, netuid, &[validator.account()]).await;
     register(&chain, &charlie, netuid, &[good.account(), bad.account()]).await;
     stake(&chain, &bob, netuid, validator.account(), 1_000).await;
-
     let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
     let state = tempfile::tempdir().unwrap();
     let settings = ValidatorSettings {
@@ -123,6 +141,34 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
         version_key: 0,
         round_interval: Duration::from_millis(200),
     };
+    Setup {
+        node,
+        chain,
+        alice,
+        netuid,
+        validator,
+        good,
+        bad,
+        metagraph,
+        settings,
+        _state: state,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
+    let Setup {
+        node: _node,
+        chain,
+        alice,
+        netuid,
+        validator,
+        good,
+        bad,
+        metagraph,
+        settings,
+        _state,
+    } = setup(false).await;
     let mut logic = Fixed::new(vec![(good.account(), 1.0), (bad.account(), 0.1)]);
 
     // Phase 1, commit-reveal: the committed row appears only once revealed.
@@ -238,40 +284,18 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
 /// against its group key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_timelocked_weights_are_sealed_by_the_loop_and_opened_by_the_chain() {
-    let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
-    let node = DevNode::start(&[alice.account(), bob.account(), charlie.account()]);
-    let chain = node.connect().await;
-    let (validator, good, bad) = (
-        key("//Bob//validator"),
-        key("//Charlie//good"),
-        key("//Charlie//bad"),
-    );
-    let netuid = create_subnet(
-        &chain,
-        &alice,
-        key("//Alice//owner").account(),
-        &[
-            Hyperparameter::Tempo(8),
-            Hyperparameter::WeightsRateLimit(4),
-            Hyperparameter::CommitReveal(true),
-            Hyperparameter::TimelockedWeights(true),
-            Hyperparameter::RevealPeriodEpochs(1),
-        ],
-    )
-    .await;
-    register(&chain, &bob, netuid, &[validator.account()]).await;
-    register(&chain, &charlie, netuid, &[good.account(), bad.account()]).await;
-    stake(&chain, &bob, netuid, validator.account(), 1_000).await;
-
-    let metagraph = Metagraph::follow(&node.url, netuid).await.unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let settings = ValidatorSettings {
+    let Setup {
+        node: _node,
+        chain,
         netuid,
-        moving_average_alpha: 0.5,
-        state_path: state.path().join("validator.json"),
-        version_key: 0,
-        round_interval: Duration::from_millis(200),
-    };
+        validator,
+        good,
+        bad,
+        metagraph,
+        settings,
+        _state,
+        ..
+    } = setup(true).await;
     let mut logic = Fixed::new(vec![(good.account(), 1.0), (bad.account(), 0.1)]);
     let v = validator.account();
     let client = chain.client();

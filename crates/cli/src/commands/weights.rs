@@ -197,32 +197,18 @@ async fn commit_timelocked(
         );
     }
     let info = net.client().info().await?;
-    let Some(group_key) = info.group_key else {
-        bail!(
-            "subnet {} timelocks weights, but the chain reports no group key",
-            w.netuid
-        );
-    };
-    let ahead = (u64::from(hp.tempo) * hp.reveal_period_epochs.max(1))
-        .clamp(2, plexus_runtime::MAX_REVEAL_AHEAD_VIEWS / 2);
-    let reveal_view = info.view + ahead;
-    let sealed = plexus_timelock::seal_random(
-        &group_key,
-        &plexus_runtime::consensus_namespace(info.genesis_hash),
-        plexus_timelock::Round {
-            epoch: 0,
-            view: reveal_view,
-        },
-        &plexus_runtime::timelocked_weights_aad(&hotkey, w.netuid, reveal_view),
-        &plexus_runtime::timelocked_weights_plaintext(&w.uids, values, w.version_key),
+    let (reveal_view, call) = plexus_rpc::timelocked_weights_call(
+        &info,
+        hp,
+        &hotkey,
+        w.netuid,
+        &w.uids,
+        values,
+        w.version_key,
     )
-    .map_err(|e| anyhow::anyhow!("sealing the weights: {e}"))?;
+    .map_err(|e| anyhow::anyhow!("subnet {} timelocks weights: {e}", w.netuid))?;
+    let ahead = reveal_view - info.view;
     let signer = net::hotkey(ctx)?;
-    let call = Call::CommitTimelockedWeights {
-        netuid: w.netuid,
-        reveal_view,
-        sealed,
-    };
     let tx = net.sign(&signer, call).await?;
     let receipt = net
         .submit(ctx, &tx, "committing timelocked weights")

@@ -49,35 +49,71 @@ fn test_spearman_of_known_orders() {
     assert_eq!(ranks(&[5.0, 1.0, 5.0]), vec![2.5, 1.0, 2.5]);
 }
 
-/// Each miner's (kind, incentive) once the subnet has run `EPOCHS` epochs with weights.
-pub(crate) async fn judged(
-    client: &Client,
-    subnet: &RunningSubnet,
-    since: &mut Option<u64>,
-) -> Option<Vec<(Kind, u16)>> {
-    let metagraph = client
-        .metagraph(subnet.netuid, MetagraphOptions::default(), None)
-        .await
-        .ok()??;
-    let info = client.subnet(subnet.netuid, None).await.ok()??;
-    let neuron = |hotkey| metagraph.neurons.iter().find(|n| n.hotkey == hotkey);
-    let all_set = subnet
-        .validators
-        .iter()
-        .all(|v| neuron(v.hotkey).is_some_and(|n| n.last_update != 0));
-    let epoch = info.summary.epoch_index;
-    match since {
-        None if all_set => *since = Some(epoch),
-        Some(first) if epoch >= *first + EPOCHS => {
-            return Some(
-                subnet
+/// Epochs whose incentive is added up: one epoch's ranking can tie a weak miner with the
+/// worthless ones by chance (a round that happened to miss it); a few do not.
+const JUDGED: u64 = 3;
+
+/// Where judging a subnet stands.
+#[derive(Debug, Default)]
+pub(crate) struct Judge {
+    /// The epoch index when every validator's weights were first on chain.
+    since: Option<u64>,
+    /// The last epoch whose incentive was added.
+    last: Option<u64>,
+    /// Each miner's incentive added over the epochs judged so far.
+    totals: Vec<u32>,
+    judged: u64,
+}
+
+impl Judge {
+    /// Each miner's (kind, incentive summed over `JUDGED` epochs), once the subnet has run
+    /// `EPOCHS` epochs since every validator's weights were on chain.
+    pub(crate) async fn judged(
+        &mut self,
+        client: &Client,
+        subnet: &RunningSubnet,
+    ) -> Option<Vec<(Kind, u32)>> {
+        let options = MetagraphOptions {
+            weights: true,
+            bonds: false,
+        };
+        let metagraph = client
+            .metagraph(subnet.netuid, options, None)
+            .await
+            .ok()??;
+        let info = client.subnet(subnet.netuid, None).await.ok()??;
+        let neuron = |hotkey| metagraph.neurons.iter().find(|n| n.hotkey == hotkey);
+        let all_set = subnet.validators.iter().all(|v| {
+            neuron(v.hotkey).is_some_and(|n| n.weights.as_ref().is_some_and(|w| !w.is_empty()))
+        });
+        let epoch = info.summary.epoch_index;
+        match self.since {
+            None if all_set => self.since = Some(epoch),
+            Some(first) if epoch >= first + EPOCHS && self.last != Some(epoch) => {
+                self.last = Some(epoch);
+                let incentive: Vec<u32> = subnet
                     .miners
                     .iter()
-                    .map(|m| (m.kind.unwrap(), neuron(m.hotkey).map_or(0, |n| n.incentive)))
-                    .collect(),
-            );
+                    .map(|m| neuron(m.hotkey).map_or(0, |n| u32::from(n.incentive)))
+                    .collect();
+                self.totals.resize(incentive.len(), 0);
+                for (total, i) in self.totals.iter_mut().zip(incentive) {
+                    *total += i;
+                }
+                self.judged += 1;
+                if self.judged == JUDGED {
+                    return Some(
+                        subnet
+                            .miners
+                            .iter()
+                            .map(|m| m.kind.unwrap())
+                            .zip(self.totals.iter().copied())
+                            .collect(),
+                    );
+                }
+            }
+            _ => {}
         }
-        _ => {}
+        None
     }
-    None
 }

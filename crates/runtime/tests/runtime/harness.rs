@@ -58,6 +58,11 @@ pub(crate) struct Beacon {
 impl Net {
     /// Accounts 1..=20 hold 1M TAO each; governance is `GOV` (with 1000 TAO).
     pub(crate) fn new(params: ChainParams) -> Self {
+        Self::with_group(params, None)
+    }
+
+    /// As [`Net::new`], with `group`'s key as the validators' group key when given.
+    fn with_group(params: ChainParams, group: Option<plexus_timelock::testing::TestGroup>) -> Self {
         let mut balances: Vec<(AccountId, Balance)> =
             (1..=20).map(|s| (account(s), 1_000_000 * TAO)).collect();
         balances.push((account(GOV), 1000 * TAO));
@@ -67,39 +72,22 @@ impl Net {
             governance: Some(account(GOV)),
             balances,
             params,
-            group_key: None,
+            group_key: group.as_ref().map(|g| hex::encode(g.identity())),
         };
         Self {
             chain: Chain::from_genesis(&genesis).unwrap(),
             timestamp: 1_000,
-            beacon: None,
+            beacon: group.map(|group| Beacon { group, skip: 0 }),
         }
     }
 
     /// As [`Net::quick`], on a chain whose validators' group key is that of
     /// `TestGroup::from_seed(seed)`.
     pub(crate) fn with_beacon(seed: u64) -> Self {
-        let group = plexus_timelock::testing::TestGroup::from_seed(seed);
-        let mut balances: Vec<(AccountId, Balance)> =
-            (1..=20).map(|s| (account(s), 1_000_000 * TAO)).collect();
-        balances.push((account(GOV), 1000 * TAO));
-        let genesis = Genesis {
-            chain_id: "test".into(),
-            timestamp: 1_000,
-            governance: Some(account(GOV)),
-            balances,
-            params: ChainParams {
-                network_rate_limit: 0,
-                network_min_lock: TAO,
-                ..ChainParams::default()
-            },
-            group_key: Some(hex::encode(group.identity())),
-        };
-        Self {
-            chain: Chain::from_genesis(&genesis).unwrap(),
-            timestamp: 1_000,
-            beacon: Some(Beacon { group, skip: 0 }),
-        }
+        Self::with_group(
+            Self::quick_params(),
+            Some(plexus_timelock::testing::TestGroup::from_seed(seed)),
+        )
     }
 
     /// The round the next block is proposed in: the view after the head's (plus any skipped),
@@ -129,11 +117,15 @@ impl Net {
 
     /// Parameters that make subnet tests quick: no network rate limit, a 1 TAO lock floor.
     pub(crate) fn quick() -> Self {
-        Self::new(ChainParams {
+        Self::new(Self::quick_params())
+    }
+
+    fn quick_params() -> ChainParams {
+        ChainParams {
             network_rate_limit: 0,
             network_min_lock: TAO,
             ..ChainParams::default()
-        })
+        }
     }
 
     pub(crate) fn block_number(&self) -> u64 {
