@@ -42,7 +42,10 @@ fi
 [ -x "$BIN" ] || fail "no plexus binary at $BIN"
 BIN="$(realpath "$BIN")"
 
-# The hosts: a bridge in this namespace, one veth pair per host.
+# The hosts: a bridge in this namespace, one veth pair per host (after whatever a killed run
+# left behind).
+for i in $(seq 0 $((HOSTS - 1))); do ip netns del "plexus-h$i" 2>/dev/null || true; done
+ip link del "$BRIDGE" 2>/dev/null || true
 ip link add "$BRIDGE" type bridge
 ip link set "$BRIDGE" up
 NETEM=yes

@@ -88,6 +88,29 @@ fn weight(row: &[(AccountId, u16)], hotkey: &AccountId) -> u16 {
     row.iter().find(|(h, _)| h == hotkey).map_or(0, |(_, w)| *w)
 }
 
+/// Runs the validator loop until `watch` finishes, then stops it after its round; what
+/// `watch` returned.
+async fn run_while<T>(
+    chain: &Submitter,
+    validator: &plexus_sdk::keys::Keypair,
+    metagraph: &Metagraph,
+    settings: &ValidatorSettings,
+    logic: &mut Fixed,
+    watch: impl std::future::Future<Output = T>,
+) -> T {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let run = run_validator(chain, validator, metagraph, settings, logic, async {
+        let _ = stopped.await;
+    });
+    let (result, seen) = tokio::join!(run, async {
+        let seen = watch.await;
+        let _ = stop.send(());
+        seen
+    });
+    result.unwrap();
+    seen
+}
+
 /// A dev node with a subnet of tempo 8 (weights rate limit 4, reveal period 1, commit-reveal
 /// on, and `timelocked` weights or not), Bob's validator hotkey staked on it and Charlie's good
 /// and bad miners registered, followed by a metagraph; and the validator's settings.
@@ -184,23 +207,7 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let run = run_validator(
-        &chain,
-        &validator,
-        &metagraph,
-        &settings,
-        &mut logic,
-        async {
-            let _ = stopped.await;
-        },
-    );
-    let (result, row) = tokio::join!(run, async {
-        let row = watch.await;
-        let _ = stop.send(());
-        row
-    });
-    result.unwrap();
+    let row = run_while(&chain, &validator, &metagraph, &settings, &mut logic, watch).await;
     assert_eq!(weight(&row, &g), u16::MAX);
     assert!(weight(&row, &b) < u16::MAX / 5, "{row:?}");
     let revealed = chain
@@ -254,23 +261,8 @@ async fn test_weights_land_every_tempo_through_commit_reveal_and_directly() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let run = run_validator(
-        &chain,
-        &validator,
-        &metagraph,
-        &settings,
-        &mut logic,
-        async {
-            let _ = stopped.await;
-        },
-    );
-    let (result, (updates, row)) = tokio::join!(run, async {
-        let seen = watch.await;
-        let _ = stop.send(());
-        seen
-    });
-    result.unwrap();
+    let (updates, row) =
+        run_while(&chain, &validator, &metagraph, &settings, &mut logic, watch).await;
     assert!(weight(&row, &g) < u16::MAX / 2, "{row:?}");
     // Once per tempo (8 blocks), never faster.
     for pair in updates.windows(2) {
@@ -338,23 +330,8 @@ async fn test_timelocked_weights_are_sealed_by_the_loop_and_opened_by_the_chain(
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let run = run_validator(
-        &chain,
-        &validator,
-        &metagraph,
-        &settings,
-        &mut logic,
-        async {
-            let _ = stopped.await;
-        },
-    );
-    let (result, (committed, revealed)) = tokio::join!(run, async {
-        let seen = watch.await;
-        let _ = stop.send(());
-        seen
-    });
-    result.unwrap();
+    let (committed, revealed) =
+        run_while(&chain, &validator, &metagraph, &settings, &mut logic, watch).await;
     assert!(revealed > committed, "{committed} {revealed}");
     let row = weights_of(&chain, netuid, &v).await;
     assert_eq!(weight(&row, &good.account()), u16::MAX);
