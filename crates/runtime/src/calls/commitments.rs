@@ -1,6 +1,6 @@
 //! `set_commitment` (see `commitments.rs` for what a commitment is).
 
-use super::weights::{MAX_REVEAL_AHEAD_VIEWS, MAX_TIMELOCKED_PER_VIEW};
+use super::weights::MAX_TIMELOCKED_PER_VIEW;
 use super::Context;
 use crate::commitments::timelocked_commitment_aad;
 use crate::commitments::{
@@ -29,7 +29,6 @@ impl Context<'_> {
                 max: MAX_COMMITMENT_FIELDS as u32,
             });
         }
-        let view = self.state.system.get().view;
         let mut due = Vec::new();
         for field in fields {
             let max = match field {
@@ -39,22 +38,17 @@ impl Context<'_> {
                     if self.state.globals.get().group_key.is_none() {
                         return Err(DispatchError::TimelockUnavailable);
                     }
-                    let ahead = reveal_view.saturating_sub(view);
-                    if ahead == 0 || ahead > MAX_REVEAL_AHEAD_VIEWS || due.contains(reveal_view) {
-                        return Err(DispatchError::RevealViewOutOfRange {
-                            view,
-                            reveal_view: *reveal_view,
-                            max: MAX_REVEAL_AHEAD_VIEWS,
-                        });
-                    }
+                    self.check_reveal_view(*reveal_view)?;
                     due.push(*reveal_view);
                     MAX_BIG_RAW + plexus_timelock::SEALED_OVERHEAD
                 }
                 // Only the chain writes what it opened.
-                CommitmentField::Revealed { .. } => 0,
+                CommitmentField::Revealed { .. } => {
+                    return Err(DispatchError::CommitmentFieldTooLong { max: 0 })
+                }
                 _ => usize::MAX,
             };
-            if field.size() > max as u64 || matches!(field, CommitmentField::Revealed { .. }) {
+            if field.size() > max as u64 {
                 return Err(DispatchError::CommitmentFieldTooLong { max: max as u32 });
             }
         }

@@ -183,6 +183,20 @@ impl Context<'_> {
         Ok(())
     }
 
+    /// A view something may be timelocked to: after the block's, and at most
+    /// [`MAX_REVEAL_AHEAD_VIEWS`] ahead.
+    pub(crate) fn check_reveal_view(&self, reveal_view: u64) -> Result<(), DispatchError> {
+        let view = self.state.system.get().view;
+        if reveal_view <= view || reveal_view - view > MAX_REVEAL_AHEAD_VIEWS {
+            return Err(DispatchError::RevealViewOutOfRange {
+                view,
+                reveal_view,
+                max: MAX_REVEAL_AHEAD_VIEWS,
+            });
+        }
+        Ok(())
+    }
+
     fn timelocked_on(&self, netuid: NetUid) -> bool {
         self.state
             .hyperparams
@@ -344,14 +358,7 @@ impl Context<'_> {
             return Err(DispatchError::TimelockMismatch(false));
         }
         self.check_weights_rate_limit(netuid, uid)?;
-        let view = self.state.system.get().view;
-        if reveal_view <= view || reveal_view - view > MAX_REVEAL_AHEAD_VIEWS {
-            return Err(DispatchError::RevealViewOutOfRange {
-                view,
-                reveal_view,
-                max: MAX_REVEAL_AHEAD_VIEWS,
-            });
-        }
+        self.check_reveal_view(reveal_view)?;
         let max = MAX_TIMELOCKED_WEIGHTS_BYTES + plexus_timelock::SEALED_OVERHEAD;
         if sealed.len() > max {
             return Err(DispatchError::TimelockedCommitTooLarge {
@@ -534,18 +541,19 @@ impl Context<'_> {
         commit: &TimelockedCommit,
         signature: &[u8],
     ) -> Result<(), String> {
-        let aad = timelocked_weights_aad(&commit.committer, netuid, commit.reveal_view);
-        let plaintext = plexus_timelock::open(signature, &aad, &commit.sealed)
-            .map_err(|_| "undecryptable".to_string())?;
-        let (uids, values, version_key) =
-            <(Vec<u16>, Vec<u16>, u64)>::decode_all(&mut plaintext.as_slice())
-                .map_err(|_| "malformed_weights".to_string())?;
+        // A subnet that stopped timelocking weights takes none: checked before the pairing.
         if !self.timelocked_on(netuid) {
             return Err(DispatchError::TimelockMismatch(false)
                 .kind()
                 .name()
                 .to_string());
         }
+        let aad = timelocked_weights_aad(&commit.committer, netuid, commit.reveal_view);
+        let plaintext = plexus_timelock::open(signature, &aad, &commit.sealed)
+            .map_err(|_| "undecryptable".to_string())?;
+        let (uids, values, version_key) =
+            <(Vec<u16>, Vec<u16>, u64)>::decode_all(&mut plaintext.as_slice())
+                .map_err(|_| "malformed_weights".to_string())?;
         let mark = self.state.mark();
         match self.store_weights(netuid, &uids, &values, version_key, false) {
             Ok(()) => {
