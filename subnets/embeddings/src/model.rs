@@ -1,7 +1,7 @@
 //! The encoder: all-MiniLM-L6-v2 (a 6-layer BERT) on candle, mean pooling over the real
 //! tokens and L2 normalisation, as sentence-transformers computes it.
 
-use crate::fetch::ModelFiles;
+use crate::ModelFiles;
 use crate::DIM;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;

@@ -1,7 +1,7 @@
 //! The validator: a batch of sentences to every miner, a few of them recomputed, each answer
 //! scored by how many of those it got right.
 
-use crate::corpus::{distinct, draw_task};
+use crate::corpus::draw_task;
 use crate::miners::embed;
 use crate::model::Encoder;
 use crate::score::{score, Check};
@@ -26,7 +26,7 @@ impl EmbeddingsValidator {
     pub fn new(encoder: Arc<Encoder>, dendrite: Dendrite, metagraph: Metagraph) -> Self {
         Self {
             encoder,
-            corpus: crate::corpus::sentences(),
+            corpus: crate::sentences(),
             dendrite,
             metagraph,
             rng: SplitMix64::from_entropy(),
@@ -41,7 +41,7 @@ pub(crate) async fn checks(
     task: &crate::Task,
     rng: &mut SplitMix64,
 ) -> Option<Vec<Check>> {
-    let indices = distinct(rng, task.sentences.len(), CHECKED);
+    let indices = rng.distinct(task.sentences.len(), CHECKED);
     let sentences = indices.iter().map(|&i| task.sentences[i].clone()).collect();
     let expected = embed(encoder, sentences).await?;
     Some(
@@ -111,7 +111,7 @@ mod tests {
     #[tokio::test]
     async fn test_scores_rank_model_over_half_work_over_noise_and_stale_copies() {
         let encoder = Arc::new(tiny());
-        let corpus = crate::corpus::sentences();
+        let corpus = crate::sentences();
         let mut rng = SplitMix64::new(11);
         let (model, half, noise) = (
             Model(encoder.clone()),

