@@ -73,8 +73,10 @@ fn subnet(name: &str) -> Result<Box<dyn Subnet>, String> {
             .map(|s| Box::new(s) as Box<dyn Subnet>)
             .map_err(|e| e.to_string()),
         "embeddings" => Ok(Box::new(plexus_subnet_embeddings::Embeddings::new())),
+        "textgen" => Ok(Box::new(plexus_subnet_textgen::TextGen::new())),
         other => Err(format!(
-            "no subnet called {other:?} (there are: weather, code, embeddings, python)"
+            "no subnet called {other:?} (there are: {})",
+            crate::SUBNETS.join(", ")
         )),
     }
 }
@@ -348,7 +350,7 @@ impl Localnet {
                     moving_average_alpha: 0.2,
                     state_path,
                     version_key: 0,
-                    round_interval: Duration::from_millis(500),
+                    round_interval: subnet.round_interval(),
                 },
             };
             let mut stopped = self.stop.subscribe();

@@ -8,7 +8,7 @@ use crate::score::{score, Check};
 use crate::{EmbeddingsWork, CHECKED, SENTENCES};
 use plexus_sdk::axon::Dendrite;
 use plexus_sdk::{Metagraph, Round, Validator};
-use plexus_subnet_kit::{query_round, SplitMix64};
+use plexus_subnet_kit::{check_rng, query_round, SplitMix64};
 use std::sync::Arc;
 
 /// Asks up to 16 serving miners the same sentences each round and recomputes [`CHECKED`] of
@@ -63,18 +63,7 @@ impl Validator for EmbeddingsValidator {
         if answers.iter().all(|(_, answer)| answer.is_none()) {
             return answers.into_iter().map(|(uid, _)| (uid, 0.0)).collect();
         }
-        // Chosen only now, and never sent: a miner cannot know which sentences count. On a chain
-        // with a beacon they come from the randomness of a block after the miners committed
-        // (the metagraph is past the reveal block now), so anyone can check the choice after
-        // the fact and nobody could know it when answering.
-        let hotkey = round.snapshot.neuron(round.uid).map(|n| n.hotkey);
-        let snapshot = self.metagraph.snapshot();
-        let mut rng = match (snapshot.randomness, hotkey) {
-            (Some(randomness), Some(hotkey)) if snapshot.block() > round.snapshot.block() => {
-                SplitMix64::from_beacon(&randomness, &hotkey, task_id)
-            }
-            _ => SplitMix64::new(self.rng.next_u64()),
-        };
+        let mut rng = check_rng(&self.metagraph, &round, task_id, &mut self.rng);
         let Some(checks) = checks(&self.encoder, &task, &mut rng).await else {
             // Our own model failed: no scores this round rather than zeros for everyone.
             return Vec::new();

@@ -32,4 +32,4 @@ pub use subnet::{
     copy_key, serve, serve_kind, validate, BoxFuture, Kind, MinerContext, Subnet, SubnetError,
     Unavailable, ValidatorContext,
 };
-pub use validator::{query, query_round, query_timed, serving_targets, Answered};
+pub use validator::{check_rng, query, query_round, query_timed, serving_targets, Answered};

@@ -12,6 +12,7 @@ use plexus_sdk::{
 };
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 /// A boxed future, so subnets of different types sit in one list.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -125,6 +126,12 @@ pub trait Subnet: Send + Sync + 'static {
 
     /// What it does, in a line.
     fn about(&self) -> &'static str;
+
+    /// The pause its validators take between rounds: long enough that a localnet's other
+    /// subnets keep their share of the machine when a round costs seconds of CPU.
+    fn round_interval(&self) -> Duration {
+        Duration::from_millis(500)
+    }
 
     /// Whether its data and models are here (fetching them if that is how they come); a
     /// subnet that is not available is skipped with this message.

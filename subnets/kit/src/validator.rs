@@ -2,6 +2,7 @@
 //! answers that match their commitments.
 
 use crate::protocol::{commitment, Commit, Reveal, Work};
+use crate::rng::SplitMix64;
 use plexus_sdk::axon::{Dendrite, Target};
 use plexus_sdk::{Metagraph, Round};
 use std::time::Duration;
@@ -32,6 +33,26 @@ pub async fn query_round<W: Work>(
         CALL_TIMEOUT,
     )
     .await
+}
+
+/// The generator a validator draws what it checks from, once a round's answers are in and
+/// never sent: on a chain with a beacon, from the randomness of a block after the miners
+/// committed (the metagraph is past the reveal block by then), so anyone can check the choice
+/// afterwards and nobody could know it when answering; otherwise from `own`.
+pub fn check_rng(
+    metagraph: &Metagraph,
+    round: &Round<'_>,
+    task_id: u64,
+    own: &mut SplitMix64,
+) -> SplitMix64 {
+    let hotkey = round.snapshot.neuron(round.uid).map(|n| n.hotkey);
+    let snapshot = metagraph.snapshot();
+    match (snapshot.randomness, hotkey) {
+        (Some(randomness), Some(hotkey)) if snapshot.block() > round.snapshot.block() => {
+            SplitMix64::from_beacon(&randomness, &hotkey, task_id)
+        }
+        _ => SplitMix64::new(own.next_u64()),
+    }
 }
 
 /// Up to `count` serving miners of the round, with where to reach them.
