@@ -39,9 +39,17 @@ use std::path::PathBuf;
 /// The subnets a localnet runs unless told otherwise.
 pub const DEFAULT_SUBNETS: [&str; 3] = ["weather", "code", "embeddings"];
 
-/// Every subnet a localnet can run. `textgen` and `python` are left out by default: a language
-/// model's rounds take seconds of CPU each, and the python subnet needs Bittensor's packages.
-pub const SUBNETS: [&str; 5] = ["weather", "code", "embeddings", "textgen", "python"];
+/// Every subnet a localnet can run. `textgen`, `training` and `python` are left out by default:
+/// a language model's rounds take seconds of CPU each, and the python subnet needs Bittensor's
+/// packages.
+pub const SUBNETS: [&str; 6] = [
+    "weather",
+    "code",
+    "embeddings",
+    "textgen",
+    "training",
+    "python",
+];
 
 /// What `plexus localnet` takes.
 #[derive(Debug, Clone, ClapArgs)]
@@ -49,7 +57,7 @@ pub struct Args {
     /// Chain validators: 1 is a dev chain; 4 is a BFT network of local nodes.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub validators: usize,
-    /// Subnets to run, comma-separated: weather, code, embeddings, textgen, python.
+    /// Subnets to run, comma-separated: weather, code, embeddings, textgen, training, python.
     #[arg(long, value_delimiter = ',', default_values_t = DEFAULT_SUBNETS.map(String::from), value_name = "NAMES")]
     pub subnets: Vec<String>,
     /// Miners per subnet, taking turns over the kinds honest, mediocre, lazy, random, copier.

@@ -74,6 +74,7 @@ fn subnet(name: &str) -> Result<Box<dyn Subnet>, String> {
             .map_err(|e| e.to_string()),
         "embeddings" => Ok(Box::new(plexus_subnet_embeddings::Embeddings::new())),
         "textgen" => Ok(Box::new(plexus_subnet_textgen::TextGen::new())),
+        "training" => Ok(Box::new(plexus_subnet_training::Training)),
         other => Err(format!(
             "no subnet called {other:?} (there are: {})",
             crate::SUBNETS.join(", ")

@@ -2,6 +2,7 @@
 
 use crate::net::{Localnet, RunningSubnet};
 use plexus_primitives::format_tao;
+use plexus_rpc::series::Series;
 use plexus_rpc::Client;
 use plexus_sdk::Snapshot;
 use std::fmt::Write as _;
@@ -12,7 +13,42 @@ fn share(value: u16) -> f64 {
     f64::from(value) / f64::from(u16::MAX)
 }
 
-fn render_subnet(out: &mut String, subnet: &RunningSubnet, snapshot: &Snapshot) {
+/// The series the subnet's validators publish in their commitments (a training subnet's
+/// held-out loss, say), each with the validator's name.
+async fn published(client: &Client, subnet: &RunningSubnet) -> Vec<(String, Series)> {
+    let Ok(commitments) = client.commitments(subnet.netuid, None, None).await else {
+        return Vec::new();
+    };
+    subnet
+        .validators
+        .iter()
+        .filter_map(|v| {
+            let entry = commitments
+                .commitments
+                .iter()
+                .find(|c| c.hotkey == v.hotkey)?;
+            let series = entry.fields.iter().find_map(Series::from_field)?;
+            Some((v.name.clone(), series))
+        })
+        .collect()
+}
+
+/// A published series in a few words: its newest value and its first.
+fn latest(series: &Series) -> Option<String> {
+    let values = series.values();
+    let ((x, y), (x0, y0)) = (values.last()?, values.first()?);
+    Some(format!(
+        "{} at {x}: {y:.3} {} (at {x0}: {y0:.3})",
+        series.name, series.unit
+    ))
+}
+
+fn render_subnet(
+    out: &mut String,
+    subnet: &RunningSubnet,
+    snapshot: &Snapshot,
+    published: &[(String, Series)],
+) {
     let summary = &snapshot.subnet.summary;
     let _ = writeln!(
         out,
@@ -68,6 +104,11 @@ fn render_subnet(out: &mut String, subnet: &RunningSubnet, snapshot: &Snapshot) 
             format_tao(neuron.emission)
         );
     }
+    for (name, series) in published {
+        if let Some(text) = latest(series) {
+            let _ = writeln!(out, "  {name} publishes {text}");
+        }
+    }
 }
 
 fn header(localnet: &Localnet, block: u64) -> String {
@@ -91,8 +132,8 @@ fn header(localnet: &Localnet, block: u64) -> String {
     out
 }
 
-/// One line per subnet: its epoch and each miner's incentive.
-fn line(subnet: &RunningSubnet, snapshot: &Snapshot) -> String {
+/// One line per subnet: its epoch, each miner's incentive and what its validators publish.
+fn line(subnet: &RunningSubnet, snapshot: &Snapshot, published: &[(String, Series)]) -> String {
     let mut out = format!(
         "block {} {} epoch {}:",
         snapshot.block(),
@@ -102,6 +143,11 @@ fn line(subnet: &RunningSubnet, snapshot: &Snapshot) -> String {
     for miner in &subnet.miners {
         if let Some(n) = snapshot.uid(&miner.hotkey).and_then(|u| snapshot.neuron(u)) {
             let _ = write!(out, " {} {:.3}", miner.name, share(n.incentive));
+        }
+    }
+    for (name, series) in published {
+        if let Some(text) = latest(series) {
+            let _ = write!(out, "; {name}: {text}");
         }
     }
     out
@@ -153,12 +199,14 @@ pub(crate) async fn show(localnet: &Localnet, plain: bool) {
                 let epoch = snapshot.subnet.summary.epoch_index;
                 if last_epochs[index] != epoch {
                     last_epochs[index] = epoch;
-                    if !emit(&format!("{}\n", line(subnet, &snapshot))) {
+                    let published = published(&client, subnet).await;
+                    if !emit(&format!("{}\n", line(subnet, &snapshot, &published))) {
                         return;
                     }
                 }
             } else {
-                render_subnet(&mut frame, subnet, &snapshot);
+                let published = published(&client, subnet).await;
+                render_subnet(&mut frame, subnet, &snapshot, &published);
             }
         }
         if !plain {

@@ -5,8 +5,8 @@
 //! the JSON shapes, shared with the server (the `plexus-rpc-server` crate, which serializes
 //! them); [`error`] the codes; [`Client`] calls every method with typed results and subscribes
 //! over WebSocket; [`Submitter`] is the one way to act: sign a call at the signer's next
-//! nonce, submit it and follow it to finality. `docs/rpc.md` documents each method with
-//! examples.
+//! nonce, submit it and follow it to finality; [`series`] is the form in which neurons publish
+//! measurements in their commitments. `docs/rpc.md` documents each method with examples.
 //!
 //! Methods are grouped by prefix: `chain_` (heads, blocks, transactions, subscriptions),
 //! `state_` (accounts, stake, subnets, the metagraph, pools), `tx_` (fees, nonces, submission)
@@ -35,6 +35,7 @@
 
 mod client;
 pub mod error;
+pub mod series;
 mod submit;
 mod timelock;
 pub mod types;

@@ -1,6 +1,6 @@
 //! Building blocks for Plexus miners and validators: a subnet's metagraph kept current from a
-//! node, calls signed and followed until final, and a validator's scores turned into the weight
-//! row the chain accepts.
+//! node, calls signed and followed until final, a validator's scores turned into the weight
+//! row the chain accepts, and measurements published in a commitment.
 //!
 //! # What this is not
 //! Not the wire protocol between validators and miners (that is `plexus-axon`, which this
@@ -10,6 +10,7 @@
 pub mod config;
 pub mod metagraph;
 pub mod miner;
+pub mod publish;
 pub mod validator;
 pub mod weights;
 
@@ -24,6 +25,7 @@ pub use plexus_axon as axon;
 pub use plexus_keys as keys;
 pub use plexus_primitives as primitives;
 pub use plexus_rpc as rpc;
+pub use publish::publish_series;
 pub use validator::{
     run_validator, Round, StateError, Validator, ValidatorError, ValidatorSettings,
 };

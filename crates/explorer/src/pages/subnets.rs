@@ -9,8 +9,10 @@ use crate::html::{
 };
 use crate::svg;
 use plexus_primitives::H256;
+use plexus_rpc::series::Series;
 use plexus_rpc::types::{BlockId, CommitmentEntry, Commitments, Metagraph, MetagraphOptions};
 use plexus_rpc::Client;
+use std::fmt::Write as _;
 
 /// Epochs of history the charts ask for.
 const CHART_EPOCHS: u64 = 12;
@@ -201,7 +203,9 @@ pub(crate) async fn subnet(
         let named: Vec<(&str, Vec<f64>)> = s.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
         svg::lines(title, &xs, &named)
     };
-    let commitments = commitments_table(&client.commitments(netuid, None, at).await?, &names);
+    let all_commitments = client.commitments(netuid, None, at).await?;
+    let commitments = commitments_table(&all_commitments, &names);
+    let published = published_charts(&all_commitments);
     let hp = serde_json::to_value(&info.hyperparameters).unwrap_or_default();
     let hp_rows: Vec<Vec<String>> = hp
         .as_object()
@@ -212,7 +216,7 @@ pub(crate) async fn subnet(
         })
         .unwrap_or_default();
     let body = format!(
-        r#"{}{summary}<h2>Metagraph</h2>{}<h2>Incentive over recent epochs</h2>{}<h2>Dividends over recent epochs</h2>{}<h2>Weights</h2>{}<h2>Commitments</h2>{commitments}<h2>Hyperparameters</h2>{}"#,
+        r#"{}{summary}<h2>Metagraph</h2>{}<h2>Incentive over recent epochs</h2>{}<h2>Dividends over recent epochs</h2>{}<h2>Weights</h2>{}<h2>Commitments</h2>{commitments}{published}<h2>Hyperparameters</h2>{}"#,
         as_of(height),
         table(
             "metagraph",
@@ -270,6 +274,36 @@ fn commitments_table(commitments: &Commitments, names: &Names) -> String {
         &rows,
         true,
     )
+}
+
+/// A chart of every measurement series a neuron publishes in its commitment
+/// (`plexus_rpc::series`), such as a training subnet's held-out loss by round; nothing if
+/// none does.
+fn published_charts(commitments: &Commitments) -> String {
+    let mut entries: Vec<&CommitmentEntry> = commitments.commitments.iter().collect();
+    entries.sort_by_key(|c| (c.uid.is_none(), c.uid, c.hotkey));
+    let mut out = String::new();
+    for entry in entries {
+        for series in entry.fields.iter().filter_map(Series::from_field) {
+            let who = entry
+                .uid
+                .map_or_else(|| "a former neuron".to_string(), |uid| format!("uid {uid}"));
+            let title = format!("{} ({}), published by {who}", series.name, series.unit);
+            let values = series.values();
+            let xs: Vec<u64> = values.iter().map(|&(x, _)| u64::from(x)).collect();
+            let ys: Vec<f64> = values.iter().map(|&(_, y)| y).collect();
+            let _ = write!(
+                out,
+                "<h3>{}</h3>{}",
+                esc(&title),
+                svg::lines(&title, &xs, &[(series.name.as_str(), ys)])
+            );
+        }
+    }
+    if out.is_empty() {
+        return out;
+    }
+    format!("<h2>Published by neurons</h2>{out}")
 }
 
 /// Characters of a commitment field a table shows.
