@@ -186,11 +186,15 @@ async fn slow_clients(to: SocketAddr, count: usize, run_for: Duration) {
     }
 }
 
-/// Batches of the largest answers the API gives, as fast as one address can send them;
-/// returns how many bytes came back and whether the rate limit answered.
+/// Batches of the largest answers the API gives, and of beacon values (each a stored header
+/// read), as fast as one address can send them; returns how many bytes came back and whether
+/// the rate limit answered.
 async fn amplifying_batches(to: SocketAddr, run_for: Duration) -> (usize, bool) {
-    let call = r#"{"jsonrpc":"2.0","id":1,"method":"chain_syncBlocks","params":[0]}"#;
-    let batch = format!("[{}]", vec![call; 64].join(","));
+    let sync = r#"{"jsonrpc":"2.0","id":1,"method":"chain_syncBlocks","params":[0]}"#;
+    let beacon = r#"{"jsonrpc":"2.0","id":2,"method":"chain_randomness","params":[1]}"#;
+    let mut calls = vec![sync; 48];
+    calls.extend(vec![beacon; 16]);
+    let batch = format!("[{}]", calls.join(","));
     let request = rpc_request(&batch);
     let (mut bytes, mut limited) = (0, false);
     let deadline = Instant::now() + run_for;

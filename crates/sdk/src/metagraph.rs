@@ -15,9 +15,6 @@ pub struct Snapshot {
     pub metagraph: RpcMetagraph,
     /// The subnet: hyperparameters, epoch counters, price.
     pub subnet: SubnetInfo,
-    /// The chain's randomness recorded by the same block, checked against the group key the
-    /// node reports; `None` on a chain without one (or if the node's answer does not check).
-    pub randomness: Option<H256>,
 }
 
 /// Why a metagraph could not be read.
@@ -44,15 +41,7 @@ impl Snapshot {
             .subnet(netuid, at)
             .await?
             .ok_or(MetagraphError::NoSubnet(netuid))?;
-        let randomness = client
-            .randomness(metagraph.block)
-            .await?
-            .and_then(|r| checked_randomness(&r));
-        Ok(Self {
-            metagraph,
-            subnet,
-            randomness,
-        })
+        Ok(Self { metagraph, subnet })
     }
 
     /// The block it describes.
@@ -89,18 +78,25 @@ impl Snapshot {
 pub struct Metagraph {
     current: Arc<RwLock<Arc<Snapshot>>>,
     changed: watch::Receiver<u64>,
+    client: Arc<Client>,
+    /// The chain's group key, read once when following starts: every beacon value must be
+    /// signed by it.
+    group_key: Option<Vec<u8>>,
 }
 
 impl Metagraph {
     /// Reads the metagraph once, then keeps it current in a background task for as long as
     /// any clone of the returned handle lives.
     pub async fn follow(url: &str, netuid: u16) -> Result<Self, MetagraphError> {
-        let client = Client::new(url)?;
+        let client = Arc::new(Client::new(url)?);
+        let group_key = client.info().await?.group_key;
         let first = Snapshot::fetch(&client, netuid).await?;
         let (tell, changed) = watch::channel(first.block());
         let current = Arc::new(RwLock::new(Arc::new(first)));
         let weak = Arc::downgrade(&current);
+        let refreshing = client.clone();
         tokio::spawn(async move {
+            let client = refreshing;
             loop {
                 if let Err(e) = refresh(&client, netuid, &weak, &tell).await {
                     if weak.strong_count() == 0 {
@@ -114,7 +110,26 @@ impl Metagraph {
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
-        Ok(Self { current, changed })
+        Ok(Self {
+            current,
+            changed,
+            client,
+            group_key,
+        })
+    }
+
+    /// The chain's randomness recorded by block `height`, checked against the chain's group
+    /// key; `None` on a chain without a beacon, or if the node's answer does not check. Asked
+    /// of the node only when called, so neurons that do not draw from the beacon never pay for
+    /// its check.
+    pub async fn randomness(&self, height: u64) -> Result<Option<H256>, MetagraphError> {
+        let Some(group_key) = &self.group_key else {
+            return Ok(None);
+        };
+        let answer = self.client.randomness(height).await?;
+        Ok(answer
+            .filter(|r| &r.group_key == group_key)
+            .and_then(|r| checked_randomness(&r)))
     }
 
     /// The newest snapshot.

@@ -371,6 +371,12 @@ async fn test_timelocked_weights_are_sealed_by_the_loop_and_opened_by_the_chain(
     let signature: [u8; 48] = randomness.signature.as_slice().try_into().unwrap();
     assert_eq!(randomness.randomness.0, plexus_timelock::beacon(&signature));
     assert_eq!(client.randomness(0).await.unwrap(), None);
+    // The metagraph hands out the same value, checked, only when asked.
+    assert_eq!(
+        metagraph.randomness(revealed).await.unwrap(),
+        Some(randomness.randomness)
+    );
+    assert_eq!(metagraph.randomness(0).await.unwrap(), None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -63,7 +63,7 @@ impl Validator for EmbeddingsValidator {
         if answers.iter().all(|(_, answer)| answer.is_none()) {
             return answers.into_iter().map(|(uid, _)| (uid, 0.0)).collect();
         }
-        let mut rng = check_rng(&self.metagraph, &round, task_id, &mut self.rng);
+        let mut rng = check_rng(&self.metagraph, &round, task_id, &mut self.rng).await;
         let Some(checks) = checks(&self.encoder, &task, &mut rng).await else {
             // Our own model failed: no scores this round rather than zeros for everyone.
             return Vec::new();

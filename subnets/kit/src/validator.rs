@@ -39,18 +39,21 @@ pub async fn query_round<W: Work>(
 /// never sent: on a chain with a beacon, from the randomness of a block after the miners
 /// committed (the metagraph is past the reveal block by then), so anyone can check the choice
 /// afterwards and nobody could know it when answering; otherwise from `own`.
-pub fn check_rng(
+pub async fn check_rng(
     metagraph: &Metagraph,
     round: &Round<'_>,
     task_id: u64,
     own: &mut SplitMix64,
 ) -> SplitMix64 {
     let hotkey = round.snapshot.neuron(round.uid).map(|n| n.hotkey);
-    let snapshot = metagraph.snapshot();
-    match (snapshot.randomness, hotkey) {
-        (Some(randomness), Some(hotkey)) if snapshot.block() > round.snapshot.block() => {
-            SplitMix64::from_beacon(&randomness, &hotkey, task_id)
-        }
+    let block = metagraph.snapshot().block();
+    let randomness = if block > round.snapshot.block() {
+        metagraph.randomness(block).await.ok().flatten()
+    } else {
+        None
+    };
+    match (randomness, hotkey) {
+        (Some(randomness), Some(hotkey)) => SplitMix64::from_beacon(&randomness, &hotkey, task_id),
         _ => SplitMix64::new(own.next_u64()),
     }
 }

@@ -139,7 +139,7 @@ impl Validator for TextGenValidator {
             CALL_TIMEOUT,
         )
         .await;
-        let mut rng = check_rng(&self.metagraph, &round, task_id, &mut self.rng);
+        let mut rng = check_rng(&self.metagraph, &round, task_id, &mut self.rng).await;
         let generator = self.generator.clone();
         let scored =
             tokio::task::spawn_blocking(move || score_round(&generator, &task, answers, &mut rng))

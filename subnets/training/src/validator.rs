@@ -276,7 +276,7 @@ impl Validator for TrainingValidator {
             CALL_TIMEOUT,
         )
         .await;
-        let mut rng = check_rng(&self.metagraph, &round, task_id, &mut self.rng);
+        let mut rng = check_rng(&self.metagraph, &round, task_id, &mut self.rng).await;
         let model = self.state.model.clone();
         let curve_windows = self.curve_windows.clone();
         let scored = tokio::task::spawn_blocking(move || {
