@@ -96,16 +96,14 @@ mod subnet {
     use crate::{EmbeddingsValidator, EmbeddingsWork, Encoder, HalfWork, Model, ModelFiles, MODEL};
     use plexus_sdk::axon::RunningAxon;
     use plexus_subnet_kit::{
-        serve, serve_kind, validate, BoxFuture, Fetcher, Kind, MinerContext, Subnet, SubnetError,
-        Unavailable, ValidatorContext,
+        serve, serve_kind, validate, BoxFuture, Fetcher, Kind, Loaded, MinerContext, Subnet,
+        SubnetError, Unavailable, ValidatorContext,
     };
-    use std::sync::{Arc, OnceLock};
 
     /// The subnet, for the localnet. The model is loaded once, by [`Subnet::check`], and
     /// shared by every miner and validator of the process.
     pub struct Embeddings {
-        fetcher: Fetcher,
-        encoder: OnceLock<Arc<Encoder>>,
+        encoder: Loaded<Encoder>,
     }
 
     impl Embeddings {
@@ -117,17 +115,8 @@ mod subnet {
         /// The subnet getting its model through `fetcher`.
         pub fn with_fetcher(fetcher: Fetcher) -> Self {
             Self {
-                fetcher,
-                encoder: OnceLock::new(),
+                encoder: Loaded::new(fetcher),
             }
-        }
-
-        fn encoder(&self) -> Result<Arc<Encoder>, Unavailable> {
-            self.encoder.get().cloned().ok_or_else(|| Unavailable {
-                what: "the all-MiniLM-L6-v2 model".into(),
-                reason: "not loaded".into(),
-                fix: "call check() before starting miners or validators".into(),
-            })
         }
     }
 
@@ -147,20 +136,8 @@ mod subnet {
         }
 
         fn check(&self) -> Result<(), Unavailable> {
-            if self.encoder.get().is_some() {
-                return Ok(());
-            }
-            let dir = self
-                .fetcher
-                .fetch()
-                .map_err(|e| self.fetcher.unavailable(&e))?;
-            let encoder = Encoder::load(&ModelFiles::in_dir(&dir)).map_err(|e| Unavailable {
-                what: "the all-MiniLM-L6-v2 model".into(),
-                reason: e.to_string(),
-                fix: format!("delete {} to fetch it again", dir.display()),
-            })?;
-            let _ = self.encoder.set(Arc::new(encoder));
-            Ok(())
+            self.encoder
+                .load(|dir| Encoder::load(&ModelFiles::in_dir(dir)))
         }
 
         fn serve(
@@ -168,10 +145,13 @@ mod subnet {
             kind: Kind,
             context: MinerContext,
         ) -> BoxFuture<'static, Result<RunningAxon, SubnetError>> {
-            let encoder = self.encoder();
+            let encoder = self.encoder.get();
             serve_kind::<EmbeddingsWork>(kind, context, move |context| {
                 if kind == Kind::Random {
-                    return Box::pin(serve::<EmbeddingsWork, _>(context, RandomVectors::new()));
+                    return Box::pin(serve::<EmbeddingsWork, _>(
+                        context,
+                        RandomVectors::default(),
+                    ));
                 }
                 let encoder = match encoder {
                     Ok(encoder) => encoder,
@@ -191,7 +171,7 @@ mod subnet {
             context: ValidatorContext,
             stop: BoxFuture<'static, ()>,
         ) -> BoxFuture<'static, Result<(), SubnetError>> {
-            let encoder = self.encoder();
+            let encoder = self.encoder.get();
             Box::pin(async move {
                 let encoder = encoder?;
                 validate(context, stop, move |dendrite, metagraph| {

@@ -1,8 +1,7 @@
 //! The subnet's own miners: the model (honest), half the work (mediocre), noise (random).
 
 use crate::{Answer, EmbeddingsWork, Task, DIM, MAX_SENTENCES, MAX_SENTENCE_BYTES};
-use plexus_subnet_kit::{Job, Solver, SplitMix64};
-use std::sync::{Mutex, PoisonError};
+use plexus_subnet_kit::{Job, SharedRng, Solver};
 
 /// Whether a miner takes the task at all: a validator may not make it tokenize megabytes.
 pub(crate) fn acceptable(task: &Task) -> bool {
@@ -11,27 +10,15 @@ pub(crate) fn acceptable(task: &Task) -> bool {
 }
 
 /// Answers with unit vectors pointing anywhere.
-pub struct RandomVectors(Mutex<SplitMix64>);
-
-impl RandomVectors {
-    /// A miner seeded from the operating system.
-    pub fn new() -> Self {
-        Self(Mutex::new(SplitMix64::from_entropy()))
-    }
-}
-
-impl Default for RandomVectors {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+#[derive(Default)]
+pub struct RandomVectors(SharedRng);
 
 impl Solver<EmbeddingsWork> for RandomVectors {
     async fn solve(&self, job: Job<EmbeddingsWork>) -> Option<Answer> {
         if !acceptable(&job.task) {
             return None;
         }
-        let mut rng = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rng = self.0.lock();
         Some(
             job.task
                 .sentences

@@ -105,7 +105,7 @@ mod tests {
         let (model, half, noise) = (
             Model(encoder.clone()),
             HalfWork(encoder.clone()),
-            RandomVectors::new(),
+            RandomVectors::default(),
         );
         let tasks = 8;
         let (mut good, mut mediocre, mut random, mut stale) = (0.0, 0.0, 0.0, 0.0);
@@ -143,7 +143,7 @@ mod tests {
         for task in [&many, &long] {
             assert!(answer(&Model(encoder.clone()), task).await.is_none());
             assert!(answer(&HalfWork(encoder.clone()), task).await.is_none());
-            assert!(answer(&RandomVectors::new(), task).await.is_none());
+            assert!(answer(&RandomVectors::default(), task).await.is_none());
         }
     }
 }

@@ -117,7 +117,7 @@ async fn test_validator_scores_honest_one_and_cheats_zero() {
     let honest = encoder().embed(&task.sentences).unwrap();
     assert_eq!(score(&honest, SENTENCES, &checks), 1.0);
 
-    let random = solve(&RandomVectors::new(), &task).await;
+    let random = solve(&RandomVectors::default(), &task).await;
     assert_eq!(score(&random, SENTENCES, &checks), 0.0);
 
     // The right vectors, each for the wrong sentence.

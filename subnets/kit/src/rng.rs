@@ -1,6 +1,7 @@
 //! A small seeded generator, so a validator's tasks can be chosen again from their seed.
 
 use plexus_sdk::primitives::{blake2_256_parts, AccountId, H256};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// SplitMix64 (Steele, Lea and Flood): fast, 64 bits of state, every seed usable; not for
 /// secrets.
@@ -62,6 +63,24 @@ impl SplitMix64 {
     /// A number in [0, 1).
     pub fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A generator seeded from the operating system and shared by a solver's concurrent calls:
+/// what a miner that answers with noise draws from.
+#[derive(Debug)]
+pub struct SharedRng(Mutex<SplitMix64>);
+
+impl Default for SharedRng {
+    fn default() -> Self {
+        Self(Mutex::new(SplitMix64::from_entropy()))
+    }
+}
+
+impl SharedRng {
+    /// The generator, for one call's draws.
+    pub fn lock(&self) -> MutexGuard<'_, SplitMix64> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

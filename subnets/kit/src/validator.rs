@@ -22,15 +22,32 @@ pub async fn query_round<W: Work>(
     task_id: u64,
     task: &W::Task,
 ) -> Vec<(u16, Option<W::Answer>)> {
+    query_round_timed::<W>(dendrite, metagraph, round, task_id, task, CALL_TIMEOUT)
+        .await
+        .into_iter()
+        .map(|a| (a.uid, a.answer))
+        .collect()
+}
+
+/// [`query_round`] with `timeout` per call, for work that takes seconds, and the time each
+/// miner took to commit.
+pub async fn query_round_timed<W: Work>(
+    dendrite: &Dendrite,
+    metagraph: &Metagraph,
+    round: &Round<'_>,
+    task_id: u64,
+    task: &W::Task,
+    timeout: Duration,
+) -> Vec<Answered<W::Answer>> {
     let targets = serving_targets(round, ROUND_MINERS);
-    query::<W>(
+    query_timed::<W>(
         dendrite,
         metagraph,
         &targets,
         task_id,
         task,
         REVEAL_DELAY,
-        CALL_TIMEOUT,
+        timeout,
     )
     .await
 }

@@ -116,17 +116,15 @@ mod subnet {
     use crate::{gguf_in, Generator, Greedy, RandomTokens, Slow, TextGenValidator, TextGenWork};
     use plexus_sdk::axon::RunningAxon;
     use plexus_subnet_kit::{
-        serve, serve_kind, validate, BoxFuture, Fetcher, Kind, MinerContext, Subnet, SubnetError,
-        Unavailable, ValidatorContext,
+        serve, serve_kind, validate, BoxFuture, Fetcher, Kind, Loaded, MinerContext, Subnet,
+        SubnetError, Unavailable, ValidatorContext,
     };
-    use std::sync::{Arc, OnceLock};
     use std::time::Duration;
 
     /// The subnet, for the localnet. The model is loaded once, by [`Subnet::check`], and
     /// shared by every miner and validator of the process.
     pub struct TextGen {
-        fetcher: Fetcher,
-        generator: OnceLock<Arc<Generator>>,
+        generator: Loaded<Generator>,
     }
 
     impl TextGen {
@@ -138,17 +136,8 @@ mod subnet {
         /// The subnet getting its model through `fetcher`.
         pub fn with_fetcher(fetcher: Fetcher) -> Self {
             Self {
-                fetcher,
-                generator: OnceLock::new(),
+                generator: Loaded::new(fetcher),
             }
-        }
-
-        fn generator(&self) -> Result<Arc<Generator>, Unavailable> {
-            self.generator.get().cloned().ok_or_else(|| Unavailable {
-                what: "the SmolLM2-135M-Instruct model".into(),
-                reason: "not loaded".into(),
-                fix: "call check() before starting miners or validators".into(),
-            })
         }
     }
 
@@ -173,20 +162,7 @@ mod subnet {
         }
 
         fn check(&self) -> Result<(), Unavailable> {
-            if self.generator.get().is_some() {
-                return Ok(());
-            }
-            let dir = self
-                .fetcher
-                .fetch()
-                .map_err(|e| self.fetcher.unavailable(&e))?;
-            let generator = Generator::load(&gguf_in(&dir)).map_err(|e| Unavailable {
-                what: "the SmolLM2-135M-Instruct model".into(),
-                reason: e.to_string(),
-                fix: format!("delete {} to fetch it again", dir.display()),
-            })?;
-            let _ = self.generator.set(Arc::new(generator));
-            Ok(())
+            self.generator.load(|dir| Generator::load(&gguf_in(dir)))
         }
 
         fn serve(
@@ -194,10 +170,10 @@ mod subnet {
             kind: Kind,
             context: MinerContext,
         ) -> BoxFuture<'static, Result<RunningAxon, SubnetError>> {
-            let generator = self.generator();
+            let generator = self.generator.get();
             serve_kind::<TextGenWork>(kind, context, move |context| {
                 if kind == Kind::Random {
-                    return Box::pin(serve::<TextGenWork, _>(context, RandomTokens::new()));
+                    return Box::pin(serve::<TextGenWork, _>(context, RandomTokens::default()));
                 }
                 let generator = match generator {
                     Ok(generator) => generator,
@@ -215,7 +191,7 @@ mod subnet {
             context: ValidatorContext,
             stop: BoxFuture<'static, ()>,
         ) -> BoxFuture<'static, Result<(), SubnetError>> {
-            let generator = self.generator();
+            let generator = self.generator.get();
             Box::pin(async move {
                 let generator = generator?;
                 validate(context, stop, move |dendrite, metagraph| {

@@ -2,31 +2,18 @@
 //! random tokens, and the cheaters the tests run against the validator.
 
 use crate::{acceptable, Answer, TextGenWork, VOCAB};
-use plexus_subnet_kit::{Job, Solver, SplitMix64};
-use std::sync::{Mutex, PoisonError};
+use plexus_subnet_kit::{Job, SharedRng, Solver};
 
 /// Answers with random tokens, the whole budget of them: as fast as a miner can be.
-pub struct RandomTokens(Mutex<SplitMix64>);
-
-impl RandomTokens {
-    /// A miner seeded from the operating system.
-    pub fn new() -> Self {
-        Self(Mutex::new(SplitMix64::from_entropy()))
-    }
-}
-
-impl Default for RandomTokens {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+#[derive(Default)]
+pub struct RandomTokens(SharedRng);
 
 impl Solver<TextGenWork> for RandomTokens {
     async fn solve(&self, job: Job<TextGenWork>) -> Option<Answer> {
         if !acceptable(&job.task) {
             return None;
         }
-        let mut rng = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rng = self.0.lock();
         let tokens = (0..job.task.max_tokens)
             .map(|_| rng.below(VOCAB as usize) as u32)
             .collect();

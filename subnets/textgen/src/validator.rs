@@ -5,21 +5,17 @@ use crate::model::{Generator, Prompted};
 use crate::{checked_len, draw_prompt, score, well_formed, Answer, Task, TextGenWork, TOKENS};
 use plexus_sdk::axon::Dendrite;
 use plexus_sdk::{Metagraph, Round, Validator};
-use plexus_subnet_kit::{check_rng, query_timed, serving_targets, Answered, SplitMix64};
+use plexus_subnet_kit::{check_rng, query_round_timed, Answered, SplitMix64};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Serving miners asked per round.
-const ROUND_MINERS: usize = 16;
 /// Distinct answers checked per round, the most common first: honest miners share one, so a
 /// crowd of different wrong answers cannot make the validator work without bound. The rest
 /// are not scored this round.
 const CHECKED_ANSWERS: usize = 6;
 /// Generating takes seconds on a busy CPU: more than the kit's usual call timeout.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
-/// Blocks from a task to its reveal.
-const REVEAL_DELAY: u64 = 2;
 
 /// Asks up to 16 serving miners the same prompt each round and checks each distinct answer.
 pub struct TextGenValidator {
@@ -128,14 +124,12 @@ impl Validator for TextGenValidator {
             max_tokens: TOKENS,
         };
         let task_id = self.rng.next_u64();
-        let targets = serving_targets(&round, ROUND_MINERS);
-        let answers = query_timed::<TextGenWork>(
+        let answers = query_round_timed::<TextGenWork>(
             &self.dendrite,
             &self.metagraph,
-            &targets,
+            &round,
             task_id,
             &task,
-            REVEAL_DELAY,
             CALL_TIMEOUT,
         )
         .await;

@@ -92,7 +92,7 @@ async fn test_honest_answers_pass_and_every_cheat_fails() {
     assert_eq!(answer(&replay, &task).await, cached);
     let truncated = answer(&Truncating(generator.clone()), &task).await;
     let small = answer(&Greedy(smaller), &task).await;
-    let random = answer(&RandomTokens::new(), &task).await;
+    let random = answer(&RandomTokens::default(), &task).await;
     assert_ne!(small, honest);
     // Each scored over several rounds of position draws.
     let rounds = 4;

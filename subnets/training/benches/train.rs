@@ -62,7 +62,7 @@ fn bench(c: &mut Criterion) {
         solve(&runtime, &Honest(hotkey(0)), &task),
         solve(&runtime, &Honest(hotkey(1)), &task),
         solve(&runtime, &Honest(hotkey(2)), &task),
-        solve(&runtime, &Noise::new(), &task),
+        solve(&runtime, &Noise::default(), &task),
         solve(&runtime, &OtherData(hotkey(4)), &task),
     ]
     .into_iter()

@@ -170,7 +170,7 @@ mod subnet {
             serve_kind::<TrainingWork>(kind, context, move |context| {
                 let hotkey = context.hotkey.account();
                 match kind {
-                    Kind::Random => Box::pin(serve::<TrainingWork, _>(context, Noise::new())),
+                    Kind::Random => Box::pin(serve::<TrainingWork, _>(context, Noise::default())),
                     Kind::Mediocre => Box::pin(serve::<TrainingWork, _>(context, Hasty(hotkey))),
                     _ => Box::pin(serve::<TrainingWork, _>(context, Honest(hotkey))),
                 }

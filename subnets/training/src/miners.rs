@@ -4,30 +4,17 @@
 use crate::params::count;
 use crate::update::{keep, Update};
 use crate::{encode_update, unpack, Answer, TrainingWork};
-use plexus_subnet_kit::{Job, Solver, SplitMix64};
-use std::sync::{Mutex, PoisonError};
+use plexus_subnet_kit::{Job, SharedRng, Solver};
 
 /// Answers with changes of a plausible size to random parameters: an update that looks like
 /// work.
-pub struct Noise(Mutex<SplitMix64>);
-
-impl Noise {
-    /// A miner seeded from the operating system.
-    pub fn new() -> Self {
-        Self(Mutex::new(SplitMix64::from_entropy()))
-    }
-}
-
-impl Default for Noise {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+#[derive(Default)]
+pub struct Noise(SharedRng);
 
 impl Solver<TrainingWork> for Noise {
     async fn solve(&self, job: Job<TrainingWork>) -> Option<Answer> {
         let (_, _) = unpack(&job.task)?;
-        let mut rng = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rng = self.0.lock();
         let mut indices: Vec<u32> = rng
             .distinct(count(), keep())
             .into_iter()

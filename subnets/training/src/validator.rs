@@ -13,16 +13,12 @@ use plexus_sdk::keys::Keypair;
 use plexus_sdk::primitives::{blake2_256_parts, AccountId};
 use plexus_sdk::rpc::series::Series;
 use plexus_sdk::{publish_series, Metagraph, Submitter, Validator};
-use plexus_subnet_kit::{check_rng, query_timed, serving_targets, Answered, SplitMix64};
+use plexus_subnet_kit::{check_rng, query_round_timed, Answered, SplitMix64};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Serving miners asked per round.
-const ROUND_MINERS: usize = 16;
 /// A round's training takes seconds on a busy CPU, and the model is over a megabyte.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
-/// Blocks from a task to its reveal.
-const REVEAL_DELAY: u64 = 2;
 /// Held-out windows drawn per round.
 const MEASURED: usize = 32;
 /// Updates a round needs for a control (below it, a shard's transfer is taken as 1).
@@ -263,19 +259,19 @@ impl Validator for TrainingValidator {
             steps: STEPS,
         };
         let task_id = self.rng.next_u64();
-        let targets = serving_targets(&round, ROUND_MINERS);
-        let hotkeys: Vec<(u16, AccountId)> =
-            targets.iter().map(|(uid, t)| (*uid, t.hotkey)).collect();
-        let answers = query_timed::<TrainingWork>(
+        let answers = query_round_timed::<TrainingWork>(
             &self.dendrite,
             &self.metagraph,
-            &targets,
+            &round,
             task_id,
             &task,
-            REVEAL_DELAY,
             CALL_TIMEOUT,
         )
         .await;
+        let hotkeys: Vec<(u16, AccountId)> = answers
+            .iter()
+            .filter_map(|a| Some((a.uid, round.snapshot.neuron(a.uid)?.hotkey)))
+            .collect();
         let mut rng = check_rng(&self.metagraph, &round, task_id, &mut self.rng).await;
         let model = self.state.model.clone();
         let curve_windows = self.curve_windows.clone();

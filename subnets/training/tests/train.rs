@@ -58,7 +58,7 @@ async fn test_honest_updates_earn_and_cheats_do_not() {
     let answers = vec![
         answered(0, answer(&Honest(hotkey(0)), &now).await),
         answered(1, answer(&Hasty(hotkey(1)), &now).await),
-        answered(2, answer(&Noise::new(), &now).await),
+        answered(2, answer(&Noise::default(), &now).await),
         answered(3, answer(&OtherData(hotkey(3)), &now).await),
         answered(4, Some(stale)),
         answered(5, None),

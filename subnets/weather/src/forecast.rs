@@ -1,9 +1,8 @@
 //! The miners' forecasts.
 
 use crate::{Answer, Case, Task, WeatherWork, HORIZON};
-use plexus_subnet_kit::{Job, Solver, SplitMix64};
+use plexus_subnet_kit::{Job, SharedRng, Solver};
 use std::f64::consts::TAU;
-use std::sync::Mutex;
 
 const YEAR: f64 = 365.25;
 
@@ -21,27 +20,12 @@ impl Solver<WeatherWork> for Persistence {
 }
 
 /// Random temperatures in a plausible range.
-pub struct Noise(Mutex<SplitMix64>);
-
-impl Noise {
-    /// Seeded from the operating system.
-    pub fn new() -> Self {
-        Self(Mutex::new(SplitMix64::from_entropy()))
-    }
-}
-
-impl Default for Noise {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+#[derive(Default)]
+pub struct Noise(SharedRng);
 
 impl Solver<WeatherWork> for Noise {
     async fn solve(&self, job: Job<WeatherWork>) -> Option<Answer> {
-        let mut rng = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut rng = self.0.lock();
         Some(
             job.task
                 .cases
@@ -140,6 +124,7 @@ impl Solver<WeatherWork> for Regression {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use plexus_subnet_kit::SplitMix64;
 
     #[test]
     fn test_regression_follows_a_seasonal_series_where_persistence_lags() {

@@ -105,7 +105,7 @@ impl Subnet for Weather {
     ) -> BoxFuture<'static, Result<RunningAxon, SubnetError>> {
         serve_kind::<WeatherWork>(kind, context, move |context| match kind {
             Kind::Mediocre => Box::pin(serve::<WeatherWork, _>(context, Persistence)),
-            Kind::Random => Box::pin(serve::<WeatherWork, _>(context, Noise::new())),
+            Kind::Random => Box::pin(serve::<WeatherWork, _>(context, Noise::default())),
             _ => Box::pin(serve::<WeatherWork, _>(context, Regression)),
         })
     }

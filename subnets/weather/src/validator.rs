@@ -126,7 +126,7 @@ mod tests {
             let regression = answer(&Regression, &task).await;
             good += score(&task, &truth, &regression);
             baseline += score(&task, &truth, &answer(&Persistence, &task).await);
-            noise += score(&task, &truth, &answer(&Noise::new(), &task).await);
+            noise += score(&task, &truth, &answer(&Noise::default(), &task).await);
             // What a copier sends: the honest answer to the task before.
             if let Some(copied) = previous.replace(regression) {
                 stale += score(&task, &truth, &copied);
