@@ -43,24 +43,14 @@ mod with_model {
     use super::acceptable;
     use crate::model::Encoder;
     use crate::{Answer, EmbeddingsWork};
-    use plexus_subnet_kit::{Job, Solver};
+    use plexus_subnet_kit::{off_thread, Job, Solver};
     use std::sync::Arc;
 
-    /// Runs `encoder` on `sentences` off the async threads: a batch takes tens of
-    /// milliseconds of CPU, which would stall the axon's other connections.
+    /// Runs `encoder` on `sentences` off the async threads (a batch takes tens of
+    /// milliseconds of CPU).
     pub(crate) async fn embed(encoder: &Arc<Encoder>, sentences: Vec<String>) -> Option<Answer> {
         let encoder = encoder.clone();
-        match tokio::task::spawn_blocking(move || encoder.embed(&sentences)).await {
-            Ok(Ok(vectors)) => Some(vectors),
-            Ok(Err(e)) => {
-                tracing::warn!(error = %e, "embedding failed");
-                None
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "embedding task failed");
-                None
-            }
-        }
+        off_thread("embedding", move || encoder.embed(&sentences)).await
     }
 
     /// Embeds every sentence with the model.

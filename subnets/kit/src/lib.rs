@@ -25,13 +25,11 @@ pub mod subnet;
 pub mod validator;
 
 pub use fetch::{default_cache_dir, FetchError, Fetcher, Loaded, Member, Package};
-pub use miner::{CommitRevealMiner, Copier, Job, Lazy, Solver};
+pub use miner::{off_thread, CommitRevealMiner, Copier, Job, Lazy, Solver};
 pub use protocol::{commitment, Commit, Reveal, Work};
 pub use rng::{SharedRng, SplitMix64};
 pub use subnet::{
     copy_key, serve, serve_kind, validate, BoxFuture, Kind, MinerContext, Subnet, SubnetError,
     Unavailable, ValidatorContext,
 };
-pub use validator::{
-    check_rng, query, query_round, query_round_timed, query_timed, serving_targets, Answered,
-};
+pub use validator::{check_rng, query, query_round, query_round_timed, serving_targets, Answered};

@@ -15,6 +15,30 @@ use tracing::debug;
 /// Answers kept per miner; a validator reveals within a few blocks, so older ones are dropped.
 const KEPT_ANSWERS: usize = 1024;
 
+/// Runs CPU-bound `work` (a model's answer: milliseconds to seconds of CPU) off the async
+/// threads, where it would stall an axon's other connections; `None` if it fails, logged as
+/// `what` failing.
+pub async fn off_thread<T, E>(
+    what: &'static str,
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Option<T>
+where
+    T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(value)) => Some(value),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "{what} failed");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "{what} stopped");
+            None
+        }
+    }
+}
+
 /// A task as a miner's solver sees it.
 #[derive(Clone)]
 pub struct Job<W: Work> {

@@ -40,7 +40,7 @@ pub async fn query_round_timed<W: Work>(
     timeout: Duration,
 ) -> Vec<Answered<W::Answer>> {
     let targets = serving_targets(round, ROUND_MINERS);
-    query_timed::<W>(
+    query::<W>(
         dendrite,
         metagraph,
         &targets,
@@ -95,37 +95,7 @@ pub fn serving_targets(round: &Round<'_>, count: usize) -> Vec<(u16, Target)> {
         .collect()
 }
 
-/// Sends `task` to every target, waits until the chain is past the reveal block, asks for the
-/// answers, and returns each target's answer if it revealed one matching its commitment.
-///
-/// Answers may be revealed from `reveal_delay` blocks after the current one; the reveal is
-/// asked one block later still, so a miner whose view of the chain lags by a block has
-/// already passed the reveal block too. If the chain stalls, every answer is missing.
-pub async fn query<W: Work>(
-    dendrite: &Dendrite,
-    metagraph: &Metagraph,
-    targets: &[(u16, Target)],
-    task_id: u64,
-    task: &W::Task,
-    reveal_delay: u64,
-    timeout: Duration,
-) -> Vec<(u16, Option<W::Answer>)> {
-    query_timed::<W>(
-        dendrite,
-        metagraph,
-        targets,
-        task_id,
-        task,
-        reveal_delay,
-        timeout,
-    )
-    .await
-    .into_iter()
-    .map(|a| (a.uid, a.answer))
-    .collect()
-}
-
-/// A miner's answer to a [`query_timed`].
+/// A miner's answer to a [`query`].
 pub struct Answered<A> {
     /// The miner.
     pub uid: u16,
@@ -136,8 +106,14 @@ pub struct Answered<A> {
     pub elapsed: Duration,
 }
 
-/// [`query`], with the time each miner took to commit.
-pub async fn query_timed<W: Work>(
+/// Sends `task` to every target, waits until the chain is past the reveal block, asks for the
+/// answers, and returns each target's answer if it revealed one matching its commitment, with
+/// the time it took to commit.
+///
+/// Answers may be revealed from `reveal_delay` blocks after the current one; the reveal is
+/// asked one block later still, so a miner whose view of the chain lags by a block has
+/// already passed the reveal block too. If the chain stalls, every answer is missing.
+pub async fn query<W: Work>(
     dendrite: &Dendrite,
     metagraph: &Metagraph,
     targets: &[(u16, Target)],

@@ -28,30 +28,19 @@ pub use with_model::{Greedy, Replay, Slow, Truncating};
 mod with_model {
     use crate::model::Generator;
     use crate::{acceptable, Answer, Task, TextGenWork};
-    use plexus_subnet_kit::{Job, Solver};
+    use plexus_subnet_kit::{off_thread, Job, Solver};
     use std::sync::{Arc, Mutex, PoisonError};
     use std::time::{Duration, Instant};
 
-    /// Generates off the async threads: an answer takes seconds of CPU, which would stall the
-    /// axon's other connections.
+    /// Generates off the async threads (an answer takes seconds of CPU).
     pub(crate) async fn generate(generator: &Arc<Generator>, task: Task) -> Option<Answer> {
         let generator = generator.clone();
-        let work = move || {
+        off_thread("generation", move || {
             generator
                 .prompt(&task.prompt)?
                 .generate(task.max_tokens as usize)
-        };
-        match tokio::task::spawn_blocking(work).await {
-            Ok(Ok(answer)) => Some(answer),
-            Ok(Err(e)) => {
-                tracing::warn!(error = %e, "generation failed");
-                None
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "generation task failed");
-                None
-            }
-        }
+        })
+        .await
     }
 
     /// The model, greedy, the whole budget: what the subnet pays for. With a generator of
