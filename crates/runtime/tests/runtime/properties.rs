@@ -453,6 +453,10 @@ proptest! {
         };
         let nonce = with_swap.chain.next_nonce(&old);
         let tx = with_swap.tx_with(1, nonce, None, Call::SwapColdkeyAnnounced { new_coldkey: new });
+        // A coldkey that spent everything after announcing cannot pay for the swap's
+        // transaction, which no block then includes; those histories are left out.
+        let checked = tx.clone().check(&with_swap.chain.check_context()).unwrap();
+        prop_assume!(with_swap.chain.clone().validate_transaction(&checked).is_ok());
         let (_, outcome) = with_swap.block(vec![tx]);
         let swapped = outcome
             .events
