@@ -232,6 +232,10 @@ fn save(path: &std::path::Path, state: &Saved) -> std::io::Result<()> {
     bytes.extend_from_slice(&(curve.len() as u32).to_le_bytes());
     bytes.extend_from_slice(&curve);
     bytes.extend_from_slice(&state.model.to_bytes());
+    // The first round can end before the loop has saved any scores beside it.
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     let partial = path.with_extension("partial");
     std::fs::write(&partial, bytes)?;
     std::fs::rename(&partial, path)
@@ -303,5 +307,28 @@ impl Validator for TrainingValidator {
         }
         self.publish().await;
         outcome.scores
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_the_shared_model_is_saved_in_a_new_folder_and_resumed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("neurons").join("training").join("v.model");
+        let mut curve = Series::new("loss", "nats/byte", 10_000);
+        curve.push(0, 5.0);
+        let state = Saved {
+            round: 3,
+            model: Params::init(1),
+            curve,
+        };
+        save(&path, &state).unwrap();
+        let back = load(&path).unwrap();
+        assert_eq!(back.round, 3);
+        assert_eq!(back.model, state.model);
+        assert_eq!(back.curve, state.curve);
     }
 }
