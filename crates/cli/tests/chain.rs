@@ -1075,15 +1075,18 @@ fn test_stake_moves_take_and_commit_reveal_through_the_binary() {
         "alice",
         &[&["weights", "commit"][..], &weights[..]].concat(),
     );
-    let reveal_view = committed["reveal_view"].as_u64().unwrap();
+    let reveal = (
+        committed["reveal_epoch"].as_u64().unwrap(),
+        committed["reveal_view"].as_u64().unwrap(),
+    );
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     loop {
-        // Read the view first: an update seen after it is at most that block's.
-        let view = rt.block_on(client.finalized_head()).unwrap().view;
+        // Read the round first: an update seen after it is at most that block's.
+        let head = rt.block_on(client.finalized_head()).unwrap();
         let updated = last_update(&rt);
-        if view < reveal_view {
-            // Sealed: the neuron shows no new weights before the reveal view's seed.
-            assert_eq!(updated, before, "opened before view {reveal_view}");
+        if (head.epoch, head.view) < reveal {
+            // Sealed: the neuron shows no new weights before the reveal round's seed.
+            assert_eq!(updated, before, "opened before round {reveal:?}");
         } else if updated != before {
             break;
         }

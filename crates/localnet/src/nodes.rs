@@ -53,6 +53,7 @@ fn genesis() -> Result<Genesis, LocalnetError> {
             ..ChainParams::default()
         },
         group_key: None,
+        epoch_length: None,
     })
 }
 

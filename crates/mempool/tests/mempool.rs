@@ -28,6 +28,7 @@ fn chain() -> Chain {
             .collect(),
         params: ChainParams::default(),
         group_key: None,
+        epoch_length: None,
     })
     .unwrap()
 }

@@ -47,10 +47,16 @@ impl PlexusApp {
         }
     }
 
-    /// The seeds of views `first..end`, waiting briefly for any not yet reported.
-    async fn seeds(&self, clock: &impl Clock, first: u64, end: u64) -> Option<Vec<Seed>> {
+    /// The seeds of views `first..end` of `epoch`, waiting briefly for any not yet reported.
+    async fn seeds(
+        &self,
+        clock: &impl Clock,
+        epoch: u64,
+        first: u64,
+        end: u64,
+    ) -> Option<Vec<Seed>> {
         for _ in 0..SEED_WAIT_STEPS {
-            if let Some(seeds) = self.seeds.range(first, end) {
+            if let Some(seeds) = self.seeds.range(epoch, first, end) {
                 return Some(seeds);
             }
             clock.sleep(SEED_POLL).await;
@@ -144,11 +150,12 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
                 return None;
             }
         };
-        // A chain with a group key takes the seed of every view since the parent's.
-        let view = context.round.view().get();
+        // A chain with a group key takes the seed of every view of the epoch since the parent's
+        // (each epoch's consensus starts from its parent as view 0).
+        let (epoch, view) = (context.round.epoch().get(), context.round.view().get());
         let seeds = if chain.state().globals().group_key.is_some() {
             let first = context.parent.0.get().max(1);
-            let Some(seeds) = self.seeds(&clock, first, view).await else {
+            let Some(seeds) = self.seeds(&clock, epoch, first, view).await else {
                 warn!(
                     view,
                     first, "missing the seeds of the views since the parent; skipping"
@@ -171,7 +178,7 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
             candidates = self.core.ready(&chain);
         }
         let timestamp = now_ms(&clock).max(parent.inner().header().timestamp + 1);
-        let round = ConsensusRound { view, seeds };
+        let round = ConsensusRound { epoch, view, seeds };
         match self.core.build(*chain, round, timestamp, candidates) {
             Ok(block) => {
                 let digest = block.digest();
@@ -194,12 +201,13 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         };
         // The header names the round it was proposed in, so that the seeds it carries (checked
         // by the runtime) are the ones this round's proposer had to include.
-        if !context.round.epoch().is_zero()
-            || block.inner().header().view != context.round.view().get()
+        let header = block.inner().header();
+        if header.epoch != context.round.epoch().get() || header.view != context.round.view().get()
         {
             warn!(
-                height = block.inner().header().number,
-                view = block.inner().header().view,
+                height = header.number,
+                epoch = header.epoch,
+                view = header.view,
                 "rejecting a block that names another round"
             );
             return false;

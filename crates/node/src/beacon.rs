@@ -2,47 +2,50 @@
 //!
 //! Every certificate (notarization, nullification, finalization) of the threshold scheme
 //! carries its round's seed: the group's signature over the round. A block in view `v` must
-//! carry the seeds of every view from its parent's up to `v - 1` (the runtime checks them), and
-//! its proposer holds exactly those certificates: its parent's, and a nullification for each
-//! view it skips. [`SeedTap`] sits in front of consensus's reporter and copies each seed into
-//! [`Seeds`] as the certificate is reported; the proposer takes them from there.
+//! carry the seeds of every view of its epoch from its parent's up to `v - 1` (the runtime
+//! checks them), and its proposer holds exactly those certificates: its parent's, and a
+//! nullification for each view it skips. [`SeedTap`] sits in front of consensus's reporter and
+//! copies each seed into [`Seeds`] as the certificate is reported; the proposer takes them from
+//! there. Views restart with each consensus epoch, so seeds are kept by round.
 
 use crate::block::BlockDigest;
 use crate::consensus::{Scheme, Variant};
 use commonware_codec::Encode as _;
 use commonware_consensus::simplex::scheme::bls12381_threshold::vrf;
-use commonware_consensus::{Reporter, Viewable as _, simplex::types::Activity};
-use plexus_runtime::{Seed, SeedSignature};
+use commonware_consensus::{Epochable as _, Reporter, Viewable as _, simplex::types::Activity};
+use plexus_runtime::{Round, Seed, SeedSignature};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// Seeds by view, from the last finalized view on.
+/// Seeds by round, from the last finalized round on.
 #[derive(Default)]
 pub(crate) struct Seeds {
-    by_view: Mutex<BTreeMap<u64, SeedSignature>>,
+    by_round: Mutex<BTreeMap<Round, SeedSignature>>,
 }
 
 impl Seeds {
-    fn record(&self, view: u64, signature: SeedSignature) {
-        lock(&self.by_view).insert(view, signature);
+    fn record(&self, round: Round, signature: SeedSignature) {
+        lock(&self.by_round).insert(round, signature);
     }
 
-    /// Seeds before `view` can no longer be needed once `view` is finalized: every later block
-    /// descends from it.
-    fn finalized(&self, view: u64) {
-        let mut by_view = lock(&self.by_view);
-        *by_view = by_view.split_off(&view);
+    /// Seeds before `round` can no longer be needed once `round` is finalized: every later
+    /// block descends from it.
+    fn finalized(&self, round: Round) {
+        let mut by_round = lock(&self.by_round);
+        *by_round = by_round.split_off(&round);
     }
 
-    /// The seeds of views `first..end`, if every one is known.
-    pub(crate) fn range(&self, first: u64, end: u64) -> Option<Vec<Seed>> {
-        let by_view = lock(&self.by_view);
+    /// The seeds of views `first..end` of `epoch`, if every one is known.
+    pub(crate) fn range(&self, epoch: u64, first: u64, end: u64) -> Option<Vec<Seed>> {
+        let by_round = lock(&self.by_round);
         (first..end)
             .map(|view| {
-                by_view.get(&view).map(|signature| Seed {
-                    view,
-                    signature: *signature,
-                })
+                by_round
+                    .get(&Round::new(epoch, view))
+                    .map(|signature| Seed {
+                        view,
+                        signature: *signature,
+                    })
             })
             .collect()
     }
@@ -83,19 +86,24 @@ where
     fn report(&mut self, activity: Self::Activity) -> commonware_actor::Feedback {
         let certified = match &activity {
             Activity::Notarization(n) | Activity::Certification(n) => {
-                Some((n.view().get(), &n.certificate))
+                Some((Round::new(n.epoch().get(), n.view().get()), &n.certificate))
             }
-            Activity::Nullification(n) => Some((n.view().get(), &n.certificate)),
-            Activity::Finalization(f) => Some((f.view().get(), &f.certificate)),
+            Activity::Nullification(n) => {
+                Some((Round::new(n.epoch().get(), n.view().get()), &n.certificate))
+            }
+            Activity::Finalization(f) => {
+                Some((Round::new(f.epoch().get(), f.view().get()), &f.certificate))
+            }
             _ => None,
         };
-        if let Some((view, certificate)) = certified
+        if let Some((round, certificate)) = certified
             && let Some(seed) = seed_of(certificate)
         {
-            self.seeds.record(view, seed);
+            self.seeds.record(round, seed);
         }
         if let Activity::Finalization(f) = &activity {
-            self.seeds.finalized(f.view().get());
+            self.seeds
+                .finalized(Round::new(f.epoch().get(), f.view().get()));
         }
         self.inner.report(activity)
     }

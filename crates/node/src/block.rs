@@ -155,6 +155,7 @@ mod tests {
                 timestamp: 1_700_000_000_000,
                 transactions_root: plexus_runtime::transactions_root(&[]),
                 state_root: H256([9; 32]),
+                epoch: 0,
                 view: 7,
                 seeds: vec![],
             },

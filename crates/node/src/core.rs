@@ -257,13 +257,15 @@ impl Core {
     /// Builds a block on the finalized head from the mempool's ready transactions, as a
     /// proposer does, for a test or a tool that produces blocks without consensus; it becomes
     /// final once passed to [`Core::commit`]. `timestamp` must be above the head's. The block
-    /// is in the view after the head's and carries no seeds, so the chain must have no group
-    /// key.
+    /// is in the first round after the head's and carries no seeds, so the chain must have no
+    /// group key.
     pub fn build_on_finalized(&self, timestamp: u64) -> Result<PlexusBlock, BlockError> {
         let chain = (*self.finalized()).clone();
         let candidates = self.ready(&chain);
+        let next = chain.next_round();
         let round = ConsensusRound {
-            view: chain.head().view + 1,
+            epoch: next.epoch,
+            view: next.view,
             seeds: Vec::new(),
         };
         self.build(chain, round, timestamp, candidates)
@@ -558,6 +560,7 @@ mod tests {
             balances: Vec::new(),
             params: plexus_runtime::ChainParams::default(),
             group_key: None,
+            epoch_length: None,
         };
         Core::open(
             &dir.path().join("chain.redb"),

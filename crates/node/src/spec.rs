@@ -228,6 +228,7 @@ mod tests {
             balances: vec![],
             params: plexus_runtime::ChainParams::default(),
             group_key: None,
+            epoch_length: None,
         }
     }
 

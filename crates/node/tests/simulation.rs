@@ -76,6 +76,7 @@ fn genesis() -> Genesis {
             .collect(),
         params: ChainParams::default(),
         group_key: Some(hex::encode(polynomial.public().encode())),
+        epoch_length: None,
     }
 }
 

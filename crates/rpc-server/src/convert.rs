@@ -115,49 +115,49 @@ pub(crate) fn event(e: &Event) -> types::Event {
         Event::TimelockedWeightsCommitted {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
         } => T::TimelockedWeightsCommitted {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
         },
         Event::TimelockedWeightsRevealed {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
         } => T::TimelockedWeightsRevealed {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
         },
         Event::TimelockedWeightsDropped {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
             reason,
         } => T::TimelockedWeightsDropped {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
             reason,
         },
         Event::TimelockedCommitmentRevealed {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
         } => T::TimelockedCommitmentRevealed {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
         },
         Event::TimelockedCommitmentDropped {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
         } => T::TimelockedCommitmentDropped {
             netuid,
             hotkey,
-            reveal_view,
+            reveal,
         },
         Event::WeightsRevealed {
             netuid,

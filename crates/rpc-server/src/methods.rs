@@ -260,7 +260,9 @@ fn info(chain: &Chain) -> SystemInfo {
         total_burned: state.total_burned(),
         ss58_prefix: plexus_primitives::SS58_PREFIX,
         group_key: state.globals().group_key,
+        epoch: chain.head().epoch,
         view: chain.head().view,
+        epoch_length: state.globals().epoch_length,
     }
 }
 

@@ -63,6 +63,7 @@ fn genesis_with_group(pairs: &[schnorrkel::Keypair], group_key: Option<String>) 
             ..ChainParams::default()
         },
         group_key,
+        epoch_length: None,
     };
     Chain::from_genesis(&genesis).unwrap()
 }
@@ -257,13 +258,13 @@ fn timelocked_reveals(c: &mut Criterion) {
                 &group.identity(),
                 &namespace,
                 Round { epoch: 0, view: 4 },
-                &timelocked_weights_aad(&account(hotkey), 1, 4),
+                &timelocked_weights_aad(&account(hotkey), 1, plexus_runtime::Round::new(0, 4)),
                 &timelocked_weights_plaintext(&[uid as u16], &[1], 0),
             )
             .unwrap();
             let call = Call::CommitTimelockedWeights {
                 netuid: 1,
-                reveal_view: 4,
+                reveal: plexus_runtime::Round::new(0, 4),
                 sealed,
             };
             signed(&chain, hotkey, chain.next_nonce(&account(hotkey)), call)
@@ -271,12 +272,14 @@ fn timelocked_reveals(c: &mut Criterion) {
         .collect();
     let checked = check_batch(commits, &chain.check_context()).unwrap();
     let round = ConsensusRound {
+        epoch: 0,
         view: 2,
         seeds: seeds(&chain, &group, 1, 2),
     };
     let (block, _) = chain.build_block_in(round, 3, checked).unwrap();
     assert_eq!(block.transactions.len(), COMMITS, "every commit is valid");
     let round = ConsensusRound {
+        epoch: 0,
         view: 3,
         seeds: seeds(&chain, &group, 2, 3),
     };
@@ -284,6 +287,7 @@ fn timelocked_reveals(c: &mut Criterion) {
 
     // The block after view 4 (skipped) carries the seeds of views 3 and 4.
     let round = ConsensusRound {
+        epoch: 0,
         view: 5,
         seeds: seeds(&chain, &group, 3, 5),
     };
@@ -303,6 +307,7 @@ fn timelocked_reveals(c: &mut Criterion) {
     for timestamp in 2..=4 {
         view += 1;
         let round = ConsensusRound {
+            epoch: 0,
             view,
             seeds: seeds(&quiet, &group, view.saturating_sub(1).max(1), view),
         };

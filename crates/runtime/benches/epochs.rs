@@ -111,6 +111,7 @@ fn setup(yuma3: bool) -> Setup {
                 ..ChainParams::default()
             },
             group_key: None,
+            epoch_length: None,
         })
         .unwrap(),
         keys: BTreeMap::new(),

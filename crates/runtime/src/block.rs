@@ -18,12 +18,18 @@ pub struct Header {
     pub transactions_root: H256,
     /// Root of the state after the block.
     pub state_root: H256,
-    /// The consensus view the block was proposed in (consensus epoch 0); strictly increasing.
-    /// Genesis is view 0.
+    /// The consensus epoch the block was proposed in: its height divided by the chain's epoch
+    /// length (always 0 on a chain with one endless epoch).
+    pub epoch: u64,
+    /// The consensus view, within its epoch, the block was proposed in: after its parent's in
+    /// the same epoch. Each epoch's consensus starts from the previous epoch's last block as
+    /// its view 0, as the whole chain starts from genesis at view 0.
     pub view: u64,
-    /// The group's seed for every consensus view from the parent's view (or 1) up to the view
-    /// before this block's, in order: each view's randomness, and the key that opens what was
-    /// timelocked to it. A view skipped by consensus still has a seed, so none is missing.
+    /// The group's seed for every view of the block's epoch from the parent's view (or 1) up to
+    /// the view before this block's, in order: each view's randomness, and the key that opens
+    /// what was timelocked to it. A view skipped by consensus still has a seed, so none is
+    /// missing, except after the last block of an epoch: the views it was proposed again in
+    /// carry none.
     pub seeds: Vec<Seed>,
 }
 
@@ -31,7 +37,7 @@ pub struct Header {
 /// validators has voted in that round, and then the same whoever assembles it.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct Seed {
-    /// The view it signs (consensus epoch 0).
+    /// The view it signs, in the consensus epoch of the block that carries it.
     pub view: u64,
     /// The BLS signature.
     pub signature: SeedSignature,

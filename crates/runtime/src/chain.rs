@@ -4,7 +4,7 @@ use crate::block::{transactions_root, Block, Header, Seed};
 use crate::extrinsic::BLOCK_HASH_COUNT;
 use crate::state::{Mark, State, StateChange};
 use crate::tx::{check_batch, CheckContext, CheckedTransaction, SignedTransaction};
-use crate::types::{Globals, SystemInfo};
+use crate::types::{Globals, Round, SystemInfo};
 use crate::{dispatch, BlockError, ChainParams, Event, Genesis, InvalidTransaction, Phase};
 use plexus_primitives::{AccountId, Balance, BlockNumber, H256};
 
@@ -30,10 +30,13 @@ pub struct Chain {
     genesis_hash: H256,
 }
 
-/// The consensus round a proposer builds a block in: its view and the seeds it must carry.
+/// The consensus round a proposer builds a block in: its epoch and view, and the seeds it must
+/// carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsensusRound {
-    /// The view.
+    /// The consensus epoch.
+    pub epoch: u64,
+    /// The view within it.
     pub view: u64,
     /// The seeds of the views from the parent's up to this one (see [`Header::seeds`]).
     pub seeds: Vec<Seed>,
@@ -67,13 +70,14 @@ impl Chain {
             last_lock: genesis.params.network_min_lock,
             last_lock_block: 0,
             group_key: genesis.group_key_bytes()?,
+            epoch_length: genesis.epoch_length,
         });
         state.params.set(genesis.params.clone());
         state.system.set(SystemInfo {
             block: 0,
             timestamp: genesis.timestamp,
             parent_hash: H256::ZERO,
-            view: 0,
+            round: Round::default(),
         });
         let state_root = state.root();
         state.forget();
@@ -83,6 +87,7 @@ impl Chain {
             timestamp: genesis.timestamp,
             transactions_root: transactions_root(&[]),
             state_root,
+            epoch: 0,
             view: 0,
             seeds: Vec::new(),
         };
@@ -175,14 +180,15 @@ impl Chain {
         transactions: &[CheckedTransaction],
     ) -> Result<BlockOutcome, BlockError> {
         self.check_header(header.number, header.parent_hash, header.timestamp)?;
-        self.check_seeds(header.view, &header.seeds)?;
+        let round = Round::new(header.epoch, header.view);
+        self.check_seeds(header.number, round, &header.seeds)?;
         let signed: Vec<SignedTransaction> =
             transactions.iter().map(|t| t.signed().clone()).collect();
         if transactions_root(&signed) != header.transactions_root {
             return Err(BlockError::TransactionsRootMismatch);
         }
         let start = self.state.mark();
-        let mut events = self.initialize_block(header.number, header.timestamp, header.view);
+        let mut events = self.initialize_block(header.number, header.timestamp, round);
         for (index, tx) in transactions.iter().enumerate() {
             if let Err(error) = self.apply_transaction(tx, index as u32, header.number, &mut events)
             {
@@ -190,8 +196,7 @@ impl Chain {
                 return Err(BlockError::InvalidTransaction { index, error });
             }
         }
-        crate::calls::reveal_timelocked(&mut self.state, &header.seeds, header.number, &mut events);
-        crate::calls::reveal_timelocked_commitments(&mut self.state, &header.seeds, &mut events);
+        self.reveal_timelocked(header.number, header.epoch, &header.seeds, &mut events);
         let (computed, changes) = self.state.root_and_changes();
         if computed != header.state_root {
             self.abandon(start);
@@ -211,18 +216,35 @@ impl Chain {
     }
 
     /// Builds the next block from candidate transactions, leaving out those that are invalid at
-    /// their turn, and applies it, in the view after the head's and with no seeds: for chains
+    /// their turn, and applies it, in the round after the head's and with no seeds: for chains
     /// without a group key (tests and tools). Returns the block and what it did.
     pub fn build_block(
         &mut self,
         timestamp: u64,
         candidates: Vec<CheckedTransaction>,
     ) -> Result<(Block, BlockOutcome), BlockError> {
+        let next = self.next_round();
         let round = ConsensusRound {
-            view: self.head.view + 1,
+            epoch: next.epoch,
+            view: next.view,
             seeds: Vec::new(),
         };
         self.build_block_in(round, timestamp, candidates)
+    }
+
+    /// The first round the next block may be proposed in: the view after the head's, or view 1
+    /// of a new consensus epoch.
+    pub fn next_round(&self) -> Round {
+        let epoch = self
+            .state
+            .globals
+            .get_ref()
+            .map_or(0, |g| g.consensus_epoch(self.head.number + 1));
+        if epoch == self.head.epoch {
+            Round::new(epoch, self.head.view + 1)
+        } else {
+            Round::new(epoch, 1)
+        }
     }
 
     /// Builds the next block for a consensus round, as [`Chain::build_block`] does.
@@ -235,9 +257,10 @@ impl Chain {
         let number = self.head.number + 1;
         let parent_hash = self.head.hash();
         self.check_header(number, parent_hash, timestamp)?;
-        self.check_seeds(round.view, &round.seeds)?;
+        self.check_seeds(number, Round::new(round.epoch, round.view), &round.seeds)?;
         let max = self.state.params.get().max_block_transactions as usize;
-        let mut events = self.initialize_block(number, timestamp, round.view);
+        let mut events =
+            self.initialize_block(number, timestamp, Round::new(round.epoch, round.view));
         let mut included = Vec::new();
         for tx in candidates {
             if included.len() >= max {
@@ -253,8 +276,7 @@ impl Chain {
                 }
             }
         }
-        crate::calls::reveal_timelocked(&mut self.state, &round.seeds, number, &mut events);
-        crate::calls::reveal_timelocked_commitments(&mut self.state, &round.seeds, &mut events);
+        self.reveal_timelocked(number, round.epoch, &round.seeds, &mut events);
         let (state_root, changes) = self.state.root_and_changes();
         self.state.forget();
         let header = Header {
@@ -263,6 +285,7 @@ impl Chain {
             timestamp,
             transactions_root: transactions_root(&included),
             state_root,
+            epoch: round.epoch,
             view: round.view,
             seeds: round.seeds,
         };
@@ -318,15 +341,48 @@ impl Chain {
         Ok(())
     }
 
-    /// The seeds a block in `view` must carry: one per view from the head's (or 1: genesis is
-    /// view 0 and nobody signs it) to the one before `view`, each the group's signature. The
-    /// head carried those before its own view, so every view gets its seed exactly once.
-    fn check_seeds(&self, view: u64, seeds: &[Seed]) -> Result<(), BlockError> {
-        let parent = self.head.view;
+    /// Opens what was timelocked to the rounds of the block's seeds: weights, then commitments.
+    fn reveal_timelocked(
+        &mut self,
+        number: BlockNumber,
+        epoch: u64,
+        seeds: &[Seed],
+        events: &mut Events,
+    ) {
+        crate::calls::reveal_timelocked(&mut self.state, epoch, seeds, number, events);
+        crate::calls::reveal_timelocked_commitments(&mut self.state, epoch, seeds, events);
+    }
+
+    /// The round of block `number` and the seeds it must carry. Its epoch is its height's; in
+    /// the head's epoch its view is after the head's, and in the next epoch (whose consensus
+    /// starts from the head as view 0) after 0. It carries one seed per view from the head's
+    /// (or 1: nobody signs view 0) to the one before its own, each the group's signature over
+    /// that view of its epoch. The head carried those before its own view, so every view of an
+    /// epoch up to the one before its last block's gets its seed exactly once.
+    fn check_seeds(
+        &self,
+        number: BlockNumber,
+        round: Round,
+        seeds: &[Seed],
+    ) -> Result<(), BlockError> {
+        let globals = self.state.globals.get();
+        let epoch = globals.consensus_epoch(number);
+        if round.epoch != epoch {
+            return Err(BlockError::WrongEpoch {
+                expected: epoch,
+                got: round.epoch,
+            });
+        }
+        let parent = if epoch == self.head.epoch {
+            self.head.view
+        } else {
+            0
+        };
+        let view = round.view;
         if view <= parent {
             return Err(BlockError::ViewNotIncreasing { parent, got: view });
         }
-        let Some(group_key) = self.state.globals.get().group_key else {
+        let Some(group_key) = globals.group_key else {
             if seeds.is_empty() {
                 return Ok(());
             }
@@ -350,11 +406,8 @@ impl Chain {
             if seed.view != expected {
                 return Err(wrong());
             }
-            let round = plexus_timelock::Round {
-                epoch: 0,
-                view: seed.view,
-            };
-            if !plexus_timelock::verify_seed(&group_key, &namespace, round, &seed.signature.0) {
+            let signed = Round::new(epoch, seed.view).into();
+            if !plexus_timelock::verify_seed(&group_key, &namespace, signed, &seed.signature.0) {
                 return Err(BlockError::BadSeed { view: seed.view });
             }
         }
@@ -369,13 +422,13 @@ impl Chain {
     }
 
     /// The per-block step that runs before the transactions.
-    fn initialize_block(&mut self, number: BlockNumber, timestamp: u64, view: u64) -> Events {
+    fn initialize_block(&mut self, number: BlockNumber, timestamp: u64, round: Round) -> Events {
         let parent_hash = self.head.hash();
         self.state.system.set(SystemInfo {
             block: number,
             timestamp,
             parent_hash,
-            view,
+            round,
         });
         self.state
             .block_hashes

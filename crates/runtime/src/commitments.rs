@@ -7,11 +7,12 @@
 //! toward the hotkey's uid when the subnet's `bonds_reset` hyperparameter is on, so a miner that
 //! publishes a new model starts afresh.
 //!
-//! A field may also be [`CommitmentField::Timelocked`]: bytes sealed to a future consensus view,
-//! which nobody can read until that view's seed is on chain; the block carrying it opens the
+//! A field may also be [`CommitmentField::Timelocked`]: bytes sealed to a future consensus round,
+//! which nobody can read until that round's seed is on chain; the block carrying it opens the
 //! field and puts what it held in its place ([`CommitmentField::Revealed`]).
 
 use crate::state::State;
+use crate::types::Round;
 use parity_scale_codec::{Decode, Encode};
 use plexus_primitives::{AccountId, BlockNumber, NetUid, H256};
 use serde::{Deserialize, Serialize};
@@ -46,32 +47,32 @@ pub enum CommitmentField {
     Sha3_256(H256),
     /// Asks the subnet to clear the bonds held toward this hotkey (if its `bonds_reset` is on).
     ResetBonds,
-    /// Up to [`MAX_BIG_RAW`] bytes sealed to a consensus view (see
+    /// Up to [`MAX_BIG_RAW`] bytes sealed to a consensus round (see
     /// [`timelocked_commitment_aad`]); opened by the chain in the block carrying its seed.
     Timelocked {
-        /// The view whose seed opens it.
-        reveal_view: u64,
+        /// The round whose seed opens it.
+        reveal: Round,
         /// The sealed bytes.
         sealed: Vec<u8>,
     },
-    /// What a [`CommitmentField::Timelocked`] field held, opened by the chain at `reveal_view`.
+    /// What a [`CommitmentField::Timelocked`] field held, opened by the chain at `reveal`.
     /// Never sent: only the chain writes it.
     Revealed {
-        /// The view whose seed opened it.
-        reveal_view: u64,
+        /// The round whose seed opened it.
+        reveal: Round,
         /// The bytes.
         data: Vec<u8>,
     },
 }
 
 /// The associated data sealed with a timelocked commitment field: the committing hotkey, the
-/// subnet and the view, so a copied field does not open for anyone else.
-pub fn timelocked_commitment_aad(hotkey: &AccountId, netuid: NetUid, reveal_view: u64) -> Vec<u8> {
+/// subnet and the round, so a copied field does not open for anyone else.
+pub fn timelocked_commitment_aad(hotkey: &AccountId, netuid: NetUid, reveal: Round) -> Vec<u8> {
     (
         b"plexus/timelocked-commitment".as_slice(),
         hotkey,
         netuid,
-        reveal_view,
+        reveal,
     )
         .encode()
 }

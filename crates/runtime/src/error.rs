@@ -16,7 +16,7 @@
 //! names and numbers are unique and frozen (see [`ErrorKind`]); `tests/runtime/kinds.rs` lists
 //! them all and fails on any change.
 
-use crate::{HyperparameterKind, PoolError};
+use crate::{HyperparameterKind, PoolError, Round};
 use parity_scale_codec::{Decode, Encode};
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid, H256};
 use serde::Serialize;
@@ -543,14 +543,20 @@ pub enum DispatchError {
     /// direct weights on a subnet whose commits are timelocked.
     #[error("timelocked weights are {}on this subnet", if *.0 { "" } else { "not " })]
     TimelockMismatch(bool),
-    /// A timelocked commit whose reveal view is not ahead of the block's view, or too far.
-    #[error("reveal view {reveal_view} must be after view {view} and at most {max} views ahead")]
-    RevealViewOutOfRange {
-        /// The block's view.
-        view: u64,
-        /// The view asked for.
-        reveal_view: u64,
-        /// How far ahead a reveal may be.
+    /// A timelocked commit whose reveal round is not after the block's, is at a view that may
+    /// never reach the chain, or is too far ahead.
+    #[error(
+        "reveal round {reveal} must be after the block's ({round}), at a view from 1 to \
+         {last_view}, and at most {max} views ahead"
+    )]
+    RevealRoundOutOfRange {
+        /// The block's round.
+        round: Round,
+        /// The round asked for.
+        reveal: Round,
+        /// The last view of an epoch sure to reach the chain.
+        last_view: u64,
+        /// How far ahead a reveal may be, in views.
         max: u64,
     },
     /// A timelocked commit larger than the chain keeps.
@@ -561,9 +567,9 @@ pub enum DispatchError {
         /// The limit.
         max: u32,
     },
-    /// As many timelocked commits are due at that view as one block opens.
-    #[error("view {0} already has as many timelocked commits as one block opens")]
-    RevealViewFull(u64),
+    /// As many timelocked commits are due at that round as one block opens.
+    #[error("{0} already has as many timelocked commits as one block opens")]
+    RevealRoundFull(Round),
     /// No root dividend owed reached the claim threshold.
     #[error("nothing to claim: no root dividend owed reaches {threshold} rao")]
     NothingToClaim {
@@ -674,11 +680,11 @@ impl DispatchError {
             Self::LockAboveLimit { .. } => ErrorKind::new(81, "lock_above_limit"),
             Self::TimelockUnavailable => ErrorKind::new(82, "timelock_unavailable"),
             Self::TimelockMismatch(_) => ErrorKind::new(83, "timelock_mismatch"),
-            Self::RevealViewOutOfRange { .. } => ErrorKind::new(84, "reveal_view_out_of_range"),
+            Self::RevealRoundOutOfRange { .. } => ErrorKind::new(84, "reveal_round_out_of_range"),
             Self::TimelockedCommitTooLarge { .. } => {
                 ErrorKind::new(85, "timelocked_commit_too_large")
             }
-            Self::RevealViewFull(_) => ErrorKind::new(86, "reveal_view_full"),
+            Self::RevealRoundFull(_) => ErrorKind::new(86, "reveal_round_full"),
             Self::CommitmentSpaceExceeded { .. } => ErrorKind::new(73, "commitment_space_exceeded"),
         }
     }
@@ -715,6 +721,14 @@ pub enum BlockError {
         /// The parent's timestamp.
         parent: u64,
         /// The block's.
+        got: u64,
+    },
+    /// A block whose consensus epoch is not its height's.
+    #[error("a block at this height is in consensus epoch {expected}, not {got}")]
+    WrongEpoch {
+        /// Its height's epoch.
+        expected: u64,
+        /// The epoch it names.
         got: u64,
     },
     /// A consensus view not after the parent's.
@@ -784,6 +798,7 @@ impl BlockError {
             Self::ViewNotIncreasing { .. } => ErrorKind::new(7, "view_not_increasing"),
             Self::WrongSeeds { .. } => ErrorKind::new(8, "wrong_seeds"),
             Self::BadSeed { .. } => ErrorKind::new(9, "bad_seed"),
+            Self::WrongEpoch { .. } => ErrorKind::new(10, "wrong_epoch"),
         }
     }
 }

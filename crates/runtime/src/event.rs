@@ -1,6 +1,6 @@
 //! What happened in a block, for wallets, indexers and the explorer.
 
-use crate::{ChainParams, DispatchError, Hyperparameter};
+use crate::{ChainParams, DispatchError, Hyperparameter, Round};
 use parity_scale_codec::{Decode, Encode};
 use plexus_primitives::{AccountId, Balance, BlockNumber, NetUid, Uid, H256};
 use serde::Serialize;
@@ -144,23 +144,23 @@ pub enum Event {
         /// The commit hash.
         hash: H256,
     },
-    /// Weights were timelocked to a future consensus view.
+    /// Weights were timelocked to a future consensus round.
     TimelockedWeightsCommitted {
         /// The subnet.
         netuid: NetUid,
         /// The hotkey.
         hotkey: AccountId,
-        /// The view whose seed opens them.
-        reveal_view: u64,
+        /// The round whose seed opens them.
+        reveal: Round,
     },
-    /// The chain opened timelocked weights with their view's seed and stored them.
+    /// The chain opened timelocked weights with their round's seed and stored them.
     TimelockedWeightsRevealed {
         /// The subnet.
         netuid: NetUid,
         /// The hotkey.
         hotkey: AccountId,
-        /// Their view.
-        reveal_view: u64,
+        /// Their round.
+        reveal: Round,
     },
     /// Timelocked weights that did not open, or opened to weights `set_weights` refuses;
     /// dropped.
@@ -169,19 +169,19 @@ pub enum Event {
         netuid: NetUid,
         /// The hotkey.
         hotkey: AccountId,
-        /// Their view.
-        reveal_view: u64,
+        /// Their round.
+        reveal: Round,
         /// Why, as a stable error kind name.
         reason: String,
     },
-    /// The chain opened a hotkey's timelocked commitment field with its view's seed.
+    /// The chain opened a hotkey's timelocked commitment field with its round's seed.
     TimelockedCommitmentRevealed {
         /// The subnet.
         netuid: NetUid,
         /// The hotkey.
         hotkey: AccountId,
-        /// Its view.
-        reveal_view: u64,
+        /// Its round.
+        reveal: Round,
     },
     /// A timelocked commitment field did not open; it was removed from the commitment.
     TimelockedCommitmentDropped {
@@ -189,8 +189,8 @@ pub enum Event {
         netuid: NetUid,
         /// The hotkey.
         hotkey: AccountId,
-        /// Its view.
-        reveal_view: u64,
+        /// Its round.
+        reveal: Round,
     },
     /// A commit was revealed and its weights stored.
     WeightsRevealed {

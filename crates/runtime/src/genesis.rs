@@ -35,7 +35,16 @@ pub struct Genesis {
     /// consensus, in tests and tools).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_key: Option<String>,
+    /// Blocks per consensus epoch (at least [`MIN_EPOCH_LENGTH`]): the span in which one
+    /// validator set runs consensus while it hands its shares of the group key to the next.
+    /// Fixed for the chain's life. Without one, the chain is one endless epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch_length: Option<u64>,
 }
+
+/// The shortest consensus epoch: its views 1 to `length - 2` are the ones sure to reach the
+/// chain, so anything shorter leaves nothing to timelock to.
+pub const MIN_EPOCH_LENGTH: u64 = 3;
 
 /// Why a genesis configuration is unusable.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +74,9 @@ pub enum GenesisError {
     /// A group key that is not 96 bytes of hex.
     #[error("the group key is not 96 bytes of hex")]
     GroupKey,
+    /// A consensus epoch too short to hold a view anything can be timelocked to.
+    #[error("epoch_length {0} is shorter than {MIN_EPOCH_LENGTH} blocks")]
+    EpochLength(u64),
 }
 
 impl GenesisError {
@@ -77,6 +89,7 @@ impl GenesisError {
             Self::OverSupply => ErrorKind::new(3, "over_supply"),
             Self::Params(_) => ErrorKind::new(4, "params"),
             Self::GroupKey => ErrorKind::new(5, "group_key"),
+            Self::EpochLength(_) => ErrorKind::new(6, "epoch_length"),
         }
     }
 }
@@ -102,10 +115,13 @@ impl Genesis {
             .transpose()
     }
 
-    /// Checks balances, parameters and the group key.
+    /// Checks balances, parameters, the group key and the epoch length.
     pub fn validate(&self) -> Result<(), GenesisError> {
         self.params.validate().map_err(GenesisError::Params)?;
         self.group_key_bytes()?;
+        if let Some(length) = self.epoch_length.filter(|l| *l < MIN_EPOCH_LENGTH) {
+            return Err(GenesisError::EpochLength(length));
+        }
         let mut seen = BTreeSet::new();
         let mut total: Balance = 0;
         for (account, balance) in &self.balances {
@@ -186,5 +202,12 @@ mod tests {
             Genesis::from_json(bad_params),
             Err(GenesisError::Params(_))
         ));
+        let short_epoch = r#"{"chain_id": "t", "timestamp": 5, "epoch_length": 2}"#;
+        assert!(matches!(
+            Genesis::from_json(short_epoch),
+            Err(GenesisError::EpochLength(2))
+        ));
+        let epochs = r#"{"chain_id": "t", "timestamp": 5, "epoch_length": 3}"#;
+        assert_eq!(Genesis::from_json(epochs).unwrap().epoch_length, Some(3));
     }
 }

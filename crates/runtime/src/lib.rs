@@ -95,7 +95,7 @@ pub(crate) use calls::dispatch;
 pub use calls::{
     commit_hash, normalized_max, timelocked_weights_aad, timelocked_weights_plaintext,
     COLDKEY_SWAP_COST, HOTKEY_SWAP_COST, HOTKEY_SWAP_ON_SUBNET_COST, MAX_BATCH_CALLS,
-    MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_REVEAL_AHEAD_VIEWS, MAX_TIMELOCKED_PER_VIEW,
+    MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_REVEAL_AHEAD_VIEWS, MAX_TIMELOCKED_PER_ROUND,
     MAX_TIMELOCKED_WEIGHTS_BYTES, MAX_UNREVEALED_COMMITS,
 };
 pub use chain::{consensus_namespace, BlockOutcome, Chain, ConsensusRound, Events};
@@ -108,7 +108,7 @@ pub use emission::block_emission;
 pub use epoch::EPOCH_HISTORY;
 pub use error::{BlockError, DispatchError, ErrorKind, InvalidTransaction};
 pub use event::{Event, Phase};
-pub use genesis::{Genesis, GenesisError};
+pub use genesis::{Genesis, GenesisError, MIN_EPOCH_LENGTH};
 pub use hyperparams::{Hyperparameter, HyperparameterKind, Hyperparameters, MAX_UIDS};
 pub use params::{ChainParam, ChainParams, MAX_NUM_ROOT_CLAIMS};
 pub use pool::{
@@ -130,6 +130,6 @@ pub use tx::{
 };
 pub use types::{
     AlphaSupply, AxonInfo, BlockEmission, ChainIdentity, ColdkeySwap, DelegateTake, EpochRecord,
-    Globals, Neuron, NeuronEpoch, PendingChildren, PendingEmission, RootClaimType, SharePool,
-    Subnet, SubnetIdentity, SystemInfo, WeightCommit,
+    Globals, Neuron, NeuronEpoch, PendingChildren, PendingEmission, RootClaimType, Round,
+    SharePool, Subnet, SubnetIdentity, SystemInfo, WeightCommit,
 };

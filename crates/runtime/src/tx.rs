@@ -13,7 +13,8 @@
 
 use crate::extrinsic::{Era, Extrinsic};
 use crate::{
-    ChainIdentity, ChainParam, ChainParams, Hyperparameter, InvalidTransaction, SubnetIdentity,
+    ChainIdentity, ChainParam, ChainParams, Hyperparameter, InvalidTransaction, Round,
+    SubnetIdentity,
 };
 use parity_scale_codec::{Decode, DecodeLimit, Encode};
 use plexus_primitives::{blake2_256, AccountId, Balance, BlockNumber, NetUid, Signature, H256};
@@ -143,16 +144,16 @@ pub enum Call {
         /// Hash of the weights (see [`commit_hash`](crate::commit_hash)).
         commit_hash: H256,
     },
-    /// Hotkey (free): weights timelocked to a future consensus view; the chain opens and applies
-    /// them at the end of the block that carries that view's seed. `sealed` is
+    /// Hotkey (free): weights timelocked to a future consensus round; the chain opens and applies
+    /// them at the end of the block that carries that round's seed. `sealed` is
     /// `plexus_timelock::seal` of [`timelocked_weights_plaintext`](crate::timelocked_weights_plaintext)
-    /// under [`timelocked_weights_aad`](crate::timelocked_weights_aad), to the view.
+    /// under [`timelocked_weights_aad`](crate::timelocked_weights_aad), to the round.
     #[codec(index = 35)]
     CommitTimelockedWeights {
         /// The subnet.
         netuid: NetUid,
-        /// The consensus view whose seed opens them.
-        reveal_view: u64,
+        /// The consensus round whose seed opens them.
+        reveal: Round,
         /// The sealed weights.
         sealed: Vec<u8>,
     },

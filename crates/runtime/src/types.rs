@@ -4,6 +4,89 @@ use parity_scale_codec::{Decode, Encode};
 use plexus_primitives::{AccountId, Balance, BlockNumber, H256};
 use serde::{Deserialize, Serialize};
 
+/// A consensus round: a consensus epoch and a view within it. Views restart at 0 every
+/// consensus epoch (a span of blocks with one validator set, unrelated to subnet tempos), so a
+/// view alone does not name a round. Rounds order by epoch, then view.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Encode,
+    Decode,
+    Serialize,
+    Deserialize,
+)]
+pub struct Round {
+    /// The consensus epoch.
+    pub epoch: u64,
+    /// The view within it.
+    pub view: u64,
+}
+
+impl Round {
+    /// The round of `view` in consensus epoch `epoch`.
+    pub const fn new(epoch: u64, view: u64) -> Self {
+        Self { epoch, view }
+    }
+
+    /// The last view of each consensus epoch of `epoch_length` blocks (none: one endless
+    /// epoch) that is sure to reach the chain, so the last anything may be timelocked to: epoch
+    /// 0's last block is at least at view `L - 1`, a later epoch's at `L`, and a block carries
+    /// the seeds of the views before its own.
+    pub fn last_sure_view(epoch_length: Option<u64>) -> u64 {
+        epoch_length.map_or(u64::MAX, |length| length.saturating_sub(2))
+    }
+
+    /// About how many views pass from this round to `later`: counted as if each epoch between
+    /// had as many views as blocks, the fewest it can have.
+    pub fn views_until(self, later: Self, epoch_length: Option<u64>) -> u64 {
+        match epoch_length {
+            Some(length) if later.epoch > self.epoch => (later.epoch - self.epoch)
+                .saturating_mul(length)
+                .saturating_add(later.view)
+                .saturating_sub(self.view),
+            _ => later.view.saturating_sub(self.view),
+        }
+    }
+
+    /// The round `views` views after this one, counting only views sure to reach the chain:
+    /// in this round's epoch while it has such views left, then from view 1 of the next ones.
+    pub fn ahead(self, epoch_length: Option<u64>, views: u64) -> Self {
+        let last = Self::last_sure_view(epoch_length);
+        let view = self.view.saturating_add(views);
+        if view <= last {
+            return Self::new(self.epoch, view);
+        }
+        let per_epoch = last.max(1);
+        let beyond = view.saturating_sub(last.max(self.view)).max(1) - 1;
+        Self::new(
+            self.epoch.saturating_add(1 + beyond / per_epoch),
+            1 + beyond % per_epoch,
+        )
+    }
+}
+
+impl std::fmt::Display for Round {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "epoch {} view {}", self.epoch, self.view)
+    }
+}
+
+impl From<Round> for plexus_timelock::Round {
+    fn from(round: Round) -> Self {
+        Self {
+            epoch: round.epoch,
+            view: round.view,
+        }
+    }
+}
+
 /// What the chain knows about the block being applied.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize)]
 pub struct SystemInfo {
@@ -13,8 +96,8 @@ pub struct SystemInfo {
     pub timestamp: u64,
     /// Hash of its parent's header.
     pub parent_hash: H256,
-    /// The consensus view it was proposed in.
-    pub view: u64,
+    /// The consensus round it was proposed in.
+    pub round: Round,
 }
 
 /// Chain-wide bookkeeping.
@@ -39,6 +122,24 @@ pub struct Globals {
     pub last_lock_block: BlockNumber,
     /// The validators' group key, which checks every block's seeds (none: blocks carry none).
     pub group_key: Option<Vec<u8>>,
+    /// Blocks per consensus epoch, fixed at genesis (none: one endless epoch). Block `n` is in
+    /// consensus epoch `n / epoch_length`.
+    pub epoch_length: Option<u64>,
+}
+
+impl Globals {
+    /// The consensus epoch block `number` belongs to.
+    pub fn consensus_epoch(&self, number: BlockNumber) -> u64 {
+        self.epoch_length
+            .and_then(|length| number.checked_div(length))
+            .unwrap_or(0)
+    }
+
+    /// The last view of each consensus epoch sure to reach the chain (see
+    /// [`Round::last_sure_view`]).
+    pub fn last_sure_view(&self) -> u64 {
+        Round::last_sure_view(self.epoch_length)
+    }
 }
 
 /// How a coldkey describes itself to stakers (Bittensor's `ChainIdentityV2`).
@@ -220,8 +321,8 @@ pub struct WeightCommit {
 /// Weights timelocked to a future consensus view, waiting for its seed.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
 pub struct TimelockedCommit {
-    /// The view whose seed opens it.
-    pub reveal_view: u64,
+    /// The round whose seed opens it.
+    pub reveal: Round,
     /// The hotkey that committed, bound into the sealed message: a hotkey swap moves the commit
     /// and it still opens.
     pub committer: AccountId,
@@ -317,4 +418,29 @@ pub struct ColdkeySwap {
     pub when: BlockNumber,
     /// When it was disputed: the coldkey is then frozen until governance resets it.
     pub disputed: Option<BlockNumber>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Round;
+
+    #[test]
+    fn test_rounds_ahead_skip_the_views_an_epoch_may_not_reach() {
+        // Epochs of 10 blocks: views 1..=8 of each are sure to reach the chain.
+        let l = Some(10);
+        assert_eq!(Round::last_sure_view(l), 8);
+        assert_eq!(Round::new(0, 3).ahead(l, 5), Round::new(0, 8));
+        assert_eq!(Round::new(0, 3).ahead(l, 6), Round::new(1, 1));
+        assert_eq!(Round::new(0, 3).ahead(l, 13), Round::new(1, 8));
+        assert_eq!(Round::new(0, 3).ahead(l, 14), Round::new(2, 1));
+        // From the views after the last sure one (an epoch's last blocks).
+        assert_eq!(Round::new(4, 11).ahead(l, 1), Round::new(5, 1));
+        assert_eq!(Round::new(4, 11).ahead(l, 9), Round::new(6, 1));
+        // One endless epoch.
+        assert_eq!(Round::new(0, 3).ahead(None, 1_000), Round::new(0, 1_003));
+        assert!(Round::new(0, 9) < Round::new(1, 1));
+        assert_eq!(Round::new(0, 3).views_until(Round::new(0, 8), l), 5);
+        assert_eq!(Round::new(0, 3).views_until(Round::new(2, 1), l), 18);
+        assert_eq!(Round::new(0, 3).views_until(Round::new(0, 8), None), 5);
+    }
 }

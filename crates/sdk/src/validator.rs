@@ -386,7 +386,7 @@ impl WeightStep<'_> {
                         what: "reading the group key",
                         source: SubmitError::Rpc(source),
                     })?;
-            let (reveal_view, call) = plexus_rpc::timelocked_weights_call(
+            let (reveal, call) = plexus_rpc::timelocked_weights_call(
                 &info,
                 hyper,
                 &self.hotkey.account(),
@@ -396,7 +396,7 @@ impl WeightStep<'_> {
                 version_key,
             )
             .map_err(|_| ValidatorError::NoGroupKey { netuid })?;
-            let ahead = reveal_view - info.view;
+            let ahead = info.round().views_until(reveal, info.epoch_length);
             let inclusion = self
                 .chain
                 .submit(self.hotkey, call)
@@ -409,7 +409,8 @@ impl WeightStep<'_> {
             info!(
                 netuid,
                 block = inclusion.block_number,
-                reveal_view,
+                reveal_epoch = reveal.epoch,
+                reveal_view = reveal.view,
                 "weights timelocked"
             );
         } else if hyper.commit_reveal {

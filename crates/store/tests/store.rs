@@ -36,6 +36,7 @@ fn genesis() -> Chain {
             ..ChainParams::default()
         },
         group_key: None,
+        epoch_length: None,
     })
     .unwrap()
 }
@@ -212,6 +213,7 @@ fn serde_free_genesis() -> Genesis {
         balances: Vec::new(),
         params: ChainParams::default(),
         group_key: None,
+        epoch_length: None,
     }
 }
 

@@ -54,6 +54,7 @@ impl DevNode {
                 balances: funded.iter().map(|a| (*a, 100_000 * RAO_PER_TAO)).collect(),
                 params: ChainParams::default(),
                 group_key: None,
+                epoch_length: None,
             },
             vec![key.public_hex()],
         )

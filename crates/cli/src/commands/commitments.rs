@@ -30,12 +30,11 @@ fn show(field: &CommitmentField) -> String {
         CommitmentField::Keccak256(h) => format!("keccak-256:{h}"),
         CommitmentField::Sha3_256(h) => format!("sha3-256:{h}"),
         CommitmentField::ResetBonds => "(reset bonds)".into(),
-        CommitmentField::Timelocked {
-            reveal_view,
-            sealed,
-        } => format!("(sealed until view {reveal_view}, {} bytes)", sealed.len()),
-        CommitmentField::Revealed { reveal_view, data } => {
-            format!("{} (opened at view {reveal_view})", bytes(data))
+        CommitmentField::Timelocked { reveal, sealed } => {
+            format!("(sealed until {reveal}, {} bytes)", sealed.len())
+        }
+        CommitmentField::Revealed { reveal, data } => {
+            format!("{} (opened at {reveal})", bytes(data))
         }
     }
 }

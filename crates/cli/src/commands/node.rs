@@ -100,6 +100,7 @@ fn dev_spec(chain_id: &str, validators: Vec<String>) -> Result<(ChainSpec, Vec<V
         balances,
         params: ChainParams::default(),
         group_key: None,
+        epoch_length: None,
     };
     Ok(ChainSpec::with_trusted_deal(genesis, validators)?)
 }

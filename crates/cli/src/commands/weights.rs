@@ -197,7 +197,7 @@ async fn commit_timelocked(
         );
     }
     let info = net.client().info().await?;
-    let (reveal_view, call) = plexus_rpc::timelocked_weights_call(
+    let (reveal, call) = plexus_rpc::timelocked_weights_call(
         &info,
         hp,
         &hotkey,
@@ -207,7 +207,7 @@ async fn commit_timelocked(
         w.version_key,
     )
     .map_err(|e| anyhow::anyhow!("subnet {} timelocks weights: {e}", w.netuid))?;
-    let ahead = reveal_view - info.view;
+    let ahead = info.round().views_until(reveal, info.epoch_length);
     let signer = net::hotkey(ctx)?;
     let tx = net.sign(&signer, call).await?;
     let receipt = net
@@ -215,13 +215,14 @@ async fn commit_timelocked(
         .await?;
     let mut value = receipt.json();
     value["netuid"] = json!(w.netuid);
-    value["reveal_view"] = json!(reveal_view);
+    value["reveal_epoch"] = json!(reveal.epoch);
+    value["reveal_view"] = json!(reveal.view);
     ctx.out.result(value, || {
         if ctx.out.is_quiet() {
-            return format!("{reveal_view}\n");
+            return format!("{} {}\n", reveal.epoch, reveal.view);
         }
         format!(
-            "Committed timelocked weights on subnet {} {}.\nThe chain opens and applies them at consensus view {reveal_view}, about {ahead} blocks from now.\n",
+            "Committed timelocked weights on subnet {} {}.\nThe chain opens and applies them at consensus {reveal}, about {ahead} blocks from now.\n",
             w.netuid,
             receipt.text(),
         )

@@ -350,12 +350,16 @@ fn commitment_field(field: &serde_json::Value, limit: Option<usize>) -> String {
         Some((kind, serde_json::Value::Object(inner)))
             if kind == "timelocked" || kind == "revealed" =>
         {
-            let view = inner
-                .get("reveal_view")
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or(0);
+            let reveal = inner.get("reveal");
+            let part = |name| {
+                reveal
+                    .and_then(|r| r.get(name))
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0)
+            };
+            let round = format!("epoch {} view {}", part("epoch"), part("view"));
             if kind == "timelocked" {
-                return esc(&format!("sealed until view {view}"));
+                return esc(&format!("sealed until {round}"));
             }
             let data: Vec<u8> = inner
                 .get("data")
@@ -367,7 +371,7 @@ fn commitment_field(field: &serde_json::Value, limit: Option<usize>) -> String {
             format!(
                 "{} {}",
                 bytes_html(&data, limit),
-                esc(&format!("(opened at view {view})"))
+                esc(&format!("(opened at {round})"))
             )
         }
         Some((kind, serde_json::Value::String(hash))) => match H256::from_hex(hash) {

@@ -81,6 +81,7 @@ impl TestNode {
                 ..ChainParams::default()
             },
             group_key: None,
+            epoch_length: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let core = Core::open(

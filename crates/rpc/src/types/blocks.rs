@@ -47,7 +47,10 @@ pub struct HeaderInfo {
     pub transactions_root: H256,
     /// The state root after the block.
     pub state_root: H256,
-    /// The consensus view it was proposed in.
+    /// The consensus epoch it was proposed in.
+    #[serde(default)]
+    pub epoch: u64,
+    /// The consensus view, within its epoch, it was proposed in.
     #[serde(default)]
     pub view: u64,
 }
@@ -61,6 +64,7 @@ impl From<&plexus_runtime::Header> for HeaderInfo {
             timestamp: h.timestamp,
             transactions_root: h.transactions_root,
             state_root: h.state_root,
+            epoch: h.epoch,
             view: h.view,
         }
     }

@@ -129,13 +129,13 @@ pub enum Event {
     TimelockedCommitmentRevealed {
         netuid: NetUid,
         hotkey: AccountId,
-        reveal_view: u64,
+        reveal: plexus_runtime::Round,
     },
     /// A timelocked commitment field did not open and was removed.
     TimelockedCommitmentDropped {
         netuid: NetUid,
         hotkey: AccountId,
-        reveal_view: u64,
+        reveal: plexus_runtime::Round,
     },
     /// A commit was revealed.
     WeightsRevealed {
@@ -143,23 +143,23 @@ pub enum Event {
         hotkey: AccountId,
         hash: H256,
     },
-    /// Weights were timelocked to a future consensus view.
+    /// Weights were timelocked to a future consensus round.
     TimelockedWeightsCommitted {
         netuid: NetUid,
         hotkey: AccountId,
-        reveal_view: u64,
+        reveal: plexus_runtime::Round,
     },
-    /// The chain opened timelocked weights with their view's seed.
+    /// The chain opened timelocked weights with their round's seed.
     TimelockedWeightsRevealed {
         netuid: NetUid,
         hotkey: AccountId,
-        reveal_view: u64,
+        reveal: plexus_runtime::Round,
     },
     /// Timelocked weights that did not open or were refused; `reason` is an error kind name.
     TimelockedWeightsDropped {
         netuid: NetUid,
         hotkey: AccountId,
-        reveal_view: u64,
+        reveal: plexus_runtime::Round,
         reason: String,
     },
     /// TAO was staked.

@@ -45,7 +45,20 @@ pub struct SystemInfo {
         with = "crate::types::encoding::opt_hex"
     )]
     pub group_key: Option<Vec<u8>>,
-    /// The consensus view of the finalized head.
+    /// The consensus epoch of the finalized head.
+    #[serde(default)]
+    pub epoch: u64,
+    /// The consensus view of the finalized head, within its epoch.
     #[serde(default)]
     pub view: u64,
+    /// Blocks per consensus epoch; absent on a chain that is one endless epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch_length: Option<u64>,
+}
+
+impl SystemInfo {
+    /// The finalized head's consensus round.
+    pub fn round(&self) -> plexus_runtime::Round {
+        plexus_runtime::Round::new(self.epoch, self.view)
+    }
 }

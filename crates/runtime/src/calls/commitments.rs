@@ -1,6 +1,6 @@
 //! `set_commitment` (see `commitments.rs` for what a commitment is).
 
-use super::weights::MAX_TIMELOCKED_PER_VIEW;
+use super::weights::MAX_TIMELOCKED_PER_ROUND;
 use super::Context;
 use crate::commitments::timelocked_commitment_aad;
 use crate::commitments::{
@@ -8,7 +8,7 @@ use crate::commitments::{
     MAX_SPACE, MIN_CHARGED_SPACE,
 };
 use crate::state::State;
-use crate::{DispatchError, Event, Phase};
+use crate::{DispatchError, Event, Phase, Round};
 use plexus_primitives::{AccountId, NetUid};
 
 impl Context<'_> {
@@ -34,12 +34,12 @@ impl Context<'_> {
             let max = match field {
                 CommitmentField::Raw(_) => MAX_RAW,
                 CommitmentField::BigRaw(_) => MAX_BIG_RAW,
-                CommitmentField::Timelocked { reveal_view, .. } => {
+                CommitmentField::Timelocked { reveal, .. } => {
                     if self.state.globals.get().group_key.is_none() {
                         return Err(DispatchError::TimelockUnavailable);
                     }
-                    self.check_reveal_view(*reveal_view)?;
-                    due.push(*reveal_view);
+                    self.check_reveal(*reveal)?;
+                    due.push(*reveal);
                     MAX_BIG_RAW + plexus_timelock::SEALED_OVERHEAD
                 }
                 // Only the chain writes what it opened.
@@ -52,9 +52,9 @@ impl Context<'_> {
                 return Err(DispatchError::CommitmentFieldTooLong { max: max as u32 });
             }
         }
-        for reveal_view in &due {
-            if self.state.commitments_due_at(*reveal_view).count() >= MAX_TIMELOCKED_PER_VIEW {
-                return Err(DispatchError::RevealViewFull(*reveal_view));
+        for reveal in &due {
+            if self.state.commitments_due_at(*reveal).count() >= MAX_TIMELOCKED_PER_ROUND {
+                return Err(DispatchError::RevealRoundFull(*reveal));
             }
         }
         let size: u64 = fields.iter().map(CommitmentField::size).sum();
@@ -77,10 +77,10 @@ impl Context<'_> {
         self.state.commitment_space.insert(key, space);
         // A new commitment replaces the last, and with it whatever of it was still sealed.
         self.state.drop_timelocked_commitment(netuid, &self.who);
-        for reveal_view in due {
+        for reveal in due {
             self.state
                 .commitment_due
-                .insert((reveal_view, netuid, self.who), ());
+                .insert((reveal, netuid, self.who), ());
         }
         self.state.commitments.insert(
             key,
@@ -123,14 +123,14 @@ impl Context<'_> {
 }
 
 impl State {
-    /// The (netuid, hotkey) of every commitment with a field due at `view`.
+    /// The (netuid, hotkey) of every commitment with a field due at `round`.
     pub(crate) fn commitments_due_at(
         &self,
-        view: u64,
+        round: Round,
     ) -> impl Iterator<Item = (NetUid, AccountId)> + '_ {
         let (low, high) = (AccountId([0; 32]), AccountId([u8::MAX; 32]));
         self.commitment_due
-            .range((view, NetUid::MIN, low)..=(view, NetUid::MAX, high))
+            .range((round, NetUid::MIN, low)..=(round, NetUid::MAX, high))
             .map(|((_, netuid, hotkey), ())| (*netuid, *hotkey))
     }
 
@@ -139,46 +139,46 @@ impl State {
         let Some(commitment) = self.commitments.get(&(netuid, *hotkey)) else {
             return;
         };
-        let views: Vec<u64> = commitment
+        let rounds: Vec<Round> = commitment
             .fields
             .iter()
             .filter_map(|f| match f {
-                CommitmentField::Timelocked { reveal_view, .. } => Some(*reveal_view),
+                CommitmentField::Timelocked { reveal, .. } => Some(*reveal),
                 _ => None,
             })
             .collect();
-        for view in views {
-            self.commitment_due.remove(&(view, netuid, *hotkey));
+        for round in rounds {
+            self.commitment_due.remove(&(round, netuid, *hotkey));
         }
     }
 }
 
-/// Opens, with each seed a block carries, the commitment fields sealed to its view, in (netuid,
-/// hotkey) order: each becomes [`CommitmentField::Revealed`] with what it held, or, if it does
-/// not open, is dropped from the commitment with [`Event::TimelockedCommitmentDropped`].
+/// Opens, with each seed a block carries (all of its consensus `epoch`), the commitment fields
+/// sealed to its round, in (netuid, hotkey) order: each becomes [`CommitmentField::Revealed`]
+/// with what it held, or, if it does not open, is dropped from the commitment with
+/// [`Event::TimelockedCommitmentDropped`].
 pub(crate) fn reveal_timelocked_commitments(
     state: &mut State,
+    epoch: u64,
     seeds: &[crate::Seed],
     events: &mut crate::Events,
 ) {
     for seed in seeds {
-        let due: Vec<(NetUid, AccountId)> = state.commitments_due_at(seed.view).collect();
+        let round = Round::new(epoch, seed.view);
+        let due: Vec<(NetUid, AccountId)> = state.commitments_due_at(round).collect();
         for (netuid, hotkey) in due {
-            state.commitment_due.remove(&(seed.view, netuid, hotkey));
+            state.commitment_due.remove(&(round, netuid, hotkey));
             let Some(mut commitment) = state.commitments.get(&(netuid, hotkey)).cloned() else {
                 continue;
             };
-            let aad = timelocked_commitment_aad(&hotkey, netuid, seed.view);
+            let aad = timelocked_commitment_aad(&hotkey, netuid, round);
             let mut opened = None;
             commitment.fields.retain_mut(|field| match field {
-                CommitmentField::Timelocked {
-                    reveal_view,
-                    sealed,
-                } if *reveal_view == seed.view => {
+                CommitmentField::Timelocked { reveal, sealed } if *reveal == round => {
                     match plexus_timelock::open(&seed.signature.0, &aad, sealed) {
                         Ok(data) if data.len() <= MAX_BIG_RAW => {
                             *field = CommitmentField::Revealed {
-                                reveal_view: seed.view,
+                                reveal: round,
                                 data,
                             };
                             opened = Some(true);
@@ -200,13 +200,13 @@ pub(crate) fn reveal_timelocked_commitments(
                 Event::TimelockedCommitmentRevealed {
                     netuid,
                     hotkey,
-                    reveal_view: seed.view,
+                    reveal: round,
                 }
             } else {
                 Event::TimelockedCommitmentDropped {
                     netuid,
                     hotkey,
-                    reveal_view: seed.view,
+                    reveal: round,
                 }
             };
             events.push((Phase::Finalization, event));

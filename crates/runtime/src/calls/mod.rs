@@ -19,7 +19,7 @@ pub use root::{MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS};
 pub(crate) use weights::reveal_timelocked;
 pub use weights::{
     commit_hash, normalized_max, timelocked_weights_aad, timelocked_weights_plaintext,
-    MAX_REVEAL_AHEAD_VIEWS, MAX_TIMELOCKED_PER_VIEW, MAX_TIMELOCKED_WEIGHTS_BYTES,
+    MAX_REVEAL_AHEAD_VIEWS, MAX_TIMELOCKED_PER_ROUND, MAX_TIMELOCKED_WEIGHTS_BYTES,
     MAX_UNREVEALED_COMMITS,
 };
 
@@ -135,9 +135,9 @@ fn dispatch_call(
         } => cx.commit_weights(*netuid, *commit_hash),
         Call::CommitTimelockedWeights {
             netuid,
-            reveal_view,
+            reveal,
             sealed,
-        } => cx.commit_timelocked_weights(*netuid, *reveal_view, sealed),
+        } => cx.commit_timelocked_weights(*netuid, *reveal, sealed),
         Call::RevealWeights {
             netuid,
             uids,

@@ -130,8 +130,8 @@ impl Context<'_> {
         }
         if let Some(commits) = s.timelocked_commits.remove(&(netuid, old)) {
             for commit in &commits {
-                s.timelock_due.remove(&(commit.reveal_view, netuid, old));
-                s.timelock_due.insert((commit.reveal_view, netuid, new), ());
+                s.timelock_due.remove(&(commit.reveal, netuid, old));
+                s.timelock_due.insert((commit.reveal, netuid, new), ());
             }
             s.timelocked_commits.insert((netuid, new), commits);
         }
@@ -200,9 +200,9 @@ impl Context<'_> {
         }
         if let Some(commitment) = s.commitments.remove(&(netuid, old)) {
             for field in &commitment.fields {
-                if let crate::CommitmentField::Timelocked { reveal_view, .. } = field {
-                    s.commitment_due.remove(&(*reveal_view, netuid, old));
-                    s.commitment_due.insert((*reveal_view, netuid, new), ());
+                if let crate::CommitmentField::Timelocked { reveal, .. } = field {
+                    s.commitment_due.remove(&(*reveal, netuid, old));
+                    s.commitment_due.insert((*reveal, netuid, new), ());
                 }
             }
             s.commitments.insert((netuid, new), commitment);

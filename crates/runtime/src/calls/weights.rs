@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::state::State;
-use crate::types::{TimelockedCommit, WeightCommit};
+use crate::types::{Round, TimelockedCommit, WeightCommit};
 use crate::{DispatchError, Event, Phase};
 use parity_scale_codec::{DecodeAll, Encode};
 use plexus_primitives::{blake2_256, AccountId, NetUid, Uid, H256};
@@ -16,21 +16,23 @@ pub const MAX_UNREVEALED_COMMITS: usize = 10;
 pub const MAX_TIMELOCKED_WEIGHTS_BYTES: usize = 5_000;
 
 /// How many consensus views ahead a timelocked commit may be revealed: a few days of views.
+/// Views of later consensus epochs count as if every epoch had exactly its length in views.
 pub const MAX_REVEAL_AHEAD_VIEWS: u64 = 216_000;
 
-/// The most timelocked commits due at one view: each costs the block that opens it about 0.8 ms
-/// (a pairing and a check of the ciphertext), so a full view adds about 0.4 s to one block.
-pub const MAX_TIMELOCKED_PER_VIEW: usize = 512;
+/// The most timelocked commits due at one round: each costs the block that opens it about
+/// 0.8 ms (a pairing and a check of the ciphertext), so a full round adds about 0.4 s to one
+/// block.
+pub const MAX_TIMELOCKED_PER_ROUND: usize = 512;
 
 /// The associated data sealed with timelocked weights: the committing hotkey, the subnet and
-/// the view, so a commit copied by another hotkey, or replayed on another subnet or view, does
-/// not open.
-pub fn timelocked_weights_aad(hotkey: &AccountId, netuid: NetUid, reveal_view: u64) -> Vec<u8> {
+/// the round, so a commit copied by another hotkey, or replayed on another subnet or round,
+/// does not open.
+pub fn timelocked_weights_aad(hotkey: &AccountId, netuid: NetUid, reveal: Round) -> Vec<u8> {
     (
         b"plexus/timelocked-weights".as_slice(),
         hotkey,
         netuid,
-        reveal_view,
+        reveal,
     )
         .encode()
 }
@@ -183,14 +185,24 @@ impl Context<'_> {
         Ok(())
     }
 
-    /// A view something may be timelocked to: after the block's, and at most
+    /// A round something may be timelocked to: after the block's, at a view sure to reach the
+    /// chain (a view past [`Globals::last_sure_view`](crate::Globals::last_sure_view) may be
+    /// cut off by the epoch's end, and what waits for it would wait forever), and at most
     /// [`MAX_REVEAL_AHEAD_VIEWS`] ahead.
-    pub(crate) fn check_reveal_view(&self, reveal_view: u64) -> Result<(), DispatchError> {
-        let view = self.state.system.get().view;
-        if reveal_view <= view || reveal_view - view > MAX_REVEAL_AHEAD_VIEWS {
-            return Err(DispatchError::RevealViewOutOfRange {
-                view,
-                reveal_view,
+    pub(crate) fn check_reveal(&self, reveal: Round) -> Result<(), DispatchError> {
+        let round = self.state.system.get().round;
+        let globals = self.state.globals.get();
+        let last_view = globals.last_sure_view();
+        let ahead = round.views_until(reveal, globals.epoch_length);
+        if reveal <= round
+            || reveal.view == 0
+            || reveal.view > last_view
+            || ahead > MAX_REVEAL_AHEAD_VIEWS
+        {
+            return Err(DispatchError::RevealRoundOutOfRange {
+                round,
+                reveal,
+                last_view,
                 max: MAX_REVEAL_AHEAD_VIEWS,
             });
         }
@@ -341,13 +353,13 @@ impl Context<'_> {
         Ok(())
     }
 
-    /// Keeps weights sealed to `reveal_view` until the block that carries that view's seed
+    /// Keeps weights sealed to `reveal` until the block that carries that round's seed
     /// opens them (see [`reveal_timelocked`]). Nothing is visible before: not the weights, and
     /// not the neuron's last update.
     pub(crate) fn commit_timelocked_weights(
         &mut self,
         netuid: NetUid,
-        reveal_view: u64,
+        reveal: Round,
         sealed: &[u8],
     ) -> Result<(), DispatchError> {
         let uid = self.registered_uid(netuid)?;
@@ -358,7 +370,7 @@ impl Context<'_> {
             return Err(DispatchError::TimelockMismatch(false));
         }
         self.check_weights_rate_limit(netuid, uid)?;
-        self.check_reveal_view(reveal_view)?;
+        self.check_reveal(reveal)?;
         let max = MAX_TIMELOCKED_WEIGHTS_BYTES + plexus_timelock::SEALED_OVERHEAD;
         if sealed.len() > max {
             return Err(DispatchError::TimelockedCommitTooLarge {
@@ -367,16 +379,14 @@ impl Context<'_> {
             });
         }
         let mut queue = self.state.timelocked_commits(netuid, &self.who).to_vec();
-        if queue.len() >= MAX_UNREVEALED_COMMITS
-            || queue.iter().any(|c| c.reveal_view == reveal_view)
-        {
+        if queue.len() >= MAX_UNREVEALED_COMMITS || queue.iter().any(|c| c.reveal == reveal) {
             return Err(DispatchError::TooManyUnrevealedCommits);
         }
-        if self.state.timelocked_due_at(reveal_view).count() >= MAX_TIMELOCKED_PER_VIEW {
-            return Err(DispatchError::RevealViewFull(reveal_view));
+        if self.state.timelocked_due_at(reveal).count() >= MAX_TIMELOCKED_PER_ROUND {
+            return Err(DispatchError::RevealRoundFull(reveal));
         }
         queue.push(TimelockedCommit {
-            reveal_view,
+            reveal,
             committer: self.who,
             block: self.block,
             sealed: sealed.to_vec(),
@@ -386,11 +396,11 @@ impl Context<'_> {
             .insert((netuid, self.who), queue);
         self.state
             .timelock_due
-            .insert((reveal_view, netuid, self.who), ());
+            .insert((reveal, netuid, self.who), ());
         self.emit(Event::TimelockedWeightsCommitted {
             netuid,
             hotkey: self.who,
-            reveal_view,
+            reveal,
         });
         Ok(())
     }
@@ -463,42 +473,43 @@ impl State {
     pub(crate) fn drop_timelocked_commits(&mut self, netuid: NetUid, hotkey: &AccountId) {
         if let Some(commits) = self.timelocked_commits.remove(&(netuid, *hotkey)) {
             for commit in commits {
-                self.timelock_due
-                    .remove(&(commit.reveal_view, netuid, *hotkey));
+                self.timelock_due.remove(&(commit.reveal, netuid, *hotkey));
             }
         }
     }
 
-    /// The (netuid, hotkey) of every timelocked commit due at `view`.
+    /// The (netuid, hotkey) of every timelocked commit due at `round`.
     pub(crate) fn timelocked_due_at(
         &self,
-        view: u64,
+        round: Round,
     ) -> impl Iterator<Item = (NetUid, AccountId)> + '_ {
         let low = AccountId([0; 32]);
         let high = AccountId([u8::MAX; 32]);
         self.timelock_due
-            .range((view, NetUid::MIN, low)..=(view, NetUid::MAX, high))
+            .range((round, NetUid::MIN, low)..=(round, NetUid::MAX, high))
             .map(|((_, netuid, hotkey), ())| (*netuid, *hotkey))
     }
 }
 
-/// Opens, with each seed a block carries, the timelocked weights due at its view and applies
-/// each as `set_weights` would at the end of the block (without the rate limit, which the
-/// commit passed); a commit that does not open, does not decode, or that `set_weights` refuses
-/// is dropped with [`Event::TimelockedWeightsDropped`]. Commits are opened in (view, netuid,
-/// hotkey) order, so every node applies them alike.
+/// Opens, with each seed a block carries (all of its consensus `epoch`), the timelocked weights
+/// due at its round and applies each as `set_weights` would at the end of the block (without
+/// the rate limit, which the commit passed); a commit that does not open, does not decode, or
+/// that `set_weights` refuses is dropped with [`Event::TimelockedWeightsDropped`]. Commits are
+/// opened in (round, netuid, hotkey) order, so every node applies them alike.
 pub(crate) fn reveal_timelocked(
     state: &mut State,
+    epoch: u64,
     seeds: &[crate::Seed],
     block: plexus_primitives::BlockNumber,
     events: &mut crate::Events,
 ) {
     for seed in seeds {
-        let due: Vec<(NetUid, AccountId)> = state.timelocked_due_at(seed.view).collect();
+        let round = Round::new(epoch, seed.view);
+        let due: Vec<(NetUid, AccountId)> = state.timelocked_due_at(round).collect();
         for (netuid, hotkey) in due {
-            state.timelock_due.remove(&(seed.view, netuid, hotkey));
+            state.timelock_due.remove(&(round, netuid, hotkey));
             let mut queue = state.timelocked_commits(netuid, &hotkey).to_vec();
-            let Some(position) = queue.iter().position(|c| c.reveal_view == seed.view) else {
+            let Some(position) = queue.iter().position(|c| c.reveal == round) else {
                 continue;
             };
             let commit = queue.remove(position);
@@ -518,12 +529,12 @@ pub(crate) fn reveal_timelocked(
                 Ok(()) => Event::TimelockedWeightsRevealed {
                     netuid,
                     hotkey,
-                    reveal_view: seed.view,
+                    reveal: round,
                 },
                 Err(reason) => Event::TimelockedWeightsDropped {
                     netuid,
                     hotkey,
-                    reveal_view: seed.view,
+                    reveal: round,
                     reason,
                 },
             };
@@ -548,7 +559,7 @@ impl Context<'_> {
                 .name()
                 .to_string());
         }
-        let aad = timelocked_weights_aad(&commit.committer, netuid, commit.reveal_view);
+        let aad = timelocked_weights_aad(&commit.committer, netuid, commit.reveal);
         let plaintext = plexus_timelock::open(signature, &aad, &commit.sealed)
             .map_err(|_| "undecryptable".to_string())?;
         let (uids, values, version_key) =

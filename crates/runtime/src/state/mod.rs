@@ -181,7 +181,7 @@ state! {
     /// Unopened timelocked commits of each hotkey on each subnet, by reveal view.
     timelocked_commits: Map<(NetUid, AccountId), Vec<TimelockedCommit>>,
     /// (reveal view, netuid, hotkey) of every timelocked commit: what a seed opens.
-    timelock_due: Map<(u64, NetUid, AccountId), ()>,
+    timelock_due: Map<(crate::types::Round, NetUid, AccountId), ()>,
     /// Alpha staked through each hotkey on each subnet, as a share pool.
     hotkey_alpha: Map<(AccountId, NetUid), SharePool>,
     /// Shares of each (hotkey, subnet) pool held by each coldkey: (hotkey, netuid, coldkey).
@@ -236,7 +236,7 @@ state! {
     /// `Commitments.CommitmentOf`: each hotkey's newest commitment on each subnet.
     commitments: Map<(NetUid, AccountId), crate::commitments::Commitment>,
     /// (reveal view, netuid, hotkey) of every commitment with a field sealed to that view.
-    commitment_due: Map<(u64, NetUid, AccountId), ()>,
+    commitment_due: Map<(crate::types::Round, NetUid, AccountId), ()>,
     /// `Commitments.UsedSpaceOf`: space each hotkey used on each subnet this epoch.
     commitment_space: Map<(NetUid, AccountId), crate::commitments::CommitmentSpace>,
     /// `ColdkeySwapAnnouncements` and disputes: each coldkey's announced swap.

@@ -58,11 +58,16 @@ pub(crate) struct Beacon {
 impl Net {
     /// Accounts 1..=20 hold 1M TAO each; governance is `GOV` (with 1000 TAO).
     pub(crate) fn new(params: ChainParams) -> Self {
-        Self::with_group(params, None)
+        Self::with_group(params, None, None)
     }
 
-    /// As [`Net::new`], with `group`'s key as the validators' group key when given.
-    fn with_group(params: ChainParams, group: Option<plexus_timelock::testing::TestGroup>) -> Self {
+    /// As [`Net::new`], with `group`'s key as the validators' group key when given, and
+    /// consensus epochs of `epoch_length` blocks when given.
+    fn with_group(
+        params: ChainParams,
+        group: Option<plexus_timelock::testing::TestGroup>,
+        epoch_length: Option<u64>,
+    ) -> Self {
         let mut balances: Vec<(AccountId, Balance)> =
             (1..=20).map(|s| (account(s), 1_000_000 * TAO)).collect();
         balances.push((account(GOV), 1000 * TAO));
@@ -73,6 +78,7 @@ impl Net {
             balances,
             params,
             group_key: group.as_ref().map(|g| hex::encode(g.identity())),
+            epoch_length,
         };
         Self {
             chain: Chain::from_genesis(&genesis).unwrap(),
@@ -87,32 +93,50 @@ impl Net {
         Self::with_group(
             Self::quick_params(),
             Some(plexus_timelock::testing::TestGroup::from_seed(seed)),
+            None,
         )
     }
 
-    /// The round the next block is proposed in: the view after the head's (plus any skipped),
-    /// with the seeds of the views from the head's, signed by the group.
+    /// As [`Net::with_beacon`], with consensus epochs of `epoch_length` blocks.
+    pub(crate) fn with_beacon_epochs(seed: u64, epoch_length: u64) -> Self {
+        Self::with_group(
+            Self::quick_params(),
+            Some(plexus_timelock::testing::TestGroup::from_seed(seed)),
+            Some(epoch_length),
+        )
+    }
+
+    /// The round the next block is proposed in: the first the chain allows (plus any views
+    /// skipped), with the seeds of the views of its epoch from the head's (or 1), signed by the
+    /// group.
     pub(crate) fn next_round(&mut self) -> ConsensusRound {
-        let head = self.chain.head().view;
+        let next = self.chain.next_round();
         let Some(beacon) = &mut self.beacon else {
             return ConsensusRound {
-                view: head + 1,
+                epoch: next.epoch,
+                view: next.view,
                 seeds: Vec::new(),
             };
         };
-        let view = head + 1 + std::mem::take(&mut beacon.skip);
+        let view = next.view + std::mem::take(&mut beacon.skip);
         let namespace = consensus_namespace(self.chain.genesis_hash());
-        let seeds = (head.max(1)..view)
+        let seeds = ((next.view - 1).max(1)..view)
             .map(|v| Seed {
                 view: v,
-                signature: SeedSignature(
-                    beacon
-                        .group
-                        .sign_seed(&namespace, plexus_timelock::Round { epoch: 0, view: v }),
-                ),
+                signature: SeedSignature(beacon.group.sign_seed(
+                    &namespace,
+                    plexus_timelock::Round {
+                        epoch: next.epoch,
+                        view: v,
+                    },
+                )),
             })
             .collect();
-        ConsensusRound { view, seeds }
+        ConsensusRound {
+            epoch: next.epoch,
+            view,
+            seeds,
+        }
     }
 
     /// Parameters that make subnet tests quick: no network rate limit, a 1 TAO lock floor.

@@ -9,7 +9,7 @@
 use plexus_primitives::{AccountId, H256};
 use plexus_runtime::{
     BlockError, Call, DispatchError, ErrorKind, GenesisError, GovernanceCall, Hyperparameter,
-    HyperparameterKind, InvalidTransaction, PoolError, StateDecodeError, SubnetIdentity,
+    HyperparameterKind, InvalidTransaction, PoolError, Round, StateDecodeError, SubnetIdentity,
     SupplyError,
 };
 use std::collections::BTreeSet;
@@ -204,9 +204,9 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::LockAboveLimit { .. }
         | DispatchError::TimelockUnavailable
         | DispatchError::TimelockMismatch(_)
-        | DispatchError::RevealViewOutOfRange { .. }
+        | DispatchError::RevealRoundOutOfRange { .. }
         | DispatchError::TimelockedCommitTooLarge { .. }
-        | DispatchError::RevealViewFull(_) => {}
+        | DispatchError::RevealRoundFull(_) => {}
     }
 }
 
@@ -551,20 +551,25 @@ fn test_dispatch_error_kinds_are_frozen() {
                 "timelock_mismatch",
             ),
             (
-                DispatchError::RevealViewOutOfRange {
-                    view: 0,
-                    reveal_view: 0,
+                DispatchError::RevealRoundOutOfRange {
+                    round: Round::default(),
+                    reveal: Round::default(),
+                    last_view: 0,
                     max: 0,
                 },
                 84,
-                "reveal_view_out_of_range",
+                "reveal_round_out_of_range",
             ),
             (
                 DispatchError::TimelockedCommitTooLarge { len: 0, max: 0 },
                 85,
                 "timelocked_commit_too_large",
             ),
-            (DispatchError::RevealViewFull(0), 86, "reveal_view_full"),
+            (
+                DispatchError::RevealRoundFull(Round::default()),
+                86,
+                "reveal_round_full",
+            ),
         ],
         DispatchError::kind,
         every_dispatch_error_variant_is_listed,
@@ -584,7 +589,8 @@ fn every_block_error_variant_is_listed(e: &BlockError) {
         | BlockError::StateRootMismatch { .. }
         | BlockError::ViewNotIncreasing { .. }
         | BlockError::WrongSeeds { .. }
-        | BlockError::BadSeed { .. } => {}
+        | BlockError::BadSeed { .. }
+        | BlockError::WrongEpoch { .. } => {}
     }
 }
 
@@ -651,6 +657,14 @@ fn test_block_error_kinds_are_frozen() {
                 "wrong_seeds",
             ),
             (BlockError::BadSeed { view: 0 }, 9, "bad_seed"),
+            (
+                BlockError::WrongEpoch {
+                    expected: 0,
+                    got: 0,
+                },
+                10,
+                "wrong_epoch",
+            ),
         ],
         BlockError::kind,
         every_block_error_variant_is_listed,
@@ -701,7 +715,8 @@ fn every_genesis_error_variant_is_listed(e: &GenesisError) {
         | GenesisError::BelowExistentialDeposit { .. }
         | GenesisError::OverSupply
         | GenesisError::Params(_)
-        | GenesisError::GroupKey => {}
+        | GenesisError::GroupKey
+        | GenesisError::EpochLength(_) => {}
     }
 }
 
@@ -727,6 +742,7 @@ fn test_genesis_error_kinds_are_frozen() {
             (GenesisError::OverSupply, 3, "over_supply"),
             (GenesisError::Params(String::new()), 4, "params"),
             (GenesisError::GroupKey, 5, "group_key"),
+            (GenesisError::EpochLength(0), 6, "epoch_length"),
         ],
         GenesisError::kind,
         every_genesis_error_variant_is_listed,
@@ -977,7 +993,7 @@ fn test_call_names_are_frozen() {
         (
             Call::CommitTimelockedWeights {
                 netuid: 0,
-                reveal_view: 0,
+                reveal: Round::default(),
                 sealed: Vec::new(),
             },
             "commit_timelocked_weights",

@@ -4,7 +4,7 @@
 use crate::harness::*;
 use plexus_runtime::{
     consensus_namespace, timelocked_weights_aad, timelocked_weights_plaintext, BlockError, Call,
-    DispatchError, Event, GovernanceCall, Hyperparameter, Phase, SeedSignature,
+    DispatchError, Event, GovernanceCall, Hyperparameter, Phase, Round, SeedSignature,
 };
 
 fn gov_set(netuid: u16, value: Hyperparameter) -> Call {
@@ -15,7 +15,11 @@ fn gov_set(netuid: u16, value: Hyperparameter) -> Call {
 /// 102..=104 at uids 1..=3, tempo 20 and no weights rate limit. `timelocked`: its commits are
 /// timelocked; otherwise weights are set directly.
 fn subnet(timelocked: bool) -> (Net, u16) {
-    let mut net = Net::with_beacon(7);
+    subnet_on(Net::with_beacon(7), timelocked)
+}
+
+/// As [`subnet`], on `net`.
+fn subnet_on(mut net: Net, timelocked: bool) -> (Net, u16) {
     let netuid = net.subnet(1, 101);
     assert!(
         !net.chain
@@ -42,26 +46,32 @@ fn subnet(timelocked: bool) -> (Net, u16) {
     (net, netuid)
 }
 
-/// Weights sealed by `hotkey` to `view`, as a client seals them.
-fn seal(net: &Net, hotkey: u8, netuid: u16, view: u64, uids: &[u16], values: &[u16]) -> Vec<u8> {
+/// Weights sealed by `hotkey` to `round`, as a client seals them.
+fn seal(net: &Net, hotkey: u8, netuid: u16, round: Round, uids: &[u16], values: &[u16]) -> Vec<u8> {
     let group = &net.beacon.as_ref().unwrap().group;
     plexus_timelock::seal(
-        &mut plexus_timelock::testing::rng(view),
+        &mut plexus_timelock::testing::rng(round.view),
         &group.identity(),
         &consensus_namespace(net.chain.genesis_hash()),
-        plexus_timelock::Round { epoch: 0, view },
-        &timelocked_weights_aad(&account(hotkey), netuid, view),
+        round.into(),
+        &timelocked_weights_aad(&account(hotkey), netuid, round),
         &timelocked_weights_plaintext(uids, values, 0),
     )
     .unwrap()
 }
 
-fn commit(netuid: u16, reveal_view: u64, sealed: Vec<u8>) -> Call {
+fn commit(netuid: u16, reveal: Round, sealed: Vec<u8>) -> Call {
     Call::CommitTimelockedWeights {
         netuid,
-        reveal_view,
+        reveal,
         sealed,
     }
+}
+
+/// The round `ahead` views after the head's, in its epoch.
+fn ahead(net: &Net, ahead: u64) -> Round {
+    let head = net.chain.head();
+    Round::new(head.epoch, head.view + ahead)
 }
 
 fn row(net: &Net, netuid: u16, uid: u16) -> Option<Vec<(u16, u16)>> {
@@ -131,17 +141,135 @@ fn test_every_view_gets_its_seed_once_and_a_wrong_one_is_refused() {
     ));
 }
 
+/// With consensus epochs, views restart in each: a block names its height's epoch, the first
+/// block of an epoch carries the seeds of that epoch's views from 1, and the seed of the same
+/// view in another epoch is refused.
+#[test]
+fn test_views_and_seeds_restart_with_each_consensus_epoch() {
+    const L: u64 = 6;
+    let mut net = Net::with_beacon_epochs(5, L);
+    for _ in 1..L {
+        net.block(vec![]);
+    }
+    assert_eq!(
+        (net.chain.head().number, net.chain.head().epoch),
+        (L - 1, 0)
+    );
+    let before = net.chain.clone();
+    let last_view = before.head().view;
+    net.beacon.as_mut().unwrap().skip = 2;
+    let (first, _) = net.block(vec![]);
+    let header = &first.header;
+    assert_eq!((header.number, header.epoch, header.view), (L, 1, 3));
+    let views: Vec<u64> = header.seeds.iter().map(|s| s.view).collect();
+    assert_eq!(views, vec![1, 2]);
+
+    let apply = |block: &plexus_runtime::Block| before.clone().apply_block(block).map(|_| ());
+    assert_eq!(apply(&first), Ok(()));
+    let namespace = consensus_namespace(before.genesis_hash());
+    let group = &net.beacon.as_ref().unwrap().group;
+    let sign =
+        |epoch, view| SeedSignature(group.sign_seed(&namespace, Round::new(epoch, view).into()));
+    let mut old_seed = first.clone();
+    old_seed.header.seeds[0].signature = sign(0, 1);
+    assert_eq!(apply(&old_seed), Err(BlockError::BadSeed { view: 1 }));
+    let mut stays = first.clone();
+    stays.header.epoch = 0;
+    assert_eq!(
+        apply(&stays),
+        Err(BlockError::WrongEpoch {
+            expected: 1,
+            got: 0
+        })
+    );
+    // Going on with the old epoch's views instead of starting again from 1.
+    let mut continued = first.clone();
+    continued.header.view = last_view + 1;
+    continued.header.seeds = vec![plexus_runtime::Seed {
+        view: last_view,
+        signature: sign(1, last_view),
+    }];
+    assert_eq!(
+        apply(&continued),
+        Err(BlockError::WrongSeeds {
+            first: 1,
+            end: last_view + 1,
+            got: 1
+        })
+    );
+    let mut epoch_two = first.clone();
+    epoch_two.header.epoch = 2;
+    assert!(matches!(
+        apply(&epoch_two),
+        Err(BlockError::WrongEpoch {
+            expected: 1,
+            got: 2
+        })
+    ));
+}
+
+/// Weights timelocked to a view of the next consensus epoch open in the block that carries that
+/// epoch's seed, not with the same view of the commit's epoch; weights sealed to the same view
+/// of the wrong epoch do not open; a round at a view that may never reach the chain is refused.
+#[test]
+fn test_timelocked_weights_open_at_their_view_of_a_later_epoch() {
+    const L: u64 = 40;
+    let (mut net, netuid) = subnet_on(Net::with_beacon_epochs(9, L), true);
+    assert_eq!(net.chain.head().epoch, 0);
+    let reveal = Round::new(1, 2);
+    let sealed = seal(&net, 101, netuid, reveal, &[1, 2], &[1, 2]);
+    net.ok(101, commit(netuid, reveal, sealed));
+    let same_view_of_epoch_zero = seal(&net, 102, netuid, Round::new(0, 2), &[1], &[1]);
+    net.ok(102, commit(netuid, reveal, same_view_of_epoch_zero));
+    let last = L - 2;
+    let sealed = seal(&net, 101, netuid, Round::new(0, last), &[3], &[1]);
+    for refused in [Round::new(0, last + 1), Round::new(1, 0), Round::new(1, L)] {
+        assert!(matches!(
+            net.fails(101, commit(netuid, refused, sealed.clone())),
+            DispatchError::RevealRoundOutOfRange { last_view, .. } if last_view == last
+        ));
+    }
+    net.ok(101, commit(netuid, Round::new(0, last), sealed));
+
+    let mut opened = Vec::new();
+    while net.chain.head().epoch == 0 || net.chain.head().view < reveal.view + 1 {
+        let (block, outcome) = net.block(vec![]);
+        for (_, event) in outcome.events {
+            match event {
+                Event::TimelockedWeightsRevealed { hotkey, reveal, .. } => {
+                    opened.push((hotkey, reveal, None, block.header.epoch));
+                }
+                Event::TimelockedWeightsDropped {
+                    hotkey,
+                    reveal,
+                    reason,
+                    ..
+                } => opened.push((hotkey, reveal, Some(reason), block.header.epoch)),
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(
+        opened,
+        vec![
+            (account(101), Round::new(0, last), None, 0),
+            (account(101), reveal, None, 1),
+            (account(102), reveal, Some("undecryptable".to_string()), 1),
+        ]
+    );
+    assert_eq!(row(&net, netuid, 0), Some(vec![(1, 32768), (2, 65535)]));
+}
+
 #[test]
 fn test_timelocked_weights_open_exactly_at_their_view() {
     let (mut net, netuid) = subnet(true);
-    let view = net.chain.head().view;
-    let reveal = view + 4;
+    let reveal = ahead(&net, 4);
     let sealed = seal(&net, 101, netuid, reveal, &[1, 2, 3], &[1, 2, 3]);
     let events = net.ok(101, commit(netuid, reveal, sealed));
     assert!(events.contains(&Event::TimelockedWeightsCommitted {
         netuid,
         hotkey: account(101),
-        reveal_view: reveal,
+        reveal,
     }));
     let last_update = net.chain.state().neuron(netuid, 0).unwrap().last_update;
     // Nothing is visible until the block carrying the reveal view's seed.
@@ -153,10 +281,10 @@ fn test_timelocked_weights_open_exactly_at_their_view() {
                     == Event::TimelockedWeightsRevealed {
                         netuid,
                         hotkey: account(101),
-                        reveal_view: reveal,
+                        reveal,
                     }
         });
-        let carries = block.header.seeds.iter().any(|s| s.view == reveal);
+        let carries = block.header.seeds.iter().any(|s| s.view == reveal.view);
         assert_eq!(opened, carries, "opened exactly with its seed");
         if opened {
             // Exactly the weights committed, as set_weights stores them (max-upscaled), and the
@@ -185,19 +313,18 @@ fn test_timelocked_weights_open_exactly_at_their_view() {
 #[test]
 fn test_a_commit_due_at_a_skipped_view_opens_in_the_next_block() {
     let (mut net, netuid) = subnet(true);
-    let view = net.chain.head().view;
-    let reveal = view + 2;
+    let reveal = ahead(&net, 2);
     let sealed = seal(&net, 101, netuid, reveal, &[2], &[1]);
     net.ok(101, commit(netuid, reveal, sealed));
     // The commit's block was view+1; the next skips view+2 and view+3 (nullified): it carries
     // their seeds, and opens the commit.
     net.beacon.as_mut().unwrap().skip = 2;
     let (block, outcome) = net.block(vec![]);
-    assert!(block.header.seeds.iter().any(|s| s.view == reveal));
-    assert!(block.header.view > reveal);
+    assert!(block.header.seeds.iter().any(|s| s.view == reveal.view));
+    assert!(block.header.view > reveal.view);
     assert!(outcome.events.iter().any(|(_, e)| matches!(
         e,
-        Event::TimelockedWeightsRevealed { reveal_view, .. } if *reveal_view == reveal
+        Event::TimelockedWeightsRevealed { reveal: r, .. } if *r == reveal
     )));
     assert_eq!(row(&net, netuid, 0), Some(vec![(2, 65535)]));
 }
@@ -207,27 +334,28 @@ fn test_commits_that_cannot_open_or_apply_are_dropped_with_the_reason() {
     let (mut net, netuid) = subnet(true);
     net.ok(GOV, gov_set(netuid, Hyperparameter::MinAllowedWeights(0)));
     let view = net.chain.head().view;
+    let at = |n| Round::new(0, view + n);
     // Sealed to another view than declared: that view's seed does not open it.
-    let wrong_view = seal(&net, 101, netuid, view + 9, &[1], &[1]);
-    net.ok(101, commit(netuid, view + 3, wrong_view));
+    let wrong_view = seal(&net, 101, netuid, at(9), &[1], &[1]);
+    net.ok(101, commit(netuid, at(3), wrong_view));
     // Another hotkey's ciphertext, copied: bound to its committer, it does not open.
-    let copied = seal(&net, 101, netuid, view + 4, &[1], &[1]);
-    net.ok(102, commit(netuid, view + 4, copied));
+    let copied = seal(&net, 101, netuid, at(4), &[1], &[1]);
+    net.ok(102, commit(netuid, at(4), copied));
     // Opens, but to weights set_weights refuses (uid 9 does not exist).
-    let invalid = seal(&net, 101, netuid, view + 5, &[9], &[1]);
-    net.ok(101, commit(netuid, view + 5, invalid));
+    let invalid = seal(&net, 101, netuid, at(5), &[9], &[1]);
+    net.ok(101, commit(netuid, at(5), invalid));
     let mut dropped = Vec::new();
     while net.chain.head().view <= view + 6 {
         let (_, outcome) = net.block(vec![]);
         for (_, event) in outcome.events {
             if let Event::TimelockedWeightsDropped {
                 hotkey,
-                reveal_view,
+                reveal,
                 reason,
                 ..
             } = event
             {
-                dropped.push((hotkey, reveal_view - view, reason));
+                dropped.push((hotkey, reveal.view - view, reason));
             }
         }
     }
@@ -247,25 +375,25 @@ fn test_commits_that_cannot_open_or_apply_are_dropped_with_the_reason() {
 #[test]
 fn test_timelocked_commits_are_checked() {
     let (mut net, netuid) = subnet(true);
-    let view = net.chain.head().view;
-    let sealed = seal(&net, 101, netuid, view + 3, &[1], &[1]);
-    // A reveal view already reached, or too far ahead, is refused.
+    let sealed = seal(&net, 101, netuid, ahead(&net, 3), &[1], &[1]);
+    // A reveal round already reached, or too far ahead, is refused.
+    let reached = ahead(&net, 0);
     assert!(matches!(
-        net.fails(101, commit(netuid, view, sealed.clone())),
-        DispatchError::RevealViewOutOfRange { reveal_view, .. } if reveal_view == view
+        net.fails(101, commit(netuid, reached, sealed.clone())),
+        DispatchError::RevealRoundOutOfRange { reveal, .. } if reveal == reached
     ));
-    let far = view + 3 + plexus_runtime::MAX_REVEAL_AHEAD_VIEWS;
+    let far = ahead(&net, 2 + plexus_runtime::MAX_REVEAL_AHEAD_VIEWS);
     assert!(matches!(
         net.fails(101, commit(netuid, far, sealed.clone())),
-        DispatchError::RevealViewOutOfRange { .. }
+        DispatchError::RevealRoundOutOfRange { .. }
     ));
     let huge = vec![0; plexus_runtime::MAX_TIMELOCKED_WEIGHTS_BYTES + 177];
     assert!(matches!(
-        net.fails(101, commit(netuid, view + 9, huge)),
+        net.fails(101, commit(netuid, ahead(&net, 9), huge)),
         DispatchError::TimelockedCommitTooLarge { .. }
     ));
     assert_eq!(
-        net.fails(150, commit(netuid, view + 9, sealed.clone())),
+        net.fails(150, commit(netuid, ahead(&net, 9), sealed.clone())),
         DispatchError::NotRegistered(netuid)
     );
     // Hash commits and direct weights are refused while weights are timelocked, and the
@@ -285,7 +413,7 @@ fn test_timelocked_commits_are_checked() {
         gov_set(netuid, Hyperparameter::TimelockedWeights(false)),
     );
     assert_eq!(
-        net.fails(101, commit(netuid, view + 20, sealed)),
+        net.fails(101, commit(netuid, ahead(&net, 20), sealed)),
         DispatchError::TimelockMismatch(false)
     );
     // A chain without a group key cannot turn timelocking on.
@@ -308,14 +436,14 @@ fn test_yuma_with_timelocked_weights_equals_yuma_with_the_same_weights_set_direc
         net.ok(1, Call::StartCall { netuid });
     }
     let (uids, values) = ([1u16, 2, 3], [1u16, 2, 3]);
-    let reveal = timelocked.chain.head().view + 3;
+    let reveal = ahead(&timelocked, 3);
     let sealed = seal(&timelocked, 101, netuid, reveal, &uids, &values);
     timelocked.ok(101, commit(netuid, reveal, sealed));
     // The direct chain makes the commit's block empty, so both chains have the same blocks.
     direct.block(vec![]);
     loop {
         let (block, _) = timelocked.block(vec![]);
-        if block.header.seeds.iter().any(|s| s.view == reveal) {
+        if block.header.seeds.iter().any(|s| s.view == reveal.view) {
             break;
         }
         direct.block(vec![]);
@@ -368,7 +496,7 @@ fn test_timelocked_commitment_fields_open_at_their_view() {
     use plexus_runtime::{timelocked_commitment_aad, CommitmentField};
     let (mut net, netuid) = subnet(true);
     let view = net.chain.head().view;
-    let reveal = view + 3;
+    let reveal = ahead(&net, 3);
     let group = net.beacon.as_ref().unwrap().group.identity();
     let namespace = consensus_namespace(net.chain.genesis_hash());
     let sealed = |hotkey: u8| {
@@ -376,10 +504,7 @@ fn test_timelocked_commitment_fields_open_at_their_view() {
             &mut plexus_timelock::testing::rng(u64::from(hotkey)),
             &group,
             &namespace,
-            plexus_timelock::Round {
-                epoch: 0,
-                view: reveal,
-            },
+            reveal.into(),
             &timelocked_commitment_aad(&account(hotkey), netuid, reveal),
             b"model-v2",
         )
@@ -392,7 +517,7 @@ fn test_timelocked_commitment_fields_open_at_their_view() {
         set(vec![
             CommitmentField::Raw(b"public".to_vec()),
             CommitmentField::Timelocked {
-                reveal_view: reveal,
+                reveal,
                 sealed: ours.clone(),
             },
         ]),
@@ -400,7 +525,7 @@ fn test_timelocked_commitment_fields_open_at_their_view() {
     net.ok(
         103,
         set(vec![CommitmentField::Timelocked {
-            reveal_view: reveal,
+            reveal,
             sealed: ours,
         }]),
     );
@@ -408,7 +533,7 @@ fn test_timelocked_commitment_fields_open_at_their_view() {
         net.fails(
             104,
             set(vec![CommitmentField::Revealed {
-                reveal_view: reveal,
+                reveal,
                 data: b"forged".to_vec(),
             }])
         ),
@@ -418,14 +543,14 @@ fn test_timelocked_commitment_fields_open_at_their_view() {
         net.fails(
             104,
             set(vec![CommitmentField::Timelocked {
-                reveal_view: view,
+                reveal: Round::new(0, view),
                 sealed: sealed(104),
             }])
         ),
-        DispatchError::RevealViewOutOfRange { .. }
+        DispatchError::RevealRoundOutOfRange { .. }
     ));
     let mut events = Vec::new();
-    while net.chain.head().view <= reveal {
+    while net.chain.head().view <= reveal.view {
         let fields = net
             .chain
             .state()
@@ -443,7 +568,7 @@ fn test_timelocked_commitment_fields_open_at_their_view() {
         vec![
             CommitmentField::Raw(b"public".to_vec()),
             CommitmentField::Revealed {
-                reveal_view: reveal,
+                reveal,
                 data: b"model-v2".to_vec(),
             },
         ]
@@ -456,11 +581,11 @@ fn test_timelocked_commitment_fields_open_at_their_view() {
     assert!(events.contains(&Event::TimelockedCommitmentRevealed {
         netuid,
         hotkey: account(102),
-        reveal_view: reveal,
+        reveal,
     }));
     assert!(events.contains(&Event::TimelockedCommitmentDropped {
         netuid,
         hotkey: account(103),
-        reveal_view: reveal,
+        reveal,
     }));
 }
