@@ -10,6 +10,7 @@
 //! | `consensus` | the signing scheme: BLS12-381 threshold signatures with per-round seeds |
 //! | `key` | [`ValidatorKey`], the ed25519 key naming a validator, and [`ValidatorShare`], its share of the group key |
 //! | `spec` | [`ChainSpec`] (genesis, validator keys, the group key's polynomial) and the chain's signing [`namespace`](spec::namespace) |
+//! | `dkg` | for glue's resharing (not wired yet): [`FileSecretStore`](dkg::FileSecretStore), this validator's ceremony secrets; [`EpochSchemes`](dkg::EpochSchemes), each epoch's consensus scheme; [`SpecParticipants`](dkg::SpecParticipants), each epoch's committee |
 //! | `block` | [`PlexusBlock`], the block behind Commonware's traits |
 //! | `finality` | finality proofs and [`FinalityVerifier`] |
 //! | `core` | [`Core`]: the store, the finalized state, speculative states, the mempool and notifications; the commit path; the RPC [`Backend`](plexus_rpc_server::Backend) |
@@ -40,6 +41,7 @@ mod beacon;
 pub mod block;
 pub mod consensus;
 mod core;
+pub mod dkg;
 pub mod engine;
 pub mod finality;
 mod finalizer;
