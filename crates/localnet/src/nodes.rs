@@ -54,6 +54,7 @@ fn genesis() -> Result<Genesis, LocalnetError> {
         },
         group_key: None,
         epoch_length: None,
+        consensus: None,
     })
 }
 

@@ -29,6 +29,7 @@ fn chain() -> Chain {
         params: ChainParams::default(),
         group_key: None,
         epoch_length: None,
+        consensus: None,
     })
     .unwrap()
 }

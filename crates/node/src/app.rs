@@ -65,6 +65,13 @@ impl PlexusApp {
     }
 }
 
+/// A validator's key as a header records it.
+fn leader_bytes(key: &ed25519::PublicKey) -> [u8; 32] {
+    let mut bytes = [0; 32];
+    bytes.copy_from_slice(key.as_ref());
+    bytes
+}
+
 fn now_ms(clock: &impl Clock) -> u64 {
     clock
         .current()
@@ -166,7 +173,9 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         } else {
             Vec::new()
         };
-        let mut candidates = self.core.ready(&chain);
+        // What the header and payload take beside the transactions.
+        let taken = parity_scale_codec::Encode::encoded_size(&seeds);
+        let mut candidates = self.core.ready(&chain, taken);
         if candidates.is_empty() {
             // Hold the proposal until something arrives, or build an empty block after the
             // interval: an idle chain should not spin out empty blocks as fast as it can.
@@ -175,10 +184,16 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
             let sleep = clock.sleep(self.empty_block_interval);
             futures::pin_mut!(sleep);
             futures::future::select(admitted, sleep).await;
-            candidates = self.core.ready(&chain);
+            candidates = self.core.ready(&chain, taken);
         }
         let timestamp = now_ms(&clock).max(parent.inner().header().timestamp + 1);
-        let round = ConsensusRound { epoch, view, seeds };
+        let round = ConsensusRound {
+            epoch,
+            view,
+            leader: plexus_runtime::ValidatorId(leader_bytes(&context.leader)),
+            seeds,
+            consensus: Vec::new(),
+        };
         match self.core.build(*chain, round, timestamp, candidates) {
             Ok(block) => {
                 let digest = block.digest();
@@ -199,16 +214,28 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         let Some(block) = ancestry.next().await else {
             return false;
         };
-        // The header names the round it was proposed in, so that the seeds it carries (checked
-        // by the runtime) are the ones this round's proposer had to include.
+        // The header names the context it was proposed in, so that the seeds it carries
+        // (checked by the runtime) are the ones this round's proposer had to include, and so
+        // that its hash commits to that context.
         let header = block.inner().header();
-        if header.epoch != context.round.epoch().get() || header.view != context.round.view().get()
+        if header.epoch != context.round.epoch().get()
+            || header.view != context.round.view().get()
+            || header.parent_view != context.parent.0.get()
+            || header.leader.0 != leader_bytes(&context.leader)
         {
             warn!(
                 height = header.number,
                 epoch = header.epoch,
                 view = header.view,
                 "rejecting a block that names another round"
+            );
+            return false;
+        }
+        // Until this node takes part in resharing, no block of its chain carries a record of it.
+        if !block.inner().block().consensus.is_empty() {
+            warn!(
+                height = header.number,
+                "rejecting a block with a consensus payload"
             );
             return false;
         }

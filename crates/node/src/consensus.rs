@@ -10,8 +10,13 @@
 
 use crate::block::BlockDigest;
 use commonware_consensus::simplex::{scheme::bls12381_threshold::vrf, types::Finalization};
-use commonware_cryptography::bls12381::primitives::{sharing::Sharing, variant::MinSig};
+use commonware_cryptography::bls12381::primitives::{
+    sharing::{ModeVersion, Sharing},
+    variant::MinSig,
+};
 use commonware_cryptography::ed25519;
+use commonware_glue::dkg::{network::Addresses, types::Payload};
+use std::num::NonZeroU32;
 
 /// The BLS variant: signatures in G1 (48 bytes), keys in G2 (96 bytes).
 pub type Variant = MinSig;
@@ -29,3 +34,19 @@ pub type Identity =
 
 /// A finality proof: the finalization certificate of one block.
 pub(crate) type Proof = Finalization<Scheme, BlockDigest>;
+
+/// What consensus records in a block ([`plexus_runtime::Block::consensus`]): a dealer's log
+/// while the validators reshare the group key, or, in an epoch's last block, the next epoch's
+/// committee with the public polynomial of their shares and their network addresses.
+pub type ConsensusPayload = Payload<Variant, ed25519::PublicKey, Addresses<ed25519::PublicKey>>;
+
+/// The most validators in any epoch's committee. Part of the wire format (it bounds what a
+/// block's consensus payload may hold): every node must use the same value, and it may grow
+/// across upgrades but never shrink.
+pub const MAX_PARTICIPANTS: NonZeroU32 = commonware_utils::NZU32!(128);
+
+/// How the validators' shares are numbered (Commonware's first sharing format); changing it is
+/// a hard fork.
+pub(crate) fn mode_version() -> ModeVersion {
+    ModeVersion::v0()
+}

@@ -29,7 +29,8 @@ use tokio::sync::{Notify, broadcast, watch};
 /// Speculative states kept for proposed and verified blocks not yet finalized.
 const MAX_SPECULATIVE: usize = 64;
 
-/// Room left in a block for the header and length prefixes.
+/// Room left in a block for the header's fixed part and the length prefixes; its seeds and the
+/// consensus payload take more (see [`Core::ready`]).
 const HEADER_ROOM: usize = 1024;
 
 /// The state after a block that is not final yet.
@@ -68,6 +69,9 @@ pub(crate) enum Lookup {
 /// gossip and the RPC server (as its [`Backend`]) share one behind an `Arc`.
 pub struct Core {
     store: Store,
+    /// Block 0 as consensus sees it: the genesis header and the consensus payload it commits
+    /// to (the store keeps only the header).
+    genesis: PlexusBlock,
     states: Mutex<States>,
     admission: Mutex<Admission>,
     /// Signalled when the mempool admits a transaction (wakes an idle proposer).
@@ -96,6 +100,12 @@ impl Core {
         limits: plexus_mempool::Limits,
     ) -> Result<Self, OpenError> {
         let fresh = Chain::from_genesis(genesis)?;
+        let genesis_block = PlexusBlock::new(plexus_runtime::Block {
+            header: fresh.head().clone(),
+            transactions: Vec::new(),
+            consensus: genesis.consensus_bytes()?,
+        })
+        .map_err(|e| OpenError::GenesisConsensus(e.to_string()))?;
         if !path.exists() {
             create_store(path, &fresh, retention)?;
         }
@@ -118,6 +128,7 @@ impl Core {
         let (notifications, _) = broadcast::channel(1024);
         Ok(Self {
             store,
+            genesis: genesis_block,
             best: Mutex::new(chain.head().clone()),
             admission: Mutex::new(Admission {
                 mempool: Mempool::new(limits),
@@ -168,15 +179,7 @@ impl Core {
 
     /// Block 0 as consensus sees it.
     pub fn genesis_block(&self) -> PlexusBlock {
-        let header = match self.store.header(0) {
-            Ok(Some(header)) => header,
-            // `open` wrote genesis; a store that lost it fails at the first read anyway.
-            _ => self.finalized().head().clone(),
-        };
-        PlexusBlock::new(plexus_runtime::Block {
-            header,
-            transactions: Vec::new(),
-        })
+        self.genesis.clone()
     }
 
     /// Height of the newest finalization consensus has announced (the store may lag briefly).
@@ -225,9 +228,10 @@ impl Core {
         }
     }
 
-    /// Ready transactions on top of `chain`, as many as fit one block.
-    pub(crate) fn ready(&self, chain: &Chain) -> Vec<CheckedTransaction> {
-        let max_bytes = MAX_BLOCK_BYTES as usize - HEADER_ROOM;
+    /// Ready transactions on top of `chain`, as many as fit one block beside `taken` bytes of
+    /// seeds and consensus payload.
+    pub(crate) fn ready(&self, chain: &Chain, taken: usize) -> Vec<CheckedTransaction> {
+        let max_bytes = (MAX_BLOCK_BYTES as usize).saturating_sub(HEADER_ROOM + taken);
         let max_count = chain.state().chain_params().max_block_transactions as usize;
         let mut candidates = lock(&self.admission).mempool.ready(chain, max_count);
         let mut total = 0usize;
@@ -246,9 +250,9 @@ impl Core {
         round: ConsensusRound,
         timestamp: u64,
         candidates: Vec<CheckedTransaction>,
-    ) -> Result<PlexusBlock, BlockError> {
+    ) -> Result<PlexusBlock, BuildError> {
         let (block, outcome) = chain.build_block_in(round, timestamp, candidates)?;
-        let block = PlexusBlock::new(block);
+        let block = PlexusBlock::new(block)?;
         self.cache(block.digest(), &chain, outcome);
         self.saw_head(block.header());
         Ok(block)
@@ -259,14 +263,16 @@ impl Core {
     /// final once passed to [`Core::commit`]. `timestamp` must be above the head's. The block
     /// is in the first round after the head's and carries no seeds, so the chain must have no
     /// group key.
-    pub fn build_on_finalized(&self, timestamp: u64) -> Result<PlexusBlock, BlockError> {
+    pub fn build_on_finalized(&self, timestamp: u64) -> Result<PlexusBlock, BuildError> {
         let chain = (*self.finalized()).clone();
-        let candidates = self.ready(&chain);
+        let candidates = self.ready(&chain, 0);
         let next = chain.next_round();
         let round = ConsensusRound {
             epoch: next.epoch,
             view: next.view,
+            leader: plexus_runtime::ValidatorId::default(),
             seeds: Vec::new(),
+            consensus: Vec::new(),
         };
         self.build(chain, round, timestamp, candidates)
     }
@@ -491,6 +497,9 @@ pub enum OpenError {
     /// The genesis in the chain spec is invalid.
     #[error(transparent)]
     Genesis(#[from] plexus_runtime::GenesisError),
+    /// The genesis's consensus payload is not one consensus can read.
+    #[error("the genesis's consensus record does not decode: {0}")]
+    GenesisConsensus(String),
     /// The data directory holds another chain.
     #[error("the data directory holds chain {stored}, but the chain spec's genesis is {spec}")]
     OtherChain {
@@ -507,6 +516,17 @@ pub enum OpenError {
         /// What failed.
         source: std::io::Error,
     },
+}
+
+/// Why a block could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The chain's rules refused it.
+    #[error(transparent)]
+    Block(#[from] BlockError),
+    /// Its leader or consensus payload does not decode (a bug in what consensus handed over).
+    #[error("the block's leader or consensus payload does not decode: {0}")]
+    Format(#[from] commonware_codec::Error),
 }
 
 /// Creates the store at `path` with the chain's genesis, under a temporary name that is renamed
@@ -561,6 +581,7 @@ mod tests {
             params: plexus_runtime::ChainParams::default(),
             group_key: None,
             epoch_length: None,
+            consensus: None,
         };
         Core::open(
             &dir.path().join("chain.redb"),

@@ -197,7 +197,8 @@ fn decode(
             block.header.number
         )));
     }
-    Ok((PlexusBlock::new(block), sync_block.finality.map(|p| p.0)))
+    let block = PlexusBlock::new(block).map_err(|e| bad(e.to_string()))?;
+    Ok((block, sync_block.finality.map(|p| p.0)))
 }
 
 /// Checks every proof among `blocks` and that they link to `head` and to each other; returns

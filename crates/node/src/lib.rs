@@ -52,7 +52,7 @@ mod metrics;
 pub mod run;
 pub mod spec;
 
-pub use crate::core::{CommitError, Core, OpenError};
+pub use crate::core::{BuildError, CommitError, Core, OpenError};
 pub use block::{BlockDigest, PlexusBlock};
 pub use engine::{StartError, Timeouts, Timing, TimingError, ValidatorConfig, start_validator};
 pub use finality::{FinalityError, FinalityVerifier};

@@ -229,6 +229,7 @@ mod tests {
             params: plexus_runtime::ChainParams::default(),
             group_key: None,
             epoch_length: None,
+            consensus: None,
         }
     }
 

@@ -77,6 +77,7 @@ fn genesis() -> Genesis {
         params: ChainParams::default(),
         group_key: Some(hex::encode(polynomial.public().encode())),
         epoch_length: None,
+        consensus: None,
     }
 }
 
@@ -599,7 +600,7 @@ fn finality_proofs_are_stored_and_prove_only_their_block() {
         )
         .unwrap();
         let head = store.head_height().unwrap().unwrap();
-        let block = |h| PlexusBlock::new(store.block(h).unwrap().unwrap());
+        let block = |h| PlexusBlock::new(store.block(h).unwrap().unwrap()).unwrap();
         let mut proven = 0;
         for height in 1..=head {
             let Some(proof) = store.finality(height).unwrap() else {

@@ -269,14 +269,14 @@ fn info(chain: &Chain) -> SystemInfo {
 /// The state a query reads: the finalized snapshot, or an older state rebuilt from the store.
 pub(crate) enum View {
     Snapshot(Arc<Chain>),
-    Historical(Box<State>, Header),
+    Historical(Box<(State, Header)>),
 }
 
 impl View {
     pub(crate) fn with<R>(&self, f: impl FnOnce(&State, &Header) -> R) -> R {
         match self {
             Self::Snapshot(chain) => f(chain.state(), chain.head()),
-            Self::Historical(state, header) => f(state, header),
+            Self::Historical(historical) => f(&historical.0, &historical.1),
         }
     }
 }
@@ -309,7 +309,7 @@ pub(crate) fn view<B: Backend>(backend: &B, at: Option<BlockId>) -> Result<View,
     }
     let header = backend.store().header(height)?.ok_or_else(|| unknown(at))?;
     let (state, _) = backend.store().state_at(height)?;
-    Ok(View::Historical(Box::new(state), header))
+    Ok(View::Historical(Box::new((state, header))))
 }
 
 fn block(store: &Store, id: BlockId) -> Result<Option<BlockInfo>, ApiError> {

@@ -64,6 +64,7 @@ fn genesis_with_group(pairs: &[schnorrkel::Keypair], group_key: Option<String>) 
         },
         group_key,
         epoch_length: None,
+        consensus: None,
     };
     Chain::from_genesis(&genesis).unwrap()
 }
@@ -106,7 +107,13 @@ fn bench_block(c: &mut Criterion, name: &str, chain: &Chain, txs: Vec<SignedTran
     group.bench_function("execute (with state root)", |b| {
         b.iter_batched(
             || chain.clone(),
-            |mut chain| black_box(chain.apply_checked_block(&block.header, &checked).unwrap()),
+            |mut chain| {
+                black_box(
+                    chain
+                        .apply_checked_block(&block.header, &checked, &block.consensus)
+                        .unwrap(),
+                )
+            },
             BatchSize::LargeInput,
         )
     });
@@ -119,7 +126,11 @@ fn bench_block(c: &mut Criterion, name: &str, chain: &Chain, txs: Vec<SignedTran
                     .map(|bytes| SignedTransaction::decode_bytes(bytes, 1 << 20).unwrap())
                     .collect();
                 let checked = check_batch(txs, &chain.check_context()).unwrap();
-                black_box(chain.apply_checked_block(&block.header, &checked).unwrap())
+                black_box(
+                    chain
+                        .apply_checked_block(&block.header, &checked, &block.consensus)
+                        .unwrap(),
+                )
             },
             BatchSize::LargeInput,
         )
@@ -275,6 +286,8 @@ fn timelocked_reveals(c: &mut Criterion) {
         epoch: 0,
         view: 2,
         seeds: seeds(&chain, &group, 1, 2),
+        leader: Default::default(),
+        consensus: Vec::new(),
     };
     let (block, _) = chain.build_block_in(round, 3, checked).unwrap();
     assert_eq!(block.transactions.len(), COMMITS, "every commit is valid");
@@ -282,6 +295,8 @@ fn timelocked_reveals(c: &mut Criterion) {
         epoch: 0,
         view: 3,
         seeds: seeds(&chain, &group, 2, 3),
+        leader: Default::default(),
+        consensus: Vec::new(),
     };
     chain.build_block_in(round, 4, Vec::new()).unwrap();
 
@@ -290,6 +305,8 @@ fn timelocked_reveals(c: &mut Criterion) {
         epoch: 0,
         view: 5,
         seeds: seeds(&chain, &group, 3, 5),
+        leader: Default::default(),
+        consensus: Vec::new(),
     };
     let (reveal, outcome) = chain
         .clone()
@@ -310,6 +327,8 @@ fn timelocked_reveals(c: &mut Criterion) {
             epoch: 0,
             view,
             seeds: seeds(&quiet, &group, view.saturating_sub(1).max(1), view),
+            leader: Default::default(),
+            consensus: Vec::new(),
         };
         quiet.build_block_in(round, timestamp, Vec::new()).unwrap();
     }

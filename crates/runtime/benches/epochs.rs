@@ -112,6 +112,7 @@ fn setup(yuma3: bool) -> Setup {
             },
             group_key: None,
             epoch_length: None,
+            consensus: None,
         })
         .unwrap(),
         keys: BTreeMap::new(),

@@ -25,12 +25,37 @@ pub struct Header {
     /// the same epoch. Each epoch's consensus starts from the previous epoch's last block as
     /// its view 0, as the whole chain starts from genesis at view 0.
     pub view: u64,
+    /// The parent's view in this block's epoch: the parent's own view, or 0 when the parent is
+    /// the previous epoch's last block (or genesis). With the epoch, the view and the leader,
+    /// it is the consensus context the block was proposed in, which the hash commits to.
+    pub parent_view: u64,
+    /// The validator that led the round and proposed the block (zero in genesis, and on chains
+    /// built without consensus).
+    pub leader: ValidatorId,
+    /// BLAKE2b-256 of the block's consensus payload ([`Block::consensus`]).
+    pub consensus_root: H256,
     /// The group's seed for every view of the block's epoch from the parent's view (or 1) up to
     /// the view before this block's, in order: each view's randomness, and the key that opens
     /// what was timelocked to it. A view skipped by consensus still has a seed, so none is
     /// missing, except after the last block of an epoch: the views it was proposed again in
     /// carry none.
     pub seeds: Vec<Seed>,
+}
+
+/// A validator's consensus key (ed25519), as a header names its round's leader; hex in JSON.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode)]
+pub struct ValidatorId(pub [u8; 32]);
+
+impl std::fmt::Debug for ValidatorId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "0x{}", hex::encode(self.0))
+    }
+}
+
+impl Serialize for ValidatorId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("0x{}", hex::encode(self.0)))
+    }
 }
 
 /// The group's threshold signature over one consensus round: unpredictable until a quorum of
@@ -84,13 +109,27 @@ impl Header {
     }
 }
 
-/// A block: a header and the transactions it orders.
+/// A block: a header, the transactions it orders, and what consensus itself records in it.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct Block {
     /// The header.
     pub header: Header,
     /// The transactions, applied in order.
     pub transactions: Vec<SignedTransaction>,
+    /// The consensus layer's own record, opaque to the chain's rules (at most
+    /// [`MAX_CONSENSUS_BYTES`]): the validators' resharing of the group key, a dealer's log
+    /// in the second half of a consensus epoch and the next epoch's committee in its last
+    /// block. Usually empty.
+    pub consensus: Vec<u8>,
+}
+
+/// The largest consensus payload a block may carry. Part of the chain's rules: it may grow
+/// across upgrades but never shrink.
+pub const MAX_CONSENSUS_BYTES: usize = 1024 * 1024;
+
+/// The commitment a header makes to its consensus payload.
+pub fn consensus_root(consensus: &[u8]) -> H256 {
+    blake2_256(consensus)
 }
 
 /// The commitment a header makes to its transactions.

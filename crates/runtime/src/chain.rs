@@ -1,6 +1,6 @@
 //! The chain: a state, the head it is at, and the rules for moving it one block forward.
 
-use crate::block::{transactions_root, Block, Header, Seed};
+use crate::block::{consensus_root, transactions_root, Block, Header, Seed, ValidatorId};
 use crate::extrinsic::BLOCK_HASH_COUNT;
 use crate::state::{Mark, State, StateChange};
 use crate::tx::{check_batch, CheckContext, CheckedTransaction, SignedTransaction};
@@ -38,8 +38,12 @@ pub struct ConsensusRound {
     pub epoch: u64,
     /// The view within it.
     pub view: u64,
+    /// The round's leader, the proposer.
+    pub leader: ValidatorId,
     /// The seeds of the views from the parent's up to this one (see [`Header::seeds`]).
     pub seeds: Vec<Seed>,
+    /// The consensus layer's record for the block (see [`Block::consensus`]).
+    pub consensus: Vec<u8>,
 }
 
 /// The namespace under which a chain's validators sign consensus messages, seeds and p2p
@@ -89,6 +93,9 @@ impl Chain {
             state_root,
             epoch: 0,
             view: 0,
+            parent_view: 0,
+            leader: ValidatorId::default(),
+            consensus_root: consensus_root(&genesis.consensus_bytes()?),
             seeds: Vec::new(),
         };
         Ok(Self {
@@ -170,18 +177,21 @@ impl Chain {
         }
         let checked = check_batch(block.transactions.clone(), &self.check_context())
             .map_err(|(index, error)| BlockError::InvalidTransaction { index, error })?;
-        self.apply_checked_block(&block.header, &checked)
+        self.apply_checked_block(&block.header, &checked, &block.consensus)
     }
 
-    /// Applies a block whose signatures were already checked (by [`check_batch`]).
+    /// Applies a block whose signatures were already checked (by [`check_batch`]), with its
+    /// consensus payload.
     pub fn apply_checked_block(
         &mut self,
         header: &Header,
         transactions: &[CheckedTransaction],
+        consensus: &[u8],
     ) -> Result<BlockOutcome, BlockError> {
         self.check_header(header.number, header.parent_hash, header.timestamp)?;
+        check_consensus(header.consensus_root, consensus)?;
         let round = Round::new(header.epoch, header.view);
-        self.check_seeds(header.number, round, &header.seeds)?;
+        self.check_seeds(header.number, round, header.parent_view, &header.seeds)?;
         let signed: Vec<SignedTransaction> =
             transactions.iter().map(|t| t.signed().clone()).collect();
         if transactions_root(&signed) != header.transactions_root {
@@ -227,7 +237,9 @@ impl Chain {
         let round = ConsensusRound {
             epoch: next.epoch,
             view: next.view,
+            leader: ValidatorId::default(),
             seeds: Vec::new(),
+            consensus: Vec::new(),
         };
         self.build_block_in(round, timestamp, candidates)
     }
@@ -257,7 +269,14 @@ impl Chain {
         let number = self.head.number + 1;
         let parent_hash = self.head.hash();
         self.check_header(number, parent_hash, timestamp)?;
-        self.check_seeds(number, Round::new(round.epoch, round.view), &round.seeds)?;
+        let parent_view = self.parent_view(round.epoch);
+        check_consensus(consensus_root(&round.consensus), &round.consensus)?;
+        self.check_seeds(
+            number,
+            Round::new(round.epoch, round.view),
+            parent_view,
+            &round.seeds,
+        )?;
         let max = self.state.params.get().max_block_transactions as usize;
         let mut events =
             self.initialize_block(number, timestamp, Round::new(round.epoch, round.view));
@@ -287,6 +306,9 @@ impl Chain {
             state_root,
             epoch: round.epoch,
             view: round.view,
+            parent_view,
+            leader: round.leader,
+            consensus_root: consensus_root(&round.consensus),
             seeds: round.seeds,
         };
         self.head = header.clone();
@@ -295,6 +317,7 @@ impl Chain {
             Block {
                 header: header.clone(),
                 transactions: included,
+                consensus: round.consensus,
             },
             BlockOutcome {
                 header,
@@ -353,16 +376,27 @@ impl Chain {
         crate::calls::reveal_timelocked_commitments(&mut self.state, epoch, seeds, events);
     }
 
-    /// The round of block `number` and the seeds it must carry. Its epoch is its height's; in
-    /// the head's epoch its view is after the head's, and in the next epoch (whose consensus
-    /// starts from the head as view 0) after 0. It carries one seed per view from the head's
-    /// (or 1: nobody signs view 0) to the one before its own, each the group's signature over
-    /// that view of its epoch. The head carried those before its own view, so every view of an
-    /// epoch up to the one before its last block's gets its seed exactly once.
+    /// The head's view as seen from consensus epoch `epoch`: its own in its epoch, and 0 in
+    /// the next, whose consensus starts from the head.
+    fn parent_view(&self, epoch: u64) -> u64 {
+        if epoch == self.head.epoch {
+            self.head.view
+        } else {
+            0
+        }
+    }
+
+    /// The round of block `number`, its parent's view and the seeds it must carry. Its epoch is
+    /// its height's; in the head's epoch its view is after the head's, and in the next epoch
+    /// (whose consensus starts from the head as view 0) after 0. It carries one seed per view
+    /// from the head's (or 1: nobody signs view 0) to the one before its own, each the group's
+    /// signature over that view of its epoch. The head carried those before its own view, so
+    /// every view of an epoch up to the one before its last block's gets its seed exactly once.
     fn check_seeds(
         &self,
         number: BlockNumber,
         round: Round,
+        parent_view: u64,
         seeds: &[Seed],
     ) -> Result<(), BlockError> {
         let globals = self.state.globals.get();
@@ -373,11 +407,13 @@ impl Chain {
                 got: round.epoch,
             });
         }
-        let parent = if epoch == self.head.epoch {
-            self.head.view
-        } else {
-            0
-        };
+        let parent = self.parent_view(epoch);
+        if parent_view != parent {
+            return Err(BlockError::WrongParentView {
+                expected: parent,
+                got: parent_view,
+            });
+        }
         let view = round.view;
         if view <= parent {
             return Err(BlockError::ViewNotIncreasing { parent, got: view });
@@ -530,4 +566,18 @@ impl Chain {
     pub fn next_nonce(&self, account: &AccountId) -> u64 {
         self.state.nonce(account)
     }
+}
+
+/// A block's consensus payload: within the size limit, and the one its header commits to.
+fn check_consensus(root: H256, consensus: &[u8]) -> Result<(), BlockError> {
+    if consensus.len() > crate::MAX_CONSENSUS_BYTES {
+        return Err(BlockError::ConsensusTooLarge {
+            len: consensus.len(),
+            max: crate::MAX_CONSENSUS_BYTES,
+        });
+    }
+    if consensus_root(consensus) != root {
+        return Err(BlockError::ConsensusRootMismatch);
+    }
+    Ok(())
 }

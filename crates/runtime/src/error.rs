@@ -723,6 +723,25 @@ pub enum BlockError {
         /// The block's.
         got: u64,
     },
+    /// A block whose parent's view is not the one consensus started its round from.
+    #[error("the parent's view in this block's epoch is {expected}, not {got}")]
+    WrongParentView {
+        /// The head's view in the block's epoch.
+        expected: u64,
+        /// The view the block names.
+        got: u64,
+    },
+    /// A consensus payload larger than a block may carry.
+    #[error("a consensus payload of {len} bytes; a block carries at most {max}")]
+    ConsensusTooLarge {
+        /// Its size.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A consensus payload the header does not commit to.
+    #[error("the consensus payload does not match the header's consensus root")]
+    ConsensusRootMismatch,
     /// A block whose consensus epoch is not its height's.
     #[error("a block at this height is in consensus epoch {expected}, not {got}")]
     WrongEpoch {
@@ -799,6 +818,9 @@ impl BlockError {
             Self::WrongSeeds { .. } => ErrorKind::new(8, "wrong_seeds"),
             Self::BadSeed { .. } => ErrorKind::new(9, "bad_seed"),
             Self::WrongEpoch { .. } => ErrorKind::new(10, "wrong_epoch"),
+            Self::WrongParentView { .. } => ErrorKind::new(11, "wrong_parent_view"),
+            Self::ConsensusTooLarge { .. } => ErrorKind::new(12, "consensus_too_large"),
+            Self::ConsensusRootMismatch => ErrorKind::new(13, "consensus_root_mismatch"),
         }
     }
 }

@@ -40,6 +40,12 @@ pub struct Genesis {
     /// Fixed for the chain's life. Without one, the chain is one endless epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epoch_length: Option<u64>,
+    /// The consensus layer's record in block 0 (hex, at most
+    /// [`MAX_CONSENSUS_BYTES`](crate::MAX_CONSENSUS_BYTES)): for a chain with validators,
+    /// epoch 0's committee and the public polynomial of its shares of the group key. The
+    /// genesis hash commits to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consensus: Option<String>,
 }
 
 /// The shortest consensus epoch: its views 1 to `length - 2` are the ones sure to reach the
@@ -74,6 +80,12 @@ pub enum GenesisError {
     /// A group key that is not 96 bytes of hex.
     #[error("the group key is not 96 bytes of hex")]
     GroupKey,
+    /// A consensus record that is not hex, or is too long.
+    #[error(
+        "the consensus record is not hex of at most {} bytes",
+        crate::MAX_CONSENSUS_BYTES
+    )]
+    Consensus,
     /// A consensus epoch too short to hold a view anything can be timelocked to.
     #[error("epoch_length {0} is shorter than {MIN_EPOCH_LENGTH} blocks")]
     EpochLength(u64),
@@ -90,6 +102,7 @@ impl GenesisError {
             Self::Params(_) => ErrorKind::new(4, "params"),
             Self::GroupKey => ErrorKind::new(5, "group_key"),
             Self::EpochLength(_) => ErrorKind::new(6, "epoch_length"),
+            Self::Consensus => ErrorKind::new(7, "consensus"),
         }
     }
 }
@@ -115,10 +128,22 @@ impl Genesis {
             .transpose()
     }
 
-    /// Checks balances, parameters, the group key and the epoch length.
+    /// The consensus record's bytes (empty without one).
+    pub fn consensus_bytes(&self) -> Result<Vec<u8>, GenesisError> {
+        let Some(hex) = self.consensus.as_deref() else {
+            return Ok(Vec::new());
+        };
+        hex::decode(hex.trim_start_matches("0x"))
+            .ok()
+            .filter(|bytes| bytes.len() <= crate::MAX_CONSENSUS_BYTES)
+            .ok_or(GenesisError::Consensus)
+    }
+
+    /// Checks balances, parameters, the group key, the epoch length and the consensus record.
     pub fn validate(&self) -> Result<(), GenesisError> {
         self.params.validate().map_err(GenesisError::Params)?;
         self.group_key_bytes()?;
+        self.consensus_bytes()?;
         if let Some(length) = self.epoch_length.filter(|l| *l < MIN_EPOCH_LENGTH) {
             return Err(GenesisError::EpochLength(length));
         }
@@ -206,6 +231,11 @@ mod tests {
         assert!(matches!(
             Genesis::from_json(short_epoch),
             Err(GenesisError::EpochLength(2))
+        ));
+        let not_hex = r#"{"chain_id": "t", "timestamp": 5, "consensus": "0xzz"}"#;
+        assert!(matches!(
+            Genesis::from_json(not_hex),
+            Err(GenesisError::Consensus)
         ));
         let epochs = r#"{"chain_id": "t", "timestamp": 5, "epoch_length": 3}"#;
         assert_eq!(Genesis::from_json(epochs).unwrap().epoch_length, Some(3));

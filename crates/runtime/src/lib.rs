@@ -86,7 +86,10 @@ mod symbols;
 mod tx;
 mod types;
 
-pub use block::{transactions_root, Block, Header, Seed, SeedSignature};
+pub use block::{
+    consensus_root, transactions_root, Block, Header, Seed, SeedSignature, ValidatorId,
+    MAX_CONSENSUS_BYTES,
+};
 
 /// The root network: TAO staked on hotkeys 1:1, counting toward their stake weight on every
 /// subnet (reference-chain §4.8). It has no pool and no neurons of its own.

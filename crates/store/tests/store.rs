@@ -37,6 +37,7 @@ fn genesis() -> Chain {
         },
         group_key: None,
         epoch_length: None,
+        consensus: None,
     })
     .unwrap()
 }
@@ -214,6 +215,7 @@ fn serde_free_genesis() -> Genesis {
         params: ChainParams::default(),
         group_key: None,
         epoch_length: None,
+        consensus: None,
     }
 }
 

@@ -55,6 +55,7 @@ impl DevNode {
                 params: ChainParams::default(),
                 group_key: None,
                 epoch_length: None,
+                consensus: None,
             },
             vec![key.public_hex()],
         )

@@ -101,6 +101,7 @@ fn dev_spec(chain_id: &str, validators: Vec<String>) -> Result<(ChainSpec, Vec<V
         params: ChainParams::default(),
         group_key: None,
         epoch_length: None,
+        consensus: None,
     };
     Ok(ChainSpec::with_trusted_deal(genesis, validators)?)
 }

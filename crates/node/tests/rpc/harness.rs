@@ -82,6 +82,7 @@ impl TestNode {
             },
             group_key: None,
             epoch_length: None,
+            consensus: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let core = Core::open(

@@ -53,6 +53,16 @@ pub struct HeaderInfo {
     /// The consensus view, within its epoch, it was proposed in.
     #[serde(default)]
     pub view: u64,
+    /// The parent's view in the block's epoch (0 when the parent ended the previous epoch).
+    #[serde(default)]
+    pub parent_view: u64,
+    /// The ed25519 key of the validator that led the round and proposed the block (zero in
+    /// genesis).
+    #[serde(default)]
+    pub leader: H256,
+    /// BLAKE2b-256 of what consensus recorded in the block (validators' resharing).
+    #[serde(default)]
+    pub consensus_root: H256,
 }
 
 impl From<&plexus_runtime::Header> for HeaderInfo {
@@ -66,6 +76,9 @@ impl From<&plexus_runtime::Header> for HeaderInfo {
             state_root: h.state_root,
             epoch: h.epoch,
             view: h.view,
+            parent_view: h.parent_view,
+            leader: H256(h.leader.0),
+            consensus_root: h.consensus_root,
         }
     }
 }

@@ -2,7 +2,10 @@
 
 use crate::harness::*;
 use plexus_primitives::{Signature, H256};
-use plexus_runtime::{transactions_root, BlockError, Call, ChainParams, InvalidTransaction};
+use plexus_runtime::{
+    consensus_root, transactions_root, Block, BlockError, Call, ChainParams, ConsensusRound,
+    InvalidTransaction, ValidatorId, MAX_CONSENSUS_BYTES,
+};
 
 fn transfer(to: u8, value: u64) -> Call {
     Call::Transfer {
@@ -29,6 +32,63 @@ fn test_a_second_node_reaches_the_same_root() {
         assert_eq!(b.chain.head(), a.chain.head());
     }
     assert_ne!(a.chain.head().state_root, H256::ZERO);
+}
+
+/// The consensus layer's record rides in a block opaquely: the header commits to it, with the
+/// round's leader and the parent's view, and a block whose record is not the one committed to,
+/// is too long, or whose parent's view is not the one its round started from is refused.
+#[test]
+fn test_the_header_commits_to_the_consensus_record_and_context() {
+    let (a, b) = pair();
+    let round = |consensus: Vec<u8>| ConsensusRound {
+        epoch: 0,
+        view: 1,
+        leader: ValidatorId([7; 32]),
+        seeds: Vec::new(),
+        consensus,
+    };
+    let (block, _) = a
+        .chain
+        .clone()
+        .build_block_in(round(b"dealer log".to_vec()), 2_000, Vec::new())
+        .unwrap();
+    let header = &block.header;
+    assert_eq!(header.consensus_root, consensus_root(b"dealer log"));
+    assert_eq!(
+        (header.parent_view, header.leader),
+        (0, ValidatorId([7; 32]))
+    );
+    let apply = |block: &Block| b.chain.clone().apply_block(block).map(|_| ());
+    assert_eq!(apply(&block), Ok(()));
+
+    let mut swapped = block.clone();
+    swapped.consensus = b"another log".to_vec();
+    assert_eq!(apply(&swapped), Err(BlockError::ConsensusRootMismatch));
+    let mut dropped = block.clone();
+    dropped.consensus.clear();
+    assert_eq!(apply(&dropped), Err(BlockError::ConsensusRootMismatch));
+    let mut huge = block.clone();
+    huge.consensus = vec![0; MAX_CONSENSUS_BYTES + 1];
+    huge.header.consensus_root = consensus_root(&huge.consensus);
+    assert!(matches!(
+        apply(&huge),
+        Err(BlockError::ConsensusTooLarge { .. })
+    ));
+    assert!(matches!(
+        a.chain
+            .clone()
+            .build_block_in(round(vec![0; MAX_CONSENSUS_BYTES + 1]), 2_000, Vec::new()),
+        Err(BlockError::ConsensusTooLarge { .. })
+    ));
+    let mut parent = block.clone();
+    parent.header.parent_view = 3;
+    assert_eq!(
+        apply(&parent),
+        Err(BlockError::WrongParentView {
+            expected: 0,
+            got: 3
+        })
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use plexus_primitives::{AccountId, Balance, NetUid, Signature, RAO_PER_TAO};
 use plexus_runtime::{
     consensus_namespace, Block, BlockOutcome, Call, Chain, ChainParams, ConsensusRound,
     DispatchError, Event, Genesis, InvalidTransaction, Phase, Seed, SeedSignature,
-    SignedTransaction, Transaction,
+    SignedTransaction, Transaction, ValidatorId,
 };
 
 pub(crate) const TAO: Balance = RAO_PER_TAO;
@@ -79,6 +79,7 @@ impl Net {
             params,
             group_key: group.as_ref().map(|g| hex::encode(g.identity())),
             epoch_length,
+            consensus: None,
         };
         Self {
             chain: Chain::from_genesis(&genesis).unwrap(),
@@ -115,7 +116,9 @@ impl Net {
             return ConsensusRound {
                 epoch: next.epoch,
                 view: next.view,
+                leader: ValidatorId::default(),
                 seeds: Vec::new(),
+                consensus: Vec::new(),
             };
         };
         let view = next.view + std::mem::take(&mut beacon.skip);
@@ -135,7 +138,9 @@ impl Net {
         ConsensusRound {
             epoch: next.epoch,
             view,
+            leader: ValidatorId::default(),
             seeds,
+            consensus: Vec::new(),
         }
     }
 

@@ -590,7 +590,10 @@ fn every_block_error_variant_is_listed(e: &BlockError) {
         | BlockError::ViewNotIncreasing { .. }
         | BlockError::WrongSeeds { .. }
         | BlockError::BadSeed { .. }
-        | BlockError::WrongEpoch { .. } => {}
+        | BlockError::WrongEpoch { .. }
+        | BlockError::WrongParentView { .. }
+        | BlockError::ConsensusTooLarge { .. }
+        | BlockError::ConsensusRootMismatch => {}
     }
 }
 
@@ -665,6 +668,24 @@ fn test_block_error_kinds_are_frozen() {
                 10,
                 "wrong_epoch",
             ),
+            (
+                BlockError::WrongParentView {
+                    expected: 0,
+                    got: 0,
+                },
+                11,
+                "wrong_parent_view",
+            ),
+            (
+                BlockError::ConsensusTooLarge { len: 0, max: 0 },
+                12,
+                "consensus_too_large",
+            ),
+            (
+                BlockError::ConsensusRootMismatch,
+                13,
+                "consensus_root_mismatch",
+            ),
         ],
         BlockError::kind,
         every_block_error_variant_is_listed,
@@ -716,7 +737,8 @@ fn every_genesis_error_variant_is_listed(e: &GenesisError) {
         | GenesisError::OverSupply
         | GenesisError::Params(_)
         | GenesisError::GroupKey
-        | GenesisError::EpochLength(_) => {}
+        | GenesisError::EpochLength(_)
+        | GenesisError::Consensus => {}
     }
 }
 
@@ -743,6 +765,7 @@ fn test_genesis_error_kinds_are_frozen() {
             (GenesisError::Params(String::new()), 4, "params"),
             (GenesisError::GroupKey, 5, "group_key"),
             (GenesisError::EpochLength(0), 6, "epoch_length"),
+            (GenesisError::Consensus, 7, "consensus"),
         ],
         GenesisError::kind,
         every_genesis_error_variant_is_listed,
