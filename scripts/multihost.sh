@@ -81,17 +81,13 @@ for i in $(seq 0 $((HOSTS - 1))); do
     keys+=("$("$BIN" node key --data-dir "$WORK/h$i")")
 done
 spec_args=()
-for key in "${keys[@]}"; do spec_args+=(--validator "$key"); done
+for i in $(seq 0 $((HOSTS - 1))); do spec_args+=(--validator "${keys[$i]}@$(addr "$i"):30400"); done
 "$BIN" node spec "${spec_args[@]}" --chain-id plexus-multihost -o "$WORK/spec.json" \
     --shares-dir "$WORK/shares" >/dev/null
 for i in $(seq 0 $((HOSTS - 1))); do
-    peers=()
-    for j in $(seq 0 $((HOSTS - 1))); do
-        [ "$j" = "$i" ] || peers+=(--peer "${keys[$j]}@$(addr "$j"):30400")
-    done
     "$BIN" node init --data-dir "$WORK/h$i" --chain-spec "$WORK/spec.json" \
         --share "$WORK/shares/${keys[$i]}.share" --listen "$(addr "$i"):30400" \
-        --rpc "$(addr "$i"):9944" "${peers[@]}" >/dev/null
+        --rpc "$(addr "$i"):9944" >/dev/null
 done
 
 start() {

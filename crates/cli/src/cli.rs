@@ -185,8 +185,9 @@ pub(crate) struct RandomnessArgs {
 
 #[derive(Args)]
 pub(crate) struct NodeSpecArgs {
-    /// A validator's public key (from `plexus node key`); repeat for each.
-    #[arg(long, value_name = "HEX")]
+    /// A validator's public key (from `plexus node key`) and the address it listens on for
+    /// the others (its `--listen`); repeat for each.
+    #[arg(long, value_name = "KEY@IP:PORT")]
     pub(crate) validator: Vec<String>,
     /// Name of the chain; part of its genesis hash.
     #[arg(long, default_value = "plexus-local")]
@@ -217,7 +218,8 @@ pub(crate) struct NodeInitArgs {
     /// Where peers connect.
     #[arg(long, default_value = "127.0.0.1:30400", value_name = "HOST:PORT")]
     pub(crate) listen: std::net::SocketAddr,
-    /// Another validator, as PUBLIC_KEY@HOST:PORT; repeat for each.
+    /// A validator to reach at another address than the chain spec's, as PUBLIC_KEY@HOST:PORT;
+    /// repeat for each.
     #[arg(long, value_name = "KEY@HOST:PORT")]
     pub(crate) peer: Vec<String>,
     /// Run as a follower of the node whose RPC is at URL: keep and serve the whole chain,

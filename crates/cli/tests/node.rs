@@ -382,6 +382,14 @@ fn test_four_validators_survive_kills_and_agree_on_every_state_root() {
         .collect();
     let spec = root.join("spec.json");
     let shares = root.join("shares");
+    let p2p: Vec<String> = (0..4)
+        .map(|_| format!("127.0.0.1:{}", free_port()))
+        .collect();
+    let validators: Vec<String> = keys
+        .iter()
+        .zip(&p2p)
+        .map(|(key, address)| format!("{key}@{address}"))
+        .collect();
     let mut args = vec![
         "node",
         "spec",
@@ -390,13 +398,10 @@ fn test_four_validators_survive_kills_and_agree_on_every_state_root() {
         "--shares-dir",
         shares.to_str().unwrap(),
     ];
-    for key in &keys {
-        args.extend(["--validator", key.as_str()]);
+    for validator in &validators {
+        args.extend(["--validator", validator.as_str()]);
     }
     env.ok(&args);
-    let p2p: Vec<String> = (0..4)
-        .map(|_| format!("127.0.0.1:{}", free_port()))
-        .collect();
     let rpc: Vec<SocketAddr> = (0..4)
         .map(|_| format!("127.0.0.1:{}", free_port()).parse().unwrap())
         .collect();
@@ -574,7 +579,7 @@ fn test_follower_checks_serves_and_relays_and_refuses_another_group_key() {
         "node",
         "spec",
         "--validator",
-        &stranger_key,
+        &format!("{stranger_key}@127.0.0.1:{}", free_port()),
         "-o",
         stranger_spec.to_str().unwrap(),
         "--shares-dir",
@@ -585,8 +590,9 @@ fn test_follower_checks_serves_and_relays_and_refuses_another_group_key() {
     let mut forged: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&spec).unwrap()).unwrap();
     forged["validators"] = serde_json::json!([stranger_key]);
-    forged["polynomial"] = stranger_spec["polynomial"].clone();
+    forged["addresses"] = stranger_spec["addresses"].clone();
     forged["genesis"]["group_key"] = stranger_spec["genesis"]["group_key"].clone();
+    forged["genesis"]["consensus"] = stranger_spec["genesis"]["consensus"].clone();
     let forged_spec = root.join("forged.json");
     std::fs::write(&forged_spec, forged.to_string()).unwrap();
     env.ok(&[

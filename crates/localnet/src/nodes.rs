@@ -118,9 +118,15 @@ pub(crate) fn prepare(
             .map_err(|e| LocalnetError::StateDir(format!("{}: {e}", path.display())))?;
         keys.push(key);
     }
+    // Each validator's address is part of the chain (the others find it in epoch 0's record),
+    // so its port is chosen once, here, and kept with the chain.
+    let addresses = (0..validators)
+        .map(|_| free_port())
+        .collect::<Result<Vec<_>, _>>()?;
     let (spec, shares) = ChainSpec::with_trusted_deal(
         genesis()?,
         keys.iter().map(ValidatorKey::public_hex).collect(),
+        addresses,
     )
     .map_err(|e| LocalnetError::StateDir(e.to_string()))?;
     for (i, share) in shares.iter().enumerate() {
@@ -169,8 +175,14 @@ impl Nodes {
         rpc: SocketAddr,
         substrate_rpc: Option<SocketAddr>,
     ) -> Result<Self, LocalnetError> {
-        let listens = (0..keys.len())
-            .map(|_| free_port())
+        let listens = spec
+            .addresses
+            .iter()
+            .map(|address| {
+                address
+                    .parse::<SocketAddr>()
+                    .map_err(|_| LocalnetError::StateDir(format!("{address} is not IP:port")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let timing = Timing::with_timeouts(block_time, plexus_node::Timeouts::default())
             .map_err(|e| LocalnetError::Args(format!("--block-time-ms: {e}")))?;

@@ -21,6 +21,7 @@ use commonware_utils::{
     ordered::{Map, Set},
 };
 use plexus_rpc_server::Backend as _;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,7 +42,8 @@ pub enum Role {
         share: Box<ValidatorShare>,
         /// Where to accept peer connections.
         listen: SocketAddr,
-        /// The other validators (public keys in hex) and where to reach them.
+        /// Validators (public keys in hex) to reach at another address than the chain spec's
+        /// (from behind a NAT, say).
         peers: Vec<(String, SocketAddr)>,
     },
     /// Follows the finalized chain from another node's RPC, checking every block against the
@@ -262,7 +264,7 @@ async fn serve(
             let handle = start_networked_validator(
                 &context,
                 &core,
-                (validators, polynomial),
+                (validators, polynomial, config.spec.addresses()?),
                 (key, share),
                 listen,
                 &peers,
@@ -303,12 +305,16 @@ async fn serve(
     halted.map_or(Ok(()), |reason| Err(RunError::Halted(reason)))
 }
 
-/// Starts a validator's authenticated p2p network with its configured peers, then its consensus
-/// on that network.
+/// Starts a validator's authenticated p2p network with the chain's validators as peers, then its
+/// consensus on that network.
 async fn start_networked_validator(
     context: &tokio::Context,
     core: &Arc<Core>,
-    (validators, polynomial): (Set<ed25519::PublicKey>, Polynomial),
+    (validators, polynomial, spec_addresses): (
+        Set<ed25519::PublicKey>,
+        Polynomial,
+        BTreeMap<ed25519::PublicKey, Address>,
+    ),
     (key, share): (Box<ValidatorKey>, Box<ValidatorShare>),
     listen: SocketAddr,
     configured_peers: &[(String, SocketAddr)],
@@ -316,7 +322,10 @@ async fn start_networked_validator(
 ) -> Result<commonware_runtime::Handle<()>, RunError> {
     let key = key.0;
     let me = key.public_key();
-    let mut addresses: Vec<(ed25519::PublicKey, Address)> = vec![(me, listen.into())];
+    // Every validator at its address in the chain spec, unless this node was told to reach it
+    // elsewhere; this node at its own listening address.
+    let mut book = spec_addresses;
+    book.insert(me, listen.into());
     for (hex_key, address) in configured_peers {
         let peer = hex::decode(hex_key.trim_start_matches("0x"))
             .ok()
@@ -326,10 +335,11 @@ async fn start_networked_validator(
             warn!(peer = %hex_key, "peer is not a validator of this chain; ignoring it");
             continue;
         }
-        addresses.push((peer, (*address).into()));
+        book.insert(peer, (*address).into());
     }
-    let peers: Map<ed25519::PublicKey, Address> = Map::try_from(addresses)
-        .map_err(|_| RunError::Peers("the same key is listed twice".into()))?;
+    let peers: Map<ed25519::PublicKey, Address> =
+        Map::try_from(book.into_iter().collect::<Vec<_>>())
+            .map_err(|_| RunError::Peers("the same key is listed twice".into()))?;
 
     let namespace = namespace(core.genesis_hash());
     let handshake = Cups::<_, ChaCha20Poly1305>::new(

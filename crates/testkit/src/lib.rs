@@ -43,6 +43,7 @@ impl DevNode {
     pub fn start(funded: &[AccountId]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let key = ValidatorKey::generate();
+        let listen = free_addr();
         let (spec, mut shares) = ChainSpec::with_trusted_deal(
             Genesis {
                 chain_id: "plexus-test".into(),
@@ -58,6 +59,7 @@ impl DevNode {
                 consensus: None,
             },
             vec![key.public_hex()],
+            vec![listen],
         )
         .unwrap();
         let rpc = free_addr();
@@ -67,7 +69,7 @@ impl DevNode {
             role: Role::Validator {
                 key: Box::new(key),
                 share: Box::new(shares.pop().unwrap()),
-                listen: free_addr(),
+                listen,
                 peers: Vec::new(),
             },
             timing: Timing::new(Duration::from_millis(200)),

@@ -2,8 +2,9 @@
 //!
 //! A data directory holds `node-key` (the ed25519 key naming the validator, mode 0600),
 //! `node-share` (a validator's share of the group key, mode 0600), `chain-spec.json` (genesis,
-//! validators and the group key's polynomial, identical on every node of a network), `node.json`
-//! (this node's addresses and peers), and the databases (`chain.redb`, `consensus/`).
+//! validators, their addresses and the group key's polynomial, identical on every node of a
+//! network), `node.json` (this node's addresses, and peers reached at other addresses than the
+//! spec's), and the databases (`chain.redb`, `consensus/`).
 
 use crate::cli::{NodeCommand, NodeInitArgs, NodeKeyArgs, NodeRunArgs, NodeSpecArgs, TimeoutArgs};
 use crate::commands::Context;
@@ -86,9 +87,12 @@ fn dev_account(name: &str) -> Result<AccountId> {
     Ok(Keypair::from_uri(CryptoType::Sr25519, &format!("//{name}"))?.account())
 }
 
-/// A chain spec for development: the given validators with their shares of a new group key, the
-/// dev accounts funded, `//Alice` as governance, and short rate limits.
-fn dev_spec(chain_id: &str, validators: Vec<String>) -> Result<(ChainSpec, Vec<ValidatorShare>)> {
+/// A chain spec for development: the given validators (keys and addresses) with their shares of
+/// a new group key, the dev accounts funded, `//Alice` as governance, and short rate limits.
+fn dev_spec(
+    chain_id: &str,
+    validators: Vec<(String, SocketAddr)>,
+) -> Result<(ChainSpec, Vec<ValidatorShare>)> {
     let balances = DEV_ACCOUNTS
         .iter()
         .map(|name| Ok((dev_account(name)?, DEV_BALANCE_TAO * RAO_PER_TAO)))
@@ -103,7 +107,8 @@ fn dev_spec(chain_id: &str, validators: Vec<String>) -> Result<(ChainSpec, Vec<V
         epoch_length: None,
         consensus: None,
     };
-    Ok(ChainSpec::with_trusted_deal(genesis, validators)?)
+    let (keys, addresses) = validators.into_iter().unzip();
+    Ok(ChainSpec::with_trusted_deal(genesis, keys, addresses)?)
 }
 
 /// Loads the key in `dir`, creating it if there is none.
@@ -129,9 +134,21 @@ fn key(args: NodeKeyArgs, ctx: &Context) -> Result<ExitCode> {
 
 fn spec(args: NodeSpecArgs, ctx: &Context) -> Result<ExitCode> {
     if args.validator.is_empty() {
-        bail!("give at least one --validator (its public key from `plexus node key`)");
+        bail!(
+            "give at least one --validator KEY@IP:PORT (its public key from `plexus node key`, \
+             and where it listens)"
+        );
     }
-    let (spec, shares) = dev_spec(&args.chain_id, args.validator)?;
+    let validators = args
+        .validator
+        .iter()
+        .map(|text| {
+            let peer = parse_peer(text)
+                .with_context(|| format!("--validator {text:?}: expected KEY@IP:PORT"))?;
+            Ok((peer.key, peer.address))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let (spec, shares) = dev_spec(&args.chain_id, validators)?;
     std::fs::create_dir_all(&args.shares_dir)
         .with_context(|| format!("creating {}", args.shares_dir.display()))?;
     for (key, share) in spec.validators.iter().zip(&shares) {
@@ -197,7 +214,7 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
             (spec, share)
         }
         (None, true) => {
-            let (spec, mut shares) = dev_spec("plexus-dev", vec![key.public_hex()])?;
+            let (spec, mut shares) = dev_spec("plexus-dev", vec![(key.public_hex(), args.listen)])?;
             (spec, shares.pop())
         }
         (None, false) => bail!("give --chain-spec FILE, or --dev for a one-validator dev chain"),
