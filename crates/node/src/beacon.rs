@@ -4,7 +4,7 @@
 //! carries its round's seed: the group's signature over the round. A block in view `v` must
 //! carry the seeds of every view of its epoch from its parent's up to `v - 1` (the runtime
 //! checks them), and its proposer holds exactly those certificates: its parent's, and a
-//! nullification for each view it skips. [`SeedTap`] sits in front of consensus's reporter and
+//! nullification for each view it skips. [`SeedTap`] wraps the application consensus drives and
 //! copies each seed into [`Seeds`] as the certificate is reported; the proposer takes them from
 //! there. Views restart with each consensus epoch, so seeds are kept by round.
 
@@ -12,9 +12,15 @@ use crate::block::BlockDigest;
 use crate::consensus::{Scheme, Variant};
 use commonware_codec::Encode as _;
 use commonware_consensus::simplex::scheme::bls12381_threshold::vrf;
-use commonware_consensus::{Epochable as _, Reporter, Viewable as _, simplex::types::Activity};
+use commonware_consensus::types::Round as ConsensusRound;
+use commonware_consensus::{
+    Automaton, CertifiableAutomaton, Epochable as _, Handoff, Relay, Reporter, Viewable as _,
+    simplex::types::Activity,
+};
+use commonware_utils::channel::oneshot;
 use plexus_runtime::{Round, Seed, SeedSignature};
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Seeds by round, from the last finalized round on.
@@ -64,16 +70,66 @@ fn seed_of(certificate: &vrf::Certificate<Variant>) -> Option<SeedSignature> {
     Some(SeedSignature(bytes.as_ref().try_into().ok()?))
 }
 
-/// Consensus's reporter with every certificate's seed copied into [`Seeds`] on the way.
+/// The application consensus drives (its automaton, relay and reporter), with every reported
+/// certificate's seed copied into [`Seeds`] on the way. Everything else goes to the inner
+/// application unchanged, `prepare` and `certify` included: their defaults would answer for
+/// it without asking.
 #[derive(Clone)]
-pub(crate) struct SeedTap<R> {
-    inner: R,
+pub(crate) struct SeedTap<A> {
+    inner: A,
     seeds: Arc<Seeds>,
 }
 
-impl<R> SeedTap<R> {
-    pub(crate) fn new(inner: R, seeds: Arc<Seeds>) -> Self {
+impl<A> SeedTap<A> {
+    pub(crate) fn new(inner: A, seeds: Arc<Seeds>) -> Self {
         Self { inner, seeds }
+    }
+}
+
+impl<A: Automaton> Automaton for SeedTap<A> {
+    type Context = A::Context;
+    type Digest = A::Digest;
+
+    fn propose(
+        &mut self,
+        context: Self::Context,
+    ) -> impl Future<Output = oneshot::Receiver<Self::Digest>> + Send {
+        self.inner.propose(context)
+    }
+
+    fn verify(
+        &mut self,
+        context: Self::Context,
+        payload: Self::Digest,
+    ) -> impl Future<Output = oneshot::Receiver<bool>> + Send {
+        self.inner.verify(context, payload)
+    }
+}
+
+impl<A: CertifiableAutomaton> CertifiableAutomaton for SeedTap<A> {
+    fn prepare(
+        &mut self,
+        context: Self::Context,
+    ) -> impl Future<Output = oneshot::Receiver<Handoff<Self::Digest>>> + Send {
+        self.inner.prepare(context)
+    }
+
+    fn certify(
+        &mut self,
+        round: ConsensusRound,
+        payload: Self::Digest,
+    ) -> impl Future<Output = oneshot::Receiver<bool>> + Send {
+        self.inner.certify(round, payload)
+    }
+}
+
+impl<A: Relay> Relay for SeedTap<A> {
+    type Digest = A::Digest;
+    type PublicKey = A::PublicKey;
+    type Plan = A::Plan;
+
+    fn broadcast(&mut self, payload: Self::Digest, plan: Self::Plan) -> commonware_actor::Feedback {
+        self.inner.broadcast(payload, plan)
     }
 }
 

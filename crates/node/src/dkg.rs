@@ -8,11 +8,13 @@
 //! proofs and seeds are checked against it alone), so [`EpochSchemes`] refuses a scheme for any
 //! other key, and only the shares behind it move from epoch to epoch.
 //!
+//! [`start_validator`](crate::start_validator) serves [`EpochSchemes`] to the orchestrator, with
+//! epoch 0's scheme from the chain spec's deal; the store and the participants wait for the
+//! reshare actor, which is not started yet.
+//!
 //! # What this is not
-//! Not wired yet: [`start_validator`](crate::start_validator) still runs one Simplex engine with
-//! the chain spec's fixed shares. The engine will use these values once it starts glue's reshare
-//! actor and orchestrator. Nothing here talks to the network or decides anything on its own: the
-//! reshare actor decides what to store, register and ask for.
+//! Nothing here talks to the network or decides anything on its own: the reshare actor decides
+//! what to store, register and ask for.
 
 use crate::consensus::{Identity, Scheme, Variant};
 use crate::key::ValidatorShare;

@@ -7,17 +7,17 @@
 use crate::app::PlexusApp;
 use crate::beacon::{SeedTap, Seeds};
 use crate::block::{BlockDigest, PlexusBlock};
-use crate::consensus::{Polynomial, Scheme};
+use crate::consensus::{Scheme, Variant};
 use crate::core::Core;
+use crate::dkg::EpochSchemes;
 use crate::finalizer::{Finalizer, execute};
-use crate::spec::namespace;
+use crate::spec::{GenesisEpoch, namespace};
 use commonware_broadcast::buffered;
 use commonware_consensus::{
-    Reporter,
+    Reporter, Reporters,
     marshal::standard::{Inline, Standard},
     marshal::{self, Update, core::Actor as MarshalActor, resolver::p2p as marshal_resolver},
     simplex::{
-        self,
         config::{ForwardPolicy, SkipPolicy},
         elector::RoundRobin,
     },
@@ -26,15 +26,25 @@ use commonware_consensus::{
 use commonware_cryptography::{
     Digested, Digestible, Sha256, certificate::ConstantProvider, ed25519,
 };
-use commonware_p2p::{Blocker, Provider, Receiver, Sender};
+use commonware_glue::dkg::{
+    Registrar as _, ReshareBlock as _,
+    fence::Fence,
+    network::{Addresses, Manager},
+    orchestrator,
+    state_sync::Plan as StateSyncPlan,
+    types::{Payload, SchemeInfo},
+};
+use commonware_p2p::{Blocker, Receiver, Sender};
 use commonware_parallel::Sequential;
 use commonware_rand_core::CryptoRng;
-use commonware_runtime::{Clock, Handle, Metrics, Spawner, Storage, buffer::paged::CacheRef};
+use commonware_runtime::{
+    Clock, Handle, Metrics, Network, Spawner, Storage, buffer::paged::CacheRef,
+};
 use commonware_storage::{archive::prunable, translator::TwoCap};
 use commonware_utils::ordered::Quorum as _;
 use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, acknowledgement::Exact};
 use plexus_rpc_server::Backend as _;
-use std::num::NonZeroUsize;
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -190,12 +200,9 @@ pub enum TimingError {
 pub struct ValidatorConfig {
     /// Its ed25519 key.
     pub key: ed25519::PrivateKey,
-    /// Every validator's public key.
-    pub validators: commonware_utils::ordered::Set<ed25519::PublicKey>,
-    /// The public polynomial of the group key's sharing (from the chain spec).
-    pub polynomial: Polynomial,
-    /// This validator's share of the group key.
-    pub share: crate::key::ValidatorShare,
+    /// Its share of epoch 0's group key (from the chain spec's deal), if it is one of epoch 0's
+    /// validators.
+    pub share: Option<crate::key::ValidatorShare>,
     /// Prefix of the storage partitions consensus uses; unique per validator sharing a storage.
     pub partition_prefix: String,
     /// Consensus and block timings.
@@ -226,13 +233,16 @@ fn archive<C>(
     }
 }
 
-/// The largest message any validator sends; identical on every validator of a network.
-pub fn max_message_size(validators: u32) -> u32 {
+/// The largest message any validator sends, for committees of up to
+/// [`MAX_PARTICIPANTS`](crate::consensus::MAX_PARTICIPANTS): identical on every validator of a
+/// network, and it may grow across upgrades but never shrink.
+pub fn max_message_size() -> u32 {
+    let participants = crate::consensus::MAX_PARTICIPANTS.get();
     commonware_p2p::max_message_size(&[
         // A transaction batch: its byte limit plus one largest transaction and a length prefix.
         crate::gossip::MAX_BATCH_BYTES + 64 * 1024 + 16,
-        simplex::max_payload_size::<Scheme, BlockDigest>(validators),
-        marshal::max_payload_size::<Standard<PlexusBlock>, Scheme>(validators, &()),
+        orchestrator::max_payload_size::<Scheme, BlockDigest>(participants),
+        marshal::max_payload_size::<Standard<PlexusBlock>, Scheme>(participants, &()),
     ])
 }
 
@@ -242,6 +252,9 @@ pub enum StartError {
     /// The timings are unusable.
     #[error(transparent)]
     Timing(#[from] TimingError),
+    /// The genesis block does not record epoch 0's committee.
+    #[error("the genesis block does not record epoch 0's validators")]
+    NoEpochZero,
     /// Our key is not in the validator set.
     #[error("this node's key is not one of the chain's validators")]
     NotAValidator,
@@ -268,48 +281,80 @@ pub enum StartError {
     },
 }
 
+/// How this validator takes part in epoch 0: signing with its share, or only verifying.
+fn epoch_zero_scheme(
+    epoch_zero: &GenesisEpoch,
+    me: &ed25519::PublicKey,
+    share: Option<crate::key::ValidatorShare>,
+) -> Result<SchemeInfo<Variant, ed25519::PublicKey>, StartError> {
+    let participants = epoch_zero.output.players().clone();
+    let sharing = epoch_zero.output.public().clone();
+    let index = participants.index(me).ok_or(StartError::NotAValidator)?;
+    let share = share.ok_or(StartError::ShareMismatch)?.0;
+    // The scheme asserts what these check: a share must be the one for our place in the set.
+    let fits = share.index == index
+        && sharing
+            .partial_public(index)
+            .is_ok_and(|public| public == share.public::<Variant>());
+    if !fits {
+        return Err(StartError::ShareMismatch);
+    }
+    Ok(SchemeInfo::Signer {
+        participants,
+        sharing,
+        share,
+    })
+}
+
 /// Starts every actor of one validator around `core` as children of `context`, and returns the
-/// handle of consensus. `wrap` lets a test observe finalizations (the production node passes
-/// `identity`).
+/// handle of a watchdog that halts the node if consensus stops. `manager` tracks each epoch's
+/// peers on the p2p network; `wrap` lets a test observe finalizations (the production node
+/// passes `identity`).
 #[allow(clippy::too_many_arguments)]
-pub async fn start_validator<E, S, R, B, P, W, Rep>(
+pub async fn start_validator<E, S, R, B, M, W, Rep>(
     context: E,
     core: &Arc<Core>,
     config: ValidatorConfig,
     channels: [Channel<S, R>; 6],
     blocker: B,
-    peers: P,
+    manager: M,
     wrap: W,
 ) -> Result<Handle<()>, StartError>
 where
-    E: Spawner + Clock + Metrics + Storage + CryptoRng,
+    E: Spawner + Clock + Metrics + Storage + Network + CryptoRng,
     S: Sender<PublicKey = ed25519::PublicKey>,
     R: Receiver<PublicKey = ed25519::PublicKey>,
     B: Blocker<PublicKey = ed25519::PublicKey> + Clone,
-    P: Provider<PublicKey = ed25519::PublicKey> + Clone,
+    M: Manager<PublicKey = ed25519::PublicKey, Directory = Addresses<ed25519::PublicKey>> + Clone,
     W: FnOnce(Finalizer) -> Rep,
     Rep: Reporter<Activity = Update<PlexusBlock, Exact>>,
 {
     use commonware_cryptography::Signer as _;
     config.timing.validate()?;
     let public_key = config.key.public_key();
-    let index = config
-        .validators
-        .index(&public_key)
-        .ok_or(StartError::NotAValidator)?;
-    let share = config.share.0;
-    // The scheme asserts what these check; a chain spec's polynomial is checked against its
-    // validators when it is read, and a share must be the one for our place in the set.
-    if share.index != index || config.polynomial.total().get() as usize != config.validators.len() {
-        return Err(StartError::ShareMismatch);
+    let genesis = core.genesis_block();
+    let Some(Payload::EpochInfo(epoch_zero)) = genesis.payload() else {
+        return Err(StartError::NoEpochZero);
+    };
+    if epoch_zero.epoch != Epoch::zero() {
+        return Err(StartError::NoEpochZero);
     }
-    let scheme = Scheme::signer(
-        &namespace(core.genesis_hash()),
-        config.validators.clone(),
-        config.polynomial,
-        share,
-    )
-    .ok_or(StartError::ShareMismatch)?;
+    let identity = *epoch_zero.output.public().public();
+    let namespace = namespace(core.genesis_hash());
+    let halt: crate::dkg::Halt = {
+        let core = core.clone();
+        Arc::new(move |reason| core.halt(reason))
+    };
+    let schemes = EpochSchemes::new(&namespace, identity, public_key.clone(), halt);
+    schemes
+        .register(
+            Epoch::zero(),
+            epoch_zero_scheme(&epoch_zero, &public_key, config.share)?,
+        )
+        .await;
+    let (fence, gate) = Fence::new();
+    fence.mark(Epoch::zero());
+
     let prefix = config.partition_prefix;
     let page_cache = CacheRef::new(NZU16!(16384), NZUsize!(1024));
     let [
@@ -325,7 +370,7 @@ where
         context.child("marshal_resolver"),
         marshal_resolver::Config {
             public_key: public_key.clone(),
-            peer_provider: peers.clone(),
+            peer_provider: manager.clone(),
             blocker: blocker.clone(),
             mailbox_size: MAILBOX,
             fetch_timeout: NZDuration!(Duration::from_secs(2)),
@@ -344,7 +389,7 @@ where
             deque_size: 10,
             priority: false,
             codec_config: (),
-            peer_provider: peers,
+            peer_provider: manager.clone(),
             strategy: Sequential,
         },
     );
@@ -370,16 +415,18 @@ where
         source,
     })?;
 
-    let genesis = core.genesis_block();
     let genesis_digest = genesis.digest();
-    let epocher = FixedEpocher::new(NZU64!(u64::MAX));
+    let blocks_per_epoch = epoch_length(core);
+    let epocher = FixedEpocher::new(blocks_per_epoch);
     let (marshal_actor, marshal_mailbox, floor) =
         MarshalActor::<_, Standard<PlexusBlock>, _, _, _, _, _>::init(
             context.child("marshal"),
             finalizations,
             blocks,
             marshal::Config {
-                provider: ConstantProvider::new(scheme.clone()),
+                // Every epoch's certificates are the group key's signatures, whoever holds
+                // the shares: the key alone checks them.
+                provider: ConstantProvider::new(Scheme::certificate_verifier(&namespace, identity)),
                 epocher: epocher.clone(),
                 start: marshal::Start::Genesis(Digested::precomputed(genesis, genesis_digest)),
                 partition_prefix: format!("{prefix}-marshal"),
@@ -421,7 +468,6 @@ where
         let marshal = marshal_mailbox.clone();
         move |_| execute(core, marshal, finalized_blocks)
     });
-    marshal_actor.start(wrap(finalizer), buffer, (resolver_rx, resolver));
 
     let seeds = Arc::new(Seeds::default());
     let app = PlexusApp::new(
@@ -429,37 +475,71 @@ where
         seeds.clone(),
         config.timing.empty_block_interval,
     );
-    let inline = Inline::new(context.child("application"), app, marshal_mailbox, epocher);
+    let inline = Inline::new(
+        context.child("application"),
+        app,
+        marshal_mailbox.clone(),
+        epocher,
+    );
 
-    let engine = simplex::Engine::new(
-        context.child("simplex"),
-        simplex::Config {
-            scheme,
-            elector: RoundRobin::<Sha256>::default(),
-            blocker,
-            automaton: inline.clone(),
-            relay: inline.clone(),
-            reporter: SeedTap::new(inline, seeds),
+    let (orchestrator, orchestrator_mailbox) = orchestrator::Actor::new(
+        context.child("orchestrator"),
+        orchestrator::Config {
+            oracle: blocker,
+            manager,
+            provider: schemes,
+            marshal: marshal_mailbox,
+            application: SeedTap::new(inline, seeds),
             strategy: Sequential,
-            partition: format!("{prefix}-simplex-e0"),
+            simplex: orchestrator::SimplexConfig {
+                elector: RoundRobin::<Sha256>::default(),
+                mailbox_size: MAILBOX,
+                replay_buffer: IO_BUFFER,
+                write_buffer: IO_BUFFER,
+                page_cache,
+                leader_timeout: config.timing.leader_timeout,
+                certification_timeout: config.timing.certification_timeout,
+                timeout_retry: config.timing.timeout_retry,
+                fetch_timeout: NZDuration!(Duration::from_secs(1)),
+                fetch_retry_delay: Duration::from_millis(100),
+                view_retention: ViewDelta::new(256),
+                skip: SkipPolicy::Disabled,
+                track_historical_votes: false,
+                forward: ForwardPolicy::Disabled,
+            },
+            gate,
+            state_sync: StateSyncPlan::disabled(),
+            blocks_per_epoch,
             mailbox_size: MAILBOX,
-            epoch: Epoch::zero(),
-            floor: simplex::config::Floor::Genesis(genesis_digest),
-            replay_buffer: IO_BUFFER,
-            write_buffer: IO_BUFFER,
-            page_cache,
-            leader_timeout: config.timing.leader_timeout,
-            certification_timeout: config.timing.certification_timeout,
-            timeout_retry: config.timing.timeout_retry,
-            view_retention: ViewDelta::new(256),
-            skip: SkipPolicy::Disabled,
-            fetch_timeout: NZDuration!(Duration::from_secs(1)),
-            fetch_retry_delay: Duration::from_millis(100),
-            forward: ForwardPolicy::Disabled,
-            track_historical_votes: false,
+            partition_prefix: format!("{prefix}-orchestrator"),
         },
     );
-    Ok(engine.start(votes, certificates, resolver_channel))
+    marshal_actor.start(
+        Reporters::from((wrap(finalizer), orchestrator_mailbox)),
+        buffer,
+        (resolver_rx, resolver),
+    );
+    let consensus = orchestrator.start(votes, certificates, resolver_channel);
+    // The orchestrator can stop on its own (a peer set it cannot activate, a boundary block
+    // marshal cannot supply); a validator without consensus must say so, not sit idle.
+    let core = core.clone();
+    Ok(context.child("watchdog").spawn(move |_| async move {
+        let reason = match consensus.await {
+            Ok(()) => "consensus stopped".to_string(),
+            Err(error) => format!("consensus failed: {error}"),
+        };
+        core.halt(reason);
+    }))
+}
+
+/// Blocks per consensus epoch, as the chain's genesis fixed it (one endless epoch without).
+fn epoch_length(core: &Core) -> NonZeroU64 {
+    core.finalized()
+        .state()
+        .globals()
+        .epoch_length
+        .and_then(NonZeroU64::new)
+        .unwrap_or(NonZeroU64::MAX)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! A Plexus node: Byzantine fault tolerant consensus (Commonware's Simplex with its `marshal`
-//! block layer) around the pure state machine of `plexus-runtime`, with finalized blocks
+//! A Plexus node: Byzantine fault tolerant consensus (Commonware's Simplex, one engine per
+//! consensus epoch under glue's orchestrator, with its `marshal` block layer) around the pure
+//! state machine of `plexus-runtime`, with finalized blocks
 //! committed durably to `plexus-store` and transactions waiting in `plexus-mempool`.
 //!
 //! This is the only crate that imports Commonware. Its modules, lowest first (each uses only
@@ -9,9 +10,10 @@
 //! |---|---|
 //! | `consensus` | the signing scheme: BLS12-381 threshold signatures with per-round seeds |
 //! | `key` | [`ValidatorKey`], the ed25519 key naming a validator, and [`ValidatorShare`], its share of the group key |
-//! | `spec` | [`ChainSpec`] (genesis, validator keys, the group key's polynomial) and the chain's signing [`namespace`](spec::namespace) |
-//! | `dkg` | for glue's resharing (not wired yet): [`FileSecretStore`](dkg::FileSecretStore), this validator's ceremony secrets; [`EpochSchemes`](dkg::EpochSchemes), each epoch's consensus scheme; [`SpecParticipants`](dkg::SpecParticipants), each epoch's committee |
-//! | `block` | [`PlexusBlock`], the block behind Commonware's traits |
+//! | `block` | [`PlexusBlock`], the block behind Commonware's traits, with its consensus payload (glue's resharing record) decoded |
+//! | `spec` | [`ChainSpec`] (genesis, epoch 0's validators, their addresses and the group key's polynomial) and the chain's signing [`namespace`](spec::namespace) |
+//! | `dkg` | for glue's resharing: [`EpochSchemes`](dkg::EpochSchemes), each epoch's consensus scheme; [`FileSecretStore`](dkg::FileSecretStore), this validator's ceremony secrets, and [`SpecParticipants`](dkg::SpecParticipants), each epoch's committee (not wired yet) |
+//! | `peers` | [`PeerBook`](peers::PeerBook): each epoch's committee as p2p peers, at their addresses on chain or local ones |
 //! | `finality` | finality proofs and [`FinalityVerifier`] |
 //! | `core` | [`Core`]: the store, the finalized state, speculative states, the mempool and notifications; the commit path; the RPC [`Backend`](plexus_rpc_server::Backend) |
 //! | `beacon` | seeds copied from consensus's certificates, for the blocks a validator proposes |
@@ -49,6 +51,7 @@ mod follow;
 mod gossip;
 pub mod key;
 mod metrics;
+pub mod peers;
 pub mod run;
 pub mod spec;
 

@@ -1,28 +1,27 @@
 //! Running a node as a process: Commonware's tokio runtime, the authenticated `lookup` network
-//! with static peers (validators) or an upstream node's RPC (followers), metrics, the RPC
-//! server, and graceful shutdown on SIGINT or SIGTERM.
+//! with each epoch's committee as peers (validators) or an upstream node's RPC (followers),
+//! metrics, the RPC server, and graceful shutdown on SIGINT or SIGTERM.
 
 use crate::consensus::Polynomial;
 use crate::core::{Core, OpenError};
 use crate::engine::{self, CHANNELS, Timing, ValidatorConfig};
 use crate::finality::FinalityVerifier;
 use crate::key::{ValidatorKey, ValidatorShare};
+use crate::peers::PeerBook;
 use crate::spec::{ChainSpec, SpecError, namespace};
 use commonware_codec::DecodeExt as _;
-use commonware_cryptography::{ChaCha20Poly1305, Signer as _, ed25519};
-use commonware_p2p::{Address, AddressableManager as _, authenticated::lookup};
+use commonware_cryptography::{ChaCha20Poly1305, ed25519};
+use commonware_p2p::{Address, authenticated::lookup};
 use commonware_runtime::{Quota, Runner as _, Spawner as _, Supervisor as _, tokio};
 use commonware_stream::{
     cups::{self, Cups},
     sake::{self, Sake},
 };
-use commonware_utils::{
-    NZU32, NZUsize,
-    ordered::{Map, Set},
-};
+use commonware_utils::{NZU32, NZUsize};
 use plexus_rpc_server::Backend as _;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -184,7 +183,6 @@ pub fn run_until(
     config: RunConfig,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
-    let validators = config.spec.validator_set()?;
     let polynomial = config.spec.polynomial()?;
     ensure_descriptors(&config)?;
     let runtime = tokio::Config::new()
@@ -194,7 +192,7 @@ pub fn run_until(
     // A task that panics (consensus storage that cannot write, say) stops every task and
     // unwinds here: the process reports why and exits instead of crashing.
     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        runner.start(|context| serve(context, config, validators, polynomial, stop))
+        runner.start(|context| serve(context, config, polynomial, stop))
     }));
     ran.unwrap_or_else(|panic| Err(RunError::Failed(panic_message(&*panic))))
 }
@@ -212,7 +210,6 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 async fn serve(
     context: tokio::Context,
     config: RunConfig,
-    validators: Set<ed25519::PublicKey>,
     polynomial: Polynomial,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
@@ -264,7 +261,6 @@ async fn serve(
             let handle = start_networked_validator(
                 &context,
                 &core,
-                (validators, polynomial, config.spec.addresses()?),
                 (key, share),
                 listen,
                 &peers,
@@ -305,41 +301,27 @@ async fn serve(
     halted.map_or(Ok(()), |reason| Err(RunError::Halted(reason)))
 }
 
-/// Starts a validator's authenticated p2p network with the chain's validators as peers, then its
-/// consensus on that network.
+/// Starts a validator's authenticated p2p network, then its consensus on that network, which
+/// connects it to each epoch's committee at the addresses on chain (or `configured_peers`).
 async fn start_networked_validator(
     context: &tokio::Context,
     core: &Arc<Core>,
-    (validators, polynomial, spec_addresses): (
-        Set<ed25519::PublicKey>,
-        Polynomial,
-        BTreeMap<ed25519::PublicKey, Address>,
-    ),
     (key, share): (Box<ValidatorKey>, Box<ValidatorShare>),
     listen: SocketAddr,
     configured_peers: &[(String, SocketAddr)],
     timing: Timing,
 ) -> Result<commonware_runtime::Handle<()>, RunError> {
     let key = key.0;
-    let me = key.public_key();
-    // Every validator at its address in the chain spec, unless this node was told to reach it
-    // elsewhere; this node at its own listening address.
-    let mut book = spec_addresses;
-    book.insert(me, listen.into());
+    let mut overrides = BTreeMap::new();
     for (hex_key, address) in configured_peers {
         let peer = hex::decode(hex_key.trim_start_matches("0x"))
             .ok()
             .and_then(|bytes| ed25519::PublicKey::decode(bytes::Bytes::from(bytes)).ok())
             .ok_or_else(|| RunError::Peers(format!("{hex_key} is not an ed25519 public key")))?;
-        if validators.position(&peer).is_none() {
-            warn!(peer = %hex_key, "peer is not a validator of this chain; ignoring it");
-            continue;
+        if overrides.insert(peer, Address::from(*address)).is_some() {
+            return Err(RunError::Peers(format!("{hex_key} is listed twice")));
         }
-        book.insert(peer, (*address).into());
     }
-    let peers: Map<ed25519::PublicKey, Address> =
-        Map::try_from(book.into_iter().collect::<Vec<_>>())
-            .map_err(|_| RunError::Peers("the same key is listed twice".into()))?;
 
     let namespace = namespace(core.genesis_hash());
     let handshake = Cups::<_, ChaCha20Poly1305>::new(
@@ -351,16 +333,17 @@ async fn start_networked_validator(
         },
         cups::Version::V1,
     );
+    // An epoch's peers are its dealers, its players and the next epoch's players.
+    let max_peers = 3 * crate::consensus::MAX_PARTICIPANTS.get() as usize;
     let p2p = lookup::Config::local(
         handshake,
         &namespace,
         listen,
-        NZUsize!(validators.len().max(1)),
-        engine::max_message_size(validators.len() as u32),
+        NonZeroUsize::new(max_peers).unwrap_or(NonZeroUsize::MIN),
+        engine::max_message_size(),
         NZUsize!(1024),
     );
-    let (mut network, mut oracle) = lookup::Network::new(context.child("p2p"), p2p);
-    oracle.track(0, peers);
+    let (mut network, oracle) = lookup::Network::new(context.child("p2p"), p2p);
     let channels = CHANNELS.map(|id| {
         let quota = QUOTAS[id as usize];
         network.register(id, Quota::per_second(NZU32!(quota.max(1))))
@@ -372,15 +355,13 @@ async fn start_networked_validator(
         core,
         ValidatorConfig {
             key,
-            validators,
-            polynomial,
-            share: *share,
+            share: Some(*share),
             partition_prefix: "plexus".into(),
             timing,
         },
         channels,
         oracle.clone(),
-        oracle,
+        PeerBook::new(oracle, overrides),
         |finalizer| finalizer,
     )
     .await?)

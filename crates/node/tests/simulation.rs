@@ -8,10 +8,13 @@
 use commonware_codec::{Decode as _, Encode as _};
 use commonware_consensus::simplex::scheme::bls12381_threshold::vrf::Seedable as _;
 use commonware_consensus::simplex::types::Finalization;
+use commonware_consensus::types::Epoch;
 use commonware_cryptography::Sha256;
 use commonware_cryptography::bls12381::dkg::feldman_desmedt;
 use commonware_cryptography::bls12381::primitives::{group::Share, sharing::Mode};
 use commonware_cryptography::{Signer as _, ed25519};
+use commonware_glue::dkg::network::AddressableManager;
+use commonware_glue::dkg::types::{EpochInfo, EpochOutcome};
 use commonware_glue::simulate::{
     action::{Action, Crash, Schedule},
     engine::{EngineDefinition, InitContext},
@@ -23,9 +26,10 @@ use commonware_glue::simulate::{
     tracker::ProgressTracker,
 };
 use commonware_p2p::simulated::{self, Link};
+use commonware_p2p::{Address, utils::mux::Muxer};
 use commonware_runtime::{Clock, Handle, Quota, Spawner, Supervisor as _, deterministic};
 use commonware_utils::{N3f1, NZU32, ordered::Set};
-use plexus_node::consensus::{Polynomial, Scheme, Variant};
+use plexus_node::consensus::{ConsensusPayload, Polynomial, Scheme, Variant};
 use plexus_node::engine::{CHANNELS, max_message_size};
 use plexus_node::spec::namespace;
 use plexus_node::{
@@ -37,6 +41,7 @@ use plexus_rpc_server::Backend as _;
 use plexus_runtime::{Call, ChainParams, Genesis, SignedTransaction, Transaction};
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -64,9 +69,34 @@ fn validator_keys() -> Vec<ed25519::PrivateKey> {
         .collect()
 }
 
-/// The chain's genesis, with the group key of the validators' deal (seed 0).
+/// Where validator `index` listens on the simulated network.
+fn address(index: usize) -> Address {
+    Address::Symmetric(SocketAddr::from(([10, 0, 0, index as u8 + 1], 30_400)))
+}
+
+/// The chain's genesis: the group key of the validators' deal (seed 0), and epoch 0's record of
+/// it with their addresses.
 fn genesis() -> Genesis {
-    let (polynomial, _) = deal(&validator_keys(), 0);
+    let (output, _) = deal(&validator_keys(), 0);
+    let polynomial = output.public().clone();
+    let players = output.players().clone();
+    let epoch_zero = ConsensusPayload::EpochInfo(EpochInfo {
+        outcome: EpochOutcome::Success,
+        epoch: Epoch::zero(),
+        output,
+        players: players.clone(),
+        next_players: players.clone(),
+        directory: players
+            .iter()
+            .map(|key| {
+                let index = validator_keys()
+                    .iter()
+                    .position(|k| &k.public_key() == key)
+                    .unwrap();
+                (key.clone(), address(index))
+            })
+            .collect(),
+    });
     Genesis {
         chain_id: "simulation".into(),
         timestamp: GENESIS_MS,
@@ -77,7 +107,7 @@ fn genesis() -> Genesis {
         params: ChainParams::default(),
         group_key: Some(hex::encode(polynomial.public().encode())),
         epoch_length: None,
-        consensus: None,
+        consensus: Some(hex::encode(epoch_zero.encode())),
     }
 }
 
@@ -118,7 +148,13 @@ struct Sim {
 
 /// Splits a group key among `keys` as a trusted dealer seeded by `seed`; the shares in the
 /// order of `keys`.
-fn deal(keys: &[ed25519::PrivateKey], seed: u64) -> (Polynomial, Vec<Share>) {
+fn deal(
+    keys: &[ed25519::PrivateKey],
+    seed: u64,
+) -> (
+    feldman_desmedt::Output<Variant, ed25519::PublicKey>,
+    Vec<Share>,
+) {
     let set = Set::from_iter_dedup(keys.iter().map(|k| k.public_key()));
     let (output, shares) = feldman_desmedt::deal::<Variant, _, N3f1>(
         commonware_utils::TestRng::new(seed),
@@ -130,13 +166,14 @@ fn deal(keys: &[ed25519::PrivateKey], seed: u64) -> (Polynomial, Vec<Share>) {
         .iter()
         .map(|k| shares.get_value(&k.public_key()).unwrap().clone())
         .collect();
-    (output.public().clone(), shares)
+    (output, shares)
 }
 
 impl Sim {
     fn new(first: Role) -> Self {
         let keys = validator_keys();
-        let (polynomial, shares) = deal(&keys, 0);
+        let (output, shares) = deal(&keys, 0);
+        let polynomial = output.public().clone();
         Self {
             dir: Arc::new(tempfile::tempdir().unwrap()),
             keys,
@@ -166,7 +203,8 @@ struct Engine {
         simulated::Receiver<ed25519::PublicKey>,
     )>,
     control: simulated::Control<ed25519::PublicKey, deterministic::Context>,
-    manager: simulated::Manager<ed25519::PublicKey, deterministic::Context>,
+    manager:
+        AddressableManager<simulated::SocketManager<ed25519::PublicKey, deterministic::Context>>,
     monitor: commonware_utils::channel::mpsc::UnboundedSender<
         commonware_glue::simulate::tracker::FinalizationUpdate<ed25519::PublicKey>,
     >,
@@ -284,6 +322,22 @@ async fn run_validator(context: deterministic::Context, engine: Engine) {
     .unwrap_or_else(|e| panic!("validator {index}: {e}"));
     let log = sim.logs[index].clone();
     let mut notifications = node.subscribe();
+    // A crash can come between a block's commit and the log's notice of it: what the store
+    // holds was committed, and is logged now.
+    {
+        let mut log = log.lock().unwrap();
+        let first = log.keys().last().map_or(1, |h| h + 1);
+        let at = context.current().duration_since(UNIX_EPOCH).unwrap();
+        for height in first..=node.finalized().head().number {
+            let block = node.store().block(height).unwrap().unwrap();
+            let commit = Commit {
+                hash: block.header.hash(),
+                state_root: block.header.state_root,
+                transactions: block.transactions.len(),
+            };
+            log.insert(height, (commit, at));
+        }
+    }
     context.child("log").spawn(move |context| async move {
         while let Ok(notification) = notifications.recv().await {
             if let Notification::Finalized {
@@ -307,7 +361,6 @@ async fn run_validator(context: deterministic::Context, engine: Engine) {
         move |ctx| submit_load(ctx, node, index)
     });
     let key = sim.keys[index].clone();
-    let validators = Set::from_iter_dedup(sim.keys.iter().map(|k| k.public_key()));
     let channels: [_; 6] = channels.try_into().ok().unwrap();
     let pk = key.public_key();
     let handle = start_validator(
@@ -315,9 +368,7 @@ async fn run_validator(context: deterministic::Context, engine: Engine) {
         &node,
         ValidatorConfig {
             key,
-            validators,
-            polynomial: sim.polynomial.clone(),
-            share: ValidatorShare::from(sim.shares[index].clone()),
+            share: Some(ValidatorShare::from(sim.shares[index].clone())),
             partition_prefix: format!("validator-{index}"),
             timing: Timing::new(Duration::from_secs(1)),
         },
@@ -353,7 +404,11 @@ async fn run_byzantine(
         sim.shares[index].clone(),
     )
     .unwrap();
-    let votes = channels.into_iter().next().unwrap();
+    // Consensus messages travel on their epoch's subchannel: the mocks speak on epoch 0's.
+    let (sender, receiver) = channels.into_iter().next().unwrap();
+    let (muxer, mut mux) = Muxer::new(context.child("vote_mux"), sender, receiver);
+    muxer.start();
+    let votes = mux.register(0).await.unwrap();
     let handle = match role {
         Role::Conflicter => mocks::conflicter::Conflicter::<_, _, Sha256>::new(
             context.child("conflicter"),
@@ -385,7 +440,7 @@ impl EngineDefinition for Sim {
     }
 
     fn max_message_size(&self) -> u32 {
-        max_message_size(VALIDATORS as u32)
+        max_message_size()
     }
 
     async fn init(&self, ctx: InitContext<'_, ed25519::PublicKey>) -> (Engine, State) {
@@ -399,7 +454,7 @@ impl EngineDefinition for Sim {
             sim: self.clone(),
             channels: ctx.channels,
             control: ctx.oracle.control(ctx.public_key.clone()),
-            manager: ctx.oracle.manager(),
+            manager: AddressableManager::new(ctx.oracle.socket_manager()),
             monitor: ctx.monitor,
         };
         (engine, state)
@@ -592,7 +647,7 @@ fn finality_proofs_are_stored_and_prove_only_their_block() {
     let verifier = FinalityVerifier::new(genesis_hash, *sim.polynomial.public());
     // The same validators with another deal of a group key: their certificates are not ours.
     let (other, _) = deal(&sim.keys, 1);
-    let strangers = FinalityVerifier::new(genesis_hash, *other.public());
+    let strangers = FinalityVerifier::new(genesis_hash, *other.public().public());
     for index in 0..VALIDATORS {
         let store = plexus_store::Store::open(
             &store_path(&sim.dir, index),
