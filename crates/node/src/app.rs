@@ -5,14 +5,20 @@
 //! cache keyed by digest, so a block is executed once whether we built it, verified it, or later
 //! commit it. A parent we do not know (after a restart, or a branch we never saw) is rebuilt by
 //! walking the ancestry back to a known state and replaying forward.
+//!
+//! Resharing (glue's `reshare::Application`, which wraps this one) chooses what a block records
+//! for it: a dealer's log in the second half of a consensus epoch, the next epoch's committee in
+//! its last block. The proposer puts that payload in the block as it is handed over; the wrapper
+//! checks it in the blocks of others.
 
 use crate::beacon::Seeds;
 use crate::block::{BlockDigest, PlexusBlock};
-use crate::consensus::Scheme;
+use crate::consensus::{Scheme, Variant};
 use crate::core::{Core, Lookup};
 use commonware_consensus::Heightable as _;
 use commonware_consensus::{Application, marshal::ancestry::Ancestry, simplex::types::Context};
 use commonware_cryptography::{Digested, Digestible, ed25519};
+use commonware_glue::dkg::{network::Addresses, reshare};
 use commonware_runtime::Clock;
 use futures::StreamExt;
 use plexus_runtime::{Chain, ConsensusRound, Seed};
@@ -134,17 +140,21 @@ impl PlexusApp {
     }
 }
 
+/// What resharing hands a proposer: the payload its block must carry, if any.
+pub(crate) type ReshareInput =
+    reshare::Input<(), Variant, ed25519::PrivateKey, Addresses<ed25519::PublicKey>>;
+
 impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
     type SigningScheme = Scheme;
     type Context = Context<BlockDigest, ed25519::PublicKey>;
     type Block = PlexusBlock;
-    type Input = ();
+    type Input = ReshareInput;
 
     async fn propose(
         &mut self,
         (clock, context): (E, Self::Context),
         mut ancestry: impl Ancestry<PlexusBlock>,
-        _input: (),
+        input: ReshareInput,
     ) -> Option<Digested<PlexusBlock>> {
         let parent = ancestry.next().await?;
         let chain = match self.parent_state(&parent, &mut ancestry).await {
@@ -173,8 +183,12 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         } else {
             Vec::new()
         };
+        let consensus = input
+            .payload
+            .map(|payload| commonware_codec::Encode::encode(&payload).to_vec())
+            .unwrap_or_default();
         // What the header and payload take beside the transactions.
-        let taken = parity_scale_codec::Encode::encoded_size(&seeds);
+        let taken = parity_scale_codec::Encode::encoded_size(&seeds) + consensus.len();
         let mut candidates = self.core.ready(&chain, taken);
         if candidates.is_empty() {
             // Hold the proposal until something arrives, or build an empty block after the
@@ -192,7 +206,7 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
             view,
             leader: plexus_runtime::ValidatorId(leader_bytes(&context.leader)),
             seeds,
-            consensus: Vec::new(),
+            consensus,
         };
         match self.core.build(*chain, round, timestamp, candidates) {
             Ok(block) => {
@@ -228,14 +242,6 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
                 epoch = header.epoch,
                 view = header.view,
                 "rejecting a block that names another round"
-            );
-            return false;
-        }
-        // Until this node takes part in resharing, no block of its chain carries a record of it.
-        if !block.inner().block().consensus.is_empty() {
-            warn!(
-                height = header.number,
-                "rejecting a block with a consensus payload"
             );
             return false;
         }

@@ -8,9 +8,9 @@
 //! proofs and seeds are checked against it alone), so [`EpochSchemes`] refuses a scheme for any
 //! other key, and only the shares behind it move from epoch to epoch.
 //!
-//! [`start_validator`](crate::start_validator) serves [`EpochSchemes`] to the orchestrator, with
-//! epoch 0's scheme from the chain spec's deal; the store and the participants wait for the
-//! reshare actor, which is not started yet.
+//! [`start_validator`](crate::start_validator) hands all three to glue's reshare actor, and
+//! [`EpochSchemes`] to its orchestrator too. Epoch 0's share (from the chain spec's deal) enters
+//! the store once, on the first start; every later share comes from a ceremony.
 //!
 //! # What this is not
 //! Nothing here talks to the network or decides anything on its own: the reshare actor decides

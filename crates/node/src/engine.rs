@@ -9,9 +9,11 @@ use crate::beacon::{SeedTap, Seeds};
 use crate::block::{BlockDigest, PlexusBlock};
 use crate::consensus::{Scheme, Variant};
 use crate::core::Core;
-use crate::dkg::EpochSchemes;
+use crate::dkg::{
+    EpochSchemes, FileSecretStore, ParticipantsError, SecretStoreError, SpecParticipants,
+};
 use crate::finalizer::{Finalizer, execute};
-use crate::spec::{GenesisEpoch, namespace};
+use crate::spec::namespace;
 use commonware_broadcast::buffered;
 use commonware_consensus::{
     Reporter, Reporters,
@@ -23,16 +25,18 @@ use commonware_consensus::{
     },
     types::{Epoch, FixedEpocher, ViewDelta},
 };
+use commonware_cryptography::bls12381::dkg::feldman_desmedt::Reveal;
+use commonware_cryptography::bls12381::primitives::sharing::Mode;
 use commonware_cryptography::{
     Digested, Digestible, Sha256, certificate::ConstantProvider, ed25519,
 };
 use commonware_glue::dkg::{
-    Registrar as _, ReshareBlock as _,
+    ReshareBlock as _,
     fence::Fence,
     network::{Addresses, Manager},
-    orchestrator,
+    orchestrator, reshare,
     state_sync::Plan as StateSyncPlan,
-    types::{Payload, SchemeInfo},
+    types::Payload,
 };
 use commonware_p2p::{Blocker, Receiver, Sender};
 use commonware_parallel::Sequential;
@@ -41,7 +45,6 @@ use commonware_runtime::{
     Clock, Handle, Metrics, Network, Spawner, Storage, buffer::paged::CacheRef,
 };
 use commonware_storage::{archive::prunable, translator::TwoCap};
-use commonware_utils::ordered::Quorum as _;
 use commonware_utils::{NZDuration, NZU16, NZU64, NZUsize, acknowledgement::Exact};
 use plexus_rpc_server::Backend as _;
 use std::num::{NonZeroU64, NonZeroUsize};
@@ -49,13 +52,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The p2p channels a validator uses, in this order.
-pub const CHANNELS: [u64; 6] = [
+pub const CHANNELS: [u64; 7] = [
     VOTES,
     CERTIFICATES,
     RESOLVER,
     BACKFILL,
     BROADCAST,
     TRANSACTIONS,
+    RESHARE,
 ];
 /// Simplex votes.
 pub const VOTES: u64 = 0;
@@ -69,6 +73,8 @@ pub const BACKFILL: u64 = 3;
 pub const BROADCAST: u64 = 4;
 /// Batches of transactions submitted to one validator, for the others' mempools.
 pub const TRANSACTIONS: u64 = 5;
+/// Resharing: dealers' private shares and players' acknowledgements.
+pub const RESHARE: u64 = 6;
 
 /// A channel's sending and receiving halves.
 pub type Channel<S, R> = (S, R);
@@ -201,8 +207,11 @@ pub struct ValidatorConfig {
     /// Its ed25519 key.
     pub key: ed25519::PrivateKey,
     /// Its share of epoch 0's group key (from the chain spec's deal), if it is one of epoch 0's
-    /// validators.
+    /// validators. It is imported into `secrets` on the first start only.
     pub share: Option<crate::key::ValidatorShare>,
+    /// The directory of its resharing secrets: its share for each epoch, its dealer seeds and
+    /// the private dealings it received (see [`FileSecretStore`]).
+    pub secrets: std::path::PathBuf,
     /// Prefix of the storage partitions consensus uses; unique per validator sharing a storage.
     pub partition_prefix: String,
     /// Consensus and block timings.
@@ -243,6 +252,9 @@ pub fn max_message_size() -> u32 {
         crate::gossip::MAX_BATCH_BYTES + 64 * 1024 + 16,
         orchestrator::max_payload_size::<Scheme, BlockDigest>(participants),
         marshal::max_payload_size::<Standard<PlexusBlock>, Scheme>(participants, &()),
+        commonware_glue::dkg::max_payload_size::<Variant, ed25519::PublicKey>(
+            crate::consensus::MAX_PARTICIPANTS,
+        ),
     ])
 }
 
@@ -255,12 +267,15 @@ pub enum StartError {
     /// The genesis block does not record epoch 0's committee.
     #[error("the genesis block does not record epoch 0's validators")]
     NoEpochZero,
-    /// Our key is not in the validator set.
-    #[error("this node's key is not one of the chain's validators")]
-    NotAValidator,
-    /// Our share is not the one the chain spec's polynomial gives our key.
-    #[error("this node's share of the group key is not the one the chain spec gives its key")]
-    ShareMismatch,
+    /// One of epoch 0's validators started without its share.
+    #[error("this node's key is one of epoch 0's validators, but it was given no share")]
+    NoShare,
+    /// The resharing secrets cannot be opened, or the share is not this validator's.
+    #[error(transparent)]
+    Secrets(#[from] SecretStoreError),
+    /// The validator set cannot be read from epoch 0's record.
+    #[error(transparent)]
+    Participants(#[from] ParticipantsError),
     /// One of marshal's archives in consensus storage cannot be opened.
     #[error("consensus archive {name} cannot be opened: {source}")]
     Archive {
@@ -281,31 +296,6 @@ pub enum StartError {
     },
 }
 
-/// How this validator takes part in epoch 0: signing with its share, or only verifying.
-fn epoch_zero_scheme(
-    epoch_zero: &GenesisEpoch,
-    me: &ed25519::PublicKey,
-    share: Option<crate::key::ValidatorShare>,
-) -> Result<SchemeInfo<Variant, ed25519::PublicKey>, StartError> {
-    let participants = epoch_zero.output.players().clone();
-    let sharing = epoch_zero.output.public().clone();
-    let index = participants.index(me).ok_or(StartError::NotAValidator)?;
-    let share = share.ok_or(StartError::ShareMismatch)?.0;
-    // The scheme asserts what these check: a share must be the one for our place in the set.
-    let fits = share.index == index
-        && sharing
-            .partial_public(index)
-            .is_ok_and(|public| public == share.public::<Variant>());
-    if !fits {
-        return Err(StartError::ShareMismatch);
-    }
-    Ok(SchemeInfo::Signer {
-        participants,
-        sharing,
-        share,
-    })
-}
-
 /// Starts every actor of one validator around `core` as children of `context`, and returns the
 /// handle of a watchdog that halts the node if consensus stops. `manager` tracks each epoch's
 /// peers on the p2p network; `wrap` lets a test observe finalizations (the production node
@@ -315,7 +305,7 @@ pub async fn start_validator<E, S, R, B, M, W, Rep>(
     context: E,
     core: &Arc<Core>,
     config: ValidatorConfig,
-    channels: [Channel<S, R>; 6],
+    channels: [Channel<S, R>; 7],
     blocker: B,
     manager: M,
     wrap: W,
@@ -345,15 +335,32 @@ where
         let core = core.clone();
         Arc::new(move |reason| core.halt(reason))
     };
-    let schemes = EpochSchemes::new(&namespace, identity, public_key.clone(), halt);
-    schemes
-        .register(
-            Epoch::zero(),
-            epoch_zero_scheme(&epoch_zero, &public_key, config.share)?,
-        )
-        .await;
+    let schemes = EpochSchemes::new(&namespace, identity, public_key.clone(), halt.clone());
+    let secrets = FileSecretStore::open(&config.secrets, halt.clone())?;
+    match config.share {
+        Some(share) => {
+            secrets.import_genesis_share(&share, &public_key, &epoch_zero.output)?;
+        }
+        None if epoch_zero.output.players().position(&public_key).is_some() => {
+            return Err(StartError::NoShare);
+        }
+        // Not one of epoch 0's validators: it follows consensus, and signs once a later epoch
+        // gives it a share.
+        None => {}
+    }
+    let participants = SpecParticipants::new(
+        epoch_zero.players.clone(),
+        epoch_zero
+            .directory
+            .clone()
+            .into_inner()
+            .into_iter()
+            .filter(|(key, _)| epoch_zero.players.position(key).is_some())
+            .collect(),
+        crate::consensus::MAX_PARTICIPANTS.get(),
+        halt,
+    )?;
     let (fence, gate) = Fence::new();
-    fence.mark(Epoch::zero());
 
     let prefix = config.partition_prefix;
     let page_cache = CacheRef::new(NZU16!(16384), NZUsize!(1024));
@@ -364,6 +371,7 @@ where
         backfill,
         broadcast,
         transactions,
+        reshare_channel,
     ] = channels;
 
     let (resolver_rx, resolver) = marshal_resolver::init(
@@ -469,6 +477,39 @@ where
         move |_| execute(core, marshal, finalized_blocks)
     });
 
+    // The transcripts of one chain's ceremonies mean nothing on another. The reshare actor keeps
+    // the namespace for its whole life, which is the process's.
+    let reshare_namespace: &'static [u8] = Box::leak(
+        [namespace.as_slice(), b"/reshare"]
+            .concat()
+            .into_boxed_slice(),
+    );
+    let (reshare, reshare_mailbox) = reshare::Actor::new(
+        context.child("reshare"),
+        reshare::Config {
+            signer: config.key,
+            manager: manager.clone(),
+            blocker: blocker.clone(),
+            participants_provider: participants,
+            secret_store: secrets,
+            strategy: Sequential,
+            registrar: schemes.clone(),
+            marshal: marshal_mailbox.clone(),
+            state_sync: StateSyncPlan::disabled(),
+            fence,
+            namespace: reshare_namespace,
+            sharing_mode: Mode::NonZeroCounter,
+            reveal: Reveal::V1,
+            mailbox_size: MAILBOX,
+            partition_prefix: format!("{prefix}-reshare"),
+            page_cache: page_cache.clone(),
+            write_buffer: IO_BUFFER,
+            replay_buffer: IO_BUFFER,
+            max_participants: crate::consensus::MAX_PARTICIPANTS,
+            blocks_per_epoch,
+        },
+    );
+
     let seeds = Arc::new(Seeds::default());
     let app = PlexusApp::new(
         core.clone(),
@@ -477,7 +518,7 @@ where
     );
     let inline = Inline::new(
         context.child("application"),
-        app,
+        reshare::Application::new(app, reshare_mailbox.clone(), blocks_per_epoch),
         marshal_mailbox.clone(),
         epocher,
     );
@@ -514,19 +555,30 @@ where
             partition_prefix: format!("{prefix}-orchestrator"),
         },
     );
+    // A finalized block counts as processed once the chain, the orchestrator and resharing
+    // have each taken it.
     marshal_actor.start(
-        Reporters::from((wrap(finalizer), orchestrator_mailbox)),
+        Reporters::from((
+            wrap(finalizer),
+            Reporters::from((orchestrator_mailbox, reshare_mailbox)),
+        )),
         buffer,
         (resolver_rx, resolver),
     );
+    let resharing = reshare.start(reshare_channel);
     let consensus = orchestrator.start(votes, certificates, resolver_channel);
-    // The orchestrator can stop on its own (a peer set it cannot activate, a boundary block
-    // marshal cannot supply); a validator without consensus must say so, not sit idle.
+    // Either can stop on its own (a peer set the orchestrator cannot activate, a boundary block
+    // marshal cannot supply, a closed channel); a validator without them must say so, not sit
+    // idle.
     let core = core.clone();
     Ok(context.child("watchdog").spawn(move |_| async move {
-        let reason = match consensus.await {
-            Ok(()) => "consensus stopped".to_string(),
-            Err(error) => format!("consensus failed: {error}"),
+        let (which, ended) = match futures::future::select(consensus, resharing).await {
+            futures::future::Either::Left((ended, _)) => ("consensus", ended),
+            futures::future::Either::Right((ended, _)) => ("resharing", ended),
+        };
+        let reason = match ended {
+            Ok(()) => format!("{which} stopped"),
+            Err(error) => format!("{which} failed: {error}"),
         };
         core.halt(reason);
     }))

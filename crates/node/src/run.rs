@@ -28,8 +28,9 @@ use std::time::Duration;
 use tracing::{info, warn};
 
 /// Messages per second each peer may send on a channel. Upstream examples use 10, which caps a
-/// chain at a few blocks per second; these leave room for catching up after downtime.
-const QUOTAS: [u32; 6] = [256, 256, 128, 128, 64, 64];
+/// chain at a few blocks per second; these leave room for catching up after downtime. A dealer
+/// sends one message to each player at the start of a resharing, all at once.
+const QUOTAS: [u32; 7] = [256, 256, 128, 128, 64, 64, 64];
 
 /// What a node does for the network.
 pub enum Role {
@@ -261,7 +262,7 @@ async fn serve(
             let handle = start_networked_validator(
                 &context,
                 &core,
-                (key, share),
+                (key, share, config.data_dir.join("secrets")),
                 listen,
                 &peers,
                 config.timing,
@@ -306,7 +307,7 @@ async fn serve(
 async fn start_networked_validator(
     context: &tokio::Context,
     core: &Arc<Core>,
-    (key, share): (Box<ValidatorKey>, Box<ValidatorShare>),
+    (key, share, secrets): (Box<ValidatorKey>, Box<ValidatorShare>, PathBuf),
     listen: SocketAddr,
     configured_peers: &[(String, SocketAddr)],
     timing: Timing,
@@ -356,6 +357,7 @@ async fn start_networked_validator(
         ValidatorConfig {
             key,
             share: Some(*share),
+            secrets,
             partition_prefix: "plexus".into(),
             timing,
         },

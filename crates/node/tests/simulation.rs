@@ -2,6 +2,8 @@
 //! production wiring (`start_validator`) with real stores on disk: all online, one never
 //! starting, crashes and restarts, packet loss, a healing partition, and a Byzantine validator.
 //! In every case the honest validators must commit the same blocks with the same state roots.
+//! Consensus epochs are 20 blocks, so every run reshares the group key among the four several
+//! times; the key never changes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,8 +15,9 @@ use commonware_cryptography::Sha256;
 use commonware_cryptography::bls12381::dkg::feldman_desmedt;
 use commonware_cryptography::bls12381::primitives::{group::Share, sharing::Mode};
 use commonware_cryptography::{Signer as _, ed25519};
+use commonware_glue::dkg::ReshareBlock as _;
 use commonware_glue::dkg::network::AddressableManager;
-use commonware_glue::dkg::types::{EpochInfo, EpochOutcome};
+use commonware_glue::dkg::types::{EpochInfo, EpochOutcome, Payload};
 use commonware_glue::simulate::{
     action::{Action, Crash, Schedule},
     engine::{EngineDefinition, InitContext},
@@ -48,6 +51,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
 const VALIDATORS: usize = 4;
+/// Blocks per consensus epoch: short, so that every run reshares the group key several times
+/// (the second half of an epoch, ten blocks, gives each of the four dealers a turn to lead).
+const EPOCH_LENGTH: u64 = 20;
 // The simulated clock starts at the Unix epoch.
 const GENESIS_MS: u64 = 0;
 const QUOTA: Quota = Quota::per_second(NZU32!(1024));
@@ -106,7 +112,7 @@ fn genesis() -> Genesis {
             .collect(),
         params: ChainParams::default(),
         group_key: Some(hex::encode(polynomial.public().encode())),
-        epoch_length: None,
+        epoch_length: Some(EPOCH_LENGTH),
         consensus: Some(hex::encode(epoch_zero.encode())),
     }
 }
@@ -361,7 +367,7 @@ async fn run_validator(context: deterministic::Context, engine: Engine) {
         move |ctx| submit_load(ctx, node, index)
     });
     let key = sim.keys[index].clone();
-    let channels: [_; 6] = channels.try_into().ok().unwrap();
+    let channels: [_; 7] = channels.try_into().ok().unwrap();
     let pk = key.public_key();
     let handle = start_validator(
         context.child("consensus"),
@@ -369,6 +375,7 @@ async fn run_validator(context: deterministic::Context, engine: Engine) {
         ValidatorConfig {
             key,
             share: Some(ValidatorShare::from(sim.shares[index].clone())),
+            secrets: sim.dir.path().join(format!("secrets-{index}")),
             partition_prefix: format!("validator-{index}"),
             timing: Timing::new(Duration::from_secs(1)),
         },
@@ -626,11 +633,80 @@ fn heights(sim: &Sim, index: usize) -> u64 {
         .unwrap_or(0)
 }
 
+/// One consensus epoch's record, as the last block of the epoch before carries it.
+#[derive(Debug)]
+struct Reshared {
+    epoch: u64,
+    /// The ceremony succeeded (otherwise the committee and shares carry over).
+    success: bool,
+    /// Players whose new shares were revealed on chain (they did not acknowledge their dealing).
+    revealed: usize,
+    /// Dealers' logs on chain in the epoch's second half.
+    logs: usize,
+}
+
+/// Every resharing validator `index` committed: the record in each epoch's last block, checked
+/// to keep the group key and the committee (the chain reshares among a constant one).
+fn reshares(sim: &Sim, index: usize) -> Vec<Reshared> {
+    let store = plexus_store::Store::open(
+        &store_path(&sim.dir, index),
+        plexus_store::Retention::Archive,
+    )
+    .unwrap();
+    let head = store.head_height().unwrap().unwrap_or(0);
+    let block = |h| PlexusBlock::new(store.block(h).unwrap().unwrap()).unwrap();
+    let validators = Set::from_iter_dedup(sim.keys.iter().map(|k| k.public_key()));
+    let mut records = Vec::new();
+    let mut last = EPOCH_LENGTH - 1;
+    while last <= head {
+        let Some(Payload::EpochInfo(info)) = block(last).payload() else {
+            panic!("validator {index}: block {last} ends an epoch and records none");
+        };
+        assert_eq!(info.epoch.get(), last / EPOCH_LENGTH + 1);
+        assert_eq!(
+            info.output.public().public(),
+            sim.polynomial.public(),
+            "validator {index}: resharing changed the group key"
+        );
+        assert_eq!(
+            (&info.players, &info.next_players),
+            (&validators, &validators)
+        );
+        let logs = (last + 1 - EPOCH_LENGTH / 2..last)
+            .filter(|h| matches!(block(*h).payload(), Some(Payload::DealerLog(_))))
+            .count();
+        records.push(Reshared {
+            epoch: info.epoch.get(),
+            success: info.outcome == EpochOutcome::Success,
+            revealed: info.output.revealed().len(),
+            logs,
+        });
+        last += EPOCH_LENGTH;
+    }
+    records
+}
+
 #[test]
 fn all_online_agree() {
     for sim in run(0..3, Role::Honest, 40, VALIDATORS, |b, _| b, None) {
         for index in 0..VALIDATORS {
             assert!(heights(&sim, index) >= 40);
+            // Every epoch the four reshare the group key among themselves, each dealing
+            // to all and acknowledged by all.
+            let records = reshares(&sim, index);
+            assert!(records.len() >= 2, "{records:?}");
+            let epochs: Vec<u64> = records.iter().map(|r| r.epoch).collect();
+            assert_eq!(epochs, (1..=records.len() as u64).collect::<Vec<_>>());
+            for record in &records {
+                assert!(record.success, "{records:?}");
+                assert_eq!(record.revealed, 0, "{records:?}");
+                assert!(record.logs >= 3, "{records:?}");
+            }
+            // Its share of the current epoch is kept, and those before the last are erased.
+            let current = heights(&sim, index) / EPOCH_LENGTH;
+            let secrets = sim.dir.path().join(format!("secrets-{index}"));
+            assert!(secrets.join(format!("share-{current}")).exists());
+            assert!(!secrets.join("share-0").exists());
         }
     }
 }
@@ -672,15 +748,28 @@ fn finality_proofs_are_stored_and_prove_only_their_block() {
             )
             .unwrap();
             let seed = decoded.seed();
-            assert_eq!(seed.round.view().get(), block(height).header().view);
+            let header = block(height).header().clone();
+            assert_eq!(
+                (seed.round.epoch().get(), seed.round.view().get()),
+                (header.epoch, header.view)
+            );
+            assert_eq!(header.epoch, height / EPOCH_LENGTH);
             if height < head {
-                let carried = block(height + 1)
+                let next = block(height + 1);
+                let carried = next
                     .header()
                     .seeds
                     .iter()
-                    .find(|s| s.view == block(height).header().view)
+                    .find(|s| s.view == header.view)
                     .map(|s| s.signature.0.to_vec());
-                assert_eq!(carried, Some(seed.signature.encode().to_vec()));
+                if next.header().epoch == header.epoch {
+                    assert_eq!(carried, Some(seed.signature.encode().to_vec()));
+                } else {
+                    // The next epoch's consensus starts from this block as its view 0: its
+                    // first block carries that epoch's seeds, from view 1.
+                    let views: Vec<u64> = next.header().seeds.iter().map(|s| s.view).collect();
+                    assert_eq!(views, (1..next.header().view).collect::<Vec<_>>());
+                }
             }
             if height < head {
                 assert!(matches!(
@@ -706,6 +795,9 @@ fn finality_proofs_are_stored_and_prove_only_their_block() {
                 Err(FinalityError::Malformed(_))
             ));
         }
+        // The run crossed into epoch 1, whose consensus started from epoch 0's last block.
+        let first = block(EPOCH_LENGTH);
+        assert_eq!((first.header().epoch, first.header().parent_view), (1, 0));
         // Blocks finalized only as ancestors of a later one have no proof of their own.
         assert!(
             proven * 10 >= head * 8,
@@ -761,6 +853,19 @@ fn crashed_validator_restarts_and_catches_up() {
     );
     for sim in sims {
         assert!(heights(&sim, 1) >= 60);
+        // Down across a dealing window, it still ends with the current epoch's share.
+        let records = reshares(&sim, 1);
+        assert!(
+            records.iter().filter(|r| r.success).count() >= 2,
+            "{records:?}"
+        );
+        let current = heights(&sim, 1) / EPOCH_LENGTH;
+        assert!(
+            sim.dir
+                .path()
+                .join(format!("secrets-1/share-{current}"))
+                .exists()
+        );
     }
 }
 
@@ -840,6 +945,13 @@ fn byzantine_validator_cannot_break_agreement() {
             assert_eq!(heights(&sim, 0), 0, "{role:?} runs no node");
             for index in 1..VALIDATORS {
                 assert!(heights(&sim, index) >= 30, "{role:?}: validator {index}");
+                // The three honest dealers reshare without it; it never acknowledged, so its
+                // new share is revealed.
+                let records = reshares(&sim, index);
+                assert!(!records.is_empty());
+                for record in &records {
+                    assert!(record.success && record.revealed == 1, "{records:?}");
+                }
             }
         }
     }
