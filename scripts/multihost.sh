@@ -3,7 +3,8 @@
 # on a bridge, so consensus, gossip and backfill cross real (virtual) network interfaces rather
 # than loopback. Links get 50-200 ms of delay and 5% loss with `tc netem` where the kernel has
 # it. The run finalizes blocks, kills one host's node, keeps finalizing with the other three,
-# restarts it, and checks that all four end on the same blocks and state roots.
+# restarts it, goes on through two resharings of the group key (16-block consensus epochs), and
+# checks that all four end on the same blocks and state roots.
 #
 # Needs root (namespaces), iproute2, curl. Usage: sudo scripts/multihost.sh [PLEXUS_BINARY]
 # (default: target/release/plexus, built first if missing). Exit status 0 means every check held.
@@ -82,7 +83,7 @@ for i in $(seq 0 $((HOSTS - 1))); do
 done
 spec_args=()
 for i in $(seq 0 $((HOSTS - 1))); do spec_args+=(--validator "${keys[$i]}@$(addr "$i"):30400"); done
-"$BIN" node spec "${spec_args[@]}" --chain-id plexus-multihost -o "$WORK/spec.json" \
+"$BIN" node spec "${spec_args[@]}" --chain-id plexus-multihost --epoch-length 16 -o "$WORK/spec.json" \
     --shares-dir "$WORK/shares" >/dev/null
 for i in $(seq 0 $((HOSTS - 1))); do
     "$BIN" node init --data-dir "$WORK/h$i" --chain-spec "$WORK/spec.json" \
@@ -123,6 +124,14 @@ start 3
 target="$(finalized 0)"
 wait_height "$target" 180 3
 log "host 3 restarted and caught up to block $target"
+
+# Consensus epochs are 16 blocks: by block 40 the four have reshared the group key twice, the
+# restarted host included, and consensus went on in each new epoch.
+wait_height 40 300 0 1 2 3
+target="$(finalized 0)"
+epoch="$(rpc 0 chain_finalizedHead | sed -n 's/.*"epoch":\([0-9]*\).*/\1/p')"
+[ "${epoch:-0}" -ge 2 ] || fail "the finalized head is in epoch ${epoch:-?}, not 2 or later"
+log "all four finalized block 40, in consensus epoch $epoch"
 
 # Every host has the same blocks.
 for height in 1 $((target / 2)) "$target"; do

@@ -192,6 +192,10 @@ pub(crate) struct NodeSpecArgs {
     /// Name of the chain; part of its genesis hash.
     #[arg(long, default_value = "plexus-local")]
     pub(crate) chain_id: String,
+    /// Blocks per consensus epoch, at the end of which the validators reshare the group key
+    /// (at least four per validator, and 16).
+    #[arg(long, default_value_t = crate::commands::node::DEFAULT_EPOCH_LENGTH, value_name = "BLOCKS")]
+    pub(crate) epoch_length: u64,
     /// Write here instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,

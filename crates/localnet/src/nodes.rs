@@ -53,7 +53,9 @@ fn genesis() -> Result<Genesis, LocalnetError> {
             ..ChainParams::default()
         },
         group_key: None,
-        epoch_length: None,
+        // A minute at the default block time: every few minutes of a localnet the validators
+        // reshare the group key, and timelocked weights cross epochs.
+        epoch_length: Some(LOCALNET_EPOCH_LENGTH),
         consensus: None,
     })
 }
@@ -141,6 +143,9 @@ pub(crate) fn prepare(
     std::fs::write(&spec_path, text + "\n").map_err(LocalnetError::io(&spec_path))?;
     Ok((spec, keys))
 }
+
+/// Blocks per consensus epoch of a localnet.
+const LOCALNET_EPOCH_LENGTH: u64 = 120;
 
 fn node_dir(dir: &Path, index: usize) -> PathBuf {
     dir.join(format!("node-{index}"))

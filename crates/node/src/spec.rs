@@ -64,6 +64,19 @@ pub enum SpecError {
     /// Not one address per validator, or one that is not `IP:port`.
     #[error("addresses must list one IP:port per validator, in order: {0}")]
     BadAddresses(String),
+    /// Consensus epochs too short for every validator to lead a block in each one's second
+    /// half, where dealers' logs must land for a resharing to succeed.
+    #[error(
+        "epoch_length {length} is too short for {validators} validators: give at least {minimum}"
+    )]
+    EpochTooShort {
+        /// The spec's epoch length.
+        length: u64,
+        /// How many validators there are.
+        validators: usize,
+        /// The shortest that works.
+        minimum: u64,
+    },
     /// The genesis's consensus record is not epoch 0 of these validators.
     #[error("the genesis's consensus record is not epoch 0 of these validators: {0}")]
     BadEpochZero(String),
@@ -92,7 +105,28 @@ impl ChainSpec {
         let spec: Self = serde_json::from_str(text)?;
         spec.genesis.validate()?;
         spec.polynomial()?;
+        spec.check_epoch_length()?;
         Ok(spec)
+    }
+
+    /// The shortest consensus epoch for `validators`: its second half, where dealers' logs must
+    /// land, gives each of them at least two turns to lead.
+    pub fn min_epoch_length(validators: usize) -> u64 {
+        (4 * validators as u64).max(16)
+    }
+
+    /// Checks the genesis's epoch length (if any) against [`ChainSpec::min_epoch_length`].
+    fn check_epoch_length(&self) -> Result<(), SpecError> {
+        let validators = self.validators.len();
+        let minimum = Self::min_epoch_length(validators);
+        match self.genesis.epoch_length {
+            Some(length) if length < minimum => Err(SpecError::EpochTooShort {
+                length,
+                validators,
+                minimum,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// A chain specification whose group key a trusted dealer (this call) splits among
@@ -143,6 +177,7 @@ impl ChainSpec {
         }
         spec.genesis.validate()?;
         spec.polynomial()?;
+        spec.check_epoch_length()?;
         Ok((spec, ordered))
     }
 
@@ -397,6 +432,12 @@ mod tests {
         assert!(matches!(
             ChainSpec::from_json(&serde_json::to_string(&garbled).unwrap()),
             Err(SpecError::BadEpochZero(_))
+        ));
+        let mut short = spec.clone();
+        short.genesis.epoch_length = Some(15);
+        assert!(matches!(
+            ChainSpec::from_json(&serde_json::to_string(&short).unwrap()),
+            Err(SpecError::EpochTooShort { minimum: 16, .. })
         ));
         let mut other_key = spec;
         let (another, _) =

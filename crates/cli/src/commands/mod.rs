@@ -8,7 +8,7 @@ mod explorer;
 mod identity;
 mod localnet;
 mod net;
-mod node;
+pub(crate) mod node;
 mod proxy;
 mod randomness;
 mod root;

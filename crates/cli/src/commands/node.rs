@@ -28,6 +28,8 @@ const CONFIG_FILE: &str = "node.json";
 /// Development accounts funded by `--dev` chains: the well-known `//Alice` … `//Ferdie`.
 const DEV_ACCOUNTS: [&str; 6] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
 const DEV_BALANCE_TAO: u64 = 100_000;
+/// Blocks per consensus epoch unless `--epoch-length` says otherwise: an hour at a second a block.
+pub(crate) const DEFAULT_EPOCH_LENGTH: u64 = 3_600;
 
 /// `node.json`: what differs between the nodes of one network.
 #[derive(Serialize, Deserialize)]
@@ -92,6 +94,7 @@ fn dev_account(name: &str) -> Result<AccountId> {
 fn dev_spec(
     chain_id: &str,
     validators: Vec<(String, SocketAddr)>,
+    epoch_length: u64,
 ) -> Result<(ChainSpec, Vec<ValidatorShare>)> {
     let balances = DEV_ACCOUNTS
         .iter()
@@ -104,7 +107,7 @@ fn dev_spec(
         balances,
         params: ChainParams::default(),
         group_key: None,
-        epoch_length: None,
+        epoch_length: Some(epoch_length),
         consensus: None,
     };
     let (keys, addresses) = validators.into_iter().unzip();
@@ -148,7 +151,7 @@ fn spec(args: NodeSpecArgs, ctx: &Context) -> Result<ExitCode> {
             Ok((peer.key, peer.address))
         })
         .collect::<Result<Vec<_>>>()?;
-    let (spec, shares) = dev_spec(&args.chain_id, validators)?;
+    let (spec, shares) = dev_spec(&args.chain_id, validators, args.epoch_length)?;
     std::fs::create_dir_all(&args.shares_dir)
         .with_context(|| format!("creating {}", args.shares_dir.display()))?;
     for (key, share) in spec.validators.iter().zip(&shares) {
@@ -214,7 +217,8 @@ fn init(args: &NodeInitArgs, ctx: &Context) -> Result<ValidatorKey> {
             (spec, share)
         }
         (None, true) => {
-            let (spec, mut shares) = dev_spec("plexus-dev", vec![(key.public_hex(), args.listen)])?;
+            let validator = (key.public_hex(), args.listen);
+            let (spec, mut shares) = dev_spec("plexus-dev", vec![validator], DEFAULT_EPOCH_LENGTH)?;
             (spec, shares.pop())
         }
         (None, false) => bail!("give --chain-spec FILE, or --dev for a one-validator dev chain"),
