@@ -155,6 +155,42 @@ pub(crate) enum NodeCommand {
     Init(NodeInitArgs),
     /// Run the node until Ctrl-C or SIGTERM.
     Run(NodeRunArgs),
+    /// Announce this node as a consensus validator (signed by the wallet's coldkey, with the
+    /// node key's proof), for governance to schedule; `--wait` waits until a committee has it.
+    Join(NodeJoinArgs),
+    /// Withdraw this node as a validator: it leaves the committee from the epoch after next.
+    Leave(NodeLeaveArgs),
+    /// Governance: the committee of the consensus epochs to come.
+    Schedule(NodeScheduleArgs),
+    /// The validator set on chain: announced validators, the schedule and the newest committee.
+    Validators,
+}
+
+#[derive(Args)]
+pub(crate) struct NodeJoinArgs {
+    /// The node's data directory (its `node-key`).
+    #[arg(long, default_value_os_t = default_data_dir(), value_name = "DIR")]
+    pub(crate) data_dir: PathBuf,
+    /// Where the node listens for the other validators.
+    #[arg(long, value_name = "IP:PORT")]
+    pub(crate) address: std::net::SocketAddr,
+    /// Wait until a committee fixed on chain has this validator, and print its first epoch.
+    #[arg(long)]
+    pub(crate) wait: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct NodeLeaveArgs {
+    /// The node's data directory (its `node-key`).
+    #[arg(long, default_value_os_t = default_data_dir(), value_name = "DIR")]
+    pub(crate) data_dir: PathBuf,
+}
+
+#[derive(Args)]
+pub(crate) struct NodeScheduleArgs {
+    /// An announced validator's key (hex); repeat for each member of the committee.
+    #[arg(long, required = true, value_name = "HEX")]
+    pub(crate) validator: Vec<String>,
 }
 
 fn default_data_dir() -> PathBuf {

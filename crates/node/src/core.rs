@@ -182,6 +182,16 @@ impl Core {
         self.genesis.clone()
     }
 
+    /// Waits until the finalized chain reaches `height` (forever if the node stops first).
+    pub(crate) async fn finalized_reaches(&self, height: u64) {
+        let mut notifications = self.subscribe();
+        while self.finalized().head().number < height {
+            if let Err(broadcast::error::RecvError::Closed) = notifications.recv().await {
+                futures::future::pending::<()>().await;
+            }
+        }
+    }
+
     /// Height of the newest finalization consensus has announced (the store may lag briefly).
     pub fn finalized_tip(&self) -> u64 {
         self.tip.load(Ordering::Relaxed)

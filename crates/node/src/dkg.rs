@@ -1,6 +1,6 @@
 //! What glue's resharing needs from the node: a durable store for this validator's ceremony
 //! secrets ([`FileSecretStore`]), the per-epoch consensus schemes that the ceremonies install
-//! ([`EpochSchemes`]), and the committee of every epoch ([`SpecParticipants`]).
+//! ([`EpochSchemes`]), and the committee of every epoch ([`ChainParticipants`]).
 //!
 //! Glue's `dkg` module runs one Simplex engine per epoch and reshares the group key among each
 //! epoch's committee; these three values are the node's side of its `SecretStore`, `Registrar`,
@@ -33,6 +33,7 @@ use commonware_utils::{
     ordered::{Quorum as _, Set},
 };
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::{fmt, fs, io};
@@ -539,7 +540,7 @@ impl Provider for EpochSchemes {
     }
 }
 
-/// Why a [`SpecParticipants`] cannot be built.
+/// Why a [`ChainParticipants`] cannot be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ParticipantsError {
     /// No validators.
@@ -561,72 +562,149 @@ pub enum ParticipantsError {
     UnknownAddress(String),
 }
 
-/// The same validator set in every epoch, with each validator's network address: the committee
-/// of the chain spec, for a chain that reshares among a constant committee.
-#[derive(Clone)]
-pub struct SpecParticipants {
-    validators: Set<ed25519::PublicKey>,
-    addresses: BTreeMap<ed25519::PublicKey, Address>,
+/// Where the committees after genesis come from: the chain's finalized state (see
+/// `plexus_runtime`'s validator set). Its answers must be the same on every node, so each waits
+/// for a height at which the answer is fixed.
+pub trait Committees: Send + Sync + 'static {
+    /// Once the chain has finalized `height`: the newest committee on chain for an epoch at or
+    /// before `epoch` (none before the first: the genesis validators serve), each validator's
+    /// key with its address (`IP:port`).
+    fn committee(
+        &self,
+        height: u64,
+        epoch: u64,
+    ) -> impl Future<Output = Option<Vec<([u8; 32], String)>>> + Send;
+}
+
+/// Each epoch's committee as the chain fixed it, two epochs ahead: the genesis validators until
+/// governance schedules others, then the newest committee on chain. Addresses come from the
+/// same records.
+pub struct ChainParticipants<C> {
+    genesis: Set<ed25519::PublicKey>,
+    genesis_addresses: BTreeMap<ed25519::PublicKey, Address>,
+    epoch_length: u64,
+    committees: C,
+    max_participants: u32,
     halt: Halt,
 }
 
-impl SpecParticipants {
-    /// The committee `validators`, reachable at `addresses` (exactly one per validator, none
-    /// for anyone else). Glue panics on a set that is empty or larger than its
-    /// `max_participants`, so both are refused here.
+impl<C: Committees> ChainParticipants<C> {
+    /// The committee of a chain whose epoch 0 is `genesis` at `genesis_addresses` (exactly
+    /// one per validator), with epochs of `epoch_length` blocks and later committees from
+    /// `committees`. Glue panics on a set that is empty or larger than `max_participants`, so
+    /// genesis's is checked here, and later ones when they are read.
     pub fn new(
-        validators: Set<ed25519::PublicKey>,
-        addresses: BTreeMap<ed25519::PublicKey, Address>,
+        genesis: Set<ed25519::PublicKey>,
+        genesis_addresses: BTreeMap<ed25519::PublicKey, Address>,
+        epoch_length: u64,
+        committees: C,
         max_participants: u32,
         halt: Halt,
     ) -> Result<Self, ParticipantsError> {
-        if validators.is_empty() {
+        if genesis.is_empty() {
             return Err(ParticipantsError::Empty);
         }
-        if validators.len() > max_participants as usize {
+        if genesis.len() > max_participants as usize {
             return Err(ParticipantsError::TooMany {
-                validators: validators.len(),
+                validators: genesis.len(),
                 max: max_participants,
             });
         }
-        if let Some(missing) = validators.iter().find(|v| !addresses.contains_key(v)) {
+        if let Some(missing) = genesis.iter().find(|v| !genesis_addresses.contains_key(v)) {
             return Err(ParticipantsError::MissingAddress(hex::encode(
                 missing.encode(),
             )));
         }
-        if let Some(unknown) = addresses.keys().find(|k| validators.position(k).is_none()) {
+        if let Some(unknown) = genesis_addresses
+            .keys()
+            .find(|k| genesis.position(k).is_none())
+        {
             return Err(ParticipantsError::UnknownAddress(hex::encode(
                 unknown.encode(),
             )));
         }
         Ok(Self {
-            validators,
-            addresses,
+            genesis,
+            genesis_addresses,
+            epoch_length,
+            committees,
+            max_participants,
             halt,
         })
     }
+
+    /// The first block of `epoch`, where the chain fixes the committee of `epoch + 2`.
+    fn first_block(&self, epoch: u64) -> u64 {
+        epoch.saturating_mul(self.epoch_length)
+    }
+
+    /// The committee on chain for `epoch` (waiting for the block that fixes it), as keys and
+    /// addresses; validators whose key or address does not decode are left out, alike on
+    /// every node.
+    async fn on_chain(&self, epoch: u64) -> Option<Vec<(ed25519::PublicKey, Address)>> {
+        let height = self.first_block(epoch.saturating_sub(2));
+        let committee = self.committees.committee(height, epoch).await?;
+        Some(
+            committee
+                .into_iter()
+                .filter_map(|(key, address)| {
+                    let key = ed25519::PublicKey::decode(Copying(&key[..])).ok();
+                    let address = address.parse::<std::net::SocketAddr>().ok();
+                    let (Some(key), Some(address)) = (key, address) else {
+                        warn!(%epoch, "a committee member on chain does not decode; left out");
+                        return None;
+                    };
+                    Some((key, Address::Symmetric(address)))
+                })
+                .collect(),
+        )
+    }
 }
 
-impl ParticipantsProvider for SpecParticipants {
+impl<C: Committees> ParticipantsProvider for ChainParticipants<C> {
     type PublicKey = ed25519::PublicKey;
     type Directory = Addresses<ed25519::PublicKey>;
 
-    async fn participants(&mut self, _: Epoch) -> Set<ed25519::PublicKey> {
-        self.validators.clone()
+    async fn participants(&mut self, epoch: Epoch) -> Set<ed25519::PublicKey> {
+        let committee = match self.on_chain(epoch.get()).await {
+            Some(committee) => Set::from_iter_dedup(committee.into_iter().map(|(key, _)| key)),
+            None => return self.genesis.clone(),
+        };
+        // The chain bounds committees as glue does; a set it would refuse means the two
+        // disagree, and going on would panic the reshare actor.
+        if committee.is_empty() || committee.len() > self.max_participants as usize {
+            halt_forever(
+                &self.halt,
+                format!(
+                    "the committee on chain for epoch {epoch} has {} validators",
+                    committee.len()
+                ),
+            )
+            .await
+        }
+        committee
     }
 
     async fn directory(&mut self, epoch: Epoch, peers: Set<ed25519::PublicKey>) -> Self::Directory {
+        // The peers are epoch `e - 1`'s, `e`'s and `e + 1`'s validators; the newest record of
+        // each address wins.
+        let mut book = self.genesis_addresses.clone();
+        let e = epoch.get();
+        for epoch in [e.saturating_sub(1), e, e.saturating_add(1)] {
+            if let Some(committee) = self.on_chain(epoch).await {
+                book.extend(committee);
+            }
+        }
         let mut directory = Vec::with_capacity(peers.len());
         for peer in peers.iter() {
-            match self.addresses.get(peer) {
+            match book.get(peer) {
                 Some(address) => directory.push((peer.clone(), address.clone())),
-                // Glue panics on a directory that lacks a peer; a constant committee never
-                // asks for one outside it.
+                // Glue panics on a directory that lacks a peer.
                 None => {
                     halt_forever(
                         &self.halt,
                         format!(
-                            "epoch {epoch} needs the address of {}, which is not a validator",
+                            "epoch {epoch} needs the address of {}, which is on no committee",
                             hex::encode(peer.encode())
                         ),
                     )
@@ -1191,49 +1269,84 @@ mod tests {
             .collect()
     }
 
+    /// Committees on chain, as a finalized state would give them: each with the height that
+    /// fixed it.
+    type Entry = (u64, Vec<([u8; 32], String)>);
+
+    #[derive(Clone, Default)]
+    struct Fixed(Arc<Mutex<BTreeMap<u64, Entry>>>);
+
+    impl Committees for Fixed {
+        async fn committee(&self, height: u64, epoch: u64) -> Option<Vec<([u8; 32], String)>> {
+            let fixed = self.0.lock().unwrap();
+            // What a state at `height` holds: entries fixed at or before it.
+            fixed
+                .range(..=epoch)
+                .rfind(|(_, (at, _))| *at <= height)
+                .map(|(_, (_, committee))| committee.clone())
+        }
+    }
+
+    fn raw(key: &ed25519::PublicKey) -> [u8; 32] {
+        key.as_ref().try_into().unwrap()
+    }
+
     #[test]
-    fn test_spec_participants_are_the_same_every_epoch_with_exact_directories() {
-        let validators = committee(4);
-        let book = addresses(&validators);
+    fn test_the_genesis_committee_serves_until_the_chain_fixes_another() {
+        const L: u64 = 10;
+        let genesis = committee(4);
+        let book = addresses(&genesis);
+        let fixed = Fixed::default();
         let (halt, reasons) = halt_probe();
         let mut provider =
-            SpecParticipants::new(validators.clone(), book.clone(), 16, halt).unwrap();
+            ChainParticipants::new(genesis.clone(), book.clone(), L, fixed.clone(), 16, halt)
+                .unwrap();
+        // Fixed at block 10 (epoch 1's first) for epoch 3: six validators, two of them new.
+        let six = committee(6);
+        let entry = six
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (raw(k), format!("10.1.0.{i}:30400")))
+            .collect();
+        fixed.0.lock().unwrap().insert(3, (L, entry));
         futures::executor::block_on(async {
             for e in 0..3 {
-                assert_eq!(provider.participants(Epoch::new(e)).await, validators);
+                assert_eq!(provider.participants(Epoch::new(e)).await, genesis, "{e}");
             }
-            let some = Set::from_iter_dedup([validators[1].clone(), validators[3].clone()]);
-            let directory = provider.directory(Epoch::new(2), some.clone()).await;
-            assert!(commonware_glue::dkg::network::Directory::matches(
-                &directory, &some
-            ));
-            for peer in some.iter() {
-                assert_eq!(directory.get(peer), book.get(peer));
+            for e in 3..6 {
+                assert_eq!(provider.participants(Epoch::new(e)).await, six, "{e}");
             }
-            let all = provider.directory(Epoch::new(2), validators.clone()).await;
+            // Epoch 3's record names epoch 2's dealers (genesis), its own players and epoch
+            // 4's: the new ones at their addresses on chain.
+            let directory = provider.directory(Epoch::new(3), six.clone()).await;
             assert!(commonware_glue::dkg::network::Directory::matches(
-                &all,
-                &validators
+                &directory, &six
             ));
+            assert_eq!(
+                directory.get(&six[5]),
+                Some(&Address::Symmetric("10.1.0.5:30400".parse().unwrap()))
+            );
         });
+        assert!(reasons.lock().unwrap().is_empty());
 
-        // A peer outside the committee has no address to give: halt rather than hand glue a
+        // A peer on no committee has no address to give: halt rather than hand glue a
         // directory it would panic on.
-        let stranger = Set::from_iter_dedup([validators[0].clone(), key(77)]);
-        let directory = {
-            let mut provider = provider.clone();
-            async move { provider.directory(Epoch::new(1), stranger).await }
-        };
-        assert!(!completes(directory));
+        let stranger = Set::from_iter_dedup([genesis[0].clone(), key(77)]);
+        let (halt, reasons) = halt_probe();
+        let mut provider =
+            ChainParticipants::new(genesis.clone(), book, L, fixed, 16, halt).unwrap();
+        assert!(!completes(async move {
+            provider.directory(Epoch::new(1), stranger).await
+        }));
         assert_eq!(reasons.lock().unwrap().len(), 1);
     }
 
     #[test]
-    fn test_spec_participants_refuse_unusable_committees() {
+    fn test_unusable_genesis_committees_are_refused() {
         let validators = committee(4);
         let (halt, _) = halt_probe();
         let new = |set: Set<ed25519::PublicKey>, book, max| {
-            SpecParticipants::new(set, book, max, halt.clone())
+            ChainParticipants::new(set, book, 10, Fixed::default(), max, halt.clone())
         };
         assert!(matches!(
             new(Set::from_iter_dedup([]), BTreeMap::new(), 16),

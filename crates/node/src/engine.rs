@@ -10,7 +10,8 @@ use crate::block::{BlockDigest, PlexusBlock};
 use crate::consensus::{Scheme, Variant};
 use crate::core::Core;
 use crate::dkg::{
-    EpochSchemes, FileSecretStore, ParticipantsError, SecretStoreError, SpecParticipants,
+    ChainParticipants, Committees, EpochSchemes, FileSecretStore, ParticipantsError,
+    SecretStoreError,
 };
 use crate::finalizer::{Finalizer, execute};
 use crate::spec::namespace;
@@ -348,7 +349,7 @@ where
         // gives it a share.
         None => {}
     }
-    let participants = SpecParticipants::new(
+    let participants = ChainParticipants::new(
         epoch_zero.players.clone(),
         epoch_zero
             .directory
@@ -357,6 +358,8 @@ where
             .into_iter()
             .filter(|(key, _)| epoch_zero.players.position(key).is_some())
             .collect(),
+        epoch_length(core).get(),
+        ChainCommittees(core.clone()),
         crate::consensus::MAX_PARTICIPANTS.get(),
         halt,
     )?;
@@ -582,6 +585,22 @@ where
         };
         core.halt(reason);
     }))
+}
+
+/// The committees on this node's finalized chain.
+struct ChainCommittees(Arc<Core>);
+
+impl Committees for ChainCommittees {
+    async fn committee(&self, height: u64, epoch: u64) -> Option<Vec<([u8; 32], String)>> {
+        self.0.finalized_reaches(height).await;
+        let (_, committee) = self.0.finalized().state().committee(epoch)?;
+        Some(
+            committee
+                .into_iter()
+                .map(|(key, address)| (key.0, address))
+                .collect(),
+        )
+    }
 }
 
 /// Blocks per consensus epoch, as the chain's genesis fixed it (one endless epoch without).

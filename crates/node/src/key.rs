@@ -121,6 +121,42 @@ impl ValidatorKey {
     pub fn public_hex(&self) -> String {
         hex::encode(self.0.public_key().encode())
     }
+
+    /// The public key as the chain names validators.
+    pub fn id(&self) -> plexus_runtime::ValidatorId {
+        let mut bytes = [0; 32];
+        bytes.copy_from_slice(self.0.public_key().as_ref());
+        plexus_runtime::ValidatorId(bytes)
+    }
+
+    /// The call by which `owner` announces this validator at `address` on the chain named
+    /// `chain_id`, with this key's proof that `owner` may.
+    pub fn announcement(
+        &self,
+        chain_id: &str,
+        owner: &plexus_primitives::AccountId,
+        address: std::net::SocketAddr,
+    ) -> plexus_runtime::Call {
+        let address = address.to_string();
+        let message =
+            plexus_runtime::validator_proof_message(chain_id, owner, &self.id(), &address);
+        let signature = self
+            .0
+            .sign(plexus_runtime::VALIDATOR_PROOF_NAMESPACE, &message);
+        let mut proof = [0; 64];
+        proof.copy_from_slice(signature.as_ref());
+        plexus_runtime::Call::AnnounceValidator {
+            key: self.id(),
+            address,
+            proof: plexus_runtime::ValidatorProof(proof),
+        }
+    }
+}
+
+impl From<ed25519::PrivateKey> for ValidatorKey {
+    fn from(key: ed25519::PrivateKey) -> Self {
+        Self(key)
+    }
 }
 
 /// A well-known key for simulations and tests, derived from a number. Never for real networks.
@@ -154,6 +190,40 @@ mod tests {
         assert!(matches!(
             ValidatorKey::load(&path),
             Err(KeyFileError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn an_announcement_carries_a_proof_the_chain_accepts_for_its_owner_and_address_only() {
+        let key = insecure_key(3);
+        let owner = plexus_primitives::AccountId([7; 32]);
+        let address: std::net::SocketAddr = "10.0.0.1:30400".parse().unwrap();
+        let plexus_runtime::Call::AnnounceValidator {
+            key: id,
+            address: text,
+            proof,
+        } = key.announcement("chain", &owner, address)
+        else {
+            panic!("not an announcement");
+        };
+        assert_eq!(id, key.id());
+        let verify = plexus_runtime::verify_validator_proof;
+        assert!(verify("chain", &owner, &id, &text, &proof));
+        assert!(!verify("other", &owner, &id, &text, &proof));
+        assert!(!verify(
+            "chain",
+            &plexus_primitives::AccountId([8; 32]),
+            &id,
+            &text,
+            &proof
+        ));
+        assert!(!verify("chain", &owner, &id, "10.0.0.2:30400", &proof));
+        assert!(!verify(
+            "chain",
+            &owner,
+            &insecure_key(4).id(),
+            &text,
+            &proof
         ));
     }
 }

@@ -12,7 +12,7 @@
 //! | `key` | [`ValidatorKey`], the ed25519 key naming a validator, and [`ValidatorShare`], its share of the group key |
 //! | `block` | [`PlexusBlock`], the block behind Commonware's traits, with its consensus payload (glue's resharing record) decoded |
 //! | `spec` | [`ChainSpec`] (genesis, epoch 0's validators, their addresses and the group key's polynomial) and the chain's signing [`namespace`](spec::namespace) |
-//! | `dkg` | for glue's resharing: [`EpochSchemes`](dkg::EpochSchemes), each epoch's consensus scheme; [`FileSecretStore`](dkg::FileSecretStore), this validator's ceremony secrets; [`SpecParticipants`](dkg::SpecParticipants), each epoch's committee |
+//! | `dkg` | for glue's resharing: [`EpochSchemes`](dkg::EpochSchemes), each epoch's consensus scheme; [`FileSecretStore`](dkg::FileSecretStore), this validator's ceremony secrets; [`ChainParticipants`](dkg::ChainParticipants), each epoch's committee, from the chain |
 //! | `peers` | [`PeerBook`](peers::PeerBook): each epoch's committee as p2p peers, at their addresses on chain or local ones |
 //! | `finality` | finality proofs and [`FinalityVerifier`] |
 //! | `core` | [`Core`]: the store, the finalized state, speculative states, the mempool and notifications; the commit path; the RPC [`Backend`](plexus_rpc_server::Backend) |

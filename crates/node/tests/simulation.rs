@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use commonware_codec::varint::UInt;
 use commonware_codec::{Decode as _, Encode as _};
 use commonware_consensus::simplex::scheme::bls12381_threshold::vrf::Seedable as _;
 use commonware_consensus::simplex::types::Finalization;
@@ -29,19 +30,25 @@ use commonware_glue::simulate::{
     tracker::ProgressTracker,
 };
 use commonware_p2p::simulated::{self, Link};
-use commonware_p2p::{Address, utils::mux::Muxer};
+use commonware_p2p::{
+    Address, Receiver,
+    utils::mux::{self, Muxer},
+};
+use commonware_runtime::IoBuf;
 use commonware_runtime::{Clock, Handle, Quota, Spawner, Supervisor as _, deterministic};
 use commonware_utils::{N3f1, NZU32, ordered::Set};
 use plexus_node::consensus::{ConsensusPayload, Polynomial, Scheme, Variant};
-use plexus_node::engine::{CHANNELS, max_message_size};
+use plexus_node::engine::{CHANNELS, RESHARE, max_message_size};
 use plexus_node::spec::namespace;
 use plexus_node::{
     BlockDigest, Core, FinalityError, FinalityVerifier, Notification, PlexusBlock, Timing,
-    ValidatorConfig, ValidatorShare, start_validator,
+    ValidatorConfig, ValidatorKey, ValidatorShare, start_validator,
 };
 use plexus_primitives::{AccountId, H256, RAO_PER_TAO, Signature, blake2_256, blake2_256_parts};
 use plexus_rpc_server::Backend as _;
-use plexus_runtime::{Call, ChainParams, Genesis, SignedTransaction, Transaction};
+use plexus_runtime::{
+    Call, ChainParams, Genesis, GovernanceCall, SignedTransaction, Transaction, ValidatorId,
+};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -51,6 +58,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
 const VALIDATORS: usize = 4;
+/// Validators that join in the rotation scenario, beyond the genesis four.
+const JOINERS: usize = 2;
+/// The account that governs the chain (and announces the validators in the rotation).
+const GOVERNOR: usize = VALIDATORS + JOINERS;
 /// Blocks per consensus epoch: short, so that every run reshares the group key several times
 /// (the second half of an epoch, ten blocks, gives each of the four dealers a turn to lead).
 const EPOCH_LENGTH: u64 = 20;
@@ -76,8 +87,12 @@ fn validator_keys() -> Vec<ed25519::PrivateKey> {
 }
 
 /// Where validator `index` listens on the simulated network.
+fn socket(index: usize) -> SocketAddr {
+    SocketAddr::from(([10, 0, 0, index as u8 + 1], 30_400))
+}
+
 fn address(index: usize) -> Address {
-    Address::Symmetric(SocketAddr::from(([10, 0, 0, index as u8 + 1], 30_400)))
+    Address::Symmetric(socket(index))
 }
 
 /// The chain's genesis: the group key of the validators' deal (seed 0), and epoch 0's record of
@@ -106,8 +121,8 @@ fn genesis() -> Genesis {
     Genesis {
         chain_id: "simulation".into(),
         timestamp: GENESIS_MS,
-        governance: None,
-        balances: (0..VALIDATORS)
+        governance: Some(account(GOVERNOR)),
+        balances: (0..=GOVERNOR)
             .map(|i| (account(i), 1_000_000 * RAO_PER_TAO))
             .collect(),
         params: ChainParams::default(),
@@ -150,6 +165,11 @@ struct Sim {
     shares: Vec<Share>,
     logs: Vec<Log>,
     first: Role,
+    /// Whether the validator set rotates: two more validators run from the start, join, and
+    /// are rotated out again (see [`rotate`]).
+    rotating: bool,
+    /// A dealer and a player: every share the dealer deals the player arrives corrupted.
+    bad_dealer: Option<(usize, usize)>,
 }
 
 /// Splits a group key among `keys` as a trusted dealer seeded by `seed`; the shares in the
@@ -182,12 +202,25 @@ impl Sim {
         let polynomial = output.public().clone();
         Self {
             dir: Arc::new(tempfile::tempdir().unwrap()),
+            logs: (0..keys.len()).map(|_| Log::default()).collect(),
             keys,
             polynomial,
             shares,
-            logs: (0..VALIDATORS).map(|_| Log::default()).collect(),
             first,
+            rotating: false,
+            bad_dealer: None,
         }
+    }
+
+    /// The genesis four and two validators that join later.
+    fn rotating() -> Self {
+        let mut sim = Self::new(Role::Honest);
+        sim.keys.extend(
+            (VALIDATORS..VALIDATORS + JOINERS).map(|i| ed25519::PrivateKey::from_seed(i as u64)),
+        );
+        sim.logs = (0..sim.keys.len()).map(|_| Log::default()).collect();
+        sim.rotating = true;
+        sim
     }
 
     fn role(&self, index: usize) -> Role {
@@ -304,6 +337,96 @@ async fn submit_load(context: deterministic::Context, node: Arc<Core>, index: us
     }
 }
 
+/// A receiver that replaces the private share in every dealing `dealer` sends with another
+/// scalar: the share no longer matches the dealer's public commitment.
+#[derive(Debug)]
+struct Tamper<R> {
+    receiver: R,
+    dealer: Option<ed25519::PublicKey>,
+}
+
+impl<R: Receiver<PublicKey = ed25519::PublicKey>> Receiver for Tamper<R> {
+    type Error = R::Error;
+    type PublicKey = ed25519::PublicKey;
+
+    async fn recv(&mut self) -> Result<(ed25519::PublicKey, IoBuf), Self::Error> {
+        let (from, message) = self.receiver.recv().await?;
+        if self.dealer.as_ref() != Some(&from) {
+            return Ok((from, message));
+        }
+        let Ok((epoch, body)) = mux::parse(message.clone()) else {
+            return Ok((from, message));
+        };
+        // A dealing is tag 0, the commitment, then the 32-byte private share.
+        let mut body = body.as_ref().to_vec();
+        let len = body.len();
+        if body.first() != Some(&0) || len < 33 {
+            return Ok((from, message));
+        }
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        body[len - 32..].copy_from_slice(&one);
+        let mut framed = UInt(epoch).encode().to_vec();
+        framed.extend_from_slice(&body);
+        Ok((from, IoBuf::from(framed)))
+    }
+
+    fn capacity(&self) -> std::num::NonZeroUsize {
+        self.receiver.capacity()
+    }
+}
+
+/// Governance's side of the rotation, submitted through validator 0's node: the governor
+/// announces every validator (each key proving it), schedules all six, and once the six serve,
+/// schedules the genesis four again.
+async fn rotate(context: deterministic::Context, node: Arc<Core>, keys: Vec<ed25519::PrivateKey>) {
+    let keypair = account_keypair(GOVERNOR);
+    let signer = account(GOVERNOR);
+    let mut rng = SeededRng(blake2_256(b"governor").0, 0);
+    let keys: Vec<ValidatorKey> = keys.into_iter().map(ValidatorKey::from).collect();
+    let ids: Vec<ValidatorId> = keys.iter().map(ValidatorKey::id).collect();
+    loop {
+        context.sleep(Duration::from_millis(500)).await;
+        let chain = node.finalized();
+        // One transaction at a time: the last must land before the next is decided.
+        if node.pending_nonce(&signer) != chain.next_nonce(&signer) {
+            continue;
+        }
+        let state = chain.state();
+        let epoch = chain.head().number / EPOCH_LENGTH;
+        let call = if let Some(i) = (0..keys.len()).find(|i| state.validator(&ids[*i]).is_none()) {
+            keys[i].announcement(&state.globals().chain_id, &signer, socket(i))
+        } else {
+            match (state.committee(u64::MAX), state.scheduled_validators()) {
+                (_, Some(_)) => continue,
+                (None, None) => schedule(ids.clone()),
+                (Some((from, committee)), None)
+                    if committee.len() == keys.len() && epoch >= from =>
+                {
+                    schedule(ids[..VALIDATORS].to_vec())
+                }
+                (Some(_), None) => continue,
+            }
+        };
+        let transaction = Transaction {
+            signer,
+            nonce: chain.next_nonce(&signer),
+            genesis_hash: node.genesis_hash(),
+            valid_until: None,
+            tip: 0,
+            call,
+        };
+        let tx = deterministic_sign(&keypair, transaction, &mut rng)
+            .check(&chain.check_context())
+            .unwrap();
+        let _ = node.submit(tx);
+    }
+}
+
+fn schedule(validators: Vec<ValidatorId>) -> Call {
+    Call::Governance(GovernanceCall::ScheduleValidators(validators))
+}
+
 async fn run_validator(context: deterministic::Context, engine: Engine) {
     let Engine {
         context: _,
@@ -366,15 +489,37 @@ async fn run_validator(context: deterministic::Context, engine: Engine) {
         let node = node.clone();
         move |ctx| submit_load(ctx, node, index)
     });
+    if sim.rotating && index == 0 {
+        context.child("rotate").spawn({
+            let node = node.clone();
+            let keys = sim.keys.clone();
+            move |ctx| rotate(ctx, node, keys)
+        });
+    }
     let key = sim.keys[index].clone();
-    let channels: [_; 7] = channels.try_into().ok().unwrap();
+    let corrupted = sim
+        .bad_dealer
+        .filter(|(_, player)| *player == index)
+        .map(|(dealer, _)| sim.public_key(dealer));
+    let channels: [_; 7] = channels
+        .into_iter()
+        .enumerate()
+        .map(|(channel, (sender, receiver))| {
+            let dealer = corrupted.clone().filter(|_| channel as u64 == RESHARE);
+            (sender, Tamper { receiver, dealer })
+        })
+        .collect::<Vec<_>>()
+        .try_into()
+        .ok()
+        .unwrap();
     let pk = key.public_key();
     let handle = start_validator(
         context.child("consensus"),
         &node,
         ValidatorConfig {
             key,
-            share: Some(ValidatorShare::from(sim.shares[index].clone())),
+            // A joiner starts without a share: it follows consensus until a resharing gives it one.
+            share: sim.shares.get(index).cloned().map(ValidatorShare::from),
             secrets: sim.dir.path().join(format!("secrets-{index}")),
             partition_prefix: format!("validator-{index}"),
             timing: Timing::new(Duration::from_secs(1)),
@@ -639,14 +784,20 @@ struct Reshared {
     epoch: u64,
     /// The ceremony succeeded (otherwise the committee and shares carry over).
     success: bool,
-    /// Players whose new shares were revealed on chain (they did not acknowledge their dealing).
-    revealed: usize,
+    /// Players whose new shares were revealed on chain (they did not acknowledge a dealing).
+    revealed: Vec<usize>,
     /// Dealers' logs on chain in the epoch's second half.
     logs: usize,
+    /// The dealers whose dealings made this epoch's shares.
+    dealers: Vec<usize>,
+    /// The epoch's validators (who hold its shares).
+    players: Vec<usize>,
+    /// The next epoch's.
+    next_players: Vec<usize>,
 }
 
 /// Every resharing validator `index` committed: the record in each epoch's last block, checked
-/// to keep the group key and the committee (the chain reshares among a constant one).
+/// to keep the group key, with its committees as indices into the simulation's keys.
 fn reshares(sim: &Sim, index: usize) -> Vec<Reshared> {
     let store = plexus_store::Store::open(
         &store_path(&sim.dir, index),
@@ -655,7 +806,19 @@ fn reshares(sim: &Sim, index: usize) -> Vec<Reshared> {
     .unwrap();
     let head = store.head_height().unwrap().unwrap_or(0);
     let block = |h| PlexusBlock::new(store.block(h).unwrap().unwrap()).unwrap();
-    let validators = Set::from_iter_dedup(sim.keys.iter().map(|k| k.public_key()));
+    let indices = |set: &Set<ed25519::PublicKey>| -> Vec<usize> {
+        let mut indices: Vec<usize> = set
+            .iter()
+            .map(|key| {
+                sim.keys
+                    .iter()
+                    .position(|k| &k.public_key() == key)
+                    .unwrap()
+            })
+            .collect();
+        indices.sort_unstable();
+        indices
+    };
     let mut records = Vec::new();
     let mut last = EPOCH_LENGTH - 1;
     while last <= head {
@@ -668,18 +831,17 @@ fn reshares(sim: &Sim, index: usize) -> Vec<Reshared> {
             sim.polynomial.public(),
             "validator {index}: resharing changed the group key"
         );
-        assert_eq!(
-            (&info.players, &info.next_players),
-            (&validators, &validators)
-        );
         let logs = (last + 1 - EPOCH_LENGTH / 2..last)
             .filter(|h| matches!(block(*h).payload(), Some(Payload::DealerLog(_))))
             .count();
         records.push(Reshared {
             epoch: info.epoch.get(),
             success: info.outcome == EpochOutcome::Success,
-            revealed: info.output.revealed().len(),
+            revealed: indices(info.output.revealed()),
             logs,
+            dealers: indices(info.output.dealers()),
+            players: indices(&info.players),
+            next_players: indices(&info.next_players),
         });
         last += EPOCH_LENGTH;
     }
@@ -699,8 +861,10 @@ fn all_online_agree() {
             assert_eq!(epochs, (1..=records.len() as u64).collect::<Vec<_>>());
             for record in &records {
                 assert!(record.success, "{records:?}");
-                assert_eq!(record.revealed, 0, "{records:?}");
+                assert!(record.revealed.is_empty(), "{records:?}");
                 assert!(record.logs >= 3, "{records:?}");
+                assert_eq!(record.players, [0, 1, 2, 3], "{records:?}");
+                assert_eq!(record.next_players, [0, 1, 2, 3], "{records:?}");
             }
             // Its share of the current epoch is kept, and those before the last are erased.
             let current = heights(&sim, index) / EPOCH_LENGTH;
@@ -950,9 +1114,125 @@ fn byzantine_validator_cannot_break_agreement() {
                 let records = reshares(&sim, index);
                 assert!(!records.is_empty());
                 for record in &records {
-                    assert!(record.success && record.revealed == 1, "{records:?}");
+                    assert!(record.success && record.revealed == [0], "{records:?}");
                 }
             }
         }
+    }
+}
+
+/// The validator set changes without a restart, under 20% message loss: governance announces
+/// two more validators and schedules all six, the four reshare the group key to them two
+/// epochs later, the six run consensus, and when governance schedules the genesis four again
+/// the six reshare it back. Every node, the joiners included, commits the same blocks, and the
+/// group key never changes.
+#[test]
+fn validators_join_and_leave_by_resharing() {
+    let sim = Sim::rotating();
+    let results = PlanBuilder::new(sim.clone())
+        .seed(0)
+        .link(lossy_link())
+        .exit_condition(Reached {
+            height: 170,
+            count: VALIDATORS,
+        })
+        .property(Agreement {
+            logs: sim.logs.clone(),
+            quiet: None,
+        })
+        .timeout(Duration::from_secs(900))
+        .build()
+        .run();
+    if let Err(error) = results {
+        panic!("{error}");
+    }
+    let records = reshares(&sim, 0);
+    let six: Vec<usize> = (0..VALIDATORS + JOINERS).collect();
+    let four: Vec<usize> = (0..VALIDATORS).collect();
+    let joined = records
+        .iter()
+        .position(|r| r.players == six)
+        .unwrap_or_else(|| panic!("the six never served: {records:?}"));
+    let left = records[joined..]
+        .iter()
+        .position(|r| r.players == four)
+        .map(|i| i + joined)
+        .unwrap_or_else(|| panic!("the four never served again: {records:?}"));
+    // The six were tracked an epoch ahead, and dealt their shares by the four.
+    assert_eq!(records[joined - 1].next_players, six, "{records:?}");
+    assert_eq!(records[joined - 1].players, four, "{records:?}");
+    assert!(records[joined].success, "{records:?}");
+    for record in &records[joined..left] {
+        assert_eq!(record.players, six, "{records:?}");
+    }
+    // Under loss a ceremony may fail; it is retried in the next epoch and the chain goes on
+    // with the committee it had. The run ends with the four holding a successful resharing.
+    let last = records.last().unwrap();
+    assert!(last.success && last.players == four, "{records:?}");
+    // The joiners signed with shares of their own: they dealt in a resharing (only a holder
+    // of a share can), and followed the chain while they served.
+    assert!(
+        records[joined + 1..=left]
+            .iter()
+            .any(|r| r.dealers.contains(&4) && r.dealers.contains(&5)),
+        "{records:?}"
+    );
+    for joiner in VALIDATORS..VALIDATORS + JOINERS {
+        let served = records[joined].epoch;
+        assert!(
+            heights(&sim, joiner) >= served * EPOCH_LENGTH,
+            "joiner {joiner}"
+        );
+    }
+}
+
+/// A dealer that deals one player a share that does not match its commitment: the player
+/// refuses it (and blocks the dealer), and every resharing still completes, the player holding
+/// its share of each new epoch, with the group key unchanged.
+#[test]
+fn a_bad_dealer_is_refused_and_resharing_completes() {
+    let mut sim = Sim::new(Role::Honest);
+    sim.bad_dealer = Some((3, 1));
+    let results = PlanBuilder::new(sim.clone())
+        .seed(0)
+        .link(good_link())
+        .exit_condition(Reached {
+            height: 45,
+            count: VALIDATORS,
+        })
+        .property(Agreement {
+            logs: sim.logs.clone(),
+            quiet: None,
+        })
+        .timeout(Duration::from_secs(300))
+        .build()
+        .run();
+    if let Err(error) = results {
+        panic!("{error}");
+    }
+    // The player never took a dealing from the bad dealer, yet holds its share of every epoch:
+    // the ceremonies completed without that dealing reaching it.
+    let secrets = sim.dir.path().join("secrets-1");
+    let bad = hex::encode(sim.public_key(3).encode());
+    let files: Vec<String> = std::fs::read_dir(&secrets)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(!files.iter().any(|f| f.ends_with(&bad)), "{files:?}");
+    let records = reshares(&sim, 0);
+    assert!(records.len() >= 2, "{records:?}");
+    for record in &records {
+        assert!(record.success, "{records:?}");
+        assert!(
+            secrets.join(format!("share-{}", record.epoch)).exists(),
+            "{files:?}"
+        );
+    }
+    for index in 1..VALIDATORS {
+        assert_eq!(
+            reshares(&sim, index).len(),
+            records.len(),
+            "validator {index}"
+        );
     }
 }

@@ -313,6 +313,20 @@ pub(crate) fn event(e: &Event) -> types::Event {
             error: tx_error(&error),
         },
         Event::BatchCompleted { errors } => T::BatchCompleted { errors },
+        Event::ValidatorAnnounced {
+            key,
+            owner,
+            address,
+        } => T::ValidatorAnnounced {
+            key: plexus_primitives::H256(key.0),
+            owner,
+            address,
+        },
+        Event::ValidatorRetired { key } => T::ValidatorRetired {
+            key: plexus_primitives::H256(key.0),
+        },
+        Event::ValidatorsScheduled { count } => T::ValidatorsScheduled { count },
+        Event::CommitteeFixed { epoch, validators } => T::CommitteeFixed { epoch, validators },
         Event::PureCreated {
             pure,
             spawner,

@@ -121,6 +121,10 @@ pub(crate) fn register<B: Backend>(
         let at = args.optional("at")?;
         Ok(view(&*ctx.backend, at)?.with(|state, _| queries::account(state, address)))
     })?;
+    blocking(module, "state_validators", 1, |ctx, mut args| {
+        let at = args.optional("at")?;
+        Ok(view(&*ctx.backend, at)?.with(queries::validators))
+    })?;
     blocking(module, "state_stake", 2, |ctx, mut args| {
         let coldkey: AccountId = args.required("coldkey")?;
         let at = args.optional("at")?;

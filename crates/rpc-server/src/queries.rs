@@ -5,11 +5,12 @@ use crate::convert::{axon, price_rao};
 use crate::error::ApiError;
 use plexus_primitives::{AccountId, Balance, NetUid, H256, RAO_PER_TAO};
 use plexus_rpc::types::{
-    AccountInfo, ColdkeySwapInfo, CommitmentEntry, Commitments, DelegateInfo, DelegateStake,
-    DelegateTakeInfo, Delegates, HotkeyLink, HotkeyLinks, IdentityInfo, Metagraph, MetagraphNeuron,
-    MetagraphOptions, NetworkLockCost, Nomination, PendingLinks, PoolInfo, ProxyInfo, ProxyOf,
-    RootClaims, RootInfo, RootOwed, RootStake, RootSubnet, RootValidator, StakeEntry, StakeInfo,
-    SubnetInfo, SubnetSummary, SwapDirection, SwapSimulation,
+    AccountInfo, AnnouncedValidator, ColdkeySwapInfo, CommitmentEntry, Commitments, CommitteeInfo,
+    CommitteeMember, DelegateInfo, DelegateStake, DelegateTakeInfo, Delegates, HotkeyLink,
+    HotkeyLinks, IdentityInfo, Metagraph, MetagraphNeuron, MetagraphOptions, NetworkLockCost,
+    Nomination, PendingLinks, PoolInfo, ProxyInfo, ProxyOf, RootClaims, RootInfo, RootOwed,
+    RootStake, RootSubnet, RootValidator, StakeEntry, StakeInfo, SubnetInfo, SubnetSummary,
+    SwapDirection, SwapSimulation, ValidatorsInfo,
 };
 use plexus_runtime::{block_emission, State, Subnet, ROOT_NETUID};
 
@@ -461,5 +462,37 @@ pub(crate) fn coldkey_swap(state: &State, coldkey: AccountId) -> ColdkeySwapInfo
         when: swap.map(|s| s.when),
         disputed: swap.and_then(|s| s.disputed),
         block: state.block(),
+    }
+}
+
+pub(crate) fn validators(state: &State, head: &plexus_runtime::Header) -> ValidatorsInfo {
+    let key = |id: plexus_runtime::ValidatorId| H256(id.0);
+    ValidatorsInfo {
+        epoch: head.epoch,
+        epoch_length: state.globals().epoch_length,
+        announced: state
+            .announced_validators()
+            .into_iter()
+            .map(|(id, record)| AnnouncedValidator {
+                key: key(id),
+                owner: record.owner,
+                address: record.address,
+            })
+            .collect(),
+        scheduled: state
+            .scheduled_validators()
+            .map(|ids| ids.into_iter().map(key).collect()),
+        committee: state
+            .committee(u64::MAX)
+            .map(|(from_epoch, validators)| CommitteeInfo {
+                from_epoch,
+                validators: validators
+                    .into_iter()
+                    .map(|(id, address)| CommitteeMember {
+                        key: key(id),
+                        address,
+                    })
+                    .collect(),
+            }),
     }
 }

@@ -371,6 +371,14 @@ impl Client {
         self.call("state_account", params(&[&address, &at])?).await
     }
 
+    /// `state_validators`: the consensus validator set as the chain records it.
+    pub async fn validators(
+        &self,
+        at: Option<BlockId>,
+    ) -> Result<crate::types::ValidatorsInfo, ClientError> {
+        self.call("state_validators", params(&[&at])?).await
+    }
+
     /// `state_stake`: every stake of a coldkey.
     pub async fn stake(
         &self,

@@ -42,9 +42,50 @@ pub struct Header {
     pub seeds: Vec<Seed>,
 }
 
-/// A validator's consensus key (ed25519), as a header names its round's leader; hex in JSON.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode)]
+/// A validator's consensus key (ed25519), as a header names its round's leader and the chain
+/// lists committees; hex in JSON.
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
 pub struct ValidatorId(pub [u8; 32]);
+
+impl<'de> serde::Deserialize<'de> for ValidatorId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self(hex_array(deserializer)?))
+    }
+}
+
+/// A proof that an account announcing a validator holds its key: the key's ed25519 signature
+/// over [`validator_proof_message`](crate::validator_proof_message); hex in JSON.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub struct ValidatorProof(pub [u8; 64]);
+
+impl std::fmt::Debug for ValidatorProof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "0x{}", hex::encode(self.0))
+    }
+}
+
+impl Serialize for ValidatorProof {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("0x{}", hex::encode(self.0)))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidatorProof {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self(hex_array(deserializer)?))
+    }
+}
+
+/// A fixed number of bytes from a hex string (with or without `0x`).
+fn hex_array<'de, D: serde::Deserializer<'de>, const N: usize>(
+    deserializer: D,
+) -> Result<[u8; N], D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+    hex::decode(text.trim_start_matches("0x"))
+        .ok()
+        .and_then(|bytes| <[u8; N]>::try_from(bytes).ok())
+        .ok_or_else(|| serde::de::Error::custom(format!("expected {N} bytes of hex")))
+}
 
 impl std::fmt::Debug for ValidatorId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

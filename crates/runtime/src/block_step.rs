@@ -27,6 +27,7 @@ impl State {
         self.emit(block);
         self.run_due_epochs(block, events);
         self.auto_claim_root(events);
+        self.fix_committee(block, events);
     }
 
     /// Alpha waiting for `netuid`'s next epoch.

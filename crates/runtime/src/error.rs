@@ -567,6 +567,36 @@ pub enum DispatchError {
         /// The limit.
         max: u32,
     },
+    /// A validator address that is not `IP:port`, or too long.
+    #[error("a validator's address must be IP:port, at most 64 bytes")]
+    BadValidatorAddress,
+    /// The proof is not the validator key's signature over the announcement.
+    #[error("the proof is not this validator key's signature over the chain, signer and address")]
+    BadValidatorProof,
+    /// Another account announced this validator.
+    #[error("another account announced this validator")]
+    ValidatorTaken,
+    /// No such validator was announced.
+    #[error("no validator with this key was announced")]
+    UnknownValidator,
+    /// The chain keeps no more announced validators.
+    #[error("the chain keeps at most {max} announced validators")]
+    TooManyValidators {
+        /// The limit.
+        max: u32,
+    },
+    /// A committee that is empty or too large.
+    #[error("a committee has 1 to {max} validators")]
+    BadCommitteeSize {
+        /// The limit.
+        max: u32,
+    },
+    /// The same validator twice in one committee.
+    #[error("a validator is listed twice")]
+    DuplicateValidator,
+    /// A chain that is one endless consensus epoch cannot change its committee.
+    #[error("this chain has no consensus epochs: its validator set cannot change")]
+    NoConsensusEpochs,
     /// As many timelocked commits are due at that round as one block opens.
     #[error("{0} already has as many timelocked commits as one block opens")]
     RevealRoundFull(Round),
@@ -685,6 +715,14 @@ impl DispatchError {
                 ErrorKind::new(85, "timelocked_commit_too_large")
             }
             Self::RevealRoundFull(_) => ErrorKind::new(86, "reveal_round_full"),
+            Self::BadValidatorAddress => ErrorKind::new(87, "bad_validator_address"),
+            Self::BadValidatorProof => ErrorKind::new(88, "bad_validator_proof"),
+            Self::ValidatorTaken => ErrorKind::new(89, "validator_taken"),
+            Self::UnknownValidator => ErrorKind::new(90, "unknown_validator"),
+            Self::TooManyValidators { .. } => ErrorKind::new(91, "too_many_validators"),
+            Self::BadCommitteeSize { .. } => ErrorKind::new(92, "bad_committee_size"),
+            Self::DuplicateValidator => ErrorKind::new(93, "duplicate_validator"),
+            Self::NoConsensusEpochs => ErrorKind::new(94, "no_consensus_epochs"),
             Self::CommitmentSpaceExceeded { .. } => ErrorKind::new(73, "commitment_space_exceeded"),
         }
     }

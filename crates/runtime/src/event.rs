@@ -396,6 +396,32 @@ pub enum Event {
         /// Whether any call failed.
         errors: bool,
     },
+    /// A consensus validator was announced (or moved to a new address) by its owner.
+    ValidatorAnnounced {
+        /// Its consensus key.
+        key: crate::ValidatorId,
+        /// The account that announced it.
+        owner: AccountId,
+        /// Where it listens.
+        address: String,
+    },
+    /// A consensus validator was withdrawn by its owner.
+    ValidatorRetired {
+        /// Its consensus key.
+        key: crate::ValidatorId,
+    },
+    /// Governance scheduled the committee of the consensus epochs to come.
+    ValidatorsScheduled {
+        /// How many validators.
+        count: u32,
+    },
+    /// A consensus epoch's committee was fixed, two epochs ahead.
+    CommitteeFixed {
+        /// The epoch it serves from.
+        epoch: u64,
+        /// How many validators.
+        validators: u32,
+    },
     /// A hotkey published a commitment on a subnet (`bonds_reset`: the bonds toward it were
     /// cleared).
     CommitmentSet {
@@ -466,7 +492,11 @@ impl Event {
             }
             Self::BatchInterrupted { .. }
             | Self::BatchItemFailed { .. }
-            | Self::BatchCompleted { .. } => Vec::new(),
+            | Self::BatchCompleted { .. }
+            | Self::ValidatorRetired { .. }
+            | Self::ValidatorsScheduled { .. }
+            | Self::CommitteeFixed { .. } => Vec::new(),
+            Self::ValidatorAnnounced { owner, .. } => vec![*owner],
             Self::CommitmentSet { hotkey, .. } => vec![*hotkey],
             Self::ColdkeySwapAnnounced { coldkey, .. }
             | Self::ColdkeySwapDisputed { coldkey }
@@ -582,6 +612,10 @@ impl Event {
             | Self::BatchInterrupted { .. }
             | Self::BatchItemFailed { .. }
             | Self::BatchCompleted { .. }
+            | Self::ValidatorAnnounced { .. }
+            | Self::ValidatorRetired { .. }
+            | Self::ValidatorsScheduled { .. }
+            | Self::CommitteeFixed { .. }
             | Self::ColdkeySwapAnnounced { .. }
             | Self::ColdkeySwapDisputed { .. }
             | Self::ColdkeySwapCleared { .. }

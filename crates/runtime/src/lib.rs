@@ -88,7 +88,7 @@ mod types;
 
 pub use block::{
     consensus_root, transactions_root, Block, Header, Seed, SeedSignature, ValidatorId,
-    MAX_CONSENSUS_BYTES,
+    ValidatorProof, MAX_CONSENSUS_BYTES,
 };
 
 /// The root network: TAO staked on hotkeys 1:1, counting toward their stake weight on every
@@ -100,6 +100,10 @@ pub use calls::{
     COLDKEY_SWAP_COST, HOTKEY_SWAP_COST, HOTKEY_SWAP_ON_SUBNET_COST, MAX_BATCH_CALLS,
     MAX_CLAIM_SUBNETS, MAX_KEEP_SUBNETS, MAX_REVEAL_AHEAD_VIEWS, MAX_TIMELOCKED_PER_ROUND,
     MAX_TIMELOCKED_WEIGHTS_BYTES, MAX_UNREVEALED_COMMITS,
+};
+pub use calls::{
+    validator_proof_message, validator_proof_payload, verify_validator_proof,
+    MAX_ANNOUNCED_VALIDATORS, MAX_COMMITTEE, MAX_VALIDATOR_ADDRESS, VALIDATOR_PROOF_NAMESPACE,
 };
 pub use chain::{consensus_namespace, BlockOutcome, Chain, ConsensusRound, Events};
 pub use children::MAX_CHILDREN;
@@ -134,5 +138,5 @@ pub use tx::{
 pub use types::{
     AlphaSupply, AxonInfo, BlockEmission, ChainIdentity, ColdkeySwap, DelegateTake, EpochRecord,
     Globals, Neuron, NeuronEpoch, PendingChildren, PendingEmission, RootClaimType, Round,
-    SharePool, Subnet, SubnetIdentity, SystemInfo, WeightCommit,
+    SharePool, Subnet, SubnetIdentity, SystemInfo, ValidatorRecord, WeightCommit,
 };

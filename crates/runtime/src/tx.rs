@@ -547,6 +547,26 @@ pub enum Call {
     /// Governance (free): a privileged change.
     #[codec(index = 40)]
     Governance(GovernanceCall),
+    /// Anyone: announce (or move) a consensus validator: its ed25519 `key`, the `address` it
+    /// listens on (`IP:port`), and `proof`, the key's signature over
+    /// [`validator_proof_message`](crate::validator_proof_message). Governance may then
+    /// schedule it into a committee.
+    #[codec(index = 130)]
+    AnnounceValidator {
+        /// Its consensus key.
+        key: crate::ValidatorId,
+        /// Where it listens.
+        address: String,
+        /// The key's proof of possession.
+        proof: crate::ValidatorProof,
+    },
+    /// The account that announced a validator withdraws it: committees fixed from now on
+    /// leave it out.
+    #[codec(index = 131)]
+    RetireValidator {
+        /// Its consensus key.
+        key: crate::ValidatorId,
+    },
 }
 
 /// Changes only the governance account may make.
@@ -573,6 +593,10 @@ pub enum GovernanceCall {
     /// Lift a coldkey's disputed (or any) swap announcement.
     #[codec(index = 4)]
     ResetColdkeySwap(AccountId),
+    /// Schedule the consensus committee: announced validators, which become the committee of
+    /// the epoch after next at the next consensus epoch's first block.
+    #[codec(index = 5)]
+    ScheduleValidators(Vec<crate::ValidatorId>),
 }
 
 impl Call {
@@ -635,6 +659,8 @@ impl Call {
             Self::SetRootClaimType { .. } => "set_root_claim_type",
             Self::IncreaseTake { .. } => "increase_take",
             Self::DecreaseTake { .. } => "decrease_take",
+            Self::AnnounceValidator { .. } => "announce_validator",
+            Self::RetireValidator { .. } => "retire_validator",
             Self::Governance(_) => "governance",
         }
     }

@@ -100,6 +100,15 @@ pub struct SystemInfo {
     pub round: Round,
 }
 
+/// A consensus validator announced on chain.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, Serialize)]
+pub struct ValidatorRecord {
+    /// The account that announced it (and may move or retire it).
+    pub owner: AccountId,
+    /// Where it listens for the other validators (`IP:port`).
+    pub address: String,
+}
+
 /// Chain-wide bookkeeping.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode, Serialize)]
 pub struct Globals {

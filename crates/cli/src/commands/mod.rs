@@ -19,7 +19,7 @@ mod weights;
 mod yuma;
 
 use crate::{
-    cli::{default_config_path, Cli, Command, GlobalArgs},
+    cli::{default_config_path, Cli, Command, GlobalArgs, NodeCommand},
     config::{network_url, Settings},
     output::Output,
     prompt::Prompter,
@@ -91,6 +91,10 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Wallet(cmd) => wallet::run(cmd, &ctx),
         Command::Yuma(cmd) => yuma::run(cmd),
+        Command::Node(NodeCommand::Join(args)) => net::block_on(node::join(&ctx, &args)),
+        Command::Node(NodeCommand::Leave(args)) => net::block_on(node::leave(&ctx, &args)),
+        Command::Node(NodeCommand::Schedule(args)) => net::block_on(node::schedule(&ctx, &args)),
+        Command::Node(NodeCommand::Validators) => net::block_on(node::validators(&ctx)),
         Command::Node(cmd) => node::run(cmd, &ctx),
         Command::Explorer(args) => explorer::run(&args, &ctx),
         Command::Localnet(args) => localnet::run(*args),

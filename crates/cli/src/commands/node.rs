@@ -6,15 +6,22 @@
 //! network), `node.json` (this node's addresses, and peers reached at other addresses than the
 //! spec's), and the databases (`chain.redb`, `consensus/`).
 
-use crate::cli::{NodeCommand, NodeInitArgs, NodeKeyArgs, NodeRunArgs, NodeSpecArgs, TimeoutArgs};
+use crate::cli::{
+    NodeCommand, NodeInitArgs, NodeJoinArgs, NodeKeyArgs, NodeLeaveArgs, NodeRunArgs,
+    NodeScheduleArgs, NodeSpecArgs, TimeoutArgs,
+};
+use crate::commands::net::{self, Net};
 use crate::commands::Context;
 use anyhow::{bail, Context as _, Result};
 use plexus_keys::fsio::write_private;
 use plexus_keys::{CryptoType, Keypair};
 use plexus_node::{ChainSpec, RunConfig, Timeouts, Timing, ValidatorKey, ValidatorShare};
+use plexus_primitives::H256;
 use plexus_primitives::{AccountId, RAO_PER_TAO};
+use plexus_runtime::{Call, GovernanceCall, ValidatorId};
 use plexus_runtime::{ChainParams, Genesis};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -76,7 +83,180 @@ pub(crate) fn run(cmd: NodeCommand, ctx: &Context) -> Result<ExitCode> {
         NodeCommand::Spec(args) => spec(args, ctx),
         NodeCommand::Init(args) => init(&args, ctx).map(|_| ExitCode::SUCCESS),
         NodeCommand::Run(args) => run_node(args, ctx),
+        NodeCommand::Join(_)
+        | NodeCommand::Leave(_)
+        | NodeCommand::Schedule(_)
+        | NodeCommand::Validators => {
+            bail!("this node command talks to a chain; it runs through the chain commands")
+        }
     }
+}
+
+/// The node key in `dir`, which must exist: joining and leaving name an existing node.
+fn node_key(dir: &Path) -> Result<ValidatorKey> {
+    let path = dir.join(KEY_FILE);
+    if !path.exists() {
+        bail!(
+            "{} has no node key: create it with `plexus node key --data-dir {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    Ok(ValidatorKey::load(&path)?)
+}
+
+pub(crate) async fn join(ctx: &Context, args: &NodeJoinArgs) -> Result<()> {
+    let key = node_key(&args.data_dir)?;
+    let net = Net::connect(ctx).await?;
+    let info = net.client().info().await?;
+    if info.epoch_length.is_none() {
+        bail!("this chain is one endless consensus epoch: its validator set cannot change");
+    }
+    let owner = net::coldkey(ctx)?;
+    let call = key.announcement(&info.chain_id, &owner.account(), args.address);
+    let tx = net.sign(&owner, call).await?;
+    net::confirm(
+        ctx,
+        &format!(
+            "Announce validator {} at {} (signed by {})?",
+            key.public_hex(),
+            args.address,
+            owner.account()
+        ),
+    )?;
+    let receipt = net.submit(ctx, &tx, "announcing the validator").await?;
+    let id = H256(key.id().0);
+    let mut first_epoch = None;
+    if args.wait {
+        loop {
+            let validators = net.client().validators(None).await?;
+            if let Some(committee) = validators
+                .committee
+                .filter(|c| c.validators.iter().any(|v| v.key == id))
+            {
+                first_epoch = Some(committee.from_epoch);
+                break;
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    }
+    let mut value = receipt.json();
+    value["validator"] = json!(id);
+    value["address"] = json!(args.address);
+    value["first_epoch"] = json!(first_epoch);
+    ctx.out.result(value, || match first_epoch {
+        Some(epoch) => format!(
+            "Validator {id} announced {} and scheduled: it serves from consensus epoch {epoch}. \
+             Keep `plexus node run` going; it signs once its share arrives.\n",
+            receipt.text()
+        ),
+        None => format!(
+            "Validator {id} announced {}. Governance schedules it with \
+             `plexus node schedule`; run the node meanwhile so it follows the chain.\n",
+            receipt.text()
+        ),
+    })?;
+    Ok(())
+}
+
+pub(crate) async fn leave(ctx: &Context, args: &NodeLeaveArgs) -> Result<()> {
+    let key = node_key(&args.data_dir)?;
+    let net = Net::connect(ctx).await?;
+    let owner = net::coldkey(ctx)?;
+    let tx = net
+        .sign(&owner, Call::RetireValidator { key: key.id() })
+        .await?;
+    net::confirm(ctx, &format!("Withdraw validator {}?", key.public_hex()))?;
+    let receipt = net.submit(ctx, &tx, "withdrawing the validator").await?;
+    let mut value = receipt.json();
+    value["validator"] = json!(H256(key.id().0));
+    ctx.out.result(value, || {
+        format!(
+            "Validator {} withdrawn {}: committees fixed from now on leave it out; keep the \
+             node running until the epoch after next begins.\n",
+            key.public_hex(),
+            receipt.text()
+        )
+    })?;
+    Ok(())
+}
+
+pub(crate) async fn schedule(ctx: &Context, args: &NodeScheduleArgs) -> Result<()> {
+    let keys = args
+        .validator
+        .iter()
+        .map(|text| {
+            hex::decode(text.trim_start_matches("0x"))
+                .ok()
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                .map(ValidatorId)
+                .with_context(|| format!("--validator {text:?} is not 32 bytes of hex"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let net = Net::connect(ctx).await?;
+    let governor = net::coldkey(ctx)?;
+    let count = keys.len();
+    let tx = net
+        .sign(
+            &governor,
+            Call::Governance(GovernanceCall::ScheduleValidators(keys)),
+        )
+        .await?;
+    net::confirm(
+        ctx,
+        &format!("Schedule a committee of {count} validators (governance)?"),
+    )?;
+    let receipt = net.submit(ctx, &tx, "scheduling the validators").await?;
+    let mut value = receipt.json();
+    value["validators"] = json!(count);
+    ctx.out.result(value, || {
+        format!(
+            "Committee of {count} scheduled {}: fixed at the next consensus epoch's first block, \
+             it serves from the epoch after.\n",
+            receipt.text()
+        )
+    })?;
+    Ok(())
+}
+
+pub(crate) async fn validators(ctx: &Context) -> Result<()> {
+    let net = Net::connect(ctx).await?;
+    let info = net.client().validators(None).await?;
+    ctx.out.result(serde_json::to_value(&info)?, || {
+        let mut text = format!(
+            "Consensus epoch {}{}.\n",
+            info.epoch,
+            info.epoch_length
+                .map_or(" (one endless epoch)".to_string(), |l| format!(
+                    " of {l} blocks"
+                ))
+        );
+        match &info.committee {
+            Some(committee) => {
+                text += &format!(
+                    "Committee from epoch {} ({} validators):\n",
+                    committee.from_epoch,
+                    committee.validators.len()
+                );
+                for v in &committee.validators {
+                    text += &format!("  {}  {}\n", v.key, v.address);
+                }
+            }
+            None => text += "No committee fixed on chain: the genesis validators serve.\n",
+        }
+        if let Some(scheduled) = &info.scheduled {
+            text += &format!(
+                "Scheduled for the next epoch's first block: {} validators\n",
+                scheduled.len()
+            );
+        }
+        text += &format!("Announced: {}\n", info.announced.len());
+        for v in &info.announced {
+            text += &format!("  {}  {}  by {}\n", v.key, v.address, v.owner);
+        }
+        text
+    })?;
+    Ok(())
 }
 
 fn now_ms() -> u64 {

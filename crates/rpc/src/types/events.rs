@@ -275,6 +275,18 @@ pub enum Event {
     BatchItemFailed { index: u32, error: TxError },
     /// A batch ran to its end (`errors`: some `force_batch` calls failed).
     BatchCompleted { errors: bool },
+    /// A consensus validator (its ed25519 key) was announced, or moved, by its owner.
+    ValidatorAnnounced {
+        key: H256,
+        owner: AccountId,
+        address: String,
+    },
+    /// A consensus validator was withdrawn by its owner.
+    ValidatorRetired { key: H256 },
+    /// Governance scheduled the committee of the consensus epochs to come.
+    ValidatorsScheduled { count: u32 },
+    /// A consensus epoch's committee was fixed, two epochs ahead.
+    CommitteeFixed { epoch: u64, validators: u32 },
     /// A hotkey published a commitment on a subnet (`bonds_reset`: the bonds toward it were
     /// cleared).
     CommitmentSet {

@@ -62,3 +62,49 @@ impl SystemInfo {
         plexus_runtime::Round::new(self.epoch, self.view)
     }
 }
+
+/// A consensus validator announced on chain, as `state_validators` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncedValidator {
+    /// Its consensus key (ed25519).
+    pub key: H256,
+    /// The account that announced it.
+    pub owner: plexus_primitives::AccountId,
+    /// Where it listens (`IP:port`).
+    pub address: String,
+}
+
+/// A member of a committee on chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitteeMember {
+    /// Its consensus key (ed25519).
+    pub key: H256,
+    /// Where it listens.
+    pub address: String,
+}
+
+/// The newest committee on chain and the consensus epoch it serves from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitteeInfo {
+    /// The first epoch it serves.
+    pub from_epoch: u64,
+    /// Its validators, by key.
+    pub validators: Vec<CommitteeMember>,
+}
+
+/// The consensus validator set as the chain records it (`state_validators`): who announced
+/// themselves, the committee governance scheduled, and the newest committee fixed. Before any
+/// committee is fixed, the genesis validators (in the chain spec) serve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidatorsInfo {
+    /// The consensus epoch of the block read.
+    pub epoch: u64,
+    /// Blocks per consensus epoch; absent on a chain that is one endless epoch.
+    pub epoch_length: Option<u64>,
+    /// Every announced validator.
+    pub announced: Vec<AnnouncedValidator>,
+    /// The committee waiting to be fixed at the next epoch's first block.
+    pub scheduled: Option<Vec<H256>>,
+    /// The newest committee fixed.
+    pub committee: Option<CommitteeInfo>,
+}

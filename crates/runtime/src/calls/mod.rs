@@ -12,6 +12,7 @@ mod root;
 mod staking;
 mod subnets;
 mod swap;
+mod validators;
 mod weights;
 
 pub(crate) use commitments::reveal_timelocked_commitments;
@@ -33,6 +34,10 @@ use proxy::BatchMode;
 pub use proxy::MAX_BATCH_CALLS;
 use staking::PriceLimit;
 pub use swap::{HOTKEY_SWAP_COST, HOTKEY_SWAP_ON_SUBNET_COST};
+pub use validators::{
+    validator_proof_message, validator_proof_payload, verify_validator_proof,
+    MAX_ANNOUNCED_VALIDATORS, MAX_COMMITTEE, MAX_VALIDATOR_ADDRESS, VALIDATOR_PROOF_NAMESPACE,
+};
 
 /// Runs `call` signed by `who` in block `block`.
 pub(crate) fn dispatch(
@@ -356,7 +361,14 @@ fn dispatch_call(
             }
             GovernanceCall::SetKey(new) => cx.set_governance_key(*new),
             GovernanceCall::ResetColdkeySwap(coldkey) => cx.reset_coldkey_swap(*coldkey),
+            GovernanceCall::ScheduleValidators(validators) => cx.schedule_validators(validators),
         },
+        Call::AnnounceValidator {
+            key,
+            address,
+            proof,
+        } => cx.announce_validator(*key, address, proof),
+        Call::RetireValidator { key } => cx.retire_validator(*key),
     }
 }
 

@@ -254,4 +254,11 @@ state! {
     /// `ChildkeyTake`: (child hotkey, netuid) → the share of parents' dividends it keeps, and
     /// when it last changed (increases are rate-limited).
     childkey_takes: Map<(AccountId, NetUid), DelegateTake>,
+    /// Consensus validators announced on chain, by key.
+    validators: Map<crate::ValidatorId, crate::types::ValidatorRecord>,
+    /// The committee governance scheduled, fixed at the next consensus epoch's first block.
+    validator_schedule: Value<Option<Vec<crate::ValidatorId>>>,
+    /// Each consensus epoch's committee, from the epoch it starts at (see
+    /// [`State::committee`]), with each validator's address.
+    committees: Map<u64, Vec<(crate::ValidatorId, String)>>,
 }

@@ -206,7 +206,15 @@ fn every_dispatch_error_variant_is_listed(e: &DispatchError) {
         | DispatchError::TimelockMismatch(_)
         | DispatchError::RevealRoundOutOfRange { .. }
         | DispatchError::TimelockedCommitTooLarge { .. }
-        | DispatchError::RevealRoundFull(_) => {}
+        | DispatchError::RevealRoundFull(_)
+        | DispatchError::BadValidatorAddress
+        | DispatchError::BadValidatorProof
+        | DispatchError::ValidatorTaken
+        | DispatchError::UnknownValidator
+        | DispatchError::TooManyValidators { .. }
+        | DispatchError::BadCommitteeSize { .. }
+        | DispatchError::DuplicateValidator
+        | DispatchError::NoConsensusEpochs => {}
     }
 }
 
@@ -570,6 +578,26 @@ fn test_dispatch_error_kinds_are_frozen() {
                 86,
                 "reveal_round_full",
             ),
+            (
+                DispatchError::BadValidatorAddress,
+                87,
+                "bad_validator_address",
+            ),
+            (DispatchError::BadValidatorProof, 88, "bad_validator_proof"),
+            (DispatchError::ValidatorTaken, 89, "validator_taken"),
+            (DispatchError::UnknownValidator, 90, "unknown_validator"),
+            (
+                DispatchError::TooManyValidators { max: 0 },
+                91,
+                "too_many_validators",
+            ),
+            (
+                DispatchError::BadCommitteeSize { max: 0 },
+                92,
+                "bad_committee_size",
+            ),
+            (DispatchError::DuplicateValidator, 93, "duplicate_validator"),
+            (DispatchError::NoConsensusEpochs, 94, "no_consensus_epochs"),
         ],
         DispatchError::kind,
         every_dispatch_error_variant_is_listed,
@@ -916,6 +944,8 @@ fn every_call_is_listed(call: &Call) {
         | Call::SetRootClaimType { .. }
         | Call::IncreaseTake { .. }
         | Call::DecreaseTake { .. }
+        | Call::AnnounceValidator { .. }
+        | Call::RetireValidator { .. }
         | Call::Governance(_) => {}
     }
 }
@@ -1294,6 +1324,20 @@ fn test_call_names_are_frozen() {
                 take: 0,
             },
             "decrease_take",
+        ),
+        (
+            Call::AnnounceValidator {
+                key: plexus_runtime::ValidatorId::default(),
+                address: String::new(),
+                proof: plexus_runtime::ValidatorProof([0; 64]),
+            },
+            "announce_validator",
+        ),
+        (
+            Call::RetireValidator {
+                key: plexus_runtime::ValidatorId::default(),
+            },
+            "retire_validator",
         ),
         (Call::Governance(GovernanceCall::SetKey(None)), "governance"),
     ];

@@ -19,4 +19,5 @@ mod substrate;
 mod swap;
 mod timelock;
 mod transactions;
+mod validators;
 mod weights;
