@@ -1911,3 +1911,113 @@ fn test_coldkey_swaps_through_the_binary() {
     let none = ok_json(&env, &chain, "fresh", &["wallet", "swap-coldkey", "status"]);
     assert!(none["when"].is_null());
 }
+
+/// A node joins the validator set and leaves it through the binary: `node join` announces its
+/// key (with the key's proof) signed by the wallet's coldkey, `node validators` shows it,
+/// governance (`//Alice` on a dev chain) schedules it with `node schedule`, and `node leave`
+/// withdraws it. Bad input is refused with the reason.
+#[test]
+fn test_validators_join_and_leave_through_the_binary() {
+    let env = Env::new();
+    let chain = DevChain::start(&env);
+    let alice = dev_wallet(&env, "alice", "//Alice");
+    let joiner = env.dir.path().join("joiner");
+    let key = env.ok(&[
+        "--json",
+        "node",
+        "key",
+        "--data-dir",
+        joiner.to_str().unwrap(),
+    ]);
+    let key = key.json()["validator_key"].as_str().unwrap().to_string();
+    let address = format!("127.0.0.1:{}", free_port());
+
+    let before = ok_json(&env, &chain, "alice", &["node", "validators"]);
+    assert_eq!(before["epoch_length"], 3600);
+    assert!(before["committee"].is_null(), "{before}");
+    assert_eq!(before["announced"], serde_json::json!([]));
+
+    let joined = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "node",
+            "join",
+            "--data-dir",
+            joiner.to_str().unwrap(),
+            "--address",
+            &address,
+        ],
+    );
+    assert_eq!(joined["validator"], format!("0x{key}"));
+    let listed = ok_json(&env, &chain, "alice", &["node", "validators"]);
+    assert_eq!(
+        listed["announced"],
+        serde_json::json!([{"key": format!("0x{key}"), "owner": alice.to_string(), "address": address}])
+    );
+
+    let scheduled = ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["node", "schedule", "--validator", &key],
+    );
+    assert_eq!(scheduled["validators"], 1);
+    let listed = ok_json(&env, &chain, "alice", &["node", "validators"]);
+    assert_eq!(listed["scheduled"], serde_json::json!([format!("0x{key}")]));
+
+    // Refused, each with its reason: a schedule of a key nobody announced, a key that is not
+    // hex, a data directory with no node key, and an address that is not IP:port.
+    let stranger = "11".repeat(32);
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &["node", "schedule", "--validator", &stranger],
+        "no validator with this key was announced",
+    );
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &["node", "schedule", "--validator", "xyz"],
+        "not 32 bytes of hex",
+    );
+    let empty = env.dir.path().join("empty");
+    fails_with(
+        &env,
+        &chain,
+        "alice",
+        &["node", "leave", "--data-dir", empty.to_str().unwrap()],
+        "has no node key",
+    );
+    let bad_address = plexus(
+        &env,
+        &chain,
+        "alice",
+        &[
+            "node",
+            "join",
+            "--data-dir",
+            joiner.to_str().unwrap(),
+            "--address",
+            "somewhere",
+        ],
+    );
+    assert_ne!(bad_address.code, 0);
+    assert!(
+        bad_address.stderr.contains("--address"),
+        "{}",
+        bad_address.stderr
+    );
+
+    ok_json(
+        &env,
+        &chain,
+        "alice",
+        &["node", "leave", "--data-dir", joiner.to_str().unwrap()],
+    );
+    let after = ok_json(&env, &chain, "alice", &["node", "validators"]);
+    assert_eq!(after["announced"], serde_json::json!([]));
+}
