@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Four validators, each on its own network host: a Linux network namespace with its own address
-# on a bridge, so consensus, gossip and backfill cross real (virtual) network interfaces rather
-# than loopback. Links get 50-200 ms of delay and 5% loss with `tc netem` where the kernel has
-# it. The run finalizes blocks, kills one host's node, keeps finalizing with the other three,
-# restarts it, goes on through two resharings of the group key (16-block consensus epochs), and
-# checks that all four end on the same blocks and state roots.
+# Four validators, then six, each on its own network host: a Linux network namespace with its
+# own address on a bridge, so consensus, gossip, backfill and resharing cross real (virtual)
+# network interfaces rather than loopback. Links get 50-200 ms of delay and 5% loss with
+# `tc netem` where the kernel has it. The run finalizes blocks, kills one host's node, keeps
+# finalizing with the other three, restarts it, goes on through resharings of the group key
+# (24-block consensus epochs); then two more hosts, running since the start outside the
+# committee, join (`plexus node join`, governance's `plexus node schedule`), the six finalize,
+# one of the new ones is killed and restarted, and all six must end on the same blocks.
 #
 # Needs root (namespaces), iproute2, curl. Usage: sudo scripts/multihost.sh [PLEXUS_BINARY]
 # (default: target/release/plexus, built first if missing). Exit status 0 means every check held.
 set -euo pipefail
 
-HOSTS=4
+HOSTS=6
+GENESIS=4
 BRIDGE=plexbr0
 NET=10.88.0
 BIN="${1:-}"
@@ -76,19 +79,21 @@ rpc() { # rpc HOST METHOD [PARAMS]
 finalized() { rpc "$1" chain_finalizedHead | sed -n 's/.*"number":\([0-9]*\).*/\1/p'; }
 block_hash() { rpc "$1" chain_block "[$2]" | sed -n 's/.*"header":{"number":[0-9]*,"hash":"\(0x[0-9a-f]*\)".*/\1/p'; }
 
-# Keys, one chain spec with the group key dealt to the four, and each host's configuration.
+# Keys, one chain spec with the group key dealt to the first four, and each host's
+# configuration; the last two have no share: they follow until they join.
 keys=()
 for i in $(seq 0 $((HOSTS - 1))); do
     keys+=("$("$BIN" node key --data-dir "$WORK/h$i")")
 done
 spec_args=()
-for i in $(seq 0 $((HOSTS - 1))); do spec_args+=(--validator "${keys[$i]}@$(addr "$i"):30400"); done
-"$BIN" node spec "${spec_args[@]}" --chain-id plexus-multihost --epoch-length 16 -o "$WORK/spec.json" \
+for i in $(seq 0 $((GENESIS - 1))); do spec_args+=(--validator "${keys[$i]}@$(addr "$i"):30400"); done
+"$BIN" node spec "${spec_args[@]}" --chain-id plexus-multihost --epoch-length 24 -o "$WORK/spec.json" \
     --shares-dir "$WORK/shares" >/dev/null
 for i in $(seq 0 $((HOSTS - 1))); do
-    "$BIN" node init --data-dir "$WORK/h$i" --chain-spec "$WORK/spec.json" \
-        --share "$WORK/shares/${keys[$i]}.share" --listen "$(addr "$i"):30400" \
-        --rpc "$(addr "$i"):9944" >/dev/null
+    share=()
+    [ "$i" -lt "$GENESIS" ] && share=(--share "$WORK/shares/${keys[$i]}.share")
+    "$BIN" node init --data-dir "$WORK/h$i" --chain-spec "$WORK/spec.json" "${share[@]}" \
+        --listen "$(addr "$i"):30400" --rpc "$(addr "$i"):9944" >/dev/null 2>&1
 done
 
 start() {
@@ -125,21 +130,61 @@ target="$(finalized 0)"
 wait_height "$target" 180 3
 log "host 3 restarted and caught up to block $target"
 
-# Consensus epochs are 16 blocks: by block 40 the four have reshared the group key twice, the
-# restarted host included, and consensus went on in each new epoch.
-wait_height 40 300 0 1 2 3
+# Consensus epochs are 24 blocks (four per validator, for the six to come): by block 50 the
+# four have reshared the group key twice, the restarted host included, and consensus went on in
+# each new epoch.
+wait_height 50 300 0 1 2 3
 target="$(finalized 0)"
 epoch="$(rpc 0 chain_finalizedHead | sed -n 's/.*"epoch":\([0-9]*\).*/\1/p')"
 [ "${epoch:-0}" -ge 2 ] || fail "the finalized head is in epoch ${epoch:-?}, not 2 or later"
-log "all four finalized block 40, in consensus epoch $epoch"
+log "all four finalized block 50, in consensus epoch $epoch"
+
+# Two validators join: every validator announces itself on chain (signed by //Alice's coldkey,
+# with its node key's proof; the genesis four too, so that a committee may name them), and
+# governance (//Alice on this chain) schedules the six.
+plexus() { ip netns exec plexus-h0 "$BIN" --network "http://$(addr 0):9944" \
+    --wallet-path "$WORK/wallets" --wallet-name alice -y "$@"; }
+"$BIN" --wallet-path "$WORK/wallets" --wallet-name alice wallet regen-coldkey --uri //Alice \
+    --no-password >/dev/null
+for i in $(seq 0 $((HOSTS - 1))); do
+    plexus node join --data-dir "$WORK/h$i" --address "$(addr "$i"):30400" >/dev/null \
+        || fail "host $i could not announce itself"
+done
+schedule=()
+for key in "${keys[@]}"; do schedule+=(--validator "$key"); done
+plexus node schedule "${schedule[@]}" >/dev/null || fail "the six could not be scheduled"
+from=""
+deadline=$((SECONDS + 300))
+until [ -n "$from" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "no committee of six was fixed"
+    sleep 1
+    from="$(rpc 0 state_validators | tr -d ' \n' | sed -n 's/.*"committee":{"from_epoch":\([0-9]*\),.*/\1/p')"
+done
+log "the chain fixed a committee of six, serving from epoch $from"
+
+# The six finalize ten blocks in their epoch (five of six must sign, so the new ones do).
+start_six=$((from * 24))
+wait_height $((start_six + 10)) 600 0 1 2 3 4 5
+log "all six finalized block $((start_six + 10)), in an epoch of the six"
+
+# A new validator crashes; five of six keep finalizing; it restarts and catches up.
+kill -9 "${PIDS[5]}"
+wait "${PIDS[5]}" 2>/dev/null || true
+PIDS[5]=""
+base="$(finalized 0)"
+wait_height $((base + 10)) 300 0 1 2 3 4
+start 5
+target="$(finalized 0)"
+wait_height "$target" 300 5
+log "host 5 crashed, the five finalized to $((base + 10)), and it caught up to block $target"
 
 # Every host has the same blocks.
 for height in 1 $((target / 2)) "$target"; do
     expected="$(block_hash 0 "$height")"
     [ -n "$expected" ] || fail "no block $height on host 0"
-    for i in 1 2 3; do
+    for i in $(seq 1 $((HOSTS - 1))); do
         got="$(block_hash "$i" "$height")"
         [ "$got" = "$expected" ] || fail "host $i has $got at height $height, host 0 has $expected"
     done
 done
-log "all four hosts agree on blocks 1, $((target / 2)) and $target (netem: $NETEM)"
+log "all six hosts agree on blocks 1, $((target / 2)) and $target (netem: $NETEM)"

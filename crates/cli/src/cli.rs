@@ -158,7 +158,8 @@ pub(crate) enum NodeCommand {
     /// Announce this node as a consensus validator (signed by the wallet's coldkey, with the
     /// node key's proof), for governance to schedule; `--wait` waits until a committee has it.
     Join(NodeJoinArgs),
-    /// Withdraw this node as a validator: it leaves the committee from the epoch after next.
+    /// Withdraw this node as a validator: it leaves the committees fixed from now on (a
+    /// committee fixed at the next epoch's first block serves from the epoch after that).
     Leave(NodeLeaveArgs),
     /// Governance: the committee of the consensus epochs to come.
     Schedule(NodeScheduleArgs),

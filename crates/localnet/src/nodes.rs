@@ -212,7 +212,7 @@ impl Nodes {
                 spec: spec.clone(),
                 role: Role::Validator {
                     key: Box::new(key),
-                    share: Box::new(share),
+                    share: Some(Box::new(share)),
                     listen: listens[index],
                     peers,
                 },

@@ -566,15 +566,14 @@ pub enum ParticipantsError {
 /// `plexus_runtime`'s validator set). Its answers must be the same on every node, so each waits
 /// for a height at which the answer is fixed.
 pub trait Committees: Send + Sync + 'static {
-    /// Once the chain has finalized `height`: the newest committee on chain for an epoch at or
-    /// before `epoch` (none before the first: the genesis validators serve), each validator's
-    /// key with its address (`IP:port`).
-    fn committee(
-        &self,
-        height: u64,
-        epoch: u64,
-    ) -> impl Future<Output = Option<Vec<([u8; 32], String)>>> + Send;
+    /// Once the chain has finalized `height`: every committee on chain for an epoch at or
+    /// before `epoch`, oldest first (none before the first: the genesis validators serve),
+    /// each validator's key with its address (`IP:port`).
+    fn committees(&self, height: u64, epoch: u64) -> impl Future<Output = Vec<Committee>> + Send;
 }
+
+/// A committee on chain: the epoch it serves from, and each member's key and address.
+pub type Committee = (u64, Vec<([u8; 32], String)>);
 
 /// Each epoch's committee as the chain fixed it, two epochs ahead: the genesis validators until
 /// governance schedules others, then the newest committee on chain. Addresses come from the
@@ -638,26 +637,32 @@ impl<C: Committees> ChainParticipants<C> {
         epoch.saturating_mul(self.epoch_length)
     }
 
-    /// The committee on chain for `epoch` (waiting for the block that fixes it), as keys and
-    /// addresses; validators whose key or address does not decode are left out, alike on
-    /// every node.
-    async fn on_chain(&self, epoch: u64) -> Option<Vec<(ed25519::PublicKey, Address)>> {
+    /// Every committee on chain through `epoch` (waiting for the block that fixes its own),
+    /// oldest first, as keys and addresses; validators whose key or address does not decode
+    /// are left out, alike on every node.
+    async fn on_chain(&self, epoch: u64) -> Vec<Vec<(ed25519::PublicKey, Address)>> {
         let height = self.first_block(epoch.saturating_sub(2));
-        let committee = self.committees.committee(height, epoch).await?;
-        Some(
-            committee
-                .into_iter()
-                .filter_map(|(key, address)| {
-                    let key = ed25519::PublicKey::decode(Copying(&key[..])).ok();
-                    let address = address.parse::<std::net::SocketAddr>().ok();
-                    let (Some(key), Some(address)) = (key, address) else {
-                        warn!(%epoch, "a committee member on chain does not decode; left out");
-                        return None;
-                    };
-                    Some((key, Address::Symmetric(address)))
-                })
-                .collect(),
-        )
+        let committees = self.committees.committees(height, epoch).await;
+        committees
+            .into_iter()
+            .map(|(from, committee)| {
+                committee
+                    .into_iter()
+                    .filter_map(|(key, address)| {
+                        let key = ed25519::PublicKey::decode(Copying(&key[..])).ok();
+                        let address = address.parse::<std::net::SocketAddr>().ok();
+                        let (Some(key), Some(address)) = (key, address) else {
+                            warn!(
+                                from,
+                                "a committee member on chain does not decode; left out"
+                            );
+                            return None;
+                        };
+                        Some((key, Address::Symmetric(address)))
+                    })
+                    .collect()
+            })
+            .collect()
     }
 }
 
@@ -666,7 +671,7 @@ impl<C: Committees> ParticipantsProvider for ChainParticipants<C> {
     type Directory = Addresses<ed25519::PublicKey>;
 
     async fn participants(&mut self, epoch: Epoch) -> Set<ed25519::PublicKey> {
-        let committee = match self.on_chain(epoch.get()).await {
+        let committee = match self.on_chain(epoch.get()).await.pop() {
             Some(committee) => Set::from_iter_dedup(committee.into_iter().map(|(key, _)| key)),
             None => return self.genesis.clone(),
         };
@@ -686,14 +691,12 @@ impl<C: Committees> ParticipantsProvider for ChainParticipants<C> {
     }
 
     async fn directory(&mut self, epoch: Epoch, peers: Set<ed25519::PublicKey>) -> Self::Directory {
-        // The peers are epoch `e - 1`'s, `e`'s and `e + 1`'s validators; the newest record of
-        // each address wins.
+        // The peers are the holders of the shares being dealt (a committee that may be older
+        // than the last few, when resharings failed), epoch `e`'s players and `e + 1`'s: every
+        // committee on chain through `e + 1`, the newest record of each address winning.
         let mut book = self.genesis_addresses.clone();
-        let e = epoch.get();
-        for epoch in [e.saturating_sub(1), e, e.saturating_add(1)] {
-            if let Some(committee) = self.on_chain(epoch).await {
-                book.extend(committee);
-            }
+        for committee in self.on_chain(epoch.get().saturating_add(1)).await {
+            book.extend(committee);
         }
         let mut directory = Vec::with_capacity(peers.len());
         for peer in peers.iter() {
@@ -1277,13 +1280,14 @@ mod tests {
     struct Fixed(Arc<Mutex<BTreeMap<u64, Entry>>>);
 
     impl Committees for Fixed {
-        async fn committee(&self, height: u64, epoch: u64) -> Option<Vec<([u8; 32], String)>> {
+        async fn committees(&self, height: u64, epoch: u64) -> Vec<Committee> {
             let fixed = self.0.lock().unwrap();
             // What a state at `height` holds: entries fixed at or before it.
             fixed
                 .range(..=epoch)
-                .rfind(|(_, (at, _))| *at <= height)
-                .map(|(_, (_, committee))| committee.clone())
+                .filter(|(_, (at, _))| *at <= height)
+                .map(|(from, (_, committee))| (*from, committee.clone()))
+                .collect()
         }
     }
 
@@ -1326,6 +1330,33 @@ mod tests {
                 directory.get(&six[5]),
                 Some(&Address::Symmetric("10.1.0.5:30400".parse().unwrap()))
             );
+        });
+        assert!(reasons.lock().unwrap().is_empty());
+
+        // Two more committees follow (epochs 5 and 6, fixed at blocks 30 and 40); if resharing
+        // to them failed, epoch 3's six still hold the shares, and their addresses are found.
+        let (first, second) = (committee(4), Set::from_iter_dedup((10..14).map(key)));
+        for (epoch, at, set) in [(5, 3 * L, &first), (6, 4 * L, &second)] {
+            let entry = set
+                .iter()
+                .map(|k| (raw(k), "10.2.0.1:30400".to_string()))
+                .collect();
+            fixed.0.lock().unwrap().insert(epoch, (at, entry));
+        }
+        futures::executor::block_on(async {
+            let peers = Set::from_iter_dedup(six.iter().chain(second.iter()).cloned());
+            let directory = provider.directory(Epoch::new(6), peers.clone()).await;
+            assert!(commonware_glue::dkg::network::Directory::matches(
+                &directory, &peers
+            ));
+            // One of the six on no later committee: its address is epoch 3's.
+            let (i, only_six) = six
+                .iter()
+                .enumerate()
+                .find(|(_, k)| first.position(k).is_none())
+                .unwrap();
+            let expected = format!("10.1.0.{i}:30400").parse().unwrap();
+            assert_eq!(directory.get(only_six), Some(&Address::Symmetric(expected)));
         });
         assert!(reasons.lock().unwrap().is_empty());
 

@@ -591,15 +591,21 @@ where
 struct ChainCommittees(Arc<Core>);
 
 impl Committees for ChainCommittees {
-    async fn committee(&self, height: u64, epoch: u64) -> Option<Vec<([u8; 32], String)>> {
+    async fn committees(&self, height: u64, epoch: u64) -> Vec<crate::dkg::Committee> {
         self.0.finalized_reaches(height).await;
-        let (_, committee) = self.0.finalized().state().committee(epoch)?;
-        Some(
-            committee
-                .into_iter()
-                .map(|(key, address)| (key.0, address))
-                .collect(),
-        )
+        self.0
+            .finalized()
+            .state()
+            .committees_through(epoch)
+            .into_iter()
+            .map(|(from, committee)| {
+                let members = committee
+                    .into_iter()
+                    .map(|(key, address)| (key.0, address))
+                    .collect();
+                (from, members)
+            })
+            .collect()
     }
 }
 

@@ -38,8 +38,9 @@ pub enum Role {
     Validator {
         /// This validator's consensus key (boxed: it is far larger than a follower's URL).
         key: Box<ValidatorKey>,
-        /// Its share of the group key.
-        share: Box<ValidatorShare>,
+        /// Its share of epoch 0's group key, if it is one of epoch 0's validators; a node that
+        /// is to join later starts without one and signs once a resharing gives it a share.
+        share: Option<Box<ValidatorShare>>,
         /// Where to accept peer connections.
         listen: SocketAddr,
         /// Validators (public keys in hex) to reach at another address than the chain spec's
@@ -307,7 +308,7 @@ async fn serve(
 async fn start_networked_validator(
     context: &tokio::Context,
     core: &Arc<Core>,
-    (key, share, secrets): (Box<ValidatorKey>, Box<ValidatorShare>, PathBuf),
+    (key, share, secrets): (Box<ValidatorKey>, Option<Box<ValidatorShare>>, PathBuf),
     listen: SocketAddr,
     configured_peers: &[(String, SocketAddr)],
     timing: Timing,
@@ -356,7 +357,7 @@ async fn start_networked_validator(
         core,
         ValidatorConfig {
             key,
-            share: Some(*share),
+            share: share.map(|share| *share),
             secrets,
             partition_prefix: "plexus".into(),
             timing,

@@ -110,9 +110,10 @@ impl ChainSpec {
     }
 
     /// The shortest consensus epoch for `validators`: its second half, where dealers' logs must
-    /// land, gives each of them at least two turns to lead.
+    /// land, gives each of them at least two turns to lead. The chain holds every committee it
+    /// fixes to the same rule.
     pub fn min_epoch_length(validators: usize) -> u64 {
-        (4 * validators as u64).max(16)
+        (plexus_runtime::BLOCKS_PER_VALIDATOR * validators as u64).max(16)
     }
 
     /// Checks the genesis's epoch length (if any) against [`ChainSpec::min_epoch_length`].

@@ -2,7 +2,7 @@
 //! production wiring (`start_validator`) with real stores on disk: all online, one never
 //! starting, crashes and restarts, packet loss, a healing partition, and a Byzantine validator.
 //! In every case the honest validators must commit the same blocks with the same state roots.
-//! Consensus epochs are 20 blocks, so every run reshares the group key among the four several
+//! Consensus epochs are 24 blocks, so every run reshares the group key among the four several
 //! times; the key never changes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -62,9 +62,9 @@ const VALIDATORS: usize = 4;
 const JOINERS: usize = 2;
 /// The account that governs the chain (and announces the validators in the rotation).
 const GOVERNOR: usize = VALIDATORS + JOINERS;
-/// Blocks per consensus epoch: short, so that every run reshares the group key several times
-/// (the second half of an epoch, ten blocks, gives each of the four dealers a turn to lead).
-const EPOCH_LENGTH: u64 = 20;
+/// Blocks per consensus epoch: short, so that every run reshares the group key several times,
+/// and as short as the chain allows for six validators (four blocks each).
+const EPOCH_LENGTH: u64 = 24;
 // The simulated clock starts at the Unix epoch.
 const GENESIS_MS: u64 = 0;
 const QUOTA: Quota = Quota::per_second(NZU32!(1024));
@@ -850,9 +850,9 @@ fn reshares(sim: &Sim, index: usize) -> Vec<Reshared> {
 
 #[test]
 fn all_online_agree() {
-    for sim in run(0..3, Role::Honest, 40, VALIDATORS, |b, _| b, None) {
+    for sim in run(0..3, Role::Honest, 50, VALIDATORS, |b, _| b, None) {
         for index in 0..VALIDATORS {
-            assert!(heights(&sim, index) >= 40);
+            assert!(heights(&sim, index) >= 50);
             // Every epoch the four reshare the group key among themselves, each dealing
             // to all and acknowledged by all.
             let records = reshares(&sim, index);
@@ -1197,7 +1197,7 @@ fn a_bad_dealer_is_refused_and_resharing_completes() {
         .seed(0)
         .link(good_link())
         .exit_condition(Reached {
-            height: 45,
+            height: 50,
             count: VALIDATORS,
         })
         .property(Agreement {

@@ -396,7 +396,8 @@ pub enum Event {
         /// Whether any call failed.
         errors: bool,
     },
-    /// A consensus validator was announced (or moved to a new address) by its owner.
+    /// A consensus validator was announced (or moved to a new address, for the committees fixed
+    /// from then on) by its owner.
     ValidatorAnnounced {
         /// Its consensus key.
         key: crate::ValidatorId,

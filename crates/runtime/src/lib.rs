@@ -102,7 +102,7 @@ pub use calls::{
     MAX_TIMELOCKED_WEIGHTS_BYTES, MAX_UNREVEALED_COMMITS,
 };
 pub use calls::{
-    validator_proof_message, validator_proof_payload, verify_validator_proof,
+    validator_proof_message, validator_proof_payload, verify_validator_proof, BLOCKS_PER_VALIDATOR,
     MAX_ANNOUNCED_VALIDATORS, MAX_COMMITTEE, MAX_VALIDATOR_ADDRESS, VALIDATOR_PROOF_NAMESPACE,
 };
 pub use chain::{consensus_namespace, BlockOutcome, Chain, ConsensusRound, Events};

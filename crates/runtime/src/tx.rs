@@ -547,8 +547,9 @@ pub enum Call {
     /// Governance (free): a privileged change.
     #[codec(index = 40)]
     Governance(GovernanceCall),
-    /// Anyone: announce (or move) a consensus validator: its ed25519 `key`, the `address` it
-    /// listens on (`IP:port`), and `proof`, the key's signature over
+    /// Anyone: announce a consensus validator (again: move it, for the committees fixed from
+    /// then on): its ed25519 `key`, the `address` it listens on (`IP:port`), and `proof`, the
+    /// key's signature over
     /// [`validator_proof_message`](crate::validator_proof_message). Governance may then
     /// schedule it into a committee.
     #[codec(index = 130)]

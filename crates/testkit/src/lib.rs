@@ -68,7 +68,7 @@ impl DevNode {
             spec,
             role: Role::Validator {
                 key: Box::new(key),
-                share: Box::new(shares.pop().unwrap()),
+                share: Some(Box::new(shares.pop().unwrap())),
                 listen,
                 peers: Vec::new(),
             },

@@ -172,8 +172,9 @@ pub(crate) async fn leave(ctx: &Context, args: &NodeLeaveArgs) -> Result<()> {
     value["validator"] = json!(H256(key.id().0));
     ctx.out.result(value, || {
         format!(
-            "Validator {} withdrawn {}: committees fixed from now on leave it out; keep the \
-             node running until the epoch after next begins.\n",
+            "Validator {} withdrawn {}: committees fixed from now on leave it out. The next is \
+             fixed at the next consensus epoch's first block and serves two epochs after it; \
+             keep the node running until then.\n",
             key.public_hex(),
             receipt.text()
         )
@@ -212,7 +213,7 @@ pub(crate) async fn schedule(ctx: &Context, args: &NodeScheduleArgs) -> Result<(
     ctx.out.result(value, || {
         format!(
             "Committee of {count} scheduled {}: fixed at the next consensus epoch's first block, \
-             it serves from the epoch after.\n",
+             it serves from two epochs after that one.\n",
             receipt.text()
         )
     })?;
@@ -548,7 +549,11 @@ fn run_node(args: NodeRunArgs, ctx: &Context) -> Result<ExitCode> {
         Some(upstream) => plexus_node::Role::Follower { upstream },
         None => plexus_node::Role::Validator {
             key: Box::new(ValidatorKey::load(&dir.join(KEY_FILE))?),
-            share: Box::new(ValidatorShare::load(&dir.join(SHARE_FILE))?),
+            // A node outside epoch 0's committee has no share: it joins later.
+            share: match dir.join(SHARE_FILE) {
+                path if path.exists() => Some(Box::new(ValidatorShare::load(&path)?)),
+                _ => None,
+            },
             listen: args.listen.unwrap_or(config.listen),
             peers: config
                 .peers

@@ -35,7 +35,7 @@ pub use proxy::MAX_BATCH_CALLS;
 use staking::PriceLimit;
 pub use swap::{HOTKEY_SWAP_COST, HOTKEY_SWAP_ON_SUBNET_COST};
 pub use validators::{
-    validator_proof_message, validator_proof_payload, verify_validator_proof,
+    validator_proof_message, validator_proof_payload, verify_validator_proof, BLOCKS_PER_VALIDATOR,
     MAX_ANNOUNCED_VALIDATORS, MAX_COMMITTEE, MAX_VALIDATOR_ADDRESS, VALIDATOR_PROOF_NAMESPACE,
 };
 

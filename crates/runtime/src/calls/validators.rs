@@ -21,6 +21,11 @@ use plexus_primitives::{AccountId, BlockNumber};
 /// the same number.
 pub const MAX_COMMITTEE: usize = 128;
 
+/// Blocks of a consensus epoch each committee member needs: the epoch's second half must give
+/// every dealer turns to lead a block carrying its log. A committee of `n` needs epochs of at
+/// least `n` times this.
+pub const BLOCKS_PER_VALIDATOR: u64 = 4;
+
 /// The most validators announced at once: what the chain keeps for governance to choose from.
 pub const MAX_ANNOUNCED_VALIDATORS: usize = 1_024;
 
@@ -72,15 +77,20 @@ pub fn verify_validator_proof(
 }
 
 impl Context<'_> {
-    /// Announces (or moves) the validator `key`, reachable at `address`.
+    /// Announces the validator `key`, reachable at `address`; announcing again moves it, for
+    /// the committees fixed from then on.
     pub(crate) fn announce_validator(
         &mut self,
         key: ValidatorId,
         address: &str,
         proof: &ValidatorProof,
     ) -> Result<(), DispatchError> {
-        if address.len() > MAX_VALIDATOR_ADDRESS || address.parse::<std::net::SocketAddr>().is_err()
-        {
+        // One form per address (the parser's own output), so that what is accepted does not
+        // depend on how lenient a parser is.
+        let canonical = address
+            .parse::<std::net::SocketAddr>()
+            .is_ok_and(|parsed| parsed.to_string() == address);
+        if address.len() > MAX_VALIDATOR_ADDRESS || !canonical {
             return Err(DispatchError::BadValidatorAddress);
         }
         let existing = self.state.validators.get(&key).cloned();
@@ -146,13 +156,12 @@ impl Context<'_> {
         &mut self,
         validators: &[ValidatorId],
     ) -> Result<(), DispatchError> {
-        if self.state.globals.get().epoch_length.is_none() {
+        let Some(length) = self.state.globals.get().epoch_length else {
             return Err(DispatchError::NoConsensusEpochs);
-        }
-        if validators.is_empty() || validators.len() > MAX_COMMITTEE {
-            return Err(DispatchError::BadCommitteeSize {
-                max: MAX_COMMITTEE as u32,
-            });
+        };
+        let max = (length / BLOCKS_PER_VALIDATOR).min(MAX_COMMITTEE as u64) as usize;
+        if validators.is_empty() || validators.len() > max {
+            return Err(DispatchError::BadCommitteeSize { max: max as u32 });
         }
         let mut sorted = validators.to_vec();
         sorted.sort();
@@ -195,6 +204,15 @@ impl State {
             .range(..=epoch)
             .next_back()
             .map(|(epoch, committee)| (*epoch, committee.clone()))
+    }
+
+    /// Every committee fixed for an epoch at or before `epoch`, oldest first: where to find
+    /// each validator that may still hold shares (a failed resharing keeps an older committee).
+    pub fn committees_through(&self, epoch: u64) -> Vec<(u64, Vec<(ValidatorId, String)>)> {
+        self.committees
+            .range(..=epoch)
+            .map(|(epoch, committee)| (*epoch, committee.clone()))
+            .collect()
     }
 
     /// The committee waiting to be fixed at the next consensus epoch's first block.

@@ -8,7 +8,7 @@ use plexus_runtime::{
     InvalidTransaction, ValidatorId, ValidatorProof,
 };
 
-const L: u64 = 10;
+const L: u64 = 12;
 
 fn validator(seed: u8) -> SigningKey {
     SigningKey::from_bytes(&[seed; 32])
@@ -68,7 +68,14 @@ fn test_an_announcement_must_be_proven_by_the_key_for_this_signer_and_address() 
         proof,
     };
     assert_eq!(net.fails(2, moved), DispatchError::BadValidatorProof);
-    for address in ["nowhere", "10.0.0.2", "[::1]:99999", &"1".repeat(65)] {
+    // Not IP:port, or not in the one form the parser gives back.
+    for address in [
+        "nowhere",
+        "10.0.0.2",
+        "[::1]:99999",
+        "10.0.0.2:030400",
+        &"1".repeat(65),
+    ] {
         assert_eq!(
             net.fails(2, announce(&net, 2, &b, &b, address)),
             DispatchError::BadValidatorAddress,
@@ -109,13 +116,25 @@ fn test_governance_schedules_announced_validators_only() {
     for (keys, error) in [
         (vec![&a, &b], DispatchError::UnknownValidator),
         (vec![&a, &a], DispatchError::DuplicateValidator),
-        (vec![], DispatchError::BadCommitteeSize { max: 128 }),
+        (vec![], DispatchError::BadCommitteeSize { max: 3 }),
     ] {
         assert_eq!(
             net.submit(net.tx(GOV, schedule(&keys))),
             Err(InvalidTransaction::FreeCallFails(error))
         );
     }
+    // Epochs of 12 blocks give at most three validators their turns to deal.
+    let keys: Vec<SigningKey> = (3..=6).map(validator).collect();
+    for (i, key) in keys.iter().enumerate() {
+        let address = format!("10.0.1.{i}:30400");
+        net.ok(1, announce(&net, 1, key, key, &address));
+    }
+    assert_eq!(
+        net.submit(net.tx(GOV, schedule(&keys.iter().collect::<Vec<_>>()))),
+        Err(InvalidTransaction::FreeCallFails(
+            DispatchError::BadCommitteeSize { max: 3 }
+        ))
+    );
     // A chain that is one endless epoch has no committee to change.
     let mut endless = Net::with_beacon(3);
     endless.ok(1, announce(&endless, 1, &a, &a, "10.0.0.1:30400"));
