@@ -90,6 +90,12 @@ pub struct ChainParams {
     pub coldkey_swap_announcement_delay: u64,
     /// Blocks after that before the announcement may be replaced or cleared.
     pub coldkey_swap_reannouncement_delay: u64,
+    /// When above 0, the chain chooses its consensus validators by stake: each consensus
+    /// epoch's first block with nothing scheduled by governance fixes, as the committee of the
+    /// epoch after next, the announced validators whose announcing accounts have the most TAO
+    /// staked on root through them as hotkeys, this many at most (and no more than the epoch
+    /// length allows). 0: governance alone schedules committees.
+    pub validators_by_stake: u16,
 }
 
 impl Default for ChainParams {
@@ -130,6 +136,7 @@ impl Default for ChainParams {
             hotkey_swap_subnet_interval: 7_200,
             coldkey_swap_announcement_delay: 36_000,
             coldkey_swap_reannouncement_delay: 7_200,
+            validators_by_stake: 0,
         }
     }
 }
@@ -158,6 +165,7 @@ pub enum ChainParam {
     ChildkeyTakeRateLimit(u64),
     ColdkeySwapAnnouncementDelay(u64),
     ColdkeySwapReannouncementDelay(u64),
+    ValidatorsByStake(u16),
 }
 
 impl ChainParams {
@@ -186,6 +194,7 @@ impl ChainParams {
             ChainParam::ColdkeySwapReannouncementDelay(v) => {
                 params.coldkey_swap_reannouncement_delay = v
             }
+            ChainParam::ValidatorsByStake(v) => params.validators_by_stake = v,
         }
         params
     }

@@ -220,9 +220,11 @@ impl State {
         self.validator_schedule.get()
     }
 
-    /// At the first block of consensus epoch `e`, fixes the schedule (if any) as the committee
-    /// of epoch `e + 2`, with each validator's address; a validator retired since it was
-    /// scheduled is left out, and a schedule left with nobody is dropped.
+    /// At the first block of consensus epoch `e`, fixes the committee of epoch `e + 2`: the
+    /// schedule governance made (if any), else, when the chain chooses by stake, the announced
+    /// validators with the most root stake if they differ from the newest committee. Each
+    /// member is fixed with its address; a validator retired since it was scheduled is left
+    /// out, and a committee left with nobody is dropped.
     pub(crate) fn fix_committee(&mut self, block: BlockNumber, events: &mut crate::Events) {
         let Some(length) = self.globals.get_ref().and_then(|g| g.epoch_length) else {
             return;
@@ -230,18 +232,32 @@ impl State {
         if block == 0 || !block.is_multiple_of(length) {
             return;
         }
-        let Some(schedule) = self.validator_schedule.get() else {
-            return;
+        let chosen = match self.validator_schedule.get() {
+            Some(schedule) => {
+                self.validator_schedule.set(None);
+                schedule
+            }
+            None => {
+                let by_stake = self.params.get().validators_by_stake;
+                if by_stake == 0 {
+                    return;
+                }
+                let max = (length / BLOCKS_PER_VALIDATOR).min(MAX_COMMITTEE as u64) as usize;
+                self.top_validators_by_stake(usize::from(by_stake).min(max))
+            }
         };
-        self.validator_schedule.set(None);
-        let committee: Vec<(ValidatorId, String)> = schedule
+        let committee: Vec<(ValidatorId, String)> = chosen
             .into_iter()
             .filter_map(|key| {
                 let record = self.validators.get(&key)?;
                 Some((key, record.address.clone()))
             })
             .collect();
-        if committee.is_empty() {
+        if committee.is_empty()
+            || self
+                .committee(u64::MAX)
+                .is_some_and(|(_, newest)| newest == committee)
+        {
             return;
         }
         let epoch = block / length + 2;
@@ -253,5 +269,21 @@ impl State {
             },
         ));
         self.committees.insert(epoch, committee);
+    }
+
+    /// The `count` announced validators whose announcing accounts have the most TAO staked on
+    /// root through them, by key; ties go to the smaller key, and one without stake is none.
+    fn top_validators_by_stake(&self, count: usize) -> Vec<ValidatorId> {
+        let mut ranked: Vec<(plexus_primitives::Balance, ValidatorId)> = self
+            .validators
+            .iter()
+            .map(|(key, record)| (self.hotkey_stake(&record.owner, crate::ROOT_NETUID), *key))
+            .filter(|(stake, _)| *stake > 0)
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut chosen: Vec<ValidatorId> =
+            ranked.into_iter().take(count).map(|(_, key)| key).collect();
+        chosen.sort();
+        chosen
     }
 }

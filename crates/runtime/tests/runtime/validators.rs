@@ -211,3 +211,82 @@ fn test_each_committee_is_fixed_two_epochs_ahead_at_an_epochs_first_block() {
     );
     net.assert_supply_conserved();
 }
+
+/// A chain that chooses its validators by stake fixes, at each epoch's first block with nothing
+/// scheduled, the announced validators whose hotkeys hold the most root stake, when they
+/// differ from the newest committee; one without stake is never chosen.
+#[test]
+fn test_committees_follow_root_stake_when_the_chain_chooses_by_stake() {
+    let mut net = Net::with_beacon_epochs(6, L);
+    let netuid = net.subnet(1, 101);
+    for s in 2..=3 {
+        net.register(s, netuid, 100 + s);
+    }
+    let keys: Vec<SigningKey> = (1..=3).map(validator).collect();
+    // Each hotkey announces its validator itself, paying the fee.
+    for (i, hotkey) in [101u8, 102, 103].into_iter().enumerate() {
+        net.ok(
+            hotkey - 100,
+            Call::Transfer {
+                dest: account(hotkey),
+                value: 10 * TAO,
+            },
+        );
+        let address = format!("10.0.2.{i}:30400");
+        net.ok(hotkey, announce(&net, hotkey, &keys[i], &keys[i], &address));
+    }
+    let stake = |hotkey: u8, amount| Call::AddStake {
+        hotkey: account(hotkey),
+        netuid: plexus_runtime::ROOT_NETUID,
+        amount,
+    };
+    net.ok(6, stake(102, 1_000 * TAO));
+    net.ok(6, stake(103, 500 * TAO));
+    net.ok(
+        GOV,
+        Call::Governance(GovernanceCall::SetChainParam(
+            plexus_runtime::ChainParam::ValidatorsByStake(2),
+        )),
+    );
+    let next_boundary = |net: &mut Net| {
+        let target = (net.chain.head().number / L + 1) * L;
+        let mut fixed = Vec::new();
+        while net.chain.head().number < target {
+            let (_, outcome) = net.block(vec![]);
+            fixed.extend(outcome.events.into_iter().filter_map(|(_, e)| match e {
+                Event::CommitteeFixed { epoch, validators } => Some((epoch, validators)),
+                _ => None,
+            }));
+        }
+        fixed
+    };
+    let boundary = next_boundary(&mut net);
+    let epoch = net.chain.head().number / L + 2;
+    assert_eq!(boundary, vec![(epoch, 2)]);
+    let mut expected = vec![
+        (id(&keys[1]), "10.0.2.1:30400".to_string()),
+        (id(&keys[2]), "10.0.2.2:30400".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(
+        net.chain.state().committee(u64::MAX),
+        Some((epoch, expected))
+    );
+
+    // Nothing changed: the next boundary fixes nothing. Then 101 outweighs 103.
+    assert_eq!(next_boundary(&mut net), vec![]);
+    net.ok(6, stake(101, 2_000 * TAO));
+    let boundary = next_boundary(&mut net);
+    let epoch = net.chain.head().number / L + 2;
+    assert_eq!(boundary, vec![(epoch, 2)]);
+    let mut expected = vec![
+        (id(&keys[0]), "10.0.2.0:30400".to_string()),
+        (id(&keys[1]), "10.0.2.1:30400".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(
+        net.chain.state().committee(u64::MAX),
+        Some((epoch, expected))
+    );
+    net.assert_supply_conserved();
+}
