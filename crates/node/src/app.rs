@@ -15,6 +15,7 @@ use crate::beacon::Seeds;
 use crate::block::{BlockDigest, PlexusBlock};
 use crate::consensus::{Scheme, Variant};
 use crate::core::{Core, Lookup};
+use crate::key::validator_id;
 use commonware_consensus::Heightable as _;
 use commonware_consensus::{Application, marshal::ancestry::Ancestry, simplex::types::Context};
 use commonware_cryptography::{Digested, Digestible, ed25519};
@@ -69,13 +70,6 @@ impl PlexusApp {
         }
         None
     }
-}
-
-/// A validator's key as a header records it.
-fn leader_bytes(key: &ed25519::PublicKey) -> [u8; 32] {
-    let mut bytes = [0; 32];
-    bytes.copy_from_slice(key.as_ref());
-    bytes
 }
 
 fn now_ms(clock: &impl Clock) -> u64 {
@@ -204,7 +198,7 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         let round = ConsensusRound {
             epoch,
             view,
-            leader: plexus_runtime::ValidatorId(leader_bytes(&context.leader)),
+            leader: validator_id(&context.leader),
             seeds,
             consensus,
         };
@@ -235,7 +229,7 @@ impl<E: Clock + Send + Sync + 'static> Application<E> for PlexusApp {
         if header.epoch != context.round.epoch().get()
             || header.view != context.round.view().get()
             || header.parent_view != context.parent.0.get()
-            || header.leader.0 != leader_bytes(&context.leader)
+            || header.leader != validator_id(&context.leader)
         {
             warn!(
                 height = header.number,

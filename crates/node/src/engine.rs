@@ -349,6 +349,7 @@ where
         // gives it a share.
         None => {}
     }
+    let blocks_per_epoch = epoch_length(core);
     let participants = ChainParticipants::new(
         epoch_zero.players.clone(),
         epoch_zero
@@ -358,7 +359,7 @@ where
             .into_iter()
             .filter(|(key, _)| epoch_zero.players.position(key).is_some())
             .collect(),
-        epoch_length(core).get(),
+        blocks_per_epoch.get(),
         ChainCommittees(core.clone()),
         crate::consensus::MAX_PARTICIPANTS.get(),
         halt,
@@ -427,7 +428,6 @@ where
     })?;
 
     let genesis_digest = genesis.digest();
-    let blocks_per_epoch = epoch_length(core);
     let epocher = FixedEpocher::new(blocks_per_epoch);
     let (marshal_actor, marshal_mailbox, floor) =
         MarshalActor::<_, Standard<PlexusBlock>, _, _, _, _, _>::init(

@@ -124,9 +124,7 @@ impl ValidatorKey {
 
     /// The public key as the chain names validators.
     pub fn id(&self) -> plexus_runtime::ValidatorId {
-        let mut bytes = [0; 32];
-        bytes.copy_from_slice(self.0.public_key().as_ref());
-        plexus_runtime::ValidatorId(bytes)
+        validator_id(&self.0.public_key())
     }
 
     /// The call by which `owner` announces this validator at `address` on the chain named
@@ -157,6 +155,13 @@ impl From<ed25519::PrivateKey> for ValidatorKey {
     fn from(key: ed25519::PrivateKey) -> Self {
         Self(key)
     }
+}
+
+/// A validator's public key as the chain names it (in headers and committees).
+pub(crate) fn validator_id(key: &ed25519::PublicKey) -> plexus_runtime::ValidatorId {
+    let mut bytes = [0; 32];
+    bytes.copy_from_slice(key.as_ref());
+    plexus_runtime::ValidatorId(bytes)
 }
 
 /// A well-known key for simulations and tests, derived from a number. Never for real networks.
